@@ -1,0 +1,31 @@
+/* commands.h: the subcommands of kepagent.
+ *
+ * Each subcommand is one function in its own cmd_*.c. It parses its own
+ * options (getopt_long, always with --help) from argv, where argv[0] is the
+ * subcommand name, reports errors once through the log module and returns a
+ * process exit code from enum kexit (err.h). */
+#ifndef KEP_COMMANDS_H
+#define KEP_COMMANDS_H
+
+struct cmd_ctx {
+	const char *config_path; /* -c, $KEPAGENT_CONFIG, or the default */
+	int verbose;             /* number of -v */
+};
+
+typedef int cmd_fn(struct cmd_ctx *ctx, int argc, char **argv);
+
+struct command {
+	const char *name;
+	cmd_fn *fn;
+	const char *summary;
+};
+
+/* The table of built subcommands, NULL-terminated (main.c). */
+extern const struct command commands[];
+
+/* Prints "kepagent: usage error: ..." style messages and returns KEXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+cmd_fn cmd_version;
+
+#endif

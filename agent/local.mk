@@ -1,0 +1,11 @@
+# The kepagent program. Everything but main.c lives in libagent.a so tests can link it.
+noinst_LIBRARIES += agent/libagent.a
+agent_libagent_a_SOURCES = \
+	agent/commands.h \
+	agent/cmd_version.c
+agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
+
+bin_PROGRAMS += kepagent
+kepagent_SOURCES = agent/main.c
+kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
+kepagent_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs, as root on Debian 12, every package kepagent needs to build,
+# test and run its demo. Safe to run again.
+set -e
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps.sh: run as root (it calls apt-get)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+	autoconf automake libtool pkg-config make gcc \
+	libetpan-dev libcurl4-gnutls-dev libssl-dev libsqlite3-dev libyaml-dev \
+	libp11-dev libengine-pkcs11-openssl softhsm2 opensc \
+	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
+	libcmocka-dev libsystemd-dev \
+	openssl xmlsec1 unzip zip curl python3 sqlite3 hyperfine valgrind man-db

@@ -1,0 +1,1 @@
+# kepsim: the local PTT KEP provider simulator (see contrib/kepsim/README).

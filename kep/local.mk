@@ -1,0 +1,6 @@
+# KEP protocol code: provider drivers, MIME, signatures, time stamps, evidence, e-Yazisma.
+noinst_LIBRARIES += kep/libkep.a
+KEP_LIB = kep/libkep.a
+kep_libkep_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
+kep_libkep_a_SOURCES = \
+	kep/delil.c kep/delil.h

@@ -1,0 +1,256 @@
+/* util.c: see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(void)
+{
+	fputs("kepagent: fatal: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+void secure_wipe(void *p, size_t len)
+{
+	if (p != NULL)
+		explicit_bzero(p, len);
+}
+
+void secret_free(char **s)
+{
+	if (*s == NULL)
+		return;
+	secure_wipe(*s, strlen(*s));
+	free(*s);
+	*s = NULL;
+}
+
+static void kbuf_reserve(struct kbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 256;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void kbuf_append(struct kbuf *b, const void *data, size_t len)
+{
+	kbuf_reserve(b, len);
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void kbuf_append_str(struct kbuf *b, const char *s)
+{
+	kbuf_append(b, s, strlen(s));
+}
+
+void kbuf_printf(struct kbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	kbuf_append(b, s, (size_t)r);
+	free(s);
+}
+
+const char *kbuf_cstr(struct kbuf *b)
+{
+	kbuf_reserve(b, 0);
+	b->data[b->len] = '\0';
+	return (const char *)b->data;
+}
+
+void kbuf_reset(struct kbuf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void kbuf_free(struct kbuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err)
+{
+	unsigned char chunk[65536];
+	size_t total = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kerr_errno(err, KERR_IO, errno, "cannot open %s", path);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			kerr_errno(err, KERR_IO, errno, "cannot read %s", path);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if (total > max_len) {
+			close(fd);
+			return kerr_set(err, KERR_LIMIT, "%s is larger than %zu bytes", path, max_len);
+		}
+		kbuf_append(b, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct kerr *err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *dircopy = xstrdup(path);
+	const unsigned char *p = data;
+	int fd, dfd, ret = -1;
+	ssize_t n;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot create %s", tmp);
+		goto out;
+	}
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			kerr_errno(err, KERR_IO, errno, "cannot write %s", tmp);
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot flush %s", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot rename %s to %s", tmp, path);
+		unlink(tmp);
+		goto out;
+	}
+	dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+out:
+	free(tmp);
+	free(dircopy);
+	return ret;
+}
+
+int const_time_eq(const void *a, size_t alen, const void *b, size_t blen)
+{
+	const unsigned char *x = a, *y = b;
+	unsigned char diff = (unsigned char)(alen != blen);
+	size_t i, n = alen < blen ? alen : blen;
+
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(x[i] ^ y[i]);
+	return diff == 0;
+}
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,55 @@
+/* util.h: small helpers shared by every module.
+ *
+ * x*alloc() abort the process on allocation failure (as OpenSMTPD's do): a
+ * daemon that cannot allocate a few bytes cannot keep any promise anyway.
+ * struct kbuf is a growable byte buffer owned by whoever declared it; free
+ * it with kbuf_free(). */
+#ifndef KEP_UTIL_H
+#define KEP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Overwrites memory so the compiler cannot elide it (for secrets). */
+void secure_wipe(void *p, size_t len);
+/* Wipes and frees a NUL-terminated secret; sets *s to NULL. */
+void secret_free(char **s);
+
+struct kbuf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+};
+void kbuf_append(struct kbuf *b, const void *data, size_t len);
+void kbuf_append_str(struct kbuf *b, const char *s);
+void kbuf_printf(struct kbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns data as a NUL-terminated string (the NUL is not counted in len). */
+const char *kbuf_cstr(struct kbuf *b);
+void kbuf_reset(struct kbuf *b);
+void kbuf_free(struct kbuf *b);
+
+/* Reads a whole file of at most max_len bytes into b (appended). */
+int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err);
+/* Writes data to path durably: write a temp file, fsync, rename, fsync dir. */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct kerr *err);
+
+/* Constant-time comparison of two byte strings; 1 when equal. */
+int const_time_eq(const void *a, size_t alen, const void *b, size_t blen);
+
+/* Current time in milliseconds since the epoch (CLOCK_REALTIME). */
+int64_t now_ms(void);
+
+#endif

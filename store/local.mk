@@ -1,0 +1,2 @@
+# SQLite store. (Filled in by the store module.)
+STORE_LIB =

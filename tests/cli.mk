@@ -1,0 +1,9 @@
+# Command-line frame: help, usage errors, exit codes (runs the real binary).
+TESTS += tests/cli-frame.sh
+dist_noinst_SCRIPTS += tests/cli-frame.sh
+
+check_PROGRAMS += tests/test-delil
+tests_test_delil_SOURCES = tests/test-delil.c
+tests_test_delil_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_delil_LDADD = $(TEST_LDADD)
+TESTS += tests/test-delil
