@@ -9,3 +9,4 @@ bin_PROGRAMS += kepagent
 kepagent_SOURCES = agent/main.c
 kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 kepagent_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
+include agent/config.mk

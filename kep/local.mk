@@ -3,4 +3,8 @@ noinst_LIBRARIES += kep/libkep.a
 KEP_LIB = kep/libkep.a
 kep_libkep_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 kep_libkep_a_SOURCES = \
-	kep/delil.c kep/delil.h
+	kep/delil.c kep/delil.h \
+	kep/verdict.c kep/verdict.h
+include kep/driver.mk
+include kep/verify.mk
+include kep/formats.mk

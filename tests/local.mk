@@ -16,3 +16,9 @@ TEST_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP
 dist_noinst_SCRIPTS += tests/lib.sh tests/summary.sh tests/run-all.sh
 
 include tests/cli.mk
+include tests/config.mk
+include tests/store.mk
+include tests/kepsim.mk
+include tests/driver.mk
+include tests/verify.mk
+include tests/formats.mk

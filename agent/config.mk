@@ -1,0 +1,1 @@
+# configuration module (agent/config.c) and check-config

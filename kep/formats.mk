@@ -1,0 +1,1 @@
+# formats (owned by its module; see HACKING.md)

@@ -1,0 +1,38 @@
+/* verdict.c: see verdict.h. */
+#include "verdict.h"
+
+#include <string.h>
+
+static const char *const names[] = {
+	[VERDICT_VALID] = "valid",
+	[VERDICT_REVOCATION_UNKNOWN] = "revocation-unknown",
+	[VERDICT_UNSIGNED] = "unsigned",
+	[VERDICT_WEAK] = "weak",
+	[VERDICT_EXPIRED] = "expired",
+	[VERDICT_UNTRUSTED] = "untrusted",
+	[VERDICT_REVOKED] = "revoked",
+	[VERDICT_MALFORMED] = "malformed",
+	[VERDICT_INVALID] = "invalid",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))
+		return "invalid";
+	return names[v];
+}
+
+int verdict_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+enum verdict verdict_worst(enum verdict a, enum verdict b)
+{
+	return a > b ? a : b;
+}

@@ -1,0 +1,1 @@
+# config (owned by its module; see HACKING.md)

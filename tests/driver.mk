@@ -1,0 +1,1 @@
+# driver (owned by its module; see HACKING.md)

@@ -1,0 +1,1 @@
+# kepsim (owned by its module; see HACKING.md)

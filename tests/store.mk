@@ -1,0 +1,1 @@
+# store (owned by its module; see HACKING.md)

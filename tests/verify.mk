@@ -1,0 +1,1 @@
+# verify (owned by its module; see HACKING.md)
