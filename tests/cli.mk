@@ -7,3 +7,9 @@ tests_test_delil_SOURCES = tests/test-delil.c
 tests_test_delil_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_delil_LDADD = $(TEST_LDADD)
 TESTS += tests/test-delil
+
+check_PROGRAMS += tests/test-api-server
+tests_test_api_server_SOURCES = tests/test-api-server.c
+tests_test_api_server_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_api_server_LDADD = $(TEST_LDADD)
+TESTS += tests/test-api-server
