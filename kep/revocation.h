@@ -1,0 +1,66 @@
+/* revocation.h: certificate revocation by OCSP and CRL, with a cache.
+ *
+ * Modes: REV_OFFLINE never touches the network and reports "revocation not
+ * checked (offline mode)" (verdict revocation-unknown); REV_ONLINE asks the
+ * OCSP responder named in the certificate's AIA (request with a nonce,
+ * response signature checked) and falls back to the CRL distribution point
+ * (fetched with libcurl; http, or https with TLS verification on); if neither
+ * answers, the status is unknown (verdict revocation-unknown); REV_REQUIRE is
+ * online, but unknown status is a failure: cms_verify maps it to the verdict
+ * "untrusted" with a reason starting "revocation status unknown".
+ * CRLs are cached until their nextUpdate through struct rev_cache_ops (the
+ * store implements it; an in-memory cache is the default). A struct
+ * revocation may be shared by threads: the in-memory cache has a mutex, and
+ * callers' cache callbacks must be thread-safe themselves. */
+#ifndef KEP_REVOCATION_H
+#define KEP_REVOCATION_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "err.h"
+
+enum rev_mode { REV_OFFLINE = 0, REV_ONLINE, REV_REQUIRE };
+
+enum rev_status {
+	REV_NOT_CHECKED = 0, /* offline mode, or not reached (chain failed) */
+	REV_GOOD,
+	REV_REVOKED,         /* revoked at or before the time judged */
+	REV_UNKNOWN,         /* responder/CRL unreachable or unusable */
+};
+
+/* CRL cache. get returns 0 and a malloc'd copy in *der (caller frees) when
+ * key is cached and still fresh, -1 otherwise. put stores a copy. */
+struct rev_cache_ops {
+	int (*get)(void *ud, const char *key, unsigned char **der, size_t *len,
+		   time_t *next_update);
+	int (*put)(void *ud, const char *key, const unsigned char *der, size_t len,
+		   time_t next_update);
+	void *ud;
+};
+
+struct revocation;
+
+/* ops NULL: the built-in in-memory cache. ops is copied. */
+struct revocation *revocation_new(enum rev_mode mode, const struct rev_cache_ops *ops);
+void revocation_free(struct revocation **rv);
+enum rev_mode revocation_mode(const struct revocation *rv);
+/* Network timeout per request, seconds (default 10). */
+void revocation_set_timeout(struct revocation *rv, long seconds);
+/* "offline", "online", "require"; -1 when unknown. */
+int rev_mode_from_name(const char *name);
+const char *rev_status_name(enum rev_status st);
+
+/* Status of cert (issued by issuer) at time at. anchors verifies OCSP
+ * responses. reason (may be NULL) receives a human explanation. Never fails:
+ * problems become REV_UNKNOWN with the cause in reason. Thread-safe. */
+enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer,
+				 X509_STORE *anchors, time_t at, char *reason,
+				 size_t reason_len);
+
+/* Number of network fetches done (OCSP requests + CRL downloads); for tests. */
+unsigned long revocation_fetch_count(const struct revocation *rv);
+
+#endif
