@@ -1,2 +1,3 @@
 # Man pages.
 dist_man_MANS += doc/kepagent.8
+dist_noinst_DATA += doc/openapi.yaml
