@@ -1,1 +1,5 @@
-# formats (owned by its module; see HACKING.md)
+# formats (owned by its module; see HACKING.md): MIME, ETSI evidence, e-Yazisma.
+kep_libkep_a_SOURCES += \
+	kep/xml_safe.c kep/xml_safe.h \
+	kep/safe_name.c kep/safe_name.h \
+	kep/mime.c kep/mime.h

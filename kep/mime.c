@@ -1,0 +1,623 @@
+/* mime.c: libetpan-based splitting of KEP packages; see mime.h. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/libetpan.h>
+#include <libetpan/charconv.h>
+
+#include "mime.h"
+#include "safe_name.h"
+#include "util.h"
+
+struct walk {
+	const char *buf;    /* NUL-terminated private copy that libetpan parses */
+	size_t len;
+	struct mime_message *m;
+	size_t parts;
+	struct kbuf sigs, att; /* arrays being built */
+	struct kerr *err;
+};
+
+/* ---- header decoding ---- */
+
+char *mime_decode_header(const char *raw)
+{
+	size_t idx = 0;
+	char *res = NULL, *out;
+
+	if (!raw)
+		return xstrdup("");
+	if (mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx, "utf-8", &res) !=
+	    MAILIMF_NO_ERROR || !res)
+		return xstrdup(raw);
+	out = xstrdup(res);
+	free(res);
+	return out;
+}
+
+static char *mailbox_str(const struct mailimf_mailbox *mb)
+{
+	char *name, *s;
+
+	if (!mb->mb_display_name)
+		return xstrdup(mb->mb_addr_spec ? mb->mb_addr_spec : "");
+	name = mime_decode_header(mb->mb_display_name);
+	s = xasprintf("%s <%s>", name, mb->mb_addr_spec ? mb->mb_addr_spec : "");
+	free(name);
+	return s;
+}
+
+static char *mailbox_list_str(clist *list)
+{
+	struct kbuf b = { 0 };
+	char *s;
+
+	for (clistiter *it = clist_begin(list); it; it = clist_next(it)) {
+		s = mailbox_str(clist_content(it));
+		kbuf_printf(&b, "%s%s", b.len ? ", " : "", s);
+		free(s);
+	}
+	s = xstrdup(kbuf_cstr(&b));
+	kbuf_free(&b);
+	return s;
+}
+
+static char *address_list_str(struct mailimf_address_list *al)
+{
+	struct kbuf b = { 0 };
+	char *s;
+
+	for (clistiter *it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX)
+			s = mailbox_str(a->ad_data.ad_mailbox);
+		else if (a->ad_data.ad_group->grp_mb_list)
+			s = mailbox_list_str(a->ad_data.ad_group->grp_mb_list->mb_list);
+		else
+			s = mime_decode_header(a->ad_data.ad_group->grp_display_name);
+		kbuf_printf(&b, "%s%s", b.len ? ", " : "", s);
+		free(s);
+	}
+	s = xstrdup(kbuf_cstr(&b));
+	kbuf_free(&b);
+	return s;
+}
+
+static void set_once(char **dst, char *val)
+{
+	if (*dst)
+		free(val); /* the first occurrence wins, as mail clients show */
+	else
+		*dst = val;
+}
+
+static void take_headers(struct mime_message *m, struct mailimf_fields *f)
+{
+	struct kbuf rem = { 0 };
+
+	if (!f)
+		return;
+	for (clistiter *it = clist_begin(f->fld_list); it; it = clist_next(it)) {
+		struct mailimf_field *fl = clist_content(it);
+
+		switch (fl->fld_type) {
+		case MAILIMF_FIELD_SUBJECT:
+			set_once(&m->subject, mime_decode_header(fl->fld_data.fld_subject->sbj_value));
+			break;
+		case MAILIMF_FIELD_FROM:
+			set_once(&m->from, mailbox_list_str(fl->fld_data.fld_from->frm_mb_list->mb_list));
+			break;
+		case MAILIMF_FIELD_TO:
+			set_once(&m->to, address_list_str(fl->fld_data.fld_to->to_addr_list));
+			break;
+		case MAILIMF_FIELD_MESSAGE_ID:
+			set_once(&m->message_id, xstrdup(fl->fld_data.fld_message_id->mid_value));
+			break;
+		case MAILIMF_FIELD_ORIG_DATE: {
+			const struct mailimf_date_time *d = fl->fld_data.fld_orig_date->dt_date_time;
+			int z = d->dt_zone < 0 ? -d->dt_zone : d->dt_zone;
+
+			set_once(&m->date, xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%04d", d->dt_year,
+						     d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
+						     d->dt_sec, d->dt_zone < 0 ? '-' : '+', z % 10000));
+			break;
+		}
+		case MAILIMF_FIELD_OPTIONAL_FIELD: {
+			const char *n = fl->fld_data.fld_optional_field->fld_name;
+			const char *v = fl->fld_data.fld_optional_field->fld_value;
+
+			/* headers libetpan could not parse strictly arrive here */
+			if (strcasecmp(n, "Subject") == 0)
+				set_once(&m->subject, mime_decode_header(v));
+			else if (strcasecmp(n, "From") == 0)
+				set_once(&m->from, mime_decode_header(v));
+			else if (strcasecmp(n, "X-TR-REM-iletiTip") == 0)
+				set_once(&m->ileti_tip, xstrdup(v));
+			else if (strcasecmp(n, "X-TR-REM-iletiID") == 0)
+				set_once(&m->ileti_id, xstrdup(v));
+			if (strncasecmp(n, "X-REM-", 6) == 0 || strncasecmp(n, "X-TR-REM-", 9) == 0) {
+				struct mime_header h = { xstrdup(n), xstrdup(v) };
+
+				kbuf_append(&rem, &h, sizeof(h));
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	m->rem = (struct mime_header *)rem.data;
+	m->n_rem = rem.len / sizeof(struct mime_header);
+}
+
+/* ---- parameters and file names ---- */
+
+static int hexval(int c)
+{
+	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/* RFC 2231: charset'lang'percent-encoded -> UTF-8. */
+static char *rfc2231_decode(const char *v)
+{
+	const char *q1 = strchr(v, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+	char *charset, *raw, *conv = NULL, *out;
+	size_t n = 0;
+
+	if (!q2)
+		return xstrdup(v);
+	charset = xstrndup(v, (size_t)(q1 - v));
+	raw = xmalloc(strlen(q2) + 1);
+	for (const char *p = q2 + 1; *p; p++) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			raw[n++] = (char)(hexval((unsigned char)p[1]) * 16 + hexval((unsigned char)p[2]));
+			p += 2;
+		} else {
+			raw[n++] = *p;
+		}
+	}
+	raw[n] = 0;
+	if (*charset && strcasecmp(charset, "utf-8") != 0 &&
+	    charconv("utf-8", charset, raw, n, &conv) == MAIL_CHARCONV_NO_ERROR && conv) {
+		out = xstrdup(conv);
+		free(conv);
+	} else {
+		out = xstrdup(raw);
+	}
+	free(raw);
+	free(charset);
+	return out;
+}
+
+/* Looks for name, name* and name*N[*] among generic parameters; returns the
+ * decoded UTF-8 value (malloc'd) or NULL. */
+struct param_acc {
+	const char *name;
+	char *plain;
+	struct kbuf ext;   /* concatenated continuation sections, in order seen */
+	int ext_encoded;
+};
+
+static void param_acc_add(struct param_acc *a, const char *pname, const char *val)
+{
+	size_t nl = strlen(a->name);
+
+	if (strcasecmp(pname, a->name) == 0) {
+		if (!a->plain)
+			a->plain = xstrdup(val);
+	} else if (strncasecmp(pname, a->name, nl) == 0 && pname[nl] == '*') {
+		const char *rest = pname + nl + 1;
+
+		if (*rest == 0 || strcmp(rest, "0*") == 0)
+			a->ext_encoded = 1;
+		kbuf_append_str(&a->ext, val);
+	}
+}
+
+static char *param_acc_result(struct param_acc *a)
+{
+	char *r;
+
+	if (a->ext.len) {
+		r = a->ext_encoded ? rfc2231_decode(kbuf_cstr(&a->ext)) : xstrdup(kbuf_cstr(&a->ext));
+		free(a->plain);
+	} else if (a->plain) {
+		r = mime_decode_header(a->plain); /* RFC 2047 inside quotes, as Outlook does */
+		free(a->plain);
+	} else {
+		r = NULL;
+	}
+	kbuf_free(&a->ext);
+	return r;
+}
+
+static char *content_param(struct mailmime_content *ct, const char *name)
+{
+	struct param_acc a = { .name = name };
+
+	if (ct && ct->ct_parameters)
+		for (clistiter *it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
+			struct mailmime_parameter *p = clist_content(it);
+
+			param_acc_add(&a, p->pa_name, p->pa_value);
+		}
+	return param_acc_result(&a);
+}
+
+static struct mailmime_disposition *disposition(struct mailmime *mm)
+{
+	if (!mm->mm_mime_fields)
+		return NULL;
+	for (clistiter *it = clist_begin(mm->mm_mime_fields->fld_list); it; it = clist_next(it)) {
+		struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION)
+			return f->fld_data.fld_disposition;
+	}
+	return NULL;
+}
+
+static char *part_filename(struct mailmime *mm)
+{
+	struct mailmime_disposition *d = disposition(mm);
+	struct param_acc a = { .name = "filename" };
+	char *r;
+
+	if (d)
+		for (clistiter *it = clist_begin(d->dsp_parms); it; it = clist_next(it)) {
+			struct mailmime_disposition_parm *p = clist_content(it);
+
+			if (p->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME)
+				param_acc_add(&a, "filename", p->pa_data.pa_filename);
+			else if (p->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER)
+				param_acc_add(&a, p->pa_data.pa_parameter->pa_name,
+					      p->pa_data.pa_parameter->pa_value);
+		}
+	r = param_acc_result(&a);
+	return r ? r : content_param(mm->mm_content_type, "name");
+}
+
+static char *content_type_str(struct mailmime_content *ct)
+{
+	const char *type = "text";
+	char *s;
+
+	if (!ct || !ct->ct_type)
+		return xstrdup("text/plain");
+	if (ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		static const char *const names[] = { "", "text", "image", "audio", "video",
+						     "application" };
+		struct mailmime_discrete_type *d = ct->ct_type->tp_data.tp_discrete_type;
+
+		type = d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION ? d->dt_extension
+			: (size_t)d->dt_type < ARRAY_SIZE(names) ? names[d->dt_type] : "";
+	} else {
+		struct mailmime_composite_type *c = ct->ct_type->tp_data.tp_composite_type;
+
+		type = c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE ? "message"
+			: c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart"
+			: c->ct_token ? c->ct_token : "";
+	}
+	s = xasprintf("%s/%s", type, ct->ct_subtype ? ct->ct_subtype : "");
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+	size_t a = s ? strlen(s) : 0, b = strlen(suffix);
+
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+/* ---- body decoding and ranges ---- */
+
+static int decode_body(struct walk *w, struct mailmime *mm, unsigned char **out, size_t *outlen)
+{
+	struct mailmime_data *b = mm->mm_body;
+	size_t idx = 0;
+	char *res = NULL;
+	size_t rlen = 0;
+
+	if (!b || b->dt_type != MAILMIME_DATA_TEXT) {
+		*out = xmalloc(1);
+		*outlen = 0;
+		return 0;
+	}
+	if (mailmime_part_parse(b->dt_data.dt_text.dt_data, b->dt_data.dt_text.dt_length, &idx,
+				b->dt_encoding, &res, &rlen) != MAILIMF_NO_ERROR)
+		return kerr_set(w->err, KERR_MALFORMED, "cannot decode a MIME part body");
+	*out = xmalloc(rlen + 1);
+	memcpy(*out, res, rlen);
+	*outlen = rlen;
+	mailmime_decoded_part_free(res);
+	return 0;
+}
+
+/* Offset of p in the parsed buffer, with a bounds check. */
+static int offset_of(struct walk *w, const char *p, size_t n, size_t *off)
+{
+	if (!p || p < w->buf || p > w->buf + w->len || n > (size_t)(w->buf + w->len - p))
+		return kerr_set(w->err, KERR_INTERNAL, "MIME part outside the message");
+	*off = (size_t)(p - w->buf);
+	return 0;
+}
+
+/* application/pkcs7-SUB or application/x-pkcs7-SUB */
+static int is_p7_type(const char *ct, const char *sub)
+{
+	if (strncasecmp(ct, "application/x-pkcs7-", 20) == 0)
+		return strcasecmp(ct + 20, sub) == 0;
+	if (strncasecmp(ct, "application/pkcs7-", 18) == 0)
+		return strcasecmp(ct + 18, sub) == 0;
+	return 0;
+}
+
+static int add_detached(struct walk *w, struct mailmime *mm)
+{
+	clist *l = mm->mm_data.mm_multipart.mm_mp_list;
+	struct mailmime *first, *second;
+	struct mime_sig s = { .kind = MIME_SIG_DETACHED };
+	char *boundary = content_param(mm->mm_content_type, "boundary");
+	size_t after, bl;
+	int ok;
+
+	if (!l || clist_count(l) != 2 || !boundary) {
+		free(boundary);
+		return kerr_set(w->err, KERR_MALFORMED, "multipart/signed without exactly two parts");
+	}
+	first = clist_content(clist_begin(l));
+	second = clist_content(clist_next(clist_begin(l)));
+	if (offset_of(w, first->mm_mime_start, first->mm_length, &s.content_off) < 0) {
+		free(boundary);
+		return -1;
+	}
+	s.content_len = first->mm_length;
+	/* The range must end right before "CRLF--boundary" (or LF-only, which will
+	 * then fail verification honestly): anything else means the parser's
+	 * notion of the part differs from RFC 1847's and must not be trusted. */
+	after = s.content_off + s.content_len;
+	if (after < w->len && w->buf[after] == '\r')
+		after++;
+	bl = strlen(boundary);
+	ok = after + 3 + bl <= w->len && w->buf[after] == '\n' && w->buf[after + 1] == '-' &&
+	     w->buf[after + 2] == '-' && memcmp(w->buf + after + 3, boundary, bl) == 0;
+	free(boundary);
+	if (!ok)
+		return kerr_set(w->err, KERR_MALFORMED,
+				"multipart/signed: cannot locate the signed part's exact bytes");
+	if (decode_body(w, second, &s.sig, &s.sig_len) < 0)
+		return -1;
+	s.protocol = content_param(mm->mm_content_type, "protocol");
+	s.micalg = content_param(mm->mm_content_type, "micalg");
+	kbuf_append(&w->sigs, &s, sizeof(s));
+	return 0;
+}
+
+static int add_opaque(struct walk *w, struct mailmime *mm, const char *ct)
+{
+	struct mime_sig s = { .kind = MIME_SIG_OPAQUE };
+
+	if (decode_body(w, mm, &s.sig, &s.sig_len) < 0)
+		return -1;
+	s.protocol = xstrdup(ct);
+	kbuf_append(&w->sigs, &s, sizeof(s));
+	return 0;
+}
+
+static int add_attachment(struct walk *w, struct mailmime *mm, const char *ct, char *fname)
+{
+	struct mime_attachment a = { 0 };
+
+	if (decode_body(w, mm, &a.data, &a.len) < 0) {
+		free(fname);
+		return -1;
+	}
+	a.content_type = xstrdup(ct);
+	if (mm->mm_body && mm->mm_body->dt_type == MAILMIME_DATA_TEXT &&
+	    mm->mm_body->dt_data.dt_text.dt_length == a.len &&
+	    offset_of(w, mm->mm_body->dt_data.dt_text.dt_data, a.len, &a.src_off) == 0 &&
+	    memcmp(w->buf + a.src_off, a.data, a.len) == 0)
+		a.verbatim = 1;
+	a.is_message = strcmp(ct, "message/rfc822") == 0 || ends_with_ci(fname, ".eml");
+	a.is_eyp = strcmp(ct, "application/eyazisma") == 0 || ends_with_ci(fname, ".eyp");
+	a.filename = safe_name(fname, a.is_message ? "message.eml" : "attachment");
+	free(fname);
+	kbuf_append(&w->att, &a, sizeof(a));
+	return 0;
+}
+
+static int walk(struct walk *w, struct mailmime *mm, int depth)
+{
+	char *ct, *fname;
+	int rc = 0;
+
+	if (depth > MIME_MAX_DEPTH)
+		return kerr_set(w->err, KERR_LIMIT, "MIME nesting deeper than %d", MIME_MAX_DEPTH);
+	if (++w->parts > MIME_MAX_PARTS)
+		return kerr_set(w->err, KERR_LIMIT, "more than %d MIME parts", MIME_MAX_PARTS);
+	ct = content_type_str(mm->mm_content_type);
+	if (mm->mm_type == MAILMIME_MULTIPLE) {
+		clist *l = mm->mm_data.mm_multipart.mm_mp_list;
+		char *proto = content_param(mm->mm_content_type, "protocol");
+		int is_signed = strcmp(ct, "multipart/signed") == 0 && proto &&
+				is_p7_type(proto, "signature");
+
+		free(proto);
+		if (is_signed && add_detached(w, mm) < 0)
+			rc = -1;
+		for (clistiter *it = l ? clist_begin(l) : NULL; rc == 0 && it; it = clist_next(it)) {
+			if (is_signed && it != clist_begin(l))
+				break; /* the signature part is not an attachment */
+			rc = walk(w, clist_content(it), depth + 1);
+		}
+		free(ct);
+		return rc;
+	}
+	fname = part_filename(mm);
+	if (is_p7_type(ct, "mime")) {
+		char *st = content_param(mm->mm_content_type, "smime-type");
+
+		/* no smime-type: old clients; enveloped data would fail to verify anyway */
+		if (!st || strcasecmp(st, "signed-data") == 0) {
+			free(st);
+			free(fname);
+			rc = add_opaque(w, mm, ct);
+			free(ct);
+			return rc;
+		}
+		free(st);
+	}
+	/* Inline text without a name is the body, not an attachment. */
+	if (mm->mm_type == MAILMIME_MESSAGE || fname ||
+	    (strncmp(ct, "text/", 5) != 0 && strncmp(ct, "multipart/", 10) != 0))
+		rc = add_attachment(w, mm, ct, fname);
+	else
+		free(fname);
+	free(ct);
+	return rc;
+}
+
+/* libetpan recurses once per nesting level; bound its depth before it runs
+ * by bounding the Content-Type headers (each nested level needs one). */
+static int precheck(const char *d, size_t len, struct kerr *err)
+{
+	size_t n = 0;
+
+	if (len > MIME_MAX_LEN)
+		return kerr_set(err, KERR_LIMIT, "message of %zu bytes exceeds %u", len, MIME_MAX_LEN);
+	for (size_t i = 0; i + 13 <= len; i++)
+		if ((i == 0 || d[i - 1] == '\n') && strncasecmp(d + i, "content-type:", 13) == 0 &&
+		    ++n > MIME_MAX_PARTS)
+			return kerr_set(err, KERR_LIMIT, "more than %d MIME parts", MIME_MAX_PARTS);
+	return 0;
+}
+
+int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
+{
+	struct walk w = { .m = m, .err = err };
+	struct mailmime *root = NULL;
+	char *copy;
+	size_t idx = 0;
+	int rc = 0;
+	const char *hdr_end_crlf, *hdr_end_lf;
+
+	memset(m, 0, sizeof(*m));
+	m->data = data;
+	m->len = len;
+	if (precheck(data, len, err) < 0)
+		return -1;
+	copy = xmalloc(len + 1); /* libetpan wants a NUL-terminated buffer */
+	memcpy(copy, data, len);
+	copy[len] = 0;
+	w.buf = copy;
+	w.len = len;
+	if (len == 0 || mailmime_parse(copy, len, &idx, &root) != MAILIMF_NO_ERROR || !root ||
+	    root->mm_type != MAILMIME_MESSAGE) {
+		free(copy);
+		if (root)
+			mailmime_free(root);
+		return kerr_set(err, KERR_MALFORMED, "not a MIME message");
+	}
+	take_headers(m, root->mm_data.mm_message.mm_fields);
+	if (!root->mm_data.mm_message.mm_fields || !clist_count(root->mm_data.mm_message.mm_fields->fld_list))
+		rc = kerr_set(err, KERR_MALFORMED, "message has no header fields");
+	else if (root->mm_data.mm_message.mm_msg_mime)
+		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1);
+	hdr_end_crlf = strstr(copy, "\r\n\r\n");
+	hdr_end_lf = strstr(copy, "\n\n");
+	m->lf_only = hdr_end_lf && (!hdr_end_crlf || hdr_end_lf < hdr_end_crlf);
+	m->sigs = (struct mime_sig *)w.sigs.data;
+	m->n_sigs = w.sigs.len / sizeof(struct mime_sig);
+	m->att = (struct mime_attachment *)w.att.data;
+	m->n_att = w.att.len / sizeof(struct mime_attachment);
+	mailmime_free(root);
+	free(copy);
+	if (rc < 0) {
+		mime_message_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+void mime_message_free(struct mime_message *m)
+{
+	if (!m)
+		return;
+	free(m->subject);
+	free(m->from);
+	free(m->to);
+	free(m->message_id);
+	free(m->date);
+	free(m->ileti_tip);
+	free(m->ileti_id);
+	for (size_t i = 0; i < m->n_rem; i++) {
+		free(m->rem[i].name);
+		free(m->rem[i].value);
+	}
+	free(m->rem);
+	for (size_t i = 0; i < m->n_sigs; i++) {
+		free(m->sigs[i].sig);
+		free(m->sigs[i].protocol);
+		free(m->sigs[i].micalg);
+	}
+	free(m->sigs);
+	for (size_t i = 0; i < m->n_att; i++) {
+		free(m->att[i].filename);
+		free(m->att[i].content_type);
+		free(m->att[i].data);
+	}
+	free(m->att);
+	memset(m, 0, sizeof(*m));
+}
+
+const char *mime_signed_state(const struct mime_message *m)
+{
+	if (!m->n_sigs)
+		return "unsigned";
+	return m->sigs[0].kind == MIME_SIG_OPAQUE ? "opaque-signed" : "signed";
+}
+
+int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err)
+{
+	const struct mime_attachment *o = NULL;
+
+	memset(p, 0, sizeof(*p));
+	if (mime_message_parse(data, len, &p->envelope, err) < 0)
+		return kerr_prefix(err, "KEP envelope");
+	for (size_t i = 0; i < p->envelope.n_att && !o; i++)
+		if (p->envelope.att[i].is_message)
+			o = &p->envelope.att[i];
+	if (!o)
+		return 0;
+	if (o->verbatim) {
+		p->orig_in_package = 1;
+		p->orig_off = o->src_off;
+		p->orig_len = o->len;
+		data = (const unsigned char *)data + o->src_off;
+	} else {
+		p->orig_copy = xmalloc(o->len + 1);
+		memcpy(p->orig_copy, o->data, o->len);
+		data = p->orig_copy;
+	}
+	if (mime_message_parse(data, o->len, &p->original, err) < 0) {
+		mime_package_free(p);
+		return kerr_prefix(err, "original message");
+	}
+	p->has_original = 1;
+	return 0;
+}
+
+void mime_package_free(struct mime_package *p)
+{
+	if (!p)
+		return;
+	mime_message_free(&p->envelope);
+	mime_message_free(&p->original);
+	free(p->orig_copy);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,106 @@
+/* mime.h: split a KEP package (an S/MIME message) into what must be verified
+ * and what must be shown, with libetpan's MIME parser.
+ *
+ * The bytes are never modified or normalised: a detached signature's signed
+ * content is reported as an exact byte range of the message it belongs to
+ * (RFC 1847: the MIME entity between the boundary delimiter lines, without
+ * the CRLF that precedes the next delimiter), so a message with LF-only line
+ * endings is parsed but its signatures will fail, as they must.
+ *
+ * A package is the KEPHS envelope; the original message is its
+ * message/rfc822 part or an attachment named *.eml. The original is parsed
+ * on its own bytes: when they are a verbatim slice of the package,
+ * orig_in_package is 1 and orig_off/len locate them; otherwise (a base64
+ * .eml attachment) they are an owned decoded copy.
+ *
+ * Bounds: input size, MIME nesting depth and part count (KERR_LIMIT).
+ * Malformed input gives -1 with KERR_MALFORMED, never a crash.
+ * Ownership: everything in the structs is owned by them and freed by
+ * mime_message_free()/mime_package_free(); `data` pointers borrow the
+ * caller's buffer, which must outlive the struct. Thread-safe (no globals). */
+#ifndef KEP_MIME_H
+#define KEP_MIME_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define MIME_MAX_LEN (64u * 1024 * 1024)
+#define MIME_MAX_DEPTH 16
+#define MIME_MAX_PARTS 500
+
+enum mime_sig_kind {
+	MIME_SIG_DETACHED = 1, /* multipart/signed: content range + signature DER */
+	MIME_SIG_OPAQUE,       /* application/pkcs7-mime signed-data: sig is the whole SignedData */
+};
+
+struct mime_sig {
+	enum mime_sig_kind kind;
+	size_t content_off;    /* detached: signed bytes are data[content_off .. +content_len) */
+	size_t content_len;
+	unsigned char *sig;    /* decoded CMS DER (detached: the p7s; opaque: the SignedData) */
+	size_t sig_len;
+	char *protocol;        /* e.g. "application/pkcs7-signature"; opaque: the content type */
+	char *micalg;          /* NULL when absent */
+};
+
+struct mime_header {
+	char *name;
+	char *value;           /* unfolded, raw (not decoded) */
+};
+
+struct mime_attachment {
+	char *filename;        /* decoded (RFC 2231/2047) and made safe (safe_name.h) */
+	char *content_type;    /* "type/subtype", lower case */
+	unsigned char *data;   /* decoded body */
+	size_t len;
+	int is_eyp;            /* application/eyazisma or *.eyp */
+	int is_message;        /* message/rfc822 or *.eml */
+	int verbatim;          /* data equals message bytes [src_off .. +len) (no transfer encoding) */
+	size_t src_off;
+};
+
+struct mime_message {
+	const unsigned char *data; /* the message bytes (borrowed or owned, see mime_package) */
+	size_t len;
+	/* decoded headers, UTF-8; NULL when absent */
+	char *subject;
+	char *from;            /* "Display Name <addr>" or "addr" */
+	char *to;
+	char *message_id;      /* without angle brackets */
+	char *date;            /* ISO 8601, e.g. 2025-11-05T18:37:48+0300 */
+	char *ileti_tip;       /* X-TR-REM-iletiTip */
+	char *ileti_id;        /* X-TR-REM-iletiID */
+	struct mime_header *rem;   /* every X-REM-* and X-TR-REM-* header */
+	size_t n_rem;
+	struct mime_sig *sigs;     /* outermost first; none: the message is unsigned */
+	size_t n_sigs;
+	struct mime_attachment *att;
+	size_t n_att;
+	int lf_only;           /* the header block ends in LF LF: signatures will fail */
+};
+
+struct mime_package {
+	struct mime_message envelope;   /* data borrows the caller's buffer */
+	int has_original;
+	struct mime_message original;   /* valid when has_original */
+	int orig_in_package;            /* original bytes are package[orig_off .. +orig_len) */
+	size_t orig_off, orig_len;
+	unsigned char *orig_copy;       /* owned decoded copy when !orig_in_package */
+};
+
+/* Parses one message. 0 on success, -1 with err (KERR_MALFORMED, KERR_LIMIT). */
+int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err);
+void mime_message_free(struct mime_message *m);
+
+/* Parses the envelope and the original inside it (has_original = 0 when none). */
+int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err);
+void mime_package_free(struct mime_package *p);
+
+/* "unsigned", "signed" (detached), "opaque-signed": for display and logs. */
+const char *mime_signed_state(const struct mime_message *m);
+
+/* Decodes an RFC 2047 header value to UTF-8 (malloc'd); never NULL. */
+char *mime_decode_header(const char *raw);
+
+#endif

@@ -1,0 +1,143 @@
+#!/bin/sh
+# kep/mime: exact signed byte ranges (checked with openssl cms -verify), nested
+# envelope -> original, header decoding, variants and malformed input.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/formats-pki.sh"
+TOOL=$top_builddir/tests/formats-tool
+crlf() { sed 's/$/\r/'; }
+
+verify_range() { # dir prefix: the range and signature must verify
+	openssl cms -verify -binary -inform DER -in "$1/$2-sig0.der" -content "$1/$2-content0.bin" \
+		-CAfile "$P/root.pem" -purpose smimesign -out /dev/null 2>"$T/verify.err" \
+		|| { cat "$T/verify.err"; fail "$2: the reported signed range does not verify"; }
+}
+
+# --- the original: multipart/mixed (text + .eyp with an RFC 2231 name), signed (CRLF)
+printf 'PK fake eyp bytes \001\002\003' >"$T/doc.eyp"
+{
+	printf 'Content-Type: multipart/mixed; boundary="inner-b"\n\n--inner-b\n'
+	printf 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nBelge ektedir.\n'
+	printf -- '--inner-b\nContent-Type: application/eyazisma\nContent-Transfer-Encoding: base64\n'
+	printf "Content-Disposition: attachment; filename*=UTF-8''%%C4%%B0hale%%20Yaz%%C4%%B1s%%C4%%B1.eyp\n\n"
+	base64 "$T/doc.eyp"
+	printf -- '--inner-b--\n'
+} | crlf >"$T/inner.mime"
+openssl cms -sign -in "$T/inner.mime" -binary -signer "$P/signer.pem" -inkey "$P/signer.key" \
+	-certfile "$P/inter.pem" -md sha256 -crlfeol -out "$T/orig.body"
+{
+	printf 'From: =?ISO-8859-9?Q?Ayd=FDn_=DEim=FEek?= <birim@hs01.kep.tr>\n'
+	printf 'To: alici@hs02.kep.tr\nSubject: =?UTF-8?B?xZ5pcmtldCDDlmRlbWVzaSDDp8SfxLE=?=\n'
+	printf 'Message-ID: <orig-1@hs01.kep.tr>\nDate: Wed, 05 Nov 2025 18:37:48 +0300\n'
+	printf 'X-TR-REM-iletiTip: eYazisma\nX-TR-REM-iletiID: EBYS-42\n'
+} | crlf >"$T/orig.eml"
+cat "$T/orig.body" >>"$T/orig.eml"
+
+# --- the KEPHS envelope: multipart/mixed with the original as message/rfc822, signed
+{
+	printf 'Content-Type: multipart/mixed; boundary="env-b"\r\n\r\n--env-b\r\n'
+	printf 'Content-Type: text/plain\r\n\r\nKEP iletisi\r\n--env-b\r\n'
+	printf 'Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="orig.eml"\r\n\r\n'
+	cat "$T/orig.eml"
+	printf '\r\n--env-b--\r\n'
+} >"$T/env.mime"
+openssl cms -sign -in "$T/env.mime" -binary -signer "$P/signer.pem" -inkey "$P/signer.key" \
+	-certfile "$P/inter.pem" -md sha256 -crlfeol -out "$T/env.body"
+{
+	printf 'From: kephs@hs01.kep.tr\r\nSubject: =?utf-8?Q?KEP_=C3=BCzerinden_iletildi?=\r\n'
+	printf 'Message-ID: <env-1@hs01.kep.tr>\r\nX-REM-Msg-Type: Dispatch\r\n'
+	printf 'X-REM-UAMessageIdentifier: <orig-1@hs01.kep.tr>\r\n'
+	cat "$T/env.body"
+} >"$T/package.eml"
+
+mkdir "$T/o"
+expect_exit 0 "$TOOL" mime "$T/package.eml" "$T/o"
+expect_grep '^envelope.state=signed$' "$T/out"
+expect_grep '^envelope.sig0.kind=detached protocol=application/pkcs7-signature micalg=sha-256' "$T/out"
+expect_grep '^envelope.subject=KEP üzerinden iletildi$' "$T/out"
+expect_grep '^envelope.hdr.X-REM-Msg-Type=Dispatch$' "$T/out"
+expect_grep '^original.in_package=1 ' "$T/out"
+expect_grep '^original.state=signed$' "$T/out"
+expect_grep '^original.subject=Şirket Ödemesi çğı$' "$T/out"
+expect_grep '^original.from=Aydın Şimşek <birim@hs01.kep.tr>$' "$T/out"
+expect_grep '^original.message_id=orig-1@hs01.kep.tr$' "$T/out"
+expect_grep '^original.date=2025-11-05T18:37:48\+0300$' "$T/out"
+expect_grep '^original.ileti_tip=eYazisma$' "$T/out"
+expect_grep '^original.ileti_id=EBYS-42$' "$T/out"
+expect_grep '^original.att0=İhale Yazısı.eyp type=application/eyazisma size=21 eyp=1 message=0$' "$T/out"
+expect_no_grep '^envelope.att.*smime.p7s' "$T/out"
+cmp "$T/o/original-att0.bin" "$T/doc.eyp" || fail "decoded .eyp attachment differs"
+verify_range "$T/o" envelope
+verify_range "$T/o" original
+# The original's bytes are a verbatim slice of the package at the reported offset.
+off=$(sed -n 's/^original.in_package=1 off=\([0-9]*\) len=\([0-9]*\)$/\1/p' "$T/out")
+len=$(sed -n 's/^original.in_package=1 off=\([0-9]*\) len=\([0-9]*\)$/\2/p' "$T/out")
+tail -c +$((off + 1)) "$T/package.eml" | head -c "$len" | cmp - "$T/orig.eml" \
+	|| fail "original range is not the original's bytes"
+# A changed byte inside the signed part: the range still parses, openssl refuses it.
+sed 's/KEP iletisi/KEP iletisI/' "$T/package.eml" >"$T/tampered.eml"
+mkdir "$T/t"
+expect_exit 0 "$TOOL" mime "$T/tampered.eml" "$T/t"
+if openssl cms -verify -binary -inform DER -in "$T/t/envelope-sig0.der" -content "$T/t/envelope-content0.bin" \
+	-CAfile "$P/root.pem" -out /dev/null 2>/dev/null; then fail "tampered envelope verified"; fi
+
+# --- old protocol name application/x-pkcs7-signature
+sed -e 's#application/pkcs7-signature#application/x-pkcs7-signature#g' "$T/orig.eml" >"$T/x.eml"
+mkdir "$T/x"
+expect_exit 0 "$TOOL" mime "$T/x.eml" "$T/x"
+expect_grep '^envelope.sig0.kind=detached protocol=application/x-pkcs7-signature' "$T/out"
+verify_range "$T/x" envelope
+
+# --- base64 .eml attachment: the original is decoded (not a slice) and still verifies
+{
+	printf 'From: kephs@hs01.kep.tr\r\nSubject: b64\r\nContent-Type: multipart/mixed; boundary="e2"\r\n\r\n'
+	printf -- '--e2\r\nContent-Type: application/octet-stream; name="postacert.eml"\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
+	base64 "$T/orig.eml" | crlf
+	printf -- '--e2--\r\n'
+} >"$T/b64.eml"
+mkdir "$T/b"
+expect_exit 0 "$TOOL" mime "$T/b64.eml" "$T/b"
+expect_grep '^envelope.state=unsigned$' "$T/out"
+expect_grep '^original.in_package=0 ' "$T/out"
+cmp "$T/b/original.eml" "$T/orig.eml" || fail "decoded .eml differs"
+verify_range "$T/b" original
+
+# --- opaque application/pkcs7-mime signed-data
+openssl cms -sign -nodetach -in "$T/inner.mime" -binary -signer "$P/signer.pem" -inkey "$P/signer.key" \
+	-certfile "$P/inter.pem" -md sha256 -crlfeol -out "$T/opaque.body"
+{ printf 'From: a@hs01.kep.tr\r\nSubject: opaque\r\n'; cat "$T/opaque.body"; } >"$T/opaque.eml"
+mkdir "$T/op"
+expect_exit 0 "$TOOL" mime "$T/opaque.eml" "$T/op"
+expect_grep '^envelope.state=opaque-signed$' "$T/out"
+expect_grep '^envelope.sig0.kind=opaque protocol=application/pkcs7-mime' "$T/out"
+openssl cms -verify -inform DER -in "$T/op/envelope-sig0.der" -CAfile "$P/root.pem" -out "$T/op/content" \
+	2>/dev/null || fail "opaque SignedData DER does not verify"
+sed 's#application/pkcs7-mime#application/x-pkcs7-mime#' "$T/opaque.eml" >"$T/xopaque.eml"
+expect_exit 0 "$TOOL" mime "$T/xopaque.eml" "$T/op"
+expect_grep '^envelope.state=opaque-signed$' "$T/out"
+
+# --- unsigned, ISO-8859-9 subject
+printf 'From: a@b.tr\r\nSubject: =?iso-8859-9?q?=DDmza_yok_=F0=FE?=\r\n\r\nhello\r\n' >"$T/unsigned.eml"
+expect_exit 0 "$TOOL" mime "$T/unsigned.eml" "$T/o"
+expect_grep '^envelope.state=unsigned$' "$T/out"
+expect_grep '^envelope.subject=İmza yok ğş$' "$T/out"
+
+# --- LF-only: parsed without rewriting bytes, and the signature then fails honestly
+tr -d '\r' <"$T/orig.eml" >"$T/lf.eml"
+mkdir "$T/lf"
+expect_exit 0 "$TOOL" mime "$T/lf.eml" "$T/lf"
+expect_grep '^envelope.lf_only=1$' "$T/out"
+expect_grep '^envelope.state=signed$' "$T/out"
+if openssl cms -verify -binary -inform DER -in "$T/lf/envelope-sig0.der" -content "$T/lf/envelope-content0.bin" \
+	-CAfile "$P/root.pem" -out /dev/null 2>/dev/null; then fail "LF-only message verified"; fi
+
+# --- truncated in the middle of the signed part: a clear error, no crash
+head -c 700 "$T/orig.eml" >"$T/trunc.eml"
+expect_exit 1 "$TOOL" mime "$T/trunc.eml" "$T/o"
+expect_grep '^error=malformed: .*multipart/signed' "$T/out"
+for n in 1 10 50 100 200 400 1000 1500; do # every cut: never a crash (ASan would abort)
+	head -c "$n" "$T/package.eml" >"$T/cut.eml"
+	set +e; "$TOOL" mime "$T/cut.eml" "$T/o" >/dev/null 2>"$T/cut.err"; rc=$?; set -e
+	[ "$rc" -le 1 ] || { cat "$T/cut.err"; fail "crash on a package cut at $n bytes"; }
+done
+exit 0
