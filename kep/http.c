@@ -1,0 +1,265 @@
+/* http.c: see http.h. */
+#include "http.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+#include "util.h"
+
+struct http_session {
+	CURL *curl;
+	char *ca_file;
+	char *proxy;
+	long connect_timeout_s;
+	long transfer_timeout_s;
+	long long max_body;
+};
+
+struct sink {
+	int fd;
+	off_t len;
+	long long max;
+	int write_errno;
+	int too_big;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int http_tmpfile(struct kerr *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	path = xasprintf("%s/kepagent-http.XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file in %s", dir);
+		free(path);
+		return -1;
+	}
+	unlink(path);
+	free(path);
+	return fd;
+}
+
+struct http_session *http_session_new(const struct http_opts *o, struct kerr *err)
+{
+	struct http_session *s;
+
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK) {
+		kerr_set(err, KERR_INTERNAL, "libcurl initialisation failed: %s",
+			 curl_easy_strerror(curl_init_rc));
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->curl = curl_easy_init();
+	if (s->curl == NULL) {
+		free(s);
+		kerr_set(err, KERR_INTERNAL, "curl_easy_init failed");
+		return NULL;
+	}
+	s->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
+	s->proxy = o->proxy ? xstrdup(o->proxy) : NULL;
+	s->connect_timeout_s = o->connect_timeout_s > 0 ? o->connect_timeout_s : 30;
+	s->transfer_timeout_s = o->transfer_timeout_s > 0 ? o->transfer_timeout_s : 300;
+	s->max_body = o->max_body > 0 ? o->max_body : 128LL * 1024 * 1024;
+	return s;
+}
+
+void http_session_free(struct http_session **sp)
+{
+	struct http_session *s = *sp;
+
+	if (s == NULL)
+		return;
+	curl_easy_cleanup(s->curl);
+	free(s->ca_file);
+	free(s->proxy);
+	free(s);
+	*sp = NULL;
+}
+
+void http_response_free(struct http_response *r)
+{
+	free(r->content_type);
+	r->content_type = NULL;
+	if (r->body_fd >= 0)
+		close(r->body_fd);
+	r->body_fd = -1;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * nmemb, done = 0;
+	ssize_t n;
+
+	if (k->len + (off_t)len > k->max) {
+		k->too_big = 1;
+		return 0;
+	}
+	while (done < len) {
+		n = write(k->fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			k->write_errno = errno;
+			return 0;
+		}
+		done += (size_t)n;
+	}
+	k->len += (off_t)len;
+	return len;
+}
+
+/* Plain http is accepted for loopback test servers only: credentials travel
+ * in every request, so anything else must be TLS. */
+static int url_allowed(const char *url)
+{
+	static const char *const loopback[] = {
+		"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
+		"http://localhost/", "http://[::1]:", "http://[::1]/",
+	};
+	size_t i;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(loopback); i++)
+		if (strncasecmp(url, loopback[i], strlen(loopback[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static int classify_curl(CURLcode rc, struct kerr *err, const char *url, const char *detail)
+{
+	const char *what = detail[0] ? detail : curl_easy_strerror(rc);
+
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return kerr_set(err, KERR_PERMANENT, "%s: %s", url, what);
+	default:
+		return kerr_set(err, KERR_TRANSIENT, "%s: %s", url, what);
+	}
+}
+
+int http_post_soap(struct http_session *s, const char *url, const char *action,
+		   const void *body, size_t len, struct http_response *resp,
+		   struct kerr *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL;
+	struct sink k = { .fd = -1 };
+	char *soapaction;
+	const char *ct = NULL;
+	CURLcode rc;
+	CURL *c = s->curl;
+
+	resp->status = 0;
+	resp->content_type = NULL;
+	resp->body_fd = -1;
+	resp->body_len = 0;
+	if (!url_allowed(url))
+		return kerr_set(err, KERR_CONFIG,
+				"endpoint %s: only https:// (or http:// on loopback) is allowed", url);
+	k.fd = http_tmpfile(err);
+	if (k.fd < 0)
+		return -1;
+	k.max = s->max_body;
+
+	soapaction = xasprintf("SOAPAction: \"urn:%s\"", action);
+	hdrs = curl_slist_append(hdrs, "Content-Type: text/xml; charset=UTF-8");
+	hdrs = curl_slist_append(hdrs, soapaction);
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	free(soapaction);
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (s->ca_file != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+	/* An empty string disables proxies, including the environment's. */
+	curl_easy_setopt(c, CURLOPT_PROXY, s->proxy ? s->proxy : "");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, s->connect_timeout_s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, s->transfer_timeout_s);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+
+	rc = curl_easy_perform(c);
+	/* The request body held credentials: curl must not keep a pointer to it. */
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		close(k.fd);
+		if (k.too_big)
+			return kerr_set(err, KERR_PERMANENT, "%s: response larger than %lld bytes",
+					url, k.max);
+		if (k.write_errno)
+			return kerr_errno(err, KERR_IO, k.write_errno,
+					  "cannot write the response to a temporary file");
+		return classify_curl(rc, err, url, errbuf);
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+	resp->content_type = xstrdup(ct ? ct : "");
+	resp->body_len = k.len;
+	if (lseek(k.fd, 0, SEEK_SET) < 0) {
+		kerr_errno(err, KERR_IO, errno, "lseek on the response file");
+		close(k.fd);
+		free(resp->content_type);
+		resp->content_type = NULL;
+		return -1;
+	}
+	resp->body_fd = k.fd;
+	log_debug("POST %s %s: HTTP %ld, %lld bytes, %s", url, action, resp->status,
+		  (long long)k.len, resp->content_type);
+	return 0;
+}
+
+int http_status_check(long status, struct kerr *err)
+{
+	if (status >= 200 && status < 300)
+		return 0;
+	if (status == 401 || status == 403)
+		return kerr_set(err, KERR_AUTH, "the provider refused access (HTTP %ld)", status);
+	if (status >= 500)
+		return kerr_set(err, KERR_TRANSIENT, "provider error (HTTP %ld)", status);
+	return kerr_set(err, KERR_PERMANENT, "unexpected HTTP status %ld", status);
+}

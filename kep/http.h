@@ -1,0 +1,55 @@
+/* http.h: the provider's HTTP transport (libcurl).
+ *
+ * One http_session per provider session keeps a curl easy handle so that
+ * consecutive calls reuse the TLS connection. TLS peer and host
+ * verification are always on; only the CA file is configurable. A response
+ * body is written to an unlinked temporary file, never to memory, so a
+ * 25 MB package costs disk, not heap. Not thread-safe: one session per
+ * thread. */
+#ifndef KEP_HTTP_H
+#define KEP_HTTP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct http_opts {
+	const char *ca_file;      /* PEM bundle; NULL: the system store */
+	const char *proxy;        /* curl proxy URL; NULL: none (curl's env vars are ignored) */
+	long connect_timeout_s;   /* 0: 30 s */
+	long transfer_timeout_s;  /* whole request; 0: 300 s */
+	long long max_body;       /* refuse larger responses; 0: 128 MiB */
+};
+
+struct http_response {
+	long status;         /* HTTP status code */
+	char *content_type;  /* owned; "" when the server sent none */
+	int body_fd;         /* owned; unlinked temp file positioned at 0 */
+	off_t body_len;
+};
+
+struct http_session;
+
+/* Returns NULL and fills err on failure. The options are copied. */
+struct http_session *http_session_new(const struct http_opts *o, struct kerr *err);
+void http_session_free(struct http_session **s);
+
+/* POSTs body as text/xml with SOAPAction "urn:<action>". On a transport
+ * failure returns -1 with KERR_TRANSIENT (network, timeout) or
+ * KERR_PERMANENT (TLS verification, bad URL: retrying will not help).
+ * Any HTTP status is a success here; classify it with http_status_check().
+ * On success the caller owns *resp and frees it with http_response_free(). */
+int http_post_soap(struct http_session *s, const char *url, const char *action,
+		   const void *body, size_t len, struct http_response *resp,
+		   struct kerr *err);
+void http_response_free(struct http_response *resp);
+
+/* 2xx: 0. 401/403: KERR_AUTH. 5xx: KERR_TRANSIENT. Other: KERR_PERMANENT. */
+int http_status_check(long status, struct kerr *err);
+
+/* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in
+ * $TMPDIR or /tmp. Returns the fd or -1. */
+int http_tmpfile(struct kerr *err);
+
+#endif

@@ -1,0 +1,253 @@
+/* p11_sign.c: see p11_sign.h. */
+#include "p11_sign.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include <libp11.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "log.h"
+#include "pin.h"
+
+struct p11 {
+	PKCS11_CTX *ctx;
+	PKCS11_SLOT *slots;
+	unsigned int nslots;
+	PKCS11_SLOT *slot;
+};
+
+static void p11_done(struct p11 *p)
+{
+	if (p->slots != NULL)
+		PKCS11_release_all_slots(p->ctx, p->slots, p->nslots);
+	if (p->ctx != NULL) {
+		PKCS11_CTX_unload(p->ctx);
+		PKCS11_CTX_free(p->ctx);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+static int p11_open(struct p11 *p, const struct p11_opts *o, struct kerr *err)
+{
+	unsigned int i;
+
+	if (o->module == NULL)
+		return kerr_set(err, KERR_CONFIG, "no PKCS#11 module configured");
+	p->ctx = PKCS11_CTX_new();
+	if (p->ctx == NULL)
+		return kerr_set(err, KERR_INTERNAL, "PKCS11_CTX_new failed");
+	if (PKCS11_CTX_load(p->ctx, o->module) < 0) {
+		PKCS11_CTX_free(p->ctx);
+		p->ctx = NULL;
+		ERR_clear_error();
+		return kerr_set(err, KERR_CONFIG, "cannot load the PKCS#11 module %s", o->module);
+	}
+	if (PKCS11_enumerate_slots(p->ctx, &p->slots, &p->nslots) < 0) {
+		p->slots = NULL;
+		ERR_clear_error();
+		return kerr_set(err, KERR_AUTH, "cannot list the PKCS#11 slots of %s", o->module);
+	}
+	for (i = 0; i < p->nslots; i++) {
+		PKCS11_TOKEN *t = p->slots[i].token;
+
+		if (t == NULL || !t->initialized)
+			continue;
+		if (o->token_label == NULL || strcmp(t->label, o->token_label) == 0) {
+			p->slot = &p->slots[i];
+			return 0;
+		}
+	}
+	if (o->token_label != NULL)
+		return kerr_set(err, KERR_AUTH, "token '%s' not found: is the card inserted?",
+				o->token_label);
+	return kerr_set(err, KERR_AUTH, "no initialised token found: is the card inserted?");
+}
+
+/* What the token says about the user PIN, for the error message. */
+static const char *pin_state(const PKCS11_TOKEN *t)
+{
+	if (t->userPinLocked)
+		return "the PIN is now locked";
+	if (t->userPinFinalTry)
+		return "one try left before the PIN locks";
+	if (t->userPinCountLow)
+		return "few tries left before the PIN locks";
+	return "the token does not say how many tries are left";
+}
+
+static int p11_login(struct p11 *p, const struct p11_opts *o, struct kerr *err)
+{
+	char *pin = NULL;
+	char prompt[160];
+	int rc;
+
+	if (p->slot->token->userPinLocked)
+		return kerr_set(err, KERR_AUTH, "the PIN of token '%s' is locked",
+				p->slot->token->label);
+	snprintf(prompt, sizeof(prompt), "PIN for token '%s': ", p->slot->token->label);
+	if (pin_read(o->pin_file, prompt, &pin, err) < 0)
+		return kerr_prefix(err, "PIN");
+	rc = PKCS11_login(p->slot, 0, pin);
+	secret_free(&pin);
+	if (rc == 0)
+		return 0;
+	ERR_clear_error();
+	/* The flags change with a failed login: read them again. Never retry. */
+	if (PKCS11_update_slots(p->ctx, &p->slots, &p->nslots) < 0)
+		ERR_clear_error();
+	return kerr_set(err, KERR_AUTH, "token '%s' rejected the PIN (%s); not retried",
+			p->slot->token->label, pin_state(p->slot->token));
+}
+
+static int hex_to_bin(const char *hex, unsigned char *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+
+	while (hex[0] && hex[1]) {
+		unsigned int v;
+
+		if (!isxdigit((unsigned char)hex[0]) || !isxdigit((unsigned char)hex[1]) ||
+		    n >= cap || sscanf(hex, "%2x", &v) != 1)
+			return -1;
+		out[n++] = (unsigned char)v;
+		hex += 2;
+	}
+	*len = n;
+	return hex[0] ? -1 : 0;
+}
+
+static PKCS11_KEY *find_key(struct p11 *p, const struct p11_opts *o, struct kerr *err)
+{
+	unsigned char id[128];
+	size_t idlen = 0;
+	PKCS11_KEY *keys;
+	unsigned int n, i;
+
+	if (o->key_id_hex && hex_to_bin(o->key_id_hex, id, sizeof(id), &idlen) < 0) {
+		kerr_set(err, KERR_CONFIG, "key id '%s' is not hex", o->key_id_hex);
+		return NULL;
+	}
+	if (PKCS11_enumerate_keys(p->slot->token, &keys, &n) < 0) {
+		ERR_clear_error();
+		kerr_set(err, KERR_AUTH, "cannot list the keys on token '%s'",
+			 p->slot->token->label);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (o->key_label && (keys[i].label == NULL || strcmp(keys[i].label, o->key_label)))
+			continue;
+		if (o->key_id_hex && (keys[i].id_len != idlen || memcmp(keys[i].id, id, idlen)))
+			continue;
+		if (o->key_label == NULL && o->key_id_hex == NULL && n > 1) {
+			kerr_set(err, KERR_CONFIG,
+				 "token '%s' holds %u keys: configure the key label or id",
+				 p->slot->token->label, n);
+			return NULL;
+		}
+		return &keys[i];
+	}
+	kerr_set(err, KERR_CONFIG, "no matching private key on token '%s'",
+		 p->slot->token->label);
+	return NULL;
+}
+
+/* Adds ESS signing-certificate-v2 (RFC 5035), which CAdES-BES requires. */
+static int add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
+{
+	ESS_SIGNING_CERT_V2 *sc;
+	unsigned char *der = NULL;
+	int len, rc = -1;
+
+	sc = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), cert, NULL, 1);
+	if (sc == NULL)
+		return -1;
+	len = i2d_ESS_SIGNING_CERT_V2(sc, &der);
+	if (len > 0 && CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
+						   V_ASN1_SEQUENCE, der, len) == 1)
+		rc = 0;
+	OPENSSL_free(der);
+	ESS_SIGNING_CERT_V2_free(sc);
+	return rc;
+}
+
+static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len,
+		    struct kbuf *out, struct kerr *err)
+{
+	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	unsigned char *der = NULL;
+	BIO *in = NULL;
+	int dlen, rc = -1;
+
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL);
+	if (cms == NULL)
+		goto out;
+	si = CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags);
+	if (si == NULL || add_signing_cert_v2(si, cert) < 0)
+		goto out;
+	in = BIO_new_mem_buf(data, (int)len);
+	/* CMS_final computes the digest and asks the token to sign. */
+	if (in == NULL || CMS_final(cms, in, NULL, flags) != 1)
+		goto out;
+	dlen = i2d_CMS_ContentInfo(cms, &der);
+	if (dlen <= 0)
+		goto out;
+	kbuf_append(out, der, (size_t)dlen);
+	OPENSSL_free(der);
+	rc = 0;
+out:
+	if (rc < 0) {
+		kerr_set(err, KERR_AUTH, "signing with the token failed");
+		kerr_add_openssl(err);
+	}
+	BIO_free(in);
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
+int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
+		   struct kbuf *der, struct kerr *err)
+{
+	struct p11 p = { 0 };
+	PKCS11_CERT *cert;
+	PKCS11_KEY *key;
+	EVP_PKEY *pkey = NULL;
+	int rc = -1;
+
+	if (len > 0x7fffffff)
+		return kerr_set(err, KERR_LIMIT, "challenge too large to sign");
+	if (p11_open(&p, o, err) < 0 || p11_login(&p, o, err) < 0)
+		goto out;
+	key = find_key(&p, o, err);
+	if (key == NULL)
+		goto out;
+	cert = PKCS11_find_certificate(key);
+	if (cert == NULL || cert->x509 == NULL) {
+		kerr_set(err, KERR_CONFIG, "no certificate with the key's id on token '%s'",
+			 p.slot->token->label);
+		goto out;
+	}
+	pkey = PKCS11_get_private_key(key);
+	if (pkey == NULL) {
+		kerr_set(err, KERR_AUTH, "cannot use the private key on token '%s'",
+			 p.slot->token->label);
+		kerr_add_openssl(err);
+		goto out;
+	}
+	rc = cms_sign(cert->x509, pkey, data, len, der, err);
+	if (rc == 0)
+		log_debug("signed %zu bytes with token '%s'", len, p.slot->token->label);
+out:
+	EVP_PKEY_free(pkey);
+	if (p.slot != NULL)
+		PKCS11_logout(p.slot);
+	p11_done(&p);
+	ERR_clear_error();
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* provider.c: driver lookup and the helpers every driver shares. */
+#include "provider.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+extern const struct kep_driver kep_driver_ptt;
+
+static const struct kep_driver *const drivers[] = {
+	&kep_driver_ptt,
+};
+
+const struct kep_driver *kep_driver_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < ARRAY_SIZE(drivers); i++)
+		if (strcasecmp(drivers[i]->name, name) == 0)
+			return drivers[i];
+	return NULL;
+}
+
+static const char *const login_names[] = { "BASE", "OTP", "EIMZA" };
+static const char *const epart_names[] = { "ALL", "ORGM", "ORGMATTACH" };
+
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcasecmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+int kep_login_mode_parse(const char *s)
+{
+	return name_index(login_names, ARRAY_SIZE(login_names), s);
+}
+
+const char *kep_login_mode_name(enum kep_login_mode m)
+{
+	return (size_t)m < ARRAY_SIZE(login_names) ? login_names[m] : "?";
+}
+
+int kep_epart_parse(const char *s)
+{
+	return name_index(epart_names, ARRAY_SIZE(epart_names), s);
+}
+
+const char *kep_epart_name(enum kep_epart p)
+{
+	return (size_t)p < ARRAY_SIZE(epart_names) ? epart_names[p] : "?";
+}
+
+void kep_format_time(time_t t, char buf[20])
+{
+	struct tm tm;
+
+	t += 3 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(buf, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+int kep_err_retryable(const struct kerr *e)
+{
+	return e->cls == KERR_TRANSIENT;
+}
+
+void kep_folder_list_free(struct kep_folder_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	memset(l, 0, sizeof(*l));
+}
+
+void kep_package_list_free(struct kep_package_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct kep_package_info *p = &l->items[i];
+
+		free(p->kep_id);
+		free(p->org_mesaj_id);
+		free(p->from);
+		free(p->from_kep);
+		free(p->konu);
+		free(p->tur);
+		free(p->tur_id);
+		free(p->hataaciklama);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void kep_evidence_list_free(struct kep_evidence_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct kep_evidence_info *e = &l->items[i];
+
+		free(e->delil_id);
+		free(e->aciklama);
+		free(e->tarih);
+		free(e->kephs);
+		free(e->hataaciklama);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,502 @@
+/* ptt_eyws.c: the PTT KEP EYWS driver (SOAP over HTTPS, MTOM downloads).
+ * See provider.h for the contract and ptt_login.c for the login modes. */
+#include "ptt_eyws_p.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdio.h"
+#include "log.h"
+#include "util.h"
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct kerr *err)
+{
+	struct http_opts ho = {
+		.ca_file = o->ca_file,
+		.proxy = o->proxy,
+		.connect_timeout_s = o->connect_timeout_s,
+		.transfer_timeout_s = o->transfer_timeout_s,
+	};
+	struct kep_session *s;
+
+	if (o->endpoint == NULL || o->kep_hesap == NULL || o->tcno == NULL ||
+	    o->parola == NULL || o->sifre == NULL) {
+		kerr_set(err, KERR_CONFIG,
+			 "the PTT driver needs endpoint, kepHesap, tcno, parola and sifre");
+		return NULL;
+	}
+	if (o->login_mode == KEP_LOGIN_EIMZA && o->pkcs11_module == NULL) {
+		kerr_set(err, KERR_CONFIG, "EIMZA login needs a PKCS#11 module");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->http = http_session_new(&ho, err);
+	if (s->http == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->endpoint = xstrdup(o->endpoint);
+	s->kep_hesap = xstrdup(o->kep_hesap);
+	s->tcno = xstrdup(o->tcno);
+	s->parola = xstrdup(o->parola);
+	s->sifre = xstrdup(o->sifre);
+	s->mode = o->login_mode;
+	s->otp_file = dup_or_null(o->otp_file);
+	s->p11_module = dup_or_null(o->pkcs11_module);
+	s->p11_token = dup_or_null(o->pkcs11_token);
+	s->p11_key_label = dup_or_null(o->pkcs11_key_label);
+	s->p11_key_id = dup_or_null(o->pkcs11_key_id);
+	s->pin_file = dup_or_null(o->pin_file);
+	return s;
+}
+
+static void ptt_close(struct kep_session **sp)
+{
+	struct kep_session *s = *sp;
+
+	if (s == NULL)
+		return;
+	http_session_free(&s->http);
+	free(s->endpoint);
+	free(s->kep_hesap);
+	secret_free(&s->tcno);
+	secret_free(&s->parola);
+	secret_free(&s->sifre);
+	secret_free(&s->guvenlik_id);
+	free(s->otp_file);
+	free(s->p11_module);
+	free(s->p11_token);
+	free(s->p11_key_label);
+	free(s->p11_key_id);
+	free(s->pin_file);
+	free(s);
+	*sp = NULL;
+}
+
+xmlDocPtr ptt_request(struct kep_session *s, const char *op, xmlNodePtr *param0)
+{
+	xmlDocPtr doc = soap_request_new(op, param0);
+	xmlNodePtr cred = soap_add(*param0, "kepHesap", NULL);
+
+	soap_add(cred, "kepHesap", s->kep_hesap);
+	soap_add(cred, "parola", s->parola);
+	soap_add(cred, "sifre", s->sifre);
+	soap_add(cred, "tcno", s->tcno);
+	return doc;
+}
+
+void ptt_reply_free(struct ptt_reply *r)
+{
+	soap_resp_free(&r->soap);
+	mtom_free(&r->mtom);
+	http_response_free(&r->http);
+	r->ret = NULL;
+}
+
+static int parse_body(struct ptt_reply *r, struct kerr *err)
+{
+	const struct mtom_part *root;
+
+	if (!mtom_is_multipart(r->http.content_type))
+		return soap_parse_fd(r->http.body_fd, &r->soap, err);
+	if (mtom_parse(r->http.body_fd, r->http.content_type, &r->mtom, err) < 0)
+		return -1;
+	root = &r->mtom.parts[r->mtom.root];
+	if (root->base64)
+		return kerr_set(err, KERR_MALFORMED, "base64-encoded SOAP root part");
+	return soap_parse_mem(root->body, root->len, &r->soap, err);
+}
+
+int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_reply *r,
+	     struct kerr *err)
+{
+	struct kbuf body = { 0 };
+	struct kerr perr;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->http.body_fd = -1;
+	rc = soap_serialize(req, &body, err);
+	soap_request_free(req);
+	if (rc == 0)
+		rc = http_post_soap(s->http, s->endpoint, op, body.data, body.len, &r->http, err);
+	/* The request held parola and sifre. */
+	secure_wipe(body.data, body.cap);
+	kbuf_free(&body);
+	if (rc < 0)
+		return kerr_prefix(err, "%s", op);
+	if (http_status_check(r->http.status, err) < 0) {
+		/* Axis2 answers errors with a Fault: keep its text. */
+		if (err != NULL && parse_body(r, &perr) == 0 && r->soap.fault != NULL) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l, ": %s", r->soap.fault);
+		}
+		ptt_reply_free(r);
+		return kerr_prefix(err, "%s", op);
+	}
+	if (parse_body(r, err) < 0) {
+		if (err && err->cls != KERR_TRANSIENT && err->cls != KERR_IO)
+			err->cls = KERR_PERMANENT;
+		ptt_reply_free(r);
+		return kerr_prefix(err, "%s: bad response", op);
+	}
+	if (r->soap.fault != NULL) {
+		kerr_set(err, KERR_PERMANENT, "%s: SOAP Fault: %s", op, r->soap.fault);
+		ptt_reply_free(r);
+		return -1;
+	}
+	if (r->soap.nret == 0) {
+		ptt_reply_free(r);
+		return kerr_set(err, KERR_PERMANENT, "%s: response without a return element", op);
+	}
+	r->ret = r->soap.rets[0];
+	return 0;
+}
+
+int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err)
+{
+	char *durum = soap_field(ret, "durum");
+	char *text;
+	int ok = durum != NULL && strcmp(durum, "0") == 0;
+
+	free(durum);
+	if (ok)
+		return 0;
+	text = soap_field(ret, "hataaciklama");
+	kerr_set(err, cls, "%s: the provider says: %s", op,
+		 text && *text ? text : "(no hataaciklama)");
+	free(text);
+	return -1;
+}
+
+/* Parallel arrays: the i-th `name` of the single return, or (tolerated)
+ * the `name` of the i-th return. */
+static char *row_field(const struct ptt_reply *r, const char *name, size_t i)
+{
+	if (r->soap.nret > 1)
+		return i < r->soap.nret ? soap_field(r->soap.rets[i], name) : NULL;
+	return soap_text(soap_nth(r->ret, name, i));
+}
+
+static size_t row_count(const struct ptt_reply *r, const char *key)
+{
+	if (r->soap.nret > 1)
+		return r->soap.nret;
+	return soap_count(r->ret, key);
+}
+
+/* durum and hataaciklama are per row only when there is one per row. */
+static int row_durum(const struct ptt_reply *r, size_t i, size_t n, char **text)
+{
+	char *d;
+	int v = 0;
+
+	*text = NULL;
+	if (r->soap.nret <= 1 && soap_count(r->ret, "durum") != n)
+		return 0;
+	d = row_field(r, "durum", i);
+	if (d != NULL && strcmp(d, "0") != 0 && *d != '\0') {
+		v = atoi(d) ? atoi(d) : 1;
+		*text = row_field(r, "hataaciklama", i);
+	}
+	free(d);
+	return v;
+}
+
+static int64_t parse_i64(const char *v)
+{
+	char *end;
+	long long x;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	x = strtoll(v, &end, 10);
+	return *end == '\0' && x >= 0 ? (int64_t)x : -1;
+}
+
+/* A listing with no rows and durum != 0 is a failure, not an empty list. */
+static int check_empty_list(struct ptt_reply *r, size_t n, const char *op,
+			    enum kerr_class cls, struct kerr *err)
+{
+	if (n > 0)
+		return 0;
+	if (soap_count(r->ret, "durum") == 0)
+		return 0;
+	return ptt_check_durum(r->ret, op, cls, err);
+}
+
+static void add_ref(xmlNodePtr p, const struct kep_pkg_ref *ref, int both)
+{
+	char num[32];
+
+	if (ref->kep_id != NULL)
+		soap_add(p, "kepId", ref->kep_id);
+	if (ref->kep_sira_no >= 0 && (both || ref->kep_id == NULL)) {
+		snprintf(num, sizeof(num), "%" PRId64, ref->kep_sira_no);
+		soap_add(p, "kepSiraNo", num);
+	}
+	soap_add(p, "dizin", ref->folder ? ref->folder : "INBOX");
+}
+
+static const char *ref_name(const struct kep_pkg_ref *ref, char *buf, size_t len)
+{
+	if (ref->kep_id)
+		snprintf(buf, len, "package %s", ref->kep_id);
+	else
+		snprintf(buf, len, "package #%" PRId64, ref->kep_sira_no);
+	return buf;
+}
+
+static int ptt_login_op(struct kep_session *s, struct kerr *err)
+{
+	return ptt_login(s, err);
+}
+
+static int ptt_list_folders(struct kep_session *s, struct kep_folder_list *out,
+			    struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p, n;
+	size_t i, cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ptt_call(s, "DizinSorgula", ptt_request(s, "DizinSorgula", &p), &r, err) < 0)
+		return -1;
+	if (ptt_check_durum(r.ret, "DizinSorgula", KERR_PERMANENT, err) < 0) {
+		ptt_reply_free(&r);
+		return -1;
+	}
+	/* The field's name is not documented: every text field but the status
+	 * is a folder name. */
+	for (i = 0; i < r.soap.nret; i++) {
+		for (n = r.soap.rets[i]->children; n != NULL; n = n->next) {
+			char *v;
+
+			if (n->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)n->name, "durum") == 0 ||
+			    strcmp((const char *)n->name, "hataaciklama") == 0)
+				continue;
+			v = soap_text(n);
+			if (v == NULL || *v == '\0') {
+				free(v);
+				continue;
+			}
+			if (out->n == cap) {
+				cap = cap ? 2 * cap : 8;
+				out->names = xrealloc(out->names, cap * sizeof(*out->names));
+			}
+			out->names[out->n++] = v;
+		}
+	}
+	ptt_reply_free(&r);
+	return 0;
+}
+
+static int ptt_list_packages(struct kep_session *s, const char *folder, const char *start,
+			     const char *end, struct kep_package_list *out, struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p;
+	size_t i, n;
+	xmlDocPtr req;
+
+	memset(out, 0, sizeof(*out));
+	req = ptt_request(s, "PaketSorgula", &p);
+	soap_add(p, "dizin", folder ? folder : "INBOX");
+	soap_add(p, "ilktarih", start);
+	soap_add(p, "sontarih", end);
+	if (ptt_call(s, "PaketSorgula", req, &r, err) < 0)
+		return -1;
+	n = row_count(&r, "kepId");
+	if (check_empty_list(&r, n, "PaketSorgula", KERR_PERMANENT, err) < 0) {
+		ptt_reply_free(&r);
+		return -1;
+	}
+	out->items = n ? xcalloc(n, sizeof(*out->items)) : NULL;
+	out->n = n;
+	for (i = 0; i < n; i++) {
+		struct kep_package_info *pi = &out->items[i];
+		char *sira = row_field(&r, "kepSiraNo", i);
+
+		pi->kep_id = row_field(&r, "kepId", i);
+		pi->kep_sira_no = parse_i64(sira);
+		if (sira != NULL && pi->kep_sira_no < 0)
+			log_warn("PaketSorgula: kepSiraNo '%s' is not a number", sira);
+		free(sira);
+		pi->org_mesaj_id = row_field(&r, "OrgMesajId", i);
+		pi->from = row_field(&r, "from", i);
+		pi->from_kep = row_field(&r, "fromKep", i);
+		pi->konu = row_field(&r, "konu", i);
+		pi->tur = row_field(&r, "tur", i);
+		pi->tur_id = row_field(&r, "turId", i);
+		pi->durum = row_durum(&r, i, n, &pi->hataaciklama);
+	}
+	ptt_reply_free(&r);
+	return 0;
+}
+
+/* Writes a binary field (xop:Include or inline base64) to fd. */
+static int write_binary(struct ptt_reply *r, xmlNodePtr node, int fd, struct kerr *err)
+{
+	const char *href = soap_xop_href(node);
+	const struct mtom_part *part;
+
+	if (href == NULL)
+		return soap_write_base64(node, fd, err);
+	part = r->mtom.map ? mtom_find(&r->mtom, href) : NULL;
+	if (part == NULL)
+		return kerr_set(err, KERR_PACKAGE, "the response names a missing MIME part %s", href);
+	return mtom_write_part(part, fd, err);
+}
+
+static int ptt_download_package(struct kep_session *s, const struct kep_pkg_ref *ref,
+				enum kep_epart part, const struct kep_sink *sink,
+				unsigned *nparts, struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p, node;
+	xmlDocPtr req;
+	char name[300];
+	unsigned i;
+	int rc = 0;
+
+	if (nparts)
+		*nparts = 0;
+	req = ptt_request(s, "Indir", &p);
+	add_ref(p, ref, 0);
+	soap_add(p, "ePart", kep_epart_name(part));
+	if (s->guvenlik_id != NULL)
+		soap_add(p, "eGuvenlikId", s->guvenlik_id);
+	if (ptt_call(s, "Indir", req, &r, err) < 0)
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	if (ptt_check_durum(r.ret, "Indir", KERR_PACKAGE, err) < 0) {
+		ptt_reply_free(&r);
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	}
+	for (i = 0; (node = soap_nth(r.ret, "ePaket", i)) != NULL && rc == 0; i++) {
+		int fd = sink->part_fd(sink->arg, i, err);
+
+		rc = fd < 0 ? -1 : write_binary(&r, node, fd, err);
+	}
+	if (rc == 0 && i == 0)
+		rc = kerr_set(err, KERR_PACKAGE, "Indir answered without an ePaket");
+	if (rc == 0 && nparts)
+		*nparts = i;
+	ptt_reply_free(&r);
+	if (rc < 0)
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	return 0;
+}
+
+static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *ref,
+			     struct kep_evidence_list *out, struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p;
+	xmlDocPtr req;
+	char name[300];
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	req = ptt_request(s, "PaketDelilSorgula", &p);
+	add_ref(p, ref, 1);
+	if (ptt_call(s, "PaketDelilSorgula", req, &r, err) < 0)
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	n = row_count(&r, "delilId");
+	if (check_empty_list(&r, n, "PaketDelilSorgula", KERR_PACKAGE, err) < 0) {
+		ptt_reply_free(&r);
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	}
+	out->items = n ? xcalloc(n, sizeof(*out->items)) : NULL;
+	out->n = n;
+	for (i = 0; i < n; i++) {
+		struct kep_evidence_info *e = &out->items[i];
+		char *tur = row_field(&r, "delilTurId", i);
+		int64_t code = parse_i64(tur);
+
+		if (tur != NULL && code < 0)
+			log_warn("PaketDelilSorgula: delilTurId '%s' is not a number", tur);
+		free(tur);
+		e->delil_id = row_field(&r, "delilId", i);
+		e->delil_tur_id = code >= 0 && code < 1000000 ? (int)code : -1;
+		e->aciklama = row_field(&r, "delilaciklama", i);
+		e->tarih = row_field(&r, "tarih", i);
+		e->kephs = row_field(&r, "kephs", i);
+		e->durum = row_durum(&r, i, n, &e->hataaciklama);
+	}
+	ptt_reply_free(&r);
+	return 0;
+}
+
+static int ptt_download_evidence(struct kep_session *s, const char *delil_id, int fd,
+				 struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p, node;
+	xmlDocPtr req;
+	int rc;
+
+	req = ptt_request(s, "PaketDelilIndir", &p);
+	soap_add(p, "delilId", delil_id);
+	if (ptt_call(s, "PaketDelilIndir", req, &r, err) < 0)
+		return kerr_prefix(err, "evidence %s", delil_id);
+	rc = ptt_check_durum(r.ret, "PaketDelilIndir", KERR_PACKAGE, err);
+	if (rc == 0) {
+		node = soap_nth(r.ret, "eDelil", 0);
+		rc = node ? write_binary(&r, node, fd, err)
+			  : kerr_set(err, KERR_PACKAGE, "PaketDelilIndir answered without eDelil");
+	}
+	ptt_reply_free(&r);
+	return rc < 0 ? kerr_prefix(err, "evidence %s", delil_id) : 0;
+}
+
+/* AlindiOnay and PaketSil: a package reference in, durum out. */
+static int simple_op(struct kep_session *s, const char *op, const struct kep_pkg_ref *ref,
+		     struct kerr *err)
+{
+	struct ptt_reply r;
+	xmlNodePtr p;
+	xmlDocPtr req;
+	char name[300];
+	int rc;
+
+	req = ptt_request(s, op, &p);
+	add_ref(p, ref, 1);
+	if (ptt_call(s, op, req, &r, err) < 0)
+		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
+	rc = ptt_check_durum(r.ret, op, KERR_PACKAGE, err);
+	ptt_reply_free(&r);
+	return rc < 0 ? kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name))) : 0;
+}
+
+static int ptt_acknowledge(struct kep_session *s, const struct kep_pkg_ref *ref,
+			   struct kerr *err)
+{
+	return simple_op(s, "AlindiOnay", ref, err);
+}
+
+static int ptt_delete(struct kep_session *s, const struct kep_pkg_ref *ref, struct kerr *err)
+{
+	return simple_op(s, "PaketSil", ref, err);
+}
+
+const struct kep_driver kep_driver_ptt = {
+	.name = "ptt",
+	.open = ptt_open,
+	.close = ptt_close,
+	.login = ptt_login_op,
+	.list_folders = ptt_list_folders,
+	.list_packages = ptt_list_packages,
+	.download_package = ptt_download_package,
+	.list_evidence = ptt_list_evidence,
+	.download_evidence = ptt_download_evidence,
+	.acknowledge = ptt_acknowledge,
+	.delete_package = ptt_delete,
+};

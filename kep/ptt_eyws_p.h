@@ -1,0 +1,48 @@
+/* ptt_eyws_p.h: internals shared by the PTT EYWS driver's files
+ * (ptt_eyws.c: operations; ptt_login.c: Giris/GuvenliGiris). */
+#ifndef KEP_PTT_EYWS_P_H
+#define KEP_PTT_EYWS_P_H
+
+#include <libxml/tree.h>
+
+#include "http.h"
+#include "mtom.h"
+#include "provider.h"
+#include "soap.h"
+
+struct kep_session {
+	struct http_session *http;
+	char *endpoint;
+	char *kep_hesap;
+	char *tcno;
+	char *parola;        /* secret */
+	char *sifre;         /* secret */
+	enum kep_login_mode mode;
+	char *otp_file;
+	char *p11_module, *p11_token, *p11_key_label, *p11_key_id, *pin_file;
+	char *guvenlik_id;   /* eGuvenlikId after GuvenliGiris; secret */
+};
+
+/* One answered call: the HTTP body, its MTOM index if any, the envelope. */
+struct ptt_reply {
+	struct http_response http;
+	struct mtom_msg mtom;
+	struct soap_resp soap;
+	xmlNodePtr ret;      /* the first `return`, or NULL */
+};
+
+/* A request for op with the credentials block already filled in. */
+xmlDocPtr ptt_request(struct kep_session *s, const char *op, xmlNodePtr *param0);
+/* Sends req (and frees it, wiping secrets), receives and parses the reply.
+ * Transport, HTTP and SOAP Fault errors are graded; a reply without a
+ * `return` is KERR_PERMANENT. On success free r with ptt_reply_free(). */
+int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_reply *r,
+	     struct kerr *err);
+void ptt_reply_free(struct ptt_reply *r);
+/* durum "0" -> 0; otherwise sets err to cls with the provider's text. */
+int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err);
+
+/* Giris, then GuvenliGiris for OTP and EIMZA; stores eGuvenlikId. */
+int ptt_login(struct kep_session *s, struct kerr *err);
+
+#endif

@@ -1,0 +1,304 @@
+/* soap.c: see soap.h. */
+#include "soap.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+
+#include "fdio.h"
+
+#define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+xmlDocPtr soap_request_new(const char *op, xmlNodePtr *param0)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr env, body, opel;
+	xmlNsPtr nsenv, nsop;
+
+	env = xmlNewNode(NULL, BAD_CAST "Envelope");
+	nsenv = xmlNewNs(env, BAD_CAST SOAP_NS_ENV, BAD_CAST "soapenv");
+	xmlSetNs(env, nsenv);
+	nsop = xmlNewNs(env, BAD_CAST SOAP_NS_OP, BAD_CAST "ns");
+	xmlNewNs(env, BAD_CAST SOAP_NS_XSD, BAD_CAST "xsd");
+	xmlDocSetRootElement(doc, env);
+	xmlNewChild(env, nsenv, BAD_CAST "Header", NULL);
+	body = xmlNewChild(env, nsenv, BAD_CAST "Body", NULL);
+	opel = xmlNewChild(body, nsop, BAD_CAST op, NULL);
+	*param0 = xmlNewChild(opel, nsop, BAD_CAST "param0", NULL);
+	return doc;
+}
+
+xmlNodePtr soap_add(xmlNodePtr parent, const char *name, const char *value)
+{
+	xmlNsPtr ns = xmlSearchNsByHref(parent->doc, parent, BAD_CAST SOAP_NS_XSD);
+
+	/* xmlNewTextChild escapes the value: markup in user data stays text. */
+	return xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST (value ? value : ""));
+}
+
+int soap_serialize(xmlDocPtr doc, struct kbuf *out, struct kerr *err)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlSaveCtxtPtr save;
+	int rc = 0;
+
+	save = xmlSaveToBuffer(buf, "UTF-8", 0);
+	if (save == NULL || xmlSaveDoc(save, doc) < 0)
+		rc = kerr_set(err, KERR_INTERNAL, "cannot serialise the SOAP request");
+	if (save != NULL)
+		xmlSaveClose(save);
+	if (rc == 0)
+		kbuf_append(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+	/* The buffer held credentials. */
+	secure_wipe((void *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+	xmlBufferFree(buf);
+	return rc;
+}
+
+static void wipe_tree(xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    n->content != NULL)
+			secure_wipe(n->content, strlen((char *)n->content));
+		wipe_tree(n->children);
+	}
+}
+
+void soap_request_free(xmlDocPtr doc)
+{
+	if (doc == NULL)
+		return;
+	wipe_tree(doc->children);
+	xmlFreeDoc(doc);
+}
+
+/* 1 when the prolog holds a DOCTYPE (or anything else starting "<!" that
+ * is not a comment): such documents are refused before libxml2 sees any
+ * entity declaration. */
+static int prolog_has_dtd(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3;
+	while (i < len) {
+		const unsigned char *end;
+
+		if (isspace(p[i])) {
+			i++;
+		} else if (i + 1 < len && p[i] == '<' && p[i + 1] == '?') {
+			end = memmem(p + i, len - i, "?>", 2);
+			if (end == NULL)
+				return 0;
+			i = (size_t)(end - p) + 2;
+		} else if (i + 3 < len && memcmp(p + i, "<!--", 4) == 0) {
+			end = memmem(p + i, len - i, "-->", 3);
+			if (end == NULL)
+				return 0;
+			i = (size_t)(end - p) + 3;
+		} else {
+			return i + 1 < len && p[i] == '<' && p[i + 1] == '!';
+		}
+	}
+	return 0;
+}
+
+static int is_el(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr first_child_el(xmlNodePtr n, const char *name)
+{
+	for (n = n ? n->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && (name == NULL || is_el(n, name)))
+			return n;
+	return NULL;
+}
+
+static int finish_parse(xmlDocPtr doc, xmlParserCtxtPtr ctxt, struct soap_resp *r,
+			struct kerr *err)
+{
+	xmlNodePtr root, body, resp, fault, n;
+	size_t cap = 0;
+
+	if (doc == NULL) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+
+		return kerr_set(err, KERR_MALFORMED, "response is not well-formed XML%s%s",
+				e && e->message ? ": " : "", e && e->message ? e->message : "");
+	}
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		xmlFreeDoc(doc);
+		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	}
+	r->doc = doc;
+	root = xmlDocGetRootElement(doc);
+	if (!is_el(root, "Envelope") || (body = first_child_el(root, "Body")) == NULL) {
+		soap_resp_free(r);
+		return kerr_set(err, KERR_MALFORMED, "response is not a SOAP envelope");
+	}
+	resp = first_child_el(body, NULL);
+	if (is_el(resp, "Fault")) {
+		fault = first_child_el(resp, "faultstring");
+		r->fault = fault ? soap_text(fault) : NULL;
+		if (r->fault == NULL)
+			r->fault = xstrdup("SOAP Fault without faultstring");
+		return 0;
+	}
+	for (n = resp ? resp->children : NULL; n != NULL; n = n->next) {
+		if (!is_el(n, "return"))
+			continue;
+		if (r->nret == cap) {
+			cap = cap ? cap * 2 : 4;
+			r->rets = xrealloc(r->rets, cap * sizeof(*r->rets));
+		}
+		r->rets[r->nret++] = n;
+	}
+	return 0;
+}
+
+int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct kerr *err)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (len > 0x7fffffff)
+		return kerr_set(err, KERR_LIMIT, "SOAP envelope too large");
+	if (prolog_has_dtd(data, len))
+		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, "response.xml", NULL, PARSE_OPTS);
+	rc = finish_parse(doc, ctxt, r, err);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
+{
+	unsigned char head[4096];
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	ssize_t n;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	n = pread(fd, head, sizeof(head), 0);
+	if (n < 0)
+		return kerr_errno(err, KERR_IO, errno, "cannot read the response file");
+	if (prolog_has_dtd(head, (size_t)n))
+		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return kerr_errno(err, KERR_IO, errno, "lseek on the response file");
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
+	doc = xmlCtxtReadFd(ctxt, fd, "response.xml", NULL, PARSE_OPTS);
+	rc = finish_parse(doc, ctxt, r, err);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+void soap_resp_free(struct soap_resp *r)
+{
+	xmlFreeDoc(r->doc);
+	free(r->rets);
+	free(r->fault);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t soap_count(xmlNodePtr ret, const char *name)
+{
+	size_t k = 0;
+	xmlNodePtr n;
+
+	for (n = ret ? ret->children : NULL; n != NULL; n = n->next)
+		k += is_el(n, name);
+	return k;
+}
+
+xmlNodePtr soap_nth(xmlNodePtr ret, const char *name, size_t i)
+{
+	xmlNodePtr n;
+
+	for (n = ret ? ret->children : NULL; n != NULL; n = n->next)
+		if (is_el(n, name) && i-- == 0)
+			return n;
+	return NULL;
+}
+
+char *soap_text(xmlNodePtr node)
+{
+	xmlChar *nil, *c;
+	char *res;
+	size_t b, e;
+
+	if (node == NULL)
+		return NULL;
+	nil = xmlGetNsProp(node, BAD_CAST "nil",
+			   BAD_CAST "http://www.w3.org/2001/XMLSchema-instance");
+	if (nil != NULL) {
+		int is_nil = xmlStrcmp(nil, BAD_CAST "true") == 0 || xmlStrcmp(nil, BAD_CAST "1") == 0;
+
+		xmlFree(nil);
+		if (is_nil)
+			return NULL;
+	}
+	c = xmlNodeGetContent(node);
+	if (c == NULL)
+		return xstrdup("");
+	b = 0;
+	e = strlen((char *)c);
+	while (b < e && isspace(c[b]))
+		b++;
+	while (e > b && isspace(c[e - 1]))
+		e--;
+	res = xstrndup((char *)c + b, e - b);
+	xmlFree(c);
+	return res;
+}
+
+char *soap_field(xmlNodePtr ret, const char *name)
+{
+	return soap_text(soap_nth(ret, name, 0));
+}
+
+const char *soap_xop_href(xmlNodePtr node)
+{
+	xmlNodePtr inc = first_child_el(node, "Include");
+	xmlAttrPtr a;
+
+	if (inc == NULL)
+		return NULL;
+	for (a = inc->properties; a != NULL; a = a->next)
+		if (strcmp((const char *)a->name, "href") == 0 && a->children != NULL &&
+		    a->children->type == XML_TEXT_NODE)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+int soap_write_base64(xmlNodePtr node, int fd, struct kerr *err)
+{
+	struct b64_writer w;
+	xmlNodePtr n;
+	int rc = 0;
+
+	b64_writer_init(&w, fd);
+	/* The text node's content is decoded in place: no second copy. */
+	for (n = node->children; n != NULL && rc == 0; n = n->next)
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    n->content != NULL)
+			rc = b64_update(&w, n->content, strlen((char *)n->content), err);
+	if (b64_finish(&w, rc < 0 ? NULL : err) < 0)
+		rc = -1;
+	return rc;
+}
