@@ -1,0 +1,246 @@
+/* evidence.c: the evidence table (see evidence.h). */
+#include "evidence.h"
+
+#include <stdlib.h>
+
+#include "audit.h"
+#include "blob_p.h"
+#include "util.h"
+
+static int lookup(struct store *s, int64_t acc, const char *delil_id, int64_t *id_r,
+		  struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (st_prepare(s, "SELECT id FROM evidence WHERE account_id = :acc AND delil_id = :delil",
+		       &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":acc", acc);
+	st_bind_text(st, ":delil", delil_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && id_r != NULL)
+		*id_r = sqlite3_column_int64(st, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st_err(s, err, "cannot look up evidence");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_evidence_exists(struct store *s, const char *account, const char *delil_id,
+			  int64_t *id_r, struct kerr *err)
+{
+	struct kerr e = { 0 };
+	int64_t acc;
+
+	if (st_account_id(s, account, &acc, &e) < 0) {
+		if (e.cls == KERR_NOTFOUND)
+			return 0;
+		if (err != NULL)
+			*err = e;
+		return -1;
+	}
+	return lookup(s, acc, delil_id, id_r, err);
+}
+
+static int insert_row(struct store *s, int64_t acc, const struct store_evidence *ev,
+		      struct st_source *src, int64_t *id_r, struct kerr *err)
+{
+	const struct store_evidence_meta *m = &ev->meta;
+	sqlite3_stmt *st;
+	int ret;
+
+	/* Without an explicit package, the oldest package with this kepId. */
+	if (st_prepare(s, "INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no,"
+		       " delil_id, delil_tur_id, description, event_time, issuer, raw, raw_size,"
+		       " raw_sha256, verdict, verdict_reason, stored_at) VALUES (:acc,"
+		       " IFNULL(:pkg, (SELECT MIN(id) FROM packages WHERE account_id = :acc"
+		       "  AND kep_id = :kep)), :kep, :sira, :delil, :tur, :descr, :time, :issuer,"
+		       " :raw, :size, zeroblob(32), :verdict, :reason, :now)", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":acc", acc);
+	st_bind_time(st, ":pkg", ev->package_id);
+	st_bind_text(st, ":kep", m->kep_id);
+	st_bind_text(st, ":sira", m->kep_sira_no);
+	st_bind_text(st, ":delil", m->delil_id);
+	st_bind_int64(st, ":tur", m->delil_tur_id);
+	st_bind_text(st, ":descr", m->description);
+	st_bind_time(st, ":time", m->event_time);
+	st_bind_text(st, ":issuer", m->issuer);
+	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":raw"),
+				(sqlite3_uint64)src->size);
+	st_bind_int64(st, ":size", src->size);
+	st_bind_text(st, ":verdict", m->verdict);
+	st_bind_text(st, ":reason", m->verdict_reason);
+	st_bind_int64(st, ":now", now_ms());
+	ret = st_step_done(s, st, "cannot store evidence", err);
+	sqlite3_finalize(st);
+	if (ret == 0)
+		*id_r = sqlite3_last_insert_rowid(s->db);
+	return ret;
+}
+
+static int write_all(struct store *s, int64_t acc, const struct store_evidence *ev,
+		     struct st_source *src, int64_t *id_r, struct kerr *err)
+{
+	unsigned char sha[32];
+	size_t i;
+
+	if (st_fault(s, "evidence", err) < 0 || insert_row(s, acc, ev, src, id_r, err) < 0 ||
+	    st_fault(s, "evidence content", err) < 0 ||
+	    st_blob_fill(s, "evidence", "raw", "raw_sha256", *id_r, src, sha, err) < 0)
+		return -1;
+	for (i = 0; i < ev->n_verifications; i++)
+		if (st_fault(s, "verification", err) < 0 ||
+		    store_verification_add(s, STORE_VERIF_EVIDENCE, *id_r, &ev->verifications[i],
+					   err) < 0)
+			return -1;
+	return st_fault(s, "audit", err) < 0 ? -1 :
+		store_audit_append(s, ev->actor != NULL ? ev->actor : "store", "evidence.stored",
+				   ev->meta.account, ev->meta.delil_id, ev->meta.kep_id, err);
+}
+
+int store_evidence_insert(struct store *s, const struct store_evidence *ev, int64_t *id_r,
+			  int *inserted_r, struct kerr *err)
+{
+	struct st_source src;
+	struct st_tx tx;
+	int64_t acc, id = 0;
+	int found;
+
+	if (ev->meta.account == NULL || ev->meta.delil_id == NULL)
+		return kerr_set(err, KERR_USAGE, "evidence needs account and delilId");
+	if (st_source_open(&ev->raw, &src, err) < 0)
+		return kerr_prefix(err, "evidence %s", ev->meta.delil_id);
+	if (st_tx_begin(s, &tx, err) < 0) {
+		st_source_close(&src);
+		return -1;
+	}
+	if (st_account_id(s, ev->meta.account, &acc, err) < 0 ||
+	    (found = lookup(s, acc, ev->meta.delil_id, &id, err)) < 0 ||
+	    (!found && write_all(s, acc, ev, &src, &id, err) < 0)) {
+		st_source_close(&src);
+		st_tx_rollback(s, &tx);
+		return kerr_prefix(err, "evidence %s", ev->meta.delil_id);
+	}
+	st_source_close(&src);
+	if (st_tx_commit(s, &tx, err) < 0)
+		return kerr_prefix(err, "evidence %s", ev->meta.delil_id);
+	*id_r = id;
+	if (inserted_r != NULL)
+		*inserted_r = !found;
+	return 0;
+}
+
+int store_evidence_delil_ids(struct store *s, const char *account, const char *kep_id,
+			     char ***ids_r, size_t *n_r, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	char **ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st_prepare(s, "SELECT e.delil_id FROM evidence e JOIN accounts a"
+		       " ON a.id = e.account_id WHERE a.name = :acc AND e.kep_id = :kep"
+		       " ORDER BY e.id", &st, err) < 0)
+		return -1;
+	st_bind_text(st, ":acc", account);
+	st_bind_text(st, ":kep", kep_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = st_col_str(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		st_err(s, err, "cannot list evidence ids");
+		sqlite3_finalize(st);
+		store_evidence_delil_ids_free(&ids, n);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*ids_r = ids;
+	*n_r = n;
+	return 0;
+}
+
+void store_evidence_delil_ids_free(char ***ids, size_t n)
+{
+	size_t i;
+
+	if (*ids == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free((*ids)[i]);
+	free(*ids);
+	*ids = NULL;
+}
+
+int store_evidence_list_for_package(struct store *s, int64_t package_id,
+				    struct store_evidence_row **rows_r, size_t *n_r,
+				    struct kerr *err)
+{
+	struct store_evidence_row *rows = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	if (st_prepare(s, "SELECT e.id, e.package_id, a.name, e.kep_id, e.kep_sira_no,"
+		       " e.delil_id, e.delil_tur_id, e.description, e.event_time, e.issuer,"
+		       " e.verdict, e.verdict_reason, e.raw_size, e.raw_sha256, e.stored_at"
+		       " FROM evidence e JOIN accounts a ON a.id = e.account_id"
+		       " WHERE e.package_id = :pkg ORDER BY e.event_time, e.id", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_evidence_row *r;
+
+		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
+		r = &rows[n++];
+		r->id = st_col_int64(st, 0);
+		r->package_id = st_col_int64(st, 1);
+		r->meta.account = st_col_str(st, 2);
+		r->meta.kep_id = st_col_str(st, 3);
+		r->meta.kep_sira_no = st_col_str(st, 4);
+		r->meta.delil_id = st_col_str(st, 5);
+		r->meta.delil_tur_id = st_col_int64(st, 6);
+		r->meta.description = st_col_str(st, 7);
+		r->meta.event_time = st_col_int64(st, 8);
+		r->meta.issuer = st_col_str(st, 9);
+		r->meta.verdict = st_col_str(st, 10);
+		r->meta.verdict_reason = st_col_str(st, 11);
+		r->raw_size = st_col_int64(st, 12);
+		st_col_sha256(st, 13, r->raw_sha256);
+		r->stored_at = st_col_int64(st, 14);
+	}
+	if (rc != SQLITE_DONE) {
+		st_err(s, err, "cannot list evidence");
+		sqlite3_finalize(st);
+		store_evidence_rows_free(&rows, n);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void store_evidence_rows_free(struct store_evidence_row **rows, size_t n)
+{
+	size_t i;
+
+	if (*rows == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		struct store_evidence_meta *m = &(*rows)[i].meta;
+
+		free((char *)m->account);
+		free((char *)m->kep_id);
+		free((char *)m->kep_sira_no);
+		free((char *)m->delil_id);
+		free((char *)m->description);
+		free((char *)m->issuer);
+		free((char *)m->verdict);
+		free((char *)m->verdict_reason);
+	}
+	free(*rows);
+	*rows = NULL;
+}

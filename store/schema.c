@@ -1,0 +1,168 @@
+/* schema.c: the SQL of every schema version (see schema.h).
+ *
+ * Times are INTEGER milliseconds since the epoch, NULL when unknown. Digests
+ * are 32-byte SHA-256 BLOBs. Raw content is kept byte for byte as received:
+ * it is the legal record, everything else is derived from it. */
+#include "schema.h"
+
+#include "util.h"
+
+/* v1: accounts, their sync state, packages with their parts, the audit log. */
+static const char v1[] =
+	"CREATE TABLE accounts ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" address TEXT,"
+	" provider TEXT,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE sync_state ("
+	" account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	" folder TEXT NOT NULL,"
+	" window_end INTEGER,"           /* end of the last successful sync window */
+	" last_run INTEGER,"
+	" last_error TEXT,"
+	" consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account_id, folder));"
+	"CREATE TABLE packages ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" folder TEXT NOT NULL,"
+	" kep_id TEXT NOT NULL,"
+	" kep_sira_no TEXT,"
+	" org_mesaj_id TEXT,"
+	" message_id TEXT,"
+	" sender TEXT,"
+	" sender_kep TEXT,"
+	" subject TEXT,"
+	" provider_date INTEGER,"
+	" received_at INTEGER,"
+	" tur TEXT,"
+	" tur_id TEXT,"
+	" ileti_tip TEXT,"
+	" ileti_id TEXT,"
+	" belge_no TEXT,"
+	" verdict TEXT,"
+	" verdict_reason TEXT,"
+	" provider_ack TEXT NOT NULL DEFAULT 'none'"
+	"  CHECK (provider_ack IN ('none', 'due', 'done')),"
+	" provider_ack_time INTEGER,"
+	" raw BLOB NOT NULL,"
+	" raw_size INTEGER NOT NULL CHECK (raw_size >= 0),"
+	" raw_sha256 BLOB NOT NULL CHECK (length(raw_sha256) = 32),"
+	" stored_at INTEGER NOT NULL,"
+	" UNIQUE (account_id, folder, kep_id));"
+	"CREATE TABLE parts ("
+	" id INTEGER PRIMARY KEY,"
+	" package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL CHECK (idx >= 0),"
+	" role TEXT NOT NULL CHECK (role IN ('envelope', 'original', 'body', 'attachment',"
+	"  'eyp', 'signature', 'evidence', 'other')),"
+	" content_type TEXT,"
+	" file_name TEXT,"                /* as the sender named it: untrusted */
+	" safe_name TEXT,"                /* sanitised, safe to write to disk */
+	" size INTEGER NOT NULL CHECK (size >= 0),"
+	" sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+	" content BLOB NOT NULL,"
+	" UNIQUE (package_id, idx));"
+	"CREATE TABLE audit_log ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" account TEXT,"
+	" object TEXT,"
+	" detail TEXT);"
+	/* The audit log is evidence of what the agent did: append-only. */
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+
+/* v2: evidence items and verification results. */
+static const char v2[] =
+	"CREATE TABLE evidence ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	/* NULL while the package it refers to is unknown to the store. */
+	" package_id INTEGER REFERENCES packages(id) ON DELETE SET NULL,"
+	" kep_id TEXT,"
+	" kep_sira_no TEXT,"
+	" delil_id TEXT NOT NULL,"
+	" delil_tur_id INTEGER,"
+	" description TEXT,"
+	" event_time INTEGER,"
+	" issuer TEXT,"
+	" raw BLOB NOT NULL,"
+	" raw_size INTEGER NOT NULL CHECK (raw_size >= 0),"
+	" raw_sha256 BLOB NOT NULL CHECK (length(raw_sha256) = 32),"
+	" verdict TEXT,"
+	" verdict_reason TEXT,"
+	" stored_at INTEGER NOT NULL,"
+	" UNIQUE (account_id, delil_id));"
+	"CREATE TABLE verification_results ("
+	" id INTEGER PRIMARY KEY,"
+	" package_id INTEGER REFERENCES packages(id) ON DELETE CASCADE,"
+	" evidence_id INTEGER REFERENCES evidence(id) ON DELETE CASCADE,"
+	" check_name TEXT NOT NULL,"
+	" verdict TEXT NOT NULL,"
+	" reason TEXT,"
+	" signer_subject TEXT,"
+	" signer_serial TEXT,"
+	" signer_issuer TEXT,"
+	" signing_time INTEGER,"
+	" timestamp_time INTEGER,"
+	" validation_time INTEGER,"
+	" details_json TEXT CHECK (details_json IS NULL OR json_valid(details_json)),"
+	" created_at INTEGER NOT NULL,"
+	" CHECK ((package_id IS NULL) <> (evidence_id IS NULL)));";
+
+/* v3: the import queue, e-Yazisma metadata, the revocation cache, indexes. */
+static const char v3[] =
+	"CREATE TABLE import_queue ("
+	" id INTEGER PRIMARY KEY,"
+	" package_id INTEGER NOT NULL UNIQUE REFERENCES packages(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'claimed', 'acked', 'rejected', 'parked')),"
+	" lease_owner TEXT,"
+	" lease_expires INTEGER,"
+	" not_before INTEGER,"           /* a rejected item waits until then */
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_reason TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	/* Packages stored before the queue existed still need importing. */
+	"INSERT INTO import_queue (package_id, state, created_at, updated_at)"
+	" SELECT id, 'pending', stored_at, stored_at FROM packages;"
+	"CREATE TABLE eyp_metadata ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" belge_id TEXT,"
+	" konu TEXT,"
+	" tarih TEXT,"
+	" belge_no TEXT,"
+	" olusturan TEXT,"
+	" attachments_json TEXT CHECK (attachments_json IS NULL OR json_valid(attachments_json)));"
+	"CREATE TABLE revocation_cache ("
+	" key TEXT PRIMARY KEY,"
+	" der BLOB NOT NULL,"
+	" this_update INTEGER,"
+	" next_update INTEGER,"
+	" fetched_at INTEGER NOT NULL);"
+	"CREATE INDEX packages_by_kep_id ON packages (kep_id);"
+	"CREATE INDEX packages_by_org_mesaj_id ON packages (org_mesaj_id);"
+	"CREATE INDEX packages_by_message_id ON packages (message_id);"
+	"CREATE INDEX packages_by_ileti_id ON packages (ileti_id);"
+	"CREATE INDEX packages_by_belge_no ON packages (belge_no);"
+	"CREATE INDEX packages_ack_due ON packages (account_id) WHERE provider_ack = 'due';"
+	"CREATE INDEX evidence_by_package ON evidence (package_id);"
+	"CREATE INDEX evidence_by_account_kep_id ON evidence (account_id, kep_id);"
+	"CREATE INDEX verification_by_package ON verification_results (package_id);"
+	"CREATE INDEX verification_by_evidence ON verification_results (evidence_id);"
+	"CREATE INDEX queue_by_state_lease ON import_queue (state, lease_expires);"
+	"CREATE INDEX audit_by_time ON audit_log (time);";
+
+const struct store_migration store_migrations[] = {
+	{ 1, "core tables", v1 },
+	{ 2, "evidence and verification results", v2 },
+	{ 3, "import queue, e-Yazisma metadata, revocation cache, indexes", v3 },
+};
+const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -1,0 +1,154 @@
+/* sql.c: statement, binding and error helpers (see store_p.h). */
+#include "store_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+int st_err(struct store *s, struct kerr *err, const char *what)
+{
+	int code = sqlite3_errcode(s->db) & 0xff;
+	enum kerr_class cls = KERR_STORE;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		cls = KERR_BUSY;
+	return kerr_set(err, cls, "%s: %s (%s)", what, sqlite3_errmsg(s->db), s->path);
+}
+
+int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct kerr *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+		*stmt = NULL;
+		return st_err(s, err, "cannot prepare statement");
+	}
+	return 0;
+}
+
+int st_exec(struct store *s, const char *sql, struct kerr *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		kerr_set(err, (rc & 0xff) == SQLITE_BUSY ? KERR_BUSY : KERR_STORE, "%s (%s)",
+			 msg != NULL ? msg : sqlite3_errstr(rc), s->path);
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return st_err(s, err, what);
+	return 0;
+}
+
+int st_fault(struct store *s, const char *what, struct kerr *err)
+{
+	if (s->fail_countdown > 0 && --s->fail_countdown == 0)
+		return kerr_set(err, KERR_STORE, "%s: injected failure (test)", what);
+	return 0;
+}
+
+static int param(sqlite3_stmt *st, const char *name)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i == 0) {
+		log_error("store: statement has no parameter %s: %s", name, sqlite3_sql(st));
+		abort();
+	}
+	return i;
+}
+
+static void check_bind(sqlite3_stmt *st, const char *name, int rc)
+{
+	if (rc != SQLITE_OK) {
+		log_error("store: cannot bind %s: %s", name, sqlite3_errstr(rc));
+		abort();
+	}
+}
+
+void st_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = param(st, name);
+
+	check_bind(st, name, v == NULL ? sqlite3_bind_null(st, i)
+		   : sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT));
+}
+
+void st_bind_int64(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	check_bind(st, name, sqlite3_bind_int64(st, param(st, name), v));
+}
+
+void st_bind_time(sqlite3_stmt *st, const char *name, int64_t ms)
+{
+	if (ms == 0)
+		st_bind_null(st, name);
+	else
+		st_bind_int64(st, name, ms);
+}
+
+void st_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t len)
+{
+	/* An empty blob is still a blob, not NULL. */
+	check_bind(st, name, sqlite3_bind_blob64(st, param(st, name), len ? p : "", len,
+						  SQLITE_TRANSIENT));
+}
+
+void st_bind_null(sqlite3_stmt *st, const char *name)
+{
+	check_bind(st, name, sqlite3_bind_null(st, param(st, name)));
+}
+
+char *st_col_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+int64_t st_col_int64(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+void st_col_sha256(sqlite3_stmt *st, int col, unsigned char out[32])
+{
+	const void *p = sqlite3_column_blob(st, col);
+
+	if (p != NULL && sqlite3_column_bytes(st, col) == 32)
+		memcpy(out, p, 32);
+	else
+		memset(out, 0, 32);
+}
+
+int st_tx_begin(struct store *s, struct st_tx *tx, struct kerr *err)
+{
+	tx->savepoint = !sqlite3_get_autocommit(s->db);
+	return st_exec(s, tx->savepoint ? "SAVEPOINT st_tx" : "BEGIN IMMEDIATE", err);
+}
+
+int st_tx_commit(struct store *s, struct st_tx *tx, struct kerr *err)
+{
+	if (st_exec(s, tx->savepoint ? "RELEASE st_tx" : "COMMIT", err) < 0) {
+		st_tx_rollback(s, tx);
+		return -1;
+	}
+	return 0;
+}
+
+void st_tx_rollback(struct store *s, struct st_tx *tx)
+{
+	if (tx->savepoint)
+		(void)sqlite3_exec(s->db, "ROLLBACK TO st_tx; RELEASE st_tx", NULL, NULL, NULL);
+	else if (!sqlite3_get_autocommit(s->db))
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

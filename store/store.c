@@ -1,0 +1,158 @@
+/* store.c: opening the database file safely, pragmas, transactions. */
+#include "store_p.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migrate.h"
+#include "util.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/* The database holds messages and evidence: only its owner may read it. */
+static int check_mode(const char *path, const struct stat *sb, struct kerr *err)
+{
+	if (!S_ISREG(sb->st_mode))
+		return kerr_set(err, KERR_STORE, "%s is not a regular file", path);
+	if (sb->st_mode & 077)
+		return kerr_set(err, KERR_STORE,
+				"%s is accessible by group or others (mode %04o); it holds "
+				"messages and evidence: run 'chmod 600 %s'",
+				path, (unsigned)(sb->st_mode & 07777), path);
+	return 0;
+}
+
+/* Creates the file with 0600 ourselves so SQLite never creates it with the
+ * umask's mode; refuses symlinks and open existing files. */
+static int prepare_file(const char *path, struct kerr *err)
+{
+	static const char *const sidecars[] = { "-wal", "-shm", "-journal" };
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return kerr_errno(err, KERR_STORE, errno, "cannot open database %s", path);
+	if (fstat(fd, &sb) < 0) {
+		int e = errno;
+
+		close(fd);
+		return kerr_errno(err, KERR_STORE, e, "cannot stat %s", path);
+	}
+	close(fd);
+	if (check_mode(path, &sb, err) < 0)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(sidecars); i++) {
+		char *side = xasprintf("%s%s", path, sidecars[i]);
+		int rc = 0;
+
+		if (lstat(side, &sb) == 0)
+			rc = check_mode(side, &sb, err);
+		free(side);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_pragmas(struct store *s, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int ok;
+
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* FULL: a package is acknowledged to the provider only after it is on
+	 * disk, so a commit must survive a power loss. */
+	if (st_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", err) < 0)
+		return -1;
+	if (st_prepare(s, "PRAGMA journal_mode = WAL", &st, err) < 0)
+		return -1;
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	mode = ok ? sqlite3_column_text(st, 0) : NULL;
+	ok = mode != NULL && sqlite3_stricmp((const char *)mode, "wal") == 0;
+	sqlite3_finalize(st);
+	if (!ok)
+		return st_err(s, err, "cannot switch to WAL journal mode");
+	return 0;
+}
+
+int st_open_unmigrated(const char *path, struct store **store_r, struct kerr *err)
+{
+	struct store *s;
+
+	if (prepare_file(path, err) < 0)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		if (s->db == NULL)
+			kerr_set(err, KERR_NOMEM, "cannot open database %s", path);
+		else
+			st_err(s, err, "cannot open database");
+		store_close(&s);
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (set_pragmas(s, err) < 0) {
+		store_close(&s);
+		return -1;
+	}
+	*store_r = s;
+	return 0;
+}
+
+int store_open(const char *path, struct store **store_r, struct kerr *err)
+{
+	return store_open_at_version(path, STORE_SCHEMA_VERSION, store_r, err);
+}
+
+void store_close(struct store **store)
+{
+	struct store *s = *store;
+
+	if (s == NULL)
+		return;
+	if (s->db != NULL)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+	*store = NULL;
+}
+
+int store_begin(struct store *s, struct kerr *err)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return kerr_set(err, KERR_USAGE, "store_begin: a transaction is already open");
+	return st_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *s, struct kerr *err)
+{
+	if (st_exec(s, "COMMIT", err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+void store_test_fail_at_step(struct store *s, int n)
+{
+	s->fail_countdown = n;
+}

@@ -1,0 +1,45 @@
+/* store.h: the SQLite store of kepagent: opening, closing, transactions.
+ *
+ * A struct store is one connection to one database file. store_open()
+ * creates the file with mode 0600 when missing, refuses an existing file
+ * readable or writable by group or others, sets WAL, foreign keys and a 10 s
+ * busy timeout, and migrates the schema to the newest version (see
+ * migrate.h). A database newer than this code is refused.
+ *
+ * Times are milliseconds since the epoch (int64_t); 0 means "unknown" and is
+ * stored as NULL. Strings are UTF-8.
+ *
+ * Thread safety: a struct store must be used by one thread at a time; open one
+ * per thread or process. Several processes may share the file: writers take
+ * the write lock up front (BEGIN IMMEDIATE) and wait up to the busy timeout. */
+#ifndef KEP_STORE_H
+#define KEP_STORE_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+struct store;
+
+/* Opens (creating when needed) and migrates to STORE_SCHEMA_VERSION.
+ * On success *store_r is owned by the caller: store_close() it. */
+int store_open(const char *path, struct store **store_r, struct kerr *err);
+/* Closes and frees; sets *store to NULL. NULL is fine. */
+void store_close(struct store **store);
+
+/* Explicit transaction for composite writes: store_begin() takes the write
+ * lock (BEGIN IMMEDIATE). Functions of this module called inside it join it
+ * (as savepoints), so a rollback undoes them all. Not nestable. */
+int store_begin(struct store *store, struct kerr *err);
+int store_commit(struct store *store, struct kerr *err);
+/* Never fails in a way the caller can act on; safe without a transaction. */
+void store_rollback(struct store *store);
+
+/* The path given to store_open(); owned by the store. */
+const char *store_path(const struct store *store);
+
+/* Testing only: make the n-th following write step of a composite write
+ * (package or evidence insert) fail as if SQLite had failed; 0 disables. */
+void store_test_fail_at_step(struct store *store, int n);
+
+#endif

@@ -1,0 +1,59 @@
+/* store_p.h: private helpers shared by the store's files. Not for callers
+ * outside store/.
+ *
+ * Bind helpers take a named parameter (":name"); a name missing from the
+ * statement is a programming error and aborts, so call sites stay short and
+ * a typo is caught by the first test that runs the statement. */
+#ifndef KEP_STORE_P_H
+#define KEP_STORE_P_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int fail_countdown;   /* store_test_fail_at_step() */
+};
+
+/* Fills err from the connection's last error (KERR_BUSY when locked). */
+int st_err(struct store *s, struct kerr *err, const char *what);
+int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct kerr *err);
+/* Runs static SQL without parameters (may hold several statements). */
+int st_exec(struct store *s, const char *sql, struct kerr *err);
+/* Steps a statement that returns no rows; resets nothing. */
+int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err);
+/* Counts a write step for store_test_fail_at_step(); -1 when it must fail. */
+int st_fault(struct store *s, const char *what, struct kerr *err);
+
+void st_bind_text(sqlite3_stmt *st, const char *name, const char *v);   /* NULL -> NULL */
+void st_bind_int64(sqlite3_stmt *st, const char *name, int64_t v);
+void st_bind_time(sqlite3_stmt *st, const char *name, int64_t ms);     /* 0 -> NULL */
+void st_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t len);
+void st_bind_null(sqlite3_stmt *st, const char *name);
+
+/* Column readers: NULL column -> NULL / 0. Strings are xstrdup'ed. */
+char *st_col_str(sqlite3_stmt *st, int col);
+int64_t st_col_int64(sqlite3_stmt *st, int col);
+/* Copies a 32-byte digest column; zeros when NULL or of another size. */
+void st_col_sha256(sqlite3_stmt *st, int col, unsigned char out[32]);
+
+/* Composite-write scope: BEGIN IMMEDIATE, or a savepoint when the caller
+ * already holds a transaction (store_begin). */
+struct st_tx {
+	int savepoint;
+};
+int st_tx_begin(struct store *s, struct st_tx *tx, struct kerr *err);
+int st_tx_commit(struct store *s, struct st_tx *tx, struct kerr *err);
+void st_tx_rollback(struct store *s, struct st_tx *tx);
+
+/* Opens the file (permission checks, pragmas) without migrating. */
+int st_open_unmigrated(const char *path, struct store **store_r, struct kerr *err);
+
+/* Resolves an account name to its id; KERR_NOTFOUND when unknown. */
+int st_account_id(struct store *s, const char *name, int64_t *id_r, struct kerr *err);
+
+#endif
