@@ -82,8 +82,10 @@ static const char *pin_state(const PKCS11_TOKEN *t)
 
 static int p11_login(struct p11 *p, const struct p11_opts *o, struct kerr *err)
 {
+	const char *state = "the token does not say how many tries are left";
 	char *pin = NULL;
-	char prompt[160];
+	char prompt[160], label[64];
+	unsigned int i;
 	int rc;
 
 	if (p->slot->token->userPinLocked)
@@ -97,11 +99,21 @@ static int p11_login(struct p11 *p, const struct p11_opts *o, struct kerr *err)
 	if (rc == 0)
 		return 0;
 	ERR_clear_error();
-	/* The flags change with a failed login: read them again. Never retry. */
-	if (PKCS11_update_slots(p->ctx, &p->slots, &p->nslots) < 0)
+	/* The flags change with a failed login: read the token info again (by
+	 * listing the slots anew). Never retry the PIN. */
+	snprintf(label, sizeof(label), "%s", p->slot->token->label);
+	PKCS11_release_all_slots(p->ctx, p->slots, p->nslots);
+	p->slots = NULL;
+	p->slot = NULL;
+	if (PKCS11_enumerate_slots(p->ctx, &p->slots, &p->nslots) < 0) {
+		p->slots = NULL;
 		ERR_clear_error();
+	}
+	for (i = 0; p->slots != NULL && i < p->nslots; i++)
+		if (p->slots[i].token && strcmp(p->slots[i].token->label, label) == 0)
+			state = pin_state(p->slots[i].token);
 	return kerr_set(err, KERR_AUTH, "token '%s' rejected the PIN (%s); not retried",
-			p->slot->token->label, pin_state(p->slot->token));
+			label, state);
 }
 
 static int hex_to_bin(const char *hex, unsigned char *out, size_t cap, size_t *len)

@@ -1,1 +1,10 @@
 # driver (owned by its module; see HACKING.md)
+# Provider driver tests: SOAP/MTOM unit tests, PKCS#11 signing with SoftHSM2,
+# and ptt-probe (the real driver) against kepsim on loopback.
+check_PROGRAMS += tests/ptt-probe
+tests_ptt_probe_SOURCES = tests/ptt-probe.c
+tests_ptt_probe_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_ptt_probe_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
+
+TESTS += tests/driver-p11.sh
+dist_noinst_SCRIPTS += tests/driver-p11.sh

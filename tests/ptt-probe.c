@@ -1,0 +1,255 @@
+/* ptt-probe: drives the provider driver from the command line so that
+ * acceptance tests run the real driver against kepsim (and a person can
+ * probe a real endpoint). Secrets come from the environment (PTT_PAROLA,
+ * PTT_SIFRE), never from argv. Exit codes are kepagent's (kerr_exit_code). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "p11_sign.h"
+#include "provider.h"
+#include "util.h"
+
+static const char usage[] =
+	"Usage: ptt-probe [options] COMMAND [ARGS]\n"
+	"Options: --endpoint URL --ca-file F --proxy URL --timeout S --hesap H --tcno N\n"
+	"         --login BASE|OTP|EIMZA --otp-file F --pkcs11-module M --token LABEL\n"
+	"         --key-label L --key-id HEX --pin-file F --no-login -v\n"
+	"         (PTT_PAROLA and PTT_SIFRE in the environment)\n"
+	"Commands:\n"
+	"  login                          log in and stop\n"
+	"  folders                        folder names, one per line\n"
+	"  list FOLDER START END          kepSiraNo<TAB>kepId<TAB>durum<TAB>konu\n"
+	"  get FOLDER KEPID|SIRA PART OUT part 0 to OUT, part N to OUT.N\n"
+	"  evidence FOLDER SIRA KEPID     delilId<TAB>delilTurId<TAB>tarih<TAB>kephs\n"
+	"  delil DELILID OUT              evidence bytes to OUT\n"
+	"  ack|delete FOLDER SIRA KEPID   AlindiOnay / PaketSil\n"
+	"  sign IN OUT                    CAdES-BES of IN with the token (no server)\n";
+
+struct out_files {
+	const char *base;
+	int fds[64];
+	unsigned n;
+};
+
+static int part_fd(void *arg, unsigned index, struct kerr *err)
+{
+	struct out_files *o = arg;
+	char *path;
+	int fd;
+
+	if (index >= ARRAY_SIZE(o->fds))
+		return kerr_set(err, KERR_LIMIT, "too many parts");
+	path = index == 0 ? xstrdup(o->base) : xasprintf("%s.%u", o->base, index);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		kerr_errno(err, KERR_IO, errno, "cannot create %s", path);
+	free(path);
+	if (fd >= 0)
+		o->fds[o->n++] = fd;
+	return fd;
+}
+
+static int open_out(const char *path, struct kerr *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		kerr_errno(err, KERR_IO, errno, "cannot create %s", path);
+	return fd;
+}
+
+static void make_ref(struct kep_pkg_ref *ref, char **argv)
+{
+	char *end;
+	long long v = strtoll(argv[1], &end, 10);
+
+	ref->folder = argv[0];
+	ref->kep_sira_no = *end == '\0' ? v : -1;
+	ref->kep_id = *end == '\0' ? NULL : argv[1];
+	if (argv[2] != NULL && ref->kep_sira_no >= 0)
+		ref->kep_id = argv[2];
+}
+
+static int cmd_sign(const struct kep_provider_opts *o, char **argv, struct kerr *err)
+{
+	struct p11_opts po = {
+		.module = o->pkcs11_module, .token_label = o->pkcs11_token,
+		.key_label = o->pkcs11_key_label, .key_id_hex = o->pkcs11_key_id,
+		.pin_file = o->pin_file,
+	};
+	struct kbuf in = { 0 }, der = { 0 };
+	int rc;
+
+	rc = read_file(argv[0], 1 << 20, &in, err);
+	if (rc == 0)
+		rc = p11_cades_sign(&po, in.data, in.len, &der, err);
+	if (rc == 0)
+		rc = write_file_atomic(argv[1], der.data, der.len, 0600, err);
+	kbuf_free(&in);
+	kbuf_free(&der);
+	return rc;
+}
+
+static int run(const struct kep_driver *d, struct kep_session *s, int login,
+	       const char *cmd, char **argv, int argc, struct kerr *err)
+{
+	struct kep_pkg_ref ref = { .kep_sira_no = -1 };
+	size_t i;
+	int rc, fd;
+
+	if (login && d->login(s, err) < 0)
+		return -1;
+	if (strcmp(cmd, "login") == 0 && argc == 0) {
+		puts("ok");
+		return 0;
+	}
+	if (strcmp(cmd, "folders") == 0 && argc == 0) {
+		struct kep_folder_list l;
+
+		if (d->list_folders(s, &l, err) < 0)
+			return -1;
+		for (i = 0; i < l.n; i++)
+			puts(l.names[i]);
+		kep_folder_list_free(&l);
+		return 0;
+	}
+	if (strcmp(cmd, "list") == 0 && argc == 3) {
+		struct kep_package_list l;
+
+		if (d->list_packages(s, argv[0], argv[1], argv[2], &l, err) < 0)
+			return -1;
+		for (i = 0; i < l.n; i++)
+			printf("%" PRId64 "\t%s\t%d\t%s\n", l.items[i].kep_sira_no,
+			       l.items[i].kep_id ? l.items[i].kep_id : "",
+			       l.items[i].durum, l.items[i].konu ? l.items[i].konu : "");
+		kep_package_list_free(&l);
+		return 0;
+	}
+	if (strcmp(cmd, "get") == 0 && argc == 4) {
+		struct out_files o = { .base = argv[3] };
+		struct kep_sink sink = { part_fd, &o };
+		unsigned n = 0;
+		int part = kep_epart_parse(argv[2]);
+
+		if (part < 0)
+			return kerr_set(err, KERR_USAGE, "unknown ePart %s", argv[2]);
+		make_ref(&ref, (char *[]){ argv[0], argv[1], NULL });
+		rc = d->download_package(s, &ref, (enum kep_epart)part, &sink, &n, err);
+		for (i = 0; i < o.n; i++)
+			close(o.fds[i]);
+		if (rc == 0)
+			printf("%u\n", n);
+		return rc;
+	}
+	if (strcmp(cmd, "evidence") == 0 && argc == 3) {
+		struct kep_evidence_list l;
+
+		make_ref(&ref, argv);
+		if (d->list_evidence(s, &ref, &l, err) < 0)
+			return -1;
+		for (i = 0; i < l.n; i++)
+			printf("%s\t%d\t%s\t%s\n", l.items[i].delil_id ? l.items[i].delil_id : "",
+			       l.items[i].delil_tur_id, l.items[i].tarih ? l.items[i].tarih : "",
+			       l.items[i].kephs ? l.items[i].kephs : "");
+		kep_evidence_list_free(&l);
+		return 0;
+	}
+	if (strcmp(cmd, "delil") == 0 && argc == 2) {
+		fd = open_out(argv[1], err);
+		if (fd < 0)
+			return -1;
+		rc = d->download_evidence(s, argv[0], fd, err);
+		close(fd);
+		return rc;
+	}
+	if ((strcmp(cmd, "ack") == 0 || strcmp(cmd, "delete") == 0) && argc == 3) {
+		make_ref(&ref, argv);
+		return strcmp(cmd, "ack") == 0 ? d->acknowledge(s, &ref, err)
+					       : d->delete_package(s, &ref, err);
+	}
+	return kerr_set(err, KERR_USAGE, "unknown command or wrong arguments: %s", cmd);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "endpoint", required_argument, NULL, 'e' },
+		{ "ca-file", required_argument, NULL, 'c' },
+		{ "proxy", required_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "hesap", required_argument, NULL, 'H' },
+		{ "tcno", required_argument, NULL, 'n' },
+		{ "login", required_argument, NULL, 'l' },
+		{ "otp-file", required_argument, NULL, 'o' },
+		{ "pkcs11-module", required_argument, NULL, 'm' },
+		{ "token", required_argument, NULL, 'T' },
+		{ "key-label", required_argument, NULL, 'k' },
+		{ "key-id", required_argument, NULL, 'i' },
+		{ "pin-file", required_argument, NULL, 'p' },
+		{ "no-login", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kep_provider_opts o = { 0 };
+	const struct kep_driver *d = kep_driver_find("ptt");
+	struct kep_session *s = NULL;
+	struct kerr err = { 0 };
+	int c, login = 1, verbosity = LOG_LVL_WARN, mode, rc;
+
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e': o.endpoint = optarg; break;
+		case 'c': o.ca_file = optarg; break;
+		case 'P': o.proxy = optarg; break;
+		case 't': o.transfer_timeout_s = o.connect_timeout_s = atol(optarg); break;
+		case 'H': o.kep_hesap = optarg; break;
+		case 'n': o.tcno = optarg; break;
+		case 'l':
+			mode = kep_login_mode_parse(optarg);
+			if (mode < 0) {
+				fprintf(stderr, "ptt-probe: unknown login mode %s\n", optarg);
+				return KEXIT_USAGE;
+			}
+			o.login_mode = (enum kep_login_mode)mode;
+			break;
+		case 'o': o.otp_file = optarg; break;
+		case 'm': o.pkcs11_module = optarg; break;
+		case 'T': o.pkcs11_token = optarg; break;
+		case 'k': o.pkcs11_key_label = optarg; break;
+		case 'i': o.pkcs11_key_id = optarg; break;
+		case 'p': o.pin_file = optarg; break;
+		case 'N': login = 0; break;
+		case 'v': verbosity++; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return KEXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return KEXIT_USAGE;
+	}
+	log_init("ptt-probe", 1, verbosity);
+	o.parola = getenv("PTT_PAROLA");
+	o.sifre = getenv("PTT_SIFRE");
+	if (strcmp(argv[optind], "sign") == 0 && argc - optind == 3) {
+		rc = cmd_sign(&o, argv + optind + 1, &err);
+	} else {
+		s = d->open(&o, &err);
+		rc = s ? run(d, s, login, argv[optind], argv + optind + 1, argc - optind - 1, &err)
+		       : -1;
+		d->close(&s);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "ptt-probe: %s: %s\n", kerr_class_name(err.cls), err.msg);
+		return kerr_exit_code(&err);
+	}
+	return 0;
+}
