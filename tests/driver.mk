@@ -8,3 +8,10 @@ tests_ptt_probe_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
 
 TESTS += tests/driver-p11.sh
 dist_noinst_SCRIPTS += tests/driver-p11.sh
+
+check_PROGRAMS += tests/test-mtom tests/test-soap
+TESTS += tests/test-mtom tests/test-soap
+tests_test_mtom_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_mtom_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
+tests_test_soap_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_soap_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
