@@ -1,1 +1,8 @@
-# verify (owned by its module; see HACKING.md)
+# verify: CMS/CAdES signatures, time stamps, trust anchors, revocation, chain cache.
+kep_libkep_a_SOURCES += \
+	kep/trust.c kep/trust.h \
+	kep/chain_cache.c kep/chain_cache.h \
+	kep/chain_verify.c kep/cms_verify_p.h \
+	kep/cms_verify.c kep/cms_verify.h \
+	kep/tstamp.c kep/tstamp.h \
+	kep/revocation.c kep/revocation.h

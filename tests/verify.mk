@@ -1,1 +1,8 @@
-# verify (owned by its module; see HACKING.md)
+# Verification core: CMS signatures, time stamps, trust, revocation, chain cache.
+TESTS += tests/verify-cms.sh
+dist_noinst_SCRIPTS += tests/verify-cms.sh tests/verify-mkpki.sh tests/verify-pki-servers.sh
+
+check_PROGRAMS += tests/test-cms-verify
+tests_test_cms_verify_SOURCES = tests/test-cms-verify.c tests/verify-testlib.c tests/verify-testlib.h
+tests_test_cms_verify_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests
+tests_test_cms_verify_LDADD = $(TEST_LDADD)

@@ -1,0 +1,474 @@
+/* Unit tests of the verification core (kep/cms_verify.c, tstamp.c, trust.c,
+ * revocation.c, chain_cache.c). Run by tests/verify-cms.sh, which makes the
+ * PKI ($VPKI) and serves its CRLs over HTTP and an OCSP responder on
+ * 127.0.0.1. Every case signs in process and checks the verdict. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chain_cache.h"
+#include "cms_verify.h"
+#include "revocation.h"
+#include "trust.h"
+#include "util.h"
+#include "verify-testlib.h"
+
+static const char msg[] = "Content-Type: text/plain\r\n\r\nKEP test body\r\n";
+
+static struct trust_store *ts;
+static struct revocation *online;
+
+static void load(struct trust_store *t, enum trust_kind k, const char *name)
+{
+	struct kerr err;
+	char *p = tl_path(name);
+
+	if (trust_load(t, k, p, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ts = trust_new();
+	load(ts, TRUST_ANCHOR, "rsa-root.crt");
+	load(ts, TRUST_ANCHOR, "ec-root.crt");
+	load(ts, TRUST_TSA_ANCHOR, "tsa-root.crt");
+	online = revocation_new(REV_ONLINE, NULL);
+	revocation_set_timeout(online, 5);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	trust_free(&ts);
+	revocation_free(&online);
+	return 0;
+}
+
+/* Signs msg as described and verifies it detached with the given options. */
+static void run(const struct tl_sign_opts *so, const struct verify_opts *vo,
+		const char *content, struct cms_result *res)
+{
+	struct tl_sig sig;
+	struct kerr err;
+
+	tl_sign(so, msg, sizeof(msg) - 1, &sig);
+	if (cms_verify_detached(vo, sig.der, sig.len, content != NULL ? content : msg,
+				strlen(content != NULL ? content : msg), res, &err) < 0)
+		fail_msg("%s", err.msg);
+	tl_sig_free(&sig);
+	assert_int_equal(res->nsigners, 1);
+}
+
+#define EXPECT(res, v) do { \
+	if ((res)->verdict != (v)) \
+		fail_msg("verdict %s, expected %s: %s", verdict_name((res)->verdict), \
+			 verdict_name(v), (res)->reason); \
+} while (0)
+
+static void test_rsa_valid(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	assert_non_null(strstr(res.signers[0].subject, "CN=RSA Signer"));
+	assert_non_null(strstr(res.signers[0].issuer, "CN=RSA Test Inter"));
+	assert_true(res.signers[0].serial[0] != '\0');
+	assert_true(res.signers[0].signing_time > 0);
+	assert_int_equal(res.signers[0].revocation, REV_GOOD);
+	assert_false(res.signers[0].ts.present);
+	cms_result_free(&res);
+}
+
+static void test_ec_valid(void **state)
+{
+	struct tl_sign_opts so = { .signer = "ec-leaf", .chain = { "ec-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	assert_non_null(strstr(res.reason, "EC Test Root"));
+	cms_result_free(&res);
+}
+
+static void test_tampered(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, "Content-Type: text/plain\r\n\r\nKEP test bodY\r\n", &res);
+	EXPECT(&res, VERDICT_INVALID);
+	assert_non_null(strstr(res.reason, "altered"));
+	cms_result_free(&res);
+}
+
+static void test_lf_only_is_invalid(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, "Content-Type: text/plain\n\nKEP test body\n", &res);
+	EXPECT(&res, VERDICT_INVALID);
+	cms_result_free(&res);
+}
+
+static void test_wrong_root(void **state)
+{
+	struct tl_sign_opts so = { .signer = "wrong-leaf" };
+	struct verify_opts vo = { .trust = ts };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	cms_result_free(&res);
+}
+
+static void test_root_in_cms_not_trusted(void **state)
+{
+	struct tl_sign_opts so = { .signer = "wrong-leaf", .chain = { "wrong-root" } };
+	struct verify_opts vo = { .trust = ts };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	cms_result_free(&res);
+}
+
+static void test_missing_intermediate(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf" };
+	struct trust_store *t2 = trust_new();
+	struct verify_opts vo = { .trust = ts };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	cms_result_free(&res);
+	/* The same with the intermediate from configuration. */
+	load(t2, TRUST_ANCHOR, "rsa-root.crt");
+	load(t2, TRUST_INTERMEDIATE, "rsa-inter.crt");
+	vo.trust = t2;
+	vo.rev = online;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	trust_free(&t2);
+}
+
+static void test_expired_after_timestamp(void **state)
+{
+	time_t now = time(NULL);
+	struct tl_sign_opts so = { .signer = "rsa-short", .chain = { "rsa-inter" },
+				   .tsa = "tsa", .ts_time = now + 3600 };
+	/* Judge ten days later: the one-day signer certificate has expired. */
+	struct verify_opts vo = { .trust = ts, .rev = online, .validation_time = now + 10 * 86400 };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	assert_true(res.signers[0].ts.present);
+	assert_int_equal(res.signers[0].ts.verdict, VERDICT_VALID);
+	assert_int_equal(res.signers[0].ts.gen_time, now + 3600);
+	assert_int_equal(res.signers[0].validation_time, now + 3600);
+	assert_non_null(strstr(res.signers[0].reason, "certificate expired on"));
+	assert_non_null(strstr(res.signers[0].reason, "valid at time-stamped time"));
+	cms_result_free(&res);
+
+	so.tsa = NULL;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_EXPIRED);
+	assert_int_equal(res.signers[0].validation_time, now + 10 * 86400);
+	cms_result_free(&res);
+}
+
+static void test_timestamp_imprint_mismatch(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" },
+				   .tsa = "tsa", .ts_bad_imprint = 1 };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	assert_int_equal(res.signers[0].ts.verdict, VERDICT_INVALID);
+	assert_non_null(strstr(res.signers[0].ts.reason, "imprint mismatch"));
+	assert_int_equal(res.signers[0].verdict, VERDICT_VALID);
+	EXPECT(&res, VERDICT_INVALID);
+	cms_result_free(&res);
+}
+
+static void test_wrong_tsa(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" },
+				   .tsa = "wrong-tsa" };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	assert_int_equal(res.signers[0].ts.verdict, VERDICT_UNTRUSTED);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	cms_result_free(&res);
+}
+
+static void test_sha1_weak(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" }, .md = "sha1" };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_WEAK);
+	assert_non_null(strstr(res.reason, "SHA1"));
+	cms_result_free(&res);
+}
+
+static void test_short_key_weak(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-weak", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_WEAK);
+	assert_non_null(strstr(res.reason, "1024"));
+	cms_result_free(&res);
+}
+
+static void test_key_usage(void **state)
+{
+	struct tl_sign_opts so = { .signer = "server", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	cms_result_free(&res);
+}
+
+static void test_crl_revoked(void **state)
+{
+	struct tl_sign_opts so = { .signer = "crl-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct revocation *rv = revocation_new(REV_ONLINE, NULL);
+	struct cms_result res;
+	unsigned long fetched;
+
+	(void)state;
+	vo.rev = rv;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOKED);
+	assert_non_null(strstr(res.reason, "CRL http://127.0.0.1:"));
+	assert_int_equal(res.signers[0].revocation, REV_REVOKED);
+	cms_result_free(&res);
+	/* The CRLs are cached until nextUpdate: no new download. */
+	fetched = revocation_fetch_count(rv);
+	assert_true(fetched >= 1);
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOKED);
+	assert_int_equal(revocation_fetch_count(rv), fetched);
+	cms_result_free(&res);
+	revocation_free(&rv);
+}
+
+static void test_ocsp(void **state)
+{
+	struct tl_sign_opts so = { .signer = "ocsp-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOKED);
+	assert_non_null(strstr(res.reason, "OCSP"));
+	cms_result_free(&res);
+	so.signer = "ocsp-good";
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+}
+
+static void test_offline(void **state)
+{
+	struct tl_sign_opts so = { .signer = "crl-leaf", .chain = { "rsa-inter" } };
+	struct revocation *rv = revocation_new(REV_OFFLINE, NULL);
+	struct verify_opts vo = { .trust = ts, .rev = rv };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOCATION_UNKNOWN);
+	assert_non_null(strstr(res.reason, "revocation not checked"));
+	assert_int_equal(res.signers[0].revocation, REV_NOT_CHECKED);
+	assert_int_equal(revocation_fetch_count(rv), 0);
+	cms_result_free(&res);
+	/* No revocation object at all is offline too. */
+	vo.rev = NULL;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOCATION_UNKNOWN);
+	cms_result_free(&res);
+	revocation_free(&rv);
+}
+
+static void test_responder_down(void **state)
+{
+	struct tl_sign_opts so = { .signer = "dead-leaf", .chain = { "rsa-inter" } };
+	struct revocation *req = revocation_new(REV_REQUIRE, NULL);
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_REVOCATION_UNKNOWN);
+	assert_int_equal(res.signers[0].revocation, REV_UNKNOWN);
+	cms_result_free(&res);
+	vo.rev = req;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_UNTRUSTED);
+	assert_non_null(strstr(res.reason, "revocation status unknown"));
+	cms_result_free(&res);
+	revocation_free(&req);
+}
+
+static void test_kamusm_store(void **state)
+{
+	static const char dtd[] = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>"
+				  "<koksertifikadeposu/>";
+	struct tl_sign_opts so = { .signer = "ec-leaf", .chain = { "ec-inter" } };
+	struct trust_store *t2 = trust_new();
+	struct verify_opts vo = { .trust = t2, .rev = online };
+	struct cms_result res;
+	struct kerr err;
+
+	(void)state;
+	load(t2, TRUST_ANCHOR, "kamusm.xml");
+	assert_int_equal(trust_count(t2, TRUST_ANCHOR), 2);
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	so.signer = "rsa-leaf";
+	so.chain[0] = "rsa-inter";
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	assert_int_equal(trust_load_kamusm_xml(t2, TRUST_ANCHOR, dtd, sizeof(dtd) - 1, &err), -1);
+	assert_non_null(strstr(err.msg, "DTD"));
+	trust_free(&t2);
+}
+
+static void test_chain_cache(void **state)
+{
+	struct tl_sign_opts so = { .signer = "ec-leaf", .chain = { "ec-inter" } };
+	struct chain_cache *cc = chain_cache_new(16);
+	struct verify_opts vo = { .trust = ts, .rev = online, .cache = cc };
+	struct cms_result res;
+	unsigned long builds;
+
+	(void)state;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	builds = cms_verify_chain_builds();
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	assert_int_equal(cms_verify_chain_builds(), builds);
+	assert_int_equal(chain_cache_hits(cc), 1);
+	/* A tampered message still fails: the cache only skips the chain. */
+	run(&so, &vo, "tampered", &res);
+	EXPECT(&res, VERDICT_INVALID);
+	cms_result_free(&res);
+	chain_cache_free(&cc);
+}
+
+static void test_attached_and_malformed(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" }, .attached = 1 };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+	struct tl_sig sig;
+	struct kerr err;
+
+	(void)state;
+	tl_sign(&so, msg, sizeof(msg) - 1, &sig);
+	assert_int_equal(cms_verify_attached(&vo, sig.der, sig.len, &res, &err), 0);
+	EXPECT(&res, VERDICT_VALID);
+	assert_int_equal(res.content_len, sizeof(msg) - 1);
+	assert_memory_equal(res.content, msg, sizeof(msg) - 1);
+	cms_result_free(&res);
+	sig.der[sig.len / 2] ^= 1;
+	assert_int_equal(cms_verify_attached(&vo, sig.der, sig.len / 3, &res, &err), 0);
+	EXPECT(&res, VERDICT_MALFORMED);
+	cms_result_free(&res);
+	tl_sig_free(&sig);
+}
+
+static void test_cert_verify(void **state)
+{
+	struct verify_opts vo = { .trust = ts, .rev = online, .signer_eku = "" };
+	X509 *leaf = tl_cert("ec-leaf"), *inter = tl_cert("ec-inter");
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	struct sig_report rep;
+	struct kerr err;
+
+	(void)state;
+	sk_X509_push(extra, inter);
+	assert_int_equal(cert_verify(&vo, leaf, extra, 0, &rep, &err), 0);
+	assert_int_equal(rep.verdict, VERDICT_VALID);
+	assert_int_equal(cert_verify(&vo, leaf, NULL, 0, &rep, &err), 0);
+	assert_int_equal(rep.verdict, VERDICT_UNTRUSTED);
+	sk_X509_pop_free(extra, X509_free);
+	X509_free(leaf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rsa_valid),
+		cmocka_unit_test(test_ec_valid),
+		cmocka_unit_test(test_tampered),
+		cmocka_unit_test(test_lf_only_is_invalid),
+		cmocka_unit_test(test_wrong_root),
+		cmocka_unit_test(test_root_in_cms_not_trusted),
+		cmocka_unit_test(test_missing_intermediate),
+		cmocka_unit_test(test_expired_after_timestamp),
+		cmocka_unit_test(test_timestamp_imprint_mismatch),
+		cmocka_unit_test(test_wrong_tsa),
+		cmocka_unit_test(test_sha1_weak),
+		cmocka_unit_test(test_short_key_weak),
+		cmocka_unit_test(test_key_usage),
+		cmocka_unit_test(test_crl_revoked),
+		cmocka_unit_test(test_ocsp),
+		cmocka_unit_test(test_offline),
+		cmocka_unit_test(test_responder_down),
+		cmocka_unit_test(test_kamusm_store),
+		cmocka_unit_test(test_chain_cache),
+		cmocka_unit_test(test_attached_and_malformed),
+		cmocka_unit_test(test_cert_verify),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
