@@ -1,5 +1,5 @@
-/* account.c: the accounts table (see account.h). */
-#include "account.h"
+/* account.c: the accounts table (see store_account.h). */
+#include "store_account.h"
 
 #include "store_p.h"
 #include "util.h"

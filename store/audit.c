@@ -1,5 +1,5 @@
-/* audit.c: the audit log (see audit.h). */
-#include "audit.h"
+/* audit.c: the audit log (see store_audit.h). */
+#include "store_audit.h"
 
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
-/* blob.c: streaming content into and out of BLOB columns (see blob.h). */
-#include "blob_p.h"
+/* blob.c: streaming content into and out of BLOB columns (see store_blob.h). */
+#include "store_blob_p.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
-/* evidence.c: the evidence table (see evidence.h). */
-#include "evidence.h"
+/* evidence.c: the evidence table (see store_evidence.h). */
+#include "store_evidence.h"
 
 #include <stdlib.h>
 
-#include "audit.h"
-#include "blob_p.h"
+#include "store_audit.h"
+#include "store_blob_p.h"
 #include "util.h"
 
 static int lookup(struct store *s, int64_t acc, const char *delil_id, int64_t *id_r,

@@ -1,9 +1,9 @@
-/* eyp.c: the eyp_metadata table (see eyp.h). */
-#include "eyp.h"
+/* eyp.c: the eyp_metadata table (see store_eyp.h). */
+#include "store_eyp.h"
 
 #include <stdlib.h>
 
-#include "eyp_p.h"
+#include "store_eyp_p.h"
 #include "util.h"
 
 int st_eyp_insert(struct store *s, int64_t package_id, const struct store_eyp *e,

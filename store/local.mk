@@ -6,16 +6,16 @@ store_libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 store_libstore_a_SOURCES = \
 	store/store.c store/store.h store/store_p.h \
 	store/sql.c \
-	store/schema.c store/schema.h \
-	store/migrate.c store/migrate.h \
-	store/blob.c store/blob.h store/blob_p.h \
-	store/account.c store/account.h \
-	store/audit.c store/audit.h \
-	store/part.c store/part.h store/part_p.h \
-	store/eyp.c store/eyp.h store/eyp_p.h \
-	store/verification.c store/verification.h \
-	store/package.c store/package.h \
-	store/queue.c store/queue.h store/queue_p.h \
-	store/evidence.c store/evidence.h \
-	store/sync_state.c store/sync_state.h \
-	store/revcache.c store/revcache.h
+	store/schema.c store/store_schema.h \
+	store/migrate.c store/store_migrate.h \
+	store/blob.c store/store_blob.h store/store_blob_p.h \
+	store/account.c store/store_account.h \
+	store/audit.c store/store_audit.h \
+	store/part.c store/store_part.h store/store_part_p.h \
+	store/eyp.c store/store_eyp.h store/store_eyp_p.h \
+	store/verification.c store/store_verification.h \
+	store/package.c store/store_package.h \
+	store/queue.c store/store_queue.h store/store_queue_p.h \
+	store/evidence.c store/store_evidence.h \
+	store/sync_state.c store/store_sync_state.h \
+	store/revcache.c store/store_revcache.h

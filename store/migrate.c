@@ -1,9 +1,9 @@
-/* migrate.c: applies store_migrations (see migrate.h). */
-#include "migrate.h"
+/* migrate.c: applies store_migrations (see store_migrate.h). */
+#include "store_migrate.h"
 
 #include <stdio.h>
 
-#include "schema.h"
+#include "store_schema.h"
 #include "store_p.h"
 
 int store_schema_version(struct store *s, int *version_r, struct kerr *err)

@@ -1,14 +1,14 @@
-/* package.c: writing and looking up packages (see package.h). */
-#include "package.h"
+/* package.c: writing and looking up packages (see store_package.h). */
+#include "store_package.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "blob_p.h"
-#include "eyp_p.h"
-#include "part_p.h"
-#include "queue_p.h"
+#include "store_audit.h"
+#include "store_blob_p.h"
+#include "store_eyp_p.h"
+#include "store_part_p.h"
+#include "store_queue_p.h"
 #include "util.h"
 
 static const char *const ack_names[] = { "none", "due", "done" };

@@ -1,10 +1,10 @@
-/* part.c: the parts table (see part.h; inserts are private, see part_p.h). */
-#include "part.h"
+/* part.c: the parts table (see store_part.h; inserts are private, see store_part_p.h). */
+#include "store_part.h"
 
 #include <stdlib.h>
 
-#include "blob_p.h"
-#include "part_p.h"
+#include "store_blob_p.h"
+#include "store_part_p.h"
 #include "util.h"
 
 int st_part_insert(struct store *s, int64_t package_id, int idx, const struct store_part *p,

@@ -1,12 +1,12 @@
-/* queue.c: the import_queue table (see queue.h). */
-#include "queue.h"
+/* queue.c: the import_queue table (see store_queue.h). */
+#include "store_queue.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "queue_p.h"
+#include "store_audit.h"
+#include "store_queue_p.h"
 #include "util.h"
 
 static const char *const state_names[] = {

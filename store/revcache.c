@@ -1,5 +1,5 @@
-/* revcache.c: the revocation_cache table (see revcache.h). */
-#include "revcache.h"
+/* revcache.c: the revocation_cache table (see store_revcache.h). */
+#include "store_revcache.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,13 @@
-/* schema.c: the SQL of every schema version (see schema.h).
+/* schema.c: the SQL of every schema version (see store_schema.h).
  *
  * Times are INTEGER milliseconds since the epoch, NULL when unknown. Digests
  * are 32-byte SHA-256 BLOBs. Raw content is kept byte for byte as received:
- * it is the legal record, everything else is derived from it. */
-#include "schema.h"
+ * it is the legal record, everything else is derived from it.
+ *
+ * Large content columns come LAST in their table: content is inserted as a
+ * zeroblob and streamed in afterwards, and SQLite keeps a zeroblob unexpanded
+ * only when it ends the record; anywhere else it would allocate all of it. */
+#include "store_schema.h"
 
 #include "util.h"
 
@@ -46,10 +50,10 @@ static const char v1[] =
 	" provider_ack TEXT NOT NULL DEFAULT 'none'"
 	"  CHECK (provider_ack IN ('none', 'due', 'done')),"
 	" provider_ack_time INTEGER,"
-	" raw BLOB NOT NULL,"
 	" raw_size INTEGER NOT NULL CHECK (raw_size >= 0),"
 	" raw_sha256 BLOB NOT NULL CHECK (length(raw_sha256) = 32),"
 	" stored_at INTEGER NOT NULL,"
+	" raw BLOB NOT NULL,"            /* last: see the note at the top */
 	" UNIQUE (account_id, folder, kep_id));"
 	"CREATE TABLE parts ("
 	" id INTEGER PRIMARY KEY,"
@@ -92,12 +96,12 @@ static const char v2[] =
 	" description TEXT,"
 	" event_time INTEGER,"
 	" issuer TEXT,"
-	" raw BLOB NOT NULL,"
 	" raw_size INTEGER NOT NULL CHECK (raw_size >= 0),"
 	" raw_sha256 BLOB NOT NULL CHECK (length(raw_sha256) = 32),"
 	" verdict TEXT,"
 	" verdict_reason TEXT,"
 	" stored_at INTEGER NOT NULL,"
+	" raw BLOB NOT NULL,"            /* last: see the note at the top */
 	" UNIQUE (account_id, delil_id));"
 	"CREATE TABLE verification_results ("
 	" id INTEGER PRIMARY KEY,"

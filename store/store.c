@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "migrate.h"
+#include "store_migrate.h"
 #include "util.h"
 
 #define BUSY_TIMEOUT_MS 10000

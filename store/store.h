@@ -4,7 +4,7 @@
  * creates the file with mode 0600 when missing, refuses an existing file
  * readable or writable by group or others, sets WAL, foreign keys and a 10 s
  * busy timeout, and migrates the schema to the newest version (see
- * migrate.h). A database newer than this code is refused.
+ * store_migrate.h). A database newer than this code is refused.
  *
  * Times are milliseconds since the epoch (int64_t); 0 means "unknown" and is
  * stored as NULL. Strings are UTF-8.

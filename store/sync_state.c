@@ -1,5 +1,5 @@
-/* sync_state.c: the sync_state table (see sync_state.h). */
-#include "sync_state.h"
+/* sync_state.c: the sync_state table (see store_sync_state.h). */
+#include "store_sync_state.h"
 
 #include <stdlib.h>
 #include <string.h>

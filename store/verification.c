@@ -1,5 +1,5 @@
-/* verification.c: the verification_results table (see verification.h). */
-#include "verification.h"
+/* verification.c: the verification_results table (see store_verification.h). */
+#include "store_verification.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* queue_p.h: enqueueing inside a caller's transaction (private to store/). */
+/* store_queue_p.h: enqueueing inside a caller's transaction (private to store/). */
 #ifndef KEP_STORE_QUEUE_P_H
 #define KEP_STORE_QUEUE_P_H
 

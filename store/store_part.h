@@ -1,4 +1,4 @@
-/* part.h: the MIME parts and attachments of a stored package.
+/* store_part.h: the MIME parts and attachments of a stored package.
  *
  * Parts are written with their package (store_package_insert); this header
  * describes them and lists them. Content is read back with store_blob_read*
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
+#include "store_blob.h"
 
 /* role: "envelope", "original", "body", "attachment", "eyp", "signature",
  * "evidence" or "other" (the schema refuses anything else). */

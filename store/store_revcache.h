@@ -1,4 +1,4 @@
-/* revcache.h: cached revocation data (CRLs, OCSP responses) for the verifier.
+/* store_revcache.h: cached revocation data (CRLs, OCSP responses) for the verifier.
  *
  * key names what was fetched (a CRL URL, an OCSP request id); der is the
  * response exactly as fetched. The store does not judge freshness: the

@@ -1,4 +1,4 @@
-/* eyp.h: e-Yazisma metadata (from Ustveri.xml) of a stored package.
+/* store_eyp.h: e-Yazisma metadata (from Ustveri.xml) of a stored package.
  *
  * Written with its package (store_package_insert). store_eyp_get() returns a
  * struct owned by the caller: store_eyp_free(). Thread safety: as struct

@@ -1,4 +1,4 @@
-/* package.h: stored KEP packages.
+/* store_package.h: stored KEP packages.
  *
  * A package is kept byte for byte as downloaded (raw, with size and SHA-256)
  * plus the metadata parsed from it. store_package_insert() writes a package
@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "eyp.h"
-#include "part.h"
-#include "verification.h"
+#include "store_blob.h"
+#include "store_eyp.h"
+#include "store_part.h"
+#include "store_verification.h"
 
 enum store_ack {             /* provider acknowledgement (AlindiOnay) */
 	STORE_ACK_NONE = 0,  /* not to be acknowledged */
@@ -27,7 +27,7 @@ enum store_ack {             /* provider acknowledgement (AlindiOnay) */
 };
 
 struct store_package_meta {
-	const char *account;         /* required; see account.h */
+	const char *account;         /* required; see store_account.h */
 	const char *folder;          /* required, e.g. "INBOX" */
 	const char *kep_id;          /* required */
 	const char *kep_sira_no;

@@ -1,4 +1,4 @@
-/* blob.h: raw content going into and coming out of the store.
+/* store_blob.h: raw content going into and coming out of the store.
  *
  * Content up to 25 MB (a whole KEP package) is streamed: written into a
  * zero-filled BLOB in chunks and read back in chunks, so it never has to sit

@@ -1,4 +1,4 @@
-/* verification.h: results of verification checks, per package or evidence.
+/* store_verification.h: results of verification checks, per package or evidence.
  *
  * One row per check (check names such as "envelope-signature",
  * "envelope-timestamp", "original-signature", "eyp-digests", "eyp-signature",

@@ -1,4 +1,4 @@
-/* account.h: KEP accounts known to the store.
+/* store_account.h: KEP accounts known to the store.
  *
  * Packages, evidence and sync state refer to an account by its unique name
  * (the configuration's account name); the account must have been made known

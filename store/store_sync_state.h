@@ -1,4 +1,4 @@
-/* sync_state.h: per account and folder, how far syncing got.
+/* store_sync_state.h: per account and folder, how far syncing got.
  *
  * window_end is the end of the last window (PaketSorgula sontarih) that was
  * synced completely; the next run starts from there. A failure keeps

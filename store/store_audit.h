@@ -1,4 +1,4 @@
-/* audit.h: the append-only audit log.
+/* store_audit.h: the append-only audit log.
  *
  * Each line records who (actor: "sync", "api:<client>", "cli", ...) did what
  * (action: "package.stored", "queue.acked", ...) to which object. The table

@@ -1,4 +1,4 @@
-/* queue.h: the import queue, from which EBYS takes stored packages.
+/* store_queue.h: the import queue, from which EBYS takes stored packages.
  *
  * States: pending -> claimed (leased to an owner until lease_expires) ->
  * acked (final) or rejected (waits retry_delay, then claimable again) ->

@@ -1,4 +1,4 @@
-/* schema.h: the schema as a list of migrations (private to store/).
+/* store_schema.h: the schema as a list of migrations (private to store/).
  *
  * store_migrations[i] takes a database from user_version i to i + 1. A
  * released step is never edited: change the schema by appending a step. */

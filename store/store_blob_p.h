@@ -1,8 +1,8 @@
-/* blob_p.h: writing content into a row (private to store/). */
+/* store_blob_p.h: writing content into a row (private to store/). */
 #ifndef KEP_STORE_BLOB_P_H
 #define KEP_STORE_BLOB_P_H
 
-#include "blob.h"
+#include "store_blob.h"
 #include "store_p.h"
 
 /* An opened content source: its size is known before anything is written,

@@ -1,4 +1,4 @@
-/* evidence.h: stored evidence items (delil).
+/* store_evidence.h: stored evidence items (delil).
  *
  * An evidence item is kept byte for byte as downloaded, with the provider's
  * metadata and its verification results. It refers to its package when the
@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "verification.h"
+#include "store_blob.h"
+#include "store_verification.h"
 
 struct store_evidence_meta {
 	const char *account;        /* required */

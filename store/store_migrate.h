@@ -1,4 +1,4 @@
-/* migrate.h: schema versions and migrations.
+/* store_migrate.h: schema versions and migrations.
  *
  * The schema version is SQLite's PRAGMA user_version. Each step runs in its
  * own write transaction and re-reads the version under the lock, so two

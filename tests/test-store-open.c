@@ -1,0 +1,227 @@
+/* Unit tests of opening the store: file mode, pragmas, schema versions and
+ * upgrades from every earlier version with data kept. */
+#include "test-store-util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "store_audit.h"
+#include "store_evidence.h"
+#include "store_queue.h"
+#include "store_verification.h"
+
+static sqlite3 *raw_open(const char *path)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	return db;
+}
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+static long long raw_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void test_fresh(void **state)
+{
+	struct tstore *t = *state;
+	struct store_verification v = { .check = "x", .verdict = "valid" };
+	struct kerr err = { 0 };
+	struct stat sb;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *wal;
+	int version;
+
+	assert_int_equal(store_schema_version(t->st, &version, &err), 0);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
+	assert_int_equal(stat(t->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+
+	db = raw_open(t->path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	/* Foreign keys are enforced on the store's connection. */
+	assert_int_equal(store_verification_add(t->st, STORE_VERIF_PACKAGE, 999, &v, &err), -1);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+	/* The WAL file, holding the same data, is as private as the database. */
+	wal = xasprintf("%s-wal", t->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_mode & 0077, 0);
+	free(wal);
+}
+
+static void test_open_mode_refused(void **state)
+{
+	struct tstore *t = *state;
+	struct store *s = NULL;
+	struct kerr err = { 0 };
+	char *path = xasprintf("%s/open.db", t->dir);
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(store_open(path, &s, &err), -1);
+	assert_null(s);
+	assert_int_equal(err.cls, KERR_STORE);
+	assert_non_null(strstr(err.msg, "chmod 600"));
+	/* Once fixed, the same file opens. */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(store_open(path, &s, &err), 0);
+	store_close(&s);
+	free(path);
+}
+
+static void test_newer_refused(void **state)
+{
+	struct tstore *t = *state;
+	struct store *s = NULL;
+	struct kerr err = { 0 };
+	sqlite3 *db = raw_open(t->path);
+
+	raw_exec(db, "PRAGMA user_version = 99");
+	sqlite3_close(db);
+	assert_int_equal(store_open(t->path, &s, &err), -1);
+	assert_null(s);
+	assert_non_null(strstr(err.msg, "newer"));
+	assert_non_null(strstr(err.msg, "99"));
+	/* And it was left as it was. */
+	db = raw_open(t->path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 99);
+	sqlite3_close(db);
+}
+
+/* Data an older release would have written, by hand, version by version. */
+static const char v1_data[] =
+	"INSERT INTO accounts (id, name, address, provider, created_at)"
+	" VALUES (1, 'old', 'old@hs01.kep.tr', 'ptt', 1);"
+	"INSERT INTO packages (id, account_id, folder, kep_id, ileti_id, belge_no, raw, raw_size,"
+	" raw_sha256, stored_at, provider_ack) VALUES (1, 1, 'INBOX', '<k1>', 'I1', 'B1', X'616263', 3,"
+	" X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 5, 'due');"
+	"INSERT INTO parts (package_id, idx, role, size, sha256, content) VALUES (1, 0, 'original',"
+	" 1, zeroblob(32), X'61');"
+	"INSERT INTO sync_state (account_id, folder, window_end, consecutive_failures)"
+	" VALUES (1, 'INBOX', 1000, 0);"
+	"INSERT INTO audit_log (time, actor, action) VALUES (5, 'old', 'package.stored');";
+static const char v2_data[] =
+	"INSERT INTO evidence (account_id, package_id, kep_id, delil_id, delil_tur_id, raw,"
+	" raw_size, raw_sha256, stored_at) VALUES (1, 1, '<k1>', 'D1', 10, X'3c782f3e', 4,"
+	" zeroblob(32), 6);"
+	"INSERT INTO verification_results (evidence_id, check_name, verdict, created_at)"
+	" VALUES (1, 'evidence-signature', 'valid', 6);";
+
+static void check_upgraded(struct tstore *t, int from)
+{
+	struct store_queue_filter qf = { .state = -1 };
+	struct store_queue_item *items = NULL;
+	struct store_package_row *row = NULL;
+	struct store_evidence_row *ev = NULL;
+	struct store *s = NULL;
+	struct kerr err = { 0 };
+	struct kbuf raw = { 0 };
+	int64_t *ids = NULL;
+	size_t n;
+	int version;
+
+	if (store_open(t->path, &s, &err) < 0)
+		fail_msg("open after upgrade from %d: %s", from, err.msg);
+	assert_int_equal(store_schema_version(s, &version, &err), 0);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
+	assert_int_equal(store_package_get(s, 1, &row, &err), 0);
+	assert_string_equal(row->meta.account, "old");
+	assert_string_equal(row->meta.kep_id, "<k1>");
+	assert_int_equal(row->meta.ack, STORE_ACK_DUE);
+	store_package_row_free(&row);
+	assert_int_equal(store_blob_read_mem(s, STORE_BLOB_PACKAGE_RAW, 1, 100, &raw, &err), 0);
+	assert_int_equal(raw.len, 3);
+	assert_memory_equal(raw.data, "abc", 3);
+	kbuf_free(&raw);
+	/* The indexes of v3 serve the lookups. */
+	assert_int_equal(store_package_find(s, STORE_PKG_BY_BELGE_NO, NULL, "B1", &ids, &n, &err), 0);
+	assert_int_equal(n, 1);
+	free(ids);
+	/* A package stored before the queue existed is waiting for import. */
+	assert_int_equal(store_queue_list(s, &qf, &items, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].package_id, 1);
+	assert_int_equal(items[0].state, STORE_Q_PENDING);
+	store_queue_items_free(&items, n);
+	if (from >= 2) {
+		assert_int_equal(store_evidence_list_for_package(s, 1, &ev, &n, &err), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(ev[0].meta.delil_id, "D1");
+		store_evidence_rows_free(&ev, n);
+	}
+	assert_int_equal(tstore_count(t, "audit_log"), 1);
+	assert_int_equal(tstore_count(t, "parts"), 1);
+	store_close(&s);
+}
+
+static void test_upgrade_from_each_version(void **state)
+{
+	struct tstore *t = *state;
+	int from;
+
+	store_close(&t->st);
+	for (from = 0; from < STORE_SCHEMA_VERSION; from++) {
+		struct store *s = NULL;
+		struct kerr err = { 0 };
+		sqlite3 *db;
+		int version;
+
+		unlink(t->path);
+		if (store_open_at_version(t->path, from, &s, &err) < 0)
+			fail_msg("open at %d: %s", from, err.msg);
+		assert_int_equal(store_schema_version(s, &version, &err), 0);
+		assert_int_equal(version, from);
+		store_close(&s);
+		if (from == 0) {
+			/* An empty file: just check it becomes a full store. */
+			assert_int_equal(store_open(t->path, &s, &err), 0);
+			assert_int_equal(store_schema_version(s, &version, &err), 0);
+			assert_int_equal(version, STORE_SCHEMA_VERSION);
+			store_close(&s);
+			continue;
+		}
+		db = raw_open(t->path);
+		raw_exec(db, v1_data);
+		if (from >= 2)
+			raw_exec(db, v2_data);
+		sqlite3_close(db);
+		check_upgraded(t, from);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fresh, tstore_setup, tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_open_mode_refused, tstore_setup, tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_newer_refused, tstore_setup, tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_each_version, tstore_setup,
+						tstore_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
