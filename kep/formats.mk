@@ -3,3 +3,7 @@ kep_libkep_a_SOURCES += \
 	kep/xml_safe.c kep/xml_safe.h \
 	kep/safe_name.c kep/safe_name.h \
 	kep/mime.c kep/mime.h
+kep_libkep_a_SOURCES += \
+	kep/zip_safe.c kep/zip_safe.h \
+	kep/xmldsig.c kep/xmldsig.h \
+	kep/evidence.c kep/evidence.h

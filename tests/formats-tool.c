@@ -1,11 +1,16 @@
 /* formats-tool: drives kep/mime, kep/evidence and kep/eyp from shell tests.
  *   formats-tool mime FILE OUTDIR       prints what was found; writes the
  *                                       signed ranges and signatures to OUTDIR
+ *   formats-tool evidence FILE [-a ANCHOR.pem]... [-o ORIGINAL] [-c CODE]
  * Output lines are "key=value" so tests can grep them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "evidence.h"
 #include "mime.h"
 #include "util.h"
 
@@ -81,10 +86,74 @@ static int cmd_mime(const char *file, const char *dir)
 	return 0;
 }
 
+static void load_anchors(X509_STORE *st, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	X509 *c;
+
+	if (!f)
+		return;
+	while ((c = PEM_read_X509(f, NULL, NULL, NULL))) {
+		X509_STORE_add_cert(st, c);
+		X509_free(c);
+	}
+	ERR_clear_error();
+	fclose(f);
+}
+
+static int cmd_evidence(int argc, char **argv)
+{
+	struct evidence_opts o = { 0 };
+	struct kbuf b = { 0 }, orig = { 0 };
+	struct kerr err = { 0 };
+	struct evidence ev;
+	int64_t t0;
+
+	o.anchors = X509_STORE_new();
+	for (int i = 3; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "-a") == 0)
+			load_anchors(o.anchors, argv[i + 1]);
+		else if (strcmp(argv[i], "-o") == 0 && read_file(argv[i + 1], 100u << 20, &orig, &err) == 0)
+			o.original = orig.data, o.original_len = orig.len;
+		else if (strcmp(argv[i], "-c") == 0)
+			o.provider_code = atoi(argv[i + 1]);
+	}
+	if (read_file(argv[2], 100u << 20, &b, &err) < 0) {
+		printf("error=%s\n", err.msg);
+		return 1;
+	}
+	t0 = now_ms();
+	if (evidence_verify(b.data, b.len, &o, &ev, &err) < 0) {
+		printf("error=%s: %s\n", kerr_class_name(err.cls), err.msg);
+		return 1;
+	}
+	printf("ms=%lld\n", (long long)(now_ms() - t0));
+	printf("verdict=%s\nreason=%s\n", verdict_name(ev.verdict), ev.reason);
+	printf("digest=%s\ndigest_reason=%s\n", evidence_digest_name(ev.digest), ev.digest_reason);
+	printf("type=%s\nevent=%s\ndelil=%d\nprovider_code=%d\n", ev.type ? ev.type : "",
+	       ev.event_code ? ev.event_code : "", ev.delil_code, ev.provider_code);
+	printf("evidence_id=%s\nissuer=%s\nsender=%s\nrecipients=%s\nsubject=%s\n",
+	       ev.evidence_id ? ev.evidence_id : "", ev.issuer ? ev.issuer : "",
+	       ev.sender ? ev.sender : "", ev.recipients ? ev.recipients : "",
+	       ev.subject ? ev.subject : "");
+	printf("ua_message_id=%s\nevent_time=%s\nreasons=%s\n",
+	       ev.ua_message_id ? ev.ua_message_id : "", ev.event_time ? ev.event_time : "",
+	       ev.event_reasons ? ev.event_reasons : "");
+	printf("signer_subject=%s\nsigner_serial=%s\nsigner_issuer=%s\n", ev.signer_subject,
+	       ev.signer_serial, ev.signer_issuer);
+	evidence_free(&ev);
+	kbuf_free(&b);
+	kbuf_free(&orig);
+	X509_STORE_free(o.anchors);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "mime") == 0)
 		return cmd_mime(argv[2], argv[3]);
-	fprintf(stderr, "usage: formats-tool mime FILE OUTDIR\n");
+	if (argc >= 3 && strcmp(argv[1], "evidence") == 0)
+		return cmd_evidence(argc, argv);
+	fprintf(stderr, "usage: formats-tool mime FILE OUTDIR | evidence FILE [-a PEM] [-o ORIG] [-c N]\n");
 	return 2;
 }

@@ -1,0 +1,269 @@
+/* evidence.c: ETSI REM evidence fields, signature and digest; see evidence.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "delil.h"
+#include "evidence.h"
+#include "log.h"
+#include "util.h"
+#include "xml_safe.h"
+#include "xmldsig.h"
+#include "zip_safe.h"
+
+const char *evidence_digest_name(enum evidence_digest d)
+{
+	return d == EVIDENCE_DIGEST_MATCH ? "match" : d == EVIDENCE_DIGEST_MISMATCH ? "mismatch"
+										    : "unchecked";
+}
+
+/* "Name <address>" of a party element, tolerant of the exact schema. */
+static char *party(xmlNodePtr n)
+{
+	char *name, *addr, *s;
+
+	if (!n)
+		return NULL;
+	name = xml_text(xml_find(n, "Name"));
+	addr = xml_text(xml_find(n, "ElectronicAddress"));
+	if (!addr)
+		addr = xml_text(xml_find(n, "AttributedElectronicAddress"));
+	if (name && addr && *name)
+		s = xasprintf("%s <%s>", name, addr);
+	else if (addr || name)
+		s = xstrdup(addr ? addr : name);
+	else
+		s = xml_text(n);
+	free(name);
+	free(addr);
+	return s;
+}
+
+static char *recipients(xmlNodePtr n)
+{
+	struct kbuf b = { 0 };
+	char *s;
+
+	if (!n)
+		return NULL;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		s = party(c);
+		if (s && *s)
+			kbuf_printf(&b, "%s%s", b.len ? ", " : "", s);
+		free(s);
+	}
+	s = b.len ? xstrdup(kbuf_cstr(&b)) : party(n);
+	kbuf_free(&b);
+	return s;
+}
+
+/* Joins the text of the reasons, one per line, white space collapsed. */
+static char *collapsed_text(xmlNodePtr n)
+{
+	char *t = xml_text(n), *w = t;
+	int sp = 0;
+
+	if (!t)
+		return NULL;
+	for (char *r = t; *r; r++) {
+		int is_sp = *r == ' ' || *r == '\t' || *r == '\r' || *r == '\n';
+
+		if (is_sp && sp)
+			continue;
+		*w++ = is_sp ? ' ' : *r;
+		sp = is_sp;
+	}
+	*w = 0;
+	return t;
+}
+
+static void take_fields(xmlNodePtr root, struct evidence *ev)
+{
+	xmlNodePtr smd = xml_child(root, "SenderMessageDetails");
+
+	ev->type = xstrdup((const char *)root->name);
+	ev->ns = root->ns && root->ns->href ? xstrdup((const char *)root->ns->href) : NULL;
+	if (!ev->ns || !strstr(ev->ns, "02640"))
+		log_warn("evidence: unexpected namespace '%s' (ETSI TS 102 640-2 assumed)",
+			 ev->ns ? ev->ns : "(none)");
+	ev->event_code = xml_child_text(root, "EventCode");
+	ev->event_reasons = collapsed_text(xml_child(root, "EventReasons"));
+	ev->evidence_id = xml_child_text(root, "EvidenceIdentifier");
+	ev->issuer = party(xml_child(root, "EvidenceIssuerDetails"));
+	ev->event_time = xml_child_text(root, "EventTime");
+	ev->submission_time = xml_child_text(root, "SubmissionTime");
+	ev->sender = party(xml_child(root, "SenderDetails"));
+	ev->recipients = recipients(xml_child(root, "RecipientsDetails"));
+	if (smd) {
+		xmlNodePtr dm = xml_child(smd, "DigestMethod");
+		xmlChar *alg = dm ? xmlGetProp(dm, BAD_CAST "Algorithm") : NULL;
+
+		ev->subject = xml_child_text(smd, "MessageSubject");
+		ev->ua_message_id = xml_child_text(smd, "UAMessageIdentifier");
+		ev->remmd_message_id = xml_child_text(smd, "MessageIdentifierByREMMD");
+		ev->digest_value = xml_child_text(smd, "DigestValue");
+		ev->digest_method = alg ? xstrdup((const char *)alg) : NULL;
+		xmlFree(alg);
+	}
+	ev->delil_code = delil_code_from_etsi(ev->type, ev->event_code);
+}
+
+/* EVP digest for an XML digest algorithm URI, or NULL. */
+static const EVP_MD *digest_for_uri(const char *uri)
+{
+	const char *frag = uri ? strrchr(uri, '#') : NULL;
+
+	if (!frag)
+		return NULL;
+	if (strcmp(frag, "#sha256") == 0)
+		return EVP_sha256();
+	if (strcmp(frag, "#sha384") == 0)
+		return EVP_sha384();
+	if (strcmp(frag, "#sha512") == 0)
+		return EVP_sha512();
+	return NULL; /* SHA-1 and others: not accepted as proof of content */
+}
+
+/* Base64 without white space into out; returns the length or -1. */
+static int b64_decode(const char *in, unsigned char *out, size_t outcap)
+{
+	char clean[256];
+	size_t n = 0;
+	int len;
+
+	for (; *in; in++)
+		if (*in != ' ' && *in != '\n' && *in != '\r' && *in != '\t') {
+			if (n + 1 >= sizeof(clean))
+				return -1;
+			clean[n++] = *in;
+		}
+	clean[n] = 0;
+	if (n == 0 || n % 4 || (n / 4) * 3 > outcap)
+		return -1;
+	len = EVP_DecodeBlock(out, (unsigned char *)clean, (int)n);
+	if (len < 0)
+		return -1;
+	while (n > 0 && clean[--n] == '=')
+		len--;
+	return len;
+}
+
+static void check_digest(const struct evidence_opts *o, struct evidence *ev)
+{
+	const EVP_MD *md = digest_for_uri(ev->digest_method);
+	unsigned char want[EVP_MAX_MD_SIZE + 3], got[EVP_MAX_MD_SIZE];
+	unsigned int glen = 0;
+	int wlen;
+
+#define DREASON(...) snprintf(ev->digest_reason, sizeof(ev->digest_reason), __VA_ARGS__)
+	if (!o->original) {
+		DREASON("no stored original to compare with");
+		return;
+	}
+	if (!ev->digest_value || !ev->digest_method) {
+		DREASON("the evidence carries no message digest");
+		return;
+	}
+	if (!md) {
+		DREASON("digest algorithm %s not supported", ev->digest_method);
+		return;
+	}
+	wlen = b64_decode(ev->digest_value, want, sizeof(want));
+	if (EVP_Digest(o->original, o->original_len, got, &glen, md, NULL) != 1 || wlen < 0 ||
+	    (unsigned int)wlen != glen || memcmp(want, got, glen) != 0) {
+		ev->digest = EVIDENCE_DIGEST_MISMATCH;
+		DREASON("the digest in the evidence does not match the stored original (%s)",
+			EVP_MD_get0_name(md));
+		return;
+	}
+	ev->digest = EVIDENCE_DIGEST_MATCH;
+	DREASON("the stored original matches the evidence digest (%s)", EVP_MD_get0_name(md));
+#undef DREASON
+}
+
+/* The single XML document of a zipped evidence (the first *.xml entry). */
+static int unzip_xml(const void *data, size_t len, struct kbuf *xml, struct kerr *err)
+{
+	const struct zip_limits lim = { .max_entries = 16, .max_entry = EVIDENCE_MAX_LEN,
+					.max_total = EVIDENCE_MAX_LEN, .max_ratio = 200 };
+	struct zip_archive za;
+	int rc = -1;
+
+	if (zip_safe_read(data, len, &lim, &za, err) < 0)
+		return kerr_prefix(err, "zipped evidence");
+	for (size_t i = 0; i < za.n; i++) {
+		size_t nl = strlen(za.e[i].name);
+
+		if (nl >= 4 && strcasecmp(za.e[i].name + nl - 4, ".xml") == 0) {
+			kbuf_append(xml, za.e[i].data, za.e[i].len);
+			rc = 0;
+			break;
+		}
+	}
+	zip_archive_free(&za);
+	if (rc < 0)
+		kerr_set(err, KERR_MALFORMED, "zipped evidence holds no .xml file");
+	return rc;
+}
+
+int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
+		    struct evidence *ev, struct kerr *err)
+{
+	struct kbuf unz = { 0 };
+	struct kerr perr = { 0 };
+	struct xmldsig_result r;
+	xmlDocPtr doc;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->provider_code = o->provider_code;
+	ev->verdict = VERDICT_MALFORMED;
+	if (zip_looks_like(data, len)) {
+		if (unzip_xml(data, len, &unz, &perr) < 0)
+			goto malformed;
+		data = unz.data;
+		len = unz.len;
+	}
+	if (!(doc = xml_safe_parse(data, len, "evidence", &perr)))
+		goto malformed;
+	take_fields(xmlDocGetRootElement(doc), ev);
+	check_digest(o, ev);
+	if (xmldsig_verify_enveloped(doc, o->anchors, o->intermediates, o->at, &r, err) < 0) {
+		xmlFreeDoc(doc);
+		kbuf_free(&unz);
+		return -1;
+	}
+	xmlFreeDoc(doc);
+	kbuf_free(&unz);
+	ev->verdict = r.verdict;
+	snprintf(ev->reason, sizeof(ev->reason), "%s", r.reason);
+	memcpy(ev->signer_subject, r.subject, sizeof(r.subject));
+	memcpy(ev->signer_serial, r.serial, sizeof(r.serial));
+	memcpy(ev->signer_issuer, r.issuer, sizeof(r.issuer));
+	return 0;
+
+malformed:
+	kbuf_free(&unz);
+	snprintf(ev->reason, sizeof(ev->reason), "%.500s", perr.msg);
+	ev->digest = EVIDENCE_DIGEST_UNCHECKED;
+	return 0;
+}
+
+void evidence_free(struct evidence *ev)
+{
+	if (!ev)
+		return;
+	char **f[] = { &ev->type, &ev->ns, &ev->event_code, &ev->event_reasons, &ev->evidence_id,
+		       &ev->issuer, &ev->event_time, &ev->submission_time, &ev->sender,
+		       &ev->recipients, &ev->subject, &ev->ua_message_id, &ev->remmd_message_id,
+		       &ev->digest_method, &ev->digest_value };
+
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		free(*f[i]);
+		*f[i] = NULL;
+	}
+}

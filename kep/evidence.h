@@ -1,0 +1,85 @@
+/* evidence.h: ETSI TS 102 640-2 REM evidence (PTT "delil") documents.
+ *
+ * Input is the eDelil bytes as downloaded: plain XML or a ZIP holding one
+ * XML file (zip_safe.h bounds). The XML is parsed only through xml_safe.h
+ * (documents with a DTD are refused before parsing). The namespace
+ * http://uri.etsi.org/02640/v2# is **assumed**: any namespace and prefix is
+ * accepted, elements are matched by local name, and the root element's
+ * local name is taken as the evidence type.
+ *
+ * The enveloped ds:Signature is verified with xmlsec: references only to the
+ * same document (URI "" or "#id"), a whitelist of transforms (no XSLT, no
+ * XPath), trust anchors only from the caller; certificates inside X509Data
+ * serve as untrusted intermediates at most. One reference must cover the
+ * whole document (URI "" or "#<root Id>"). Verdicts: valid, invalid
+ * (signature or digest wrong), untrusted (signature right but no path to an
+ * anchor, or a certificate not in force), malformed, unsigned.
+ *
+ * Return: 0 when a verdict was given (even malformed: look at ev->verdict),
+ * -1 only for internal failures. Everything in struct evidence is owned by
+ * it; free with evidence_free(). Thread-safe after the first call (one-time
+ * xmlsec initialisation is guarded). */
+#ifndef KEP_EVIDENCE_H
+#define KEP_EVIDENCE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "err.h"
+#include "verdict.h"
+
+#define EVIDENCE_MAX_LEN (16u * 1024 * 1024)
+
+struct evidence_opts {
+	X509_STORE *anchors;            /* borrowed: trust_x509_store(ts, TRUST_ANCHOR); NULL: none */
+	STACK_OF(X509) *intermediates;  /* borrowed, may be NULL: trust_intermediates(ts) */
+	time_t at;                      /* certificate validity time; 0: now */
+	const void *original;           /* the stored original message bytes, or NULL */
+	size_t original_len;
+	int provider_code;              /* delilTurId as the provider gave it (0: none) */
+};
+
+enum evidence_digest {
+	EVIDENCE_DIGEST_UNCHECKED = 0,  /* no original given, no digest, or unknown algorithm */
+	EVIDENCE_DIGEST_MATCH,
+	EVIDENCE_DIGEST_MISMATCH,
+};
+
+struct evidence {
+	/* fields; NULL when absent */
+	char *type;              /* root local name, e.g. SubmissionAcceptanceRejection */
+	char *ns;                /* root namespace URI */
+	char *event_code;        /* e.g. http://uri.etsi.org/02640/Event#Acceptance */
+	char *event_reasons;
+	char *evidence_id;
+	char *issuer;            /* EvidenceIssuerDetails, name (or address) */
+	char *event_time;
+	char *submission_time;
+	char *sender;
+	char *recipients;        /* comma separated */
+	char *subject;           /* SenderMessageDetails/MessageSubject */
+	char *ua_message_id;
+	char *remmd_message_id;
+	char *digest_method;     /* Algorithm URI */
+	char *digest_value;      /* base64 as written */
+	int delil_code;          /* PTT code mapped from type+event (0: unknown mapping) */
+	int provider_code;       /* as given by the provider, kept even when unknown */
+	/* signature */
+	enum verdict verdict;
+	char reason[512];
+	char signer_subject[256];
+	char signer_serial[80];  /* hex */
+	char signer_issuer[256];
+	/* SenderMessageDetails digest against the stored original */
+	enum evidence_digest digest;
+	char digest_reason[256];
+};
+
+int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
+		    struct evidence *ev, struct kerr *err);
+void evidence_free(struct evidence *ev);
+const char *evidence_digest_name(enum evidence_digest d); /* "unchecked", "match", "mismatch" */
+
+#endif
