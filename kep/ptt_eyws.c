@@ -160,6 +160,29 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 	return 0;
 }
 
+/* durum=1 carries only a text. Some texts say more than the operation's
+ * default class: a busy system is worth retrying, an expired session needs
+ * a new login. The phrases are assumed from public client code; lower case
+ * (the provider capitalises only the first letter). */
+static enum kerr_class class_of_text(const char *text, enum kerr_class dflt)
+{
+	static const char *const transient[] = {
+		"meşgul", "mesgul", "tekrar deneyin", "daha sonra", "zaman aşımı", "geçici",
+	};
+	static const char *const auth[] = { "oturum", "yetkisiz", "kimlik doğrulama" };
+	size_t i;
+
+	if (text == NULL || dflt == KERR_AUTH)
+		return dflt;
+	for (i = 0; i < ARRAY_SIZE(transient); i++)
+		if (strcasestr(text, transient[i]))
+			return KERR_TRANSIENT;
+	for (i = 0; i < ARRAY_SIZE(auth); i++)
+		if (strcasestr(text, auth[i]))
+			return KERR_AUTH;
+	return dflt;
+}
+
 int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err)
 {
 	char *durum = soap_field(ret, "durum");
@@ -170,7 +193,7 @@ int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct 
 	if (ok)
 		return 0;
 	text = soap_field(ret, "hataaciklama");
-	kerr_set(err, cls, "%s: the provider says: %s", op,
+	kerr_set(err, class_of_text(text, cls), "%s: the provider says: %s", op,
 		 text && *text ? text : "(no hataaciklama)");
 	free(text);
 	return -1;
