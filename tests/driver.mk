@@ -15,3 +15,6 @@ tests_test_mtom_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_mtom_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
 tests_test_soap_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_soap_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
+
+TESTS += tests/driver-kepsim.sh
+dist_noinst_SCRIPTS += tests/driver-kepsim.sh

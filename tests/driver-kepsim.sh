@@ -1,0 +1,182 @@
+#!/bin/sh
+# The PTT EYWS driver (through ptt-probe) against kepsim on loopback HTTPS:
+# BASE login and listings, downloads in MTOM and inline-base64 mode
+# byte-identical to the mailbox files, evidence, acknowledgement, refused
+# credentials (KERR_AUTH with the provider's text), OTP and EIMZA logins
+# (SoftHSM2 holding the account's e-imza key), and TLS verification.
+. "$top_srcdir/tests/lib.sh"
+
+PROBE=$top_builddir/tests/ptt-probe
+KEPSIM=$top_builddir/contrib/kepsim/kepsim
+GEN=$top_builddir/contrib/kepsim/kepsim-gen
+[ -x "$KEPSIM" ] || skip "kepsim is not built"
+[ -x "$GEN" ] || skip "kepsim-gen is not built"
+
+sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$T/pki" >"$T/mkpki.log" 2>&1 || { cat "$T/mkpki.log"; fail "mkpki.sh"; }
+"$GEN" --pki "$T/pki" --out "$T/mb" --seed 11 --received 3 --sent 2 --faults none >"$T/gen.log" 2>&1 \
+	|| { cat "$T/gen.log"; fail "kepsim-gen"; }
+
+json() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"; }
+ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
+ACC=${ACC%/}
+HESAP=$(json "$ACC/account.json" kepHesap)
+TCNO=$(json "$ACC/account.json" tcno)
+PTT_PAROLA=$(json "$ACC/account.json" parola)
+PTT_SIFRE=$(json "$ACC/account.json" sifre)
+export PTT_PAROLA PTT_SIFRE
+CA=$T/mb/pki/https/ca.pem
+
+# start_kepsim NAME [OPTION...]: kepsim on an ephemeral port; sets URL.
+start_kepsim() {
+	name=$1; shift
+	"$KEPSIM" --mailbox "$T/mb" --port 0 --port-file "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+	pid=$!
+	on_exit "kill $pid 2>/dev/null || true"
+	i=0
+	while [ ! -s "$T/$name.port" ]; do
+		kill -0 $pid 2>/dev/null || { cat "$T/$name.log"; fail "kepsim $name exited"; }
+		i=$((i + 1)); [ $i -lt 200 ] || fail "kepsim $name did not start"
+		sleep 0.05
+	done
+	URL=https://127.0.0.1:$(cat "$T/$name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
+	KEPSIM_PID=$pid
+}
+stop_kepsim() { kill "$KEPSIM_PID" 2>/dev/null || true; wait "$KEPSIM_PID" 2>/dev/null || true; }
+probe() { "$PROBE" --endpoint "$URL" --ca-file "$CA" --hesap "$HESAP" --tcno "$TCNO" "$@"; }
+WIN="2000-01-01T00:00:00 2099-12-31T23:59:59"
+
+# check_downloads TAG: every package of every folder, all three ePart kinds.
+check_downloads() {
+	for dir in "$ACC"/*/; do
+		folder=$(basename "$dir")
+		for pkg in "$dir"*/; do
+			[ -f "$pkg/meta.json" ] || continue
+			sira=$(basename "$pkg")
+			expect_exit 0 probe get "$folder" "$sira" ALL "$T/$1.eml"
+			cmp "$T/$1.eml" "$pkg/package.eml" || fail "$1: $folder/$sira ALL differs"
+			# By kepId too.
+			expect_exit 0 probe get "$folder" "$(json "$pkg/meta.json" kepId)" ORGM "$T/$1.orgm"
+			cmp "$T/$1.orgm" "$pkg/original.eml" || fail "$1: $folder/$sira ORGM differs"
+			if [ -d "$pkg/attachments" ] && [ -n "$(ls "$pkg/attachments")" ]; then
+				rm -f "$T/$1.att"*
+				expect_exit 0 probe get "$folder" "$sira" ORGMATTACH "$T/$1.att"
+				n=0
+				for a in $(ls "$pkg/attachments" | sort); do
+					f=$T/$1.att; [ $n -eq 0 ] || f=$T/$1.att.$n
+					cmp "$f" "$pkg/attachments/$a" || fail "$1: $folder/$sira attachment $a differs"
+					n=$((n + 1))
+				done
+				expect_grep "^$n\$" "$T/out"
+			fi
+		done
+	done
+}
+
+start_kepsim mtom
+
+# BASE login, folders as the account lists them.
+expect_exit 0 probe login
+expect_grep '^ok$' "$T/out"
+expect_exit 0 probe folders
+json "$ACC/account.json" folders | sort >"$T/folders.want"
+sort "$T/out" >"$T/folders.got"
+cmp "$T/folders.want" "$T/folders.got" || fail "folders differ"
+
+# Listing: every package of INBOX with its kepId.
+expect_exit 0 probe list INBOX $WIN
+for pkg in "$ACC"/INBOX/*/; do
+	sira=$(basename "$pkg")
+	kepid=$(json "$pkg/meta.json" kepId)
+	grep -qF "$(printf '%s\t%s\t0\t' "$sira" "$kepid")" "$T/out" || { cat "$T/out"; fail "INBOX/$sira $kepid not listed"; }
+done
+[ "$(wc -l <"$T/out")" -eq "$(ls -d "$ACC"/INBOX/*/ | wc -l)" ] || fail "INBOX listing has extra rows"
+
+check_downloads mtom
+
+# Evidence of every sent package: list, then each document byte-identical.
+nev=0
+for pkg in "$ACC"/OUTBOX/*/; do
+	[ -d "$pkg/delil" ] || continue
+	sira=$(basename "$pkg")
+	expect_exit 0 probe evidence OUTBOX "$sira" "$(json "$pkg/meta.json" kepId)"
+	cp "$T/out" "$T/ev.list"
+	for j in "$pkg"/delil/*.json; do
+		id=$(json "$j" delilId)
+		grep -qF "$(printf '%s\t%s\t' "$id" "$(json "$j" delilTurId)")" "$T/ev.list" \
+			|| { cat "$T/ev.list"; fail "evidence $id not listed"; }
+		expect_exit 0 probe delil "$id" "$T/ev.bin"
+		cmp "$T/ev.bin" "$pkg/delil/$(json "$j" file)" || fail "evidence $id differs"
+		nev=$((nev + 1))
+	done
+done
+[ $nev -gt 0 ] || fail "the generated mailbox has no evidence to test with"
+
+# Acknowledge a received package.
+first=$(basename "$(ls -d "$ACC"/INBOX/*/ | head -n 1)")
+expect_exit 0 probe ack INBOX "$first" "$(json "$ACC/INBOX/$first/meta.json" kepId)"
+
+# A package that does not exist: a per-package error, not a session failure.
+expect_exit 1 probe get INBOX 999999 ALL "$T/none.eml"
+expect_grep 'package: package #999999: Indir: the provider says: ' "$T/err"
+
+# Refused credentials: auth (exit 4) with the provider's Turkish text; the
+# secrets never show.
+(PTT_PAROLA=yanlis-parola; expect_exit 4 probe folders)
+expect_grep 'auth: Giris: the provider says: .*[çğıöşüÇĞİÖŞÜ]' "$T/err"
+expect_no_grep "yanlis-parola|$PTT_SIFRE" "$T/err"
+
+# TLS: a CA that did not issue the server certificate fails (no fallback);
+# so does the system store.
+expect_exit 5 probe --ca-file "$T/mb/pki/rsa/root.pem" login
+expect_grep 'certificate' "$T/err"
+expect_exit 5 "$PROBE" --endpoint "$URL" --hesap "$HESAP" --tcno "$TCNO" login
+# Plain http to a non-loopback host is refused before any traffic.
+expect_exit 3 "$PROBE" --endpoint http://192.0.2.1/x --hesap "$HESAP" --tcno "$TCNO" login
+stop_kepsim
+
+# Inline base64 (text/xml) responses give the same bytes.
+start_kepsim inline --inline-base64
+check_downloads inline
+stop_kepsim
+
+# OTP: kepsim writes the code it "sent by SMS" to its --otp-file.
+start_kepsim otp --otp-file "$T/otp"
+expect_exit 0 probe --login OTP --otp-file "$T/otp" folders
+expect_grep '^INBOX$' "$T/out"
+printf '000000\n' >"$T/badotp"
+chmod 600 "$T/badotp"
+expect_exit 4 probe --login OTP --otp-file "$T/badotp" login
+expect_grep 'auth: GuvenliGiris: the provider says: ' "$T/err"
+stop_kepsim
+
+# EIMZA: the account's e-imza key on a SoftHSM2 token signs kepsim's challenge.
+MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+if [ -r "$MODULE" ] && command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; then
+	export SOFTHSM2_CONF=$T/softhsm2.conf
+	mkdir -p "$T/tokens"
+	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' "$T" >"$SOFTHSM2_CONF"
+	softhsm2-util --init-token --free --label eimza --so-pin 12345678 --pin 4321 >/dev/null
+	cert=$(json "$ACC/account.json" eimza_cert)
+	h=$(basename "$cert" -cert.pem)          # rsa or ec
+	other=rsa; [ "$h" = rsa ] && other=ec
+	for k in "$h:01" "$other:02"; do
+		pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
+			--write-object "$T/mb/pki/eimza/${k%:*}-key.der" --type privkey --id "${k#*:}" \
+			--label "${k%:*}" --usage-sign >/dev/null
+		pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
+			--write-object "$T/mb/pki/eimza/${k%:*}-cert.der" --type cert --id "${k#*:}" \
+			--label "${k%:*}" >/dev/null
+	done
+	printf '4321\n' >"$T/pin"
+	chmod 600 "$T/pin"
+	start_kepsim eimza
+	eimza() { probe --login EIMZA --pkcs11-module "$MODULE" --token eimza --pin-file "$T/pin" "$@"; }
+	expect_exit 0 eimza --key-label "$h" get INBOX "$first" ALL "$T/eimza.eml"
+	cmp "$T/eimza.eml" "$ACC/INBOX/$first/package.eml" || fail "EIMZA download differs"
+	# Another person's card: the provider refuses the signature.
+	expect_exit 4 eimza --key-label "$other" login
+	expect_grep 'auth: GuvenliGiris: the provider says: ' "$T/err"
+	stop_kepsim
+else
+	echo "SoftHSM2 missing: EIMZA part not run" >&2
+fi
