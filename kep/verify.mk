@@ -5,4 +5,5 @@ kep_libkep_a_SOURCES += \
 	kep/chain_verify.c kep/cms_verify_p.h \
 	kep/cms_verify.c kep/cms_verify.h \
 	kep/tstamp.c kep/tstamp.h \
-	kep/revocation.c kep/revocation.h
+	kep/revocation.c kep/revocation.h \
+	kep/verify_package.c kep/verify_package.h

@@ -6,3 +6,9 @@ check_PROGRAMS += tests/test-cms-verify
 tests_test_cms_verify_SOURCES = tests/test-cms-verify.c tests/verify-testlib.c tests/verify-testlib.h
 tests_test_cms_verify_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests
 tests_test_cms_verify_LDADD = $(TEST_LDADD)
+
+# Benchmark (built by make check, run by hand; prints the ratio).
+check_PROGRAMS += tests/bench-verify
+tests_bench_verify_SOURCES = tests/bench-verify.c tests/verify-testlib.c tests/verify-testlib.h
+tests_bench_verify_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests
+tests_bench_verify_LDADD = $(TEST_LDADD)

@@ -1,0 +1,145 @@
+/* verify_package.c: see verify_package.h. */
+#include "verify_package.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mime.h"
+#include "util.h"
+
+static struct pkg_check *add_check(struct pkg_report *r, const char *name, enum verdict v,
+				   const char *reason)
+{
+	struct pkg_check *c;
+
+	r->checks = xrealloc(r->checks, (r->n + 1) * sizeof(*r->checks));
+	c = &r->checks[r->n++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	c->verdict = v;
+	r->overall = r->n == 1 ? v : verdict_worst(r->overall, v);
+	return c;
+}
+
+static void add_signer_checks(struct pkg_report *r, const char *what, const struct cms_result *res)
+{
+	char sname[32], tname[32];
+	size_t i;
+
+	snprintf(sname, sizeof(sname), "%s-signature", what);
+	snprintf(tname, sizeof(tname), "%s-timestamp", what);
+	if (res->nsigners == 0) {
+		add_check(r, sname, res->verdict, res->reason);
+		return;
+	}
+	for (i = 0; i < res->nsigners; i++) {
+		const struct sig_report *s = &res->signers[i];
+		struct pkg_check *c = add_check(r, sname, s->verdict, s->reason);
+
+		snprintf(c->signer, sizeof(c->signer), "%s", s->subject);
+		snprintf(c->serial, sizeof(c->serial), "%s", s->serial);
+		snprintf(c->issuer, sizeof(c->issuer), "%s", s->issuer);
+		c->signing_time = s->signing_time;
+		c->timestamp_time = s->ts.present ? s->ts.gen_time : 0;
+		c->validation_time = s->validation_time;
+		c->revocation = s->revocation;
+		if (s->ts.present) {
+			c = add_check(r, tname, s->ts.verdict, s->ts.reason);
+			snprintf(c->signer, sizeof(c->signer), "%s", s->ts.tsa_subject);
+			snprintf(c->serial, sizeof(c->serial), "%s", s->ts.serial);
+			c->timestamp_time = s->ts.gen_time;
+		}
+	}
+}
+
+/* Verifies the outermost signature of message m (whose bytes are m->data). */
+static int verify_message(const struct verify_opts *o, const struct mime_message *m,
+			  const char *what, struct pkg_report *r, struct kerr *err)
+{
+	struct cms_result res;
+	const struct mime_sig *s;
+	char name[32];
+	int rc;
+
+	if (m->n_sigs == 0) {
+		snprintf(name, sizeof(name), "%s-signature", what);
+		add_check(r, name, VERDICT_UNSIGNED, "the message carries no S/MIME signature");
+		return 0;
+	}
+	s = &m->sigs[0];
+	if (s->kind == MIME_SIG_DETACHED) {
+		if (s->content_off > m->len || s->content_len > m->len - s->content_off)
+			return kerr_set(err, KERR_INTERNAL, "signed range outside the message");
+		rc = cms_verify_detached(o, s->sig, s->sig_len, m->data + s->content_off,
+					 s->content_len, &res, err);
+	} else {
+		rc = cms_verify_attached(o, s->sig, s->sig_len, &res, err);
+	}
+	if (rc < 0)
+		return kerr_prefix(err, "%s", what);
+	add_signer_checks(r, what, &res);
+	if (m->lf_only && r->n > 0 && r->checks[r->n - 1].verdict == VERDICT_INVALID) {
+		struct pkg_check *c = &r->checks[r->n - 1];
+		size_t n = strlen(c->reason);
+		snprintf(c->reason + n, sizeof(c->reason) - n,
+			 " (the message has LF-only line endings)");
+	}
+	cms_result_free(&res);
+	return 0;
+}
+
+int verify_package(const struct verify_opts *o, const void *data, size_t len,
+		   struct pkg_report *r, struct kerr *err)
+{
+	struct mime_package p;
+	struct kerr perr;
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(&p, 0, sizeof(p));
+	if (mime_package_parse(data, len, &p, &perr) < 0) {
+		if (perr.cls != KERR_MALFORMED && perr.cls != KERR_LIMIT) {
+			*err = perr;
+			return -1;
+		}
+		add_check(r, "envelope-signature", VERDICT_MALFORMED, perr.msg);
+		return 0;
+	}
+	rc = verify_message(o, &p.envelope, "envelope", r, err);
+	if (rc == 0 && p.has_original)
+		rc = verify_message(o, &p.original, "original", r, err);
+	else if (rc == 0)
+		add_check(r, "original-signature", VERDICT_MALFORMED,
+			  "the envelope holds no original message");
+	if (rc == 0) {
+		const struct mime_message *m = p.has_original ? &p.original : &p.envelope;
+		size_t n = 0;
+
+		for (i = 0; p.has_original && i < p.original.n_att; i++)
+			if (p.original.att[i].is_eyp)
+				n++;
+		if (n > 0)
+			snprintf(r->notes, sizeof(r->notes),
+				 "%zu e-Yazisma package(s) attached: .eyp verification not built yet", n);
+		if (m->subject != NULL)
+			r->subject = xstrdup(m->subject);
+		if (m->message_id != NULL)
+			r->message_id = xstrdup(m->message_id);
+	}
+	mime_package_free(&p);
+	if (rc < 0)
+		pkg_report_free(r);
+	return rc;
+}
+
+void pkg_report_free(struct pkg_report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->checks);
+	free(r->subject);
+	free(r->message_id);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,53 @@
+/* verify_package.h: verify a whole KEP package (KEPHS envelope bytes).
+ *
+ * The envelope is split with mime.h (exact signed byte ranges, never
+ * rewritten); then the envelope signature and its time stamp, the original
+ * message's signature and its time stamp are verified with cms_verify.h.
+ * Each becomes a named check: envelope-signature, envelope-timestamp,
+ * original-signature, original-timestamp (a *-timestamp check only when a
+ * time stamp is present; an unsigned original gives original-signature
+ * "unsigned"). The overall verdict is the worst check (verdict_worst).
+ * e-Yazisma (.eyp) attachments are NOT verified yet (kep/eyp.h does not
+ * exist): they are listed in r->notes.
+ *
+ * Returns 0 when a report was made (a package that does not parse gives a
+ * "malformed" envelope-signature check), -1 on internal errors. The report
+ * owns everything in it; free with pkg_report_free(). Thread-safe like
+ * cms_verify. */
+#ifndef KEP_VERIFY_PACKAGE_H
+#define KEP_VERIFY_PACKAGE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "cms_verify.h"
+#include "err.h"
+#include "verdict.h"
+
+struct pkg_check {
+	char name[32];           /* "envelope-signature", ... */
+	enum verdict verdict;
+	char reason[512];
+	char signer[256];        /* signer (or TSA) subject; "" when unknown */
+	char serial[80];
+	char issuer[256];
+	time_t signing_time;     /* 0 when unknown */
+	time_t timestamp_time;   /* time-stamp genTime; 0 when none */
+	time_t validation_time;  /* 0 when no certificate was judged */
+	enum rev_status revocation;
+};
+
+struct pkg_report {
+	enum verdict overall;
+	struct pkg_check *checks; /* owned */
+	size_t n;
+	char notes[512];          /* what was not verified, "" when all was */
+	char *subject;            /* the original's subject (else the envelope's); owned, may be NULL */
+	char *message_id;         /* the original's Message-ID; owned, may be NULL */
+};
+
+int verify_package(const struct verify_opts *o, const void *data, size_t len,
+		   struct pkg_report *r, struct kerr *err);
+void pkg_report_free(struct pkg_report *r);
+
+#endif

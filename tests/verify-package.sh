@@ -1,0 +1,78 @@
+#!/bin/sh
+# kepagent verify on a real KEP-shaped package: an original signed by a
+# sender (RSA) wrapped in a KEPHS envelope signed by the provider (P-256
+# under P-384), both made with the openssl CLI.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/verify-pki-servers.sh"
+P=$T/pki
+cd "$T"
+printf 'Content-Type: text/plain; charset=utf-8\r\n\r\nResmi yazi ektedir.\r\n' > obody.txt
+openssl cms -sign -in obody.txt -signer $P/rsa-leaf.crt -inkey $P/rsa-leaf.key \
+	-certfile $P/rsa-inter.crt -md sha256 -from sender@kep.test -to recv@kep.test \
+	-subject "Test yazisi" -out original.eml 2>/dev/null
+{
+	printf 'Content-Type: multipart/mixed; boundary="kepb"\r\n\r\n--kepb\r\n'
+	printf 'Content-Type: text/plain\r\n\r\nKEPHS envelope\r\n--kepb\r\n'
+	printf 'Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="original.eml"\r\n\r\n'
+	cat original.eml
+	printf '\r\n--kepb--\r\n'
+} > env.txt
+openssl cms -sign -in env.txt -signer $P/ec-leaf.crt -inkey $P/ec-leaf.key \
+	-certfile $P/ec-inter.crt -md sha256 -from kephs@kep.test -to recv@kep.test \
+	-subject "KEP: Test yazisi" -out package.eml 2>/dev/null
+A="--anchors $P/rsa-root.crt --anchors $P/ec-root.crt"
+
+# Offline (the default): signatures hold, revocation is not checked.
+expect_exit 0 "$KEPAGENT" verify $A package.eml
+expect_grep '^  envelope-signature +revocation-unknown +revocation not checked' "$T/out"
+expect_grep '^  original-signature +revocation-unknown' "$T/out"
+expect_grep 'signer: .*CN=EC Signer' "$T/out"
+expect_grep 'signer: .*CN=RSA Signer' "$T/out"
+expect_grep '^overall: revocation-unknown' "$T/out"
+
+# JSON report.
+expect_exit 0 "$KEPAGENT" verify --json $A package.eml
+python3 - "$T/out" <<'PY' || fail "bad JSON report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["kind"] == "package" and r["overall"] == "revocation-unknown", r
+names = [c["name"] for c in r["checks"]]
+assert names == ["envelope-signature", "original-signature"], names
+assert all("revocation not checked" in c["reason"] for c in r["checks"]), r
+assert r["subject"] == "Test yazisi", r
+PY
+
+# Online: CRLs served on loopback make the verdict valid.
+expect_exit 0 "$KEPAGENT" verify --revocation online $A package.eml
+expect_grep '^overall: valid' "$T/out"
+
+# The Kamu SM store works as anchors too.
+expect_exit 0 "$KEPAGENT" verify --anchors $P/kamusm.xml package.eml
+expect_grep '^overall: revocation-unknown' "$T/out"
+
+# One altered byte in the original breaks both signatures.
+sed 's/Resmi yazi/Resmi yazI/' package.eml > tampered.eml
+cmp -s package.eml tampered.eml && fail "tampering did not change the package"
+expect_exit 1 "$KEPAGENT" verify $A tampered.eml
+expect_grep '^  original-signature +invalid' "$T/out"
+expect_grep '^  envelope-signature +invalid' "$T/out"
+expect_grep '^overall: invalid' "$T/out"
+
+# Wrong anchors: untrusted, even though the message carries its roots' peers.
+expect_exit 1 "$KEPAGENT" verify --anchors $P/wrong-root.crt package.eml
+expect_grep '^overall: untrusted' "$T/out"
+
+# Require mode with a revocation source that cannot answer (no CRL server for
+# this CRL port after we stop it) is a failure.
+kill "$HTTP_PID"; wait "$HTTP_PID" 2>/dev/null || true
+expect_exit 1 "$KEPAGENT" verify --revocation require $A package.eml
+expect_grep 'revocation status unknown' "$T/out"
+expect_grep '^overall: untrusted' "$T/out"
+
+# Not a package at all.
+printf 'hello\r\n' > junk.eml
+expect_exit 1 "$KEPAGENT" verify $A junk.eml
+expect_grep '^overall: (unsigned|malformed)' "$T/out"
+
+# No trust at all: a configuration error.
+expect_exit 3 env KEPAGENT_CONFIG=$T/none.yaml "$KEPAGENT" verify package.eml
