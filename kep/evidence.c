@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include "delil.h"
+#include "digest_uri.h"
 #include "evidence.h"
 #include "log.h"
 #include "util.h"
@@ -113,52 +114,9 @@ static void take_fields(xmlNodePtr root, struct evidence *ev)
 	ev->delil_code = delil_code_from_etsi(ev->type, ev->event_code);
 }
 
-/* EVP digest for an XML digest algorithm URI, or NULL. */
-static const EVP_MD *digest_for_uri(const char *uri)
-{
-	const char *frag = uri ? strrchr(uri, '#') : NULL;
-
-	if (!frag)
-		return NULL;
-	if (strcmp(frag, "#sha256") == 0)
-		return EVP_sha256();
-	if (strcmp(frag, "#sha384") == 0)
-		return EVP_sha384();
-	if (strcmp(frag, "#sha512") == 0)
-		return EVP_sha512();
-	return NULL; /* SHA-1 and others: not accepted as proof of content */
-}
-
-/* Base64 without white space into out; returns the length or -1. */
-static int b64_decode(const char *in, unsigned char *out, size_t outcap)
-{
-	char clean[256];
-	size_t n = 0;
-	int len;
-
-	for (; *in; in++)
-		if (*in != ' ' && *in != '\n' && *in != '\r' && *in != '\t') {
-			if (n + 1 >= sizeof(clean))
-				return -1;
-			clean[n++] = *in;
-		}
-	clean[n] = 0;
-	if (n == 0 || n % 4 || (n / 4) * 3 > outcap)
-		return -1;
-	len = EVP_DecodeBlock(out, (unsigned char *)clean, (int)n);
-	if (len < 0)
-		return -1;
-	while (n > 0 && clean[--n] == '=')
-		len--;
-	return len;
-}
-
 static void check_digest(const struct evidence_opts *o, struct evidence *ev)
 {
 	const EVP_MD *md = digest_for_uri(ev->digest_method);
-	unsigned char want[EVP_MAX_MD_SIZE + 3], got[EVP_MAX_MD_SIZE];
-	unsigned int glen = 0;
-	int wlen;
 
 #define DREASON(...) snprintf(ev->digest_reason, sizeof(ev->digest_reason), __VA_ARGS__)
 	if (!o->original) {
@@ -173,9 +131,7 @@ static void check_digest(const struct evidence_opts *o, struct evidence *ev)
 		DREASON("digest algorithm %s not supported", ev->digest_method);
 		return;
 	}
-	wlen = b64_decode(ev->digest_value, want, sizeof(want));
-	if (EVP_Digest(o->original, o->original_len, got, &glen, md, NULL) != 1 || wlen < 0 ||
-	    (unsigned int)wlen != glen || memcmp(want, got, glen) != 0) {
+	if (digest_b64_matches(md, o->original, o->original_len, ev->digest_value) != 1) {
 		ev->digest = EVIDENCE_DIGEST_MISMATCH;
 		DREASON("the digest in the evidence does not match the stored original (%s)",
 			EVP_MD_get0_name(md));

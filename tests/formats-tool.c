@@ -2,6 +2,7 @@
  *   formats-tool mime FILE OUTDIR       prints what was found; writes the
  *                                       signed ranges and signatures to OUTDIR
  *   formats-tool evidence FILE [-a ANCHOR.pem]... [-o ORIGINAL] [-c CODE]
+ *   formats-tool eyp FILE [-a ANCHOR.pem]  contents, digests (and signatures with -a)
  * Output lines are "key=value" so tests can grep them. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 #include <openssl/pem.h>
 
 #include "evidence.h"
+#include "eyp.h"
+#include "eyp_verify.h"
+#include "trust.h"
 #include "mime.h"
 #include "util.h"
 
@@ -148,8 +152,68 @@ static int cmd_evidence(int argc, char **argv)
 	return 0;
 }
 
+static void print_cms(const char *what, const struct cms_result *r)
+{
+	printf("%s=%s\n%s_reason=%s\n", what, verdict_name(r->verdict), what, r->reason);
+	for (size_t i = 0; i < r->nsigners; i++)
+		printf("%s_signer%zu=%s\n", what, i, r->signers[i].subject);
+}
+
+static int cmd_eyp(int argc, char **argv)
+{
+	struct kbuf b = { 0 };
+	struct kerr err = { 0 };
+	struct eyp e;
+	int64_t t0;
+
+	if (read_file(argv[2], 2000u << 20, &b, &err) < 0) {
+		printf("error=%s\n", err.msg);
+		return 1;
+	}
+	t0 = now_ms();
+	if (eyp_open(b.data, b.len, &e, &err) < 0) {
+		printf("ms=%lld\nerror=%s: %s\n", (long long)(now_ms() - t0),
+		       kerr_class_name(err.cls), err.msg);
+		kbuf_free(&b);
+		return 1;
+	}
+	printf("belge_id=%s\nkonu=%s\ntarih=%s\nbelge_no=%s\nolusturan=%s\n",
+	       e.belge_id ? e.belge_id : "", e.konu ? e.konu : "", e.tarih ? e.tarih : "",
+	       e.belge_no ? e.belge_no : "", e.olusturan ? e.olusturan : "");
+	for (size_t i = 0; i < e.n_ekler; i++)
+		printf("ek%zu=%s|%s|%s\n", i, e.ekler[i].dosya_adi ? e.ekler[i].dosya_adi : "",
+		       e.ekler[i].ad ? e.ekler[i].ad : "", e.ekler[i].mime ? e.ekler[i].mime : "");
+	for (size_t i = 0; i < e.n_files; i++)
+		printf("file%zu=%s main=%d size=%zu safe=%s\n", i, e.files[i].part,
+		       e.files[i].main_doc, e.files[i].size, e.files[i].safe);
+	printf("digests=%s\ndigests_reason=%s\n", verdict_name(e.digests), e.digests_reason);
+	if (argc == 5 && strcmp(argv[3], "-a") == 0) {
+		struct trust_store *ts = trust_new();
+		struct verify_opts o = { .trust = ts };
+		struct cms_result r;
+
+		if (trust_load(ts, TRUST_ANCHOR, argv[4], &err) < 0 ||
+		    eyp_verify_signature(&e, &o, &r, &err) < 0) {
+			printf("error=%s\n", err.msg);
+		} else {
+			print_cms("signature", &r);
+			cms_result_free(&r);
+			if (eyp_verify_seal(&e, &o, &r, &err) == 0) {
+				print_cms("seal", &r);
+				cms_result_free(&r);
+			}
+		}
+		trust_free(&ts);
+	}
+	eyp_free(&e);
+	kbuf_free(&b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "eyp") == 0)
+		return cmd_eyp(argc, argv);
 	if (argc == 4 && strcmp(argv[1], "mime") == 0)
 		return cmd_mime(argv[2], argv[3]);
 	if (argc >= 3 && strcmp(argv[1], "evidence") == 0)

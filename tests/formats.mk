@@ -4,5 +4,5 @@ tests_formats_tool_SOURCES = tests/formats-tool.c
 tests_formats_tool_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_formats_tool_LDADD = $(TEST_LDADD)
 
-TESTS += tests/formats-mime.sh tests/formats-evidence.sh
-dist_noinst_SCRIPTS += tests/formats-mime.sh tests/formats-evidence.sh tests/formats-pki.sh
+TESTS += tests/formats-mime.sh tests/formats-evidence.sh tests/formats-eyp.sh
+dist_noinst_SCRIPTS += tests/formats-mime.sh tests/formats-evidence.sh tests/formats-eyp.sh tests/formats-pki.sh

@@ -1,0 +1,229 @@
+/* eyp.c: e-Yazisma package contents and digests; see eyp.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest_uri.h"
+#include "eyp.h"
+#include "safe_name.h"
+#include "util.h"
+#include "xml_safe.h"
+
+static const struct zip_limits eyp_limits = {
+	.max_entries = 500,
+	.max_entry = 32u << 20,  /* a KEP message is capped at about 25 MB */
+	.max_total = 64u << 20,
+	.max_ratio = 200,
+};
+
+const struct zip_entry *eyp_part(const struct eyp *e, const char *name)
+{
+	return zip_archive_find(&e->za, name);
+}
+
+/* Olusturan: a legal person's name, or a person's first and last name. */
+static char *olusturan(xmlNodePtr n)
+{
+	char *adi, *soyadi, *s;
+
+	if (!n)
+		return NULL;
+	adi = xml_text(xml_find(n, "Adi"));
+	if (!adi)
+		adi = xml_text(xml_find(n, "Ad"));
+	if (!adi)
+		return xml_text(n);
+	soyadi = xml_text(xml_find(n, "Soyadi"));
+	s = soyadi && *soyadi ? xasprintf("%s %s", adi, soyadi) : xstrdup(adi);
+	free(adi);
+	free(soyadi);
+	return s;
+}
+
+static int read_ustveri(struct eyp *e, struct kerr *err)
+{
+	const struct zip_entry *u = eyp_part(e, "Ustveri/Ustveri.xml");
+	struct kbuf ek = { 0 };
+	xmlDocPtr doc;
+	xmlNodePtr root, ekler;
+
+	if (!u)
+		return kerr_set(err, KERR_MALFORMED, "e-Yazisma package has no /Ustveri/Ustveri.xml");
+	if (!(doc = xml_safe_parse(u->data, u->len, "Ustveri.xml", err)))
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	e->belge_id = xml_child_text(root, "BelgeId");
+	e->konu = xml_child_text(root, "Konu");
+	e->tarih = xml_child_text(root, "Tarih");
+	e->belge_no = xml_child_text(root, "BelgeNo");
+	e->dosya_adi = xml_child_text(root, "DosyaAdi");
+	e->olusturan = olusturan(xml_child(root, "Olusturan"));
+	ekler = xml_child(root, "Ekler");
+	for (xmlNodePtr c = ekler ? ekler->children : NULL; c; c = c->next) {
+		struct eyp_ek x;
+
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Ek") != 0)
+			continue;
+		x.dosya_adi = xml_child_text(c, "DosyaAdi");
+		x.ad = xml_child_text(c, "Ad");
+		if (!x.ad)
+			x.ad = xml_child_text(c, "Aciklama");
+		x.mime = xml_child_text(c, "MimeTuru");
+		kbuf_append(&ek, &x, sizeof(x));
+	}
+	e->ekler = (struct eyp_ek *)ek.data;
+	e->n_ekler = ek.len / sizeof(struct eyp_ek);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+static void list_files(struct eyp *e)
+{
+	struct kbuf b = { 0 };
+
+	for (int pass = 1; pass >= 0; pass--)
+		for (size_t i = 0; i < e->za.n; i++) {
+			const char *n = e->za.e[i].name;
+			struct eyp_file f;
+
+			if (strncmp(n, pass ? "UstYazi/" : "Ekler/", pass ? 8 : 6) != 0)
+				continue;
+			f.part = n;
+			f.safe = safe_name(n, pass ? "ustyazi" : "ek");
+			f.size = e->za.e[i].len;
+			f.main_doc = pass;
+			kbuf_append(&b, &f, sizeof(f));
+		}
+	e->files = (struct eyp_file *)b.data;
+	e->n_files = b.len / sizeof(struct eyp_file);
+}
+
+/* Percent-decodes an OPC part URI into buf (for names with spaces/Turkish). */
+static void uri_decode(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++) {
+		unsigned int v;
+
+		if (*s == '%' && sscanf(s + 1, "%2x", &v) == 1 && v) {
+			buf[n++] = (char)v;
+			s += 2;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = 0;
+}
+
+static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbuf *bad,
+		      size_t *checked)
+{
+	xmlNodePtr dm = xml_find(ref, "DigestMethod");
+	xmlChar *alg = dm ? xmlGetProp(dm, BAD_CAST "Algorithm") : NULL;
+	char *val = xml_text(xml_find(ref, "DigestValue"));
+	const EVP_MD *md = digest_for_uri((const char *)alg);
+	const struct zip_entry *p = eyp_part(e, uri);
+	char dec[1024];
+	int m;
+
+	if (!p) {
+		uri_decode(uri, dec, sizeof(dec));
+		p = eyp_part(e, dec);
+	}
+	if (!p)
+		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
+	else if (!md || !val)
+		kbuf_printf(bad, "%s%s (unsupported digest %s)", bad->len ? ", " : "", uri,
+			    alg ? (const char *)alg : "none");
+	else if ((m = digest_b64_matches(md, p->data, p->len, val)) != 1)
+		kbuf_printf(bad, "%s%s (%s)", bad->len ? ", " : "", uri,
+			    m < 0 ? "unreadable digest" : "digest mismatch");
+	(*checked)++;
+	xmlFree(alg);
+	free(val);
+}
+
+static void walk_refs(struct eyp *e, xmlNodePtr n, struct kbuf *bad, size_t *checked, int depth)
+{
+	for (; n && depth < 64; n = n->next) {
+		xmlChar *uri;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		uri = xmlGetProp(n, BAD_CAST "URI");
+		if (uri && xml_find(n, "DigestValue"))
+			check_one(e, n, (const char *)uri, bad, checked);
+		else
+			walk_refs(e, n->children, bad, checked, depth + 1);
+		xmlFree(uri);
+	}
+}
+
+static void check_digests(struct eyp *e)
+{
+	const struct zip_entry *po = eyp_part(e, "PaketOzeti/PaketOzeti.xml");
+	struct kerr perr = { 0 };
+	struct kbuf bad = { 0 };
+	size_t checked = 0;
+	xmlDocPtr doc;
+
+	if (!po || !(doc = xml_safe_parse(po->data, po->len, "PaketOzeti.xml", &perr))) {
+		e->digests = VERDICT_MALFORMED;
+		snprintf(e->digests_reason, sizeof(e->digests_reason), "%.900s",
+			 po ? perr.msg : "no /PaketOzeti/PaketOzeti.xml in the package");
+		return;
+	}
+	walk_refs(e, xmlDocGetRootElement(doc), &bad, &checked, 0);
+	xmlFreeDoc(doc);
+	if (checked == 0) {
+		e->digests = VERDICT_MALFORMED;
+		snprintf(e->digests_reason, sizeof(e->digests_reason), "PaketOzeti lists no digest");
+	} else if (bad.len) {
+		e->digests = VERDICT_INVALID;
+		snprintf(e->digests_reason, sizeof(e->digests_reason), "%zu part digest(s) checked; "
+			 "failed: %.900s", checked, kbuf_cstr(&bad));
+	} else {
+		e->digests = VERDICT_VALID;
+		snprintf(e->digests_reason, sizeof(e->digests_reason), "all %zu part digests match",
+			 checked);
+	}
+	kbuf_free(&bad);
+}
+
+int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
+{
+	memset(e, 0, sizeof(*e));
+	if (zip_safe_read(data, len, &eyp_limits, &e->za, err) < 0)
+		return kerr_prefix(err, "e-Yazisma package");
+	if (read_ustveri(e, err) < 0) {
+		eyp_free(e);
+		return kerr_prefix(err, "e-Yazisma package");
+	}
+	list_files(e);
+	check_digests(e);
+	return 0;
+}
+
+void eyp_free(struct eyp *e)
+{
+	if (!e)
+		return;
+	zip_archive_free(&e->za);
+	free(e->belge_id);
+	free(e->konu);
+	free(e->tarih);
+	free(e->belge_no);
+	free(e->olusturan);
+	free(e->dosya_adi);
+	for (size_t i = 0; i < e->n_ekler; i++) {
+		free(e->ekler[i].dosya_adi);
+		free(e->ekler[i].ad);
+		free(e->ekler[i].mime);
+	}
+	free(e->ekler);
+	for (size_t i = 0; i < e->n_files; i++)
+		free(e->files[i].safe);
+	free(e->files);
+	memset(e, 0, sizeof(*e));
+}

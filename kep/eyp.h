@@ -1,0 +1,53 @@
+/* eyp.h: e-Yazisma packages (.eyp, OPC/ZIP, application/eyazisma).
+ *
+ * eyp_open() reads the whole package through zip_safe.h (bounded: entries,
+ * per-entry and total size, compression ratio -> KERR_LIMIT; ".." or
+ * absolute part names -> KERR_MALFORMED), reads /Ustveri/Ustveri.xml
+ * (namespace urn:dpt:eyazisma:schema:xsd:Ustveri-2, matched by local name)
+ * through xml_safe.h, lists the main document (/UstYazi/ *) and attachments
+ * (/Ekler/ *), and checks every Reference digest of /PaketOzeti/PaketOzeti.xml
+ * (an element with a URI attribute and DigestMethod/DigestValue children;
+ * xmlenc#sha256/#sha512) against the parts -> `digests` verdict: valid,
+ * invalid (each mismatching or missing part named in the reason) or
+ * malformed. eyp_verify.h hands the CAdES signature and seal to the CMS
+ * verifier. Everything is owned by struct eyp; free with eyp_free().
+ * Thread-safe (no globals). */
+#ifndef KEP_EYP_H
+#define KEP_EYP_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "verdict.h"
+#include "zip_safe.h"
+
+struct eyp_ek {            /* one Ustveri/Ekler/Ek */
+	char *dosya_adi;   /* DosyaAdi, NULL when absent */
+	char *ad;          /* Ad, else Aciklama */
+	char *mime;        /* MimeTuru */
+};
+
+struct eyp_file {          /* a part of the package shown to users */
+	const char *part;  /* part name in the package (borrowed from the archive) */
+	char *safe;        /* safe_name() of its last segment */
+	size_t size;
+	int main_doc;      /* 1 for /UstYazi/ *, 0 for /Ekler/ * */
+};
+
+struct eyp {
+	struct zip_archive za;
+	char *belge_id, *konu, *tarih, *belge_no, *olusturan, *dosya_adi;
+	struct eyp_ek *ekler;
+	size_t n_ekler;
+	struct eyp_file *files;   /* main document(s) first */
+	size_t n_files;
+	enum verdict digests;
+	char digests_reason[1024];
+};
+
+int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err);
+void eyp_free(struct eyp *e);
+/* The bytes of a part ("/PaketOzeti/PaketOzeti.xml" or without "/"), or NULL. */
+const struct zip_entry *eyp_part(const struct eyp *e, const char *name);
+
+#endif
