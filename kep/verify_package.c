@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eyp.h"
+#include "eyp_verify.h"
 #include "mime.h"
 #include "util.h"
 
@@ -22,13 +24,12 @@ static struct pkg_check *add_check(struct pkg_report *r, const char *name, enum 
 	return c;
 }
 
-static void add_signer_checks(struct pkg_report *r, const char *what, const struct cms_result *res)
+/* One check per signer named sname, plus tname for each signer's time stamp. */
+static void add_signer_checks(struct pkg_report *r, const char *sname, const char *tname,
+			      const struct cms_result *res)
 {
-	char sname[32], tname[32];
 	size_t i;
 
-	snprintf(sname, sizeof(sname), "%s-signature", what);
-	snprintf(tname, sizeof(tname), "%s-timestamp", what);
 	if (res->nsigners == 0) {
 		add_check(r, sname, res->verdict, res->reason);
 		return;
@@ -59,7 +60,7 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 {
 	struct cms_result res;
 	const struct mime_sig *s;
-	char name[32];
+	char name[32], tname[32];
 	int rc;
 
 	if (m->n_sigs == 0) {
@@ -78,7 +79,9 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	}
 	if (rc < 0)
 		return kerr_prefix(err, "%s", what);
-	add_signer_checks(r, what, &res);
+	snprintf(name, sizeof(name), "%s-signature", what);
+	snprintf(tname, sizeof(tname), "%s-timestamp", what);
+	add_signer_checks(r, name, tname, &res);
 	if (m->lf_only && r->n > 0 && r->checks[r->n - 1].verdict == VERDICT_INVALID) {
 		struct pkg_check *c = &r->checks[r->n - 1];
 		size_t n = strlen(c->reason);
@@ -87,6 +90,39 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	}
 	cms_result_free(&res);
 	return 0;
+}
+
+/* The .eyp attachment: part digests, CAdES signature, seal. */
+static int verify_eyp(const struct verify_opts *o, const struct mime_attachment *a,
+		      struct pkg_report *r, struct kerr *err)
+{
+	struct cms_result res;
+	struct eyp e;
+	struct kerr eerr;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if (eyp_open(a->data, a->len, &e, &eerr) < 0) {
+		if (eerr.cls != KERR_MALFORMED && eerr.cls != KERR_LIMIT) {
+			*err = eerr;
+			return -1;
+		}
+		add_check(r, "eyp-digests", VERDICT_MALFORMED, eerr.msg);
+		return 0;
+	}
+	add_check(r, "eyp-digests", e.digests, e.digests_reason);
+	rc = eyp_verify_signature(&e, o, &res, err);
+	if (rc == 0) {
+		add_signer_checks(r, "eyp-signature", "eyp-signature-timestamp", &res);
+		cms_result_free(&res);
+		rc = eyp_verify_seal(&e, o, &res, err);
+	}
+	if (rc == 0) {
+		add_signer_checks(r, "eyp-seal", "eyp-seal-timestamp", &res);
+		cms_result_free(&res);
+	}
+	eyp_free(&e);
+	return rc < 0 ? kerr_prefix(err, "%s", a->filename != NULL ? a->filename : ".eyp") : 0;
 }
 
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
@@ -114,15 +150,13 @@ int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		add_check(r, "original-signature", VERDICT_MALFORMED,
 			  "the envelope holds no original message");
 	if (rc == 0) {
-		const struct mime_message *m = p.has_original ? &p.original : &p.envelope;
-		size_t n = 0;
-
-		for (i = 0; p.has_original && i < p.original.n_att; i++)
+		for (i = 0; rc == 0 && p.has_original && i < p.original.n_att; i++)
 			if (p.original.att[i].is_eyp)
-				n++;
-		if (n > 0)
-			snprintf(r->notes, sizeof(r->notes),
-				 "%zu e-Yazisma package(s) attached: .eyp verification not built yet", n);
+				rc = verify_eyp(o, &p.original.att[i], r, err);
+	}
+	if (rc == 0) {
+		const struct mime_message *m = p.has_original ? &p.original : &p.envelope;
+
 		if (m->subject != NULL)
 			r->subject = xstrdup(m->subject);
 		if (m->message_id != NULL)

@@ -6,9 +6,10 @@
  * Each becomes a named check: envelope-signature, envelope-timestamp,
  * original-signature, original-timestamp (a *-timestamp check only when a
  * time stamp is present; an unsigned original gives original-signature
- * "unsigned"). The overall verdict is the worst check (verdict_worst).
- * e-Yazisma (.eyp) attachments are NOT verified yet (kep/eyp.h does not
- * exist): they are listed in r->notes.
+ * "unsigned"). Each .eyp attachment of the original adds eyp-digests
+ * (eyp.h), eyp-signature and eyp-seal (eyp_verify.h; "unsigned" when the
+ * .imz is missing), with eyp-*-timestamp when stamped. The overall verdict
+ * is the worst check (verdict_worst).
  *
  * Returns 0 when a report was made (a package that does not parse gives a
  * "malformed" envelope-signature check), -1 on internal errors. The report
@@ -41,7 +42,7 @@ struct pkg_report {
 	enum verdict overall;
 	struct pkg_check *checks; /* owned */
 	size_t n;
-	char notes[512];          /* what was not verified, "" when all was */
+	char notes[512];          /* remarks for the reader, "" when none */
 	char *subject;            /* the original's subject (else the envelope's); owned, may be NULL */
 	char *message_id;         /* the original's Message-ID; owned, may be NULL */
 };
