@@ -27,5 +27,7 @@ extern const struct command commands[];
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 cmd_fn cmd_version;
+cmd_fn cmd_verify;
+cmd_fn cmd_check_config;
 
 #endif

@@ -16,6 +16,8 @@
 /* Only subcommands that are built are listed: no placeholders. */
 const struct command commands[] = {
 	{ "version", cmd_version, "print version information" },
+	{ "verify", cmd_verify, "verify a package or evidence file offline" },
+	{ "check-config", cmd_check_config, "validate the configuration file" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,274 @@
+/* cmd_check_config.c: `kepagent check-config`: validates the configuration
+ * file and the files it refers to, and prints a summary. Secrets files are
+ * parsed to prove they work, but nothing read from them is ever printed. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "secrets.h"
+
+struct check {
+	const struct config *cfg;
+	json_t *errors;   /* array of strings */
+	json_t *warnings; /* array of strings */
+};
+
+static void problem(json_t *list, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(json_t *list, const char *fmt, ...)
+{
+	char line[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	json_array_append_new(list, json_string(line));
+}
+
+static void add_lines(json_t *list, struct kbuf *lines)
+{
+	const char *s = kbuf_cstr(lines), *nl;
+
+	for (; *s != '\0'; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (nl == NULL)
+			nl = s + strlen(s) - 1;
+		json_array_append_new(list, json_stringn(s, (size_t)(nl - s)));
+	}
+}
+
+/* want: 'f' a regular file, 'd' a directory, 'e' either. */
+static void need_path(struct check *c, const char *what, const char *path, char want)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		problem(c->errors, "%s: %s %s: %s", c->cfg->path, what, path, strerror(errno));
+		return;
+	}
+	if (want == 'f' && !S_ISREG(st.st_mode))
+		problem(c->errors, "%s: %s %s is not a regular file", c->cfg->path, what, path);
+	else if (want == 'd' && !S_ISDIR(st.st_mode))
+		problem(c->errors, "%s: %s %s is not a directory", c->cfg->path, what, path);
+	else if (want == 'e' && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		problem(c->errors, "%s: %s %s is neither a file nor a directory", c->cfg->path,
+			what, path);
+}
+
+static void need_paths(struct check *c, const char *what, char **paths, size_t n, char want)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		need_path(c, what, paths[i], want);
+}
+
+/* A file others should not read: a warning, since the service may share it. */
+static void private_file(struct check *c, const char *what, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		problem(c->warnings, "%s: %s %s has permissions %04o (run: chmod 600 %s)",
+			c->cfg->path, what, path, (unsigned)(st.st_mode & 07777), path);
+}
+
+static void check_account(struct check *c, const struct account_config *a)
+{
+	struct kerr err = { 0 };
+	char *parola = NULL, *sifre = NULL, *pin = NULL;
+	struct kbuf report = { 0 };
+	char what[128];
+
+	if (secrets_load(a->secrets_file, &parola, &sifre, &report, &err) < 0)
+		add_lines(c->errors, &report);
+	kbuf_free(&report);
+	secret_free(&parola);
+	secret_free(&sifre);
+	if (a->ca_file != NULL) {
+		snprintf(what, sizeof(what), "account '%s': ca_file", a->name);
+		need_path(c, what, a->ca_file, 'f');
+	}
+	if (a->has_pkcs11 && strchr(a->pkcs11.module, '/') != NULL) {
+		snprintf(what, sizeof(what), "account '%s': pkcs11 module", a->name);
+		need_path(c, what, a->pkcs11.module, 'f');
+	}
+	if (a->has_pkcs11 && a->pkcs11.pin_file != NULL) {
+		kerr_clear(&err);
+		if (config_load_pin(a, &pin, &err) < 0)
+			problem(c->errors, "%s", err.msg);
+		secret_free(&pin);
+	}
+}
+
+static void check_files(struct check *c)
+{
+	const struct config *cfg = c->cfg;
+	size_t i;
+
+	need_path(c, "api token_file", cfg->api_token_file, 'f');
+	private_file(c, "api token_file", cfg->api_token_file);
+	if (cfg->api_tls_cert != NULL) {
+		need_path(c, "api tls_cert", cfg->api_tls_cert, 'f');
+		need_path(c, "api tls_key", cfg->api_tls_key, 'f');
+		private_file(c, "api tls_key", cfg->api_tls_key);
+	}
+	need_paths(c, "trust anchor", cfg->trust_anchors, cfg->n_trust_anchors, 'e');
+	need_paths(c, "trust kamusm_store", cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
+		   'f');
+	need_paths(c, "trust intermediate", cfg->trust_intermediates, cfg->n_trust_intermediates,
+		   'e');
+	need_paths(c, "trust tsa_anchor", cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors, 'e');
+	for (i = 0; i < cfg->n_accounts; i++)
+		check_account(c, &cfg->accounts[i]);
+	if (cfg->n_accounts == 0)
+		problem(c->warnings, "%s: no accounts configured: nothing will be synced",
+			cfg->path);
+}
+
+static json_t *summary_json(const struct config *cfg)
+{
+	json_t *accounts = json_array();
+	size_t i;
+
+	for (i = 0; i < cfg->n_accounts; i++) {
+		const struct account_config *a = &cfg->accounts[i];
+
+		json_array_append_new(accounts, json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s?, s:s?}",
+			"name", a->name, "provider", "ptt", "address", a->mailbox,
+			"endpoint", a->endpoint, "login", config_login_name(a->login),
+			"enabled", a->enabled, "poll_interval", (json_int_t)a->poll_interval,
+			"ack_policy", config_ack_policy_name(a->ack_policy),
+			"folder_inbox", a->folder_inbox, "folder_sent", a->folder_sent));
+	}
+	return json_pack("{s:s, s:{s:s, s:i, s:s, s:b}, s:{s:I, s:s}, s:o}",
+			 "store", cfg->store_path,
+			 "api", "listen", cfg->api_listen, "port", cfg->api_port,
+			 "token_file", cfg->api_token_file, "tls", cfg->api_tls_cert != NULL,
+			 "trust", "anchors", (json_int_t)cfg->n_trust_anchors,
+			 "revocation", config_revocation_name(cfg->revocation),
+			 "accounts", accounts);
+}
+
+static void summary_text(const struct config *cfg)
+{
+	size_t i, enabled = 0;
+
+	for (i = 0; i < cfg->n_accounts; i++)
+		enabled += cfg->accounts[i].enabled != 0;
+	printf("%s: configuration OK\n", cfg->path);
+	printf("store: %s\n", cfg->store_path);
+	printf("api: %s port %d (%s), token file %s\n", cfg->api_listen, cfg->api_port,
+	       cfg->api_tls_cert ? "TLS" : "plain HTTP", cfg->api_token_file);
+	printf("trust: %zu anchor path(s), %zu Kamu SM store(s), revocation %s\n",
+	       cfg->n_trust_anchors, cfg->n_trust_kamusm_stores,
+	       config_revocation_name(cfg->revocation));
+	printf("accounts: %zu (%zu enabled)\n", cfg->n_accounts, enabled);
+	for (i = 0; i < cfg->n_accounts; i++) {
+		const struct account_config *a = &cfg->accounts[i];
+
+		printf("  %s: %s, login %s, poll every %lds, ack %s%s\n", a->name, a->mailbox,
+		       config_login_name(a->login), a->poll_interval,
+		       config_ack_policy_name(a->ack_policy), a->enabled ? "" : " (disabled)");
+	}
+}
+
+static void print_lines(const char *prefix, json_t *list)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(list, i, s)
+		fprintf(stderr, "%s%s\n", prefix, json_string_value(s));
+}
+
+int cmd_check_config(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check c = { NULL, json_array(), json_array() };
+	struct kbuf report = { 0 };
+	struct kerr err = { 0 };
+	struct config *cfg = NULL;
+	json_t *out;
+	int json = 0, opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			printf("Usage: kepagent check-config [--json]\n\n"
+			       "Validates the configuration file (kepagent -c FILE, default %s):\n"
+			       "syntax, types, required keys, referenced files, and the permissions\n"
+			       "and format of every secrets file. Prints a summary and exits 0, or\n"
+			       "prints every problem as FILE:LINE:COLUMN: message and exits 3.\n"
+			       "Secrets are never printed.\n\n"
+			       "  -j, --json  print a machine-readable summary on stdout\n"
+			       "  -h, --help  show this help\n", ctx->config_path);
+			json_decref(c.errors);
+			json_decref(c.warnings);
+			return KEXIT_OK;
+		default:
+			json_decref(c.errors);
+			json_decref(c.warnings);
+			return cmd_usage_error("check-config", "see 'kepagent check-config --help'");
+		}
+	}
+	if (optind < argc) {
+		json_decref(c.errors);
+		json_decref(c.warnings);
+		return cmd_usage_error("check-config", "unexpected argument '%s'", argv[optind]);
+	}
+
+	if (config_load_report(ctx->config_path, &cfg, &report, &err) < 0) {
+		add_lines(c.errors, &report);
+	} else {
+		c.cfg = cfg;
+		check_files(&c);
+	}
+	kbuf_free(&report);
+
+	rc = json_array_size(c.errors) ? KEXIT_CONFIG : KEXIT_OK;
+	print_lines("", c.errors);
+	print_lines("warning: ", c.warnings);
+	if (json) {
+		out = json_pack("{s:s, s:b, s:O, s:O}", "config",
+				cfg ? cfg->path : ctx->config_path, "valid", rc == KEXIT_OK,
+				"errors", c.errors, "warnings", c.warnings);
+		if (cfg != NULL && rc == KEXIT_OK) {
+			json_t *sum = summary_json(cfg);
+
+			json_object_update(out, sum);
+			json_decref(sum);
+		}
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+	} else if (rc == KEXIT_OK) {
+		summary_text(cfg);
+	}
+	if (rc != KEXIT_OK)
+		log_error("%s: %zu problem(s) found", cfg ? cfg->path : ctx->config_path,
+			  json_array_size(c.errors));
+	json_decref(c.errors);
+	json_decref(c.warnings);
+	config_free(&cfg);
+	return rc;
+}

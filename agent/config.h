@@ -1,0 +1,131 @@
+/* config.h: the kepagent configuration (kepagent.yaml(5)).
+ *
+ * config_load() reads and validates the whole file strictly (unknown keys,
+ * wrong types, bad values, missing required keys and duplicate keys are
+ * errors) and returns a struct config whose fields other modules read
+ * directly. Every default is already filled in; every path is absolute
+ * (relative paths in the file resolve against the file's directory).
+ * Strings and arrays belong to the config and live until config_free().
+ * A loaded config is never modified, so any number of threads may read it.
+ * Secrets are not in the config: config_load_secrets() and config_load_pin()
+ * read them on demand, and the caller wipes them with secret_free().
+ * Outside agent/, include this as "../agent/config.h": a plain "config.h"
+ * finds autoconf's header first. */
+#ifndef KEP_CONFIG_H
+#define KEP_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "util.h"
+
+enum provider_kind { PROVIDER_PTT = 0 };
+enum login_mode { LOGIN_BASE = 0, LOGIN_OTP, LOGIN_EIMZA };
+enum ack_policy { ACK_ON_IMPORT = 0, ACK_ON_STORE, ACK_NEVER };
+enum revocation_mode {
+	REVOCATION_ONLINE = 0, /* fetch CRL/OCSP; unknown status is reported, not fatal */
+	REVOCATION_OFFLINE,    /* never fetch; use only CRLs found in the trust dirs */
+	REVOCATION_REQUIRE,    /* fetch; an unknown status makes the verdict fail */
+};
+
+struct pkcs11_config {
+	char *module;   /* PKCS#11 module path */
+	char *token;    /* token label */
+	char *key;      /* key label or hex id */
+	char *pin_file; /* NULL: ask on the terminal */
+};
+
+struct account_config {
+	char *name;             /* unique, [A-Za-z0-9._-] */
+	enum provider_kind provider;
+	char *endpoint;         /* https URL */
+	char *ca_file;          /* NULL: the system CA store */
+	char *address;          /* KEP address as written (what the provider is sent) */
+	char *mailbox;          /* full address: address with "@hs01.kep.tr" added if missing */
+	char tcno[12];          /* 11 digits */
+	char *secrets_file;     /* YAML with parola: and sifre: (mode 600) */
+	enum login_mode login;
+	char *otp_file;         /* NULL: read the SMS code from the terminal */
+	int has_pkcs11;         /* 1 when pkcs11 was given (always with LOGIN_EIMZA) */
+	struct pkcs11_config pkcs11;
+	char *folder_inbox;     /* NULL: "auto" (map the role from DizinSorgula) */
+	char *folder_sent;      /* NULL: "auto" */
+	long poll_interval;     /* seconds, default 300 */
+	long initial_days;      /* default 30 */
+	long overlap_seconds;   /* default 3600 */
+	enum ack_policy ack_policy; /* default ACK_ON_IMPORT */
+	int delete_after_ack;   /* default 0 */
+	char *proxy;            /* NULL: none (libcurl's environment rules do not apply) */
+	long connect_timeout;   /* seconds, default 15 */
+	long timeout;           /* seconds, default 300 */
+	int enabled;            /* default 1 */
+};
+
+struct config {
+	char *path;            /* absolute path of the file loaded */
+	char *dir;             /* its directory (absolute) */
+
+	char *store_path;      /* default LOCALSTATEDIR/lib/kepagent/kepagent.db */
+
+	char *api_listen;      /* default "127.0.0.1" */
+	int api_port;          /* default 8470 */
+	char *api_token_file;  /* default SYSCONFDIR/kepagent/api-token */
+	char *api_tls_cert;    /* NULL, or both cert and key set */
+	char *api_tls_key;
+	size_t api_max_request_size; /* bytes, default 1 MiB */
+
+	char **trust_anchors;  /* files or directories, at least one */
+	size_t n_trust_anchors;
+	char **trust_kamusm_stores; /* Kamu SM certificate store XML files */
+	size_t n_trust_kamusm_stores;
+	char **trust_intermediates;
+	size_t n_trust_intermediates;
+	char **trust_tsa_anchors;
+	size_t n_trust_tsa_anchors;
+	enum revocation_mode revocation; /* default REVOCATION_ONLINE */
+
+	long queue_lease_seconds; /* default 300 */
+	long queue_max_attempts;  /* default 10 */
+
+	long retention_archive_after_years; /* 0: never archive (the default) */
+	char *retention_archive_dir;        /* set when archive_after_years > 0 */
+
+	int log_level;         /* an enum log_level (log.h), default LOG_LVL_INFO */
+
+	struct account_config *accounts;
+	size_t n_accounts;
+};
+
+/* Loads and validates path. On success returns 0 and *cfg_r (free with
+ * config_free). On failure returns -1, sets *cfg_r to NULL and puts the first
+ * problem, "FILE:LINE:COLUMN: message (expected ...)", in err (KERR_CONFIG,
+ * or KERR_IO when the file cannot be read), noting how many more there are. */
+int config_load(const char *path, struct config **cfg_r, struct kerr *err);
+
+/* As config_load, and also appends every problem found, one line each, to
+ * report (which the caller owns). */
+int config_load_report(const char *path, struct config **cfg_r, struct kbuf *report,
+		       struct kerr *err);
+
+/* Frees *cfg and sets it to NULL; NULL is fine. */
+void config_free(struct config **cfg);
+
+/* The account called name, or NULL. Points into cfg. */
+const struct account_config *config_find_account(const struct config *cfg, const char *name);
+
+/* Reads the account's secrets file (mode must deny group and others: see
+ * secrets.h). On success *parola_r and *sifre_r are new strings the caller
+ * wipes with secret_free(). Error messages never contain a secret. */
+int config_load_secrets(const struct account_config *acct, char **parola_r, char **sifre_r,
+			struct kerr *err);
+
+/* Reads the PKCS#11 PIN from pkcs11.pin_file (same permission rule; the first
+ * line, without its newline). *pin_r is NULL when no pin_file is set. */
+int config_load_pin(const struct account_config *acct, char **pin_r, struct kerr *err);
+
+/* Names of enum values as written in the file. */
+const char *config_login_name(enum login_mode m);
+const char *config_ack_policy_name(enum ack_policy p);
+const char *config_revocation_name(enum revocation_mode m);
+
+#endif

@@ -1,0 +1,268 @@
+/* Unit test of the configuration loader (agent/config.c, agent/secrets.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../agent/config.h"
+#include "log.h"
+
+static char *data_path(const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	char *rel, *abs;
+
+	rel = xasprintf("%s/tests/data/config/%s", top ? top : ".", name);
+	abs = realpath(rel, NULL);
+	free(rel);
+	assert_non_null(abs);
+	return abs;
+}
+
+static void test_valid(void **state)
+{
+	struct config *cfg = NULL;
+	struct kerr err = { 0 };
+	const struct account_config *a, *b;
+	char *path = data_path("valid.yaml"), *dir, *want;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_non_null(cfg);
+	dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	assert_string_equal(cfg->path, path);
+	assert_string_equal(cfg->dir, dir);
+
+	want = xasprintf("%s/state/kepagent.db", dir);
+	assert_string_equal(cfg->store_path, want);
+	free(want);
+	assert_string_equal(cfg->api_listen, "::1");
+	assert_int_equal(cfg->api_port, 18470);
+	assert_string_equal(cfg->api_token_file, "/etc/kepagent/api-token");
+	want = xasprintf("%s/tls/api.key", dir);
+	assert_string_equal(cfg->api_tls_key, want);
+	free(want);
+	assert_int_equal(cfg->api_max_request_size, 2 * 1024 * 1024);
+
+	assert_int_equal(cfg->n_trust_anchors, 1);
+	want = xasprintf("%s/roots", dir);
+	assert_string_equal(cfg->trust_anchors[0], want);
+	free(want);
+	assert_int_equal(cfg->n_trust_kamusm_stores, 1);
+	assert_int_equal(cfg->n_trust_intermediates, 2);
+	assert_string_equal(cfg->trust_intermediates[1], "/abs/b.pem");
+	assert_int_equal(cfg->n_trust_tsa_anchors, 1);
+	assert_int_equal(cfg->revocation, REVOCATION_REQUIRE);
+	assert_int_equal(cfg->queue_lease_seconds, 120);
+	assert_int_equal(cfg->queue_max_attempts, 7);
+	assert_int_equal(cfg->retention_archive_after_years, 10);
+	assert_int_equal(cfg->log_level, LOG_LVL_DEBUG);
+
+	assert_int_equal(cfg->n_accounts, 2);
+	a = config_find_account(cfg, "birim-1");
+	assert_ptr_equal(a, &cfg->accounts[0]);
+	assert_string_equal(a->address, "birim");
+	assert_string_equal(a->mailbox, "birim@hs01.kep.tr");
+	assert_string_equal(a->tcno, "12345678901");
+	assert_int_equal(a->login, LOGIN_OTP);
+	assert_string_equal(a->otp_file, "/run/kepagent/otp");
+	assert_string_equal(a->folder_inbox, "INBOX");
+	assert_null(a->folder_sent); /* auto */
+	assert_int_equal(a->poll_interval, 90);
+	assert_int_equal(a->initial_days, 7);
+	assert_int_equal(a->overlap_seconds, 3600);
+	assert_int_equal(a->ack_policy, ACK_ON_STORE);
+	assert_int_equal(a->delete_after_ack, 1);
+	assert_string_equal(a->proxy, "socks5h://127.0.0.1:1080");
+	assert_int_equal(a->connect_timeout, 5);
+	assert_int_equal(a->timeout, 600);
+	assert_int_equal(a->enabled, 0);
+	assert_int_equal(a->has_pkcs11, 0);
+	want = xasprintf("%s/birim.secrets", dir);
+	assert_string_equal(a->secrets_file, want);
+	free(want);
+
+	/* The second account leaves most keys to their defaults. */
+	b = config_find_account(cfg, "hukuk.2");
+	assert_non_null(b);
+	assert_string_equal(b->mailbox, "hukuk@hs05.kep.tr");
+	assert_string_equal(b->tcno, "01234567890");
+	assert_int_equal(b->login, LOGIN_EIMZA);
+	assert_int_equal(b->has_pkcs11, 1);
+	assert_string_equal(b->pkcs11.module, "libsofthsm2.so"); /* bare: for dlopen */
+	assert_string_equal(b->pkcs11.key, "01");
+	assert_null(b->ca_file);
+	assert_null(b->folder_inbox);
+	assert_int_equal(b->poll_interval, 300);
+	assert_int_equal(b->initial_days, 30);
+	assert_int_equal(b->overlap_seconds, 3600);
+	assert_int_equal(b->ack_policy, ACK_ON_IMPORT);
+	assert_int_equal(b->delete_after_ack, 0);
+	assert_int_equal(b->connect_timeout, 15);
+	assert_int_equal(b->timeout, 300);
+	assert_int_equal(b->enabled, 1);
+	assert_null(config_find_account(cfg, "nobody"));
+
+	config_free(&cfg);
+	assert_null(cfg);
+	config_free(&cfg);
+	free(dir);
+	free(path);
+}
+
+/* A minimal file gets the documented defaults. */
+static void test_defaults(void **state)
+{
+	char dir[] = "/tmp/kep-config-XXXXXX";
+	struct config *cfg = NULL;
+	struct kerr err = { 0 };
+	char *path;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/k.yaml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("trust:\n  anchors: /etc/ssl/certs\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_string_equal(cfg->store_path, LOCALSTATEDIR "/lib/kepagent/kepagent.db");
+	assert_string_equal(cfg->api_listen, "127.0.0.1");
+	assert_int_equal(cfg->api_port, 8470);
+	assert_string_equal(cfg->api_token_file, SYSCONFDIR "/kepagent/api-token");
+	assert_null(cfg->api_tls_cert);
+	assert_int_equal(cfg->revocation, REVOCATION_ONLINE);
+	assert_int_equal(cfg->queue_lease_seconds, 300);
+	assert_int_equal(cfg->queue_max_attempts, 10);
+	assert_int_equal(cfg->retention_archive_after_years, 0);
+	assert_int_equal(cfg->log_level, LOG_LVL_INFO);
+	assert_int_equal(cfg->n_accounts, 0);
+	config_free(&cfg);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+static void test_errors(void **state)
+{
+	struct config *cfg = (struct config *)1;
+	struct kerr err = { 0 };
+	struct kbuf report = { 0 };
+	char *path = data_path("bad-many.yaml"), *want;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_int_equal(err.cls, KERR_CONFIG);
+	want = xasprintf("%s:4:15: bad value 'maybe' for 'revocation' (expected one of: online, "
+			 "offline, require) (and 2 more errors)", path);
+	assert_string_equal(err.msg, want);
+	free(want);
+
+	assert_int_equal(config_load_report(path, &cfg, &report, &err), -1);
+	want = xasprintf("%s:4:15: bad value 'maybe' for 'revocation' (expected one of: online, "
+			 "offline, require)\n"
+			 "%s:6:18: bad value '-5' for 'lease_seconds' (expected seconds from 10 "
+			 "to 86400, optionally with a suffix s, m or h)\n"
+			 "%s:8:3: unknown key 'colour' in api (expected one of: listen, port, "
+			 "token_file, tls_cert, tls_key, max_request_size)\n", path, path, path);
+	assert_string_equal(kbuf_cstr(&report), want);
+	free(want);
+	kbuf_free(&report);
+	free(path);
+
+	assert_int_equal(config_load("/nonexistent/k.yaml", &cfg, &err), -1);
+	assert_int_equal(err.cls, KERR_IO);
+}
+
+static char *write_config(const char *dir, const char *secrets_line)
+{
+	char *path = xasprintf("%s/k.yaml", dir);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "trust: {anchors: [roots]}\n"
+		   "accounts:\n"
+		   "  - name: a\n"
+		   "    provider: ptt\n"
+		   "    endpoint: https://127.0.0.1/ws\n"
+		   "    address: a@hs01.kep.tr\n"
+		   "    tcno: 12345678901\n"
+		   "    %s\n", secrets_line);
+	fclose(f);
+	return path;
+}
+
+static void test_secrets(void **state)
+{
+	char dir[] = "/tmp/kep-config-XXXXXX";
+	struct config *cfg = NULL;
+	struct kerr err = { 0 };
+	char *path, *sp, *parola = NULL, *sifre = NULL;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = write_config(dir, "secrets_file: a.secrets");
+	sp = xasprintf("%s/a.secrets", dir);
+	f = fopen(sp, "w");
+	assert_non_null(f);
+	fputs("# comment\nparola: 'gizli parola'\nsifre: 123456\n", f);
+	fclose(f);
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_string_equal(cfg->accounts[0].secrets_file, sp);
+
+	assert_int_equal(chmod(sp, 0600), 0);
+	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), 0);
+	assert_string_equal(parola, "gizli parola");
+	assert_string_equal(sifre, "123456");
+	secret_free(&parola);
+	secret_free(&sifre);
+	assert_null(parola);
+
+	/* Mode bits decide, not whether a read would fail (root reads anything). */
+	assert_int_equal(chmod(sp, 0644), 0);
+	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), -1);
+	assert_null(parola);
+	assert_null(sifre);
+	assert_int_equal(err.cls, KERR_CONFIG);
+	assert_non_null(strstr(err.msg, "chmod 600"));
+	assert_null(strstr(err.msg, "gizli"));
+
+	/* A bad secrets file: the message has the position, not the content. */
+	assert_int_equal(chmod(sp, 0600), 0);
+	f = fopen(sp, "w");
+	assert_non_null(f);
+	fputs("parola: gizli\nsifre: [123456]\n", f);
+	fclose(f);
+	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), -1);
+	assert_null(parola);
+	assert_non_null(strstr(err.msg, "a.secrets:2:8: wrong type for 'sifre': a sequence"));
+	assert_null(strstr(err.msg, "gizli"));
+	assert_null(strstr(err.msg, "123456"));
+
+	config_free(&cfg);
+	unlink(sp);
+	unlink(path);
+	rmdir(dir);
+	free(sp);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_secrets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
