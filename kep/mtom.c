@@ -96,7 +96,11 @@ static long long find_delim(const unsigned char *d, size_t len, size_t from,
 		if (p == NULL)
 			return -1;
 		pos = (size_t)(p - d);
-		if (pos == 0 || d[pos - 1] == '\n')
+		/* A delimiter starts a line and is followed by "--", blanks, a line
+		 * break, or the end of a truncated body. */
+		if ((pos == 0 || d[pos - 1] == '\n') &&
+		    (pos + dlen == len ||
+		     (d[pos + dlen] != '\0' && strchr("-\r\n \t", d[pos + dlen]) != NULL)))
 			return (long long)pos;
 		pos++;
 	}

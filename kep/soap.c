@@ -86,6 +86,9 @@ static int prolog_has_dtd(const unsigned char *p, size_t len)
 
 	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		i = 3;
+	/* UTF-16 would hide a DOCTYPE from this scan: the provider sends UTF-8. */
+	if (len >= 2 && (p[0] == 0 || p[1] == 0 || p[0] == 0xFE || p[0] == 0xFF))
+		return 1;
 	while (i < len) {
 		const unsigned char *end;
 
@@ -121,12 +124,36 @@ static xmlNodePtr first_child_el(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* SAX hook: a DOCTYPE stops the parser before any declaration is read. */
+static void refuse_subset(void *ctx, const xmlChar *name, const xmlChar *ext_id,
+			  const xmlChar *sys_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	static int flag;
+
+	ctxt->_private = &flag;
+	xmlStopParser(ctxt);
+}
+
+static xmlParserCtxtPtr new_ctxt(void)
+{
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+
+	if (ctxt != NULL)
+		ctxt->sax->internalSubset = refuse_subset;
+	return ctxt;
+}
+
 static int finish_parse(xmlDocPtr doc, xmlParserCtxtPtr ctxt, struct soap_resp *r,
 			struct kerr *err)
 {
 	xmlNodePtr root, body, resp, fault, n;
 	size_t cap = 0;
 
+	if (ctxt->_private != NULL) {
+		xmlFreeDoc(doc);
+		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	}
 	if (doc == NULL) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 
@@ -174,7 +201,7 @@ int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct ker
 		return kerr_set(err, KERR_LIMIT, "SOAP envelope too large");
 	if (prolog_has_dtd(data, len))
 		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
-	ctxt = xmlNewParserCtxt();
+	ctxt = new_ctxt();
 	if (ctxt == NULL)
 		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, "response.xml", NULL, PARSE_OPTS);
@@ -199,7 +226,7 @@ int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
 		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return kerr_errno(err, KERR_IO, errno, "lseek on the response file");
-	ctxt = xmlNewParserCtxt();
+	ctxt = new_ctxt();
 	if (ctxt == NULL)
 		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
 	doc = xmlCtxtReadFd(ctxt, fd, "response.xml", NULL, PARSE_OPTS);

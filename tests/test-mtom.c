@@ -119,7 +119,7 @@ static void test_lf_unquoted_no_start(void **state)
 static void test_start_not_first(void **state)
 {
 	static const char body[] =
-		"--b\r\nContent-ID: <bin>\r\n\r\nBIN\r\n"
+		"--b\r\nContent-ID: <bin>\r\n\r\nBIN\r\n--bx not a delimiter\r\n"
 		"--b\r\nContent-ID: <root>\r\n\r\n<x/>\r\n--b--\r\n";
 	struct mtom_msg m;
 	struct kerr err;
@@ -129,7 +129,7 @@ static void test_start_not_first(void **state)
 	assert_int_equal(mtom_parse(fd, "multipart/related; start=\"<root>\"; boundary=b", &m, &err), 0);
 	assert_int_equal(m.root, 1);
 	expect_part(&m.parts[1], "<x/>", 4);
-	expect_part(mtom_find(&m, "cid:bin"), "BIN", 3);
+	expect_part(mtom_find(&m, "cid:bin"), "BIN\r\n--bx not a delimiter", 25);
 	mtom_free(&m);
 	/* A start naming no part is malformed. */
 	assert_int_equal(mtom_parse(fd, "multipart/related; start=\"<zz>\"; boundary=b", &m, &err), -1);

@@ -122,6 +122,30 @@ static void test_refuses_dtd_and_garbage(void **state)
 	assert_int_equal(err.cls, KERR_MALFORMED);
 }
 
+/* A DOCTYPE beyond the prolog scan's window is still refused (SAX hook). */
+static void test_refuses_late_dtd(void **state)
+{
+	struct kbuf b = { 0 };
+	struct soap_resp r;
+	struct kerr err;
+	int fd;
+	size_t i;
+
+	(void)state;
+	kbuf_append_str(&b, "<?xml version=\"1.0\"?><!--");
+	for (i = 0; i < 1000; i++)
+		kbuf_append_str(&b, "padding ");
+	kbuf_append_str(&b, "--><!DOCTYPE x [<!ENTITY a \"b\">]>" ENV_OPEN ENV_CLOSE);
+	fd = http_tmpfile(&err);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+	assert_int_equal(soap_parse_fd(fd, &r, &err), -1);
+	assert_int_equal(err.cls, KERR_MALFORMED);
+	assert_non_null(strstr(err.msg, "DTD"));
+	close(fd);
+	kbuf_free(&b);
+}
+
 static void test_inline_base64_from_fd(void **state)
 {
 	/* "hello world\r\n\0!" in base64 with line breaks, as Axis2 may wrap it. */
@@ -171,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_arrays),
 		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_refuses_dtd_and_garbage),
+		cmocka_unit_test(test_refuses_late_dtd),
 		cmocka_unit_test(test_inline_base64_from_fd),
 		cmocka_unit_test(test_bad_base64),
 	};
