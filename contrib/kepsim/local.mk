@@ -1,1 +1,2 @@
 # kepsim: the local PTT KEP provider simulator (see contrib/kepsim/README).
+include contrib/kepsim/gen.mk

@@ -1,0 +1,181 @@
+/* gen.h: kepsim-gen, the mailbox generator of the kepsim simulator.
+ *
+ * Internal contract between the generator's files. It never uses the agent's
+ * kep/ code (the simulator must stay independent of what it tests); only lib/.
+ * Single-threaded. Functions follow lib/err.h: int, -1 on failure, struct
+ * kerr last. A struct kbuf given as output is appended to; the caller owns it.
+ */
+#ifndef KEPSIM_GEN_H
+#define KEPSIM_GEN_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "err.h"
+#include "util.h"
+
+/* --- deterministic randomness (gen_rand.c): everything but signatures. */
+struct grand { uint64_t s; };
+void grand_seed(struct grand *r, uint64_t seed);
+uint64_t grand_next(struct grand *r);
+/* Uniform in [lo, hi]. */
+uint64_t grand_range(struct grand *r, uint64_t lo, uint64_t hi);
+void grand_bytes(struct grand *r, unsigned char *out, size_t n);
+
+/* --- signers of the test PKI (gen_pki.c). */
+struct signer {
+	X509 *cert;
+	EVP_PKEY *key;
+	STACK_OF(X509) *chain;  /* certificates shipped with a signature */
+	char *email;            /* first e-mail SAN or NULL */
+};
+/* Loads DIR/<hier>/<name>.pem and .key, and DIR/<hier>/chain.pem. */
+int signer_load(struct signer *s, const char *pkidir, const char *hier,
+		const char *name, struct kerr *err);
+void signer_free(struct signer *s);
+
+/* --- RFC 3161 (gen_tsa.c): a token (DER ContentInfo) over a SHA-256
+ * imprint, dated gentime. */
+int tsa_token(const struct signer *tsa, const unsigned char imprint[32], time_t gentime,
+	      struct kbuf *der, struct kerr *err);
+
+/* --- CMS (gen_cms.c). */
+struct cms_opts {
+	const EVP_MD *md;         /* EVP_sha256() unless the weak fault */
+	time_t signing_time;      /* signingTime attribute */
+	int detached;             /* 1: detached SignedData; 0: encapsulated */
+	const struct signer *tsa; /* non-NULL: add a signature time stamp */
+	time_t ts_time;           /* its genTime */
+	int ts_bad_imprint;       /* stamp something else than the signature value */
+};
+/* Signs data (exact bytes, no canonicalisation) with ESS signing-certificate-v2;
+ * writes the DER SignedData ContentInfo to der. */
+int cms_sign(const struct signer *s, const void *data, size_t len,
+	     const struct cms_opts *o, struct kbuf *der, struct kerr *err);
+
+/* --- MIME (gen_mime.c). Every line ends in CRLF. */
+enum subj_enc { SUBJ_UTF8_B, SUBJ_UTF8_Q, SUBJ_LATIN5_Q };
+/* Appends "Name: value" with an RFC 2047 encoded value (UTF-8 input). */
+void mime_header_encoded(struct kbuf *b, const char *name, const char *utf8, enum subj_enc enc);
+/* Appends base64 of data in 76-column CRLF lines. */
+void mime_base64(struct kbuf *b, const void *data, size_t len);
+void mime_date(char *out, size_t n, time_t t);        /* RFC 5322 date */
+void mime_iso_time(char *out, size_t n, time_t t);    /* YYYY-MM-DDThh:mm:ss (UTC) */
+/* Makes "--boundary" strings unique per use. */
+void mime_boundary(struct grand *r, char *out, size_t n);
+
+/* --- e-Yazisma package (gen_eyp.c). */
+struct eyp_spec {
+	const char *belge_id, *konu, *belge_no, *olusturan, *hedef, *pdf_name;
+	time_t tarih;
+	const unsigned char *pdf; size_t pdf_len;
+	const struct signer *imza, *muhur;
+	int alter_part;           /* fault: change UstYazi after PaketOzeti was made */
+};
+int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err);
+
+/* --- ETSI TS 102 640-2 evidence (gen_evidence.c). */
+struct evidence_spec {
+	int code;                 /* PTT delilTurId */
+	const char *evidence_id, *sender, *recipient, *subject, *ua_msgid, *remmd_msgid;
+	time_t event_time, submission_time;
+	const void *digest_data; size_t digest_len;   /* the bytes whose SHA-256 goes in */
+	const struct signer *kephs;
+	const char *kephs_key_path, *kephs_cert_path, *kephs_chain_path;
+	int break_signature;      /* fault: alter the document after signing */
+};
+/* Initialises/finalises libxml2 + xmlsec once per process. */
+int evidence_init(struct kerr *err);
+void evidence_shutdown(void);
+int evidence_build(const struct evidence_spec *e, struct kbuf *xml, struct kerr *err);
+/* PTT label ("Kabul Edildi") of a code, or NULL when unknown. */
+const char *evidence_label(int code);
+/* ZIP archives in memory (gen_zip.c), entries deflated, fixed mtime. */
+int zip_build(const char *const names[], const void *const data[], const size_t lens[],
+	      size_t n, time_t mtime, struct kbuf *out, struct kerr *err);
+/* A ZIP holding one file. */
+int zip_one(const char *name, const void *data, size_t len, struct kbuf *zip, struct kerr *err);
+
+/* --- faults (gen_faults.c). */
+enum fault {
+	F_NONE = 0,
+	F_TAMPERED_ENVELOPE, F_TAMPERED_ORIGINAL, F_UNTRUSTED_SIGNER, F_EXPIRED_SIGNER,
+	F_EXPIRED_SIGNER_TIMESTAMPED, F_REVOKED_SIGNER, F_TS_IMPRINT_MISMATCH, F_WRONG_TSA,
+	F_SHA1_SIGNATURE, F_UNSIGNED_ORIGINAL, F_EYP_ALTERED_PART,
+	F_EVIDENCE_BROKEN_SIGNATURE, F_EVIDENCE_DIGEST_MISMATCH,
+	F__COUNT
+};
+struct fault_info {
+	const char *name;
+	int evidence;             /* 1: an evidence fault, 0: a package fault */
+	/* package: envelope, envelope_timestamp, original, eyp ("" = as generated),
+	 * overall; evidence: signature, digest, overall */
+	const char *v[5];
+	const char *reason;
+};
+const struct fault_info *fault_info(enum fault f);
+/* Parses "all", "none" or a comma list into want[F__COUNT]. */
+int faults_parse(const char *spec, int want[F__COUNT], struct kerr *err);
+
+/* --- packages and mailbox (gen_package.c, gen_mailbox.c). */
+struct gen;
+struct pkg_spec {
+	const char *account, *folder, *peer; /* peer: the other party's address */
+	int sira;
+	const char *hier;         /* "rsa" | "ec": the KEPHS and the sender's hierarchy */
+	const char *sender_name;  /* eimza, mali (the fault picks other signers) */
+	int ileti;                /* 0 standart, 1 eYazisma, 2 eTebligat */
+	enum subj_enc subj_enc;
+	int variant;              /* 0 pkcs7-signature, 1 x-pkcs7-signature, 2 opaque */
+	size_t big;               /* >0: attachment size for a big package */
+	enum fault fault;
+	time_t tarih;
+};
+struct pkg_result {
+	char *kep_id, *msg_id, *subject;  /* subject: UTF-8, decoded */
+	char *sender, *recipient;         /* addresses */
+	time_t tarih;
+	size_t size;
+	int has_eyp;
+	struct kbuf original;     /* original.eml bytes, for evidence digests */
+};
+void pkg_result_free(struct pkg_result *r);
+/* Builds and atomically writes accounts/<account>/<folder>/<sira>/. */
+int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
+		  struct kerr *err);
+/* Writes one evidence item into an existing package directory. */
+int evidence_write(struct gen *g, const char *account, const char *folder, int sira,
+		   const struct pkg_result *pkg, const char *hier, int code, enum fault fault,
+		   int zipped, time_t when, char **delil_id_out, struct kerr *err);
+/* Moves dir_tmp to dir (rename(2)); dir must not exist yet. */
+int publish(const char *tmp, const char *final, struct kerr *err);
+
+/* Generator state (gen_main.c owns it). */
+struct gen {
+	char *mailbox, *pkidir;
+	uint64_t seed;
+	struct grand rnd;
+	struct signer kephs[2], eimza[2], mali[2], tsa[2], revoked[2], expired[2];
+	struct signer untrusted, wrongtsa;
+	int evidence_counter;
+};
+/* Index 0 rsa, 1 ec. */
+int gen_hier_index(const char *hier);
+int gen_load_pki(struct gen *g, struct kerr *err);
+void gen_free(struct gen *g);
+
+/* --- JSON files (gen_manifest.c). Items are jansson objects. */
+int json_write_atomic(const char *path, void *json /* json_t* */, struct kerr *err);
+/* Builds the "expect" object of a package or evidence item. */
+void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r);
+void *manifest_evidence_item(const char *account, const char *folder, int sira,
+			     const char *delil_id, int code, int zipped, enum fault f);
+
+/* Files (gen_fs.c). */
+int mkdir_p(const char *path, struct kerr *err);
+int write_file_plain(const char *path, const void *data, size_t len, struct kerr *err);
+
+#endif

@@ -1,0 +1,72 @@
+/* gen_cms.c: CMS SignedData as KEP signers make it: SHA-256 (or SHA-1 for the
+ * weak fault), signingTime, ESS signing-certificate-v2 (CMS_CADES), the chain,
+ * and optionally an RFC 3161 signature time stamp as unsigned attribute. */
+#include <string.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+
+#include "gen.h"
+
+static int add_timestamp(CMS_SignerInfo *si, const struct cms_opts *o, struct kerr *err)
+{
+	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
+	unsigned char imprint[32];
+	struct kbuf tok = {0};
+	SHA256(ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), imprint);
+	if (o->ts_bad_imprint)
+		imprint[0] ^= 0x5a;
+	if (tsa_token(o->tsa, imprint, o->ts_time, &tok, err) < 0)
+		return -1;
+	int ok = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
+					       V_ASN1_SEQUENCE, tok.data, (int)tok.len);
+	kbuf_free(&tok);
+	if (!ok) {
+		kerr_set(err, KERR_INTERNAL, "cannot add the time stamp attribute");
+		kerr_add_openssl(err);
+		return -1;
+	}
+	return 0;
+}
+
+int cms_sign(const struct signer *s, const void *data, size_t len,
+	     const struct cms_opts *o, struct kbuf *der, struct kerr *err)
+{
+	unsigned int flags = CMS_BINARY | CMS_PARTIAL | (o->detached ? CMS_DETACHED : 0);
+	int rc = -1;
+	BIO *in = BIO_new_mem_buf(data, (int)len);
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	ASN1_TIME *t = ASN1_TIME_set(NULL, o->signing_time);
+	if (!in || !cms || !t)
+		goto fail;
+	CMS_SignerInfo *si = CMS_add1_signer(cms, s->cert, s->key, o->md,
+					     CMS_PARTIAL | CMS_CADES | CMS_BINARY);
+	if (!si)
+		goto fail;
+	/* UTCTime until 2049 as RFC 5652 requires; OpenSSL would otherwise add "now". */
+	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
+		goto fail;
+	for (int i = 0; i < sk_X509_num(s->chain); i++)
+		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
+			goto fail;
+	if (!CMS_final(cms, in, NULL, flags))
+		goto fail;
+	if (o->tsa && add_timestamp(si, o, err) < 0)
+		goto out;
+	unsigned char *p = NULL;
+	int n = i2d_CMS_ContentInfo(cms, &p);
+	if (n <= 0)
+		goto fail;
+	kbuf_append(der, p, (size_t)n);
+	OPENSSL_free(p);
+	rc = 0;
+	goto out;
+fail:
+	kerr_set(err, KERR_INTERNAL, "cannot sign");
+	kerr_add_openssl(err);
+out:
+	ASN1_TIME_free(t);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	return rc;
+}

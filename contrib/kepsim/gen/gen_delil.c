@@ -1,0 +1,66 @@
+/* gen_delil.c: one evidence item of a package (delil/<id>.xml|.zip and its
+ * .json, the .json appearing last by rename so kepsim never sees half). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gen.h"
+
+int evidence_write(struct gen *g, const char *account, const char *folder, int sira,
+		   const struct pkg_result *pkg, const char *hier, int code, enum fault fault,
+		   int zipped, time_t when, char **delil_id_out, struct kerr *err)
+{
+	int h = gen_hier_index(hier);
+	char *id = xasprintf("DLL%d%02d%010llu", sira, code,
+			     (unsigned long long)(grand_next(&g->rnd) % 10000000000ULL));
+	char *kp = xasprintf("%s/%s/kephs.key", g->pkidir, hier);
+	char *cp = xasprintf("%s/%s/kephs.pem", g->pkidir, hier);
+	char *chp = xasprintf("%s/%s/chain.pem", g->pkidir, hier);
+	struct kbuf digest_src = {0}, xml = {0}, zip = {0};
+	kbuf_append(&digest_src, pkg->original.data, pkg->original.len);
+	if (fault == F_EVIDENCE_DIGEST_MISMATCH)
+		kbuf_append_str(&digest_src, "\r\n"); /* not the original's bytes */
+	struct evidence_spec e = {
+		.code = code, .evidence_id = id, .sender = pkg->sender,
+		.recipient = pkg->recipient, .subject = pkg->subject, .ua_msgid = pkg->msg_id,
+		.remmd_msgid = pkg->kep_id, .event_time = when, .submission_time = pkg->tarih,
+		.digest_data = digest_src.data, .digest_len = digest_src.len,
+		.kephs = &g->kephs[h], .kephs_key_path = kp, .kephs_cert_path = cp,
+		.kephs_chain_path = chp, .break_signature = fault == F_EVIDENCE_BROKEN_SIGNATURE,
+	};
+	int rc = -1;
+	char *dir = xasprintf("%s/accounts/%s/%s/%d/delil", g->mailbox, account, folder, sira);
+	char *fname = xasprintf("%s.%s", id, zipped ? "zip" : "xml");
+	char *xname = xasprintf("%s.xml", id);
+	char *fpath = xasprintf("%s/%s", dir, fname), *ftmp = xasprintf("%s/.%s.tmp", dir, fname);
+	char *jpath = xasprintf("%s/%s.json", dir, id);
+	if (evidence_build(&e, &xml, err) < 0)
+		goto out;
+	struct kbuf *data = &xml;
+	if (zipped) {
+		if (zip_one(xname, xml.data, xml.len, &zip, err) < 0)
+			goto out;
+		data = &zip;
+	}
+	if (mkdir_p(dir, err) < 0 || write_file_plain(ftmp, data->data, data->len, err) < 0 ||
+	    publish(ftmp, fpath, err) < 0)
+		goto out;
+	char tarih[32];
+	mime_iso_time(tarih, sizeof(tarih), when);
+	json_t *j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "delilId", id, "delilTurId", code,
+			      "delilaciklama", evidence_label(code), "tarih", tarih,
+			      "kephs", "PTT KEPHS", "file", fname);
+	rc = json_write_atomic(jpath, j, err);
+	json_decref(j);
+	if (rc == 0 && delil_id_out) {
+		*delil_id_out = id;
+		id = NULL;
+	}
+out:
+	free(id); free(kp); free(cp); free(chp); free(dir); free(fname); free(xname);
+	free(fpath); free(ftmp); free(jpath);
+	kbuf_free(&digest_src); kbuf_free(&xml); kbuf_free(&zip);
+	return rc;
+}

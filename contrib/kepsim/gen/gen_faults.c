@@ -1,0 +1,70 @@
+/* gen_faults.c: the content faults kepsim-gen can plant, with the verdicts the
+ * agent must reach for each (FORMAT.md; names from kep/verdict.h, repeated
+ * here as strings because kepsim does not link the agent's kep/ code).
+ * Package columns: envelope, envelope_timestamp, original, eyp, overall;
+ * an empty eyp means "as generated" (valid for eYazisma, null otherwise). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+static const struct fault_info table[F__COUNT] = {
+	[F_NONE] = {"", 0, {"valid", "valid", "valid", "", "valid"}, ""},
+	[F_TAMPERED_ENVELOPE] = {"tampered-envelope", 0,
+		{"invalid", "valid", "valid", "", "invalid"}, "envelope"},
+	[F_TAMPERED_ORIGINAL] = {"tampered-original", 0,
+		{"valid", "valid", "invalid", "", "invalid"}, "original"},
+	[F_UNTRUSTED_SIGNER] = {"untrusted-signer", 0,
+		{"valid", "valid", "untrusted", "", "untrusted"}, "trust"},
+	[F_EXPIRED_SIGNER] = {"expired-signer", 0,
+		{"valid", "valid", "expired", "", "expired"}, "expired"},
+	[F_EXPIRED_SIGNER_TIMESTAMPED] = {"expired-signer-timestamped", 0,
+		{"valid", "valid", "valid", "", "valid"}, "time stamp"},
+	[F_REVOKED_SIGNER] = {"revoked-signer", 0,
+		{"valid", "valid", "revoked", "", "revoked"}, "revoked"},
+	[F_TS_IMPRINT_MISMATCH] = {"timestamp-imprint-mismatch", 0,
+		{"valid", "invalid", "valid", "", "invalid"}, "imprint"},
+	[F_WRONG_TSA] = {"wrong-tsa", 0,
+		{"valid", "untrusted", "valid", "", "untrusted"}, "time stamp"},
+	[F_SHA1_SIGNATURE] = {"sha1-signature", 0,
+		{"valid", "valid", "weak", "", "weak"}, "SHA-1"},
+	[F_UNSIGNED_ORIGINAL] = {"unsigned-original", 0,
+		{"valid", "valid", "unsigned", "", "unsigned"}, "unsigned"},
+	[F_EYP_ALTERED_PART] = {"eyp-altered-part", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
+	[F_EVIDENCE_BROKEN_SIGNATURE] = {"evidence-broken-signature", 1,
+		{"invalid", "match", "invalid", NULL, NULL}, "signature"},
+	[F_EVIDENCE_DIGEST_MISMATCH] = {"evidence-digest-mismatch", 1,
+		{"valid", "mismatch", "invalid", NULL, NULL}, "digest"},
+};
+
+const struct fault_info *fault_info(enum fault f)
+{
+	return &table[f];
+}
+
+int faults_parse(const char *spec, int want[F__COUNT], struct kerr *err)
+{
+	memset(want, 0, sizeof(int) * F__COUNT);
+	if (strcmp(spec, "none") == 0)
+		return 0;
+	if (strcmp(spec, "all") == 0) {
+		for (int i = 1; i < F__COUNT; i++)
+			want[i] = 1;
+		return 0;
+	}
+	char *copy = xstrdup(spec), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int found = 0;
+		for (int i = 1; i < F__COUNT; i++)
+			if (strcmp(t, table[i].name) == 0)
+				want[i] = found = 1;
+		if (!found) {
+			kerr_set(err, KERR_USAGE, "unknown fault '%s'", t);
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return 0;
+}

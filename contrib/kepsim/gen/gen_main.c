@@ -1,0 +1,316 @@
+/* gen_main.c: kepsim-gen's command line: generate a mailbox, or add one
+ * package or evidence item to an existing one (for tests that need new mail
+ * to appear while kepsim runs). */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "gen.h"
+#include "gen_mailbox.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kepsim-gen --pki DIR --out MAILBOX --seed N [--received N] [--sent N]\n"
+		"                  [--big N] [--account ADDR ...] [--faults all|none|LIST]\n"
+		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
+		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n");
+}
+
+int gen_hier_index(const char *hier)
+{
+	return strcmp(hier, "ec") == 0 ? 1 : 0;
+}
+
+int gen_load_pki(struct gen *g, struct kerr *err)
+{
+	static const char *const hiers[2] = {"rsa", "ec"};
+	for (int h = 0; h < 2; h++) {
+		if (signer_load(&g->kephs[h], g->pkidir, hiers[h], "kephs", err) < 0 ||
+		    signer_load(&g->eimza[h], g->pkidir, hiers[h], "eimza", err) < 0 ||
+		    signer_load(&g->mali[h], g->pkidir, hiers[h], "mali", err) < 0 ||
+		    signer_load(&g->tsa[h], g->pkidir, hiers[h], "tsa", err) < 0 ||
+		    signer_load(&g->revoked[h], g->pkidir, hiers[h], "revoked", err) < 0 ||
+		    signer_load(&g->expired[h], g->pkidir, hiers[h], "expired", err) < 0)
+			return -1;
+	}
+	if (signer_load(&g->untrusted, g->pkidir, "untrusted", "sender", err) < 0 ||
+	    signer_load(&g->wrongtsa, g->pkidir, "wrongtsa", "tsa", err) < 0)
+		return -1;
+	return 0;
+}
+
+void gen_free(struct gen *g)
+{
+	for (int h = 0; h < 2; h++) {
+		signer_free(&g->kephs[h]);
+		signer_free(&g->eimza[h]);
+		signer_free(&g->mali[h]);
+		signer_free(&g->tsa[h]);
+		signer_free(&g->revoked[h]);
+		signer_free(&g->expired[h]);
+	}
+	signer_free(&g->untrusted);
+	signer_free(&g->wrongtsa);
+	free(g->mailbox);
+	free(g->pkidir);
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > 100000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* MAILBOX/pki is the PKI (FORMAT.md): link it there unless it is already. */
+static int link_pki(struct gen *g, struct kerr *err)
+{
+	char *link = xasprintf("%s/pki", g->mailbox);
+	char real[PATH_MAX];
+	struct stat st;
+	int rc = 0;
+	if (lstat(link, &st) < 0) {
+		if (!realpath(g->pkidir, real))
+			rc = kerr_errno(err, KERR_USAGE, errno, "cannot resolve %s", g->pkidir);
+		else if (symlink(real, link) < 0)
+			rc = kerr_errno(err, KERR_IO, errno, "cannot link %s", link);
+	}
+	free(link);
+	return rc;
+}
+
+static int cmd_generate(int argc, char **argv, struct kerr *err)
+{
+	static const struct option opts[] = {
+		{"pki", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'}, {"received", required_argument, NULL, 'r'},
+		{"sent", required_argument, NULL, 'S'}, {"big", required_argument, NULL, 'b'},
+		{"account", required_argument, NULL, 'a'}, {"faults", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	struct gen g;
+	struct gen_opts o;
+	memset(&g, 0, sizeof(g));
+	memset(&o, 0, sizeof(o));
+	o.received = 10;
+	o.sent = 8;
+	const char *pki = NULL, *out = NULL, *faults = "none", *seed = NULL;
+	o.accounts = xcalloc((size_t)argc + 1, sizeof(char *));
+	int c, rc = -1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pki = optarg; break;
+		case 'o': out = optarg; break;
+		case 's': seed = optarg; break;
+		case 'f': faults = optarg; break;
+		case 'a': o.accounts[o.naccounts++] = optarg; break;
+		case 'r': if (parse_int(optarg, &o.received) < 0) goto bad; break;
+		case 'S': if (parse_int(optarg, &o.sent) < 0) goto bad; break;
+		case 'b': if (parse_int(optarg, &o.big) < 0) goto bad; break;
+		case 'h': usage(stdout); free(o.accounts); return 0;
+		default: goto bad;
+		}
+	}
+	char *end;
+	if (!pki || !out || !seed || optind != argc)
+		goto bad;
+	errno = 0;
+	g.seed = strtoull(seed, &end, 10);
+	if (errno || *end)
+		goto bad;
+	if (faults_parse(faults, o.faults, err) < 0)
+		goto done;
+	if (o.naccounts == 0)
+		o.accounts[o.naccounts++] = "test.birim@hs01.kep.tr";
+	g.mailbox = xstrdup(out);
+	g.pkidir = xstrdup(pki);
+	grand_seed(&g.rnd, g.seed);
+	if (mkdir_p(out, err) < 0 || link_pki(&g, err) < 0 || gen_load_pki(&g, err) < 0 ||
+	    evidence_init(err) < 0)
+		goto done;
+	rc = mailbox_generate(&g, &o, err);
+	evidence_shutdown();
+	goto done;
+bad:
+	usage(stderr);
+	kerr_set(err, KERR_USAGE, "bad arguments");
+done:
+	gen_free(&g);
+	free(o.accounts);
+	return rc;
+}
+
+/* The package's facts an evidence item needs, read back from its directory. */
+static int load_package(const char *dir, struct pkg_result *r, struct kerr *err)
+{
+	memset(r, 0, sizeof(*r));
+	char *mp = xasprintf("%s/meta.json", dir), *op = xasprintf("%s/original.eml", dir);
+	json_error_t je;
+	json_t *m = json_load_file(mp, 0, &je);
+	int rc = -1;
+	const char *kep_id, *msgid, *konu, *from, *tarih;
+	if (!m || json_unpack(m, "{s:s, s:s, s:s, s:s, s:s}", "kepId", &kep_id, "OrgMesajId",
+			      &msgid, "konu", &konu, "fromKep", &from, "tarih", &tarih) < 0) {
+		kerr_set(err, KERR_MALFORMED, "cannot read %s", mp);
+		goto out;
+	}
+	if (read_file(op, 64u << 20, &r->original, err) < 0)
+		goto out;
+	r->kep_id = xstrdup(kep_id);
+	r->msg_id = xstrdup(msgid);
+	r->subject = xstrdup(konu);
+	r->sender = xstrdup(from);
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(tarih, "%Y-%m-%dT%H:%M:%S", &tm))
+		r->tarih = timegm(&tm);
+	rc = 0;
+out:
+	json_decref(m);
+	free(mp);
+	free(op);
+	return rc;
+}
+
+static int max_sira(const char *folder_dir)
+{
+	int max = 0;
+	DIR *d = opendir(folder_dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		int v;
+		if (e->d_name[0] != '.' && parse_int(e->d_name, &v) == 0 && v > max)
+			max = v;
+	}
+	if (d)
+		closedir(d);
+	return max;
+}
+
+static int manifest_append(const char *mailbox, json_t *item, uint64_t *seed, struct kerr *err)
+{
+	char *path = xasprintf("%s/manifest.json", mailbox);
+	json_error_t je;
+	json_t *m = json_load_file(path, 0, &je);
+	int rc = -1;
+	json_t *items = m ? json_object_get(m, "items") : NULL;
+	if (!json_is_array(items)) {
+		kerr_set(err, KERR_MALFORMED, "%s: %s", path, m ? "no items" : je.text);
+		json_decref(item);
+	} else {
+		if (seed)
+			*seed = (uint64_t)json_integer_value(json_object_get(m, "seed"));
+		rc = item ? (json_array_append_new(items, item), json_write_atomic(path, m, err)) : 0;
+	}
+	json_decref(m);
+	free(path);
+	return rc;
+}
+
+static int cmd_add(int argc, char **argv, struct kerr *err)
+{
+	static const struct option opts[] = {
+		{"mailbox", required_argument, NULL, 'm'}, {"account", required_argument, NULL, 'a'},
+		{"folder", required_argument, NULL, 'f'}, {"kind", required_argument, NULL, 'k'},
+		{"kep-sira-no", required_argument, NULL, 'n'},
+		{"delil-tur-id", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0},
+	};
+	const char *mailbox = NULL, *acct = NULL, *folder = NULL, *kind = "package";
+	int sira = 0, code = 10, c, rc = -1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': mailbox = optarg; break;
+		case 'a': acct = optarg; break;
+		case 'f': folder = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'n': if (parse_int(optarg, &sira) < 0) goto bad; break;
+		case 'd': if (parse_int(optarg, &code) < 0) goto bad; break;
+		default: goto bad;
+		}
+	}
+	int is_ev = strcmp(kind, "evidence") == 0;
+	if (!mailbox || !acct || !folder || optind != argc ||
+	    (!is_ev && strcmp(kind, "package") != 0) || (is_ev && sira == 0) ||
+	    strchr(acct, '/') || strchr(folder, '/') || !evidence_label(code))
+		goto bad;
+	struct gen g;
+	memset(&g, 0, sizeof(g));
+	g.mailbox = xstrdup(mailbox);
+	g.pkidir = xasprintf("%s/pki", mailbox);
+	char *fdir = xasprintf("%s/accounts/%s/%s", mailbox, acct, folder);
+	struct pkg_result res;
+	memset(&res, 0, sizeof(res));
+	if (!is_ev && sira == 0)
+		sira = max_sira(fdir) + 1;
+	if (manifest_append(mailbox, NULL, &g.seed, err) < 0 || gen_load_pki(&g, err) < 0 ||
+	    evidence_init(err) < 0)
+		goto done;
+	/* Deterministic too: the item's place mixes into the mailbox seed. */
+	grand_seed(&g.rnd, g.seed * 1000003u + (uint64_t)sira * 131u + (uint64_t)code +
+		   (is_ev ? 7u : 0u) + (uint64_t)strlen(acct) * 17u + (uint64_t)folder[0]);
+	json_t *item = NULL;
+	if (is_ev) {
+		char *pdir = xasprintf("%s/%d", fdir, sira);
+		int ok = load_package(pdir, &res, err) == 0;
+		free(pdir);
+		if (ok) {
+			res.recipient = xstrdup(acct);
+			char *id = NULL;
+			/* The chain is not in meta.json: evidence is signed by the RSA KEPHS. */
+			if (evidence_write(&g, acct, folder, sira, &res, "rsa", code, F_NONE, 0,
+					   res.tarih + 3600, &id, err) == 0)
+				item = manifest_evidence_item(acct, folder, sira, id, code, 0, F_NONE);
+			free(id);
+		}
+	} else {
+		struct pkg_spec p;
+		plan_package(&g, &p, acct, folder, sira, sira);
+		if (package_write(&g, &p, &res, err) == 0)
+			item = manifest_package_item(&p, &res);
+	}
+	if (item) {
+		rc = manifest_append(mailbox, item, NULL, err);
+		if (rc == 0)
+			printf("%s %s/%s/%d\n", kind, acct, folder, sira);
+	}
+	evidence_shutdown();
+done:
+	pkg_result_free(&res);
+	free(fdir);
+	gen_free(&g);
+	return rc;
+bad:
+	usage(stderr);
+	return kerr_set(err, KERR_USAGE, "bad arguments");
+}
+
+int main(int argc, char **argv)
+{
+	struct kerr err;
+	kerr_clear(&err);
+	log_init("kepsim-gen", 1, LOG_LVL_INFO);
+	int rc;
+	if (argc > 1 && strcmp(argv[1], "add") == 0)
+		rc = cmd_add(argc - 1, argv + 1, &err);
+	else
+		rc = cmd_generate(argc, argv, &err);
+	if (rc < 0) {
+		log_error("%s", err.msg);
+		return err.cls == KERR_USAGE ? 2 : 1;
+	}
+	return 0;
+}

@@ -1,0 +1,353 @@
+/* gen_package.c: one KEP package: the sender's original message (S/MIME) and
+ * the KEPHS envelope around it, written as FORMAT.md describes. Faults are
+ * planted at the step where a real-world failure would happen. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "gen.h"
+
+static const char *const subjects[] = {
+	"Görüş talebi: Çevre düzenlemesi hakkında",
+	"Şubat ayı ödemeleri ile ilgili bilgi notu",
+	"Öğrenci işleri duyurusu (Ğ, Ü, Ş, İ, Ö, Ç)",
+	"Üst yazı: Işıklandırma ihalesi sonucu",
+	"Çağrı merkezi şikâyet özeti",
+	"İl Müdürlüğü toplantı daveti - öğle arası",
+	"Güvenlik soruşturması hk. gizlidir",
+	"Ödenek aktarımı: ŞUBAT-ÇARŞAMBA",
+};
+static const char *const ileti_names[] = {"standart", "eYazisma", "eTebligat"};
+static const char *const tur_names[] = {"Standart", "EYazisma", "ETebligat"};
+
+static void pdf_bytes(struct grand *r, size_t size, struct kbuf *out, const char *title)
+{
+	kbuf_printf(out, "%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+		    "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+		    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+		    "4 0 obj << /Title (%s) /Length %zu >>\nstream\n", title, size);
+	unsigned char *fill = xmalloc(size ? size : 1);
+	grand_bytes(r, fill, size);
+	kbuf_append(out, fill, size);
+	free(fill);
+	kbuf_append_str(out, "\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+}
+
+/* Flips one base64 character at data[off]: the decoded bytes change, the MIME
+ * structure does not. */
+static void tamper_b64(unsigned char *data, size_t off)
+{
+	data[off] = data[off] == 'A' ? 'B' : 'A';
+}
+
+struct part_out { const char *name, *ctype; struct kbuf body; };
+
+/* The entity the sender signs: multipart/mixed with the text and attachments.
+ * *text_off receives the offset of the text's first base64 character. */
+static void original_entity(struct grand *r, const char *text, struct part_out *att, size_t natt,
+			    struct kbuf *e, size_t *text_off)
+{
+	char bnd[64];
+	mime_boundary(r, bnd, sizeof(bnd));
+	kbuf_printf(e, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
+		    "This is a multi-part message in MIME format.\r\n"
+		    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, bnd);
+	*text_off = e->len;
+	mime_base64(e, text, strlen(text));
+	for (size_t i = 0; i < natt; i++) {
+		kbuf_printf(e, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
+			    "Content-Transfer-Encoding: base64\r\n"
+			    "Content-Disposition: attachment; filename=\"%s\"\r\n\r\n",
+			    bnd, att[i].ctype, att[i].name, att[i].name);
+		mime_base64(e, att[i].body.data, att[i].body.len);
+	}
+	kbuf_printf(e, "--%s--\r\n", bnd);
+}
+
+/* Wraps a signed entity: multipart/signed (detached) or pkcs7-mime (opaque). */
+static int wrap_signed(struct grand *r, const struct signer *s, const struct kbuf *entity,
+		       const struct cms_opts *o, int variant, struct kbuf *out, struct kerr *err)
+{
+	struct kbuf der = {0};
+	struct cms_opts oo = *o;
+	oo.detached = variant != 2;
+	if (cms_sign(s, entity->data, entity->len, &oo, &der, err) < 0)
+		return -1;
+	if (variant == 2) {
+		kbuf_append_str(out, "Content-Type: application/pkcs7-mime; smime-type=signed-data; "
+				"name=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n"
+				"Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n");
+		mime_base64(out, der.data, der.len);
+		kbuf_free(&der);
+		return 0;
+	}
+	const char *proto = variant == 1 ? "application/x-pkcs7-signature" : "application/pkcs7-signature";
+	const char *micalg = o->md == EVP_sha1() ? "sha1" : "sha-256";
+	char bnd[64];
+	mime_boundary(r, bnd, sizeof(bnd));
+	kbuf_printf(out, "Content-Type: multipart/signed; protocol=\"%s\"; micalg=%s;\r\n"
+		    " boundary=\"%s\"\r\n\r\nThis is an S/MIME signed message\r\n\r\n--%s\r\n",
+		    proto, micalg, bnd, bnd);
+	kbuf_append(out, entity->data, entity->len);
+	kbuf_printf(out, "\r\n--%s\r\nContent-Type: %s; name=\"smime.p7s\"\r\n"
+		    "Content-Transfer-Encoding: base64\r\n"
+		    "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n", bnd, proto);
+	mime_base64(out, der.data, der.len);
+	kbuf_printf(out, "\r\n--%s--\r\n", bnd);
+	kbuf_free(&der);
+	return 0;
+}
+
+static const struct signer *original_signer(struct gen *g, const struct pkg_spec *p)
+{
+	int h = gen_hier_index(p->hier);
+	switch (p->fault) {
+	case F_UNTRUSTED_SIGNER: return &g->untrusted;
+	case F_EXPIRED_SIGNER:
+	case F_EXPIRED_SIGNER_TIMESTAMPED: return &g->expired[h];
+	case F_REVOKED_SIGNER: return &g->revoked[h];
+	default: return strcmp(p->sender_name, "mali") == 0 ? &g->mali[h] : &g->eimza[h];
+	}
+}
+
+int publish(const char *tmp, const char *final, struct kerr *err)
+{
+	struct stat st;
+	if (stat(final, &st) == 0)
+		return kerr_set(err, KERR_USAGE, "%s exists already", final);
+	if (rename(tmp, final) < 0)
+		return kerr_errno(err, KERR_IO, errno, "cannot rename %s to %s", tmp, final);
+	return 0;
+}
+
+static int write_in(const char *dir, const char *name, const void *d, size_t n, struct kerr *err)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = write_file_plain(path, d, n, err);
+	free(path);
+	return rc;
+}
+
+static int write_meta(const char *dir, const struct pkg_spec *p, const struct pkg_result *r,
+		      const char *from_name, struct kerr *err)
+{
+	char tarih[32];
+	mime_iso_time(tarih, sizeof(tarih), p->tarih);
+	json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+		"kepId", r->kep_id, "kepSiraNo", p->sira, "OrgMesajId", r->msg_id,
+		"from", from_name, "fromKep", r->sender, "konu", r->subject,
+		"tur", tur_names[p->ileti], "turId", p->ileti + 1, "tarih", tarih);
+	char *path = xasprintf("%s/meta.json", dir);
+	int rc = json_write_atomic(path, m, err);
+	free(path);
+	json_decref(m);
+	return rc;
+}
+
+void pkg_result_free(struct pkg_result *r)
+{
+	free(r->kep_id);
+	free(r->msg_id);
+	free(r->subject);
+	free(r->sender);
+	free(r->recipient);
+	kbuf_free(&r->original);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The sender's original message, complete with headers. */
+static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
+			  struct part_out *att, size_t natt, const char *ileti_id, struct kerr *err)
+{
+	const struct signer *s = original_signer(g, p);
+	char date[64];
+	mime_date(date, sizeof(date), p->tarih);
+	char *text = xasprintf("Sayın ilgili,\n\n\"%s\" konulu yazımız ekte sunulmuştur.\n"
+			       "Bilgilerinize arz ederim.\n\nÖrnek Kurum - Yazı İşleri\n", res->subject);
+	struct kbuf entity = {0}, body = {0};
+	size_t text_off;
+	original_entity(&g->rnd, text, att, natt, &entity, &text_off);
+	free(text);
+	int rc = -1;
+	struct cms_opts o = { .md = EVP_sha256(), .signing_time = p->tarih };
+	if (p->fault == F_SHA1_SIGNATURE)
+		o.md = EVP_sha1();
+	if (p->fault == F_EXPIRED_SIGNER_TIMESTAMPED) {
+		/* Inside the expired certificate's validity: 2024-06-03T10:00:00Z. */
+		o.signing_time = o.ts_time = 1717408800;
+		o.tsa = &g->tsa[gen_hier_index(p->hier)];
+	}
+	if (p->fault == F_UNSIGNED_ORIGINAL) {
+		kbuf_append(&body, entity.data, entity.len);
+	} else {
+		if (wrap_signed(&g->rnd, s, &entity, &o, p->variant, &body, err) < 0)
+			goto out;
+		if (p->fault == F_TAMPERED_ORIGINAL) {
+			/* After the sender signed, before the KEPHS signs the envelope. */
+			const char *hit = strstr((const char *)body.data, (const char *)entity.data);
+			if (!hit) {
+				kerr_set(err, KERR_INTERNAL, "signed entity not found");
+				goto out;
+			}
+			tamper_b64(body.data, (size_t)(hit - (const char *)body.data) + text_off);
+		}
+	}
+	struct kbuf *o_ = &res->original;
+	kbuf_printf(o_, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\n",
+		    res->sender, res->recipient, date, res->msg_id);
+	mime_header_encoded(o_, "Subject", res->subject, p->subj_enc);
+	kbuf_printf(o_, "X-TR-REM-iletiTip: %s\r\nX-TR-REM-iletiID: %s\r\nMIME-Version: 1.0\r\n",
+		    ileti_names[p->ileti], ileti_id);
+	kbuf_append(o_, body.data, body.len);
+	rc = 0;
+out:
+	kbuf_free(&entity);
+	kbuf_free(&body);
+	return rc;
+}
+
+/* The KEPHS envelope around the original (package.eml). */
+static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct pkg_result *res,
+			  const char *ileti_id, struct kbuf *out, struct kerr *err)
+{
+	int h = gen_hier_index(p->hier);
+	char date[64], bnd[64];
+	mime_date(date, sizeof(date), p->tarih);
+	mime_boundary(&g->rnd, bnd, sizeof(bnd));
+	char *text = xasprintf("Bu ileti %s tarafından %s adresine Kayıtlı Elektronik Posta ile "
+			       "gönderilmiştir. Özgün ileti ektedir.\n", res->sender, res->recipient);
+	struct kbuf entity = {0}, body = {0};
+	kbuf_printf(&entity, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
+		    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, bnd);
+	mime_base64(&entity, text, strlen(text));
+	free(text);
+	kbuf_printf(&entity, "--%s\r\nContent-Type: message/rfc822; name=\"ileti.eml\"\r\n"
+		    "Content-Disposition: attachment; filename=\"ileti.eml\"\r\n\r\n", bnd);
+	kbuf_append(&entity, res->original.data, res->original.len);
+	/* The CRLF before the delimiter belongs to it: the part stays byte-identical. */
+	kbuf_printf(&entity, "\r\n--%s--\r\n", bnd);
+
+	struct cms_opts o = { .md = EVP_sha256(), .signing_time = p->tarih,
+			      .tsa = &g->tsa[h], .ts_time = p->tarih + 5 };
+	if (p->fault == F_WRONG_TSA)
+		o.tsa = &g->wrongtsa;
+	o.ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH;
+	int rc = wrap_signed(&g->rnd, &g->kephs[h], &entity, &o, 0, &body, err);
+	if (rc == 0 && p->fault == F_TAMPERED_ENVELOPE) {
+		const char *hit = strstr((const char *)body.data, "Content-Transfer-Encoding: base64\r\n\r\n");
+		tamper_b64(body.data, (size_t)(hit - (const char *)body.data) +
+				   strlen("Content-Transfer-Encoding: base64\r\n\r\n"));
+	}
+	if (rc == 0) {
+		kbuf_printf(out, "X-REM-Msg-Type: Dispatch\r\nX-REM-UAMessageIdentifier: %s\r\n"
+			    "X-REM-MessageIdentifierByREMMD: %s\r\nX-TR-REM-iletiTip: %s\r\n"
+			    "X-TR-REM-iletiID: %s\r\n", res->msg_id, res->kep_id,
+			    ileti_names[p->ileti], ileti_id);
+		mime_header_encoded(out, "Subject", res->subject, p->subj_enc);
+		kbuf_printf(out, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n",
+			    res->sender, res->recipient, date, res->kep_id);
+		kbuf_append(out, body.data, body.len);
+	}
+	kbuf_free(&entity);
+	kbuf_free(&body);
+	return rc;
+}
+
+int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
+		  struct kerr *err)
+{
+	struct grand *r = &g->rnd;
+	int inbox = strcmp(p->folder, "INBOX") == 0;
+	const struct signer *s = original_signer(g, p);
+	memset(res, 0, sizeof(*res));
+	res->tarih = p->tarih;
+	res->sender = xstrdup(inbox ? (s->email ? s->email : p->peer) : p->account);
+	res->recipient = xstrdup(inbox ? p->account : p->peer);
+	res->subject = xasprintf("%s [%s-%d]", subjects[grand_next(r) % ARRAY_SIZE(subjects)],
+				 inbox ? "G" : "S", p->sira);
+	struct tm tm;
+	gmtime_r(&p->tarih, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%d%m%Y%H%M%S", &tm);
+	uint64_t a = grand_next(r), b = grand_next(r);
+	res->kep_id = xasprintf("<EYWS%08llx-%04llx-%04llx-%04llx-%012llx.%s.pttkepMimeyap>",
+		(unsigned long long)(a >> 32), (unsigned long long)(a >> 16 & 0xffff),
+		(unsigned long long)(a & 0xffff), (unsigned long long)(b >> 48),
+		(unsigned long long)(b & 0xffffffffffffULL), stamp);
+	res->msg_id = xasprintf("<%016llx.%d@kepsim.hs01.kep.tr>",
+				(unsigned long long)grand_next(r), p->sira);
+	char *ileti_id = xasprintf("EBYS-%04d-%06llu", 2026, (unsigned long long)grand_range(r, 1, 999999));
+
+	/* Attachments: a PDF-like document, and the .eyp for eYazisma. */
+	struct part_out att[2];
+	memset(att, 0, sizeof(att));
+	size_t natt = 1;
+	size_t pdf_size = p->big ? p->big : (size_t)grand_range(r, 1500, 150000);
+	char pdfname[64];
+	snprintf(pdfname, sizeof(pdfname), "belge-%d.pdf", p->sira);
+	att[0].name = pdfname;
+	att[0].ctype = "application/pdf";
+	pdf_bytes(r, pdf_size, &att[0].body, "kepsim");
+	int rc = -1;
+	char *dir = NULL, *tmp = NULL;
+	struct kbuf env = {0};
+	if (p->ileti == 1) {
+		char belge_no[64], belge_id[64];
+		snprintf(belge_no, sizeof(belge_no), "E-12345678-%03d.01-%d", (int)grand_range(r, 100, 999), p->sira);
+		snprintf(belge_id, sizeof(belge_id), "%08llx-4a1e-4c2b-9d3f-%012llx",
+			 (unsigned long long)(grand_next(r) & 0xffffffff),
+			 (unsigned long long)(grand_next(r) & 0xffffffffffffULL));
+		int h = gen_hier_index(p->hier);
+		struct eyp_spec e = {
+			.belge_id = belge_id, .konu = res->subject, .belge_no = belge_no,
+			.olusturan = "Örnek Kurum", .hedef = res->recipient, .pdf_name = "ustyazi.pdf",
+			.tarih = p->tarih, .pdf = att[0].body.data, .pdf_len = att[0].body.len,
+			.imza = &g->eimza[h], .muhur = &g->mali[h],
+			.alter_part = p->fault == F_EYP_ALTERED_PART,
+		};
+		att[1].name = "paket.eyp";
+		att[1].ctype = "application/eyazisma";
+		if (eyp_build(&e, &att[1].body, err) < 0)
+			goto out;
+		natt = 2;
+		res->has_eyp = 1;
+	}
+	if (build_original(g, p, res, att, natt, ileti_id, err) < 0 ||
+	    build_envelope(g, p, res, ileti_id, &env, err) < 0)
+		goto out;
+	res->size = env.len;
+
+	dir = xasprintf("%s/accounts/%s/%s/%d", g->mailbox, p->account, p->folder, p->sira);
+	tmp = xasprintf("%s/accounts/%s/%s/.%d.tmp", g->mailbox, p->account, p->folder, p->sira);
+	char *attdir = xasprintf("%s/attachments", tmp);
+	char *deldir = xasprintf("%s/delil", tmp);
+	int ok = mkdir_p(attdir, err) == 0 && mkdir_p(deldir, err) == 0 &&
+		 write_in(tmp, "package.eml", env.data, env.len, err) == 0 &&
+		 write_in(tmp, "original.eml", res->original.data, res->original.len, err) == 0;
+	for (size_t i = 0; ok && i < natt; i++) {
+		char name[128];
+		snprintf(name, sizeof(name), "%02zu-%s", i + 1, att[i].name);
+		ok = write_in(attdir, name, att[i].body.data, att[i].body.len, err) == 0;
+	}
+	free(attdir);
+	free(deldir);
+	const char *from_name = strcmp(p->sender_name, "mali") == 0 ? "Örnek Belediyesi" : "Ayşe Yılmaz";
+	if (!ok || write_meta(tmp, p, res, from_name, err) < 0 || publish(tmp, dir, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(dir);
+	free(tmp);
+	free(ileti_id);
+	kbuf_free(&env);
+	for (size_t i = 0; i < ARRAY_SIZE(att); i++)
+		kbuf_free(&att[i].body);
+	return rc;
+}

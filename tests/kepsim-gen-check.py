@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""kepsim-gen-check.py MAILBOX: checks every item of a kepsim-gen mailbox with
+independent tools (openssl cms/ts, xmlsec1, unzip, hashlib) against the
+verdicts its manifest.json promises. Prints one line per failed check and
+exits 1 if any failed. Used by tests/kepsim-gen-mailbox.sh."""
+import base64
+import email
+import email.policy
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+
+MB = sys.argv[1]
+PKI = os.path.join(MB, "pki")
+TMP = tempfile.mkdtemp(prefix="kgcheck.")
+failures = []
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def run(args, **kw):
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return p.returncode, p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+
+
+def pki(*p):
+    return os.path.join(PKI, *p)
+
+
+def write(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+# One CA file: both roots, both intermediates and every CRL (PEM), as
+# OpenSSL 3.0's cms -verify takes neither -untrusted nor -CRLfile.
+BUNDLE = os.path.join(TMP, "bundle.pem")
+with open(BUNDLE, "wb") as out:
+    for f in ["trust/rsa-root.pem", "trust/ec-root.pem", "trust/intermediates.pem",
+              "crl/rsa-root.crl.pem", "crl/rsa-inter.crl.pem",
+              "crl/ec-root.crl.pem", "crl/ec-inter.crl.pem"]:
+        out.write(open(pki(f), "rb").read())
+UNTRUSTED_BUNDLE = os.path.join(TMP, "untrusted.pem")
+with open(UNTRUSTED_BUNDLE, "wb") as out:
+    out.write(open(pki("untrusted/root.pem"), "rb").read())
+
+
+# --- a minimal DER walker: enough to find a SignerInfo's signature value and
+# its unsigned signatureTimeStampToken attribute.
+def tlv(b, i):
+    tag = b[i]
+    i += 1
+    ln = b[i]
+    i += 1
+    if ln & 0x80:
+        n = ln & 0x7F
+        ln = int.from_bytes(b[i:i + n], "big")
+        i += n
+    return tag, i, ln  # tag, content start, content length
+
+
+def children(b, start, length):
+    out, i = [], start
+    while i < start + length:
+        tag, cs, ln = tlv(b, i)
+        out.append((tag, i, cs, ln))
+        i = cs + ln
+    return out
+
+
+def oid_bytes(dotted):
+    parts = [int(x) for x in dotted.split(".")]
+    body = bytes([parts[0] * 40 + parts[1]])
+    for p in parts[2:]:
+        enc = [p & 0x7F]
+        p >>= 7
+        while p:
+            enc.append(0x80 | (p & 0x7F))
+            p >>= 7
+        body += bytes(reversed(enc))
+    return body
+
+
+TS_OID = oid_bytes("1.2.840.113549.1.9.16.2.14")
+SHA1_OID = oid_bytes("1.3.14.3.2.26")
+
+
+def signer_info(der):
+    """(signature value, timestamp token DER or None, digest alg OID bytes)."""
+    _, cs, ln = tlv(der, 0)                      # ContentInfo
+    ci = children(der, cs, ln)
+    _, _, c0, l0 = ci[1]                         # [0] EXPLICIT
+    _, sds, sdl = tlv(der, c0)                   # SignedData
+    sd = children(der, sds, sdl)
+    sis = [c for c in sd if c[0] == 0x31][-1]    # signerInfos SET (last SET)
+    si = children(der, sis[2], sis[3])[0]
+    parts = children(der, si[2], si[3])
+    dalg = children(der, parts[2][2], parts[2][3])[0]
+    dalg_oid = der[dalg[2]:dalg[2] + dalg[3]]
+    sig = [p for p in parts if p[0] == 0x04][0]
+    sigval = der[sig[2]:sig[2] + sig[3]]
+    token = None
+    for p in parts:
+        if p[0] == 0xA1:                         # unsignedAttrs
+            for attr in children(der, p[2], p[3]):
+                a = children(der, attr[2], attr[3])
+                if der[a[0][2]:a[0][2] + a[0][3]] == TS_OID:
+                    v = children(der, a[1][2], a[1][3])[0]
+                    token = der[v[1]:v[2] + v[3]]
+    return sigval, token, dalg_oid
+
+
+def p7s_of(raw):
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    if msg.get_content_type() in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
+        return msg.get_payload(decode=True)
+    if msg.get_content_type() != "multipart/signed":
+        return None
+    return msg.get_payload()[1].get_payload(decode=True)
+
+
+def cms_verify(path, cafile=BUNDLE, extra=(), crl=True):
+    return run(["openssl", "cms", "-verify", "-in", path, "-CAfile", cafile,
+                "-purpose", "smimesign", "-out", "/dev/null", *extra]
+               + (["-crl_check_all"] if crl else []))
+
+
+def ts_verify(sigval, token, cafile):
+    d = write("sigval.bin", sigval)
+    t = write("token.der", token)
+    return run(["openssl", "ts", "-verify", "-data", d, "-in", t, "-token_in",
+                "-CAfile", cafile, "-untrusted", pki("trust/intermediates.pem")])
+
+
+def ts_gentime(token):
+    t = write("token.der", token)
+    rc, out = run(["openssl", "ts", "-reply", "-in", t, "-token_in", "-token_out", "-text"])
+    m = re.search(r"Time stamp: (.*)", out)
+    return m.group(1).strip() if m else None
+
+
+def check_crlf(raw, what):
+    check(raw.count(b"\n") == raw.count(b"\r\n") and b"\r\r" not in raw, what + ": CRLF only")
+
+
+def check_cms(path, verdict, what, attime=None):
+    # The CRLs were issued after 2024: no CRL check at a time in the past.
+    rc, out = cms_verify(path, extra=["-attime", attime] if attime else [], crl=not attime)
+    if verdict == "valid" or verdict == "weak":
+        check(rc == 0, "%s: expected to verify, got: %s" % (what, out.strip()[-300:]))
+    elif verdict == "invalid":
+        check(rc != 0 and re.search(r"digest failure|Verification failure|signature failure", out),
+              "%s: expected a digest failure: %s" % (what, out.strip()[-300:]))
+    elif verdict == "untrusted":
+        check(rc != 0 and re.search(r"unable to get local issuer|self.signed certificate in certificate chain", out),
+              "%s: expected untrusted: %s" % (what, out.strip()[-300:]))
+        rc2, out2 = run(["openssl", "cms", "-verify", "-in", path, "-CAfile", UNTRUSTED_BUNDLE,
+                         "-purpose", "smimesign", "-out", "/dev/null"])
+        check(rc2 == 0, "%s: should verify under the untrusted root: %s" % (what, out2.strip()[-300:]))
+    elif verdict == "expired":
+        check(rc != 0 and "certificate has expired" in out, "%s: expected expired: %s" % (what, out[-300:]))
+        rc2, out2 = cms_verify(path, extra=["-attime", "1717408800"], crl=False)
+        check(rc2 == 0, "%s: should verify in 2024: %s" % (what, out2.strip()[-300:]))
+    elif verdict == "revoked":
+        check(rc != 0 and "certificate revoked" in out, "%s: expected revoked: %s" % (what, out[-300:]))
+    elif verdict == "unsigned":
+        check(rc != 0, "%s: unsigned must not verify" % what)
+    else:
+        check(False, "%s: unexpected verdict %s" % (what, verdict))
+
+
+def check_eyp(data, verdict, what):
+    p = write("paket.eyp", data)
+    rc, out = run(["unzip", "-t", p])
+    check(rc == 0, what + ": unzip -t: " + out[-200:])
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = set(z.namelist())
+    for need in ["[Content_Types].xml", "_rels/.rels", "Ustveri/Ustveri.xml",
+                 "NihaiUstveri/NihaiUstveri.xml", "BelgeHedef/BelgeHedef.xml",
+                 "PaketOzeti/PaketOzeti.xml", "NihaiOzet/NihaiOzet.xml",
+                 "Imzalar/ImzaCades.imz", "Muhur/MuhurCades.imz"]:
+        check(need in names, "%s: part %s missing" % (what, need))
+    ust = ET.fromstring(z.read("Ustveri/Ustveri.xml"))
+    check(ust.tag == "{urn:dpt:eyazisma:schema:xsd:Ustveri-2}Ustveri", what + ": Ustveri namespace")
+    for f in ["BelgeId", "Konu", "Tarih", "BelgeNo", "Olusturan", "DagitimListesi", "Ekler", "DosyaAdi"]:
+        check(ust.find("{urn:dpt:eyazisma:schema:xsd:Ustveri-2}" + f) is not None, "%s: Ustveri/%s" % (what, f))
+    ok = True
+    for doc in ["PaketOzeti/PaketOzeti.xml", "NihaiOzet/NihaiOzet.xml"]:
+        root = ET.fromstring(z.read(doc))
+        refs = [e for e in root.iter() if e.tag.endswith("}Reference")]
+        check(len(refs) >= 3, "%s: %s has references" % (what, doc))
+        for r in refs:
+            dm = r.find("{http://www.w3.org/2000/09/xmldsig#}DigestMethod")
+            check(dm is not None and dm.get("Algorithm") == "http://www.w3.org/2001/04/xmlenc#sha256",
+                  what + ": digest method")
+            dv = r.find("{http://www.w3.org/2000/09/xmldsig#}DigestValue").text
+            part = z.read(r.get("URI").lstrip("/"))
+            if base64.b64encode(hashlib.sha256(part).digest()).decode() != dv:
+                ok = False
+    check(ok == (verdict == "valid"), "%s: PaketOzeti/NihaiOzet digests %s, expected eyp %s"
+          % (what, "hold" if ok else "fail", verdict))
+    for sig, content in [("Imzalar/ImzaCades.imz", "PaketOzeti/PaketOzeti.xml"),
+                         ("Muhur/MuhurCades.imz", "NihaiOzet/NihaiOzet.xml")]:
+        s = write("sig.der", z.read(sig))
+        c = write("content.bin", z.read(content))
+        rc, out = run(["openssl", "cms", "-verify", "-inform", "DER", "-in", s, "-content", c,
+                       "-binary", "-CAfile", BUNDLE, "-purpose", "smimesign", "-out", "/dev/null"])
+        check(rc == 0, "%s: %s over %s: %s" % (what, sig, content, out[-200:]))
+
+
+def check_package(it):
+    d = os.path.join(MB, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]))
+    what = "%s/%s/%s (%s)" % (it["account"], it["folder"], it["kepSiraNo"], it["fault"])
+    exp = it["expect"]
+    meta = json.load(open(os.path.join(d, "meta.json")))
+    check(meta["kepId"] == it["kepId"] and meta["kepSiraNo"] == it["kepSiraNo"], what + ": meta ids")
+    env = open(os.path.join(d, "package.eml"), "rb").read()
+    orig = open(os.path.join(d, "original.eml"), "rb").read()
+    check(len(env) == it["size"], what + ": size")
+    check_crlf(env, what + " envelope")
+    check_crlf(orig, what + " original")
+    check(orig + b"\r\n--" in env, what + ": original not byte-identical inside the envelope")
+    hdr = email.message_from_bytes(env, policy=email.policy.compat32)
+    for h in ["X-REM-Msg-Type", "X-REM-UAMessageIdentifier", "X-REM-MessageIdentifierByREMMD",
+              "X-TR-REM-iletiTip", "X-TR-REM-iletiID", "Subject", "From", "To", "Date", "Message-ID"]:
+        check(hdr[h] is not None, "%s: envelope header %s" % (what, h))
+    check(hdr["X-REM-Msg-Type"] == "Dispatch" and hdr["Message-ID"] == it["kepId"], what + ": envelope ids")
+    ohdr = email.message_from_bytes(orig, policy=email.policy.default)
+    check(str(ohdr["Subject"]) == meta["konu"], "%s: subject %r != konu %r" % (what, str(ohdr["Subject"]), meta["konu"]))
+    check(ohdr["Message-ID"] == meta["OrgMesajId"], what + ": OrgMesajId")
+    check(ohdr["X-TR-REM-iletiTip"] == it["iletiTip"], what + ": iletiTip")
+
+    # Envelope signature and its time stamp.
+    check_cms(os.path.join(d, "package.eml"), exp["envelope"], what + " envelope")
+    sigval, token, _ = signer_info(p7s_of(env))
+    check(token is not None, what + ": envelope has no signature time stamp")
+    if token:
+        v = exp["envelope_timestamp"]
+        rc, out = ts_verify(sigval, token, pki("trust/tsa-root.pem"))
+        if v == "valid":
+            check(rc == 0, "%s: envelope time stamp: %s" % (what, out[-300:]))
+        elif v == "invalid":
+            check(rc != 0 and "message imprint mismatch" in out, "%s: expected imprint mismatch: %s" % (what, out[-300:]))
+        elif v == "untrusted":
+            check(rc != 0 and "unable to get local issuer" in out or "self-signed" in out,
+                  "%s: expected untrusted TSA: %s" % (what, out[-300:]))
+            rc2, out2 = ts_verify(sigval, token, UNTRUSTED_BUNDLE)
+            check(rc2 == 0, "%s: wrong TSA token should verify under its own root: %s" % (what, out2[-300:]))
+
+    # The original.
+    if it["fault"] == "expired-signer-timestamped":
+        # Valid at the time stamp's time (2024-06-03T10:00:00Z), expired now.
+        check_cms(os.path.join(d, "original.eml"), "expired", what + " original now")
+        check_cms(os.path.join(d, "original.eml"), exp["original"], what + " original", "1717408800")
+    else:
+        check_cms(os.path.join(d, "original.eml"), exp["original"], what + " original")
+    p7 = p7s_of(orig)
+    if exp["original"] == "unsigned":
+        check(p7 is None, what + ": unsigned original has a signature")
+    else:
+        osig, otok, dalg = signer_info(p7)
+        check((dalg == SHA1_OID) == (exp["original"] == "weak"), what + ": SHA-1 iff weak")
+        if it["fault"] == "expired-signer-timestamped":
+            check(otok is not None, what + ": no time stamp on the original")
+            rc, out = ts_verify(osig, otok, pki("trust/tsa-root.pem"))
+            check(rc == 0, "%s: original time stamp: %s" % (what, out[-300:]))
+            check("2024" in (ts_gentime(otok) or ""), what + ": time stamp not dated 2024")
+        else:
+            check(otok is None, what + ": unexpected time stamp on the original")
+
+    # Attachments: the files beside the package are the original's attachments.
+    atts = [p for p in ohdr.walk() if p.get_content_disposition() == "attachment"
+            and p.get_content_type() not in ("application/pkcs7-signature", "application/x-pkcs7-signature",
+                                              "application/pkcs7-mime")]
+    if p7 is not None and ohdr.get_content_type() == "application/pkcs7-mime":
+        inner = write("inner.der", p7)
+        rc, out = run(["openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", inner,
+                       "-out", os.path.join(TMP, "inner.eml")])
+        atts = [p for p in email.message_from_bytes(open(os.path.join(TMP, "inner.eml"), "rb").read(),
+                                                    policy=email.policy.default).walk()
+                if p.get_content_disposition() == "attachment"]
+    files = sorted(os.listdir(os.path.join(d, "attachments")))
+    check(len(files) == len(atts), "%s: %d attachment files, %d attachments" % (what, len(files), len(atts)))
+    eyp = None
+    for f, p in zip(files, atts):
+        data = open(os.path.join(d, "attachments", f), "rb").read()
+        if not (it["fault"] == "tampered-original"):
+            check(data == p.get_payload(decode=True), "%s: attachment %s differs" % (what, f))
+        if p.get_content_type() == "application/eyazisma":
+            eyp = data
+    if exp["eyp"] is None:
+        check(eyp is None, what + ": unexpected .eyp")
+    else:
+        check(eyp is not None, what + ": .eyp missing")
+        if eyp:
+            check_eyp(eyp, exp["eyp"], what + " eyp")
+
+
+EVENTS = {10: ("SubmissionAcceptanceRejection", "Acceptance"), 11: ("SubmissionAcceptanceRejection", "Rejection"),
+          20: ("RelayREMMDAcceptanceRejection", "Acceptance"), 21: ("RelayREMMDAcceptanceRejection", "Rejection"),
+          31: ("RelayREMMDFailure", "RelayFailure"), 40: ("DeliveryNonDeliveryToRecipient", "Delivery"),
+          41: ("DeliveryNonDeliveryToRecipient", "DeliveryExpiration"),
+          60: ("RetrievalNonRetrievalByRecipient", "Retrieval")}
+REM = "{http://uri.etsi.org/02640/v2#}"
+DS = "{http://www.w3.org/2000/09/xmldsig#}"
+
+
+def check_evidence(it):
+    d = os.path.join(MB, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]))
+    what = "%s/%s/%s delil %s (%s)" % (it["account"], it["folder"], it["kepSiraNo"], it["delilId"], it["fault"])
+    j = json.load(open(os.path.join(d, "delil", it["delilId"] + ".json")))
+    check(j["delilId"] == it["delilId"] and j["delilTurId"] == it["delilTurId"], what + ": json ids")
+    data = open(os.path.join(d, "delil", j["file"]), "rb").read()
+    if it["zipped"]:
+        check(j["file"].endswith(".zip"), what + ": zipped file name")
+        rc, out = run(["unzip", "-t", os.path.join(d, "delil", j["file"])])
+        check(rc == 0, what + ": unzip -t: " + out[-200:])
+        z = zipfile.ZipFile(io.BytesIO(data))
+        data = z.read(z.namelist()[0])
+    else:
+        check(j["file"].endswith(".xml"), what + ": xml file name")
+    x = write("evidence.xml", data)
+    rc, out = run(["xmlsec1", "--verify", "--trusted-pem", pki("trust/rsa-root.pem"),
+                   "--trusted-pem", pki("trust/ec-root.pem"), x])
+    if it["expect"]["signature"] == "valid":
+        check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
+    else:
+        check(rc != 0, what + ": broken evidence signature verified")
+    root = ET.fromstring(data)
+    typ, ev = EVENTS[it["delilTurId"]]
+    check(root.tag == REM + typ, "%s: root %s, expected %s" % (what, root.tag, typ))
+    check(root.findtext(REM + "EventCode") == "http://uri.etsi.org/02640/Event#" + ev, what + ": EventCode")
+    for f in ["EvidenceIdentifier", "EvidenceIssuerDetails", "EventTime", "SubmissionTime",
+              "SenderDetails", "RecipientsDetails", "SenderMessageDetails"]:
+        check(root.find(REM + f) is not None, "%s: %s missing" % (what, f))
+    smd = root.find(REM + "SenderMessageDetails")
+    meta = json.load(open(os.path.join(d, "meta.json")))
+    check(smd.findtext(REM + "MessageIdentifierByREMMD") == meta["kepId"], what + ": REMMD id")
+    check(smd.findtext(REM + "UAMessageIdentifier") == meta["OrgMesajId"], what + ": UA id")
+    check(smd.find(DS + "DigestMethod").get("Algorithm") == "http://www.w3.org/2001/04/xmlenc#sha256",
+          what + ": digest method")
+    orig = open(os.path.join(d, "original.eml"), "rb").read()
+    match = smd.findtext(DS + "DigestValue") == base64.b64encode(hashlib.sha256(orig).digest()).decode()
+    check(match == (it["expect"]["digest"] == "match"), "%s: digest %s, expected %s"
+          % (what, "matches" if match else "differs", it["expect"]["digest"]))
+
+
+man = json.load(open(os.path.join(MB, "manifest.json")))
+for it in man["items"]:
+    try:
+        (check_package if it["kind"] == "package" else check_evidence)(it)
+    except Exception as e:  # a crash in a check is a failed check
+        check(False, "%s: %r" % (it.get("kepId") or it.get("delilId"), e))
+print("%d checks, %d failed" % (checks, len(failures)))
+subprocess.run(["rm", "-rf", TMP])
+sys.exit(1 if failures else 0)
