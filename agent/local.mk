@@ -3,6 +3,7 @@ noinst_LIBRARIES += agent/libagent.a
 agent_libagent_a_SOURCES = \
 	agent/commands.h \
 	agent/cmd_version.c \
+	agent/cmd_verify.c \
 	agent/lock.c agent/lock.h \
 	agent/api_server.c agent/api_server.h
 agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)

@@ -1,6 +1,6 @@
 # Verification core: CMS signatures, time stamps, trust, revocation, chain cache.
-TESTS += tests/verify-cms.sh
-dist_noinst_SCRIPTS += tests/verify-cms.sh tests/verify-mkpki.sh tests/verify-pki-servers.sh
+TESTS += tests/verify-cms.sh tests/verify-package.sh
+dist_noinst_SCRIPTS += tests/verify-cms.sh tests/verify-package.sh tests/verify-mkpki.sh tests/verify-pki-servers.sh
 
 check_PROGRAMS += tests/test-cms-verify
 tests_test_cms_verify_SOURCES = tests/test-cms-verify.c tests/verify-testlib.c tests/verify-testlib.h
