@@ -181,7 +181,8 @@ static int visit(struct cy_doc *d, yaml_node_t *n)
 	size_t i = (size_t)(n - d->doc.nodes.start);
 
 	if (d->visited[i]) {
-		cy_error(d, n, "the value written out", "YAML aliases are not supported");
+		cy_error(d, n, "each value written out where it is used",
+			 "this value is reused through a YAML alias; aliases are not supported");
 		return -1;
 	}
 	d->visited[i] = 1;
