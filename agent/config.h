@@ -55,7 +55,7 @@ struct account_config {
 	long overlap_seconds;   /* default 3600 */
 	enum ack_policy ack_policy; /* default ACK_ON_IMPORT */
 	int delete_after_ack;   /* default 0 */
-	char *proxy;            /* NULL: none (libcurl's environment rules do not apply) */
+	char *proxy;            /* NULL: no proxy configured */
 	long connect_timeout;   /* seconds, default 15 */
 	long timeout;           /* seconds, default 300 */
 	int enabled;            /* default 1 */

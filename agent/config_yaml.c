@@ -113,6 +113,20 @@ static void report_parser(struct cy_doc *d, const yaml_parser_t *p)
 	report_at(d, mark_line(&p->problem_mark), mark_col(&p->problem_mark), NULL, msg);
 }
 
+/* For a secrets file, wipes the parser's copies of the input before freeing
+ * them (the scanner's short-lived scalar buffers are beyond reach). */
+static void parser_done(struct cy_doc *d, yaml_parser_t *p)
+{
+	if (d->sensitive) {
+		if (p->buffer.start != NULL)
+			secure_wipe(p->buffer.start, (size_t)(p->buffer.end - p->buffer.start));
+		if (p->raw_buffer.start != NULL)
+			secure_wipe(p->raw_buffer.start,
+				    (size_t)(p->raw_buffer.end - p->raw_buffer.start));
+	}
+	yaml_parser_delete(p);
+}
+
 yaml_node_t *cy_open(struct cy_doc *d, const char *file, const unsigned char *data, size_t len,
 		     int sensitive, struct kbuf *report)
 {
@@ -130,14 +144,14 @@ yaml_node_t *cy_open(struct cy_doc *d, const char *file, const unsigned char *da
 	yaml_parser_set_input_string(&parser, data ? data : (const unsigned char *)"", len);
 	if (!yaml_parser_load(&parser, &d->doc)) {
 		report_parser(d, &parser);
-		yaml_parser_delete(&parser);
+		parser_done(d, &parser);
 		return NULL;
 	}
 	d->loaded = 1;
 	root = yaml_document_get_root_node(&d->doc);
 	if (root == NULL) {
 		cy_error(d, NULL, "a mapping of keys", "the file is empty");
-		yaml_parser_delete(&parser);
+		parser_done(d, &parser);
 		return NULL;
 	}
 	/* A second document would be silently ignored: refuse it instead. */
@@ -152,7 +166,7 @@ yaml_node_t *cy_open(struct cy_doc *d, const char *file, const unsigned char *da
 		}
 		yaml_document_delete(&extra);
 	}
-	yaml_parser_delete(&parser);
+	parser_done(d, &parser);
 	d->visited = xcalloc((size_t)(d->doc.nodes.top - d->doc.nodes.start) + 1, 1);
 	return root;
 }
@@ -500,6 +514,12 @@ int cy_string_list(struct cy_doc *d, yaml_node_t *n, const char *key, char ***li
 	yaml_node_item_t *item;
 	int ret = 0;
 
+	if (n->type == YAML_MAPPING_NODE) {
+		(void)visit(d, n);
+		cy_error(d, n, "a string or a list of strings", "wrong type for '%s': a mapping",
+			 key);
+		return -1;
+	}
 	if (n->type != YAML_SEQUENCE_NODE) {
 		char *s = NULL;
 

@@ -32,7 +32,7 @@ struct cy_doc {
 /* Parses data (len bytes; need not be NUL-terminated) as one YAML document.
  * Returns the root node, or NULL after reporting a syntax error or an empty
  * file. Always call cy_close() afterwards; for a sensitive doc it wipes
- * every scalar first (libyaml's own parse buffers are freed unwiped). */
+ * every scalar first (the parser's input buffers are wiped in cy_open()). */
 yaml_node_t *cy_open(struct cy_doc *d, const char *file, const unsigned char *data,
 		     size_t len, int sensitive, struct kbuf *report);
 void cy_close(struct cy_doc *d);
