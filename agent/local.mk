@@ -13,3 +13,4 @@ kepagent_SOURCES = agent/main.c
 kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 kepagent_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
 include agent/config.mk
+include agent/daemon.mk

@@ -19,3 +19,11 @@ store_libstore_a_SOURCES = \
 	store/evidence.c store/store_evidence.h \
 	store/sync_state.c store/store_sync_state.h \
 	store/revcache.c store/store_revcache.h
+
+# Monitoring counts (the daemon's /metrics).
+store_libstore_a_SOURCES += store/stats.c store/store_stats.h
+store_libstore_a_SOURCES += store/integrity.c store/store_integrity.h
+# EBYS/auditor interface queries (agent/api_*.c, agent/svc_*.c)
+store_libstore_a_SOURCES += \
+	store/queue_lease.c store/store_queue_lease.h \
+	store/search.c store/store_search.h

@@ -1,0 +1,326 @@
+/* cmd_doctor.c: `kepagent doctor`: checks a deployment, one line per check.
+ *
+ * Each check prints "ok", "warn" or "FAIL", what it looked at and, when it
+ * is not ok, what to do about it. Warnings do not fail the run; any FAIL
+ * makes the exit status 1 (3 when the configuration itself is invalid). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <libp11.h>
+#include <openssl/x509.h>
+
+#include "commands.h"
+#include "config.h"
+#include "secrets.h"
+#include "store.h"
+#include "store_integrity.h"
+#include "trust.h"
+
+#define EXPIRY_WARN_DAYS 30
+#define DISK_FAIL_BYTES (100ULL << 20)
+#define DISK_WARN_BYTES (1ULL << 30)
+
+enum level { OK = 0, WARN, FAIL };
+
+struct report {
+	int json;
+	int fails;
+	json_t *checks;
+};
+
+static void say(struct report *r, enum level lv, const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void say(struct report *r, enum level lv, const char *check, const char *fmt, ...)
+{
+	static const char *const names[] = { "ok", "warn", "FAIL" };
+	char msg[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (lv == FAIL)
+		r->fails++;
+	if (r->json)
+		json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", check,
+							   "result", lv == FAIL ? "fail" : names[lv],
+							   "message", msg));
+	else
+		printf("%-4s %-12s %s\n", names[lv], check, msg);
+}
+
+/* Loads one anchor source and judges the expiry of every certificate in it. */
+static void check_anchor(struct report *r, const char *path, enum trust_kind kind)
+{
+	struct trust_store *ts = trust_new();
+	STACK_OF(X509_OBJECT) *objs;
+	struct kerr err = { 0 };
+	time_t soon = time(NULL) + EXPIRY_WARN_DAYS * 86400;
+	int i, n = 0, expired = 0, expiring = 0;
+
+	if (trust_load(ts, kind, path, &err) < 0) {
+		say(r, FAIL, "trust", "%s: %s; fix: put the Kamu SM roots (PEM or certificate store XML) there",
+		    path, err.msg);
+		trust_free(&ts);
+		return;
+	}
+	objs = X509_STORE_get0_objects(trust_x509_store(ts, kind));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+
+		if (c == NULL)
+			continue;
+		n++;
+		if (X509_cmp_current_time(X509_get0_notAfter(c)) <= 0)
+			expired++;
+		else if (X509_cmp_time(X509_get0_notAfter(c), &soon) <= 0)
+			expiring++;
+	}
+	if (expired > 0)
+		say(r, FAIL, "trust", "%s: %d of %d certificates have expired; fix: install current roots",
+		    path, expired, n);
+	else if (expiring > 0)
+		say(r, WARN, "trust", "%s: %d of %d certificates expire within %d days", path,
+		    expiring, n, EXPIRY_WARN_DAYS);
+	else
+		say(r, OK, "trust", "%s: %d certificates, none expired", path, n);
+	trust_free(&ts);
+}
+
+static void check_trust(struct report *r, const struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_trust_anchors; i++)
+		check_anchor(r, cfg->trust_anchors[i], TRUST_ANCHOR);
+	for (i = 0; i < cfg->n_trust_kamusm_stores; i++)
+		check_anchor(r, cfg->trust_kamusm_stores[i], TRUST_ANCHOR);
+	for (i = 0; i < cfg->n_trust_tsa_anchors; i++)
+		check_anchor(r, cfg->trust_tsa_anchors[i], TRUST_TSA_ANCHOR);
+}
+
+static void check_secrets(struct report *r, const struct account_config *a)
+{
+	char *parola = NULL, *sifre = NULL, *pin = NULL;
+	struct kerr err = { 0 };
+
+	if (config_load_secrets(a, &parola, &sifre, &err) < 0)
+		say(r, FAIL, "secrets", "account %s: %s", a->name, err.msg);
+	else
+		say(r, OK, "secrets", "account %s: %s is private and holds parola and sifre",
+		    a->name, a->secrets_file);
+	secret_free(&parola);
+	secret_free(&sifre);
+	if (a->has_pkcs11 && a->pkcs11.pin_file != NULL) {
+		if (config_load_pin(a, &pin, &err) < 0)
+			say(r, FAIL, "secrets", "account %s: %s", a->name, err.msg);
+		secret_free(&pin);
+	}
+}
+
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return sz * n;
+}
+
+static void check_endpoint(struct report *r, const struct account_config *a)
+{
+	CURL *c = curl_easy_init();
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char *url = xasprintf("%s?wsdl", a->endpoint);
+	long status = 0;
+	CURLcode rc;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (a->ca_file != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, a->ca_file);
+	if (a->proxy != NULL)
+		curl_easy_setopt(c, CURLOPT_PROXY, a->proxy);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	    rc == CURLE_SSL_CERTPROBLEM)
+		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s not trusted (%s); fix: set "
+		    "ca_file to the CA that issued the provider's certificate", a->name, a->endpoint,
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	else if (rc != CURLE_OK)
+		say(r, FAIL, "endpoint", "account %s: %s unreachable (%s); fix: check the URL, DNS, "
+		    "firewall and proxy settings", a->name, a->endpoint,
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	else if (status >= 500)
+		say(r, WARN, "endpoint", "account %s: %s answers HTTP %ld", a->name, a->endpoint, status);
+	else
+		say(r, OK, "endpoint", "account %s: %s reachable over verified TLS (HTTP %ld)", a->name,
+		    a->endpoint, status);
+	curl_easy_cleanup(c);
+	free(url);
+}
+
+static void check_pkcs11(struct report *r, const struct account_config *a)
+{
+	PKCS11_CTX *ctx;
+	PKCS11_SLOT *slots = NULL;
+	unsigned int nslots = 0, i;
+	int found = 0;
+
+	if (!a->has_pkcs11)
+		return;
+	ctx = PKCS11_CTX_new();
+	if (PKCS11_CTX_load(ctx, a->pkcs11.module) < 0) {
+		say(r, FAIL, "pkcs11", "account %s: cannot load PKCS#11 module %s; fix: install the "
+		    "card's middleware or correct pkcs11.module", a->name, a->pkcs11.module);
+		PKCS11_CTX_free(ctx);
+		return;
+	}
+	if (PKCS11_enumerate_slots(ctx, &slots, &nslots) == 0) {
+		for (i = 0; i < nslots; i++)
+			if (slots[i].token != NULL && (a->pkcs11.token == NULL ||
+						       strcmp(slots[i].token->label, a->pkcs11.token) == 0))
+				found = 1;
+		PKCS11_release_all_slots(ctx, slots, nslots);
+	}
+	if (found)
+		say(r, OK, "pkcs11", "account %s: token '%s' present in %s", a->name,
+		    a->pkcs11.token ? a->pkcs11.token : "(any)", a->pkcs11.module);
+	else
+		say(r, FAIL, "pkcs11", "account %s: no token labelled '%s'; fix: insert the officer's "
+		    "card or correct pkcs11.token", a->name, a->pkcs11.token ? a->pkcs11.token : "");
+	PKCS11_CTX_unload(ctx);
+	PKCS11_CTX_free(ctx);
+}
+
+static void check_store(struct report *r, const struct config *cfg)
+{
+	char *dircopy = xstrdup(cfg->store_path);
+	const char *dir = dirname(dircopy);
+	struct store *s = NULL;
+	struct kerr err = { 0 };
+	struct statvfs vfs;
+	struct stat stt;
+
+	if (stat(cfg->store_path, &stt) < 0 && errno == ENOENT) {
+		if (stat(dir, &stt) < 0)
+			say(r, FAIL, "store", "directory %s is missing; fix: create it (mode 0700, owned by "
+			    "the service user)", dir);
+		else
+			say(r, OK, "store", "%s does not exist yet; it is created on the first run",
+			    cfg->store_path);
+	} else if (store_open(cfg->store_path, &s, &err) < 0) {
+		say(r, FAIL, "store", "%s", err.msg);
+	} else if (store_quick_check(s, &err) < 0) {
+		say(r, FAIL, "store", "%s: %s; fix: restore from backup", cfg->store_path, err.msg);
+	} else {
+		say(r, OK, "store", "%s opens, schema current, integrity ok", cfg->store_path);
+	}
+	store_close(&s);
+	if (statvfs(dir, &vfs) == 0) {
+		unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+
+		say(r, avail < DISK_FAIL_BYTES ? FAIL : avail < DISK_WARN_BYTES ? WARN : OK, "disk",
+		    "%llu MiB free for %s%s", avail >> 20, dir,
+		    avail < DISK_WARN_BYTES ? "; fix: free space (packages reach 25 MB each)" : "");
+	}
+	free(dircopy);
+}
+
+static void check_token(struct report *r, const struct config *cfg)
+{
+	struct kbuf b = { 0 };
+	struct kerr err = { 0 };
+
+	if (secrets_read_file(cfg->api_token_file, 4096, &b, &err) < 0)
+		say(r, FAIL, "api-token", "%s", err.msg);
+	else if (b.len < 16)
+		say(r, FAIL, "api-token", "%s holds fewer than 16 characters; fix: write a long random "
+		    "token into it", cfg->api_token_file);
+	else
+		say(r, OK, "api-token", "%s is private", cfg->api_token_file);
+	secrets_kbuf_free(&b);
+}
+
+int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-network", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report r = { 0 };
+	struct config *cfg = NULL;
+	struct kerr err = { 0 };
+	int network = 1, c;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jnh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			r.json = 1;
+			break;
+		case 'n':
+			network = 0;
+			break;
+		case 'h':
+			printf("Usage: kepagent doctor [--json] [--no-network]\n\n"
+			       "Checks a deployment and prints one line per check with a fix:\n"
+			       "configuration, secrets file permissions, API token, trust anchors present\n"
+			       "and not expired, each endpoint's TLS and reachability (skipped with\n"
+			       "--no-network), PKCS#11 module and token, the store's integrity and free\n"
+			       "disk space. Exit status 1 when a check fails, 3 when the configuration\n"
+			       "is invalid.\n");
+			return KEXIT_OK;
+		default:
+			return cmd_usage_error("doctor", "see 'kepagent doctor --help'");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("doctor", "unexpected argument '%s'", argv[optind]);
+	r.checks = json_array();
+	if (config_load(ctx->config_path, &cfg, &err) < 0) {
+		say(&r, FAIL, "config", "%s; fix: run 'kepagent check-config' for every problem", err.msg);
+	} else {
+		say(&r, OK, "config", "%s is valid (%zu accounts)", cfg->path, cfg->n_accounts);
+		check_token(&r, cfg);
+		check_trust(&r, cfg);
+		for (i = 0; i < cfg->n_accounts; i++) {
+			check_secrets(&r, &cfg->accounts[i]);
+			if (network)
+				check_endpoint(&r, &cfg->accounts[i]);
+			check_pkcs11(&r, &cfg->accounts[i]);
+		}
+		check_store(&r, cfg);
+	}
+	if (r.json) {
+		json_t *o = json_pack("{s:o, s:b}", "checks", r.checks, "ok", r.fails == 0);
+
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		json_decref(r.checks);
+		printf("%s: %d check%s failed\n", r.fails ? "doctor" : "doctor: all good", r.fails,
+		       r.fails == 1 ? "" : "s");
+	}
+	c = cfg == NULL ? KEXIT_CONFIG : r.fails ? KEXIT_FAILURE : KEXIT_OK;
+	config_free(&cfg);
+	return c;
+}

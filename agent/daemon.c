@@ -1,0 +1,401 @@
+/* daemon.c: the running agent's state and per-account scheduling.
+ *
+ * Each enabled account has a thread that sleeps until its next refresh is
+ * due, or until the API asks for one, then runs the sync. The first refresh
+ * of each account is spread over a few seconds and every interval carries
+ * ±10% jitter, so many accounts do not hit the provider at once. Failures
+ * back off exponentially (capped, reset on success) without touching the
+ * other accounts. Accounts that need an officer (otp/eimza without a
+ * code or PIN file) are not retried: they wait for `kepagent refresh`. */
+#include "daemon_p.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "store.h"
+
+#define BACKOFF_CAP_MS (3600LL * 1000)
+
+static void close_thread_store(void *p)
+{
+	struct store *s = p;
+
+	store_close(&s);
+}
+
+struct store *daemon_store(struct daemon *d, struct kerr *err)
+{
+	struct store *s = pthread_getspecific(d->store_key);
+	const struct config *cfg;
+	int r;
+
+	if (s != NULL)
+		return s;
+	cfg = daemon_config_get(d);
+	r = store_open(cfg->store_path, &s, err);
+	daemon_config_put(d, cfg);
+	if (r < 0)
+		return NULL;
+	pthread_setspecific(d->store_key, s);
+	return s;
+}
+
+const struct config *daemon_config_get(struct daemon *d)
+{
+	struct config *cfg;
+
+	pthread_mutex_lock(&d->mu);
+	d->cfgs[d->n_cfgs - 1].refs++;
+	cfg = d->cfgs[d->n_cfgs - 1].cfg;
+	pthread_mutex_unlock(&d->mu);
+	return cfg;
+}
+
+/* Frees snapshots that are no longer current nor referenced. Locked. */
+static void gc_configs(struct daemon *d)
+{
+	size_t i = 0;
+
+	while (i + 1 < d->n_cfgs) {
+		if (d->cfgs[i].refs > 0) {
+			i++;
+			continue;
+		}
+		config_free(&d->cfgs[i].cfg);
+		memmove(&d->cfgs[i], &d->cfgs[i + 1], (d->n_cfgs - i - 1) * sizeof(d->cfgs[0]));
+		d->n_cfgs--;
+	}
+}
+
+void daemon_config_put(struct daemon *d, const struct config *cfg)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->mu);
+	for (i = 0; i < d->n_cfgs; i++) {
+		if (d->cfgs[i].cfg == cfg) {
+			d->cfgs[i].refs--;
+			break;
+		}
+	}
+	gc_configs(d);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static int64_t jitter(struct daemon *d, int64_t ms)
+{
+	/* ±10%, from a per-daemon seed (locked by callers). */
+	int64_t span = ms / 5;
+
+	if (span <= 0)
+		return ms;
+	return ms - span / 2 + (int64_t)(rand_r(&d->seed) % (unsigned int)(span + 1));
+}
+
+static int64_t next_delay(struct daemon *d, const struct account_config *acct,
+			  const struct account_status *st)
+{
+	int64_t interval = (int64_t)acct->poll_interval * 1000;
+	int64_t delay = interval;
+	int i;
+
+	if (st->consecutive_failures > 0 && strcmp(st->last_result, "needs-officer") != 0) {
+		int64_t cap = interval > BACKOFF_CAP_MS ? interval : BACKOFF_CAP_MS;
+
+		for (i = 0; i < st->consecutive_failures && delay < cap; i++)
+			delay *= 2;
+		if (delay > cap)
+			delay = cap;
+	}
+	return jitter(d, delay);
+}
+
+/* Runs one refresh of s's account outside the lock. Called locked; returns locked. */
+static void run_refresh(struct sched *s)
+{
+	struct daemon *d = s->d;
+	struct daemon_sync_result res = { 0 };
+	const struct account_config *acct;
+	const struct config *cfg;
+	struct kerr err = { 0 };
+	int64_t start = now_ms();
+	int r;
+
+	s->st.refreshing = 1;
+	s->trigger = 0;
+	pthread_mutex_unlock(&d->mu);
+
+	cfg = daemon_config_get(d);
+	acct = config_find_account(cfg, s->st.name);
+	if (acct == NULL) {
+		r = kerr_set(&err, KERR_NOTFOUND, "account %s is no longer configured", s->st.name);
+	} else {
+		log_info("refresh started");
+		r = d->sync(d, cfg, acct, &d->stop_flag, &res, &err);
+	}
+
+	pthread_mutex_lock(&d->mu);
+	s->st.refreshing = 0;
+	s->st.last_refresh_ms = start;
+	s->st.packages_synced += res.packages;
+	s->st.evidence_synced += res.evidence;
+	if (r == 0) {
+		s->st.last_success_ms = now_ms();
+		s->st.consecutive_failures = 0;
+		snprintf(s->st.last_result, sizeof(s->st.last_result), "ok");
+		s->st.last_error[0] = '\0';
+		log_info("refresh done: %lu new packages, %lu new evidence items",
+			 res.packages, res.evidence);
+	} else {
+		s->st.consecutive_failures++;
+		snprintf(s->st.last_result, sizeof(s->st.last_result), "%s",
+			 res.needs_officer ? "needs-officer" : "failed");
+		snprintf(s->st.last_error, sizeof(s->st.last_error), "%s", err.msg);
+		if (res.needs_officer)
+			log_warn("%s", err.msg);
+		else
+			log_error("refresh failed (%d in a row): %s", s->st.consecutive_failures,
+				  err.msg);
+	}
+	if (acct != NULL)
+		s->st.next_refresh_ms = now_ms() + next_delay(d, acct, &s->st);
+	pthread_mutex_unlock(&d->mu);
+	daemon_config_put(d, cfg);
+	pthread_mutex_lock(&d->mu);
+}
+
+static void *sched_thread(void *arg)
+{
+	struct sched *s = arg;
+	struct daemon *d = s->d;
+
+	log_set_context(s->st.name);
+	pthread_mutex_lock(&d->mu);
+	while (!d->stopping && !s->removed) {
+		int64_t now = now_ms();
+
+		if (s->trigger || now >= s->st.next_refresh_ms) {
+			run_refresh(s);
+			continue;
+		}
+		{
+			int64_t at = s->st.next_refresh_ms;
+			struct timespec ts = { .tv_sec = at / 1000, .tv_nsec = (at % 1000) * 1000000 };
+
+			pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+		}
+	}
+	pthread_mutex_unlock(&d->mu);
+	log_set_context(NULL);
+	return NULL;
+}
+
+/* Starts a scheduler for acct. Locked. */
+static int add_sched(struct daemon *d, const struct account_config *acct, struct kerr *err)
+{
+	struct sched *s = xcalloc(1, sizeof(*s));
+	int64_t spread = (int64_t)acct->poll_interval * 1000;
+
+	if (spread > 10000)
+		spread = 10000;
+	s->d = d;
+	snprintf(s->st.name, sizeof(s->st.name), "%s", acct->name);
+	snprintf(s->st.address, sizeof(s->st.address), "%s", acct->mailbox);
+	s->st.next_refresh_ms = now_ms() + (spread > 0 ? rand_r(&d->seed) % spread : 0);
+	if (pthread_create(&s->thread, NULL, sched_thread, s) != 0) {
+		free(s);
+		return kerr_set(err, KERR_INTERNAL, "cannot start the scheduler of account %s",
+				acct->name);
+	}
+	s->started = 1;
+	d->scheds = xrealloc(d->scheds, (d->n_scheds + 1) * sizeof(*d->scheds));
+	d->scheds[d->n_scheds++] = s;
+	return 0;
+}
+
+static struct sched *find_sched(struct daemon *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_scheds; i++)
+		if (!d->scheds[i]->removed && strcmp(d->scheds[i]->st.name, name) == 0)
+			return d->scheds[i];
+	return NULL;
+}
+
+int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
+		 struct kerr *err)
+{
+	struct daemon *d = xcalloc(1, sizeof(*d));
+	size_t i;
+
+	pthread_mutex_init(&d->mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_REALTIME);
+		pthread_cond_init(&d->cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	pthread_key_create(&d->store_key, close_thread_store);
+	d->sync = sync;
+	d->started_ms = now_ms();
+	d->seed = (unsigned int)(d->started_ms ^ (int64_t)getpid());
+	d->cfgs = xcalloc(1, sizeof(*d->cfgs));
+	d->cfgs[0].cfg = cfg;
+	d->n_cfgs = 1;
+	*d_r = d;
+	pthread_mutex_lock(&d->mu);
+	for (i = 0; i < cfg->n_accounts; i++) {
+		if (!cfg->accounts[i].enabled)
+			continue;
+		if (add_sched(d, &cfg->accounts[i], err) < 0) {
+			pthread_mutex_unlock(&d->mu);
+			return -1;
+		}
+	}
+	pthread_mutex_unlock(&d->mu);
+	return 0;
+}
+
+void daemon_reload(struct daemon *d, struct config *cfg)
+{
+	struct kerr err;
+	size_t i;
+
+	pthread_mutex_lock(&d->mu);
+	d->cfgs = xrealloc(d->cfgs, (d->n_cfgs + 1) * sizeof(*d->cfgs));
+	d->cfgs[d->n_cfgs].cfg = cfg;
+	d->cfgs[d->n_cfgs].refs = 0;
+	d->n_cfgs++;
+	for (i = 0; i < d->n_scheds; i++) {
+		const struct account_config *a = config_find_account(cfg, d->scheds[i]->st.name);
+
+		if (a == NULL || !a->enabled)
+			d->scheds[i]->removed = 1;
+	}
+	for (i = 0; i < cfg->n_accounts; i++) {
+		if (!cfg->accounts[i].enabled || find_sched(d, cfg->accounts[i].name) != NULL)
+			continue;
+		if (add_sched(d, &cfg->accounts[i], &err) < 0)
+			log_error("%s", err.msg);
+	}
+	gc_configs(d);
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+void daemon_stop(struct daemon *d)
+{
+	size_t i;
+
+	pthread_mutex_lock(&d->mu);
+	d->stopping = 1;
+	d->stop_flag = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	for (i = 0; i < d->n_scheds; i++) {
+		if (d->scheds[i]->started)
+			pthread_join(d->scheds[i]->thread, NULL);
+		d->scheds[i]->started = 0;
+	}
+}
+
+void daemon_free(struct daemon **dp)
+{
+	struct daemon *d = *dp;
+	struct store *s;
+	size_t i;
+
+	if (d == NULL)
+		return;
+	daemon_stop(d);
+	for (i = 0; i < d->n_scheds; i++)
+		free(d->scheds[i]);
+	free(d->scheds);
+	for (i = 0; i < d->n_cfgs; i++)
+		config_free(&d->cfgs[i].cfg);
+	free(d->cfgs);
+	s = pthread_getspecific(d->store_key);
+	store_close(&s);
+	pthread_key_delete(d->store_key);
+	pthread_cond_destroy(&d->cv);
+	pthread_mutex_destroy(&d->mu);
+	free(d);
+	*dp = NULL;
+}
+
+int daemon_refresh_now(struct daemon *d, const char *account, struct kerr *err)
+{
+	struct sched *s;
+	int r = 0;
+
+	pthread_mutex_lock(&d->mu);
+	s = find_sched(d, account);
+	if (s == NULL)
+		r = kerr_set(err, KERR_NOTFOUND, "no enabled account called '%s'", account);
+	else if (s->st.refreshing || s->trigger)
+		r = kerr_set(err, KERR_BUSY, "a refresh of account '%s' is already running", account);
+	else
+		s->trigger = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	return r;
+}
+
+int daemon_account_count(struct daemon *d)
+{
+	size_t i;
+	int n = 0;
+
+	pthread_mutex_lock(&d->mu);
+	for (i = 0; i < d->n_scheds; i++)
+		n += !d->scheds[i]->removed;
+	pthread_mutex_unlock(&d->mu);
+	return n;
+}
+
+int daemon_account_status_at(struct daemon *d, int idx, struct account_status *st,
+			     struct kerr *err)
+{
+	size_t i;
+	int n = 0;
+
+	pthread_mutex_lock(&d->mu);
+	for (i = 0; i < d->n_scheds; i++) {
+		if (d->scheds[i]->removed)
+			continue;
+		if (n++ == idx) {
+			*st = d->scheds[i]->st;
+			st->refreshing = st->refreshing || d->scheds[i]->trigger;
+			pthread_mutex_unlock(&d->mu);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&d->mu);
+	return kerr_set(err, KERR_NOTFOUND, "no account number %d", idx);
+}
+
+int daemon_account_status(struct daemon *d, const char *account, struct account_status *st,
+			  struct kerr *err)
+{
+	struct sched *s;
+
+	pthread_mutex_lock(&d->mu);
+	s = find_sched(d, account);
+	if (s != NULL) {
+		*st = s->st;
+		st->refreshing = st->refreshing || s->trigger;
+	}
+	pthread_mutex_unlock(&d->mu);
+	if (s == NULL)
+		return kerr_set(err, KERR_NOTFOUND, "no enabled account called '%s'", account);
+	return 0;
+}
