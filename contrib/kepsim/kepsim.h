@@ -1,0 +1,22 @@
+/* kepsim.h: the simulator's run-time settings, shared by its modules.
+ *
+ * kepsim is a test tool that speaks PTT KEP's EYWS SOAP contract on loopback.
+ * It is independent of the agent: it never includes kep/ code, only lib/.
+ * The single struct kepsim_conf is filled by kepsim_main.c before any server
+ * thread starts and is read-only afterwards, so threads may read it freely. */
+#ifndef KEPSIM_H
+#define KEPSIM_H
+
+#include <stddef.h>
+
+struct kepsim_conf {
+	const char *mailbox;      /* the FORMAT.md directory */
+	int inline_base64;        /* binaries inline in text/xml instead of MTOM */
+	int delay_ms;             /* added before every answer */
+	int slow_ms;              /* the "slow" fault's sleep */
+	size_t max_request;       /* request bodies above this get 413 */
+	const char *request_log;  /* JSON lines, or NULL */
+	const char *otp_file;     /* the last OTP code is written here, or NULL */
+};
+
+#endif

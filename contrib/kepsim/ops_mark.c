@@ -1,0 +1,53 @@
+/* ops_mark.c: AlindiOnay and PaketSil, the operations that change state.
+ * Both are idempotent: a repeat answers durum=0 again and is logged. */
+#include "ops_p.h"
+
+#include <stdlib.h>
+
+#include "log.h"
+#include "mailbox_state.h"
+#include "util.h"
+
+static struct soap_resp *mark(struct op_ctx *c, enum state_kind kind)
+{
+	char *id = op_field(c, "kepId"), *no = op_field(c, "kepSiraNo"), *folder;
+	struct soap_resp *resp = NULL;
+	struct kerr err;
+	struct pkg p;
+	int dup = 0;
+
+	folder = op_folder(c, &resp);
+	if (folder == NULL)
+		goto out;
+	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, &p, NULL) < 0) {
+		resp = op_error(c, OP_NOT_FOUND);
+		goto out;
+	}
+	if (state_record(c->conf->mailbox, kind, c->acct->name, &p, &dup, &err) < 0) {
+		log_error("%s: %s", c->op, err.msg);
+		resp = op_error(c, "İşlem kaydedilemedi");
+	} else {
+		if (dup)
+			log_info("%s repeated for %s/%lld (already recorded)", c->op, folder, p.sirano);
+		json_object_set_new(c->log, "duplicate", json_boolean(dup));
+		resp = soap_resp_new(c->op);
+		soap_resp_add(resp, "durum", "0");
+		soap_resp_add(resp, "hataaciklama", "");
+	}
+	pkg_free(&p);
+out:
+	free(folder);
+	free(id);
+	free(no);
+	return resp;
+}
+
+struct soap_resp *op_alindi_onay(struct op_ctx *c)
+{
+	return mark(c, STATE_ACK);
+}
+
+struct soap_resp *op_paket_sil(struct op_ctx *c)
+{
+	return mark(c, STATE_DELETED);
+}

@@ -1,0 +1,69 @@
+/* soap.h: EYWS SOAP 1.1 requests in, response envelopes out.
+ *
+ * Requests: an envelope whose Body holds one element in namespace
+ * http://ws.apache.org/axis2 (the operation) with one child param0; the
+ * fields inside param0 are in http://ws.apache.org/axis2/xsd, the
+ * credentials in the nested kepHesap block. Parsed with XML_PARSE_NONET,
+ * no entity substitution, and documents with a DTD are refused. A
+ * multipart/related (MTOM) request is accepted: its root part is parsed.
+ *
+ * Responses: <ns:OpResponse xmlns:ns=axis2><ns:return xmlns:ax=axis2/xsd>
+ * with ax: fields in order of adding. Binaries are recorded beside the tree
+ * and referenced with xop:Include until mtom.c encodes the message.
+ * Not thread-safe per object; distinct objects may be used concurrently. */
+#ifndef KEPSIM_SOAP_H
+#define KEPSIM_SOAP_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+
+#include "err.h"
+
+#define NS_AXIS2 "http://ws.apache.org/axis2"
+#define NS_AXIS2_XSD "http://ws.apache.org/axis2/xsd"
+#define NS_SOAPENV "http://schemas.xmlsoap.org/soap/envelope/"
+#define NS_XOP "http://www.w3.org/2004/08/xop/include"
+
+struct soap_req {
+	xmlDocPtr doc;
+	char *op;            /* the operation's local name */
+	xmlNodePtr param0;
+	xmlNodePtr creds;    /* the kepHesap block, or NULL */
+};
+
+/* Fills req; on failure req is empty and err says why (KERR_MALFORMED). */
+int soap_parse_request(const unsigned char *body, size_t len, const char *content_type,
+		       struct soap_req *req, struct kerr *err);
+/* The text of param0's field name (in the xsd namespace), or NULL when
+ * absent. Allocated: free() it (secret_free() for secrets). */
+char *soap_req_field(const struct soap_req *req, const char *name);
+/* The same inside the credentials block. */
+char *soap_req_cred(const struct soap_req *req, const char *name);
+void soap_req_free(struct soap_req *req);
+
+struct soap_binary {
+	char *cid;             /* without "cid:" and without <> */
+	unsigned char *data;   /* owned */
+	size_t len;
+	xmlNodePtr elem;       /* the element that carries it */
+};
+
+struct soap_resp {
+	xmlDocPtr doc;
+	xmlNodePtr ret;        /* <ns:return>, or the Fault element */
+	struct soap_binary *bins;
+	size_t nbins;
+	int http_status;       /* 200, or 500 for a Fault */
+};
+
+/* A response envelope for op ("PaketSorgula" -> PaketSorgulaResponse). */
+struct soap_resp *soap_resp_new(const char *op);
+/* A SOAP 1.1 Fault (HTTP 500); faultcode like "soapenv:Client". */
+struct soap_resp *soap_resp_fault(const char *faultcode, const char *faultstring);
+/* Appends <ax:name>value</ax:name> to the return element (value NULL: empty). */
+void soap_resp_add(struct soap_resp *r, const char *name, const char *value);
+/* Appends a binary field; takes ownership of data (malloc'ed). */
+void soap_resp_add_binary(struct soap_resp *r, const char *name, unsigned char *data, size_t len);
+void soap_resp_free(struct soap_resp **r);
+
+#endif
