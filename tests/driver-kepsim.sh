@@ -75,6 +75,7 @@ check_downloads() {
 start_kepsim mtom
 
 # BASE login, folders as the account lists them.
+# (ptt-probe logs in before every command; --no-login skips it.)
 expect_exit 0 probe login
 expect_grep '^ok$' "$T/out"
 expect_exit 0 probe folders
@@ -133,6 +134,20 @@ expect_exit 5 "$PROBE" --endpoint "$URL" --hesap "$HESAP" --tcno "$TCNO" login
 # Plain http to a non-loopback host is refused before any traffic.
 expect_exit 3 "$PROBE" --endpoint http://192.0.2.1/x --hesap "$HESAP" --tcno "$TCNO" login
 stop_kepsim
+
+# Provider and network failures are graded transient (the sync engine
+# retries them later), with the provider's text where it sent one.
+for f in http500 http503 drop truncated-mtom soap-fault durum1-transient; do
+	start_kepsim "fault-$f" --faults "$f" --fault-rate 1
+	expect_exit 5 probe --no-login get INBOX "$first" ALL "$T/fault.eml"
+	expect_grep "^ptt-probe: transient: package #$first: Indir: " "$T/err"
+	case $f in
+	truncated-mtom) expect_grep 'truncated' "$T/err" ;;
+	soap-fault) expect_grep 'HTTP 500\): .*[çğıöşü]' "$T/err" ;;
+	durum1-transient) expect_grep 'the provider says: .*[çğıöşü]' "$T/err" ;;
+	esac
+	stop_kepsim
+done
 
 # Inline base64 (text/xml) responses give the same bytes.
 start_kepsim inline --inline-base64
