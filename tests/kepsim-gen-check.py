@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""kepsim-gen-check.py MAILBOX: checks every item of a kepsim-gen mailbox with
+"""kepsim-gen-check.py MAILBOX [N]: checks every item of a kepsim-gen mailbox with
 independent tools (openssl cms/ts, xmlsec1, unzip, hashlib) against the
 verdicts its manifest.json promises. Prints one line per failed check and
-exits 1 if any failed. Used by tests/kepsim-gen-mailbox.sh."""
+exits 1 if any failed. With N, only the last N manifest items. Used by tests/kepsim-gen-mailbox.sh."""
 import base64
+import concurrent.futures
 import email
 import email.policy
 import hashlib
@@ -42,8 +43,9 @@ def pki(*p):
 
 
 def write(name, data):
-    path = os.path.join(TMP, name)
-    with open(path, "wb") as f:
+    # A fresh file per call: items are checked in parallel threads.
+    fd, path = tempfile.mkstemp(prefix=name + ".", dir=TMP)
+    with os.fdopen(fd, "wb") as f:
         f.write(data)
     return path
 
@@ -290,9 +292,10 @@ def check_package(it):
                                               "application/pkcs7-mime")]
     if p7 is not None and ohdr.get_content_type() == "application/pkcs7-mime":
         inner = write("inner.der", p7)
+        inner_eml = write("inner.eml", b"")
         rc, out = run(["openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", inner,
-                       "-out", os.path.join(TMP, "inner.eml")])
-        atts = [p for p in email.message_from_bytes(open(os.path.join(TMP, "inner.eml"), "rb").read(),
+                       "-out", inner_eml])
+        atts = [p for p in email.message_from_bytes(open(inner_eml, "rb").read(),
                                                     policy=email.policy.default).walk()
                 if p.get_content_disposition() == "attachment"]
     files = sorted(os.listdir(os.path.join(d, "attachments")))
@@ -362,11 +365,16 @@ def check_evidence(it):
 
 
 man = json.load(open(os.path.join(MB, "manifest.json")))
-for it in man["items"]:
+items = man["items"][-int(sys.argv[2]):] if len(sys.argv) > 2 else man["items"]
+def check_item(it):
     try:
         (check_package if it["kind"] == "package" else check_evidence)(it)
     except Exception as e:  # a crash in a check is a failed check
         check(False, "%s: %r" % (it.get("kepId") or it.get("delilId"), e))
+
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    list(pool.map(check_item, items))
 print("%d checks, %d failed" % (checks, len(failures)))
 subprocess.run(["rm", "-rf", TMP])
 sys.exit(1 if failures else 0)

@@ -56,6 +56,22 @@ m = json.load(open(sys.argv[1] + "/manifest.json"))
 assert m["items"] and all(i["fault"] is None and i["expect"]["overall"] == "valid" for i in m["items"])
 PY
 
+# The checker is not blind: a wrong label makes it fail.
+cp -R "$T/clean" "$T/mislabelled"
+python3 - "$T/mislabelled" <<'PY'
+import json, sys
+p = sys.argv[1] + "/manifest.json"
+m = json.load(open(p))
+[i for i in m["items"] if i["kind"] == "package"][0]["expect"]["original"] = "revoked"
+[i for i in m["items"] if i["kind"] == "evidence"][0]["expect"]["digest"] = "mismatch"
+json.dump(m, open(p, "w"))
+PY
+if python3 "$top_srcdir/tests/kepsim-gen-check.py" "$T/mislabelled" >"$T/check.out" 2>&1; then
+	fail "checker passed a mislabelled mailbox"
+fi
+expect_grep 'expected revoked' "$T/check.out"
+expect_grep 'digest matches, expected mismatch' "$T/check.out"
+
 # Determinism: the same seed gives the same ids and subjects, another seed others.
 ids() {
 	python3 - "$1" <<'PY'
@@ -72,9 +88,9 @@ PY
 expect_exit 0 "$GEN" --pki "$T/pki" --out "$T/mb2" --seed 7 --received 4 --sent 8 --faults all --account $A
 ids "$T/mb" >"$T/ids1"; ids "$T/mb2" >"$T/ids2"
 cmp -s "$T/ids1" "$T/ids2" || { diff "$T/ids1" "$T/ids2" | head; fail "same seed, different content"; }
-expect_exit 0 "$GEN" --pki "$T/pki" --out "$T/mb3" --seed 8 --received 4 --sent 8 --faults all --account $A
-ids "$T/mb3" >"$T/ids3"
-if cmp -s "$T/ids1" "$T/ids3"; then fail "different seeds, same content"; fi
+expect_exit 0 "$GEN" --pki "$T/pki" --out "$T/clean8" --seed 8 --received 3 --sent 2 --faults none
+ids "$T/clean" >"$T/ids7"; ids "$T/clean8" >"$T/ids8"
+if cmp -s "$T/ids7" "$T/ids8"; then fail "different seeds, same content"; fi
 # RSA signatures are deterministic: an RSA-signed original is byte-identical.
 python3 - "$T/mb" "$T/mb2" <<'PY' || fail "RSA-signed originals differ between runs of one seed"
 import json, sys
@@ -96,14 +112,23 @@ if find "$T/mb/accounts" -name '.*' | grep -q .; then fail "dot-files left behin
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence --delil-tur-id 60
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account ../x --folder INBOX
 # The manifest grew by two valid items and they check out like the rest.
-python3 "$top_srcdir/tests/kepsim-gen-check.py" "$T/mb" >"$T/check.out" 2>&1 || {
+python3 "$top_srcdir/tests/kepsim-gen-check.py" "$T/mb" 2 >"$T/check.out" 2>&1 || {
 	cat "$T/check.out"; fail "mailbox check after add failed"; }
+expect_grep '^[1-9][0-9]* checks, 0 failed' "$T/check.out"
 python3 - "$T/mb" <<'PY' || fail "added items not in the manifest"
 import json, sys
 it = json.load(open(sys.argv[1] + "/manifest.json"))["items"][-2:]
 assert it[0]["kind"] == "package" and it[0]["folder"] == "INBOX" and it[0]["expect"]["overall"] == "valid"
 assert it[1]["kind"] == "evidence" and it[1]["delilTurId"] == 60 and it[1]["kepSiraNo"] == 2
 PY
+
+# --big: a large package, still under KEP's 25 MB, still verifying.
+expect_exit 0 "$GEN" --pki "$T/pki" --out "$T/big" --seed 3 --received 0 --sent 0 --big 1
+f=$(echo "$T"/big/accounts/*/INBOX/1/package.eml)
+sz=$(wc -c <"$f")
+[ "$sz" -gt 4000000 ] && [ "$sz" -lt 25000000 ] || fail "big package is $sz bytes"
+cat "$T/pki/trust/rsa-root.pem" "$T/pki/trust/ec-root.pem" "$T/pki/trust/intermediates.pem" >"$T/roots.pem"
+expect_exit 0 openssl cms -verify -in "$f" -CAfile "$T/roots.pem" -purpose smimesign -out /dev/null
 
 expect_exit 2 "$GEN" --pki "$T/pki" --out "$T/x" --seed 1 --faults no-such-fault
 expect_exit 2 "$GEN" --out "$T/x" --seed 1
