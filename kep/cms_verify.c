@@ -122,6 +122,9 @@ static void verify_signer(const struct verify_opts *o, CMS_SignerInfo *si, BIO *
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
 	signing_time(si, r);
 	r->validation_time = base_time(o);
+	/* The token covers the signature value, not the content: it is judged
+	 * (and reported) even when the content no longer matches. */
+	tstamp_verify(o, si, &r->ts);
 	if (signer == NULL) {
 		r->verdict = VERDICT_UNTRUSTED;
 		snprintf(r->reason, sizeof(r->reason), "signer certificate not in the message");
@@ -148,7 +151,6 @@ static void verify_signer(const struct verify_opts *o, CMS_SignerInfo *si, BIO *
 			 "ESS signing-certificate attribute does not match the signer certificate");
 		return;
 	}
-	tstamp_verify(o, si, &r->ts);
 	ts_ok = r->ts.present &&
 		(r->ts.verdict == VERDICT_VALID || r->ts.verdict == VERDICT_REVOCATION_UNKNOWN);
 	judge_signer(o, signer, certs, ts_ok ? r->ts.gen_time : base_time(o), ts_ok, r);
