@@ -1,0 +1,10 @@
+# EBYS/auditor interface: local API handlers, the service layer they share
+# with the CLI (queue, status, evidence), and evidence bundles.
+agent_libagent_a_SOURCES += \
+	agent/api_routes.c agent/api_routes.h \
+	agent/api_queue.c agent/api_status.c agent/api_evidence.c agent/api_accounts.c \
+	agent/svc.h agent/svc_util.c \
+	agent/svc_queue.c agent/svc_queue.h \
+	agent/svc_status.c agent/svc_status.h \
+	agent/svc_evidence.c agent/svc_evidence.h \
+	agent/bundle.h agent/bundle_export.c agent/bundle_verify.c

@@ -1,0 +1,108 @@
+/* api_evidence.c: auditor endpoints: evidence and package search, and the
+ * evidence bundle of one message. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api_routes.h"
+#include "bundle.h"
+#include "daemon.h"
+#include "store_search.h"
+#include "svc.h"
+#include "svc_evidence.h"
+#include "trust.h"
+
+/* Fills q from the query; -1 with a 400 in resp when a value is bad. */
+static int search_query(const struct api_request *req, struct api_response *resp,
+			struct store_search *q)
+{
+	const char *from = api_query(req, "from"), *to = api_query(req, "to");
+	long long limit, offset, stage;
+	struct kerr err;
+
+	memset(q, 0, sizeof(*q));
+	if ((limit = api_query_int(req, resp, "limit", 100, 1000)) < 0 ||
+	    (offset = api_query_int(req, resp, "offset", 0, 1LL << 40)) < 0 ||
+	    (stage = api_query_int(req, resp, "stage", 0, 1000)) < 0)
+		return -1;
+	if ((from != NULL && svc_parse_time(from, &q->from, &err) < 0) ||
+	    (to != NULL && svc_parse_time(to, &q->to, &err) < 0)) {
+		api_error(resp, 400, "bad_parameter", "%s", err.msg);
+		return -1;
+	}
+	q->limit = limit ? (size_t)limit : 100;
+	q->offset = (size_t)offset;
+	q->stage = stage;
+	q->account = api_query(req, "account");
+	q->counterpart = api_query(req, "counterpart");
+	q->folder = api_query(req, "folder");
+	q->verdict = api_query(req, "verdict");
+	return 0;
+}
+
+void api_h_evidence_search(const struct api_request *req, struct api_response *resp)
+{
+	struct store_search q;
+	struct store *st;
+	struct kerr err;
+
+	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_evidence_search(st, &q, &resp->json, &err) < 0)
+		api_fail(resp, NULL, &err);
+}
+
+void api_h_package_search(const struct api_request *req, struct api_response *resp)
+{
+	struct store_search q;
+	struct store *st;
+	struct kerr err;
+
+	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_package_search(st, &q, &resp->json, &err) < 0)
+		api_fail(resp, NULL, &err);
+}
+
+/* The bundle is built in a private temporary directory and sent from memory. */
+void api_h_bundle(const struct api_request *req, struct api_response *resp)
+{
+	const struct config *cfg;
+	struct trust_store *ts = trust_new();
+	struct kbuf b = { 0 };
+	struct store *st;
+	struct kerr err;
+	char dir[] = "/tmp/kepagent-bundle.XXXXXX", *path = NULL;
+	int64_t id;
+	int rc;
+
+	if ((id = api_param_id(req, resp, 0)) < 0 || (st = api_store(req, resp)) == NULL) {
+		trust_free(&ts);
+		return;
+	}
+	cfg = daemon_config_get(req->user);
+	rc = bundle_trust_from_config(cfg, ts, &err);
+	daemon_config_put(req->user, cfg);
+	if (rc == 0 && mkdtemp(dir) == NULL)
+		rc = kerr_errno(&err, KERR_IO, errno, "cannot make a temporary directory");
+	if (rc == 0) {
+		path = xasprintf("%s/bundle.zip", dir);
+		rc = bundle_export(st, ts, id, path, &err);
+		if (rc == 0)
+			rc = read_file(path, 512u << 20, &b, &err);
+		unlink(path);
+		rmdir(dir);
+		free(path);
+	}
+	trust_free(&ts);
+	if (rc < 0) {
+		kbuf_free(&b);
+		api_fail(resp, NULL, &err);
+		return;
+	}
+	resp->raw = b.data;
+	resp->raw_len = b.len;
+	resp->content_type = "application/zip";
+	resp->filename = xasprintf("kep-bundle-%lld.zip", (long long)id);
+}

@@ -1,0 +1,212 @@
+/* api_queue.c: /v1/queue endpoints (see svc_queue.h for the semantics). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_routes.h"
+#include "config.h"
+#include "daemon.h"
+#include "store_queue.h"
+#include "svc.h"
+#include "svc_queue.h"
+
+void api_h_queue_list(const struct api_request *req, struct api_response *resp)
+{
+	const char *state_s = api_query(req, "state");
+	long long limit, offset;
+	struct store *st;
+	struct kerr err;
+	int state = STORE_Q_PENDING;
+
+	if ((limit = api_query_int(req, resp, "limit", 100, 1000)) < 0 ||
+	    (offset = api_query_int(req, resp, "offset", 0, 1LL << 40)) < 0)
+		return;
+	if (state_s != NULL && (state = store_queue_state_from_name(state_s)) < 0) {
+		api_error(resp, 400, "bad_parameter", "state must be pending, claimed, acked, "
+			  "rejected or parked");
+		return;
+	}
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_queue_list(st, api_query(req, "account"), state, limit ? (size_t)limit : 100,
+			   (size_t)offset, &resp->json, &err) < 0)
+		api_fail(resp, NULL, &err);
+}
+
+/* An optional integer member of the body; -1 (400 filled) when not one. */
+static int body_int(const struct api_request *req, struct api_response *resp, const char *key,
+		    long long def, long long *v)
+{
+	json_t *j = req->body ? json_object_get(req->body, key) : NULL;
+
+	*v = def;
+	if (j == NULL)
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0) {
+		api_error(resp, 400, "bad_parameter", "'%s' must be a non-negative integer", key);
+		return -1;
+	}
+	*v = json_integer_value(j);
+	return 0;
+}
+
+/* An optional string member of the body; NULL when absent; -1 when not a string. */
+static int body_str(const struct api_request *req, struct api_response *resp, const char *key,
+		    const char **v)
+{
+	json_t *j = req->body ? json_object_get(req->body, key) : NULL;
+
+	*v = NULL;
+	if (j == NULL)
+		return 0;
+	if (!json_is_string(j)) {
+		api_error(resp, 400, "bad_parameter", "'%s' must be a string", key);
+		return -1;
+	}
+	*v = json_string_value(j);
+	return 0;
+}
+
+static int want_object(const struct api_request *req, struct api_response *resp)
+{
+	if (req->body == NULL || !json_is_object(req->body)) {
+		api_error(resp, 400, "bad_request", "a JSON object body is required");
+		return -1;
+	}
+	return 0;
+}
+
+void api_h_queue_claim(const struct api_request *req, struct api_response *resp)
+{
+	const struct config *cfg;
+	long long count, lease_s;
+	const char *account;
+	struct store *st;
+	struct kerr err;
+	int rc;
+
+	if (want_object(req, resp) < 0 || body_int(req, resp, "count", 1, &count) < 0 ||
+	    body_int(req, resp, "lease_seconds", 0, &lease_s) < 0 ||
+	    body_str(req, resp, "account", &account) < 0)
+		return;
+	if (count < 1 || count > SVC_QUEUE_MAX_CLAIM || lease_s > 86400) {
+		api_error(resp, 400, "bad_parameter", "count must be 1..%d and lease_seconds "
+			  "at most 86400", SVC_QUEUE_MAX_CLAIM);
+		return;
+	}
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	cfg = daemon_config_get(req->user);
+	rc = svc_queue_claim(st, cfg, account, (size_t)count, (long)lease_s, &resp->json, &err);
+	daemon_config_put(req->user, cfg);
+	if (rc < 0)
+		api_fail(resp, NULL, &err);
+}
+
+void api_h_queue_item(const struct api_request *req, struct api_response *resp)
+{
+	const char *code = NULL;
+	struct store *st;
+	struct kerr err;
+	int64_t id;
+
+	if ((id = api_param_id(req, resp, 0)) < 0 || (st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_queue_detail(st, id, api_query(req, "lease"), &resp->json, &code, &err) < 0)
+		api_fail(resp, code, &err);
+}
+
+static void content(const struct api_request *req, struct api_response *resp,
+		    enum svc_content what)
+{
+	struct kbuf b = { 0 };
+	const char *code = NULL, *ctype = NULL;
+	struct store *st;
+	struct kerr err;
+	int64_t id;
+	long n = 0;
+
+	if ((id = api_param_id(req, resp, 0)) < 0)
+		return;
+	if (what == SVC_ATTACHMENT) {
+		char *end;
+
+		n = strtol(req->params[1], &end, 10);
+		if (*req->params[1] == '\0' || *end != '\0' || n < 0 || n > 100000) {
+			api_error(resp, 400, "bad_parameter", "attachment index must be an integer");
+			return;
+		}
+	}
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_queue_content(st, id, api_query(req, "lease"), what, (int)n, &b, &ctype,
+			      what == SVC_PACKAGE ? NULL : &resp->filename, &code, &err) < 0) {
+		kbuf_free(&b);
+		api_fail(resp, code, &err);
+		return;
+	}
+	resp->raw = b.data ? b.data : xmalloc(1);
+	resp->raw_len = b.len;
+	resp->content_type = ctype;
+}
+
+void api_h_queue_original(const struct api_request *req, struct api_response *resp)
+{
+	content(req, resp, SVC_ORIGINAL);
+}
+
+void api_h_queue_package(const struct api_request *req, struct api_response *resp)
+{
+	content(req, resp, SVC_PACKAGE);
+}
+
+void api_h_queue_attachment(const struct api_request *req, struct api_response *resp)
+{
+	content(req, resp, SVC_ATTACHMENT);
+}
+
+void api_h_queue_eyp(const struct api_request *req, struct api_response *resp)
+{
+	content(req, resp, SVC_EYP);
+}
+
+static void finish(const struct api_request *req, struct api_response *resp, int reject)
+{
+	const char *lease, *reason = NULL, *code = NULL;
+	const struct config *cfg;
+	long long retry;
+	struct store *st;
+	struct kerr err;
+	int64_t id;
+	int rc;
+
+	if ((id = api_param_id(req, resp, 0)) < 0 || want_object(req, resp) < 0 ||
+	    body_str(req, resp, "lease", &lease) < 0 ||
+	    body_str(req, resp, "reason", &reason) < 0 ||
+	    body_int(req, resp, "retry_after", -1, &retry) < 0)
+		return;
+	if (lease == NULL) {
+		api_error(resp, 400, "bad_parameter", "'lease' is required");
+		return;
+	}
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	cfg = daemon_config_get(req->user);
+	if (reject)
+		rc = svc_queue_reject(st, cfg, id, lease, reason, (long)retry, "api", &resp->json,
+				      &code, &err);
+	else
+		rc = svc_queue_ack(st, cfg, id, lease, "api", &resp->json, &code, &err);
+	daemon_config_put(req->user, cfg);
+	if (rc < 0)
+		api_fail(resp, code, &err);
+}
+
+void api_h_queue_ack(const struct api_request *req, struct api_response *resp)
+{
+	finish(req, resp, 0);
+}
+
+void api_h_queue_reject(const struct api_request *req, struct api_response *resp)
+{
+	finish(req, resp, 1);
+}

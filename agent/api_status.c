@@ -1,0 +1,60 @@
+/* api_status.c: GET /v1/status/{key} and the batch POST /v1/status. */
+#include <stdlib.h>
+
+#include "api_routes.h"
+#include "svc.h"
+#include "svc_status.h"
+#include "util.h"
+
+void api_h_status(const struct api_request *req, struct api_response *resp)
+{
+	struct store *st;
+	struct kerr err;
+	json_t *j;
+
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	if (svc_status_lookup(st, req->params[0], &j, &err) < 0) {
+		api_fail(resp, NULL, &err);
+		return;
+	}
+	if (!json_is_true(json_object_get(j, "found"))) {
+		api_error(resp, 404, "not_found", "%s: %s", req->params[0],
+			  json_string_value(json_object_get(j, "message")));
+		json_decref(j);
+		return;
+	}
+	resp->json = j;
+}
+
+void api_h_status_batch(const struct api_request *req, struct api_response *resp)
+{
+	json_t *keys = req->body ? json_object_get(req->body, "keys") : NULL, *k;
+	const char **v;
+	struct store *st;
+	struct kerr err;
+	size_t i, n;
+
+	if (!json_is_array(keys)) {
+		api_error(resp, 400, "bad_request", "the body must be {\"keys\": [...]}");
+		return;
+	}
+	n = json_array_size(keys);
+	if (n > SVC_STATUS_MAX_BATCH) {
+		api_error(resp, 400, "bad_request", "at most %d keys at once", SVC_STATUS_MAX_BATCH);
+		return;
+	}
+	v = xcalloc(n + 1, sizeof(*v));
+	json_array_foreach(keys, i, k) {
+		if (!json_is_string(k)) {
+			free(v);
+			api_error(resp, 400, "bad_parameter", "keys[%zu] is not a string", i);
+			return;
+		}
+		v[i] = json_string_value(k);
+	}
+	if ((st = api_store(req, resp)) != NULL &&
+	    svc_status_batch(st, v, n, &resp->json, &err) < 0)
+		api_fail(resp, NULL, &err);
+	free(v);
+}

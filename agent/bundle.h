@@ -1,0 +1,65 @@
+/* bundle.h: evidence bundles: one message and everything that proves what
+ * happened to it, in one ZIP an auditor can re-verify offline.
+ *
+ * Layout: package.eml (the package exactly as received), original.eml,
+ * evidence/NN-ID.xml or .zip (each evidence file as received),
+ * signatures/WHICH-N.p7s (the CMS signatures of envelope and original),
+ * certs/DIGEST.pem (every certificate they carry), timestamps/WHICH-N-M.tst
+ * (RFC 3161 tokens), report.json and report.txt. report.json lists every file with its
+ * SHA-256, the verdicts stored at sync time, and the verdicts of an offline
+ * re-verification at export time, with the validation time used;
+ * bundle_verify() repeats that re-verification from the bundle alone (no
+ * store) at the same validation time and compares.
+ *
+ * Trust comes only from the caller (the configuration's trust section or
+ * explicit anchors). Thread-safe (no globals). */
+#ifndef KEP_BUNDLE_H
+#define KEP_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct store;
+struct config;
+struct trust_store;
+
+#define BUNDLE_FORMAT "kepagent-bundle/1"
+
+/* Loads the configuration's trust section (anchors, Kamu SM stores,
+ * intermediates, TSA anchors) into ts. */
+int bundle_trust_from_config(const struct config *cfg, struct trust_store *ts,
+			     struct kerr *err);
+
+/* Writes the bundle of package_id to path (mode 0600, replaced atomically).
+ * KERR_NOTFOUND when there is no such package. */
+int bundle_export(struct store *st, const struct trust_store *ts, int64_t package_id,
+		  const char *path, struct kerr *err);
+
+struct bundle_file {
+	const char *name;          /* as in the ZIP */
+	const unsigned char *data;
+	size_t len;
+};
+
+/* The offline re-verification both sides run: the package (verify_package)
+ * and each evidence file (evidence_verify against the original), offline,
+ * at time at. *out: {"validation_time", "package": {"overall", "checks"},
+ * "evidence": [{"file", "verdict", "reason", "delil_code", "digest"}]}. */
+int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
+		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
+		    struct kerr *err);
+
+/* Re-verifies the bundle at path. *result_r gets {"bundle", "intact",
+ * "tampered": [names], "same_verdicts", "differences": [text],
+ * "reverified": {...}, "report": {... as exported}}. *ok_r is 1 when every
+ * file is intact and every verdict equals the report's. -1 when the bundle
+ * cannot be read at all (not a ZIP, no report.json). */
+int bundle_verify(const char *path, const struct trust_store *ts, json_t **result_r, int *ok_r,
+		  struct kerr *err);
+
+#endif

@@ -1,0 +1,374 @@
+/* bundle_export.c: writes the evidence bundle of one message (see bundle.h). */
+#include "bundle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/cms.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <zip.h>
+
+#include "mime.h"
+#include "store.h"
+#include "store_evidence.h"
+#include "store_package.h"
+#include "store_verification.h"
+#include "svc.h"
+#include "svc_evidence.h"
+#include "util.h"
+
+#define CONTENT_MAX (64u << 20)
+
+struct entry {
+	char *name;
+	struct kbuf data;
+};
+
+struct files {
+	struct entry *e;
+	size_t n;
+};
+
+static struct kbuf *add(struct files *f, char *name)
+{
+	f->e = xrealloc(f->e, (f->n + 1) * sizeof(*f->e));
+	f->e[f->n].name = name;
+	memset(&f->e[f->n].data, 0, sizeof(f->e[f->n].data));
+	return &f->e[f->n++].data;
+}
+
+static int has(const struct files *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->e[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void files_free(struct files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->e[i].name);
+		kbuf_free(&f->e[i].data);
+	}
+	free(f->e);
+}
+
+static void sha256_hex(const void *d, size_t n, char out[65])
+{
+	unsigned char md[32];
+	size_t i;
+
+	SHA256(d, n, md);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* certs/<digest>.pem for every certificate of the CMS, once each. */
+static void add_certs(struct files *f, CMS_ContentInfo *cms)
+{
+	STACK_OF(X509) *certs = CMS_get1_certs(cms);
+	int i;
+
+	for (i = 0; certs != NULL && i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		char h[65], *name;
+		BIO *bio;
+		BUF_MEM *mem;
+
+		if (len <= 0)
+			continue;
+		sha256_hex(der, (size_t)len, h);
+		OPENSSL_free(der);
+		name = xasprintf("certs/%.16s.pem", h);
+		if (has(f, name)) {
+			free(name);
+			continue;
+		}
+		bio = BIO_new(BIO_s_mem());
+		PEM_write_bio_X509(bio, x);
+		BIO_get_mem_ptr(bio, &mem);
+		kbuf_append(add(f, name), mem->data, mem->length);
+		BIO_free(bio);
+	}
+	sk_X509_pop_free(certs, X509_free);
+}
+
+/* timestamps/<which>-<n>.tst: the RFC 3161 tokens in the signers' unsigned
+ * attributes (id-smime-aa-timeStampToken). */
+static void add_timestamps(struct files *f, CMS_ContentInfo *cms, const char *which)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	ASN1_OBJECT *oid = OBJ_txt2obj("1.2.840.113549.1.9.16.2.14", 1);
+	int i, idx;
+
+	for (i = 0; sis != NULL && i < sk_CMS_SignerInfo_num(sis); i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+
+		idx = CMS_unsigned_get_attr_by_OBJ(si, oid, -1);
+		for (; idx >= 0; idx = CMS_unsigned_get_attr_by_OBJ(si, oid, idx)) {
+			X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, idx);
+			ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+
+			if (t == NULL || t->type != V_ASN1_SEQUENCE)
+				continue;
+			kbuf_append(add(f, xasprintf("timestamps/%s-%d-%d.tst", which, i, idx)),
+				    t->value.sequence->data, (size_t)t->value.sequence->length);
+		}
+	}
+	ASN1_OBJECT_free(oid);
+}
+
+static void add_signatures(struct files *f, const struct mime_message *m, const char *which)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sigs; i++) {
+		const unsigned char *p = m->sigs[i].sig;
+		CMS_ContentInfo *cms;
+		char tag[48];
+
+		snprintf(tag, sizeof(tag), "%s-%zu", which, i);
+		kbuf_append(add(f, xasprintf("signatures/%s.p7s", tag)), m->sigs[i].sig,
+			    m->sigs[i].sig_len);
+		cms = d2i_CMS_ContentInfo(NULL, &p, (long)m->sigs[i].sig_len);
+		if (cms == NULL)
+			continue; /* kept as received; verification reports it malformed */
+		add_certs(f, cms);
+		add_timestamps(f, cms, tag);
+		CMS_ContentInfo_free(cms);
+	}
+}
+
+static const char *ev_ext(const struct kbuf *b)
+{
+	return b->len >= 2 && b->data[0] == 'P' && b->data[1] == 'K' ? "zip" : "xml";
+}
+
+static int add_evidence(struct store *st, struct files *f, int64_t pkg, json_t *stored,
+			struct kerr *err)
+{
+	struct store_evidence_row *ev = NULL;
+	size_t n = 0, i;
+
+	if (store_evidence_list_for_package(st, pkg, &ev, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct store_verification_row *vr = NULL;
+		struct kbuf *b;
+		size_t nv = 0;
+		char *name;
+		json_t *j;
+
+		/* Names come from the store, not the provider: only the index and
+		 * the (sanitised) delilId's safe characters. */
+		name = xasprintf("evidence/%02zu-%lld", i, (long long)ev[i].id);
+		b = add(f, name);
+		if (store_blob_read_mem(st, STORE_BLOB_EVIDENCE_RAW, ev[i].id, CONTENT_MAX, b,
+					err) < 0 ||
+		    store_verification_list(st, STORE_VERIF_EVIDENCE, ev[i].id, &vr, &nv, err) < 0)
+			goto fail;
+		f->e[f->n - 1].name = xasprintf("%s.%s", name, ev_ext(b));
+		free(name);
+		j = svc_evidence_json(&ev[i]);
+		json_object_set_new(j, "file", json_string(f->e[f->n - 1].name));
+		json_object_set_new(j, "checks", svc_checks_json(vr, nv));
+		json_array_append_new(stored, j);
+		store_verification_rows_free(&vr, nv);
+	}
+	store_evidence_rows_free(&ev, n);
+	return 0;
+fail:
+	store_evidence_rows_free(&ev, n);
+	return -1;
+}
+
+static void report_txt(struct kbuf *t, json_t *r)
+{
+	json_t *pkg = json_object_get(r, "package"), *rv = json_object_get(r, "reverified");
+	json_t *a, *x;
+	size_t i;
+
+	kbuf_printf(t, "kepagent evidence bundle (%s)\ncreated %s\n\n", BUNDLE_FORMAT,
+		    json_string_value(json_object_get(r, "created_at")));
+	kbuf_printf(t, "Message\n  kepId       %s\n  account     %s / %s\n  subject     %s\n"
+		    "  sender      %s\n  received    %s\n\n",
+		    json_string_value(json_object_get(pkg, "kep_id")),
+		    json_string_value(json_object_get(pkg, "account")),
+		    json_string_value(json_object_get(pkg, "folder")),
+		    json_string_value(json_object_get(pkg, "subject")) ?: "-",
+		    json_string_value(json_object_get(pkg, "sender")) ?: "-",
+		    json_string_value(json_object_get(pkg, "received_at")) ?: "-");
+	kbuf_printf(t, "Verdicts stored when synchronised\n  package overall  %s\n",
+		    json_string_value(json_object_get(json_object_get(r, "stored"), "overall"))
+			    ?: "unverified");
+	json_array_foreach(json_object_get(json_object_get(r, "stored"), "checks"), i, x)
+		kbuf_printf(t, "  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
+			    json_string_value(json_object_get(x, "verdict")),
+			    json_string_value(json_object_get(x, "reason")));
+	a = json_object_get(json_object_get(r, "stored"), "evidence");
+	json_array_foreach(a, i, x)
+		kbuf_printf(t, "  delil %-4lld %-26s %-18s at %s by %s (%s)\n",
+			    (long long)json_integer_value(json_object_get(x, "delil_tur_id")),
+			    json_string_value(json_object_get(x, "label")),
+			    json_string_value(json_object_get(x, "verdict")),
+			    json_string_value(json_object_get(x, "event_time")) ?: "-",
+			    json_string_value(json_object_get(x, "issuer")) ?: "-",
+			    json_string_value(json_object_get(x, "file")));
+	kbuf_printf(t, "\nOffline re-verification (validation time %lld, seconds since the epoch)\n"
+		    "  package overall  %s\n",
+		    (long long)json_integer_value(json_object_get(rv, "validation_time")),
+		    json_string_value(json_object_get(json_object_get(rv, "package"), "overall")));
+	json_array_foreach(json_object_get(json_object_get(rv, "package"), "checks"), i, x)
+		kbuf_printf(t, "  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
+			    json_string_value(json_object_get(x, "verdict")),
+			    json_string_value(json_object_get(x, "reason")));
+	json_array_foreach(json_object_get(rv, "evidence"), i, x)
+		kbuf_printf(t, "  %-22s %-18s digest %s; %s\n",
+			    json_string_value(json_object_get(x, "file")),
+			    json_string_value(json_object_get(x, "verdict")),
+			    json_string_value(json_object_get(x, "digest")),
+			    json_string_value(json_object_get(x, "reason")));
+	kbuf_printf(t, "\nFiles (SHA-256)\n");
+	json_array_foreach(json_object_get(r, "files"), i, x)
+		kbuf_printf(t, "  %s  %s\n", json_string_value(json_object_get(x, "sha256")),
+			    json_string_value(json_object_get(x, "name")));
+	kbuf_printf(t, "\nRe-verify offline: kepagent evidence verify BUNDLE.zip\n");
+}
+
+static int write_zip(const struct files *f, const char *path, struct kerr *err)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	zip_t *za;
+	size_t i;
+	int ze;
+
+	za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+	if (za == NULL) {
+		free(tmp);
+		return kerr_set(err, KERR_IO, "cannot create %s (libzip error %d)", path, ze);
+	}
+	for (i = 0; i < f->n; i++) {
+		zip_source_t *src = zip_source_buffer(za, f->e[i].data.data ? f->e[i].data.data
+						      : (const void *)"", f->e[i].data.len, 0);
+
+		if (src == NULL || zip_file_add(za, f->e[i].name, src, ZIP_FL_ENC_UTF_8) < 0) {
+			zip_source_free(src);
+			kerr_set(err, KERR_IO, "cannot add %s to %s: %s", f->e[i].name, path,
+				 zip_strerror(za));
+			zip_discard(za);
+			free(tmp);
+			return -1;
+		}
+	}
+	if (zip_close(za) < 0) {
+		kerr_set(err, KERR_IO, "cannot write %s: %s", path, zip_strerror(za));
+		zip_discard(za);
+		free(tmp);
+		return -1;
+	}
+	if (chmod(tmp, 0600) < 0 || rename(tmp, path) < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot put %s in place", path);
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, const char *path,
+		  struct kerr *err)
+{
+	struct store_verification_row *vr = NULL;
+	struct store_package_row *p = NULL;
+	struct files f = { 0 };
+	struct mime_package mp;
+	struct bundle_file pkgf, *evf = NULL;
+	json_t *report = NULL, *stored_ev = json_array(), *rv = NULL, *files;
+	struct kbuf *raw, txt = { 0 };
+	size_t nv = 0, i, n_ev = 0;
+	time_t at = time(NULL);
+	char t[32], h[65];
+	int rc = -1;
+
+	if (store_package_get(st, id, &p, err) < 0)
+		goto out;
+	raw = add(&f, xstrdup("package.eml"));
+	if (store_blob_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, raw, err) < 0 ||
+	    store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0)
+		goto out;
+	if (mime_package_parse(raw->data, raw->len, &mp, NULL) == 0) {
+		if (mp.has_original)
+			kbuf_append(add(&f, xstrdup("original.eml")), mp.original.data,
+				    mp.original.len);
+		add_signatures(&f, &mp.envelope, "envelope");
+		if (mp.has_original)
+			add_signatures(&f, &mp.original, "original");
+		mime_package_free(&mp);
+	}
+	if (add_evidence(st, &f, id, stored_ev, err) < 0)
+		goto out;
+	/* f.e moves while adding: take the pointers only now. */
+	pkgf = (struct bundle_file){ "package.eml", f.e[0].data.data, f.e[0].data.len };
+	evf = xcalloc(f.n, sizeof(*evf));
+	for (i = 0; i < f.n; i++)
+		if (strncmp(f.e[i].name, "evidence/", 9) == 0)
+			evf[n_ev++] = (struct bundle_file){ f.e[i].name, f.e[i].data.data,
+							   f.e[i].data.len };
+	if (bundle_reverify(ts, at, &pkgf, evf, n_ev, &rv, err) < 0)
+		goto out;
+	files = json_array();
+	for (i = 0; i < f.n; i++) {
+		sha256_hex(f.e[i].data.data ? (const void *)f.e[i].data.data : "", f.e[i].data.len, h);
+		json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "name", f.e[i].name,
+						       "sha256", h, "size",
+						       (json_int_t)f.e[i].data.len));
+	}
+	report = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?},"
+			   " s:{s:s?, s:s?, s:o, s:o}, s:o, s:o}",
+			   "format", BUNDLE_FORMAT, "created_at", svc_time((int64_t)at * 1000, t),
+			   "package", "id", (json_int_t)id, "account", p->meta.account,
+			   "folder", p->meta.folder, "kep_id", p->meta.kep_id,
+			   "subject", p->meta.subject, "sender", p->meta.sender,
+			   "received_at", svc_time(p->meta.received_at, h),
+			   "org_mesaj_id", p->meta.org_mesaj_id, "ileti_id", p->meta.ileti_id,
+			   "belge_no", p->meta.belge_no,
+			   "stored", "overall", p->meta.verdict, "reason", p->meta.verdict_reason,
+			   "checks", svc_checks_json(vr, nv), "evidence", stored_ev,
+			   "reverified", rv, "files", files);
+	stored_ev = NULL;
+	rv = NULL;
+	report_txt(&txt, report);
+	{
+		char *s = json_dumps(report, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+
+		kbuf_append_str(add(&f, xstrdup("report.json")), s);
+		free(s);
+	}
+	kbuf_append(add(&f, xstrdup("report.txt")), txt.data, txt.len);
+	rc = write_zip(&f, path, err);
+out:
+	json_decref(report);
+	json_decref(stored_ev);
+	json_decref(rv);
+	kbuf_free(&txt);
+	free(evf);
+	files_free(&f);
+	store_verification_rows_free(&vr, nv);
+	store_package_row_free(&p);
+	return rc;
+}

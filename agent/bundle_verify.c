@@ -1,0 +1,266 @@
+/* bundle_verify.c: the offline re-verification shared by export and verify,
+ * and `kepagent evidence verify BUNDLE` (see bundle.h). */
+#include "bundle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "config.h"
+#include "evidence.h"
+#include "mime.h"
+#include "svc.h"
+#include "trust.h"
+#include "util.h"
+#include "verify_package.h"
+#include "zip_safe.h"
+
+#define BUNDLE_MAX (256u << 20)
+
+static int load_list(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
+		     struct kerr *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (trust_load(ts, k, paths[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int bundle_trust_from_config(const struct config *cfg, struct trust_store *ts,
+			     struct kerr *err)
+{
+	if (load_list(ts, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
+	    load_list(ts, TRUST_ANCHOR, cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
+		      err) < 0 ||
+	    load_list(ts, TRUST_INTERMEDIATE, cfg->trust_intermediates,
+		      cfg->n_trust_intermediates, err) < 0 ||
+	    load_list(ts, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors,
+		      err) < 0)
+		return -1;
+	return 0;
+}
+
+static json_t *check_json(const struct pkg_check *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "check", c->name,
+			 "verdict", verdict_name(c->verdict), "reason", c->reason,
+			 "signer_subject", c->signer, "signing_time", (json_int_t)c->signing_time,
+			 "timestamp_time", (json_int_t)c->timestamp_time,
+			 "validation_time", (json_int_t)c->validation_time);
+}
+
+int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
+		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
+		    struct kerr *err)
+{
+	struct verify_opts vo = { .trust = ts, .validation_time = at };
+	struct mime_package mp;
+	struct pkg_report rep;
+	json_t *checks = json_array(), *evs = json_array(), *pkg;
+	const void *orig = NULL;
+	size_t orig_len = 0, i;
+	int parsed;
+
+	if (verify_package(&vo, package->data, package->len, &rep, err) < 0) {
+		json_decref(checks);
+		json_decref(evs);
+		return -1;
+	}
+	for (i = 0; i < rep.n; i++)
+		json_array_append_new(checks, check_json(&rep.checks[i]));
+	pkg = json_pack("{s:s, s:o}", "overall", verdict_name(rep.overall), "checks", checks);
+	pkg_report_free(&rep);
+	/* Evidence digests cover the original message the provider relayed. */
+	parsed = mime_package_parse(package->data, package->len, &mp, NULL) == 0;
+	if (parsed && mp.has_original) {
+		orig = mp.original.data;
+		orig_len = mp.original.len;
+	}
+	for (i = 0; i < n_evidence; i++) {
+		struct evidence_opts eo = { 0 };
+		struct evidence ev;
+
+		eo.anchors = trust_x509_store(ts, TRUST_ANCHOR);
+		eo.intermediates = trust_intermediates(ts);
+		eo.at = at;
+		eo.original = orig;
+		eo.original_len = orig_len;
+		if (evidence_verify(evidence[i].data, evidence[i].len, &eo, &ev, err) < 0) {
+			json_decref(evs);
+			json_decref(pkg);
+			if (parsed)
+				mime_package_free(&mp);
+			return -1;
+		}
+		json_array_append_new(evs, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s?, s:s?}",
+			"file", evidence[i].name, "verdict", verdict_name(ev.verdict),
+			"reason", ev.reason, "delil_code", ev.delil_code,
+			"digest", evidence_digest_name(ev.digest), "event_time", ev.event_time,
+			"signer_subject", ev.signer_subject[0] ? ev.signer_subject : NULL));
+		evidence_free(&ev);
+	}
+	if (parsed)
+		mime_package_free(&mp);
+	*out = json_pack("{s:I, s:o, s:o}", "validation_time", (json_int_t)at, "package", pkg,
+			 "evidence", evs);
+	return 0;
+}
+
+static void sha256_hex(const void *d, size_t n, char out[65])
+{
+	unsigned char md[32];
+	size_t i;
+
+	SHA256(d, n, md);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Every file listed in the report must be there with its digest; files not
+ * listed (other than the reports) are reported too. */
+static void check_files(const struct zip_archive *za, json_t *report, json_t *tampered)
+{
+	json_t *files = json_object_get(report, "files"), *f;
+	size_t i, j;
+
+	json_array_foreach(files, i, f) {
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *want = json_string_value(json_object_get(f, "sha256"));
+		const struct zip_entry *e = name ? zip_archive_find(za, name) : NULL;
+		char got[65];
+
+		if (e == NULL) {
+			json_array_append_new(tampered, json_sprintf("%s: missing", name ? name : "?"));
+			continue;
+		}
+		sha256_hex(e->data, e->len, got);
+		if (want == NULL || strcmp(got, want) != 0)
+			json_array_append_new(tampered, json_sprintf("%s: SHA-256 differs", name));
+	}
+	for (j = 0; j < za->n; j++) {
+		int listed = 0;
+
+		if (strcmp(za->e[j].name, "report.json") == 0 ||
+		    strcmp(za->e[j].name, "report.txt") == 0)
+			continue;
+		json_array_foreach(files, i, f)
+			if (strcmp(json_string_value(json_object_get(f, "name")) ?: "",
+				   za->e[j].name) == 0)
+				listed = 1;
+		if (!listed)
+			json_array_append_new(tampered, json_sprintf("%s: not in the report",
+								     za->e[j].name));
+	}
+}
+
+static void compare(const char *what, json_t *want, json_t *got, json_t *diffs)
+{
+	const char *w = json_string_value(json_object_get(want, "verdict"));
+	const char *g = json_string_value(json_object_get(got, "verdict"));
+
+	if (w == NULL || g == NULL || strcmp(w, g) != 0)
+		json_array_append_new(diffs, json_sprintf("%s: report says %s, re-verification "
+							  "gives %s", what, w ? w : "-", g ? g : "-"));
+}
+
+static void compare_all(json_t *want, json_t *got, json_t *diffs)
+{
+	json_t *wp = json_object_get(want, "package"), *gp = json_object_get(got, "package");
+	json_t *wc = json_object_get(wp, "checks"), *gc = json_object_get(gp, "checks");
+	json_t *we = json_object_get(want, "evidence"), *ge = json_object_get(got, "evidence");
+	const char *wo = json_string_value(json_object_get(wp, "overall"));
+	const char *go = json_string_value(json_object_get(gp, "overall"));
+	size_t i;
+
+	if (wo == NULL || go == NULL || strcmp(wo, go) != 0)
+		json_array_append_new(diffs, json_sprintf("package overall: report says %s, "
+							  "re-verification gives %s",
+							  wo ? wo : "-", go ? go : "-"));
+	if (json_array_size(wc) != json_array_size(gc) ||
+	    json_array_size(we) != json_array_size(ge))
+		json_array_append_new(diffs, json_string("the number of checks differs"));
+	for (i = 0; i < json_array_size(wc) && i < json_array_size(gc); i++)
+		compare(json_string_value(json_object_get(json_array_get(wc, i), "check")) ?: "?",
+			json_array_get(wc, i), json_array_get(gc, i), diffs);
+	for (i = 0; i < json_array_size(we) && i < json_array_size(ge); i++)
+		compare(json_string_value(json_object_get(json_array_get(we, i), "file")) ?: "?",
+			json_array_get(we, i), json_array_get(ge, i), diffs);
+}
+
+static int reverify_archive(const struct zip_archive *za, json_t *report,
+			    const struct trust_store *ts, json_t **got_r, struct kerr *err)
+{
+	json_t *rv = json_object_get(report, "reverified");
+	json_t *evs = json_object_get(rv, "evidence"), *e;
+	const struct zip_entry *pe = zip_archive_find(za, "package.eml");
+	struct bundle_file pkg, *ev;
+	size_t i, n = 0;
+	int rc;
+
+	if (pe == NULL)
+		return kerr_set(err, KERR_MALFORMED, "the bundle has no package.eml");
+	pkg = (struct bundle_file){ "package.eml", pe->data, pe->len };
+	ev = xcalloc(json_array_size(evs) + 1, sizeof(*ev));
+	json_array_foreach(evs, i, e) {
+		const char *name = json_string_value(json_object_get(e, "file"));
+		const struct zip_entry *ze = name ? zip_archive_find(za, name) : NULL;
+
+		if (ze != NULL)
+			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len };
+	}
+	rc = bundle_reverify(ts, (time_t)json_integer_value(json_object_get(rv, "validation_time")),
+			     &pkg, ev, n, got_r, err);
+	free(ev);
+	return rc;
+}
+
+int bundle_verify(const char *path, const struct trust_store *ts, json_t **result_r, int *ok_r,
+		  struct kerr *err)
+{
+	struct zip_limits lim = zip_default_limits;
+	struct zip_archive za = { 0 };
+	const struct zip_entry *re;
+	struct kbuf b = { 0 };
+	json_t *report, *tampered, *diffs, *got = NULL;
+	json_error_t jerr;
+
+	lim.max_entry = 64u << 20;
+	lim.max_total = BUNDLE_MAX;
+	if (read_file(path, BUNDLE_MAX, &b, err) < 0)
+		return -1;
+	if (zip_safe_read(b.data, b.len, &lim, &za, err) < 0) {
+		kbuf_free(&b);
+		return kerr_prefix(err, "%s", path);
+	}
+	kbuf_free(&b);
+	re = zip_archive_find(&za, "report.json");
+	report = re ? json_loadb((const char *)re->data, re->len, 0, &jerr) : NULL;
+	if (report == NULL ||
+	    strcmp(json_string_value(json_object_get(report, "format")) ?: "", BUNDLE_FORMAT)) {
+		zip_archive_free(&za);
+		json_decref(report);
+		return kerr_set(err, KERR_MALFORMED, "%s: no %s report.json in the bundle", path,
+				BUNDLE_FORMAT);
+	}
+	tampered = json_array();
+	diffs = json_array();
+	check_files(&za, report, tampered);
+	if (reverify_archive(&za, report, ts, &got, err) < 0) {
+		/* A package too damaged to verify is a finding, not a failure. */
+		json_array_append_new(diffs, json_sprintf("re-verification failed: %s", err->msg));
+		got = json_null();
+	} else {
+		compare_all(json_object_get(report, "reverified"), got, diffs);
+	}
+	zip_archive_free(&za);
+	*ok_r = json_array_size(tampered) == 0 && json_array_size(diffs) == 0;
+	*result_r = json_pack("{s:s, s:b, s:o, s:b, s:o, s:o, s:o}", "bundle", path,
+			      "intact", json_array_size(tampered) == 0, "tampered", tampered,
+			      "same_verdicts", json_array_size(diffs) == 0, "differences", diffs,
+			      "reverified", got, "report", report);
+	return 0;
+}

@@ -1,0 +1,400 @@
+/* svc_queue.c: see svc_queue.h. */
+#include "svc_queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "config.h"
+#include "store.h"
+#include "store_eyp.h"
+#include "store_package.h"
+#include "store_part.h"
+#include "store_queue.h"
+#include "store_queue_lease.h"
+#include "store_verification.h"
+#include "svc.h"
+#include "svc_evidence.h"
+
+#define CONTENT_MAX (64u << 20)
+
+static json_t *item_json(const struct store_queue_view *v, const char *lease)
+{
+	const struct store_queue_item *it = &v->item;
+	char a[32], b[32];
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I, s:s?, s:s?, s:s?, s:s?}",
+			 "id", (json_int_t)it->package_id,
+			 "state", store_queue_state_name(it->state), "account", it->account,
+			 "kep_id", v->kep_id ? v->kep_id : "", "subject", v->subject,
+			 "sender", v->sender, "received_at", svc_time(v->received_at, a),
+			 "attempts", (json_int_t)it->attempts, "lease", lease,
+			 "lease_until", it->state == STORE_Q_CLAIMED ?
+				svc_time(it->lease_expires, b) : NULL,
+			 "last_reason", it->last_reason, "verdict", v->verdict);
+}
+
+int svc_queue_list(struct store *st, const char *account, int state, size_t limit,
+		   size_t offset, json_t **out, struct kerr *err)
+{
+	struct store_queue_filter f = { .account = account, .state = state, .limit = limit };
+	struct store_queue_view *v = NULL;
+	int64_t total = 0;
+	json_t *items;
+	size_t n = 0, i;
+
+	if (store_queue_view_list(st, &f, offset, &v, &n, &total, err) < 0)
+		return -1;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, item_json(&v[i], NULL));
+	store_queue_views_free(&v, n);
+	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
+	return 0;
+}
+
+static void new_lease(char out[33])
+{
+	unsigned char r[16];
+	size_t i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		abort(); /* no randomness: a guessable lease would break the queue's promise */
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+int svc_queue_claim(struct store *st, const struct config *cfg, const char *account,
+		    size_t count, long lease_seconds, json_t **out, struct kerr *err)
+{
+	struct store_queue_item *its = NULL;
+	size_t n = 0, i;
+	json_t *items;
+	char lease[33];
+
+	if (count == 0 || count > SVC_QUEUE_MAX_CLAIM)
+		return kerr_set(err, KERR_USAGE, "count must be 1..%d", SVC_QUEUE_MAX_CLAIM);
+	if (lease_seconds < 0 || lease_seconds > 86400)
+		return kerr_set(err, KERR_USAGE, "lease_seconds must be 1..86400");
+	if (lease_seconds == 0)
+		lease_seconds = cfg->queue_lease_seconds;
+	/* One token for the whole claim: it is what the claimer holds. */
+	new_lease(lease);
+	if (store_queue_claim(st, lease, account, count, (int64_t)lease_seconds * 1000, &its, &n,
+			      err) < 0)
+		return -1;
+	items = json_array();
+	for (i = 0; i < n; i++) {
+		struct store_queue_view *v = NULL;
+
+		if (store_queue_view_get(st, its[i].package_id, &v, err) < 0) {
+			json_decref(items);
+			store_queue_items_free(&its, n);
+			return -1;
+		}
+		json_array_append_new(items, item_json(v, lease));
+		store_queue_views_free(&v, 1);
+	}
+	store_queue_items_free(&its, n);
+	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items));
+	return 0;
+}
+
+/* Checks the lease; fills code and err when it does not hold. */
+static int hold(struct store *st, int64_t id, const char *lease, const char **code_r,
+		struct kerr *err)
+{
+	enum store_lease l;
+
+	if (lease == NULL || *lease == '\0') {
+		*code_r = "bad_parameter";
+		return kerr_set(err, KERR_USAGE, "a lease is required");
+	}
+	if (store_queue_lease_check(st, id, lease, now_ms(), &l, err) < 0) {
+		*code_r = svc_code(err);
+		return -1;
+	}
+	if (l == STORE_LEASE_MISMATCH) {
+		*code_r = "lease_mismatch";
+		return kerr_set(err, KERR_USAGE, "item %lld is not claimed with this lease",
+				(long long)id);
+	}
+	if (l == STORE_LEASE_EXPIRED) {
+		*code_r = "lease_expired";
+		return kerr_set(err, KERR_USAGE, "the lease on item %lld has expired; claim it again",
+				(long long)id);
+	}
+	return 0;
+}
+
+static const char *hex(const unsigned char *d, size_t n, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", d[i]);
+	return buf;
+}
+
+static int is_attachment(const struct store_part_row *p)
+{
+	return strcmp(p->meta.role, "attachment") == 0 || strcmp(p->meta.role, "eyp") == 0;
+}
+
+static json_t *attachments_json(struct store *st, int64_t id, struct kerr *err)
+{
+	struct store_part_row *parts = NULL;
+	size_t n = 0, i;
+	json_t *a;
+	char h[65];
+
+	if (store_part_list(st, id, &parts, &n, err) < 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		const struct store_part_row *p = &parts[i];
+
+		if (!is_attachment(p))
+			continue;
+		json_array_append_new(a, json_pack("{s:i, s:s?, s:s, s:s?, s:I, s:s}",
+			"index", p->idx, "filename", p->meta.file_name,
+			"safe_name", p->meta.safe_name ? p->meta.safe_name : "attachment.bin",
+			"content_type", p->meta.content_type, "size", (json_int_t)p->size,
+			"sha256", hex(p->sha256, 32, h)));
+	}
+	store_part_rows_free(&parts, n);
+	return a;
+}
+
+static json_t *ustveri_json(struct store *st, int64_t id, struct kerr *err, int *rc)
+{
+	struct store_eyp *e = NULL;
+	json_t *j;
+
+	*rc = store_eyp_get(st, id, &e, err);
+	if (*rc <= 0)
+		return json_null();
+	j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "belge_id", e->belge_id, "konu", e->konu,
+		      "tarih", e->tarih, "belge_no", e->belge_no, "olusturan", e->olusturan);
+	store_eyp_free(&e);
+	return j;
+}
+
+int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **out,
+		     const char **code_r, struct kerr *err)
+{
+	struct store_verification_row *vr = NULL;
+	struct store_package_row *p = NULL;
+	struct store_queue_view *v = NULL;
+	json_t *j, *att, *ust;
+	size_t nv = 0;
+	char t[32];
+	int rc;
+
+	if (hold(st, id, lease, code_r, err) < 0)
+		return -1;
+	if (store_queue_view_get(st, id, &v, err) < 0 || store_package_get(st, id, &p, err) < 0 ||
+	    store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0 ||
+	    (att = attachments_json(st, id, err)) == NULL) {
+		*code_r = svc_code(err);
+		store_queue_views_free(&v, v ? 1 : 0);
+		store_package_row_free(&p);
+		store_verification_rows_free(&vr, nv);
+		return -1;
+	}
+	ust = ustveri_json(st, id, err, &rc);
+	j = item_json(v, lease);
+	json_object_update_new(j, json_pack(
+		"{s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:{s:s, s:s?, s:o}}",
+		"kep_sira_no_text", p->meta.kep_sira_no, "folder", p->meta.folder,
+		"org_mesaj_id", p->meta.org_mesaj_id, "message_id", p->meta.message_id,
+		"sender_kep", p->meta.sender_kep, "date", svc_time(p->meta.provider_date, t),
+		"ileti_tip", p->meta.ileti_tip, "ileti_id", p->meta.ileti_id,
+		"ustveri", ust, "attachments", att,
+		"verification", "overall", p->meta.verdict ? p->meta.verdict : "unverified",
+		"reason", p->meta.verdict_reason, "checks", svc_checks_json(vr, nv)));
+	if (p->meta.kep_sira_no != NULL)
+		json_object_set_new(j, "kep_sira_no", json_integer(strtoll(p->meta.kep_sira_no,
+									   NULL, 10)));
+	json_object_del(j, "kep_sira_no_text");
+	store_queue_views_free(&v, 1);
+	store_package_row_free(&p);
+	store_verification_rows_free(&vr, nv);
+	if (rc < 0) {
+		json_decref(j);
+		*code_r = svc_code(err);
+		return -1;
+	}
+	*out = j;
+	return 0;
+}
+
+/* The first part with role (or, for attachments, index n). */
+static int find_part(struct store *st, int64_t id, enum svc_content what, int n,
+		     int64_t *part_r, const char **ctype_r, char **name_r, struct kerr *err)
+{
+	struct store_part_row *parts = NULL;
+	size_t np = 0, i;
+	int found = 0;
+
+	if (store_part_list(st, id, &parts, &np, err) < 0)
+		return -1;
+	for (i = 0; i < np && !found; i++) {
+		const struct store_part_row *p = &parts[i];
+
+		if (what == SVC_ORIGINAL)
+			found = strcmp(p->meta.role, "original") == 0;
+		else if (what == SVC_EYP)
+			found = strcmp(p->meta.role, "eyp") == 0;
+		else
+			found = p->idx == n && is_attachment(p);
+		if (found) {
+			*part_r = p->id;
+			if (name_r != NULL)
+				*name_r = xstrdup(p->meta.safe_name ? p->meta.safe_name
+						  : "attachment.bin");
+		}
+	}
+	store_part_rows_free(&parts, np);
+	if (!found)
+		return kerr_set(err, KERR_NOTFOUND, "item %lld has no %s", (long long)id,
+				what == SVC_ORIGINAL ? "original message" :
+				what == SVC_EYP ? "e-Yazisma package" : "such attachment");
+	*ctype_r = what == SVC_ORIGINAL ? "message/rfc822" :
+		   what == SVC_EYP ? "application/eyazisma" : "application/octet-stream";
+	return 0;
+}
+
+int svc_queue_content(struct store *st, int64_t id, const char *lease, enum svc_content what,
+		      int n, struct kbuf *out, const char **ctype_r, char **name_r,
+		      const char **code_r, struct kerr *err)
+{
+	int64_t part = 0;
+
+	if (name_r != NULL)
+		*name_r = NULL;
+	if (hold(st, id, lease, code_r, err) < 0)
+		return -1;
+	if (what == SVC_PACKAGE) {
+		*ctype_r = "message/rfc822";
+		if (store_blob_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, out, err) < 0)
+			goto fail;
+		return 0;
+	}
+	if (find_part(st, id, what, n, &part, ctype_r, name_r, err) < 0 ||
+	    store_blob_read_mem(st, STORE_BLOB_PART, part, CONTENT_MAX, out, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	*code_r = svc_code(err);
+	if (name_r != NULL) {
+		free(*name_r);
+		*name_r = NULL;
+	}
+	return -1;
+}
+
+static const struct account_config *account_of(const struct config *cfg, struct store *st,
+					       int64_t id, struct kerr *err)
+{
+	struct store_package_row *p = NULL;
+	const struct account_config *a;
+
+	if (store_package_get(st, id, &p, err) < 0)
+		return NULL;
+	a = config_find_account(cfg, p->meta.account);
+	store_package_row_free(&p);
+	return a;
+}
+
+static int result(struct store *st, int64_t id, json_t **out, const char **code_r,
+		  struct kerr *err)
+{
+	struct store_queue_view *v = NULL;
+
+	if (store_queue_view_get(st, id, &v, err) < 0) {
+		*code_r = svc_code(err);
+		return -1;
+	}
+	*out = item_json(v, NULL);
+	store_queue_views_free(&v, 1);
+	return 0;
+}
+
+/* Runs the lease check and the change in one write transaction, so the
+ * lease cannot run out and be taken by another claimer in between. */
+int svc_queue_ack(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+		  const char *actor, json_t **out, const char **code_r, struct kerr *err)
+{
+	const struct account_config *acct;
+	struct store_queue_view *v = NULL;
+	struct store_package_row *p = NULL;
+	int acked;
+
+	if (store_begin(st, err) < 0) {
+		*code_r = svc_code(err);
+		return -1;
+	}
+	if (store_queue_view_get(st, id, &v, err) < 0) {
+		*code_r = svc_code(err);
+		goto fail;
+	}
+	acked = v->item.state == STORE_Q_ACKED;
+	store_queue_views_free(&v, 1);
+	if (!acked) {
+		if (hold(st, id, lease, code_r, err) < 0)
+			goto fail;
+		acct = account_of(cfg, st, id, err);
+		if (store_queue_ack(st, id, actor, err) < 0)
+			goto fail_code;
+		/* ack_policy on-import: the provider hears of it once EBYS has it. */
+		if (acct != NULL && acct->ack_policy == ACK_ON_IMPORT) {
+			if (store_package_get(st, id, &p, err) < 0)
+				goto fail_code;
+			if (p->meta.ack == STORE_ACK_NONE &&
+			    store_package_set_ack(st, id, STORE_ACK_DUE, 0, err) < 0) {
+				store_package_row_free(&p);
+				goto fail_code;
+			}
+			store_package_row_free(&p);
+		}
+	}
+	if (store_commit(st, err) < 0)
+		goto fail_code;
+	return result(st, id, out, code_r, err);
+fail_code:
+	*code_r = svc_code(err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int svc_queue_reject(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+		     const char *reason, long retry_seconds, const char *actor, json_t **out,
+		     const char **code_r, struct kerr *err)
+{
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 1000) {
+		*code_r = "bad_parameter";
+		return kerr_set(err, KERR_USAGE, "a reason of 1..1000 bytes is required");
+	}
+	if (retry_seconds < 0)
+		retry_seconds = SVC_QUEUE_RETRY_DEFAULT;
+	if (store_begin(st, err) < 0) {
+		*code_r = svc_code(err);
+		return -1;
+	}
+	if (hold(st, id, lease, code_r, err) < 0)
+		goto fail;
+	if (store_queue_reject(st, id, actor, reason, (int64_t)retry_seconds * 1000,
+			       (int)cfg->queue_max_attempts, err) < 0 ||
+	    store_commit(st, err) < 0) {
+		*code_r = svc_code(err);
+		goto fail;
+	}
+	return result(st, id, out, code_r, err);
+fail:
+	store_rollback(st);
+	return -1;
+}

@@ -1,0 +1,137 @@
+/* svc_status.c: see svc_status.h. */
+#include "svc_status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "delil.h"
+#include "store_evidence.h"
+#include "store_package.h"
+#include "store_search.h"
+#include "svc_evidence.h"
+
+static const enum store_package_key key_order[] = {
+	STORE_PKG_BY_KEP_ID, STORE_PKG_BY_MESSAGE_ID, STORE_PKG_BY_ILETI_ID,
+	STORE_PKG_BY_BELGE_NO,
+};
+
+/* The package the key names and its evidence; *pkg_r 0 when only orphan
+ * evidence (or nothing) was found. */
+static int find(struct store *st, const char *key, int64_t *pkg_r,
+		struct store_evidence_row **ev_r, size_t *nev_r, struct kerr *err)
+{
+	size_t k, i, n = 0;
+	int64_t *ids = NULL;
+
+	*pkg_r = 0;
+	*ev_r = NULL;
+	*nev_r = 0;
+	for (k = 0; k < sizeof(key_order) / sizeof(key_order[0]); k++) {
+		if (store_package_find(st, key_order[k], NULL, key, &ids, &n, err) < 0)
+			return -1;
+		if (n > 0)
+			break;
+	}
+	/* The same message can be stored in several folders or accounts (sent
+	 * here, received there): the status is the one with evidence. */
+	for (i = 0; i < n; i++) {
+		struct store_evidence_row *ev = NULL;
+		size_t nev = 0;
+
+		if (store_evidence_list_for_package(st, ids[i], &ev, &nev, err) < 0) {
+			free(ids);
+			store_evidence_rows_free(ev_r, *nev_r);
+			return -1;
+		}
+		if (*pkg_r == 0 || (nev > 0 && *nev_r == 0)) {
+			store_evidence_rows_free(ev_r, *nev_r);
+			*pkg_r = ids[i];
+			*ev_r = ev;
+			*nev_r = nev;
+		} else {
+			store_evidence_rows_free(&ev, nev);
+		}
+	}
+	free(ids);
+	if (*pkg_r == 0)
+		return store_evidence_orphans(st, key, ev_r, nev_r, err);
+	return 0;
+}
+
+static json_t *not_found(const char *key)
+{
+	return json_pack("{s:s, s:b, s:s}", "key", key, "found", 0, "message",
+			 "no sent message or evidence is known under this key (tried kepId, "
+			 "OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)");
+}
+
+int svc_status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+{
+	struct store_evidence_row *ev = NULL;
+	const struct delil_code *best = NULL, *failure = NULL;
+	struct store_package_row *p = NULL;
+	size_t nev = 0, i;
+	int64_t pkg;
+	json_t *items, *j;
+
+	if (find(st, key, &pkg, &ev, &nev, err) < 0)
+		return -1;
+	if (pkg == 0 && nev == 0) {
+		*out = not_found(key);
+		return 0;
+	}
+	if (pkg != 0 && store_package_get(st, pkg, &p, err) < 0) {
+		store_evidence_rows_free(&ev, nev);
+		return -1;
+	}
+	items = json_array();
+	for (i = 0; i < nev; i++) {
+		const struct delil_code *d = delil_by_code((int)ev[i].meta.delil_tur_id);
+
+		json_array_append_new(items, svc_evidence_json(&ev[i]));
+		if (d == NULL)
+			continue;
+		if (d->kind == DELIL_PROGRESS && (best == NULL || d->rank > best->rank))
+			best = d;
+		if (d->kind == DELIL_FAILURE && (failure == NULL || d->rank > failure->rank))
+			failure = d;
+	}
+	j = json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:o}",
+		      "key", key, "found", 1,
+		      "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key,
+		      "account", p ? p->meta.account : ev[0].meta.account,
+		      "stage", best ? json_integer(best->code) : json_null(),
+		      "label", best ? json_string(best->label) : json_null(),
+		      "failure", failure ? json_integer(failure->code) : json_null(),
+		      "failure_label", failure ? json_string(failure->label) : json_null(),
+		      /* Nothing follows a failure or the recipient reading it. */
+		      "final", failure != NULL || (best != NULL && best->code == 60),
+		      "evidence", items);
+	if (p != NULL)
+		json_object_set_new(j, "package_id", json_integer(p->id));
+	store_package_row_free(&p);
+	store_evidence_rows_free(&ev, nev);
+	*out = j;
+	return 0;
+}
+
+int svc_status_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
+		     struct kerr *err)
+{
+	json_t *results = json_array(), *one;
+	size_t i;
+
+	if (n > SVC_STATUS_MAX_BATCH) {
+		json_decref(results);
+		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
+	}
+	for (i = 0; i < n; i++) {
+		if (svc_status_lookup(st, keys[i], &one, err) < 0) {
+			json_decref(results);
+			return -1;
+		}
+		json_array_append_new(results, one);
+	}
+	*out = json_pack("{s:o}", "results", results);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* svc_status.h: delivery status of sent messages ("KEP Delili Durumu").
+ *
+ * A key is tried as kepId, then OrgMesajId/Message-ID, X-TR-REM-iletiID and
+ * e-Yazisma BelgeNo; among the packages found, a sent one (with evidence) is
+ * preferred. The answer (Status of doc/openapi.yaml) gives the furthest
+ * progress stage reached (10 < 20 < 40 < 60) with its Turkish label, the
+ * failure stage when one was received (11/21/31/41), and every evidence item
+ * with its time, issuer and verdict; unknown codes are listed as unknown and
+ * never count as progress. An unknown key gives found=false and a message.
+ * Evidence whose package is not stored is found by kepId. Returned JSON is
+ * owned by the caller. Thread-safe with one store per thread. */
+#ifndef KEP_SVC_STATUS_H
+#define KEP_SVC_STATUS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct store;
+
+#define SVC_STATUS_MAX_BATCH 1000
+
+/* -1 only when the store fails; an unknown key is a result. */
+int svc_status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err);
+/* {"results": [...]} in the order of keys. */
+int svc_status_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
+		     struct kerr *err);
+
+#endif
