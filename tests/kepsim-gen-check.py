@@ -101,6 +101,8 @@ def oid_bytes(dotted):
 
 TS_OID = oid_bytes("1.2.840.113549.1.9.16.2.14")
 SHA1_OID = oid_bytes("1.3.14.3.2.26")
+# signing-certificate-v2, and v1 which OpenSSL uses with SHA-1.
+ESS_OIDS = (oid_bytes("1.2.840.113549.1.9.16.2.47"), oid_bytes("1.2.840.113549.1.9.16.2.12"))
 
 
 def signer_info(der):
@@ -118,13 +120,19 @@ def signer_info(der):
     sig = [p for p in parts if p[0] == 0x04][0]
     sigval = der[sig[2]:sig[2] + sig[3]]
     token = None
+    ess = False
     for p in parts:
+        if p[0] == 0xA0:                         # signedAttrs
+            for attr in children(der, p[2], p[3]):
+                a = children(der, attr[2], attr[3])
+                ess = ess or der[a[0][2]:a[0][2] + a[0][3]] in ESS_OIDS
         if p[0] == 0xA1:                         # unsignedAttrs
             for attr in children(der, p[2], p[3]):
                 a = children(der, attr[2], attr[3])
                 if der[a[0][2]:a[0][2] + a[0][3]] == TS_OID:
                     v = children(der, a[1][2], a[1][3])[0]
                     token = der[v[1]:v[2] + v[3]]
+    check(ess, "SignerInfo without ESS signing-certificate(-v2)")
     return sigval, token, dalg_oid
 
 
