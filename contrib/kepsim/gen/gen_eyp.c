@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/entities.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -42,6 +43,8 @@ static int sign_detached(const struct signer *s, const struct kbuf *data, time_t
 
 int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 {
+	xmlChar *konu = xmlEncodeSpecialChars(NULL, BAD_CAST e->konu);
+	xmlChar *olusturan = xmlEncodeSpecialChars(NULL, BAD_CAST e->olusturan);
 	char tarih[32], upath[256];
 	mime_iso_time(tarih, sizeof(tarih), e->tarih);
 	snprintf(upath, sizeof(upath), "UstYazi/%s", e->pdf_name);
@@ -72,7 +75,8 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		"  <Olusturan><Adi>%s</Adi></Olusturan>\r\n"
 		"  <DagitimListesi><Dagitim><KepAdresi>%s</KepAdresi><Tur>GEREGI</Tur></Dagitim></DagitimListesi>\r\n"
 		"  <Ekler/>\r\n  <DosyaAdi>%s</DosyaAdi>\r\n  <MimeTuru>application/pdf</MimeTuru>\r\n"
-		"</Ustveri>\r\n", e->belge_id, e->konu, tarih, e->belge_no, e->olusturan, e->hedef,
+		"</Ustveri>\r\n", e->belge_id, (const char *)konu, tarih, e->belge_no,
+		(const char *)olusturan, e->hedef,
 		e->pdf_name);
 	kbuf_printf(&hedef, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
 		"<BelgeHedef xmlns=\"urn:dpt:eyazisma:schema:xsd:BelgeHedef-1\">\r\n"
@@ -82,7 +86,7 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		"<NihaiUstveri xmlns=\"urn:dpt:eyazisma:schema:xsd:NihaiUstveri-1\">\r\n"
 		"  <Tarih>%s</Tarih>\r\n  <BelgeNo>%s</BelgeNo>\r\n"
 		"  <BelgeImzalar><Imza><Imzalayan>%s</Imzalayan></Imza></BelgeImzalar>\r\n"
-		"</NihaiUstveri>\r\n", tarih, e->belge_no, e->olusturan);
+		"</NihaiUstveri>\r\n", tarih, e->belge_no, (const char *)olusturan);
 
 	struct part p1[] = {
 		{"/Ustveri/Ustveri.xml", ust.data, ust.len},
@@ -123,5 +127,7 @@ out:
 	kbuf_free(&ct); kbuf_free(&rels); kbuf_free(&ust); kbuf_free(&nihai);
 	kbuf_free(&hedef); kbuf_free(&ozet); kbuf_free(&imza); kbuf_free(&nozet);
 	kbuf_free(&muhur);
+	xmlFree(konu);
+	xmlFree(olusturan);
 	return rc;
 }

@@ -241,9 +241,13 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 	o.ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH;
 	int rc = wrap_signed(&g->rnd, &g->kephs[h], &entity, &o, 0, &body, err);
 	if (rc == 0 && p->fault == F_TAMPERED_ENVELOPE) {
-		const char *hit = strstr((const char *)body.data, "Content-Transfer-Encoding: base64\r\n\r\n");
-		tamper_b64(body.data, (size_t)(hit - (const char *)body.data) +
-				   strlen("Content-Transfer-Encoding: base64\r\n\r\n"));
+		/* The first base64 body in the envelope is its own text part. */
+		static const char cte[] = "Content-Transfer-Encoding: base64\r\n\r\n";
+		const char *hit = strstr((const char *)body.data, cte);
+		if (hit)
+			tamper_b64(body.data, (size_t)(hit - (const char *)body.data) + strlen(cte));
+		else
+			rc = kerr_set(err, KERR_INTERNAL, "envelope text part not found");
 	}
 	if (rc == 0) {
 		kbuf_printf(out, "X-REM-Msg-Type: Dispatch\r\nX-REM-UAMessageIdentifier: %s\r\n"
