@@ -29,6 +29,7 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 cmd_fn cmd_version;
 cmd_fn cmd_verify;
 cmd_fn cmd_check_config;
+cmd_fn cmd_refresh;
 cmd_fn cmd_doctor;
 
 #endif

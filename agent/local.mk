@@ -14,4 +14,5 @@ kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 kepagent_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
 include agent/config.mk
 include agent/daemon.mk
+include agent/sync.mk
 include agent/api.mk

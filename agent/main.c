@@ -18,6 +18,7 @@ const struct command commands[] = {
 	{ "version", cmd_version, "print version information" },
 	{ "verify", cmd_verify, "verify a package or evidence file offline" },
 	{ "check-config", cmd_check_config, "validate the configuration file" },
+	{ "refresh", cmd_refresh, "sync accounts from the KEP provider now" },
 	{ "doctor", cmd_doctor, "check a deployment and say how to fix what is wrong" },
 	{ NULL, NULL, NULL },
 };

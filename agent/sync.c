@@ -1,0 +1,523 @@
+/* sync.c: the sync engine's frame: the shared environment, one account's
+ * run (lock, store, login, folders, acknowledgements), the folder window,
+ * and the helpers its other files share (see sync.h and sync_p.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chain_cache.h"
+#include "lock.h"
+#include "log.h"
+#include "revcache_store.h"
+#include "revocation.h"
+#include "store_account.h"
+#include "store_audit.h"
+#include "store_sync_state.h"
+#include "sync_p.h"
+#include "trust.h"
+#include "util.h"
+
+/* ---- crash points ---- */
+
+void sync_crashpoint(const char *name)
+{
+	static int target = -1, count;
+	const char *s;
+
+	if (target < 0) {
+		s = getenv("KEPAGENT_CRASHPOINT");
+		target = s != NULL && *s != '\0' ? atoi(s) : 0;
+	}
+	if (target <= 0)
+		return;
+	if (__atomic_add_fetch(&count, 1, __ATOMIC_SEQ_CST) == target) {
+		log_info("crash point %d (%s): SIGKILL", target, name);
+		raise(SIGKILL);
+	}
+}
+
+/* ---- environment ---- */
+
+static int load_trust(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
+		      struct kerr *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (trust_load(ts, k, paths[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_t *stop,
+		 struct sync_env **env_r, struct kerr *err)
+{
+	struct sync_env *e = xcalloc(1, sizeof(*e));
+	struct rev_cache_ops ops;
+	enum rev_mode mode;
+	char *tmp;
+
+	e->cfg = cfg;
+	e->interactive = interactive;
+	e->stop = stop;
+	retry_policy_default(&e->retry);
+	tmp = xstrdup(cfg->store_path);
+	e->store_dir = xstrdup(dirname(tmp));
+	free(tmp);
+	e->trust = trust_new();
+	if (load_trust(e->trust, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
+	    load_trust(e->trust, TRUST_ANCHOR, cfg->trust_kamusm_stores,
+		       cfg->n_trust_kamusm_stores, err) < 0 ||
+	    load_trust(e->trust, TRUST_INTERMEDIATE, cfg->trust_intermediates,
+		       cfg->n_trust_intermediates, err) < 0 ||
+	    load_trust(e->trust, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors,
+		       cfg->n_trust_tsa_anchors, err) < 0) {
+		if (err != NULL && err->cls != KERR_CONFIG)
+			err->cls = KERR_CONFIG;
+		sync_env_free(&e);
+		return kerr_prefix(err, "trust");
+	}
+	e->cache = chain_cache_new(0);
+	mode = cfg->revocation == REVOCATION_OFFLINE ? REV_OFFLINE
+	       : cfg->revocation == REVOCATION_REQUIRE ? REV_REQUIRE : REV_ONLINE;
+	if (revcache_store_new(cfg->store_path, &e->rcs, err) < 0) {
+		sync_env_free(&e);
+		return kerr_prefix(err, "store %s", cfg->store_path);
+	}
+	ops = revcache_store_ops(e->rcs);
+	e->rev = revocation_new(mode, &ops);
+	*env_r = e;
+	return 0;
+}
+
+void sync_env_free(struct sync_env **env)
+{
+	struct sync_env *e = *env;
+
+	if (e == NULL)
+		return;
+	revocation_free(&e->rev);
+	revcache_store_free(&e->rcs);
+	chain_cache_free(&e->cache);
+	trust_free(&e->trust);
+	free(e->store_dir);
+	free(e);
+	*env = NULL;
+}
+
+/* ---- helpers shared by the sync files ---- */
+
+int sync_stopping(const struct sync_ctx *c)
+{
+	return c->env->stop != NULL && *c->env->stop;
+}
+
+void sync_fail(struct sync_ctx *c, const char *folder, const char *item, const struct kerr *e)
+{
+	struct sync_report *r = c->rep;
+	struct sync_failure *f;
+
+	r->failures = xrealloc(r->failures, (r->n_failures + 1) * sizeof(*r->failures));
+	f = &r->failures[r->n_failures++];
+	f->folder = folder != NULL ? xstrdup(folder) : NULL;
+	f->item = item != NULL ? xstrdup(item) : NULL;
+	f->cls = e->cls;
+	f->reason = xstrdup(e->msg);
+	log_error("%s%s%s%s%s", folder ? folder : "", folder ? ": " : "", item ? item : "",
+		  item ? ": " : "", e->msg);
+	if (c->store != NULL) {
+		char obj[600];
+
+		snprintf(obj, sizeof(obj), "%s%s%s", folder ? folder : "", folder && item ? "/" : "",
+			 item ? item : "");
+		sync_audit(c, "sync.failed", obj[0] ? obj : NULL, e->msg);
+	}
+	if ((e->cls == KERR_AUTH || e->cls == KERR_STORE) && !c->fatal) {
+		c->fatal = 1;
+		c->fatal_err = *e;
+	}
+}
+
+void sync_audit(struct sync_ctx *c, const char *action, const char *object, const char *detail)
+{
+	struct kerr err;
+
+	if (store_audit_append(c->store, SYNC_ACTOR, action, c->acct->name, object, detail,
+			       &err) < 0)
+		log_warn("audit %s: %s", action, err.msg);
+}
+
+struct call {
+	struct sync_ctx *c;
+	const char *op;
+	sync_op_fn *fn;
+	void *arg;
+};
+
+static int timed(void *arg, struct kerr *err)
+{
+	struct call *k = arg;
+	int64_t t0 = now_ms();
+	int rc = k->fn(k->c, k->arg, err);
+	const struct sync_hooks *h = k->c->hooks;
+
+	if (h != NULL && h->request != NULL)
+		h->request(h->arg, k->c->acct->name, k->op, now_ms() - t0, rc == 0);
+	if (rc < 0 && err != NULL && kep_err_retryable(err))
+		log_warn("%s: %s (retrying)", k->op, err->msg);
+	return rc;
+}
+
+int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, struct kerr *err)
+{
+	struct call k = { c, op, fn, arg };
+	int tries = 0, rc;
+
+	rc = retry_run(&c->env->retry, c->env->stop, timed, &k, &tries, err);
+	if (rc < 0 && tries > 1)
+		kerr_prefix(err, "%s (after %d tries)", op, tries);
+	return rc;
+}
+
+int sync_tmpfile(const struct sync_ctx *c, struct kerr *err)
+{
+	char *path;
+	int fd;
+
+	fd = open(c->env->store_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* File systems without O_TMPFILE: create and unlink at once. */
+	path = xasprintf("%s/.kepagent-dl.XXXXXX", c->env->store_dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file in %s",
+			   c->env->store_dir);
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err)
+{
+	unsigned char chunk[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = pread(fd, chunk, sizeof(chunk), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kerr_errno(err, KERR_IO, errno, "cannot read a downloaded file");
+		if (n == 0)
+			return 0;
+		if ((size_t)off + (size_t)n > max)
+			return kerr_set(err, KERR_LIMIT, "download larger than %zu bytes", max);
+		kbuf_append(b, chunk, (size_t)n);
+		off += n;
+	}
+}
+
+/* ---- one folder ---- */
+
+struct list_arg {
+	const char *folder;
+	char start[20], end[20];
+	struct kep_package_list list;
+};
+
+static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct list_arg *a = arg;
+
+	return c->drv->list_packages(c->sess, a->folder, a->start, a->end, &a->list, err);
+}
+
+static void progress(struct sync_ctx *c, const char *folder, size_t done, size_t total)
+{
+	if (c->hooks != NULL && c->hooks->progress != NULL)
+		c->hooks->progress(c->hooks->arg, c->acct->name, folder, done, total);
+}
+
+/* Distinct usable rows, in the provider's order (lists repeat and reorder). */
+static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_list *l,
+		     const struct kep_package_info **out, int *failed)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		const struct kep_package_info *p = &l->items[i];
+
+		if (p->durum != 0 || p->kep_id == NULL || p->kep_id[0] == '\0') {
+			struct kerr e;
+
+			kerr_set(&e, KERR_PACKAGE, "PaketSorgula row %zu (kepSiraNo %lld): %s", i,
+				 (long long)p->kep_sira_no,
+				 p->hataaciklama ? p->hataaciklama : "no kepId");
+			sync_fail(c, folder, p->kep_id, &e);
+			*failed = 1;
+			continue;
+		}
+		for (j = 0; j < n && strcmp(out[j]->kep_id, p->kep_id) != 0; j++)
+			;
+		if (j == n)
+			out[n++] = p;
+	}
+	return n;
+}
+
+static void sync_folder(struct sync_ctx *c, const char *folder, int received)
+{
+	const struct account_config *a = c->acct;
+	struct store_sync_state st = { 0 };
+	struct list_arg la = { .folder = folder };
+	const struct kep_package_info **rows;
+	int64_t now = now_ms(), start;
+	size_t n, i, done = 0;
+	int failed = 0, had;
+	struct kerr err;
+
+	had = store_sync_get(c->store, a->name, folder, &st, &err);
+	if (had < 0) {
+		sync_fail(c, folder, NULL, &err);
+		return;
+	}
+	start = had && st.window_end > 0 ? st.window_end - (int64_t)a->overlap_seconds * 1000
+					  : now - (int64_t)a->initial_days * 86400000;
+	if (!received) {
+		/* Sent packages are listed far enough back to follow their evidence. */
+		long days = a->initial_days > SYNC_EVIDENCE_DAYS ? a->initial_days
+								 : SYNC_EVIDENCE_DAYS;
+		if (start > now - (int64_t)days * 86400000)
+			start = now - (int64_t)days * 86400000;
+	}
+	store_sync_state_clear(&st);
+	kep_format_time((time_t)(start / 1000), la.start);
+	kep_format_time((time_t)(now / 1000), la.end);
+	log_info("%s: listing %s .. %s", folder, la.start, la.end);
+	if (sync_call(c, "PaketSorgula", do_list, &la, &err) < 0) {
+		sync_fail(c, folder, NULL, &err);
+		if (store_sync_failure(c->store, a->name, folder, now, err.msg, &err) < 0)
+			log_warn("%s: %s", folder, err.msg);
+		return;
+	}
+	rows = xcalloc(la.list.n + 1, sizeof(*rows));
+	n = dedupe(c, folder, &la.list, rows, &failed);
+	c->rep->listed += n;
+	progress(c, folder, 0, n);
+	for (i = 0; i < n && !c->fatal; i++) {
+		int64_t id = 0;
+		int isnew = 0;
+
+		if (sync_stopping(c)) {
+			failed = 1;
+			break;
+		}
+		if (sync_package(c, folder, rows[i], received, &id, &isnew, &err) < 0) {
+			sync_fail(c, folder, rows[i]->kep_id, &err);
+			failed = 1;
+		} else if (!received && !c->fatal && !sync_stopping(c) &&
+			   sync_evidence(c, folder, rows[i], id, &err) < 0) {
+			/* Evidence is followed on every run: it does not hold the window. */
+			sync_fail(c, folder, rows[i]->kep_id, &err);
+		}
+		progress(c, folder, ++done, n);
+	}
+	if (c->fatal)
+		failed = 1;
+	sync_crashpoint("window-before-record");
+	if (!failed) {
+		if (store_sync_success(c->store, a->name, folder, now, now, &err) < 0)
+			sync_fail(c, folder, NULL, &err);
+		else
+			sync_audit(c, "sync.window", folder, la.end);
+	} else if (store_sync_failure(c->store, a->name, folder, now, "some packages failed",
+				      &err) < 0) {
+		log_warn("%s: %s", folder, err.msg);
+	}
+	sync_crashpoint("window-after-record");
+	free(rows);
+	kep_package_list_free(&la.list);
+}
+
+/* ---- one account ---- */
+
+static int officer_needed(const struct sync_env *env, const struct account_config *a,
+			  struct kerr *err)
+{
+	if (env->interactive)
+		return 0;
+	if ((a->login == LOGIN_OTP && a->otp_file == NULL) ||
+	    (a->login == LOGIN_EIMZA && a->pkcs11.pin_file == NULL))
+		return kerr_set(err, KERR_AUTH, "account %s logs in with %s and needs an officer: "
+				"run `kepagent refresh --account %s`", a->name,
+				config_login_name(a->login), a->name);
+	return 0;
+}
+
+static int do_login(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	(void)arg;
+	return c->drv->login(c->sess, err);
+}
+
+static int open_session(struct sync_ctx *c, struct kerr *err)
+{
+	const struct account_config *a = c->acct;
+	struct kep_provider_opts o = { 0 };
+	char *parola = NULL, *sifre = NULL;
+	int rc;
+
+	c->drv = kep_driver_find("ptt");
+	if (c->drv == NULL)
+		return kerr_set(err, KERR_INTERNAL, "no PTT driver");
+	if (config_load_secrets(a, &parola, &sifre, err) < 0)
+		return -1;
+	o.endpoint = a->endpoint;
+	o.ca_file = a->ca_file;
+	o.proxy = a->proxy;
+	o.connect_timeout_s = a->connect_timeout;
+	o.transfer_timeout_s = a->timeout;
+	o.kep_hesap = a->address;
+	o.tcno = a->tcno;
+	o.parola = parola;
+	o.sifre = sifre;
+	o.login_mode = a->login == LOGIN_OTP ? KEP_LOGIN_OTP
+		       : a->login == LOGIN_EIMZA ? KEP_LOGIN_EIMZA : KEP_LOGIN_BASE;
+	o.otp_file = a->otp_file;
+	if (a->has_pkcs11) {
+		o.pkcs11_module = a->pkcs11.module;
+		o.pkcs11_token = a->pkcs11.token;
+		o.pkcs11_key_label = a->pkcs11.key;
+		o.pin_file = a->pkcs11.pin_file;
+	}
+	c->sess = c->drv->open(&o, err);
+	secret_free(&parola);
+	secret_free(&sifre);
+	if (c->sess == NULL)
+		return -1;
+	/* Only a BASE login is retried: OTP and PIN belong to a person, and a
+	 * card locks after a few wrong PINs. */
+	if (a->login == LOGIN_BASE)
+		rc = sync_call(c, "Giris", do_login, NULL, err);
+	else
+		rc = timed(&(struct call){ c, "Giris", do_login, NULL }, err);
+	if (rc < 0)
+		return kerr_prefix(err, "login");
+	sync_audit(c, "sync.login", NULL, config_login_name(a->login));
+	return 0;
+}
+
+struct folders_arg {
+	struct kep_folder_list l;
+};
+
+static int do_folders(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	return c->drv->list_folders(c->sess, &((struct folders_arg *)arg)->l, err);
+}
+
+static void run_account(struct sync_ctx *c)
+{
+	struct folders_arg fa = { { 0, NULL } };
+	struct kerr err;
+
+	if (open_session(c, &err) < 0) {
+		sync_fail(c, NULL, NULL, &err);
+		if (!c->fatal) {
+			c->fatal = 1;
+			c->fatal_err = err;
+		}
+		return;
+	}
+	if (sync_call(c, "DizinSorgula", do_folders, &fa, &err) < 0) {
+		sync_fail(c, NULL, NULL, &err);
+		c->fatal = 1;
+		c->fatal_err = err;
+		return;
+	}
+	sync_map_roles(c->acct, &fa.l, &c->rep->inbox, &c->rep->sent);
+	kep_folder_list_free(&fa.l);
+	if (c->rep->inbox != NULL && !c->fatal)
+		sync_folder(c, c->rep->inbox, 1);
+	if (c->rep->sent != NULL && !c->fatal && !sync_stopping(c))
+		sync_folder(c, c->rep->sent, 0);
+	if (!c->fatal && !sync_stopping(c))
+		sync_ack_due(c);
+}
+
+int sync_account(const struct sync_env *env, const struct account_config *acct,
+		 const struct sync_hooks *hooks, struct sync_report *rep, struct kerr *err)
+{
+	struct sync_ctx c = { 0 };
+	struct account_lock *lock = NULL;
+	char detail[200];
+	int rc = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->account = xstrdup(acct->name);
+	rep->started = now_ms();
+	c.env = env;
+	c.acct = acct;
+	c.hooks = hooks;
+	c.rep = rep;
+	c.vo.trust = env->trust;
+	c.vo.rev = env->rev;
+	c.vo.cache = env->cache;
+	log_set_context(acct->name);
+	if (officer_needed(env, acct, err) < 0 ||
+	    account_lock_acquire(env->store_dir, acct->name, 0, &lock, err) < 0 ||
+	    store_open(env->cfg->store_path, &c.store, err) < 0 ||
+	    store_account_ensure(c.store, acct->name, acct->mailbox, "ptt", NULL, err) < 0) {
+		sync_fail(&c, NULL, NULL, err);
+		rc = -1;
+		goto out;
+	}
+	sync_audit(&c, "sync.started", NULL, NULL);
+	run_account(&c);
+	snprintf(detail, sizeof(detail), "new packages %zu, new evidence %zu, acknowledged %zu, "
+		 "failures %zu%s", rep->new_packages, rep->new_evidence, rep->acknowledged,
+		 rep->n_failures, sync_stopping(&c) ? ", stopped" : "");
+	sync_audit(&c, "sync.finished", NULL, detail);
+	if (c.fatal) {
+		if (err != NULL)
+			*err = c.fatal_err;
+		rc = -1;
+	} else if (rep->n_failures > 0) {
+		rc = kerr_set(err, rep->failures[0].cls == KERR_TRANSIENT ? KERR_TRANSIENT
+			      : KERR_PACKAGE, "%zu item(s) failed; first: %s", rep->n_failures,
+			      rep->failures[0].reason);
+	} else if (sync_stopping(&c)) {
+		rc = kerr_set(err, KERR_TRANSIENT, "stopped before the end");
+	}
+out:
+	if (c.sess != NULL)
+		c.drv->close(&c.sess);
+	store_close(&c.store);
+	account_lock_release(&lock);
+	rep->finished = now_ms();
+	log_set_context(NULL);
+	return rc;
+}
+
+void sync_report_free(struct sync_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_failures; i++) {
+		free(rep->failures[i].folder);
+		free(rep->failures[i].item);
+		free(rep->failures[i].reason);
+	}
+	free(rep->failures);
+	free(rep->account);
+	free(rep->inbox);
+	free(rep->sent);
+	memset(rep, 0, sizeof(*rep));
+}

@@ -1,0 +1,97 @@
+/* sync.h: the sync engine: one account's mailbox pulled from its provider
+ * into the store, exactly once (issue 4). Used by `kepagent refresh` and by
+ * the daemon.
+ *
+ * sync_env_new() loads what every sync shares and must load once: the trust
+ * store, the chain cache, the revocation checker (its CRL cache kept in the
+ * store, see revcache_store.h). A struct sync_env is read-only once built;
+ * one env may serve many sync_account() calls, one per account at a time
+ * from any thread (each call opens its own store connection and provider
+ * session; the verification objects are thread-safe).
+ *
+ * sync_account() takes the account's lock (agent/lock.h, next to the store)
+ * without waiting (KERR_BUSY when another process syncs it), logs in,
+ * maps folder roles, lists, downloads, verifies and stores each new package
+ * in one transaction, follows evidence of sent packages until it is final,
+ * acknowledges per the account's ack_policy (never before the package is
+ * durable), and advances a folder's window only when every package of the
+ * window is stored. Transient provider errors are retried with backoff
+ * (retry.h); one bad package is reported in rep and the rest go on;
+ * KERR_AUTH stops the account at once (a PIN is never retried).
+ *
+ * Return: 0 when the account synced with no failure at all; -1 otherwise,
+ * with err holding the first fatal cause (login, lock, store) or, when only
+ * single items failed, a KERR_PACKAGE summary. rep is filled in both cases
+ * (the caller frees it with sync_report_free()).
+ *
+ * A non-interactive env (the daemon) refuses an OTP/EIMZA account with no
+ * otp_file/pin_file: "needs an officer: run `kepagent refresh --account
+ * NAME`" (KERR_AUTH). *stop (may be NULL) is checked between packages and
+ * during back-off: the current package is finished or abandoned cleanly
+ * (an abandoned package is simply fetched again by the next run).
+ *
+ * Crash points: sync_crashpoint() is called at each step that matters; with
+ * KEPAGENT_CRASHPOINT=N in the environment the N-th call raises SIGKILL
+ * (for tests/crash-refresh.sh). KEPAGENT_RETRY_BASE_MS overrides the
+ * back-off base (tests). */
+#ifndef KEP_SYNC_H
+#define KEP_SYNC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+
+struct sync_env;
+
+/* Called from the syncing thread; any member may be NULL. */
+struct sync_hooks {
+	void *arg;
+	/* A folder's progress: done of total packages examined so far. */
+	void (*progress)(void *arg, const char *account, const char *folder, size_t done,
+			 size_t total);
+	/* One provider request: op ("Giris", "Indir", ...), duration, ok or not. */
+	void (*request)(void *arg, const char *account, const char *op, int64_t ms, int ok);
+	/* A package (what = "package") or evidence item ("evidence") stored now,
+	 * with its overall verdict name. */
+	void (*stored)(void *arg, const char *account, const char *what, const char *verdict);
+};
+
+/* One failed item, kept for the summary. Strings owned by the report. */
+struct sync_failure {
+	char *folder;        /* NULL for account-wide failures */
+	char *item;          /* kepId, delilId, or NULL */
+	enum kerr_class cls;
+	char *reason;
+};
+
+struct sync_report {
+	char *account;
+	char *inbox, *sent;           /* folder names used; NULL when unmapped */
+	size_t listed;                /* distinct packages listed */
+	size_t new_packages;
+	size_t new_evidence;
+	size_t acknowledged;
+	size_t deleted;
+	size_t flagged;               /* new items stored with a verdict worse than valid */
+	struct sync_failure *failures;
+	size_t n_failures;
+	int64_t started, finished;    /* ms since the epoch */
+};
+
+/* interactive: 1 when a person sits at a terminal for OTP/PIN prompts.
+ * cfg is borrowed and must outlive the env. */
+int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_t *stop,
+		 struct sync_env **env_r, struct kerr *err);
+void sync_env_free(struct sync_env **env);
+
+int sync_account(const struct sync_env *env, const struct account_config *acct,
+		 const struct sync_hooks *hooks, struct sync_report *rep, struct kerr *err);
+void sync_report_free(struct sync_report *rep);
+
+/* A deterministic crash point (see above); name is for the debug log. */
+void sync_crashpoint(const char *name);
+
+#endif

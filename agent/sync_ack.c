@@ -1,0 +1,120 @@
+/* sync_ack.c: AlindiOnay per the account's ack policy. A package is only
+ * ever acknowledged once its store transaction has committed (it is "due"
+ * in the store), and recorded as done only after the provider answered: a
+ * crash in between acknowledges it again on the next run, which the
+ * provider takes as a no-op. PaketSil follows only with delete_after_ack. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_package.h"
+#include "store_queue.h"
+#include "sync_p.h"
+
+static int do_ack(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	return c->drv->acknowledge(c->sess, arg, err);
+}
+
+static int do_delete(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	return c->drv->delete_package(c->sess, arg, err);
+}
+
+int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
+{
+	struct store_package_row *row = NULL;
+	struct kep_pkg_ref ref;
+	char *end;
+	int rc;
+
+	if (store_package_get(c->store, package_id, &row, err) < 0)
+		return -1;
+	if (row->meta.ack != STORE_ACK_DUE) {
+		store_package_row_free(&row);
+		return 0;
+	}
+	ref.folder = row->meta.folder;
+	ref.kep_id = row->meta.kep_id;
+	ref.kep_sira_no = row->meta.kep_sira_no ? strtoll(row->meta.kep_sira_no, &end, 10) : -1;
+	if (row->meta.kep_sira_no != NULL && *end != '\0')
+		ref.kep_sira_no = -1;
+	sync_crashpoint("ack-before");
+	rc = sync_call(c, "AlindiOnay", do_ack, &ref, err);
+	if (rc == 0) {
+		sync_crashpoint("ack-after-provider");
+		rc = store_package_set_ack(c->store, package_id, STORE_ACK_DONE, 0, err);
+	}
+	if (rc == 0) {
+		sync_crashpoint("ack-recorded");
+		sync_audit(c, "package.acknowledged", ref.kep_id, ref.folder);
+		c->rep->acknowledged++;
+		log_info("%s: acknowledged %s", ref.folder, ref.kep_id);
+		if (c->acct->delete_after_ack) {
+			struct kerr derr;
+
+			if (sync_call(c, "PaketSil", do_delete, &ref, &derr) < 0) {
+				sync_fail(c, ref.folder, ref.kep_id, &derr);
+			} else {
+				sync_audit(c, "package.deleted", ref.kep_id, ref.folder);
+				c->rep->deleted++;
+			}
+		}
+	}
+	if (rc < 0)
+		kerr_prefix(err, "acknowledge %s", ref.kep_id);
+	store_package_row_free(&row);
+	return rc;
+}
+
+/* on-import: packages EBYS acknowledged become due. */
+static void promote_imported(struct sync_ctx *c)
+{
+	struct store_queue_filter f = { c->acct->name, STORE_Q_ACKED, 0, 500 };
+	struct store_queue_item *items;
+	struct kerr err;
+	size_t n, i;
+
+	for (;;) {
+		items = NULL;
+		if (store_queue_list(c->store, &f, &items, &n, &err) < 0) {
+			sync_fail(c, NULL, NULL, &err);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			struct store_package_row *row = NULL;
+
+			f.after_id = items[i].id;
+			if (store_package_get(c->store, items[i].package_id, &row, &err) == 0 &&
+			    row->meta.ack == STORE_ACK_NONE &&
+			    store_package_set_ack(c->store, row->id, STORE_ACK_DUE, 0, &err) == 0)
+				log_debug("package %s imported by EBYS: acknowledgement due",
+					  row->meta.kep_id);
+			store_package_row_free(&row);
+		}
+		store_queue_items_free(&items, n);
+		if (n < f.limit)
+			return;
+	}
+}
+
+void sync_ack_due(struct sync_ctx *c)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	struct kerr err;
+
+	if (c->acct->ack_policy == ACK_NEVER)
+		return;
+	if (c->acct->ack_policy == ACK_ON_IMPORT)
+		promote_imported(c);
+	/* One pass: a failure stays due for the next run. */
+	if (store_package_ack_due(c->store, c->acct->name, 1000, &ids, &n, &err) < 0) {
+		sync_fail(c, NULL, NULL, &err);
+		return;
+	}
+	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++)
+		if (sync_ack_one(c, ids[i], &err) < 0)
+			sync_fail(c, NULL, NULL, &err);
+	free(ids);
+}

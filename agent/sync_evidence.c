@@ -1,0 +1,276 @@
+/* sync_evidence.c: the evidence (delil) of a sent package. Listed with
+ * PaketDelilSorgula until a final code is stored (60 read, or a failure);
+ * each new item is downloaded, its XML signature verified and its
+ * SenderMessageDetails digest checked against the stored original, and
+ * stored with its verdict, however bad. Unknown codes are kept as they are.
+ * An item whose MessageIdentifierByREMMD names another package is stored
+ * under that kepId (package NULL until the store knows it). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "delil.h"
+#include "evidence.h"
+#include "log.h"
+#include "store_evidence.h"
+#include "store_part.h"
+#include "sync_p.h"
+#include "trust.h"
+#include "util.h"
+
+struct ev_list_arg {
+	const struct kep_pkg_ref *ref;
+	struct kep_evidence_list list;
+};
+
+static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct ev_list_arg *a = arg;
+
+	return c->drv->list_evidence(c->sess, a->ref, &a->list, err);
+}
+
+struct ev_dl_arg {
+	const char *delil_id;
+	int fd;
+};
+
+static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct ev_dl_arg *a = arg;
+
+	if (ftruncate(a->fd, 0) < 0 || lseek(a->fd, 0, SEEK_SET) < 0)
+		return kerr_errno(err, KERR_IO, errno, "cannot reset the download file");
+	return c->drv->download_evidence(c->sess, a->delil_id, a->fd, err);
+}
+
+/* 1 when the stored evidence already holds a final code. */
+static int is_final(struct sync_ctx *c, int64_t package_id, struct kerr *err)
+{
+	struct store_evidence_row *rows = NULL;
+	size_t n = 0, i;
+	int final = 0;
+
+	if (store_evidence_list_for_package(c->store, package_id, &rows, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct delil_code *dc = delil_by_code((int)rows[i].meta.delil_tur_id);
+
+		if (rows[i].meta.delil_tur_id == 60 || (dc != NULL && dc->kind == DELIL_FAILURE))
+			final = 1;
+	}
+	store_evidence_rows_free(&rows, n);
+	return final;
+}
+
+/* The stored original message of the package, for the digest check. */
+static void load_original(struct sync_ctx *c, int64_t package_id, struct kbuf *orig)
+{
+	struct store_part_row *rows = NULL;
+	size_t n = 0, i;
+	struct kerr err;
+
+	if (store_part_list(c->store, package_id, &rows, &n, &err) < 0) {
+		log_warn("evidence: cannot read the original of package %lld: %s",
+			 (long long)package_id, err.msg);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].meta.role, "original") == 0) {
+			if (store_blob_read_mem(c->store, STORE_BLOB_PART, rows[i].id, 64u << 20, orig,
+						&err) < 0)
+				log_warn("evidence: %s", err.msg);
+			break;
+		}
+	store_part_rows_free(&rows, n);
+}
+
+/* "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3) -> ms; 0 when it does not parse. */
+static int64_t parse_tr_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return 0;
+	return ((int64_t)timegm(&tm) - 3 * 3600) * 1000;
+}
+
+static const char *strip_angle(const char *s, char *buf, size_t len)
+{
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	while (*s == '<' || *s == ' ')
+		s++;
+	snprintf(buf, len, "%s", s);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '>' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return buf;
+}
+
+static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
+		      int64_t package_id, const struct kep_evidence_info *ei,
+		      const struct kbuf *raw, const struct kbuf *orig, struct kerr *err)
+{
+	struct evidence_opts eo = { 0 };
+	struct store_verification v[2] = { { 0 } };
+	struct store_evidence se = { 0 };
+	struct evidence ev;
+	char a[512], b[512], sira[24];
+	const char *ref_id = pi->kep_id;
+	enum verdict overall;
+	int inserted = 0, rc;
+	int64_t id;
+
+	eo.anchors = trust_x509_store(c->env->trust, TRUST_ANCHOR);
+	eo.intermediates = trust_intermediates(c->env->trust);
+	eo.original = orig->len ? orig->data : NULL;
+	eo.original_len = orig->len;
+	eo.provider_code = ei->delil_tur_id > 0 ? ei->delil_tur_id : 0;
+	if (evidence_verify(raw->data, raw->len, &eo, &ev, err) < 0)
+		return kerr_prefix(err, "evidence %s", ei->delil_id);
+	overall = ev.verdict;
+	v[0].check = "evidence-signature";
+	v[0].verdict = verdict_name(ev.verdict);
+	v[0].reason = ev.reason;
+	v[0].signer_subject = ev.signer_subject[0] ? ev.signer_subject : NULL;
+	v[0].signer_serial = ev.signer_serial[0] ? ev.signer_serial : NULL;
+	v[0].signer_issuer = ev.signer_issuer[0] ? ev.signer_issuer : NULL;
+	v[1].check = "evidence-digest";
+	v[1].verdict = ev.digest == EVIDENCE_DIGEST_MATCH ? verdict_name(VERDICT_VALID)
+			: ev.digest == EVIDENCE_DIGEST_MISMATCH ? verdict_name(VERDICT_INVALID)
+			: verdict_name(VERDICT_UNSIGNED);
+	v[1].reason = ev.digest_reason[0] ? ev.digest_reason : evidence_digest_name(ev.digest);
+	if (ev.digest == EVIDENCE_DIGEST_MISMATCH)
+		overall = verdict_worst(overall, VERDICT_INVALID);
+	/* An item about another message is not this package's evidence. */
+	if (ev.remmd_message_id != NULL && pi->kep_id != NULL &&
+	    strcmp(strip_angle(ev.remmd_message_id, a, sizeof(a)),
+		   strip_angle(pi->kep_id, b, sizeof(b))) != 0) {
+		log_warn("evidence %s names package %s, not %s: kept for that package",
+			 ei->delil_id, ev.remmd_message_id, pi->kep_id);
+		ref_id = ev.remmd_message_id;
+		package_id = 0;
+	}
+	snprintf(sira, sizeof(sira), "%lld", (long long)pi->kep_sira_no);
+	se.meta.account = c->acct->name;
+	se.meta.kep_id = ref_id;
+	se.meta.kep_sira_no = package_id != 0 && pi->kep_sira_no >= 0 ? sira : NULL;
+	se.meta.delil_id = ei->delil_id;
+	se.meta.delil_tur_id = ei->delil_tur_id;
+	se.meta.description = ei->aciklama;
+	se.meta.event_time = parse_tr_time(ei->tarih);
+	se.meta.issuer = ei->kephs;
+	se.meta.verdict = verdict_name(overall);
+	se.meta.verdict_reason = ev.digest == EVIDENCE_DIGEST_MISMATCH ? ev.digest_reason : ev.reason;
+	se.package_id = package_id;
+	se.raw = store_content_mem(raw->data, raw->len);
+	se.verifications = v;
+	se.n_verifications = 2;
+	se.actor = SYNC_ACTOR;
+	rc = store_evidence_insert(c->store, &se, &id, &inserted, err);
+	if (rc == 0 && inserted) {
+		sync_crashpoint("evidence-after-store");
+		c->rep->new_evidence++;
+		if (overall > VERDICT_REVOCATION_UNKNOWN)
+			c->rep->flagged++;
+		if (c->hooks != NULL && c->hooks->stored != NULL)
+			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
+					 verdict_name(overall));
+		log_info("evidence %s (code %d) of %s stored (%s)", ei->delil_id, ei->delil_tur_id,
+			 ref_id, verdict_name(overall));
+	}
+	evidence_free(&ev);
+	return rc;
+}
+
+static int have_id(char **ids, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int64_t package_id,
+		      const struct kep_evidence_info *ei, struct kbuf *orig, int *orig_loaded,
+		      struct kerr *err)
+{
+	struct ev_dl_arg a = { ei->delil_id, -1 };
+	struct kbuf raw = { 0 };
+	int rc;
+
+	a.fd = sync_tmpfile(c, err);
+	if (a.fd < 0)
+		return -1;
+	rc = sync_call(c, "PaketDelilIndir", do_download, &a, err);
+	if (rc == 0) {
+		sync_crashpoint("evidence-downloaded");
+		rc = sync_read_fd(a.fd, EVIDENCE_MAX_LEN, &raw, err);
+	}
+	close(a.fd);
+	if (rc == 0 && !*orig_loaded) {
+		load_original(c, package_id, orig);
+		*orig_loaded = 1;
+	}
+	if (rc == 0)
+		rc = store_item(c, pi, package_id, ei, &raw, orig, err);
+	kbuf_free(&raw);
+	return rc;
+}
+
+int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		  int64_t package_id, struct kerr *err)
+{
+	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->kep_sira_no };
+	struct ev_list_arg la = { &ref, { 0, NULL } };
+	struct kbuf orig = { 0 };
+	char **have = NULL, **seen;
+	size_t nhave = 0, nseen = 0, i;
+	int final, orig_loaded = 0;
+
+	final = is_final(c, package_id, err);
+	if (final != 0)
+		return final < 0 ? -1 : 0;
+	if (sync_call(c, "PaketDelilSorgula", do_list, &la, err) < 0)
+		return -1;
+	if (store_evidence_delil_ids(c->store, c->acct->name, pi->kep_id, &have, &nhave, err) < 0) {
+		kep_evidence_list_free(&la.list);
+		return -1;
+	}
+	seen = xcalloc(la.list.n + 1, sizeof(*seen));
+	for (i = 0; i < la.list.n && !c->fatal && !sync_stopping(c); i++) {
+		const struct kep_evidence_info *ei = &la.list.items[i];
+		struct kerr e;
+		int64_t eid;
+
+		if (ei->delil_id == NULL || ei->durum != 0) {
+			kerr_set(&e, KERR_PACKAGE, "PaketDelilSorgula row %zu: %s", i,
+				 ei->hataaciklama ? ei->hataaciklama : "no delilId");
+			sync_fail(c, folder, pi->kep_id, &e);
+			continue;
+		}
+		/* Lists may repeat entries. */
+		if (have_id(have, nhave, ei->delil_id) || have_id(seen, nseen, ei->delil_id))
+			continue;
+		seen[nseen++] = ei->delil_id;
+		/* An orphan stored under another kepId is not in `have`. */
+		if (store_evidence_exists(c->store, c->acct->name, ei->delil_id, &eid, &e) == 1)
+			continue;
+		if (fetch_item(c, pi, package_id, ei, &orig, &orig_loaded, &e) < 0) {
+			sync_fail(c, folder, ei->delil_id, &e);
+		}
+	}
+	free(seen);
+	store_evidence_delil_ids_free(&have, nhave);
+	kep_evidence_list_free(&la.list);
+	kbuf_free(&orig);
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* sync_p.h: what the sync engine's files share (not for other modules). */
+#ifndef KEP_SYNC_P_H
+#define KEP_SYNC_P_H
+
+#include <stdint.h>
+
+#include "cms_verify.h"
+#include "provider.h"
+#include "retry.h"
+#include "store.h"
+#include "sync.h"
+#include "util.h"
+
+struct trust_store;
+struct chain_cache;
+struct revocation;
+struct revcache_store;
+
+struct sync_env {
+	const struct config *cfg;
+	int interactive;
+	volatile sig_atomic_t *stop;
+	struct trust_store *trust;
+	struct chain_cache *cache;
+	struct revocation *rev;
+	struct revcache_store *rcs;
+	char *store_dir;          /* where locks and download temp files go */
+	struct retry_policy retry;
+};
+
+/* One sync_account() call. */
+struct sync_ctx {
+	const struct sync_env *env;
+	const struct account_config *acct;
+	const struct sync_hooks *hooks;
+	struct sync_report *rep;
+	struct store *store;
+	const struct kep_driver *drv;
+	struct kep_session *sess;
+	struct verify_opts vo;
+	int fatal;                /* auth or store failure: stop the account */
+	struct kerr fatal_err;
+};
+
+#define SYNC_ACTOR "sync"
+/* Evidence is followed for sent packages at least this long. */
+#define SYNC_EVIDENCE_DAYS 60
+
+/* 1 when a stop was requested. */
+int sync_stopping(const struct sync_ctx *c);
+/* Records a failed item in the report (and logs it); an auth or store
+ * failure also marks the account's sync fatal. */
+void sync_fail(struct sync_ctx *c, const char *folder, const char *item, const struct kerr *e);
+/* Appends an audit line; failures are logged, not returned (the audit
+ * never blocks the sync; the package insert writes its own line). */
+void sync_audit(struct sync_ctx *c, const char *action, const char *object,
+		const char *detail);
+
+/* A provider call with retries and metrics: op names it for the hooks. */
+typedef int sync_op_fn(struct sync_ctx *c, void *arg, struct kerr *err);
+int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, struct kerr *err);
+
+/* An unlinked temporary file in the store's directory. */
+int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
+
+/* Appends the whole file behind fd (read from offset 0) to b; KERR_LIMIT
+ * above max. */
+int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err);
+
+/* sync_folder.c: folder roles from DizinSorgula; results malloc'd or NULL. */
+void sync_map_roles(const struct account_config *acct, const struct kep_folder_list *l,
+		    char **inbox_r, char **sent_r);
+
+/* sync_package.c: downloads, verifies and stores one listed package unless
+ * stored already. *id_r gets its id; *new_r 1 when stored now. */
+int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		 int received, int64_t *id_r, int *new_r, struct kerr *err);
+
+/* sync_evidence.c: new evidence items of a stored package, unless final.
+ * Failed items are recorded in the report here (and return 0); -1 means the
+ * listing or the store failed (err set, not recorded). */
+int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		  int64_t package_id, struct kerr *err);
+
+/* sync_ack.c: acknowledges one stored package (ack due) to the provider,
+ * then records it; deletes it there when configured. */
+int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err);
+/* Every package whose acknowledgement is due (on-import: promotes the
+ * packages EBYS imported first). Failures are recorded per package. */
+void sync_ack_due(struct sync_ctx *c);
+
+#endif

@@ -1,0 +1,292 @@
+/* sync_package.c: one package: download (ePart ALL) into an unlinked
+ * temporary file next to the store, verify, and store it with everything
+ * derived from it in one transaction. The file is mapped, not read, so the
+ * 25 MB content is never held twice on the heap; the store streams it from
+ * the descriptor. A package that fails verification is stored all the same,
+ * flagged by its verdict: nothing is ever dropped. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "eyp.h"
+#include "log.h"
+#include "mime.h"
+#include "store_audit.h"
+#include "store_package.h"
+#include "sync_p.h"
+#include "util.h"
+#include "verify_package.h"
+
+struct dl_arg {
+	const struct kep_pkg_ref *ref;
+	int fd;
+	unsigned nparts;
+};
+
+static int part_fd(void *arg, unsigned index, struct kerr *err)
+{
+	struct dl_arg *a = arg;
+
+	if (index > 0)
+		return kerr_set(err, KERR_PACKAGE, "Indir ALL answered with more than one part");
+	return a->fd;
+}
+
+static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct dl_arg *a = arg;
+	struct kep_sink sink = { part_fd, a };
+
+	/* A retry starts from an empty file. */
+	if (ftruncate(a->fd, 0) < 0 || lseek(a->fd, 0, SEEK_SET) < 0)
+		return kerr_errno(err, KERR_IO, errno, "cannot reset the download file");
+	return c->drv->download_package(c->sess, a->ref, KEP_EPART_ALL, &sink, &a->nparts, err);
+}
+
+/* Everything derived from the package, borrowed from mime/eyp/report. */
+struct derived {
+	struct mime_package mp;
+	int mp_ok;
+	struct eyp eyp;
+	int eyp_ok;
+	struct store_eyp seyp;
+	char *ek_json;
+	struct store_part *parts;
+	size_t n_parts;
+	struct store_verification *verifs;
+};
+
+static void derive_parts(struct derived *d)
+{
+	const struct mime_message *o = &d->mp.original;
+	const unsigned char *orig;
+	size_t i;
+
+	if (!d->mp_ok || !d->mp.has_original)
+		return;
+	d->parts = xcalloc(o->n_att + 1, sizeof(*d->parts));
+	orig = d->mp.orig_in_package ? d->mp.envelope.data + d->mp.orig_off : d->mp.orig_copy;
+	d->parts[0].meta.role = "original";
+	d->parts[0].meta.content_type = "message/rfc822";
+	d->parts[0].meta.file_name = "original.eml";
+	d->parts[0].meta.safe_name = "original.eml";
+	d->parts[0].content = store_content_mem(orig, d->mp.orig_len);
+	d->n_parts = 1;
+	for (i = 0; i < o->n_att; i++) {
+		struct store_part *p = &d->parts[d->n_parts++];
+
+		p->meta.role = o->att[i].is_eyp ? "eyp" : "attachment";
+		p->meta.content_type = o->att[i].content_type;
+		p->meta.file_name = o->att[i].filename;
+		p->meta.safe_name = o->att[i].filename;
+		p->content = store_content_mem(o->att[i].data, o->att[i].len);
+	}
+}
+
+static void derive_eyp(struct derived *d)
+{
+	const struct mime_message *o = &d->mp.original;
+	struct kerr err;
+	json_t *a;
+	size_t i;
+
+	for (i = 0; d->mp_ok && d->mp.has_original && i < o->n_att; i++)
+		if (o->att[i].is_eyp)
+			break;
+	if (!d->mp_ok || !d->mp.has_original || i == o->n_att)
+		return;
+	if (eyp_open(o->att[i].data, o->att[i].len, &d->eyp, &err) < 0) {
+		log_warn("e-Yazisma package %s: %s", o->att[i].filename, err.msg);
+		return;
+	}
+	d->eyp_ok = 1;
+	a = json_array();
+	for (i = 0; i < d->eyp.n_ekler; i++)
+		json_array_append_new(a, json_pack("{s:s?, s:s?, s:s?}", "dosya_adi",
+						   d->eyp.ekler[i].dosya_adi, "ad", d->eyp.ekler[i].ad,
+						   "mime", d->eyp.ekler[i].mime));
+	d->ek_json = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	d->seyp.belge_id = d->eyp.belge_id;
+	d->seyp.konu = d->eyp.konu;
+	d->seyp.tarih = d->eyp.tarih;
+	d->seyp.belge_no = d->eyp.belge_no;
+	d->seyp.olusturan = d->eyp.olusturan;
+	d->seyp.attachments_json = d->ek_json;
+}
+
+static void derive_verifs(struct derived *d, const struct pkg_report *r)
+{
+	size_t i;
+
+	d->verifs = xcalloc(r->n + 1, sizeof(*d->verifs));
+	for (i = 0; i < r->n; i++) {
+		const struct pkg_check *k = &r->checks[i];
+		struct store_verification *v = &d->verifs[i];
+
+		v->check = k->name;
+		v->verdict = verdict_name(k->verdict);
+		v->reason = k->reason;
+		v->signer_subject = k->signer[0] ? k->signer : NULL;
+		v->signer_serial = k->serial[0] ? k->serial : NULL;
+		v->signer_issuer = k->issuer[0] ? k->issuer : NULL;
+		v->signing_time = (int64_t)k->signing_time * 1000;
+		v->timestamp_time = (int64_t)k->timestamp_time * 1000;
+		v->validation_time = (int64_t)k->validation_time * 1000;
+	}
+}
+
+static void derived_free(struct derived *d)
+{
+	if (d->mp_ok)
+		mime_package_free(&d->mp);
+	if (d->eyp_ok)
+		eyp_free(&d->eyp);
+	free(d->ek_json);
+	free(d->parts);
+	free(d->verifs);
+}
+
+static const char *first_of(const char *a, const char *b)
+{
+	return a != NULL ? a : b;
+}
+
+/* The worst check's reason, for the package row. */
+static const char *worst_reason(const struct pkg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->checks[i].verdict == r->overall)
+			return r->checks[i].reason;
+	return r->notes[0] ? r->notes : NULL;
+}
+
+static int store_it(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		    int received, int fd, const void *data, size_t len, int64_t *id_r,
+		    int *new_r, struct kerr *err)
+{
+	struct derived d = { 0 };
+	struct pkg_report r = { 0 };
+	struct store_package p = { 0 };
+	struct store_package_meta *m = &p.meta;
+	const struct mime_message *o;
+	char sira[24];
+	struct kerr perr;
+	int rc;
+
+	if (mime_package_parse(data, len, &d.mp, &perr) == 0)
+		d.mp_ok = 1;
+	else
+		log_warn("package %s does not parse: %s (stored as malformed)", pi->kep_id, perr.msg);
+	if (verify_package(&c->vo, data, len, &r, err) < 0) {
+		derived_free(&d);
+		return kerr_prefix(err, "verify");
+	}
+	derive_parts(&d);
+	derive_eyp(&d);
+	derive_verifs(&d, &r);
+	o = d.mp_ok && d.mp.has_original ? &d.mp.original : d.mp_ok ? &d.mp.envelope : NULL;
+	snprintf(sira, sizeof(sira), "%lld", (long long)pi->kep_sira_no);
+	m->account = c->acct->name;
+	m->folder = folder;
+	m->kep_id = pi->kep_id;
+	m->kep_sira_no = pi->kep_sira_no >= 0 ? sira : NULL;
+	m->org_mesaj_id = pi->org_mesaj_id;
+	m->message_id = first_of(r.message_id, o ? o->message_id : NULL);
+	m->sender = first_of(o ? o->from : NULL, pi->from);
+	m->sender_kep = pi->from_kep;
+	m->subject = first_of(r.subject, first_of(o ? o->subject : NULL, pi->konu));
+	m->received_at = now_ms();
+	m->tur = pi->tur;
+	m->tur_id = pi->tur_id;
+	m->ileti_tip = o ? first_of(o->ileti_tip, d.mp.envelope.ileti_tip) : NULL;
+	m->ileti_id = o ? first_of(o->ileti_id, d.mp.envelope.ileti_id) : NULL;
+	m->belge_no = d.eyp_ok ? d.eyp.belge_no : NULL;
+	m->verdict = verdict_name(r.overall);
+	m->verdict_reason = worst_reason(&r);
+	/* on-store: due now, acknowledged right after the commit; a crash in
+	 * between leaves it due, so the next run acknowledges it. */
+	m->ack = received && c->acct->ack_policy == ACK_ON_STORE ? STORE_ACK_DUE : STORE_ACK_NONE;
+	p.raw = store_content_fd(fd);
+	p.parts = d.parts;
+	p.n_parts = d.n_parts;
+	p.eyp = d.eyp_ok ? &d.seyp : NULL;
+	p.verifications = d.verifs;
+	p.n_verifications = r.n;
+	p.enqueue = received;
+	p.actor = SYNC_ACTOR;
+	sync_crashpoint("package-before-store");
+	rc = store_package_insert(c->store, &p, id_r, new_r, err);
+	if (rc == 0) {
+		sync_crashpoint("package-after-store");
+		if (*new_r) {
+			c->rep->new_packages++;
+			if (r.overall > VERDICT_REVOCATION_UNKNOWN)
+				c->rep->flagged++;
+			if (c->hooks != NULL && c->hooks->stored != NULL)
+				c->hooks->stored(c->hooks->arg, c->acct->name, "package",
+						 verdict_name(r.overall));
+			log_info("%s: stored %s (%s)", folder, pi->kep_id, verdict_name(r.overall));
+		}
+	}
+	pkg_report_free(&r);
+	derived_free(&d);
+	return rc;
+}
+
+int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		 int received, int64_t *id_r, int *new_r, struct kerr *err)
+{
+	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->kep_sira_no };
+	struct dl_arg a = { &ref, -1, 0 };
+	struct stat st;
+	void *map;
+	int found, rc;
+
+	*new_r = 0;
+	found = store_package_exists(c->store, c->acct->name, folder, pi->kep_id, id_r, err);
+	if (found != 0)
+		return found < 0 ? -1 : 0;
+	a.fd = sync_tmpfile(c, err);
+	if (a.fd < 0)
+		return -1;
+	if (sync_call(c, "Indir", do_download, &a, err) < 0) {
+		close(a.fd);
+		return -1;
+	}
+	sync_crashpoint("package-downloaded");
+	if (fstat(a.fd, &st) < 0) {
+		rc = kerr_errno(err, KERR_IO, errno, "cannot stat the downloaded package");
+		close(a.fd);
+		return rc;
+	}
+	if (st.st_size == 0) {
+		close(a.fd);
+		return kerr_set(err, KERR_PACKAGE, "Indir gave an empty package");
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, a.fd, 0);
+	if (map == MAP_FAILED) {
+		rc = kerr_errno(err, KERR_IO, errno, "cannot map the downloaded package");
+		close(a.fd);
+		return rc;
+	}
+	rc = store_it(c, folder, pi, received, a.fd, map, (size_t)st.st_size, id_r, new_r, err);
+	munmap(map, (size_t)st.st_size);
+	close(a.fd);
+	if (rc == 0 && *new_r && received && c->acct->ack_policy == ACK_ON_STORE) {
+		struct kerr aerr;
+
+		/* The package is durable either way; a failed acknowledgement stays
+		 * due and is retried by the next run. */
+		if (sync_ack_one(c, *id_r, &aerr) < 0)
+			sync_fail(c, folder, pi->kep_id, &aerr);
+	}
+	return rc;
+}
