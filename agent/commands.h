@@ -31,5 +31,9 @@ cmd_fn cmd_verify;
 cmd_fn cmd_check_config;
 cmd_fn cmd_refresh;
 cmd_fn cmd_doctor;
+cmd_fn cmd_run;
 
+cmd_fn cmd_queue;
+cmd_fn cmd_status;
+cmd_fn cmd_evidence;
 #endif

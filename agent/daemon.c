@@ -138,6 +138,7 @@ static void run_refresh(struct sched *s)
 	} else {
 		log_info("refresh started");
 		r = d->sync(d, cfg, acct, &d->stop_flag, &res, &err);
+		log_set_context(s->st.name); /* the sync may have changed it */
 	}
 
 	pthread_mutex_lock(&d->mu);

@@ -44,7 +44,7 @@ struct account_status {
 	int64_t last_success_ms;      /* end of the last successful refresh; 0: none */
 	int64_t next_refresh_ms;      /* when the scheduler runs it next */
 	char last_result[32];         /* "ok", "failed", "needs-officer", "" */
-	char last_error[512];
+	char last_error[1024];
 	int consecutive_failures;
 	unsigned long packages_synced;  /* since the daemon started */
 	unsigned long evidence_synced;

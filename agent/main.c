@@ -19,7 +19,11 @@ const struct command commands[] = {
 	{ "verify", cmd_verify, "verify a package or evidence file offline" },
 	{ "check-config", cmd_check_config, "validate the configuration file" },
 	{ "refresh", cmd_refresh, "sync accounts from the KEP provider now" },
+	{ "run", cmd_run, "run the background agent and the local API" },
 	{ "doctor", cmd_doctor, "check a deployment and say how to fix what is wrong" },
+	{ "queue", cmd_queue, "the import queue: list, claim, show, fetch, ack, reject" },
+	{ "status", cmd_status, "delivery status of sent messages (Kabul Edildi, ...)" },
+	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
 	{ NULL, NULL, NULL },
 };
 

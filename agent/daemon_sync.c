@@ -1,0 +1,39 @@
+/* daemon_sync.c: see daemon_sync.h. */
+#include "daemon_sync.h"
+
+#include "config.h"
+#include "sync.h"
+
+static void on_request(void *arg, const char *account, const char *op, int64_t ms, int ok)
+{
+	(void)account;
+	daemon_metrics_request(arg, op, (double)ms / 1000.0, ok);
+}
+
+static int needs_officer(const struct account_config *acct)
+{
+	return (acct->login == LOGIN_OTP && acct->otp_file == NULL) ||
+	       (acct->login == LOGIN_EIMZA && acct->pkcs11.pin_file == NULL);
+}
+
+int daemon_sync_account(struct daemon *d, const struct config *cfg,
+			const struct account_config *acct, volatile sig_atomic_t *stop,
+			struct daemon_sync_result *res, struct kerr *err)
+{
+	struct sync_hooks hooks = { .arg = d, .request = on_request };
+	struct sync_report rep = { 0 };
+	struct sync_env *env = NULL;
+	int r;
+
+	res->needs_officer = needs_officer(acct);
+	/* The env holds the trust store and chain cache for this refresh; a
+	 * reloaded configuration is picked up by the next one. */
+	if (sync_env_new(cfg, 0, stop, &env, err) < 0)
+		return -1;
+	r = sync_account(env, acct, &hooks, &rep, err);
+	res->packages = rep.new_packages;
+	res->evidence = rep.new_evidence;
+	sync_report_free(&rep);
+	sync_env_free(&env);
+	return r;
+}
