@@ -164,9 +164,26 @@ static const char v3[] =
 	"CREATE INDEX queue_by_state_lease ON import_queue (state, lease_expires);"
 	"CREATE INDEX audit_by_time ON audit_log (time);";
 
+/* v4: retention. Raw content moved to an archive file (store/archive.c)
+ * leaves an empty BLOB behind, with raw_size and the digest kept; these
+ * columns say where it went. They follow the content column, which is
+ * harmless for streaming: they are NULL when a row is inserted, and a NULL
+ * takes no bytes in the record, so the zeroblob still ends it. */
+static const char v4[] =
+	"ALTER TABLE packages ADD COLUMN archived_to TEXT;"     /* archive file path */
+	"ALTER TABLE packages ADD COLUMN archive_entry TEXT;"   /* entry name in it */
+	"ALTER TABLE packages ADD COLUMN archived_at INTEGER;"
+	"ALTER TABLE parts ADD COLUMN archived_to TEXT;"
+	"ALTER TABLE parts ADD COLUMN archive_entry TEXT;"
+	"ALTER TABLE parts ADD COLUMN archived_at INTEGER;"
+	/* Retention looks for old content still in the store. */
+	"CREATE INDEX packages_unarchived_by_stored_at ON packages (stored_at)"
+	" WHERE archived_to IS NULL;";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
 	{ 3, "import queue, e-Yazisma metadata, revocation cache, indexes", v3 },
+	{ 4, "retention: where archived content went", v4 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);
