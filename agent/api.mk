@@ -8,3 +8,7 @@ agent_libagent_a_SOURCES += \
 	agent/svc_status.c agent/svc_status.h \
 	agent/svc_evidence.c agent/svc_evidence.h \
 	agent/bundle.h agent/bundle_export.c agent/bundle_verify.c
+# ... and the same on the command line
+agent_libagent_a_SOURCES += \
+	agent/cli_store.c agent/cli_store.h \
+	agent/cmd_queue.c agent/cmd_status.c agent/cmd_evidence.c

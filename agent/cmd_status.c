@@ -1,0 +1,112 @@
+/* cmd_status.c: `kepagent status [--json] KEY...`: delivery status of sent
+ * messages ("KEP Delili Durumu") by kepId, OrgMesajId/Message-ID,
+ * X-TR-REM-iletiID or BelgeNo, read from the store (svc_status.h). Exit 0
+ * when every key was found, 8 when one was not. */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli_store.h"
+#include "commands.h"
+#include "config.h"
+#include "store.h"
+#include "svc.h"
+#include "svc_status.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kepagent status [--json] KEY...\n"
+		"\n"
+		"Shows how far each sent message got: the furthest stage reached (10 Kabul\n"
+		"Edildi < 20 < 40 Teslim Edildi < 60 Okundu), any failure (11, 21, 31, 41) and\n"
+		"every evidence item with its time, issuer and verification verdict. KEY is a\n"
+		"kepId, OrgMesajId/Message-ID, X-TR-REM-iletiID or e-Yazisma BelgeNo.\n"
+		"\n"
+		"  --json        print JSON ({\"results\": [...]}, one per KEY, as the local API)\n"
+		"  -h, --help    show this help\n"
+		"\n"
+		"Exit: 0 every KEY found, 8 some KEY unknown.\n");
+}
+
+static void print_text(json_t *r)
+{
+	json_t *ev;
+	size_t i;
+
+	if (!json_is_true(json_object_get(r, "found"))) {
+		printf("%s: not found: %s\n", json_string_value(json_object_get(r, "key")),
+		       json_string_value(json_object_get(r, "message")));
+		return;
+	}
+	printf("%s: %s", json_string_value(json_object_get(r, "key")),
+	       json_string_value(json_object_get(r, "label")) ?: "no evidence yet");
+	if (json_is_integer(json_object_get(r, "stage")))
+		printf(" (%lld)", (long long)json_integer_value(json_object_get(r, "stage")));
+	if (json_is_integer(json_object_get(r, "failure")))
+		printf("; failure: %s (%lld)",
+		       json_string_value(json_object_get(r, "failure_label")),
+		       (long long)json_integer_value(json_object_get(r, "failure")));
+	printf("%s  [kepId %s, account %s]\n",
+	       json_is_true(json_object_get(r, "final")) ? "; final" : "",
+	       json_string_value(json_object_get(r, "kep_id")),
+	       json_string_value(json_object_get(r, "account")));
+	json_array_foreach(json_object_get(r, "evidence"), i, ev)
+		printf("  %-4lld %-28s %-20s %-18s %s\n",
+		       (long long)json_integer_value(json_object_get(ev, "delil_tur_id")),
+		       json_string_value(json_object_get(ev, "label")),
+		       json_string_value(json_object_get(ev, "event_time")) ?: "-",
+		       json_string_value(json_object_get(ev, "verdict")),
+		       json_string_value(json_object_get(ev, "issuer")) ?: "-");
+}
+
+int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	json_t *out = NULL, *r;
+	struct kerr err;
+	int c, json = 0, rc;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = 1;
+		} else if (c == 'h') {
+			usage(stdout);
+			return KEXIT_OK;
+		} else {
+			usage(stderr);
+			return KEXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error("status", "at least one KEY expected");
+	if ((rc = cli_store_open(ctx->config_path, "status", &cfg, &st)) != 0)
+		return rc;
+	if (svc_status_batch(st, (const char *const *)argv + optind, (size_t)(argc - optind),
+			     &out, &err) < 0) {
+		rc = cli_fail("status", NULL, &err);
+	} else {
+		if (json)
+			svc_print_json(out);
+		json_array_foreach(json_object_get(out, "results"), i, r) {
+			if (!json)
+				print_text(r);
+			if (!json_is_true(json_object_get(r, "found")))
+				rc = KEXIT_NOTFOUND;
+		}
+	}
+	json_decref(out);
+	cli_store_close(&cfg, &st);
+	return rc;
+}
