@@ -36,7 +36,4 @@ cmd_fn cmd_run;
 cmd_fn cmd_queue;
 cmd_fn cmd_status;
 cmd_fn cmd_evidence;
-cmd_fn cmd_queue;
-cmd_fn cmd_status;
-cmd_fn cmd_evidence;
 #endif

@@ -24,9 +24,6 @@ const struct command commands[] = {
 	{ "queue", cmd_queue, "the import queue: list, claim, show, fetch, ack, reject" },
 	{ "status", cmd_status, "delivery status of sent messages (Kabul Edildi, ...)" },
 	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
-	{ "queue", cmd_queue, "the import queue: list, claim, show, fetch, ack, reject" },
-	{ "status", cmd_status, "delivery status of sent messages (Kabul Edildi, ...)" },
-	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
 	{ NULL, NULL, NULL },
 };
 
