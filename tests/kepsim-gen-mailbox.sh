@@ -108,6 +108,10 @@ expect_grep "^package $A/INBOX/$((n + 1))\$" "$T/out"
 expect_exit 0 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence \
 	--kep-sira-no 2 --delil-tur-id 60
 expect_grep "^evidence $A/OUTBOX/2\$" "$T/out"
+expect_exit 2 "$GEN" add --mailbox "$T/mb" --account $A --folder INBOX --kep-sira-no 1
+expect_grep 'exists already' "$T/err"
+expect_exit 1 "$GEN" add --mailbox "$T/mb" --account nobody@hs01.kep.tr --folder INBOX
+[ ! -e "$T/mb/accounts/nobody@hs01.kep.tr" ] || fail "add made an account"
 if find "$T/mb/accounts" -name '.*' | grep -q .; then fail "dot-files left behind"; fi
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence --delil-tur-id 60
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account ../x --folder INBOX

@@ -177,5 +177,7 @@ void *manifest_evidence_item(const char *account, const char *folder, int sira,
 /* Files (gen_fs.c). */
 int mkdir_p(const char *path, struct kerr *err);
 int write_file_plain(const char *path, const void *data, size_t len, struct kerr *err);
+/* Removes a directory tree (a half-built item); errors are ignored. */
+void rm_tree(const char *path);
 
 #endif

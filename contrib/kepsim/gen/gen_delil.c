@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -45,8 +46,10 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 		data = &zip;
 	}
 	if (mkdir_p(dir, err) < 0 || write_file_plain(ftmp, data->data, data->len, err) < 0 ||
-	    publish(ftmp, fpath, err) < 0)
+	    publish(ftmp, fpath, err) < 0) {
+		unlink(ftmp);
 		goto out;
+	}
 	char tarih[32];
 	mime_iso_time(tarih, sizeof(tarih), when);
 	json_t *j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "delilId", id, "delilTurId", code,

@@ -2,6 +2,7 @@
  * goal here (test data); atomic appearance is, and comes from rename(2). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,4 +54,17 @@ int write_file_plain(const char *path, const void *data, size_t len, struct kerr
 	if (close(fd) < 0)
 		return kerr_errno(err, KERR_IO, errno, "cannot write %s", path);
 	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+void rm_tree(const char *path)
+{
+	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -254,6 +254,11 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	char *fdir = xasprintf("%s/accounts/%s/%s", mailbox, acct, folder);
 	struct pkg_result res;
 	memset(&res, 0, sizeof(res));
+	struct stat st;
+	if (stat(fdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		kerr_set(err, KERR_NOTFOUND, "no folder %s in account %s", folder, acct);
+		goto done;
+	}
 	if (!is_ev && sira == 0)
 		sira = max_sira(fdir) + 1;
 	if (manifest_append(mailbox, NULL, &g.seed, err) < 0 || gen_load_pki(&g, err) < 0 ||

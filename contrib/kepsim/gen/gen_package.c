@@ -343,8 +343,10 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 	free(attdir);
 	free(deldir);
 	const char *from_name = strcmp(p->sender_name, "mali") == 0 ? "Örnek Belediyesi" : "Ayşe Yılmaz";
-	if (!ok || write_meta(tmp, p, res, from_name, err) < 0 || publish(tmp, dir, err) < 0)
+	if (!ok || write_meta(tmp, p, res, from_name, err) < 0 || publish(tmp, dir, err) < 0) {
+		rm_tree(tmp);
 		goto out;
+	}
 	rc = 0;
 out:
 	free(dir);
