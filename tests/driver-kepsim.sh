@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 PROBE=$top_builddir/tests/ptt-probe
-KEPSIM=$top_builddir/contrib/kepsim/kepsim
+KEPSIM=${KEPSIM:-$top_builddir/contrib/kepsim/kepsim}
 GEN=$top_builddir/contrib/kepsim/kepsim-gen
 [ -x "$KEPSIM" ] || skip "kepsim is not built"
 [ -x "$GEN" ] || skip "kepsim-gen is not built"
