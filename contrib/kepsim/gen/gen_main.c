@@ -221,6 +221,29 @@ static int manifest_append(const char *mailbox, json_t *item, uint64_t *seed, st
 	return rc;
 }
 
+/* The package's chain ("rsa" when the manifest does not say): its evidence is
+ * signed by the same KEPHS as its envelope. */
+static const char *package_chain(const char *mailbox, const char *acct, const char *folder,
+				 int sira)
+{
+	char *path = xasprintf("%s/manifest.json", mailbox);
+	json_t *m = json_load_file(path, 0, NULL), *it;
+	size_t i;
+	const char *chain = "rsa";
+	json_array_foreach(json_object_get(m, "items"), i, it) {
+		const char *k = json_string_value(json_object_get(it, "kind"));
+		const char *a = json_string_value(json_object_get(it, "account"));
+		const char *f = json_string_value(json_object_get(it, "folder"));
+		const char *c = json_string_value(json_object_get(it, "chain"));
+		if (k && a && f && c && strcmp(k, "package") == 0 && strcmp(a, acct) == 0 &&
+		    strcmp(f, folder) == 0 && json_integer_value(json_object_get(it, "kepSiraNo")) == sira)
+			chain = strcmp(c, "ec") == 0 ? "ec" : "rsa";
+	}
+	json_decref(m);
+	free(path);
+	return chain;
+}
+
 static int cmd_add(int argc, char **argv, struct kerr *err)
 {
 	static const struct option opts[] = {
@@ -275,8 +298,8 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		if (ok) {
 			res.recipient = xstrdup(acct);
 			char *id = NULL;
-			/* The chain is not in meta.json: evidence is signed by the RSA KEPHS. */
-			if (evidence_write(&g, acct, folder, sira, &res, "rsa", code, F_NONE, 0,
+			const char *chain = package_chain(mailbox, acct, folder, sira);
+			if (evidence_write(&g, acct, folder, sira, &res, chain, code, F_NONE, 0,
 					   res.tarih + 3600, &id, err) == 0)
 				item = manifest_evidence_item(acct, folder, sira, id, code, 0, F_NONE);
 			free(id);
