@@ -108,6 +108,8 @@ expect_grep "^package $A/INBOX/$((n + 1))\$" "$T/out"
 expect_exit 0 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence \
 	--kep-sira-no 2 --delil-tur-id 60
 expect_grep "^evidence $A/OUTBOX/2\$" "$T/out"
+expect_exit 0 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence \
+	--kep-sira-no 2 --delil-tur-id 60
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account $A --folder INBOX --kep-sira-no 1
 expect_grep 'exists already' "$T/err"
 expect_exit 1 "$GEN" add --mailbox "$T/mb" --account nobody@hs01.kep.tr --folder INBOX
@@ -115,15 +117,16 @@ expect_exit 1 "$GEN" add --mailbox "$T/mb" --account nobody@hs01.kep.tr --folder
 if find "$T/mb/accounts" -name '.*' | grep -q .; then fail "dot-files left behind"; fi
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account $A --folder OUTBOX --kind evidence --delil-tur-id 60
 expect_exit 2 "$GEN" add --mailbox "$T/mb" --account ../x --folder INBOX
-# The manifest grew by two valid items and they check out like the rest.
-python3 "$top_srcdir/tests/kepsim-gen-check.py" "$T/mb" 2 >"$T/check.out" 2>&1 || {
+# The manifest grew by three valid items and they check out like the rest.
+python3 "$top_srcdir/tests/kepsim-gen-check.py" "$T/mb" 3 >"$T/check.out" 2>&1 || {
 	cat "$T/check.out"; fail "mailbox check after add failed"; }
 expect_grep '^[1-9][0-9]* checks, 0 failed' "$T/check.out"
 python3 - "$T/mb" <<'PY' || fail "added items not in the manifest"
 import json, sys
-it = json.load(open(sys.argv[1] + "/manifest.json"))["items"][-2:]
+it = json.load(open(sys.argv[1] + "/manifest.json"))["items"][-3:]
 assert it[0]["kind"] == "package" and it[0]["folder"] == "INBOX" and it[0]["expect"]["overall"] == "valid"
 assert it[1]["kind"] == "evidence" and it[1]["delilTurId"] == 60 and it[1]["kepSiraNo"] == 2
+assert it[2]["kind"] == "evidence" and it[2]["delilId"] != it[1]["delilId"]
 PY
 
 # --big: a large package, still under KEP's 25 MB, still verifying.

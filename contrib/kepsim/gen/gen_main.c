@@ -186,6 +186,18 @@ out:
 	return rc;
 }
 
+static int count_entries(const char *dir)
+{
+	int n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
 static int max_sira(const char *folder_dir)
 {
 	int max = 0;
@@ -287,9 +299,14 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	if (manifest_append(mailbox, NULL, &g.seed, err) < 0 || gen_load_pki(&g, err) < 0 ||
 	    evidence_init(err) < 0)
 		goto done;
-	/* Deterministic too: the item's place mixes into the mailbox seed. */
+	/* Deterministic too: the item's place (and, for evidence, how many the
+	 * package has already) mixes into the mailbox seed. */
+	char *ddir = xasprintf("%s/%d/delil", fdir, sira);
+	int nprev = is_ev ? count_entries(ddir) : 0;
+	free(ddir);
 	grand_seed(&g.rnd, g.seed * 1000003u + (uint64_t)sira * 131u + (uint64_t)code +
-		   (is_ev ? 7u : 0u) + (uint64_t)strlen(acct) * 17u + (uint64_t)folder[0]);
+		   (is_ev ? 7u : 0u) + (uint64_t)strlen(acct) * 17u + (uint64_t)folder[0] +
+		   (uint64_t)nprev * 7919u);
 	json_t *item = NULL;
 	if (is_ev) {
 		char *pdir = xasprintf("%s/%d", fdir, sira);
