@@ -36,4 +36,5 @@ cmd_fn cmd_run;
 cmd_fn cmd_queue;
 cmd_fn cmd_status;
 cmd_fn cmd_evidence;
+cmd_fn cmd_archive;
 #endif

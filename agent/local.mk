@@ -16,3 +16,4 @@ include agent/config.mk
 include agent/daemon.mk
 include agent/sync.mk
 include agent/api.mk
+include agent/archive.mk

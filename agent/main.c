@@ -24,6 +24,7 @@ const struct command commands[] = {
 	{ "queue", cmd_queue, "the import queue: list, claim, show, fetch, ack, reject" },
 	{ "status", cmd_status, "delivery status of sent messages (Kabul Edildi, ...)" },
 	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
+	{ "archive", cmd_archive, "apply the retention policy: move old content to archives" },
 	{ NULL, NULL, NULL },
 };
 

@@ -27,3 +27,7 @@ store_libstore_a_SOURCES += store/integrity.c store/store_integrity.h
 store_libstore_a_SOURCES += \
 	store/queue_lease.c store/store_queue_lease.h \
 	store/search.c store/store_search.h
+# Retention: moving old raw content to archive files (store_archive.h).
+store_libstore_a_SOURCES += \
+	store/archive.c store/archive_zip.c store/content_location.c \
+	store/store_archive.h store/store_archive_p.h

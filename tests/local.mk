@@ -22,3 +22,4 @@ include tests/kepsim.mk
 include tests/driver.mk
 include tests/verify.mk
 include tests/formats.mk
+include tests/archive.mk

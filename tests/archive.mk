@@ -1,0 +1,7 @@
+# Retention: archiving old content (store/archive.c, agent/retention.c,
+# `kepagent archive`).
+check_PROGRAMS += tests/test-store-archive
+tests_test_store_archive_SOURCES = tests/test-store-archive.c
+tests_test_store_archive_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_store_archive_LDADD = $(TEST_LDADD)
+TESTS += tests/test-store-archive
