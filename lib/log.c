@@ -7,11 +7,13 @@
 #include <syslog.h>
 
 static int log_to_stderr = 1;
+static const char *log_ident = "kepagent";
 static int log_verbosity = LOG_LVL_INFO;
 static _Thread_local char log_ctx[128];
 
 void log_init(const char *ident, int to_stderr, int verbosity)
 {
+	log_ident = ident;
 	log_to_stderr = to_stderr;
 	log_verbosity = verbosity;
 	if (!to_stderr)
@@ -47,9 +49,9 @@ static void vlog(int level, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (log_to_stderr) {
 		if (log_ctx[0] != '\0')
-			fprintf(stderr, "kepagent: %s: [%s] %s\n", names[level], log_ctx, line);
+			fprintf(stderr, "%s: %s: [%s] %s\n", log_ident, names[level], log_ctx, line);
 		else
-			fprintf(stderr, "kepagent: %s: %s\n", names[level], line);
+			fprintf(stderr, "%s: %s: %s\n", log_ident, names[level], line);
 	} else if (log_ctx[0] != '\0') {
 		syslog(prio[level], "[%s] %s", log_ctx, line);
 	} else {

@@ -9,7 +9,7 @@
 
 enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
-/* ident: syslog identity; to_stderr: 1 for the foreground; verbosity: a log_level. */
+/* ident: program name for stderr lines and syslog (a static string); to_stderr: 1 for the foreground; verbosity: a log_level. */
 void log_init(const char *ident, int to_stderr, int verbosity);
 void log_set_verbosity(int verbosity);
 int log_get_verbosity(void);
