@@ -34,16 +34,23 @@ static int prepare_file(const char *path, struct kerr *err)
 	size_t i;
 	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return kerr_errno(err, KERR_STORE, errno, "cannot open database %s", path);
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-
-		close(fd);
-		return kerr_errno(err, KERR_STORE, e, "cannot stat %s", path);
+	/* An existing file is only lstat()ed, never opened: close() of any
+	 * descriptor of the file drops every POSIX lock this process holds on
+	 * it, including those of SQLite connections other threads have open
+	 * (the daemon opens one per thread), which loses their WAL locks. */
+	if (lstat(path, &sb) < 0) {
+		if (errno != ENOENT)
+			return kerr_errno(err, KERR_STORE, errno, "cannot stat %s", path);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return kerr_errno(err, KERR_STORE, errno, "cannot create database %s", path);
+		if (fd >= 0)
+			close(fd);
+		if (lstat(path, &sb) < 0)
+			return kerr_errno(err, KERR_STORE, errno, "cannot stat %s", path);
 	}
-	close(fd);
+	if (S_ISLNK(sb.st_mode))
+		return kerr_set(err, KERR_STORE, "%s is a symbolic link", path);
 	if (check_mode(path, &sb, err) < 0)
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(sidecars); i++) {
