@@ -22,4 +22,5 @@ include tests/kepsim.mk
 include tests/driver.mk
 include tests/verify.mk
 include tests/formats.mk
+include tests/sync.mk
 include tests/archive.mk

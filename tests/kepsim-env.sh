@@ -1,0 +1,186 @@
+# tests/kepsim-env.sh: a kepsim world for acceptance tests: the test PKI
+# (made once per build tree and cached, since mkpki.sh takes seconds), a
+# generated mailbox, kepsim on loopback HTTPS, and a kepagent configuration
+# pointing at it. Source after tests/lib.sh. Reused by the sync, daemon and
+# API tests.
+#
+#   kenv_mailbox [kepsim-gen options]   generate $MB (default --seed 7 --received 4 --sent 3 --faults none)
+#   kenv_start NAME [kepsim options]    start kepsim; sets URL, KEPSIM_PID; requests logged to $T/NAME.req
+#   kenv_stop                           stop it
+#   kenv_add_package FOLDER             new mail dated now (kepsim-gen add)
+#   kenv_config [YAML lines]            write $KEPAGENT_CONFIG for account "acct" (extra
+#                                       lines are appended to the account, 4-space indented)
+#   kenv_json FILE KEY                  a JSON value (lists one per line)
+#   kenv_sql SQL                        run SQL on the store, rows as tab-separated lines
+# Settings (environment, before kenv_config): KENV_ACK (on-import), KENV_LOGIN (base).
+KEPSIM=$top_builddir/contrib/kepsim/kepsim
+KEPSIM_GEN=$top_builddir/contrib/kepsim/kepsim-gen
+[ -x "$KEPSIM" ] || skip "kepsim is not built"
+[ -x "$KEPSIM_GEN" ] || skip "kepsim-gen is not built"
+command -v python3 >/dev/null || skip "python3 is missing"
+
+MB=$T/mb
+STORE=$T/store/kepagent.db
+KEPAGENT_CONFIG=$T/kepagent.yaml
+export KEPAGENT_CONFIG
+# Back-off stays short so fault tests are quick.
+KEPAGENT_RETRY_BASE_MS=${KEPAGENT_RETRY_BASE_MS:-5}
+export KEPAGENT_RETRY_BASE_MS
+
+kenv_pki() {
+	KENV_PKI=$top_builddir/tests/kepsim-pki.cache
+	(
+		flock 9
+		if [ ! -f "$KENV_PKI/.done" ]; then
+			rm -rf "$KENV_PKI"
+			sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$KENV_PKI" >"$T/mkpki.log" 2>&1 \
+				|| { cat "$T/mkpki.log"; exit 1; }
+			touch "$KENV_PKI/.done"
+		fi
+	) 9>"$top_builddir/tests/kepsim-pki.lock" || fail "mkpki.sh"
+}
+
+kenv_json() {
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"
+}
+
+kenv_mailbox() {
+	kenv_pki
+	[ $# -gt 0 ] || set -- --seed 7 --received 4 --sent 3 --faults none
+	"$KEPSIM_GEN" --pki "$KENV_PKI" --out "$MB" "$@" >"$T/gen.log" 2>&1 \
+		|| { cat "$T/gen.log"; fail "kepsim-gen"; }
+	ACC=$(ls -d "$MB"/accounts/*/ | head -n 1)
+	ACC=${ACC%/}
+	HESAP=$(kenv_json "$ACC/account.json" kepHesap)
+}
+
+kenv_start() {
+	_name=$1; shift
+	rm -f "$T/$_name.port"
+	"$KEPSIM" --mailbox "$MB" --port 0 --port-file "$T/$_name.port" \
+		--request-log "$T/$_name.req" "$@" >"$T/$_name.log" 2>&1 &
+	KEPSIM_PID=$!
+	on_exit "kill $KEPSIM_PID 2>/dev/null || true"
+	_i=0
+	while [ ! -s "$T/$_name.port" ]; do
+		kill -0 $KEPSIM_PID 2>/dev/null || { cat "$T/$_name.log"; fail "kepsim $_name exited"; }
+		_i=$((_i + 1)); [ $_i -lt 200 ] || fail "kepsim $_name did not start"
+		sleep 0.05
+	done
+	URL=https://127.0.0.1:$(cat "$T/$_name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
+	KEPSIM_REQ=$T/$_name.req
+}
+
+# kenv_add_package FOLDER: new mail, dated now as a provider dates new mail
+# (kepsim-gen add dates it by its sequence number, in the generator's past).
+kenv_add_package() {
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder "$1" >"$T/add.log" 2>&1 \
+		|| { cat "$T/add.log"; fail "kepsim-gen add"; }
+	_p=$MB/accounts/$(awk '{print $2}' "$T/add.log")
+	python3 - "$_p/meta.json" <<'PY'
+import json, os, sys, time
+p = sys.argv[1]
+m = json.load(open(p))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 3 * 3600))
+open(p + ".tmp", "w").write(json.dumps(m))
+os.rename(p + ".tmp", p)
+PY
+}
+
+kenv_stop() { kill "$KEPSIM_PID" 2>/dev/null || true; wait "$KEPSIM_PID" 2>/dev/null || true; }
+
+kenv_config() {
+	mkdir -p "$T/store"
+	chmod 700 "$T/store"
+	python3 - "$T" "$MB" "$ACC" "$URL" "${KENV_ACK:-on-import}" "${KENV_LOGIN:-base}" "$@" <<'PY'
+import json, os, sys
+t, mb, acc, url, ack, login = sys.argv[1:7]
+extra = sys.argv[7:]
+a = json.load(open(os.path.join(acc, "account.json")))
+old = os.umask(0o077)
+with open(os.path.join(t, "secrets.yaml"), "w") as f:
+    f.write("parola: %s\nsifre: %s\n" % (json.dumps(a["parola"]), json.dumps(a["sifre"])))
+os.umask(old)
+pki = os.path.join(mb, "pki")
+lines = "".join("    %s\n" % l for l in extra)
+with open(os.path.join(t, "kepagent.yaml"), "w") as f:
+    f.write(f"""store:
+  path: {t}/store/kepagent.db
+api:
+  token_file: {t}/api-token
+trust:
+  anchors:
+    - {pki}/trust/rsa-root.pem
+    - {pki}/trust/ec-root.pem
+  revocation: offline
+accounts:
+  - name: acct
+    provider: ptt
+    endpoint: {url}
+    ca_file: {pki}/https/ca.pem
+    address: {a['kepHesap']}
+    tcno: "{a['tcno']}"
+    secrets_file: {t}/secrets.yaml
+    login: {login}
+    initial_days: 3650
+    ack_policy: {ack}
+{lines}""")
+PY
+}
+
+kenv_sql() {
+	python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print("\t".join("" if v is None else str(v) for v in r))' "$STORE" "$1"
+}
+
+# kenv_check_store: every package and evidence item of the mailbox is stored
+# exactly once with the mailbox's bytes; the queue and evidence hold no
+# duplicates; no package was acknowledged before it was stored.
+kenv_check_store() {
+	python3 - "$STORE" "$ACC" "$MB/state/acks.jsonl" <<'PY' || fail "store check"
+import hashlib, json, os, sqlite3, sys
+db, acc, acks = sys.argv[1:4]
+c = sqlite3.connect(db)
+bad = []
+def sha(p): return hashlib.sha256(open(p, "rb").read()).digest()
+want_pkgs = want_ev = 0
+for folder in sorted(os.listdir(acc)):
+    fd = os.path.join(acc, folder)
+    if not os.path.isdir(fd): continue
+    for sira in os.listdir(fd):
+        pd = os.path.join(fd, sira)
+        if not os.path.isfile(os.path.join(pd, "meta.json")): continue
+        want_pkgs += 1
+        meta = json.load(open(os.path.join(pd, "meta.json")))
+        rows = c.execute("SELECT id, raw_sha256, length(raw) FROM packages WHERE folder=? AND kep_id=?", (folder, meta["kepId"])).fetchall()
+        if len(rows) != 1: bad.append("%s/%s stored %d times" % (folder, sira, len(rows))); continue
+        if rows[0][1] != sha(os.path.join(pd, "package.eml")): bad.append("%s/%s sha256 differs" % (folder, sira))
+        dd = os.path.join(pd, "delil")
+        for j in (sorted(os.listdir(dd)) if os.path.isdir(dd) else []):
+            if not j.endswith(".json"): continue
+            want_ev += 1
+            d = json.load(open(os.path.join(dd, j)))
+            ev = c.execute("SELECT package_id, raw_sha256 FROM evidence WHERE delil_id=?", (d["delilId"],)).fetchall()
+            if len(ev) != 1: bad.append("evidence %s stored %d times" % (d["delilId"], len(ev))); continue
+            if ev[0][0] != rows[0][0]: bad.append("evidence %s not linked to its package" % d["delilId"])
+            if ev[0][1] != sha(os.path.join(dd, d["file"])): bad.append("evidence %s sha256 differs" % d["delilId"])
+n = c.execute("SELECT count(*) FROM packages").fetchone()[0]
+if n != want_pkgs: bad.append("%d packages stored, mailbox has %d" % (n, want_pkgs))
+dup = c.execute("SELECT count(*) - count(DISTINCT package_id) FROM import_queue").fetchone()[0]
+if dup: bad.append("queue has %d duplicates" % dup)
+q = c.execute("SELECT count(*) FROM import_queue").fetchone()[0]
+inbox = c.execute("SELECT count(*) FROM packages WHERE folder='INBOX'").fetchone()[0]
+if q != inbox: bad.append("queue has %d items for %d received packages" % (q, inbox))
+dup = c.execute("SELECT count(*) - count(DISTINCT delil_id) FROM evidence").fetchone()[0]
+if dup: bad.append("evidence has %d duplicates" % dup)
+if os.path.exists(acks):
+    for line in open(acks):
+        a = json.loads(line)
+        r = c.execute("SELECT stored_at FROM packages WHERE kep_id=?", (a["kepId"],)).fetchone()
+        if r is None: bad.append("acknowledged %s is not stored" % a["kepId"])
+if bad:
+    print("\n".join(bad)); sys.exit(1)
+print("store ok: %d packages, %d evidence" % (want_pkgs, want_ev))
+PY
+}
