@@ -5,6 +5,7 @@
 # store held, keeps metadata, digests and all evidence, writes audit lines;
 # a rerun does nothing; an archive that cannot be written changes nothing.
 . "$top_srcdir/tests/lib.sh"
+[ -f "$top_srcdir/tests/kepsim-env.sh" ] || skip "tests/kepsim-env.sh is missing"
 . "$top_srcdir/tests/kepsim-env.sh"
 
 kenv_mailbox
