@@ -337,6 +337,9 @@ static int archive_batch(struct store *s, const char *dir, struct batch *b,
 		return -1;
 	}
 	report_batch(rep, b, path, 0);
+	if (rep->n_archives == 0 || strcmp(rep->archives[rep->n_archives - 1], path) != 0)
+		log_warn("retention: %s holds no content the store refers to (see the errors"
+			 " above; the file may be removed)", path);
 	free(path);
 	return 0;
 }
