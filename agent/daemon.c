@@ -18,9 +18,12 @@
 
 #include "config.h"
 #include "log.h"
+#include "retention.h"
 #include "store.h"
 
 #define BACKOFF_CAP_MS (3600LL * 1000)
+#define HOUSEKEEPING_FIRST_MS (60LL * 1000)
+#define HOUSEKEEPING_EVERY_MS (24LL * 3600 * 1000)
 
 static void close_thread_store(void *p)
 {
@@ -197,6 +200,39 @@ static void *sched_thread(void *arg)
 	return NULL;
 }
 
+/* Applies the retention policy a minute after start, then once a day. Off
+ * (the default) it does nothing: evidence is kept forever. */
+static void *housekeeping_thread(void *arg)
+{
+	struct daemon *d = arg;
+	int64_t next = now_ms() + HOUSEKEEPING_FIRST_MS;
+
+	log_set_context("retention");
+	pthread_mutex_lock(&d->mu);
+	while (!d->stopping) {
+		struct timespec ts = { .tv_sec = next / 1000, .tv_nsec = (next % 1000) * 1000000 };
+
+		if (now_ms() < next) {
+			pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+			continue;
+		}
+		pthread_mutex_unlock(&d->mu);
+		{
+			const struct config *cfg = daemon_config_get(d);
+			struct kerr err = { 0 };
+			struct store *s = daemon_store(d, &err);
+
+			if (s == NULL || retention_run(cfg, s, &err) < 0)
+				log_error("%s", err.msg);
+			daemon_config_put(d, cfg);
+		}
+		next = now_ms() + HOUSEKEEPING_EVERY_MS;
+		pthread_mutex_lock(&d->mu);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
 /* Starts a scheduler for acct. Locked. */
 static int add_sched(struct daemon *d, const struct account_config *acct, struct kerr *err)
 {
@@ -262,6 +298,8 @@ int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
 			return -1;
 		}
 	}
+	if (pthread_create(&d->housekeeper, NULL, housekeeping_thread, d) == 0)
+		d->housekeeper_started = 1;
 	pthread_mutex_unlock(&d->mu);
 	return 0;
 }
@@ -307,6 +345,9 @@ void daemon_stop(struct daemon *d)
 			pthread_join(d->scheds[i]->thread, NULL);
 		d->scheds[i]->started = 0;
 	}
+	if (d->housekeeper_started)
+		pthread_join(d->housekeeper, NULL);
+	d->housekeeper_started = 0;
 }
 
 void daemon_free(struct daemon **dp)

@@ -62,6 +62,9 @@ struct daemon {
 	struct sched **scheds;
 	size_t n_scheds;
 
+	pthread_t housekeeper;    /* daily retention run */
+	int housekeeper_started;
+
 	struct op_metric ops[DAEMON_MAX_OPS];
 	size_t n_ops;
 	int64_t started_ms;

@@ -126,7 +126,8 @@ int store_evidence_insert(struct store *s, const struct store_evidence *ev, int6
 	st_source_close(&src);
 	if (st_tx_commit(s, &tx, err) < 0)
 		return kerr_prefix(err, "evidence %s", ev->meta.delil_id);
-	*id_r = id;
+	if (id_r != NULL)
+		*id_r = id;
 	if (inserted_r != NULL)
 		*inserted_r = !found;
 	return 0;
