@@ -1,3 +1,5 @@
 # The background agent, kepagent doctor, the systemd unit.
 TESTS += tests/doctor.sh
 dist_noinst_SCRIPTS += tests/doctor.sh
+TESTS += tests/daemon-run.sh tests/daemon-sigterm.sh
+dist_noinst_SCRIPTS += tests/daemon-lib.sh tests/daemon-run.sh tests/daemon-sigterm.sh

@@ -1,0 +1,127 @@
+#!/bin/sh
+# `kepagent run` against kepsim with three accounts, one of them failing:
+# each good account is synced on schedule, the failing one backs off without
+# disturbing the others, mail added while the daemon runs reaches the queue,
+# SIGHUP installs a good configuration and keeps the old one when the new one
+# is broken, /healthz and /metrics answer with the expected figures, and
+# SIGTERM stops it within seconds.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/kepsim-env.sh"
+. "$top_srcdir/tests/daemon-lib.sh"
+
+A=a.birim@hs01.kep.tr B=b.birim@hs01.kep.tr C=c.birim@hs01.kep.tr
+kenv_mailbox --seed 21 --received 3 --sent 2 --faults none --account "$A" --account "$B" --account "$C"
+kenv_start sim
+dmn_token
+mkdir -m 700 "$T/store"
+pkgs_of() { find "$MB/accounts/$1" -name meta.json | wc -l | tr -d ' '; }
+NA=$(pkgs_of "$A"); NB=$(pkgs_of "$B")
+[ "$NA" -gt 0 ] && [ "$NB" -gt 0 ] || fail "the mailbox is empty"
+
+secrets() { # $1 account address, $2 file, $3 "wrong" to spoil the parola
+	python3 - "$MB/accounts/$1/account.json" "$2" "${3:-}" <<'PY'
+import json, os, sys
+a = json.load(open(sys.argv[1]))
+os.umask(0o077)
+p = a["parola"] + ("-wrong" if sys.argv[3] else "")
+open(sys.argv[2], "w").write("parola: %s\nsifre: %s\n" % (json.dumps(p), json.dumps(a["sifre"])))
+PY
+}
+secrets "$A" "$T/a.yaml"; secrets "$B" "$T/b.yaml"; secrets "$C" "$T/c.yaml" wrong
+tcno() { kenv_json "$MB/accounts/$1/account.json" tcno; }
+account() { # name address secrets [poll]
+	cat <<EOT
+  - name: $1
+    provider: ptt
+    endpoint: $URL
+    ca_file: $MB/pki/https/ca.pem
+    address: $2
+    tcno: "$(tcno "$2")"
+    secrets_file: $3
+    initial_days: 3650
+    poll_interval: ${4:-1}
+EOT
+}
+write_config() {
+	{
+		cat <<EOT
+store:
+  path: $STORE
+api:
+  listen: 127.0.0.1
+  port: $API_PORT
+  token_file: $T/api-token
+trust:
+  anchors: [$MB/pki/trust/rsa-root.pem, $MB/pki/trust/ec-root.pem]
+  revocation: offline
+accounts:
+EOT
+		account good-a "$A" "$T/a.yaml"
+		account good-b "$B" "$T/b.yaml"
+		account bad-c "$C" "$T/c.yaml"
+		for extra in "$@"; do account "$extra" "$B" "$T/b.yaml" 30; done
+	} > "$KEPAGENT_CONFIG"
+}
+write_config
+dmn_start
+
+# Both good accounts are synced completely.
+synced() { [ "$(dmn_metric "kepagent_packages_synced_total{account=\"$1\"}")" = "$2" ]; }
+dmn_wait 60 synced good-a "$NA" || { cat "$T/run.log"; fail "good-a not synced"; }
+dmn_wait 60 synced good-b "$NB" || { cat "$T/run.log"; fail "good-b not synced"; }
+[ "$(kenv_sql "SELECT count(*) FROM packages p JOIN accounts a ON a.id = p.account_id WHERE a.name = 'good-a'")" = "$NA" ] \
+	|| fail "the store does not hold good-a's packages"
+
+# The failing account backs off: its logins get further apart while the good
+# accounts keep their 1 s schedule.
+sleep 12
+giris_of() { grep '"op": *"Giris"' "$KEPSIM_REQ" | grep -c "\"account\": *\"$1\"" || true; }
+ga=$(giris_of "$A"); gc=$(giris_of "$C")
+fails=$(dmn_metric 'kepagent_consecutive_failures{account="bad-c"}')
+echo "logins: good-a $ga, bad-c $gc; bad-c consecutive failures $fails"
+[ "${fails:-0}" -ge 3 ] || fail "bad-c should have failed at least 3 times in a row (got '$fails')"
+[ "$gc" -ge 3 ] || fail "bad-c should keep trying"
+[ $((gc * 2)) -lt "$ga" ] || fail "bad-c did not back off ($gc logins against $ga for good-a)"
+[ "$(dmn_metric 'kepagent_consecutive_failures{account="good-a"}')" = 0 ] || fail "good-a was disturbed"
+grep -q '\[bad-c\] refresh failed' "$T/run.log" || fail "the failing account is not named in the log"
+
+# Mail added while the daemon runs reaches the import queue.
+q_a() { kenv_sql "SELECT count(*) FROM import_queue q JOIN packages p ON p.id = q.package_id JOIN accounts a ON a.id = p.account_id WHERE a.name = 'good-a'"; }
+before=$(q_a)
+kenv_add_package INBOX
+queued_more() { [ "$(q_a)" -gt "$before" ]; }
+dmn_wait 30 queued_more || fail "new mail did not reach the queue"
+
+# /healthz and /metrics.
+curl -sf "http://127.0.0.1:$API_PORT/healthz" > "$T/health" || fail "/healthz"
+expect_grep '"status": *"ok"' "$T/health"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API_PORT/metrics")
+[ "$code" = 401 ] || fail "/metrics without a token answered $code"
+total=$(kenv_sql "SELECT count(*) FROM packages")
+sum=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/metrics" |
+	awk '/^kepagent_packages_by_verdict/ { s += $2 } END { print s }')
+[ "$sum" = "$total" ] || fail "/metrics counts $sum packages by verdict, the store holds $total"
+[ "$(dmn_metric 'kepagent_queue_items{state="pending"}')" -ge 1 ] || fail "queue depth missing"
+[ -n "$(dmn_metric 'kepagent_provider_requests_total{op="Indir",result="ok"}')" ] || fail "no Indir request count"
+
+# SIGHUP with a good configuration: a new account starts.
+write_config late-b
+kill -HUP "$DMN_PID"
+dmn_wait 30 synced late-b "$NB" || { cat "$T/run.log"; fail "late-b not started by SIGHUP"; }
+expect_grep 'configuration reloaded: 4 accounts' "$T/run.log"
+
+# SIGHUP with a broken configuration: reported, the running one kept.
+echo "  - name: [broken" >> "$KEPAGENT_CONFIG"
+kill -HUP "$DMN_PID"
+dmn_wait 10 grep -q 'new configuration rejected' "$T/run.log" || fail "broken configuration not reported"
+kill -0 "$DMN_PID" || fail "the daemon died on a broken configuration"
+[ -n "$(dmn_metric 'kepagent_refreshing{account="late-b"}')" ] || fail "the running configuration was not kept"
+curl -sf "http://127.0.0.1:$API_PORT/healthz" -o /dev/null || fail "/healthz after a broken reload"
+
+# SIGTERM: a clean stop within seconds.
+start=$(date +%s)
+kill -TERM "$DMN_PID"
+wait "$DMN_PID" || fail "kepagent run exited non-zero on SIGTERM"
+[ $(( $(date +%s) - start )) -le 10 ] || fail "SIGTERM took more than 10 s"
+expect_grep 'stopped' "$T/run.log"
+[ "$(kenv_sql 'PRAGMA integrity_check')" = ok ] || fail "store damaged"
