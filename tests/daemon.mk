@@ -3,3 +3,5 @@ TESTS += tests/doctor.sh
 dist_noinst_SCRIPTS += tests/doctor.sh
 TESTS += tests/daemon-run.sh tests/daemon-sigterm.sh
 dist_noinst_SCRIPTS += tests/daemon-lib.sh tests/daemon-run.sh tests/daemon-sigterm.sh
+TESTS += tests/systemd-unit.sh
+dist_noinst_SCRIPTS += tests/systemd-unit.sh
