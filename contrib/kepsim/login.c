@@ -11,6 +11,7 @@
 #include "ops_p.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,8 @@ struct soap_resp *op_giris(struct op_ctx *c)
 		if (RAND_bytes(r4, sizeof(r4)) != 1)
 			abort();
 		snprintf(s->otp, sizeof(s->otp), "%06u",
-			 (unsigned)((r4[0] << 24 | r4[1] << 16 | r4[2] << 8 | r4[3]) % 1000000u));
+			 (unsigned)(((uint32_t)r4[0] << 24 | (uint32_t)r4[1] << 16 |
+				     (uint32_t)r4[2] << 8 | r4[3]) % 1000000u));
 		/* The simulated SMS: a test reads it from the log or the OTP file. */
 		log_info("OTP for %s: %s", c->acct->name, s->otp);
 		write_otp(c->conf->otp_file, s->otp);
@@ -203,7 +205,7 @@ struct soap_resp *op_giris(struct op_ctx *c)
 		char *ehash = s->ehash != NULL ? xstrdup(s->ehash) : NULL;
 
 		id = session_add(s);
-		r = answer(c, emetin, ehash, id);
+		r = answer(c, emetin != NULL ? emetin : "", ehash != NULL ? ehash : "", id);
 		free(emetin);
 		free(ehash);
 	}

@@ -190,7 +190,7 @@ static int by_sirano(const void *a, const void *b)
 }
 
 int mailbox_packages(const char *mailbox, const struct account *a, const char *folder,
-		     struct pkg_list *out, struct kerr *err)
+		     int with_deleted, struct pkg_list *out, struct kerr *err)
 {
 	char *fdir;
 	DIR *d;
@@ -212,7 +212,7 @@ int mailbox_packages(const char *mailbox, const struct account *a, const char *f
 
 		if (parse_sirano(e->d_name, &n) < 0)
 			continue;
-		if (state_has(mailbox, STATE_DELETED, a->name, folder, n))
+		if (!with_deleted && state_has(mailbox, STATE_DELETED, a->name, folder, n))
 			continue;
 		p.dir = xasprintf("%s/%s", fdir, e->d_name);
 		mpath = xasprintf("%s/meta.json", p.dir);
@@ -234,7 +234,8 @@ int mailbox_packages(const char *mailbox, const struct account *a, const char *f
 }
 
 int mailbox_find(const char *mailbox, const struct account *a, const char *folder,
-		 const char *kep_id, const char *sirano, struct pkg *out, struct kerr *err)
+		 const char *kep_id, const char *sirano, int with_deleted, struct pkg *out,
+		 struct kerr *err)
 {
 	struct pkg_list l;
 	long long want = -1;
@@ -248,7 +249,7 @@ int mailbox_find(const char *mailbox, const struct account *a, const char *folde
 		kep_id = NULL;
 	if (want < 0 && kep_id == NULL)
 		return kerr_set(err, KERR_NOTFOUND, "neither kepId nor kepSiraNo");
-	if (mailbox_packages(mailbox, a, folder, &l, err) < 0)
+	if (mailbox_packages(mailbox, a, folder, with_deleted, &l, err) < 0)
 		return -1;
 	for (i = 0; i < l.n && found < 0; i++) {
 		const char *id = json_string_value(json_object_get(l.v[i].meta, "kepId"));

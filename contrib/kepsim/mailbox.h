@@ -41,13 +41,15 @@ struct pkg_list {
 	size_t n;
 };
 
-/* The folder's packages that are complete and not deleted, by kepSiraNo. */
+/* The folder's complete packages by kepSiraNo; deleted ones (PaketSil)
+ * only when with_deleted. */
 int mailbox_packages(const char *mailbox, const struct account *a, const char *folder,
-		     struct pkg_list *out, struct kerr *err);
+		     int with_deleted, struct pkg_list *out, struct kerr *err);
 /* One package by kepId and/or kepSiraNo (both given: both must match).
- * KERR_NOTFOUND when there is none (or it is deleted). */
+ * KERR_NOTFOUND when there is none (or it is deleted and !with_deleted). */
 int mailbox_find(const char *mailbox, const struct account *a, const char *folder,
-		 const char *kep_id, const char *sirano, struct pkg *out, struct kerr *err);
+		 const char *kep_id, const char *sirano, int with_deleted, struct pkg *out,
+		 struct kerr *err);
 void pkg_free(struct pkg *p);
 void pkg_list_free(struct pkg_list *l);
 /* A meta.json field as text ("" when absent); numbers are printed into buf. */

@@ -85,7 +85,7 @@ struct soap_resp *op_indir(struct op_ctx *c)
 	folder = op_folder(c, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, &p, NULL) < 0) {
+	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, 0, &p, NULL) < 0) {
 		resp = op_error(c, OP_NOT_FOUND);
 		goto out;
 	}

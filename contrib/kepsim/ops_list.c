@@ -130,7 +130,7 @@ struct soap_resp *op_paket_sorgula(struct op_ctx *c)
 	folder = op_folder(c, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_packages(c->conf->mailbox, c->acct, folder, &l, NULL) < 0) {
+	if (mailbox_packages(c->conf->mailbox, c->acct, folder, 0, &l, NULL) < 0) {
 		resp = op_error(c, "Dizin okunamadı");
 	} else {
 		for (i = 0; i < l.n; i++) {
@@ -173,7 +173,7 @@ struct soap_resp *op_paket_delil_sorgula(struct op_ctx *c)
 	folder = op_folder(c, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, &p, NULL) < 0) {
+	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, 0, &p, NULL) < 0) {
 		resp = op_error(c, OP_NOT_FOUND);
 		goto out;
 	}

@@ -19,7 +19,8 @@ static struct soap_resp *mark(struct op_ctx *c, enum state_kind kind)
 	folder = op_folder(c, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, &p, NULL) < 0) {
+	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no,
+			 kind == STATE_DELETED, &p, NULL) < 0) {
 		resp = op_error(c, OP_NOT_FOUND);
 		goto out;
 	}

@@ -185,9 +185,12 @@ struct soap_resp *soap_resp_fault(const char *faultcode, const char *faultstring
 	struct soap_resp *r = envelope(&body);
 
 	r->ret = xmlNewChild(body, body->ns, BAD_CAST "Fault", NULL);
-	/* SOAP 1.1: faultcode and faultstring are unqualified. */
-	xmlNewTextChild(r->ret, NULL, BAD_CAST "faultcode", BAD_CAST faultcode);
-	xmlNewTextChild(r->ret, NULL, BAD_CAST "faultstring", BAD_CAST faultstring);
+	/* SOAP 1.1: faultcode and faultstring are unqualified (no namespace,
+	 * not even the inherited one xmlNewTextChild would give). */
+	xmlAddChild(r->ret, xmlNewDocRawNode(r->doc, NULL, BAD_CAST "faultcode", NULL));
+	xmlNodeSetContent(r->ret->last, BAD_CAST faultcode);
+	xmlAddChild(r->ret, xmlNewDocRawNode(r->doc, NULL, BAD_CAST "faultstring", NULL));
+	xmlNodeAddContent(r->ret->last, BAD_CAST faultstring);
 	r->http_status = 500;
 	return r;
 }

@@ -1,0 +1,122 @@
+# kepsim-server-lib.sh: helpers for the kepsim server tests (sourced after
+# tests/lib.sh). Independent tools only: curl, python3, openssl.
+KEPSIM=$top_builddir/contrib/kepsim/kepsim
+GEN=$top_builddir/contrib/kepsim/kepsim-gen
+[ -x "$KEPSIM" ] || skip "kepsim is not built"
+[ -x "$GEN" ] || skip "kepsim-gen is not built"
+for tool in curl python3 openssl; do
+	command -v $tool >/dev/null || skip "$tool not installed"
+done
+
+# make_mailbox SEED [GEN OPTIONS...]: the test PKI and a generated mailbox in
+# $T/mb; sets ACC (account dir), HESAP, TCNO, PAROLA, SIFRE, CA.
+make_mailbox() {
+	seed=$1; shift
+	sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$T/pki" >"$T/mkpki.log" 2>&1 || { cat "$T/mkpki.log"; fail "mkpki.sh"; }
+	"$GEN" --pki "$T/pki" --out "$T/mb" --seed "$seed" "$@" >"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen"; }
+	ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
+	ACC=${ACC%/}
+	HESAP=$(jget "$ACC/account.json" kepHesap)
+	TCNO=$(jget "$ACC/account.json" tcno)
+	PAROLA=$(jget "$ACC/account.json" parola)
+	SIFRE=$(jget "$ACC/account.json" sifre)
+	CA=$T/mb/pki/https/ca.pem
+}
+
+# jget FILE KEY: a JSON file's top-level value (lists one per line).
+jget() {
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(map(str,v)) if isinstance(v, list) else v)' "$@"
+}
+
+# start_kepsim NAME [OPTION...]: kepsim on ephemeral ports; sets URL, KPID, HPORT.
+start_kepsim() {
+	name=$1; shift
+	rm -f "$T/$name.port" "$T/$name.hport"
+	"$KEPSIM" --mailbox "$T/mb" --port 0 --port-file "$T/$name.port" \
+		--http-port-file "$T/$name.hport" "$@" >"$T/$name.log" 2>&1 &
+	KPID=$!
+	on_exit "kill $KPID 2>/dev/null || true"
+	i=0
+	while [ ! -s "$T/$name.port" ] || [ ! -s "$T/$name.hport" ]; do
+		kill -0 $KPID 2>/dev/null || { cat "$T/$name.log"; fail "kepsim $name exited"; }
+		i=$((i + 1)); [ $i -lt 200 ] || fail "kepsim $name did not start"
+		sleep 0.05
+	done
+	URL=https://127.0.0.1:$(cat "$T/$name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
+	HPORT=$(cat "$T/$name.hport")
+	KNAME=$name
+}
+# stop_kepsim: SIGTERM, which must end it cleanly (exit 0, no sanitizer report).
+stop_kepsim() {
+	kill "$KPID"
+	set +e; wait "$KPID"; rc=$?; set -e
+	[ $rc -eq 0 ] || { cat "$T/$KNAME.log"; fail "kepsim $KNAME exited $rc after SIGTERM"; }
+	expect_no_grep 'ERROR: AddressSanitizer|LeakSanitizer|runtime error' "$T/$KNAME.log"
+}
+
+# soap OP [FIELD=VALUE...]: posts the request with the account's credentials
+# (override with CRED_PAROLA=...); body in $T/resp, headers in $T/hdr,
+# curl's exit code in CURL_RC. Values are XML-escaped by python.
+soap() {
+	op=$1; shift
+	python3 - "$op" "$HESAP" "$TCNO" "${CRED_PAROLA:-$PAROLA}" "$SIFRE" "$@" >"$T/req.xml" <<'PY'
+import sys
+from xml.sax.saxutils import escape
+op, hesap, tcno, parola, sifre = sys.argv[1:6]
+fields = "".join("<xsd:%s>%s</xsd:%s>" % (k, escape(v), k)
+                 for k, v in (a.split("=", 1) for a in sys.argv[6:]))
+print('<?xml version="1.0" encoding="UTF-8"?>'
+      '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+      'xmlns:axis="http://ws.apache.org/axis2" xmlns:xsd="http://ws.apache.org/axis2/xsd">'
+      '<soapenv:Body><axis:%s><axis:param0><xsd:kepHesap><xsd:kepHesap>%s</xsd:kepHesap>'
+      '<xsd:tcno>%s</xsd:tcno><xsd:parola>%s</xsd:parola><xsd:sifre>%s</xsd:sifre></xsd:kepHesap>'
+      '%s</axis:param0></axis:%s></soapenv:Body></soapenv:Envelope>'
+      % (op, escape(hesap), tcno, escape(parola), escape(sifre), fields, op))
+PY
+	post_file "$T/req.xml" "urn:$op"
+}
+# post_file FILE ACTION [CURL OPTION...]
+post_file() {
+	f=$1; act=$2; shift 2
+	set +e
+	curl -sS --cacert "$CA" --max-time 30 -D "$T/hdr" -o "$T/resp" \
+		-H 'Content-Type: text/xml; charset=UTF-8' -H "SOAPAction: \"$act\"" \
+		--data-binary @"$f" "$@" "$URL" 2>"$T/curl.err"
+	CURL_RC=$?
+	set -e
+}
+http_status() { awk 'NR==1 {print $2}' "$T/hdr"; }
+
+# split_resp: decodes $T/resp (MTOM or text/xml) into $T/root.xml and the
+# binaries $T/bin.1, $T/bin.2, ... (in document order; xop:Include resolved
+# by Content-ID, inline base64 decoded). Fails when the multipart has no
+# closing boundary. Prints the number of binaries.
+split_resp() {
+	rm -f "$T"/bin.*
+	python3 "$top_srcdir/tests/kepsim-server-split.py" "$T/hdr" "$T/resp" "$T"
+}
+# field NAME: every value of return/NAME in $T/root.xml, one per line.
+field() {
+	python3 - "$T/root.xml" "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://ws.apache.org/axis2/xsd}"
+r = ET.parse(sys.argv[1]).getroot()
+try:
+    for e in r.iter(ns + sys.argv[2]):
+        print(e.text or "")
+except BrokenPipeError:
+    pass
+PY
+}
+# expect_durum VALUE [HATAACIKLAMA REGEX]
+expect_durum() {
+	[ "$(http_status)" = 200 ] || { cat "$T/hdr" "$T/resp"; fail "HTTP $(http_status)"; }
+	split_resp >/dev/null
+	field durum | head -n 1 >"$T/durum"
+	[ "$(cat "$T/durum")" = "$1" ] || { cat "$T/root.xml"; fail "durum $(cat "$T/durum"), expected $1"; }
+	if [ $# -ge 2 ]; then
+		field hataaciklama >"$T/hata"
+		expect_grep "$2" "$T/hata"
+	fi
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
