@@ -131,7 +131,7 @@ static void content(const struct api_request *req, struct api_response *resp,
 		char *end;
 
 		n = strtol(req->params[1], &end, 10);
-		if (*req->params[1] == '\0' || *end != '\0' || n < 0 || n > 100000) {
+		if (*req->params[1] == '\0' || *end != '\0' || n < 0 || n > 1000000000) {
 			api_error(resp, 400, "bad_parameter", "attachment index must be an integer");
 			return;
 		}

@@ -74,7 +74,9 @@ static int parse(int argc, char **argv, struct eopts *o)
 	long v;
 	int c;
 
-	optind = 1;
+	/* 0, not 1: glibc then re-initialises fully, so options may follow
+	 * the subcommand word (argument permutation). */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = 1; break;

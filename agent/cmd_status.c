@@ -77,7 +77,9 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	int c, json = 0, rc;
 	size_t i;
 
-	optind = 1;
+	/* 0, not 1: glibc then re-initialises fully, so options may follow
+	 * the subcommand word (argument permutation). */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;

@@ -1,0 +1,19 @@
+# The EBYS/auditor interface: the local API served by `kepagent run` over a
+# store filled from kepsim, and the queue/status/evidence commands.
+API_TESTS = \
+	tests/api-queue.sh \
+	tests/api-status.sh \
+	tests/api-auth.sh \
+	tests/api-openapi.sh \
+	tests/evidence-bundle.sh \
+	tests/queue-cli.sh
+TESTS += $(API_TESTS)
+dist_noinst_SCRIPTS += $(API_TESTS) tests/api-lib.sh tests/bench-status.sh
+EXTRA_DIST += tests/api-openapi.py tests/bench-status.py
+
+# Not a test: status lookups per second and latency over HTTP and in-process
+# on a store of 1,000,000 evidence rows (`make bench-status`).
+bench-status: kepagent
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+		KEPAGENT='$(abs_top_builddir)/kepagent' $(SHELL) $(srcdir)/tests/bench-status.sh
+.PHONY: bench-status
