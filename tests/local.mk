@@ -22,6 +22,7 @@ include tests/kepsim.mk
 include tests/driver.mk
 include tests/verify.mk
 include tests/formats.mk
+include tests/daemon.mk
 include tests/sync.mk
 include tests/archive.mk
 include tests/api.mk
