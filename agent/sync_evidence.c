@@ -46,7 +46,16 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->download_evidence(c->sess, a->delil_id, a->fd, err);
 }
 
-/* 1 when the stored evidence already holds a final code. */
+static int code_is_final(int64_t code)
+{
+	const struct delil_code *dc = delil_by_code((int)code);
+
+	return code == 60 || (dc != NULL && dc->kind == DELIL_FAILURE);
+}
+
+/* 1 when the stored evidence already holds a final code. Final items are
+ * fetched last and a package's fetching stops at its first failure, so a
+ * stored final code means every item listed with it is stored too. */
 static int is_final(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 {
 	struct store_evidence_row *rows = NULL;
@@ -55,12 +64,9 @@ static int is_final(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 
 	if (store_evidence_list_for_package(c->store, package_id, &rows, &n, err) < 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		const struct delil_code *dc = delil_by_code((int)rows[i].meta.delil_tur_id);
-
-		if (rows[i].meta.delil_tur_id == 60 || (dc != NULL && dc->kind == DELIL_FAILURE))
+	for (i = 0; i < n; i++)
+		if (code_is_final(rows[i].meta.delil_tur_id))
 			final = 1;
-	}
 	store_evidence_rows_free(&rows, n);
 	return final;
 }
@@ -233,8 +239,9 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	struct ev_list_arg la = { &ref, { 0, NULL } };
 	struct kbuf orig = { 0 };
 	char **have = NULL, **seen;
-	size_t nhave = 0, nseen = 0, i;
-	int final, orig_loaded = 0;
+	const struct kep_evidence_info **order;
+	size_t nhave = 0, nseen = 0, norder = 0, i;
+	int final, orig_loaded = 0, pass;
 
 	final = is_final(c, package_id, err);
 	if (final != 0)
@@ -246,8 +253,13 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 		return -1;
 	}
 	seen = xcalloc(la.list.n + 1, sizeof(*seen));
-	for (i = 0; i < la.list.n && !c->fatal && !sync_stopping(c); i++) {
-		const struct kep_evidence_info *ei = &la.list.items[i];
+	order = xcalloc(la.list.n + 1, sizeof(*order));
+	for (pass = 0; pass < 2; pass++)    /* final codes last */
+		for (i = 0; i < la.list.n; i++)
+			if (code_is_final(la.list.items[i].delil_tur_id) == pass)
+				order[norder++] = &la.list.items[i];
+	for (i = 0; i < norder && !c->fatal && !sync_stopping(c); i++) {
+		const struct kep_evidence_info *ei = order[i];
 		struct kerr e;
 		int64_t eid;
 
@@ -255,7 +267,7 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 			kerr_set(&e, KERR_PACKAGE, "PaketDelilSorgula row %zu: %s", i,
 				 ei->hataaciklama ? ei->hataaciklama : "no delilId");
 			sync_fail(c, folder, pi->kep_id, &e);
-			continue;
+			break;
 		}
 		/* Lists may repeat entries. */
 		if (have_id(have, nhave, ei->delil_id) || have_id(seen, nseen, ei->delil_id))
@@ -266,9 +278,11 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 			continue;
 		if (fetch_item(c, pi, package_id, ei, &orig, &orig_loaded, &e) < 0) {
 			sync_fail(c, folder, ei->delil_id, &e);
+			break;      /* the rest waits for the next run */
 		}
 	}
 	free(seen);
+	free(order);
 	store_evidence_delil_ids_free(&have, nhave);
 	kep_evidence_list_free(&la.list);
 	kbuf_free(&orig);
