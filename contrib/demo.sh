@@ -28,6 +28,7 @@ DEMO=$(mktemp -d /tmp/kepagent-demo.XXXXXX)
 chmod 700 "$DEMO"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REVPORT=$(free_port)
+APIPORT=$(free_port)
 
 step "making a test PKI (RSA 3072 / EC P-384 roots) in $DEMO/mailbox/pki"
 mkdir -p "$DEMO/mailbox"
@@ -52,9 +53,9 @@ PORT=$(cat "$DEMO/port")
 echo "kepsim listening on https://127.0.0.1:$PORT (pid $KEPSIM_PID)"
 
 step "writing the configuration $DEMO/kepagent.yaml"
-python3 - "$DEMO" "$PORT" <<'PY'
+python3 - "$DEMO" "$PORT" "$APIPORT" <<'PY'
 import json, os, sys
-demo, port = sys.argv[1], sys.argv[2]
+demo, port, apiport = sys.argv[1], sys.argv[2], sys.argv[3]
 acct = json.load(open(os.path.join(demo, "mailbox/accounts/demo.birim@hs01.kep.tr/account.json")))
 old = os.umask(0o077)
 with open(os.path.join(demo, "secrets.yaml"), "w") as f:
@@ -69,7 +70,7 @@ store:
   path: {demo}/kepagent.db
 api:
   listen: 127.0.0.1
-  port: 0
+  port: {apiport}
   token_file: {demo}/api-token
 trust:
   anchors:
