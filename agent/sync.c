@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chain_cache.h"
@@ -41,6 +42,33 @@ void sync_crashpoint(const char *name)
 }
 
 /* ---- environment ---- */
+
+/* The store's directory (and missing parents), private to the agent: the
+ * store and its download temporaries hold mail. An existing directory is
+ * left as it is (store_open checks its permissions). */
+static int make_store_dir(const char *dir, struct kerr *err)
+{
+	char *p = xstrdup(dir), *q;
+	int rc = 0;
+
+	for (q = p + 1; rc == 0; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		{
+			char save = *q;
+
+			*q = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST)
+				rc = kerr_errno(err, KERR_CONFIG, errno,
+						"cannot create the store directory %s", p);
+			*q = save;
+		}
+		if (*q == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
 
 static int load_trust(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
 		      struct kerr *err)
@@ -80,6 +108,10 @@ int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_
 			err->cls = KERR_CONFIG;
 		sync_env_free(&e);
 		return kerr_prefix(err, "trust");
+	}
+	if (make_store_dir(e->store_dir, err) < 0) {
+		sync_env_free(&e);
+		return -1;
 	}
 	e->cache = chain_cache_new(0);
 	mode = cfg->revocation == REVOCATION_OFFLINE ? REV_OFFLINE
@@ -272,6 +304,12 @@ static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_
 	return n;
 }
 
+/* Evidence of a sent package is followed at least this many days. */
+static int64_t evidence_days(const struct account_config *a)
+{
+	return a->initial_days > SYNC_EVIDENCE_DAYS ? (int64_t)a->initial_days : SYNC_EVIDENCE_DAYS;
+}
+
 static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 {
 	const struct account_config *a = c->acct;
@@ -290,13 +328,6 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	}
 	start = had && st.window_end > 0 ? st.window_end - (int64_t)a->overlap_seconds * 1000
 					  : now - (int64_t)a->initial_days * 86400000;
-	if (!received) {
-		/* Sent packages are listed far enough back to follow their evidence. */
-		long days = a->initial_days > SYNC_EVIDENCE_DAYS ? a->initial_days
-								 : SYNC_EVIDENCE_DAYS;
-		if (start > now - (int64_t)days * 86400000)
-			start = now - (int64_t)days * 86400000;
-	}
 	store_sync_state_clear(&st);
 	kep_format_time((time_t)(start / 1000), la.start);
 	kep_format_time((time_t)(now / 1000), la.end);
@@ -329,6 +360,10 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		progress(c, folder, ++done, n);
 	}
+	/* Older sent packages: their evidence is followed from the store, not
+	 * by listing the whole folder again. */
+	if (!received && !c->fatal && !sync_stopping(c))
+		sync_evidence_pending(c, folder, now - evidence_days(a) * 86400000, rows, n);
 	if (c->fatal)
 		failed = 1;
 	sync_crashpoint("window-before-record");

@@ -8,7 +8,7 @@
 
 #include "log.h"
 #include "store_package.h"
-#include "store_queue.h"
+#include "store_queue_ack_due.h"
 #include "sync_p.h"
 
 static int do_ack(struct sync_ctx *c, void *arg, struct kerr *err)
@@ -67,35 +67,18 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 	return rc;
 }
 
-/* on-import: packages EBYS acknowledged become due. */
+/* on-import: packages EBYS acknowledged become due. Acks made through
+ * store_queue_ack_due() are due already; this catches rows acked by code
+ * that did not mark them (older versions, or a plain store_queue_ack). */
 static void promote_imported(struct sync_ctx *c)
 {
-	struct store_queue_filter f = { c->acct->name, STORE_Q_ACKED, 0, 500 };
-	struct store_queue_item *items;
 	struct kerr err;
-	size_t n, i;
+	size_t n = 0;
 
-	for (;;) {
-		items = NULL;
-		if (store_queue_list(c->store, &f, &items, &n, &err) < 0) {
-			sync_fail(c, NULL, NULL, &err);
-			return;
-		}
-		for (i = 0; i < n; i++) {
-			struct store_package_row *row = NULL;
-
-			f.after_id = items[i].id;
-			if (store_package_get(c->store, items[i].package_id, &row, &err) == 0 &&
-			    row->meta.ack == STORE_ACK_NONE &&
-			    store_package_set_ack(c->store, row->id, STORE_ACK_DUE, 0, &err) == 0)
-				log_debug("package %s imported by EBYS: acknowledgement due",
-					  row->meta.kep_id);
-			store_package_row_free(&row);
-		}
-		store_queue_items_free(&items, n);
-		if (n < f.limit)
-			return;
-	}
+	if (store_queue_promote_acked(c->store, c->acct->name, &n, &err) < 0)
+		sync_fail(c, NULL, NULL, &err);
+	else if (n > 0)
+		log_debug("%zu package(s) imported by EBYS: acknowledgement due", n);
 }
 
 void sync_ack_due(struct sync_ctx *c)

@@ -15,6 +15,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "store_evidence.h"
+#include "store_evidence_pending.h"
 #include "store_part.h"
 #include "sync_p.h"
 #include "trust.h"
@@ -287,4 +288,43 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	kep_evidence_list_free(&la.list);
 	kbuf_free(&orig);
 	return 0;
+}
+
+static int listed_has(const struct kep_package_info *const *listed, size_t n, const char *kep_id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(listed[i]->kep_id, kep_id) == 0)
+			return 1;
+	return 0;
+}
+
+void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since_ms,
+			   const struct kep_package_info *const *listed, size_t n_listed)
+{
+	struct store_evidence_pending *rows = NULL;
+	size_t n = 0, i;
+	struct kerr err;
+
+	if (store_evidence_pending_list(c->store, c->acct->name, folder, since_ms, 0, &rows, &n,
+					&err) < 0) {
+		sync_fail(c, folder, NULL, &err);
+		return;
+	}
+	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
+		struct kep_package_info pi = { 0 };
+		char *end = NULL;
+
+		/* Listed in this run's window: followed already. */
+		if (listed_has(listed, n_listed, rows[i].kep_id))
+			continue;
+		pi.kep_id = rows[i].kep_id;
+		pi.kep_sira_no = rows[i].kep_sira_no ? strtoll(rows[i].kep_sira_no, &end, 10) : -1;
+		if (rows[i].kep_sira_no != NULL && (*end != '\0' || end == rows[i].kep_sira_no))
+			pi.kep_sira_no = -1;
+		if (sync_evidence(c, folder, &pi, rows[i].package_id, &err) < 0)
+			sync_fail(c, folder, rows[i].kep_id, &err);
+	}
+	store_evidence_pending_free(&rows, n);
 }

@@ -81,6 +81,10 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
  * listing or the store failed (err set, not recorded). */
 int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		  int64_t package_id, struct kerr *err);
+/* sync_evidence() for every stored package of folder dated since since_ms
+ * whose evidence is not final, except those in listed (followed already). */
+void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since_ms,
+			   const struct kep_package_info *const *listed, size_t n_listed);
 
 /* sync_ack.c: acknowledges one stored package (ack due) to the provider,
  * then records it; deletes it there when configured. */

@@ -168,6 +168,29 @@ static PKCS11_KEY *find_key(struct p11 *p, const struct p11_opts *o, struct kerr
 	return NULL;
 }
 
+/* A configured "key label or hex id": the label first; when no key has that
+ * label and the value is hex of even length, the key with that CKA_ID. */
+static PKCS11_KEY *find_key_label_or_id(struct p11 *p, const struct p11_opts *o,
+					struct kerr *err)
+{
+	struct p11_opts by_id = *o;
+	PKCS11_KEY *k;
+	unsigned char id[128];
+	size_t idlen;
+
+	k = find_key(p, o, err);
+	if (k != NULL || o->key_label == NULL || o->key_id_hex != NULL ||
+	    hex_to_bin(o->key_label, id, sizeof(id), &idlen) < 0 || idlen == 0)
+		return k;
+	by_id.key_label = NULL;
+	by_id.key_id_hex = o->key_label;
+	k = find_key(p, &by_id, err);
+	if (k == NULL)
+		kerr_set(err, KERR_CONFIG, "no private key labelled or with id '%s' on token '%s'",
+			 o->key_label, p->slot->token->label);
+	return k;
+}
+
 /* Adds ESS signing-certificate-v2 (RFC 5035), which CAdES-BES requires. */
 static int add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 {
@@ -236,7 +259,7 @@ int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 		return kerr_set(err, KERR_LIMIT, "challenge too large to sign");
 	if (p11_open(&p, o, err) < 0 || p11_login(&p, o, err) < 0)
 		goto out;
-	key = find_key(&p, o, err);
+	key = find_key_label_or_id(&p, o, err);
 	if (key == NULL)
 		goto out;
 	cert = PKCS11_find_certificate(key);

@@ -19,7 +19,7 @@
 struct p11_opts {
 	const char *module;       /* PKCS#11 module path (required) */
 	const char *token_label;  /* NULL: the first initialised token */
-	const char *key_label;    /* key selected by label, */
+	const char *key_label;    /* key selected by label (else, when hex, by CKA_ID), */
 	const char *key_id_hex;   /* or by CKA_ID in hex; neither: the only key */
 	const char *pin_file;     /* NULL: ask on the terminal */
 };

@@ -31,3 +31,7 @@ store_libstore_a_SOURCES += \
 store_libstore_a_SOURCES += \
 	store/archive.c store/archive_zip.c store/content_location.c \
 	store/store_archive.h store/store_archive_p.h
+# Sync hooks: on-import provider acknowledgement, evidence still to follow.
+store_libstore_a_SOURCES += \
+	store/queue_ack_due.c store/store_queue_ack_due.h \
+	store/evidence_pending.c store/store_evidence_pending.h

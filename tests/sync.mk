@@ -5,3 +5,11 @@ TESTS += tests/crash-refresh.sh
 dist_noinst_SCRIPTS += tests/crash-refresh.sh
 TESTS += tests/refresh-faults.sh
 dist_noinst_SCRIPTS += tests/refresh-faults.sh
+TESTS += tests/refresh-login.sh
+dist_noinst_SCRIPTS += tests/refresh-login.sh
+# The store hooks of the sync (on-import ack due, evidence still to follow).
+check_PROGRAMS += tests/test-store-sync-hooks
+TESTS += tests/test-store-sync-hooks
+tests_test_store_sync_hooks_SOURCES = tests/test-store-sync-hooks.c
+tests_test_store_sync_hooks_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_store_sync_hooks_LDADD = $(TEST_LDADD)

@@ -1,0 +1,69 @@
+/* evidence_pending.c: see store_evidence_pending.h. */
+#include "store_evidence_pending.h"
+
+#include <stdlib.h>
+
+#include "store_p.h"
+#include "util.h"
+
+int store_evidence_pending_list(struct store *s, const char *account, const char *folder,
+				int64_t since_ms, size_t limit,
+				struct store_evidence_pending **rows_r, size_t *n_r,
+				struct kerr *err)
+{
+	struct store_evidence_pending *rows = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	/* The final codes are those of kep/delil.c (60 and the DELIL_FAILURE
+	 * ones); the store keeps no copy of that table. */
+	if (st_prepare(s, "SELECT p.id, p.kep_id, p.kep_sira_no FROM packages p"
+		       " JOIN accounts a ON a.id = p.account_id"
+		       " WHERE a.name = :acc AND p.folder = :folder"
+		       " AND COALESCE(p.provider_date, p.stored_at) >= :since"
+		       " AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.package_id = p.id"
+		       "  AND e.delil_tur_id IN (60, 11, 21, 31, 41))"
+		       " ORDER BY p.id LIMIT :limit", &st, err) < 0)
+		return -1;
+	st_bind_text(st, ":acc", account);
+	st_bind_text(st, ":folder", folder);
+	st_bind_int64(st, ":since", since_ms);
+	st_bind_int64(st, ":limit", limit ? (int64_t)limit : 1000);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			rows = xrealloc(rows, cap * sizeof(*rows));
+		}
+		rows[n].package_id = st_col_int64(st, 0);
+		rows[n].kep_id = st_col_str(st, 1);
+		rows[n].kep_sira_no = st_col_str(st, 2);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		st_err(s, err, "cannot list packages with pending evidence");
+		sqlite3_finalize(st);
+		store_evidence_pending_free(&rows, n);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void store_evidence_pending_free(struct store_evidence_pending **rows, size_t n)
+{
+	size_t i;
+
+	if (*rows == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free((*rows)[i].kep_id);
+		free((*rows)[i].kep_sira_no);
+	}
+	free(*rows);
+	*rows = NULL;
+}

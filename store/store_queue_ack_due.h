@@ -1,0 +1,28 @@
+/* store_queue_ack_due.h: the import queue's EBYS acknowledgement joined to
+ * the provider acknowledgement, for accounts whose ack_policy is on-import
+ * (the store does not know the policy: the caller chooses the function).
+ * Not thread-safe per connection, like every store call. */
+#ifndef KEP_STORE_QUEUE_ACK_DUE_H
+#define KEP_STORE_QUEUE_ACK_DUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct store;
+
+/* store_queue_ack() and, in the same transaction, the package's
+ * provider_ack 'none' -> 'due' (a 'due' or 'done' package is left as it
+ * is). Idempotent; KERR_NOTFOUND when the package is not queued. Runs as a
+ * savepoint inside a caller's store_begin(). */
+int store_queue_ack_due(struct store *store, int64_t package_id, const char *actor,
+			struct kerr *err);
+
+/* For rows acked by code that did not mark them: every package of the
+ * account whose queue item is acked and whose provider_ack is still 'none'
+ * becomes 'due', in one statement. *n_r (may be NULL): how many changed. */
+int store_queue_promote_acked(struct store *store, const char *account, size_t *n_r,
+			      struct kerr *err);
+
+#endif
