@@ -13,7 +13,12 @@ EXTRA_DIST += tests/api-openapi.py tests/bench-status.py
 
 # Not a test: status lookups per second and latency over HTTP and in-process
 # on a store of 1,000,000 evidence rows (`make bench-status`).
-bench-status: kepagent
+# Built with the tests (so it keeps compiling), run only on demand.
+check_PROGRAMS += tests/bench-status
+tests_bench_status_SOURCES = tests/bench-status.c
+tests_bench_status_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_bench_status_LDADD = $(TEST_LDADD)
+bench-status: kepagent tests/bench-status$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		KEPAGENT='$(abs_top_builddir)/kepagent' $(SHELL) $(srcdir)/tests/bench-status.sh
 .PHONY: bench-status

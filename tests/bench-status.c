@@ -1,0 +1,209 @@
+/* bench-status.c: status lookups per second and their latency (p50, p99),
+ * in-process (svc_status_lookup on a store connection per thread) and over
+ * HTTP on loopback (libcurl, one keep-alive connection per thread, against a
+ * running `kepagent run`). Not a test: tests/bench-status.sh drives it.
+ *
+ * Usage: bench-status STORE KEYS-FILE THREADS SECONDS [URL TOKEN-FILE] */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "store.h"
+#include "svc_status.h"
+#include "util.h"
+
+struct run {
+	const char *store, *url, *token;
+	char **keys;
+	size_t n_keys;
+	double seconds;
+	int http;
+};
+
+struct worker {
+	const struct run *r;
+	unsigned seed;
+	double *lat;        /* microseconds */
+	size_t n, cap, found, errors;
+	pthread_t th;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void record(struct worker *w, double us)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 4096;
+		w->lat = xrealloc(w->lat, w->cap * sizeof(*w->lat));
+	}
+	w->lat[w->n++] = us;
+}
+
+static size_t sink(char *p, size_t sz, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return sz * n;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	const struct run *r = w->r;
+	struct store *st = NULL;
+	struct curl_slist *h = NULL;
+	CURL *c = NULL;
+	struct kerr err;
+	double end;
+
+	if (r->http) {
+		char *auth = xasprintf("Authorization: Bearer %s", r->token);
+
+		c = curl_easy_init();
+		h = curl_slist_append(NULL, auth);
+		free(auth);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	} else if (store_open(r->store, &st, &err) < 0) {
+		fprintf(stderr, "bench-status: %s\n", err.msg);
+		return NULL;
+	}
+	end = now_s() + r->seconds;
+	while (now_s() < end) {
+		const char *key = r->keys[rand_r(&w->seed) % r->n_keys];
+		double t0 = now_s();
+
+		if (r->http) {
+			char *esc = curl_easy_escape(c, key, 0), *url;
+			long code = 0;
+
+			url = xasprintf("%s/v1/status/%s", r->url, esc);
+			curl_free(esc);
+			curl_easy_setopt(c, CURLOPT_URL, url);
+			if (curl_easy_perform(c) != CURLE_OK)
+				w->errors++;
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+			free(url);
+			if (code == 200)
+				w->found++;
+			else if (code != 404)
+				w->errors++;
+		} else {
+			json_t *j = NULL;
+
+			if (svc_status_lookup(st, key, &j, &err) < 0)
+				w->errors++;
+			else if (json_is_true(json_object_get(j, "found")))
+				w->found++;
+			json_decref(j);
+		}
+		record(w, (now_s() - t0) * 1e6);
+	}
+	curl_slist_free_all(h);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	store_close(&st);
+	return NULL;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench(struct run *r, int threads, const char *name)
+{
+	struct worker *w = xcalloc((size_t)threads, sizeof(*w));
+	size_t n = 0, found = 0, errors = 0, i, k;
+	double *all, t0, el;
+	int t;
+
+	t0 = now_s();
+	for (t = 0; t < threads; t++) {
+		w[t].r = r;
+		w[t].seed = 1234u + (unsigned)t;
+		pthread_create(&w[t].th, NULL, work, &w[t]);
+	}
+	for (t = 0; t < threads; t++) {
+		pthread_join(w[t].th, NULL);
+		n += w[t].n;
+		found += w[t].found;
+		errors += w[t].errors;
+	}
+	el = now_s() - t0;
+	all = xmalloc((n ? n : 1) * sizeof(*all));
+	for (t = 0, k = 0; t < threads; t++)
+		for (i = 0; i < w[t].n; i++)
+			all[k++] = w[t].lat[i];
+	qsort(all, n, sizeof(*all), cmp);
+	printf("%-10s %d threads: %zu lookups in %.1f s = %.0f lookups/s; latency p50 %.0f us,"
+	       " p99 %.0f us; %zu found, %zu errors\n", name, threads, n, el, (double)n / el,
+	       n ? all[n / 2] : 0.0, n ? all[(size_t)((double)n * 0.99)] : 0.0, found, errors);
+	for (t = 0; t < threads; t++)
+		free(w[t].lat);
+	free(w);
+	free(all);
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { 0 };
+	struct kbuf b = { 0 }, tok = { 0 };
+	struct kerr err;
+	char *s, *line, *save = NULL;
+	int threads;
+	size_t i;
+
+	if (argc != 5 && argc != 7) {
+		fprintf(stderr, "usage: bench-status STORE KEYS THREADS SECONDS [URL TOKEN-FILE]\n");
+		return 2;
+	}
+	r.store = argv[1];
+	threads = atoi(argv[3]);
+	r.seconds = atof(argv[4]);
+	if (read_file(argv[2], 64u << 20, &b, &err) < 0) {
+		fprintf(stderr, "bench-status: %s\n", err.msg);
+		return 1;
+	}
+	s = (char *)kbuf_cstr(&b);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		r.keys = xrealloc(r.keys, (r.n_keys + 1) * sizeof(*r.keys));
+		r.keys[r.n_keys++] = line;
+	}
+	if (r.n_keys == 0 || threads < 1)
+		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	bench(&r, threads, "in-process");
+	if (argc == 7) {
+		if (read_file(argv[6], 4096, &tok, &err) < 0) {
+			fprintf(stderr, "bench-status: %s\n", err.msg);
+			return 1;
+		}
+		s = (char *)kbuf_cstr(&tok);
+		s[strcspn(s, "\r\n")] = '\0';
+		r.token = s;
+		r.url = argv[5];
+		r.http = 1;
+		bench(&r, threads, "HTTP");
+		kbuf_free(&tok);
+	}
+	for (i = 0; i < r.n_keys; i++)
+		r.keys[i] = NULL;
+	free(r.keys);
+	kbuf_free(&b);
+	curl_global_cleanup();
+	return 0;
+}
