@@ -2,12 +2,15 @@
  * ever acknowledged once its store transaction has committed (it is "due"
  * in the store), and recorded as done only after the provider answered: a
  * crash in between acknowledges it again on the next run, which the
- * provider takes as a no-op. PaketSil follows only with delete_after_ack. */
+ * provider takes as a no-op. PaketSil follows only with delete_after_ack;
+ * it is recorded due with the acknowledgement and done after the provider
+ * answered, so a crash in between deletes on the next run. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "store_package.h"
+#include "store_provider_delete.h"
 #include "store_queue_ack_due.h"
 #include "sync_p.h"
 
@@ -21,50 +24,99 @@ static int do_delete(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->delete_package(c->sess, arg, err);
 }
 
+/* The provider's reference to a stored package; row owns the strings. */
+static int load_ref(struct sync_ctx *c, int64_t package_id, struct store_package_row **row,
+		    struct kep_pkg_ref *ref, struct kerr *err)
+{
+	char *end;
+
+	if (store_package_get(c->store, package_id, row, err) < 0)
+		return -1;
+	ref->folder = (*row)->meta.folder;
+	ref->kep_id = (*row)->meta.kep_id;
+	ref->kep_sira_no = (*row)->meta.kep_sira_no ? strtoll((*row)->meta.kep_sira_no, &end, 10)
+						     : -1;
+	if ((*row)->meta.kep_sira_no != NULL && *end != '\0')
+		ref->kep_sira_no = -1;
+	return 0;
+}
+
+/* PaketSil, then the deletion recorded as done. A failure stays due. */
+static void delete_one(struct sync_ctx *c, int64_t package_id, const struct kep_pkg_ref *ref)
+{
+	struct kerr err;
+
+	sync_crashpoint("delete-before");
+	if (sync_call(c, "PaketSil", do_delete, (void *)ref, &err) < 0) {
+		sync_fail(c, ref->folder, ref->kep_id, &err);
+		return;
+	}
+	sync_crashpoint("delete-after-provider");
+	if (store_provider_delete_done(c->store, package_id, &err) < 0) {
+		sync_fail(c, ref->folder, ref->kep_id, &err);
+		return;
+	}
+	sync_audit(c, "package.deleted", ref->kep_id, ref->folder);
+	c->rep->deleted++;
+}
+
 int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 {
 	struct store_package_row *row = NULL;
 	struct kep_pkg_ref ref;
-	char *end;
 	int rc;
 
-	if (store_package_get(c->store, package_id, &row, err) < 0)
+	if (load_ref(c, package_id, &row, &ref, err) < 0)
 		return -1;
 	if (row->meta.ack != STORE_ACK_DUE) {
 		store_package_row_free(&row);
 		return 0;
 	}
-	ref.folder = row->meta.folder;
-	ref.kep_id = row->meta.kep_id;
-	ref.kep_sira_no = row->meta.kep_sira_no ? strtoll(row->meta.kep_sira_no, &end, 10) : -1;
-	if (row->meta.kep_sira_no != NULL && *end != '\0')
-		ref.kep_sira_no = -1;
 	sync_crashpoint("ack-before");
 	rc = sync_call(c, "AlindiOnay", do_ack, &ref, err);
 	if (rc == 0) {
 		sync_crashpoint("ack-after-provider");
-		rc = store_package_set_ack(c->store, package_id, STORE_ACK_DONE, 0, err);
+		/* The deletion becomes due with the acknowledgement, atomically. */
+		rc = store_package_ack_done(c->store, package_id, c->acct->delete_after_ack, err);
 	}
 	if (rc == 0) {
 		sync_crashpoint("ack-recorded");
 		sync_audit(c, "package.acknowledged", ref.kep_id, ref.folder);
 		c->rep->acknowledged++;
 		log_info("%s: acknowledged %s", ref.folder, ref.kep_id);
-		if (c->acct->delete_after_ack) {
-			struct kerr derr;
-
-			if (sync_call(c, "PaketSil", do_delete, &ref, &derr) < 0) {
-				sync_fail(c, ref.folder, ref.kep_id, &derr);
-			} else {
-				sync_audit(c, "package.deleted", ref.kep_id, ref.folder);
-				c->rep->deleted++;
-			}
-		}
+		if (c->acct->delete_after_ack)
+			delete_one(c, package_id, &ref);
 	}
 	if (rc < 0)
 		kerr_prefix(err, "acknowledge %s", ref.kep_id);
 	store_package_row_free(&row);
 	return rc;
+}
+
+/* Deletions left due by an earlier run (killed, or PaketSil failed). */
+static void delete_due(struct sync_ctx *c)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	struct kerr err;
+
+	if (!c->acct->delete_after_ack)
+		return;
+	if (store_provider_delete_due(c->store, c->acct->name, 1000, &ids, &n, &err) < 0) {
+		sync_fail(c, NULL, NULL, &err);
+		return;
+	}
+	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
+		struct store_package_row *row = NULL;
+		struct kep_pkg_ref ref;
+
+		if (load_ref(c, ids[i], &row, &ref, &err) < 0)
+			sync_fail(c, NULL, NULL, &err);
+		else
+			delete_one(c, ids[i], &ref);
+		store_package_row_free(&row);
+	}
+	free(ids);
 }
 
 /* on-import: packages EBYS acknowledged become due. Acks made through
@@ -87,7 +139,8 @@ void sync_ack_due(struct sync_ctx *c)
 	size_t n = 0, i;
 	struct kerr err;
 
-	if (c->acct->ack_policy == ACK_NEVER)
+	delete_due(c);
+	if (c->acct->ack_policy == ACK_NEVER || c->fatal || sync_stopping(c))
 		return;
 	if (c->acct->ack_policy == ACK_ON_IMPORT)
 		promote_imported(c);

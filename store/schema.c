@@ -180,10 +180,23 @@ static const char v4[] =
 	"CREATE INDEX packages_unarchived_by_stored_at ON packages (stored_at)"
 	" WHERE archived_to IS NULL;";
 
+/* v5: deletion on the provider (delete_after_ack). 'due' is written in the
+ * transaction that records the acknowledgement, 'done' after PaketSil
+ * answered, so a crash in between deletes on the next run. A table of its
+ * own: packages rows are not rewritten. */
+static const char v5[] =
+	"CREATE TABLE provider_deletions ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL CHECK (state IN ('due', 'done')),"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX provider_deletions_due ON provider_deletions (package_id)"
+	" WHERE state = 'due';";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
 	{ 3, "import queue, e-Yazisma metadata, revocation cache, indexes", v3 },
 	{ 4, "retention: where archived content went", v4 },
+	{ 5, "provider deletions", v5 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -13,3 +13,5 @@ TESTS += tests/test-store-sync-hooks
 tests_test_store_sync_hooks_SOURCES = tests/test-store-sync-hooks.c
 tests_test_store_sync_hooks_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_store_sync_hooks_LDADD = $(TEST_LDADD)
+TESTS += tests/refresh-delete.sh
+dist_noinst_SCRIPTS += tests/refresh-delete.sh

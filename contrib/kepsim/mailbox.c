@@ -229,7 +229,8 @@ int mailbox_packages(const char *mailbox, const struct account *a, const char *f
 	}
 	closedir(d);
 	free(fdir);
-	qsort(out->v, out->n, sizeof(*out->v), by_sirano);
+	if (out->n > 1)     /* qsort(NULL, 0, ...) is undefined (every package deleted) */
+		qsort(out->v, out->n, sizeof(*out->v), by_sirano);
 	return 0;
 }
 
