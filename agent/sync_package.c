@@ -157,17 +157,6 @@ static const char *first_of(const char *a, const char *b)
 	return a != NULL ? a : b;
 }
 
-/* The worst check's reason, for the package row. */
-static const char *worst_reason(const struct pkg_report *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (r->checks[i].verdict == r->overall)
-			return r->checks[i].reason;
-	return r->notes[0] ? r->notes : NULL;
-}
-
 static int store_it(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		    int received, int fd, const void *data, size_t len, int64_t *id_r,
 		    int *new_r, struct kerr *err)
@@ -177,7 +166,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct store_package p = { 0 };
 	struct store_package_meta *m = &p.meta;
 	const struct mime_message *o;
-	char sira[24];
+	char sira[24], why[600];
 	struct kerr perr;
 	int rc;
 
@@ -210,7 +199,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->ileti_id = o ? first_of(o->ileti_id, d.mp.envelope.ileti_id) : NULL;
 	m->belge_no = d.eyp_ok ? d.eyp.belge_no : NULL;
 	m->verdict = verdict_name(r.overall);
-	m->verdict_reason = worst_reason(&r);
+	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
 	/* on-store: due now, acknowledged right after the commit; a crash in
 	 * between leaves it due, so the next run acknowledges it. */
 	m->ack = received && c->acct->ack_policy == ACK_ON_STORE ? STORE_ACK_DUE : STORE_ACK_NONE;

@@ -77,6 +77,12 @@ int weak_md_nid(int md_nid)
 	return md_nid == NID_sha1 || md_nid == NID_md5 || md_nid == NID_md5_sha1;
 }
 
+const char *weak_md_label(int md_nid)
+{
+	/* The names auditors and the issue use ("SHA-1"), not OpenSSL's "SHA1". */
+	return md_nid == NID_sha1 ? "SHA-1" : md_nid == NID_md5 ? "MD5" : OBJ_nid2sn(md_nid);
+}
+
 static void set_reason(struct chain_entry *out, enum verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set_reason(struct chain_entry *out, enum verdict v, const char *fmt, ...)
@@ -169,7 +175,7 @@ static void check_weak(X509 *x, int is_anchor, struct chain_entry *out)
 	if (!is_anchor && OBJ_find_sigid_algs(X509_get_signature_nid(x), &md_nid, &pk_nid) &&
 	    weak_md_nid(md_nid))
 		set_reason(out, VERDICT_WEAK, "certificate %s is signed with %s", subj,
-			   OBJ_nid2sn(md_nid));
+			   weak_md_label(md_nid));
 }
 
 static void window(STACK_OF(X509) *chain, X509 *leaf, struct chain_entry *out)
@@ -267,7 +273,7 @@ static void judge_full(const struct verify_opts *o, const struct chain_req *rq,
 			set_reason(out, VERDICT_EXPIRED, "certificate %s not valid before %s", subj,
 				   when);
 		} else {
-			set_reason(out, VERDICT_UNTRUSTED, "certificate chain: %s (at %s)",
+			set_reason(out, VERDICT_UNTRUSTED, "untrusted certificate chain: %s (at %s)",
 				   X509_verify_cert_error_string(e), subj[0] ? subj : "?");
 		}
 		ERR_clear_error();

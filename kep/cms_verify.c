@@ -90,7 +90,7 @@ static void check_signature_algs(CMS_SignerInfo *si, struct sig_report *r)
 	if (dig != NULL && weak_md_nid(OBJ_obj2nid(dig->algorithm))) {
 		r->verdict = verdict_worst(r->verdict, VERDICT_WEAK);
 		snprintf(r->reason, sizeof(r->reason), "signature uses the weak digest %s",
-			 OBJ_nid2sn(OBJ_obj2nid(dig->algorithm)));
+			 weak_md_label(OBJ_obj2nid(dig->algorithm)));
 		return;
 	}
 	nid = sig != NULL ? OBJ_obj2nid(sig->algorithm) : NID_undef;

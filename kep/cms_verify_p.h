@@ -29,5 +29,7 @@ void name_oneline(const X509_NAME *n, char *buf, size_t len);
 void serial_hex(const ASN1_INTEGER *s, char *buf, size_t len);
 /* 1 when the digest NID is SHA-1 or MD5. */
 int weak_md_nid(int md_nid);
+/* A digest's display name for reasons: "SHA-1", "MD5", else OpenSSL's short name. */
+const char *weak_md_label(int md_nid);
 
 #endif

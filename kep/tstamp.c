@@ -110,13 +110,13 @@ static void judge_token(const struct verify_opts *o, CMS_ContentInfo *tok, CMS_S
 		chain_judge(o, &rq, &ce);
 		fmt_time(r->gen_time, t, sizeof(t));
 		if (ce.verdict != VERDICT_VALID)
-			set(r, ce.verdict, "TSA: %s", ce.reason);
+			set(r, ce.verdict, "time stamp TSA: %s", ce.reason);
 		else
 			set(r, VERDICT_VALID, "time stamp %s by %s", t, r->tsa_subject);
 	}
 	if (weak_md_nid(md_nid) && r->verdict < VERDICT_WEAK)
 		set(r, VERDICT_WEAK, "time-stamp imprint uses the weak digest %s",
-		    OBJ_nid2sn(md_nid));
+		    weak_md_label(md_nid));
 out:
 	TS_TST_INFO_free(tst);
 	sk_X509_free(signers);

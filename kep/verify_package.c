@@ -65,7 +65,7 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 
 	if (m->n_sigs == 0) {
 		snprintf(name, sizeof(name), "%s-signature", what);
-		add_check(r, name, VERDICT_UNSIGNED, "the message carries no S/MIME signature");
+		add_check(r, name, VERDICT_UNSIGNED, "the message is unsigned (no S/MIME signature)");
 		return 0;
 	}
 	s = &m->sigs[0];
@@ -166,6 +166,21 @@ int verify_package(const struct verify_opts *o, const void *data, size_t len,
 	if (rc < 0)
 		pkg_report_free(r);
 	return rc;
+}
+
+const char *pkg_report_reason(const struct pkg_report *r, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->checks[i].verdict == r->overall) {
+			snprintf(buf, len, "%s: %s", r->checks[i].name, r->checks[i].reason);
+			return buf;
+		}
+	if (r->notes[0] == '\0')
+		return NULL;
+	snprintf(buf, len, "%s", r->notes);
+	return buf;
 }
 
 void pkg_report_free(struct pkg_report *r)

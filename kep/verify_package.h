@@ -50,5 +50,10 @@ struct pkg_report {
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err);
 void pkg_report_free(struct pkg_report *r);
+/* The one-line reason of the overall verdict, for a package row: the first
+ * check with that verdict as "<check>: <reason>" (so a reader sees which
+ * signature failed), else the notes. Written into buf; returns buf, or NULL
+ * when the report has neither checks nor notes. */
+const char *pkg_report_reason(const struct pkg_report *r, char *buf, size_t len);
 
 #endif

@@ -244,7 +244,7 @@ static void test_sha1_weak(void **state)
 	(void)state;
 	run(&so, &vo, NULL, &res);
 	EXPECT(&res, VERDICT_WEAK);
-	assert_non_null(strstr(res.reason, "SHA1"));
+	assert_non_null(strstr(res.reason, "SHA-1"));
 	cms_result_free(&res);
 }
 

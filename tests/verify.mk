@@ -12,3 +12,7 @@ check_PROGRAMS += tests/bench-verify
 tests_bench_verify_SOURCES = tests/bench-verify.c tests/verify-testlib.c tests/verify-testlib.h
 tests_bench_verify_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_verify_LDADD = $(TEST_LDADD)
+
+# End to end: kepagent refresh with revocation online against kepsim, every manifest item.
+TESTS += tests/verify-e2e.sh
+dist_noinst_SCRIPTS += tests/verify-e2e.sh
