@@ -32,6 +32,15 @@ kenv_check_store
 expect_exit 0 "$KEPAGENT" refresh
 expect_grep '^acct: 0 new package\(s\), 0 new evidence item\(s\)' "$T/out"
 [ "$(count Indir)" -eq 0 ] && [ "$(count PaketDelilIndir)" -eq 0 ] || { cat "$KEPSIM_REQ"; fail "a sync with nothing new downloaded"; }
+# The sent folder is listed in the normal window only (evidence of older
+# sent packages is followed from the store), not initial_days back again.
+python3 - "$T/err" <<'PY' || fail "the sent folder was listed far back again"
+import re, sys, time, calendar
+m = re.search(r"OUTBOX: listing (\S+) \.\. (\S+)", open(sys.argv[1]).read())
+start = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
+end = calendar.timegm(time.strptime(m.group(2), "%Y-%m-%dT%H:%M:%S"))
+assert 0 <= end - start < 2 * 86400, m.group(0)
+PY
 
 # New mail and evidence arriving later: only those are fetched.
 kenv_add_package INBOX
