@@ -116,11 +116,45 @@ print(" ".join(i["kepId"] for i in m["items"] if i["kind"] == "package" and i["f
 	"$KEPAGENT" status $keys || true
 fi
 
+if "$KEPAGENT" --help | grep -q '^  run '; then
+	step "kepagent run: the background agent and the local API EBYS talks to"
+	"$KEPAGENT" run -d >"$DEMO/kepagent-run.log" 2>&1 &
+	RUN_PID=$!
+	trap 'kill $RUN_PID $KEPSIM_PID 2>/dev/null || true' EXIT
+	API=http://127.0.0.1:$APIPORT
+	i=0
+	until curl -sf "$API/healthz" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat "$DEMO/kepagent-run.log"; exit 1; }
+		sleep 0.1
+	done
+	AUTH="Authorization: Bearer $(cat "$DEMO/api-token")"
+	show() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), ensure_ascii=False, indent=2))'; }
+	echo "GET /healthz"
+	curl -s "$API/healthz" | show
+	echo "POST /v1/queue/claim {\"count\": 1}  (EBYS takes the next item with a lease)"
+	curl -s -H "$AUTH" -d '{"count": 1}' "$API/v1/queue/claim" > "$DEMO/claim.json"
+	show < "$DEMO/claim.json"
+	id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["id"])' "$DEMO/claim.json")
+	lease=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["lease"])' "$DEMO/claim.json")
+	echo "GET /v1/queue/$id  (metadata, Üstveri, attachments, verification summary)"
+	curl -s -H "$AUTH" "$API/v1/queue/$id?lease=$lease" | show | head -40
+	echo "POST /v1/queue/$id/ack  (imported into the registry)"
+	curl -s -H "$AUTH" -d "{\"lease\": \"$lease\"}" "$API/v1/queue/$id/ack" | show
+	key=$(echo "$keys" | awk '{print $1}')
+	echo "GET /v1/status/<kepId>  (\"KEP Delili Durumu\")"
+	curl -s -H "$AUTH" "$API/v1/status/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$key")" | show | head -30
+	echo "GET /metrics (excerpt)"
+	curl -s -H "$AUTH" "$API/metrics" | grep -E '^kepagent_(packages_by_verdict|queue_items|evidence_by_verdict)'
+	kill -TERM $RUN_PID
+	wait $RUN_PID || true
+fi
+
 step "done"
 cat <<EOT
 Demo files:     $DEMO
 Configuration:  $DEMO/kepagent.yaml   (export KEPAGENT_CONFIG=$DEMO/kepagent.yaml)
 Store:          $DEMO/kepagent.db
 kepsim log:     $DEMO/kepsim.log, requests in $DEMO/kepsim-requests.jsonl
-kepsim was stopped; rerun this script for a fresh demo.
+Daemon log:     $DEMO/kepagent-run.log
+kepsim and the daemon were stopped; rerun this script for a fresh demo.
 EOT
