@@ -7,6 +7,7 @@
 
 #include "api_routes.h"
 #include "bundle.h"
+#include "trust_config.h"
 #include "daemon.h"
 #include "store_search.h"
 #include "svc.h"
@@ -82,7 +83,7 @@ void api_h_bundle(const struct api_request *req, struct api_response *resp)
 		return;
 	}
 	cfg = daemon_config_get(req->user);
-	rc = bundle_trust_from_config(cfg, ts, &err);
+	rc = trust_load_config(cfg, ts, &err);
 	daemon_config_put(req->user, cfg);
 	if (rc == 0 && mkdtemp(dir) == NULL)
 		rc = kerr_errno(&err, KERR_IO, errno, "cannot make a temporary directory");

@@ -30,11 +30,6 @@ struct trust_store;
 
 #define BUNDLE_FORMAT "kepagent-bundle/1"
 
-/* Loads the configuration's trust section (anchors, Kamu SM stores,
- * intermediates, TSA anchors) into ts. */
-int bundle_trust_from_config(const struct config *cfg, struct trust_store *ts,
-			     struct kerr *err);
-
 /* Writes the bundle of package_id to path (mode 0600, replaced atomically).
  * KERR_NOTFOUND when there is no such package. */
 int bundle_export(struct store *st, const struct trust_store *ts, int64_t package_id,

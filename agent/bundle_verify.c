@@ -19,30 +19,6 @@
 
 #define BUNDLE_MAX (256u << 20)
 
-static int load_list(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
-		     struct kerr *err)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (trust_load(ts, k, paths[i], err) < 0)
-			return -1;
-	return 0;
-}
-
-int bundle_trust_from_config(const struct config *cfg, struct trust_store *ts,
-			     struct kerr *err)
-{
-	if (load_list(ts, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
-	    load_list(ts, TRUST_ANCHOR, cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
-		      err) < 0 ||
-	    load_list(ts, TRUST_INTERMEDIATE, cfg->trust_intermediates,
-		      cfg->n_trust_intermediates, err) < 0 ||
-	    load_list(ts, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors,
-		      err) < 0)
-		return -1;
-	return 0;
-}
 
 static json_t *check_json(const struct pkg_check *c)
 {
@@ -84,6 +60,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		struct evidence_opts eo = { 0 };
 		struct evidence ev;
 
+		eo.verify = &vo; /* judged like at sync time (offline: revocation-unknown) */
 		eo.anchors = trust_x509_store(ts, TRUST_ANCHOR);
 		eo.intermediates = trust_intermediates(ts);
 		eo.at = at;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "bundle.h"
+#include "trust_config.h"
 #include "cli_store.h"
 #include "commands.h"
 #include "config.h"
@@ -175,7 +176,7 @@ static int verify(struct cmd_ctx *ctx, struct eopts *o, const char *path)
 	if (o->ts == NULL) {
 		o->ts = trust_new();
 		if (config_load(ctx->config_path, &cfg, &err) < 0 ||
-		    bundle_trust_from_config(cfg, o->ts, &err) < 0) {
+		    trust_load_config(cfg, o->ts, &err) < 0) {
 			log_error("evidence verify: no --anchors and no usable configuration: %s",
 				  err.msg);
 			config_free(&cfg);
@@ -206,7 +207,7 @@ static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int
 	if (strcmp(sub, "export") == 0) {
 		struct trust_store *ts = trust_new();
 
-		rc = bundle_trust_from_config(cfg, ts, &err);
+		rc = trust_load_config(cfg, ts, &err);
 		if (rc == 0)
 			rc = bundle_export(st, ts, id, o->output, &err);
 		trust_free(&ts);

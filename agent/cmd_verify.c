@@ -24,6 +24,7 @@
 #include "log.h"
 #include "revocation.h"
 #include "trust.h"
+#include "trust_config.h"
 #include "util.h"
 #include "verify_package.h"
 
@@ -34,7 +35,6 @@ struct vopts {
 	const char *rev;
 	time_t at;
 	struct trust_store *ts;
-	size_t n_loaded;
 };
 
 static void usage(FILE *out)
@@ -137,6 +137,7 @@ static int verify_evidence_file(const struct verify_opts *vo, const struct kbuf 
 	struct pkg_check *c;
 
 	memset(r, 0, sizeof(*r));
+	eo.verify = vo;
 	eo.anchors = trust_x509_store(vo->trust, TRUST_ANCHOR);
 	eo.intermediates = trust_intermediates(vo->trust);
 	eo.at = vo->validation_time;
@@ -160,19 +161,6 @@ static int verify_evidence_file(const struct verify_opts *vo, const struct kbuf 
 	return 0;
 }
 
-static int load_list(struct vopts *v, enum trust_kind k, char **paths, size_t n,
-		     struct kerr *err)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (trust_load(v->ts, k, paths[i], err) < 0)
-			return -1;
-		v->n_loaded++;
-	}
-	return 0;
-}
-
 static int trust_from_config(struct cmd_ctx *ctx, struct vopts *v, struct kerr *err)
 {
 	struct config *cfg = NULL;
@@ -180,16 +168,7 @@ static int trust_from_config(struct cmd_ctx *ctx, struct vopts *v, struct kerr *
 
 	if (config_load(ctx->config_path, &cfg, err) < 0)
 		return -1;
-	rc = load_list(v, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err);
-	if (rc == 0)
-		rc = load_list(v, TRUST_ANCHOR, cfg->trust_kamusm_stores,
-			       cfg->n_trust_kamusm_stores, err);
-	if (rc == 0)
-		rc = load_list(v, TRUST_INTERMEDIATE, cfg->trust_intermediates,
-			       cfg->n_trust_intermediates, err);
-	if (rc == 0)
-		rc = load_list(v, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors,
-			       cfg->n_trust_tsa_anchors, err);
+	rc = trust_load_config(cfg, v->ts, err);
 	config_free(&cfg);
 	return rc;
 }

@@ -5,6 +5,7 @@ agent_libagent_a_SOURCES = \
 	agent/cmd_version.c \
 	agent/cmd_verify.c \
 	agent/lock.c agent/lock.h \
+	agent/trust_config.c agent/trust_config.h \
 	agent/api_server.c agent/api_server.h
 agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
 
