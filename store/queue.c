@@ -52,12 +52,11 @@ int store_queue_enqueue(struct store *s, int64_t package_id, struct kerr *err)
 	return st_queue_enqueue(s, package_id, err);
 }
 
-#define ITEM_SELECT "SELECT q.id, q.package_id, a.name, q.state, q.lease_owner," \
-	" q.lease_expires, q.not_before, q.attempts, q.last_reason, q.created_at," \
-	" q.updated_at FROM import_queue q JOIN packages p ON p.id = q.package_id" \
+#define ITEM_SELECT "SELECT " ST_QUEUE_ITEM_COLUMNS \
+	" FROM import_queue q JOIN packages p ON p.id = q.package_id" \
 	" JOIN accounts a ON a.id = p.account_id"
 
-static void read_item(sqlite3_stmt *st, struct store_queue_item *it)
+void st_queue_read_item(sqlite3_stmt *st, struct store_queue_item *it)
 {
 	it->id = st_col_int64(st, 0);
 	it->package_id = st_col_int64(st, 1);
@@ -81,7 +80,7 @@ static int collect(struct store *s, sqlite3_stmt *st, struct store_queue_item **
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*items = xrealloc(*items, (*n + 1) * sizeof(**items));
-		read_item(st, &(*items)[(*n)++]);
+		st_queue_read_item(st, &(*items)[(*n)++]);
 	}
 	if (rc != SQLITE_DONE)
 		st_err(s, err, "cannot read the import queue");

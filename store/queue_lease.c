@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "store_p.h"
+#include "store_queue_p.h"
 #include "util.h"
 
-#define VIEW_SELECT "SELECT q.id, q.package_id, a.name, q.state, q.lease_owner," \
-	" q.lease_expires, q.not_before, q.attempts, q.last_reason, q.created_at," \
-	" q.updated_at, p.kep_id, p.subject, p.sender, p.verdict, p.received_at" \
+#define VIEW_SELECT "SELECT " ST_QUEUE_ITEM_COLUMNS ", p.kep_id, p.subject, p.sender, p.verdict, p.received_at" \
 	" FROM import_queue q JOIN packages p ON p.id = q.package_id" \
 	" JOIN accounts a ON a.id = p.account_id"
 #define VIEW_FILTER " WHERE (:acc IS NULL OR a.name = :acc)" \
@@ -18,20 +17,7 @@
 
 static void read_view(sqlite3_stmt *st, struct store_queue_view *v)
 {
-	struct store_queue_item *it = &v->item;
-
-	it->id = st_col_int64(st, 0);
-	it->package_id = st_col_int64(st, 1);
-	it->account = st_col_str(st, 2);
-	it->state = (enum store_queue_state)store_queue_state_from_name(
-		(const char *)sqlite3_column_text(st, 3));
-	it->lease_owner = st_col_str(st, 4);
-	it->lease_expires = st_col_int64(st, 5);
-	it->not_before = st_col_int64(st, 6);
-	it->attempts = st_col_int64(st, 7);
-	it->last_reason = st_col_str(st, 8);
-	it->created_at = st_col_int64(st, 9);
-	it->updated_at = st_col_int64(st, 10);
+	st_queue_read_item(st, &v->item);
 	v->kep_id = st_col_str(st, 11);
 	v->subject = st_col_str(st, 12);
 	v->sender = st_col_str(st, 13);
