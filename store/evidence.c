@@ -5,6 +5,7 @@
 
 #include "store_audit.h"
 #include "store_blob_p.h"
+#include "store_evidence_p.h"
 #include "util.h"
 
 static int lookup(struct store *s, int64_t acc, const char *delil_id, int64_t *id_r,
@@ -175,22 +176,13 @@ void store_evidence_delil_ids_free(char ***ids, size_t n)
 	*ids = NULL;
 }
 
-int store_evidence_list_for_package(struct store *s, int64_t package_id,
-				    struct store_evidence_row **rows_r, size_t *n_r,
-				    struct kerr *err)
+int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence_row **rows_r,
+			size_t *n_r, struct kerr *err)
 {
 	struct store_evidence_row *rows = NULL;
-	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
 
-	if (st_prepare(s, "SELECT e.id, e.package_id, a.name, e.kep_id, e.kep_sira_no,"
-		       " e.delil_id, e.delil_tur_id, e.description, e.event_time, e.issuer,"
-		       " e.verdict, e.verdict_reason, e.raw_size, e.raw_sha256, e.stored_at"
-		       " FROM evidence e JOIN accounts a ON a.id = e.account_id"
-		       " WHERE e.package_id = :pkg ORDER BY e.event_time, e.id", &st, err) < 0)
-		return -1;
-	st_bind_int64(st, ":pkg", package_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_evidence_row *r;
 
@@ -212,16 +204,28 @@ int store_evidence_list_for_package(struct store *s, int64_t package_id,
 		st_col_sha256(st, 13, r->raw_sha256);
 		r->stored_at = st_col_int64(st, 14);
 	}
+	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		st_err(s, err, "cannot list evidence");
-		sqlite3_finalize(st);
+		st_err(s, err, "cannot read evidence");
 		store_evidence_rows_free(&rows, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;
+}
+
+int store_evidence_list_for_package(struct store *s, int64_t package_id,
+				    struct store_evidence_row **rows_r, size_t *n_r,
+				    struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (st_prepare(s, ST_EVIDENCE_SELECT " WHERE e.package_id = :pkg ORDER BY e.event_time, e.id",
+		       &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	return st_evidence_collect(s, st, rows_r, n_r, err);
 }
 
 void store_evidence_rows_free(struct store_evidence_row **rows, size_t n)

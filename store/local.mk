@@ -36,3 +36,4 @@ store_libstore_a_SOURCES += \
 	store/queue_ack_due.c store/store_queue_ack_due.h \
 	store/evidence_pending.c store/store_evidence_pending.h \
 	store/provider_delete.c store/store_provider_delete.h
+store_libstore_a_SOURCES += store/store_evidence_p.h

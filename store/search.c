@@ -3,52 +3,9 @@
 
 #include <stdlib.h>
 
+#include "store_evidence_p.h"
 #include "store_p.h"
 #include "util.h"
-
-#define EV_SELECT "SELECT e.id, e.package_id, a.name, e.kep_id, e.kep_sira_no," \
-	" e.delil_id, e.delil_tur_id, e.description, e.event_time, e.issuer," \
-	" e.verdict, e.verdict_reason, e.raw_size, e.raw_sha256, e.stored_at" \
-	" FROM evidence e JOIN accounts a ON a.id = e.account_id"
-
-static int collect_evidence(struct store *s, sqlite3_stmt *st, struct store_evidence_row **rows_r,
-			    size_t *n_r, struct kerr *err)
-{
-	struct store_evidence_row *rows = NULL;
-	size_t n = 0;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_evidence_row *r;
-
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		r = &rows[n++];
-		r->id = st_col_int64(st, 0);
-		r->package_id = st_col_int64(st, 1);
-		r->meta.account = st_col_str(st, 2);
-		r->meta.kep_id = st_col_str(st, 3);
-		r->meta.kep_sira_no = st_col_str(st, 4);
-		r->meta.delil_id = st_col_str(st, 5);
-		r->meta.delil_tur_id = st_col_int64(st, 6);
-		r->meta.description = st_col_str(st, 7);
-		r->meta.event_time = st_col_int64(st, 8);
-		r->meta.issuer = st_col_str(st, 9);
-		r->meta.verdict = st_col_str(st, 10);
-		r->meta.verdict_reason = st_col_str(st, 11);
-		r->raw_size = st_col_int64(st, 12);
-		st_col_sha256(st, 13, r->raw_sha256);
-		r->stored_at = st_col_int64(st, 14);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		st_err(s, err, "cannot read evidence");
-		store_evidence_rows_free(&rows, n);
-		return -1;
-	}
-	*rows_r = rows;
-	*n_r = n;
-	return 0;
-}
 
 static void bind_common(sqlite3_stmt *st, const struct store_search *q)
 {
@@ -70,7 +27,7 @@ int store_search_evidence(struct store *s, const struct store_search *q,
 {
 	sqlite3_stmt *st;
 
-	if (st_prepare(s, EV_SELECT " LEFT JOIN packages p ON p.id = e.package_id"
+	if (st_prepare(s, ST_EVIDENCE_SELECT " LEFT JOIN packages p ON p.id = e.package_id"
 		       " WHERE (:from IS NULL OR e.event_time >= :from)"
 		       " AND (:to IS NULL OR e.event_time < :to)"
 		       " AND (:acc IS NULL OR a.name = :acc)"
@@ -84,7 +41,7 @@ int store_search_evidence(struct store *s, const struct store_search *q,
 		st_bind_int64(st, ":stage", q->stage);
 	else
 		st_bind_null(st, ":stage");
-	return collect_evidence(s, st, rows_r, n_r, err);
+	return st_evidence_collect(s, st, rows_r, n_r, err);
 }
 
 int store_search_packages(struct store *s, const struct store_search *q, int64_t **ids_r,
@@ -126,11 +83,11 @@ int store_evidence_orphans(struct store *s, const char *kep_id,
 	sqlite3_stmt *st;
 
 	/* Driven by accounts so the (account_id, kep_id) index serves it. */
-	if (st_prepare(s, EV_SELECT " AND e.kep_id = :kep WHERE e.package_id IS NULL"
+	if (st_prepare(s, ST_EVIDENCE_SELECT " AND e.kep_id = :kep WHERE e.package_id IS NULL"
 		       " ORDER BY e.event_time, e.id", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":kep", kep_id);
-	return collect_evidence(s, st, rows_r, n_r, err);
+	return st_evidence_collect(s, st, rows_r, n_r, err);
 }
 
 int store_evidence_get(struct store *s, int64_t id, struct store_evidence_row **row_r,
@@ -140,10 +97,10 @@ int store_evidence_get(struct store *s, int64_t id, struct store_evidence_row **
 	sqlite3_stmt *st;
 	size_t n = 0;
 
-	if (st_prepare(s, EV_SELECT " WHERE e.id = :id", &st, err) < 0)
+	if (st_prepare(s, ST_EVIDENCE_SELECT " WHERE e.id = :id", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":id", id);
-	if (collect_evidence(s, st, &rows, &n, err) < 0)
+	if (st_evidence_collect(s, st, &rows, &n, err) < 0)
 		return -1;
 	if (n == 0)
 		return kerr_set(err, KERR_NOTFOUND, "no evidence item with id %lld",

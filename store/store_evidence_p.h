@@ -1,0 +1,21 @@
+/* store_evidence_p.h: reading evidence rows, shared inside store/. */
+#ifndef KEP_STORE_EVIDENCE_P_H
+#define KEP_STORE_EVIDENCE_P_H
+
+#include <stddef.h>
+
+#include "store_evidence.h"
+#include "store_p.h"
+
+/* The columns st_evidence_collect() reads, from evidence e joined to accounts a. */
+#define ST_EVIDENCE_SELECT "SELECT e.id, e.package_id, a.name, e.kep_id, e.kep_sira_no," \
+	" e.delil_id, e.delil_tur_id, e.description, e.event_time, e.issuer," \
+	" e.verdict, e.verdict_reason, e.raw_size, e.raw_sha256, e.stored_at" \
+	" FROM evidence e JOIN accounts a ON a.id = e.account_id"
+
+/* Steps st (a statement of ST_EVIDENCE_SELECT ...) to its end, returning
+ * every row (free with store_evidence_rows_free); finalizes st. */
+int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence_row **rows_r,
+			size_t *n_r, struct kerr *err);
+
+#endif
