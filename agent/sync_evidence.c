@@ -134,6 +134,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	int inserted = 0, rc;
 	int64_t id;
 
+	eo.verify = &c->vo; /* the signer judged like a CMS signer, chain cache shared */
 	eo.anchors = trust_x509_store(c->env->trust, TRUST_ANCHOR);
 	eo.intermediates = trust_intermediates(c->env->trust);
 	eo.original = orig->len ? orig->data : NULL;

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/x509_vfy.h>
 
 #include "delil.h"
 #include "digest_uri.h"
@@ -142,6 +144,60 @@ static void check_digest(const struct evidence_opts *o, struct evidence *ev)
 #undef DREASON
 }
 
+/* Without verify options: a plain chain from the signer to the anchors at o->at. */
+static void judge_plain(const struct evidence_opts *o, const struct xmldsig_result *r,
+			struct evidence *ev)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *helpers = sk_X509_dup(r->certs);
+	int ok = 0, e;
+
+	for (int i = 0; helpers && o->intermediates && i < sk_X509_num(o->intermediates); i++)
+		sk_X509_push(helpers, sk_X509_value(o->intermediates, i));
+	if (ctx && o->anchors && X509_STORE_CTX_init(ctx, o->anchors, r->signer, helpers) == 1) {
+		if (o->at)
+			X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), o->at);
+		ok = X509_verify_cert(ctx) == 1;
+	}
+	e = ctx ? X509_STORE_CTX_get_error(ctx) : X509_V_ERR_OUT_OF_MEM;
+	if (ok) {
+		ev->verdict = VERDICT_VALID;
+		snprintf(ev->reason, sizeof(ev->reason), "XML signature verified, signer chains to "
+			 "a configured anchor (revocation not checked)");
+	} else if (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID) {
+		ev->verdict = VERDICT_EXPIRED;
+		snprintf(ev->reason, sizeof(ev->reason), "XML signature intact but a certificate "
+			 "is expired or not yet valid");
+	} else {
+		ev->verdict = VERDICT_UNTRUSTED;
+		snprintf(ev->reason, sizeof(ev->reason), "XML signature intact but its certificate "
+			 "is untrusted: %s", X509_verify_cert_error_string(e));
+	}
+	sk_X509_free(helpers);
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+/* The verdict of an intact signature is its signer certificate's. */
+static int judge_signer(const struct evidence_opts *o, const struct xmldsig_result *r,
+			struct evidence *ev, struct kerr *err)
+{
+	struct sig_report rep;
+
+	if (!o->verify) {
+		judge_plain(o, r, ev);
+		return 0;
+	}
+	memset(&rep, 0, sizeof(rep));
+	if (cert_verify(o->verify, r->signer, r->certs, o->at, &rep, err) < 0)
+		return kerr_prefix(err, "evidence signer");
+	ev->verdict = rep.verdict;
+	snprintf(ev->reason, sizeof(ev->reason), "%s: %.400s",
+		 rep.verdict == VERDICT_VALID ? "XML signature verified" : "XML signature intact, signer",
+		 rep.reason);
+	return 0;
+}
+
 /* The single XML document of a zipped evidence (the first *.xml entry). */
 static int unzip_xml(const void *data, size_t len, struct kbuf *xml, struct kerr *err)
 {
@@ -188,7 +244,7 @@ int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 		goto malformed;
 	take_fields(xmlDocGetRootElement(doc), ev);
 	check_digest(o, ev);
-	if (xmldsig_verify_enveloped(doc, o->anchors, o->intermediates, o->at, &r, err) < 0) {
+	if (xmldsig_verify_enveloped(doc, &r, err) < 0) {
 		xmlFreeDoc(doc);
 		kbuf_free(&unz);
 		return -1;
@@ -197,6 +253,12 @@ int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 	kbuf_free(&unz);
 	ev->verdict = r.verdict;
 	snprintf(ev->reason, sizeof(ev->reason), "%s", r.reason);
+	if (r.verdict == VERDICT_VALID && judge_signer(o, &r, ev, err) < 0) {
+		xmldsig_result_free(&r);
+		evidence_free(ev);
+		return -1;
+	}
+	xmldsig_result_free(&r);
 	memcpy(ev->signer_subject, r.subject, sizeof(r.subject));
 	memcpy(ev->signer_serial, r.serial, sizeof(r.serial));
 	memcpy(ev->signer_issuer, r.issuer, sizeof(r.issuer));

@@ -11,9 +11,11 @@
  * same document (URI "" or "#id"), a whitelist of transforms (no XSLT, no
  * XPath), trust anchors only from the caller; certificates inside X509Data
  * serve as untrusted intermediates at most. One reference must cover the
- * whole document (URI "" or "#<root Id>"). Verdicts: valid, invalid
- * (signature or digest wrong), untrusted (signature right but no path to an
- * anchor, or a certificate not in force), malformed, unsigned.
+ * whole document (URI "" or "#<root Id>"). The signer certificate is then
+ * judged: with opts->verify by cert_verify() (any verdict it gives:
+ * untrusted, expired, revoked, revocation-unknown, weak...), else by a plain
+ * chain to opts->anchors (untrusted or expired). Verdicts: valid, invalid
+ * (signature or digest wrong), malformed, unsigned, or the certificate's.
  *
  * Return: 0 when a verdict was given (even malformed: look at ev->verdict),
  * -1 only for internal failures. Everything in struct evidence is owned by
@@ -27,12 +29,17 @@
 
 #include <openssl/x509.h>
 
+#include "cms_verify.h"
 #include "err.h"
 #include "verdict.h"
 
 #define EVIDENCE_MAX_LEN (16u * 1024 * 1024)
 
 struct evidence_opts {
+	/* borrowed, may be NULL: when set the signer certificate is judged by
+	 * cert_verify() like a CMS signer (chain cache, key usage, EKU,
+	 * revocation, expired vs untrusted) and anchors/intermediates are unused */
+	const struct verify_opts *verify;
 	X509_STORE *anchors;            /* borrowed: trust_x509_store(ts, TRUST_ANCHOR); NULL: none */
 	STACK_OF(X509) *intermediates;  /* borrowed, may be NULL: trust_intermediates(ts) */
 	time_t at;                      /* certificate validity time; 0: now */

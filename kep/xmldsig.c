@@ -22,16 +22,6 @@
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int xmlsec_ready;
 
-static void xmlsec_init_once(void)
-{
-	xml_safe_init();
-	if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecOpenSSLAppInit(NULL) < 0 ||
-	    xmlSecOpenSSLInit() < 0)
-		return;
-	xmlSecErrorsDefaultCallbackEnableOutput(0); /* failures become verdicts, not stderr noise */
-	xmlsec_ready = 1;
-}
-
 /* Registers Id/ID/id attributes so "#id" references resolve; refuses duplicates
  * (two elements with one Id is the classic signature-wrapping set-up). */
 static int register_ids(xmlDocPtr doc, xmlNodePtr n, int depth)
@@ -81,44 +71,27 @@ static int enable_transforms(xmlSecDSigCtxPtr c)
 	return 0;
 }
 
-static void adopt_all(xmlSecKeyDataStorePtr st, STACK_OF(X509) *certs, xmlSecKeyDataType type)
+/* One keys manager for the process, holding no keys and trusting nothing:
+ * xmlsec only checks the signature with the key of the X509Data certificate
+ * (certificate judgement is the caller's, see xmldsig.h). Creating one per
+ * call cost ~90% of evidence verification, because xmlsec's OpenSSL X509
+ * store loads the system CA bundle (X509_STORE_set_default_paths) each time;
+ * worse, those system CAs would have been trusted for evidence signatures.
+ * Used under mngr_lock: xmlsec does not promise a shared manager is safe. */
+static xmlSecKeysMngrPtr shared_mngr;
+static pthread_mutex_t mngr_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void xmlsec_init_once(void)
 {
-	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
-		X509 *c = X509_dup(sk_X509_value(certs, i));
-
-		if (c && xmlSecOpenSSLX509StoreAdoptCert(st, c, type) < 0)
-			X509_free(c);
-	}
-}
-
-/* A keys manager that trusts the anchors (trusted = 1), or one that trusts
- * nothing, for the second pass that tells "untrusted" from "invalid". */
-static xmlSecKeysMngrPtr make_mngr(X509_STORE *anchors, STACK_OF(X509) *inter, int trusted)
-{
-	xmlSecKeysMngrPtr m = xmlSecKeysMngrCreate();
-	xmlSecKeyDataStorePtr st;
-
-	if (!m || xmlSecOpenSSLAppDefaultKeysMngrInit(m) < 0 ||
-	    !(st = xmlSecKeysMngrGetDataStore(m, xmlSecOpenSSLX509StoreId))) {
-		if (m)
-			xmlSecKeysMngrDestroy(m);
-		return NULL;
-	}
-	if (trusted && anchors) {
-		STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(anchors);
-		STACK_OF(X509) *roots = sk_X509_new_null();
-
-		for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
-			X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
-
-			if (c)
-				sk_X509_push(roots, c);
-		}
-		adopt_all(st, roots, xmlSecKeyDataTypeTrusted);
-		sk_X509_free(roots);
-	}
-	adopt_all(st, inter, xmlSecKeyDataTypeNone);
-	return m;
+	xml_safe_init();
+	if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecOpenSSLAppInit(NULL) < 0 ||
+	    xmlSecOpenSSLInit() < 0)
+		return;
+	xmlSecErrorsDefaultCallbackEnableOutput(0); /* failures become verdicts, not stderr noise */
+	shared_mngr = xmlSecKeysMngrCreate();
+	if (!shared_mngr || xmlSecOpenSSLAppDefaultKeysMngrInit(shared_mngr) < 0)
+		return;
+	xmlsec_ready = 1;
 }
 
 static void name_line(X509_NAME *n, char *buf, size_t len)
@@ -145,6 +118,14 @@ static void signer_info(xmlSecDSigCtxPtr c, struct xmldsig_result *r)
 	if (!c->signKey || !(d = xmlSecKeyGetData(c->signKey, xmlSecOpenSSLKeyDataX509Id)) ||
 	    !(cert = xmlSecOpenSSLKeyDataX509GetKeyCert(d)))
 		return;
+	r->signer = X509_dup(cert);
+	r->certs = sk_X509_new_null();
+	for (xmlSecSize i = 0; r->certs && i < xmlSecOpenSSLKeyDataX509GetCertsSize(d); i++) {
+		X509 *x = xmlSecOpenSSLKeyDataX509GetCert(d, i);
+
+		if (x && (x = X509_dup(x)) && !sk_X509_push(r->certs, x))
+			X509_free(x);
+	}
 	name_line(X509_get_subject_name(cert), r->subject, sizeof(r->subject));
 	name_line(X509_get_issuer_name(cert), r->issuer, sizeof(r->issuer));
 	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
@@ -178,10 +159,9 @@ static int covers_document(xmlSecDSigCtxPtr c, xmlNodePtr root)
 
 enum pass_result { PASS_VALID, PASS_INVALID, PASS_NOKEY, PASS_ERROR };
 
-static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, xmlSecKeysMngrPtr m, int verify_certs,
-				 time_t at, struct xmldsig_result *r)
+static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result *r)
 {
-	xmlSecDSigCtxPtr c = xmlSecDSigCtxCreate(m);
+	xmlSecDSigCtxPtr c = xmlSecDSigCtxCreate(shared_mngr);
 	enum pass_result res;
 
 	if (!c || enable_transforms(c) < 0) {
@@ -190,9 +170,8 @@ static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, xmlSecKeysMngrPt
 		return PASS_ERROR;
 	}
 	c->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
-	c->keyInfoReadCtx.certsVerificationTime = at;
-	if (!verify_certs)
-		c->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
+	/* Only the signature here: the certificate is judged by the caller. */
+	c->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
 	if (xmlSecDSigCtxVerify(c, sig) < 0)
 		res = c->signKey ? PASS_ERROR : PASS_NOKEY;
 	else if (c->status != xmlSecDSigStatusSucceeded)
@@ -208,11 +187,9 @@ static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, xmlSecKeysMngrPt
 	return res;
 }
 
-int xmldsig_verify_enveloped(xmlDocPtr doc, X509_STORE *anchors, STACK_OF(X509) *intermediates,
-			     time_t at, struct xmldsig_result *r, struct kerr *err)
+int xmldsig_verify_enveloped(xmlDocPtr doc, struct xmldsig_result *r, struct kerr *err)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), sig;
-	xmlSecKeysMngrPtr m;
 	enum pass_result p;
 
 	memset(r, 0, sizeof(*r));
@@ -233,39 +210,25 @@ int xmldsig_verify_enveloped(xmlDocPtr doc, X509_STORE *anchors, STACK_OF(X509) 
 		snprintf(r->reason, sizeof(r->reason), "duplicate or invalid Id attributes");
 		return 0;
 	}
-	if (!(m = make_mngr(anchors, intermediates, 1)))
-		return kerr_set(err, KERR_INTERNAL, "cannot create an xmlsec keys manager");
-	p = run_pass(doc, sig, m, 1, at, r);
-	xmlSecKeysMngrDestroy(m);
-	if (p == PASS_VALID) {
-		r->verdict = VERDICT_VALID;
-		snprintf(r->reason, sizeof(r->reason), "XML signature verified, signer chains to a "
-			 "configured anchor");
-		return 0;
-	}
-	if (p == PASS_INVALID) {
-		r->verdict = VERDICT_INVALID;
-		if (!r->reason[0])
-			snprintf(r->reason, sizeof(r->reason), "XML signature or reference digest "
-				 "does not match the document");
-		return 0;
-	}
-	/* No trusted key: is the signature itself right? */
-	if (!(m = make_mngr(NULL, NULL, 0)))
-		return kerr_set(err, KERR_INTERNAL, "cannot create an xmlsec keys manager");
-	p = run_pass(doc, sig, m, 0, at, r);
-	xmlSecKeysMngrDestroy(m);
+	pthread_mutex_lock(&mngr_lock);
+	p = run_pass(doc, sig, r);
+	pthread_mutex_unlock(&mngr_lock);
 	switch (p) {
 	case PASS_VALID:
-		r->verdict = VERDICT_UNTRUSTED;
-		snprintf(r->reason, sizeof(r->reason), "XML signature is intact but its certificate "
-			 "does not chain to a configured trust anchor (or is not in force)");
+		if (!r->signer) {
+			r->verdict = VERDICT_MALFORMED;
+			snprintf(r->reason, sizeof(r->reason), "XML signature carries no signer "
+				 "certificate");
+			break;
+		}
+		r->verdict = VERDICT_VALID;
+		snprintf(r->reason, sizeof(r->reason), "XML signature verified");
 		break;
 	case PASS_INVALID:
 		r->verdict = VERDICT_INVALID;
 		if (!r->reason[0])
-			snprintf(r->reason, sizeof(r->reason), "XML signature does not match the "
-				 "document (and its certificate is not trusted)");
+			snprintf(r->reason, sizeof(r->reason), "XML signature or reference digest "
+				 "does not match the document");
 		break;
 	default:
 		r->verdict = VERDICT_MALFORMED;
@@ -274,4 +237,14 @@ int xmldsig_verify_enveloped(xmlDocPtr doc, X509_STORE *anchors, STACK_OF(X509) 
 		break;
 	}
 	return 0;
+}
+
+void xmldsig_result_free(struct xmldsig_result *r)
+{
+	if (!r)
+		return;
+	X509_free(r->signer);
+	sk_X509_pop_free(r->certs, X509_free);
+	r->signer = NULL;
+	r->certs = NULL;
 }
