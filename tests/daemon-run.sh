@@ -72,16 +72,34 @@ dmn_wait 60 synced good-b "$NB" || { cat "$T/run.log"; fail "good-b not synced";
 [ "$(kenv_sql "SELECT count(*) FROM packages p JOIN accounts a ON a.id = p.account_id WHERE a.name = 'good-a'")" = "$NA" ] \
 	|| fail "the store does not hold good-a's packages"
 
-# The failing account backs off: its logins get further apart while the good
-# accounts keep their 1 s schedule.
-sleep 12
-giris_of() { grep '"op": *"Giris"' "$KEPSIM_REQ" | grep -c "\"account\": *\"$1\"" || true; }
-ga=$(giris_of "$A"); gc=$(giris_of "$C")
+# The failing account backs off: the gaps between its logins grow (1 s
+# interval doubled per failure), while the good accounts keep their 1 s
+# schedule undisturbed.
+sleep 14
+giris_times() { # seconds since the epoch of each Giris by account $1
+	python3 - "$KEPSIM_REQ" "$1" <<'PY'
+import json, sys, time
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("op") == "Giris" and r.get("account") == sys.argv[2]:
+        print(int(time.mktime(time.strptime(r["time"], "%Y-%m-%dT%H:%M:%S"))))
+PY
+}
+giris_times "$C" > "$T/c.times"
+ga=$(giris_times "$A" | wc -l | tr -d ' '); gc=$(wc -l < "$T/c.times" | tr -d ' ')
 fails=$(dmn_metric 'kepagent_consecutive_failures{account="bad-c"}')
-echo "logins: good-a $ga, bad-c $gc; bad-c consecutive failures $fails"
+echo "logins: good-a $ga, bad-c $gc at $(tr '\n' ' ' < "$T/c.times"); bad-c consecutive failures $fails"
 [ "${fails:-0}" -ge 3 ] || fail "bad-c should have failed at least 3 times in a row (got '$fails')"
 [ "$gc" -ge 3 ] || fail "bad-c should keep trying"
-[ $((gc * 2)) -lt "$ga" ] || fail "bad-c did not back off ($gc logins against $ga for good-a)"
+python3 - "$T/c.times" <<'PY' || fail "bad-c did not back off"
+import sys
+t = [int(x) for x in open(sys.argv[1])]
+gaps = [b - a for a, b in zip(t, t[1:])]
+print("bad-c gaps between logins:", gaps)
+# Doubling from 2 s: the last gap must clearly exceed the first (1 s clock).
+assert gaps[-1] >= gaps[0] + 2, gaps
+PY
+[ "$ga" -gt "$gc" ] || fail "good-a was slowed down ($ga logins against $gc for bad-c)"
 [ "$(dmn_metric 'kepagent_consecutive_failures{account="good-a"}')" = 0 ] || fail "good-a was disturbed"
 grep -q '\[bad-c\] refresh failed' "$T/run.log" || fail "the failing account is not named in the log"
 
