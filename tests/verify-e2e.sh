@@ -136,3 +136,34 @@ while IFS="$(printf '\t')" read -r f v; do
 	[ "$got" = "$v" ] || { cat "$T/v.json"; fail "verify $f: $got, stored $v"; }
 done <"$T/files"
 cat "$T/check.out"
+
+# An evidence signer is judged like a CMS signer: an evidence document
+# re-signed (xmlsec1) by the revoked sender reads revoked (OCSP/CRL from
+# kepsim), by the expired sender expired, not "untrusted".
+if command -v xmlsec1 >/dev/null; then
+	EV=$(find "$MB/accounts" -name 'DLL*.xml' | head -n 1)
+	python3 - "$EV" "$T/tmpl.xml" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+s = re.sub(r"<SignatureValue>[^<]*</SignatureValue>", "<SignatureValue></SignatureValue>", s)
+s = re.sub(r"<X509Data>.*?</X509Data>", "<X509Data><X509Certificate/></X509Data>", s, flags=re.S)
+open(sys.argv[2], "w").write(s)
+PY
+	for who in revoked expired; do
+		xmlsec1 --sign --privkey-pem "$KENV_PKI/rsa/$who.key,$KENV_PKI/rsa/$who.pem,$KENV_PKI/rsa/inter.pem" \
+			--output "$T/$who-ev.xml" "$T/tmpl.xml" >"$T/xmlsec.log" 2>&1 || { cat "$T/xmlsec.log"; fail "xmlsec1 --sign"; }
+		set +e
+		"$KEPAGENT" verify --json --revocation online --anchors "$KENV_PKI/trust/rsa-root.pem" \
+			"$T/$who-ev.xml" >"$T/v.json" 2>"$T/v.err"
+		set -e
+		python3 - "$T/v.json" "$who" <<'PY' || { cat "$T/v.json" "$T/v.err"; fail "evidence signed by the $who sender"; }
+import json, sys
+r = json.load(open(sys.argv[1])); who = sys.argv[2]
+c = r["checks"][0]
+assert r["overall"] == who and c["verdict"] == who, (r["overall"], c["verdict"])
+assert who in c["reason"].lower(), c["reason"]
+PY
+	done
+else
+	echo "note: xmlsec1 missing, evidence signer judgement not checked" >&2
+fi
