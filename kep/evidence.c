@@ -182,14 +182,21 @@ static void judge_plain(const struct evidence_opts *o, const struct xmldsig_resu
 static int judge_signer(const struct evidence_opts *o, const struct xmldsig_result *r,
 			struct evidence *ev, struct kerr *err)
 {
+	struct verify_opts vo;
 	struct sig_report rep;
 
 	if (!o->verify) {
 		judge_plain(o, r, ev);
 		return 0;
 	}
+	/* ETSI REM does not say which extended key usage a KEPHS evidence
+	 * signer carries: S/MIME's emailProtection is not required of it
+	 * (a configured EKU still is). Key usage and the chain are checked. */
+	vo = *o->verify;
+	if (vo.signer_eku == NULL)
+		vo.signer_eku = "";
 	memset(&rep, 0, sizeof(rep));
-	if (cert_verify(o->verify, r->signer, r->certs, o->at, &rep, err) < 0)
+	if (cert_verify(&vo, r->signer, r->certs, o->at, &rep, err) < 0)
 		return kerr_prefix(err, "evidence signer");
 	ev->verdict = rep.verdict;
 	snprintf(ev->reason, sizeof(ev->reason), "%s: %.400s",
