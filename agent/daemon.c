@@ -22,6 +22,7 @@
 #include "store.h"
 
 #define BACKOFF_CAP_MS (3600LL * 1000)
+#define NEEDS_OFFICER_RECHECK_MS (24LL * 3600 * 1000)
 #define HOUSEKEEPING_FIRST_MS (60LL * 1000)
 #define HOUSEKEEPING_EVERY_MS (24LL * 3600 * 1000)
 
@@ -161,13 +162,16 @@ static void run_refresh(struct sched *s)
 		snprintf(s->st.last_result, sizeof(s->st.last_result), "%s",
 			 res.needs_officer ? "needs-officer" : "failed");
 		snprintf(s->st.last_error, sizeof(s->st.last_error), "%s", err.msg);
-		if (res.needs_officer)
-			log_warn("%s", err.msg);
-		else
+		/* The sync has said why an officer is needed; say nothing twice. */
+		if (!res.needs_officer)
 			log_error("refresh failed (%d in a row): %s", s->st.consecutive_failures,
 				  err.msg);
 	}
-	if (acct != NULL)
+	if (acct != NULL && r != 0 && res.needs_officer)
+		/* Nothing changes until an officer refreshes from the CLI or the
+		 * configuration is reloaded: look again once a day. */
+		s->st.next_refresh_ms = now_ms() + NEEDS_OFFICER_RECHECK_MS;
+	else if (acct != NULL)
 		s->st.next_refresh_ms = now_ms() + next_delay(d, acct, &s->st);
 	pthread_mutex_unlock(&d->mu);
 	daemon_config_put(d, cfg);
@@ -319,6 +323,8 @@ void daemon_reload(struct daemon *d, struct config *cfg)
 
 		if (a == NULL || !a->enabled)
 			d->scheds[i]->removed = 1;
+		else if (strcmp(d->scheds[i]->st.last_result, "needs-officer") == 0)
+			d->scheds[i]->st.next_refresh_ms = now_ms(); /* its login may have changed */
 	}
 	for (i = 0; i < cfg->n_accounts; i++) {
 		if (!cfg->accounts[i].enabled || find_sched(d, cfg->accounts[i].name) != NULL)

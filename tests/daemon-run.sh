@@ -59,6 +59,15 @@ EOT
 		account good-a "$A" "$T/a.yaml"
 		account good-b "$B" "$T/b.yaml"
 		account bad-c "$C" "$T/c.yaml"
+		# An e-imza account with no PIN file cannot sync unattended.
+		account officer-b "$B" "$T/b.yaml" 1
+		cat <<EOT
+    login: eimza
+    pkcs11:
+      module: /usr/lib/softhsm/libsofthsm2.so
+      token: officer-card
+      key: officer
+EOT
 		for extra in "$@"; do account "$extra" "$B" "$T/b.yaml" 30; done
 	} > "$KEPAGENT_CONFIG"
 }
@@ -102,6 +111,10 @@ PY
 [ "$ga" -gt "$gc" ] || fail "good-a was slowed down ($ga logins against $gc for bad-c)"
 [ "$(dmn_metric 'kepagent_consecutive_failures{account="good-a"}')" = 0 ] || fail "good-a was disturbed"
 grep -q '\[bad-c\] refresh failed' "$T/run.log" || fail "the failing account is not named in the log"
+# The e-imza account is left to an officer, clearly, and never sent a login.
+grep -q '\[officer-b\] .*needs an officer' "$T/run.log" || { cat "$T/run.log"; fail "needs-officer not reported"; }
+[ "$(dmn_metric 'kepagent_packages_synced_total{account="officer-b"}')" = 0 ] || fail "officer-b synced unattended"
+[ "$(grep -c '\[officer-b\] .*needs an officer' "$T/run.log")" = 1 ] || fail "needs-officer repeated instead of waiting"
 
 # Mail added while the daemon runs reaches the import queue.
 q_a() { kenv_sql "SELECT count(*) FROM import_queue q JOIN packages p ON p.id = q.package_id JOIN accounts a ON a.id = p.account_id WHERE a.name = 'good-a'"; }
@@ -126,7 +139,7 @@ sum=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/met
 write_config late-b
 kill -HUP "$DMN_PID"
 dmn_wait 30 synced late-b "$NB" || { cat "$T/run.log"; fail "late-b not started by SIGHUP"; }
-expect_grep 'configuration reloaded: 4 accounts' "$T/run.log"
+expect_grep 'configuration reloaded: 5 accounts' "$T/run.log"
 
 # SIGHUP with a broken configuration: reported, the running one kept.
 echo "  - name: [broken" >> "$KEPAGENT_CONFIG"
