@@ -9,11 +9,18 @@
 . "$top_srcdir/tests/kepsim-env.sh"
 
 kenv_mailbox --seed 3 --received 2 --sent 2 --faults all
-for f in http500 http503 drop truncated-mtom soap-fault durum1-transient \
+for f in slow http500 http503 drop truncated-mtom soap-fault durum1-transient \
 	duplicate-list-entries reordered-list-entries unknown-package-evidence; do
 	rate=0.4; [ "$f" != unknown-package-evidence ] || rate=1
-	kenv_start "$f" --faults "$f" --fault-rate $rate --seed 9 --fault-log "$T/$f.faults"
-	kenv_config
+	if [ "$f" = slow ]; then
+		# Answers slower than the account's timeout: timed out, retried.
+		kenv_start "$f" --faults "$f" --fault-rate $rate --seed 9 --fault-log "$T/$f.faults" \
+			--slow-ms 2500
+		kenv_config "timeout: 1"
+	else
+		kenv_start "$f" --faults "$f" --fault-rate $rate --seed 9 --fault-log "$T/$f.faults"
+		kenv_config
+	fi
 	ok=0
 	for i in 1 2 3 4 5 6; do
 		set +e
