@@ -126,7 +126,7 @@ static void print_items(json_t *j, int packages)
 	size_t i;
 
 	json_array_foreach(json_object_get(j, "items"), i, x) {
-		if (packages)
+		if (packages) {
 			printf("%-6lld %-12s %-8s %-36s %-18s %s\n",
 			       (long long)json_integer_value(json_object_get(x, "id")),
 			       json_string_value(json_object_get(x, "account")),
@@ -134,15 +134,16 @@ static void print_items(json_t *j, int packages)
 			       json_string_value(json_object_get(x, "kep_id")),
 			       json_string_value(json_object_get(x, "verdict")) ?: "-",
 			       json_string_value(json_object_get(x, "subject")) ?: "");
-		else
-			printf("%-6lld %-4lld %-28s %-20s %-18s %-36s %s\n",
-			       (long long)json_integer_value(json_object_get(x, "id")),
-			       (long long)json_integer_value(json_object_get(x, "delil_tur_id")),
-			       json_string_value(json_object_get(x, "label")),
+		} else {
+			printf("%-6lld %-4lld ", (long long)json_integer_value(json_object_get(x, "id")),
+			       (long long)json_integer_value(json_object_get(x, "delil_tur_id")));
+			svc_print_column(json_string_value(json_object_get(x, "label")), 28);
+			printf("%-20s %-18s %-36s %s\n",
 			       json_string_value(json_object_get(x, "event_time")) ?: "-",
 			       json_string_value(json_object_get(x, "verdict")),
 			       json_string_value(json_object_get(x, "kep_id")) ?: "-",
 			       json_string_value(json_object_get(x, "issuer")) ?: "-");
+		}
 	}
 }
 

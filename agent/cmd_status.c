@@ -54,13 +54,14 @@ static void print_text(json_t *r)
 	       json_is_true(json_object_get(r, "final")) ? "; final" : "",
 	       json_string_value(json_object_get(r, "kep_id")),
 	       json_string_value(json_object_get(r, "account")));
-	json_array_foreach(json_object_get(r, "evidence"), i, ev)
-		printf("  %-4lld %-28s %-20s %-18s %s\n",
-		       (long long)json_integer_value(json_object_get(ev, "delil_tur_id")),
-		       json_string_value(json_object_get(ev, "label")),
+	json_array_foreach(json_object_get(r, "evidence"), i, ev) {
+		printf("  %-4lld ", (long long)json_integer_value(json_object_get(ev, "delil_tur_id")));
+		svc_print_column(json_string_value(json_object_get(ev, "label")), 28);
+		printf("%-20s %-18s %s\n",
 		       json_string_value(json_object_get(ev, "event_time")) ?: "-",
 		       json_string_value(json_object_get(ev, "verdict")),
 		       json_string_value(json_object_get(ev, "issuer")) ?: "-");
+	}
 }
 
 int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)

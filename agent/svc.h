@@ -29,5 +29,9 @@ unsigned int svc_http_status(const char *code);
 
 /* Prints JSON (indented) or nothing on failure; for the CLI's --json. */
 void svc_print_json(const json_t *j);
+/* Prints s (UTF-8; NULL prints "-") left-aligned in a column of width
+ * characters plus one space: printf's widths count bytes, which misaligns
+ * Turkish labels. */
+void svc_print_column(const char *s, int width);
 
 #endif

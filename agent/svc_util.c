@@ -83,6 +83,21 @@ unsigned int svc_http_status(const char *code)
 	return 500;
 }
 
+void svc_print_column(const char *s, int width)
+{
+	const unsigned char *p;
+	int chars = 0;
+
+	if (s == NULL)
+		s = "-";
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		chars += (*p & 0xC0) != 0x80; /* count lead bytes only */
+	fputs(s, stdout);
+	for (; chars < width; chars++)
+		putchar(' ');
+	putchar(' ');
+}
+
 void svc_print_json(const json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
