@@ -26,3 +26,7 @@ include tests/daemon.mk
 include tests/sync.mk
 include tests/archive.mk
 include tests/api.mk
+
+# The test PKI that tests/kepsim-env.sh caches once per build tree.
+clean-local:
+	-rm -rf tests/kepsim-pki.cache tests/kepsim-pki.lock
