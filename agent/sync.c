@@ -19,6 +19,7 @@
 #include "store_audit.h"
 #include "store_sync_state.h"
 #include "sync_p.h"
+#include "trust_config.h"
 #include "trust.h"
 #include "util.h"
 
@@ -70,17 +71,6 @@ static int make_store_dir(const char *dir, struct kerr *err)
 	return rc;
 }
 
-static int load_trust(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
-		      struct kerr *err)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (trust_load(ts, k, paths[i], err) < 0)
-			return -1;
-	return 0;
-}
-
 int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_t *stop,
 		 struct sync_env **env_r, struct kerr *err)
 {
@@ -97,17 +87,9 @@ int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_
 	e->store_dir = xstrdup(dirname(tmp));
 	free(tmp);
 	e->trust = trust_new();
-	if (load_trust(e->trust, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
-	    load_trust(e->trust, TRUST_ANCHOR, cfg->trust_kamusm_stores,
-		       cfg->n_trust_kamusm_stores, err) < 0 ||
-	    load_trust(e->trust, TRUST_INTERMEDIATE, cfg->trust_intermediates,
-		       cfg->n_trust_intermediates, err) < 0 ||
-	    load_trust(e->trust, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors,
-		       cfg->n_trust_tsa_anchors, err) < 0) {
-		if (err != NULL && err->cls != KERR_CONFIG)
-			err->cls = KERR_CONFIG;
+	if (trust_load_config(cfg, e->trust, err) < 0) {
 		sync_env_free(&e);
-		return kerr_prefix(err, "trust");
+		return -1;
 	}
 	if (make_store_dir(e->store_dir, err) < 0) {
 		sync_env_free(&e);
