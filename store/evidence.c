@@ -12,20 +12,13 @@ static int lookup(struct store *s, int64_t acc, const char *delil_id, int64_t *i
 		  struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (st_prepare(s, "SELECT id FROM evidence WHERE account_id = :acc AND delil_id = :delil",
 		       &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":acc", acc);
 	st_bind_text(st, ":delil", delil_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && id_r != NULL)
-		*id_r = sqlite3_column_int64(st, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st_err(s, err, "cannot look up evidence");
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return st_step_id(s, st, id_r, "cannot look up evidence", err);
 }
 
 int store_evidence_exists(struct store *s, const char *account, const char *delil_id,

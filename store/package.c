@@ -32,7 +32,6 @@ static int lookup(struct store *s, int64_t account_id, const char *folder, const
 		  int64_t *id_r, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (st_prepare(s, "SELECT id FROM packages WHERE account_id = :acc AND folder = :folder"
 		       " AND kep_id = :kep", &st, err) < 0)
@@ -40,13 +39,7 @@ static int lookup(struct store *s, int64_t account_id, const char *folder, const
 	st_bind_int64(st, ":acc", account_id);
 	st_bind_text(st, ":folder", folder);
 	st_bind_text(st, ":kep", kep_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && id_r != NULL)
-		*id_r = sqlite3_column_int64(st, 0);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st_err(s, err, "cannot look up package");
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return st_step_id(s, st, id_r, "cannot look up package", err);
 }
 
 int store_package_exists(struct store *s, const char *account, const char *folder,

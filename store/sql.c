@@ -49,6 +49,19 @@ int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct k
 	return 0;
 }
 
+int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
+	       struct kerr *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW && id_r != NULL)
+		*id_r = sqlite3_column_int64(stmt, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st_err(s, err, what);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int st_fault(struct store *s, const char *what, struct kerr *err)
 {
 	if (s->fail_countdown > 0 && --s->fail_countdown == 0)

@@ -26,6 +26,10 @@ int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct ker
 int st_exec(struct store *s, const char *sql, struct kerr *err);
 /* Steps a statement that returns no rows; resets nothing. */
 int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err);
+/* Steps a statement selecting one id; finalizes it. Returns 1 with *id_r set
+ * (id_r may be NULL) when a row was found, 0 when none, -1 on error. */
+int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
+	       struct kerr *err);
 /* Counts a write step for store_test_fail_at_step(); -1 when it must fail. */
 int st_fault(struct store *s, const char *what, struct kerr *err);
 
