@@ -309,11 +309,33 @@ void chain_judge(const struct verify_opts *o, const struct chain_req *rq,
 		chain_cache_put(o->cache, key, out);
 }
 
+/* The DER of signed attribute nid: *der_r NULL when absent; -1 when it is
+ * not a SEQUENCE. */
+static int signed_attr_der(CMS_SignerInfo *si, int nid, const unsigned char **der_r,
+			   long *len_r)
+{
+	int i = CMS_signed_get_attr_by_NID(si, nid, -1);
+	ASN1_TYPE *t;
+
+	*der_r = NULL;
+	*len_r = 0;
+	if (i < 0)
+		return 0;
+	t = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, i), 0);
+	if (t == NULL || t->type != V_ASN1_SEQUENCE)
+		return -1;
+	*der_r = t->value.sequence->data;
+	*len_r = t->value.sequence->length;
+	return 0;
+}
+
 int ess_binding_ok(CMS_SignerInfo *si, X509 *signer, STACK_OF(X509) *certs)
 {
 	ESS_SIGNING_CERT *v1 = NULL;
 	ESS_SIGNING_CERT_V2 *v2 = NULL;
 	STACK_OF(X509) *chain = sk_X509_new_null();
+	const unsigned char *p;
+	long len;
 	int i, ok;
 
 	/* OSSL_ESS_check_signing_certs wants the signer first. */
@@ -321,26 +343,12 @@ int ess_binding_ok(CMS_SignerInfo *si, X509 *signer, STACK_OF(X509) *certs)
 	for (i = 0; certs != NULL && i < sk_X509_num(certs); i++)
 		if (X509_cmp(sk_X509_value(certs, i), signer) != 0)
 			sk_X509_push(chain, sk_X509_value(certs, i));
-	i = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1);
-	if (i >= 0) {
-		ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, i), 0);
-		const unsigned char *p;
-		if (t == NULL || t->type != V_ASN1_SEQUENCE)
-			goto bad;
-		p = t->value.sequence->data;
-		if ((v1 = d2i_ESS_SIGNING_CERT(NULL, &p, t->value.sequence->length)) == NULL)
-			goto bad;
-	}
-	i = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1);
-	if (i >= 0) {
-		ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, i), 0);
-		const unsigned char *p;
-		if (t == NULL || t->type != V_ASN1_SEQUENCE)
-			goto bad;
-		p = t->value.sequence->data;
-		if ((v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, t->value.sequence->length)) == NULL)
-			goto bad;
-	}
+	if (signed_attr_der(si, NID_id_smime_aa_signingCertificate, &p, &len) < 0 ||
+	    (p != NULL && (v1 = d2i_ESS_SIGNING_CERT(NULL, &p, len)) == NULL))
+		goto bad;
+	if (signed_attr_der(si, NID_id_smime_aa_signingCertificateV2, &p, &len) < 0 ||
+	    (p != NULL && (v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len)) == NULL))
+		goto bad;
 	ok = OSSL_ESS_check_signing_certs(v1, v2, chain, 0) > 0;
 	goto out;
 bad:
