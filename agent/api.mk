@@ -3,10 +3,10 @@
 agent_libagent_a_SOURCES += \
 	agent/api_routes.c agent/api_routes.h \
 	agent/api_queue.c agent/api_status.c agent/api_evidence.c agent/api_accounts.c \
-	agent/svc.h agent/svc_util.c \
-	agent/svc_queue.c agent/svc_queue.h \
-	agent/svc_status.c agent/svc_status.h \
-	agent/svc_evidence.c agent/svc_evidence.h \
+	agent/reply.c agent/reply.h \
+	agent/import_queue.c agent/import_queue.h \
+	agent/status_lookup.c agent/status_lookup.h \
+	agent/evidence_query.c agent/evidence_query.h \
 	agent/bundle.h agent/bundle_export.c agent/bundle_verify.c
 # ... and the same on the command line
 agent_libagent_a_SOURCES += \

@@ -3,7 +3,7 @@
  * path and lock as `kepagent refresh`). */
 #include "api_routes.h"
 #include "daemon.h"
-#include "svc.h"
+#include "reply.h"
 
 static json_t *account_json(const struct account_status *s)
 {
@@ -11,8 +11,8 @@ static json_t *account_json(const struct account_status *s)
 
 	return json_pack("{s:s, s:s, s:b, s:s?, s:s?, s:s?, s:s?, s:i, s:I, s:I}",
 			 "name", s->name, "address", s->address, "refreshing", s->refreshing,
-			 "last_refresh", svc_time(s->last_refresh_ms, a),
-			 "last_success", svc_time(s->last_success_ms, b),
+			 "last_refresh", reply_time(s->last_refresh_ms, a),
+			 "last_success", reply_time(s->last_success_ms, b),
 			 "last_result", s->last_result[0] ? s->last_result : NULL,
 			 "last_error", s->last_error[0] ? s->last_error : NULL,
 			 "consecutive_failures", s->consecutive_failures,

@@ -10,8 +10,8 @@
 #include "trust_config.h"
 #include "daemon.h"
 #include "store_search.h"
-#include "svc.h"
-#include "svc_evidence.h"
+#include "reply.h"
+#include "evidence_query.h"
 #include "trust.h"
 
 /* Fills q from the query; -1 with a 400 in resp when a value is bad. */
@@ -27,8 +27,8 @@ static int search_query(const struct api_request *req, struct api_response *resp
 	    (offset = api_query_int(req, resp, "offset", 0, 1LL << 40)) < 0 ||
 	    (stage = api_query_int(req, resp, "stage", 0, 1000)) < 0)
 		return -1;
-	if ((from != NULL && svc_parse_time(from, &q->from, &err) < 0) ||
-	    (to != NULL && svc_parse_time(to, &q->to, &err) < 0)) {
+	if ((from != NULL && reply_parse_time(from, &q->from, &err) < 0) ||
+	    (to != NULL && reply_parse_time(to, &q->to, &err) < 0)) {
 		api_error(resp, 400, "bad_parameter", "%s", err.msg);
 		return -1;
 	}
@@ -50,7 +50,7 @@ void api_h_evidence_search(const struct api_request *req, struct api_response *r
 
 	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_evidence_search(st, &q, &resp->json, &err) < 0)
+	if (evidence_query_search(st, &q, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
 }
 
@@ -62,7 +62,7 @@ void api_h_package_search(const struct api_request *req, struct api_response *re
 
 	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_package_search(st, &q, &resp->json, &err) < 0)
+	if (evidence_query_packages(st, &q, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
 }
 

@@ -1,4 +1,4 @@
-/* api_queue.c: /v1/queue endpoints (see svc_queue.h for the semantics). */
+/* api_queue.c: /v1/queue endpoints (see import_queue.h for the semantics). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,8 +6,8 @@
 #include "config.h"
 #include "daemon.h"
 #include "store_queue.h"
-#include "svc.h"
-#include "svc_queue.h"
+#include "reply.h"
+#include "import_queue.h"
 
 void api_h_queue_list(const struct api_request *req, struct api_response *resp)
 {
@@ -27,7 +27,7 @@ void api_h_queue_list(const struct api_request *req, struct api_response *resp)
 	}
 	if ((st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_queue_list(st, api_query(req, "account"), state, limit ? (size_t)limit : 100,
+	if (import_queue_list(st, api_query(req, "account"), state, limit ? (size_t)limit : 100,
 			   (size_t)offset, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
 }
@@ -96,7 +96,7 @@ void api_h_queue_claim(const struct api_request *req, struct api_response *resp)
 	if ((st = api_store(req, resp)) == NULL)
 		return;
 	cfg = daemon_config_get(req->user);
-	rc = svc_queue_claim(st, cfg, account, (size_t)count, (long)lease_s, &resp->json, &err);
+	rc = import_queue_claim(st, cfg, account, (size_t)count, (long)lease_s, &resp->json, &err);
 	daemon_config_put(req->user, cfg);
 	if (rc < 0)
 		api_fail(resp, NULL, &err);
@@ -111,12 +111,12 @@ void api_h_queue_item(const struct api_request *req, struct api_response *resp)
 
 	if ((id = api_param_id(req, resp, 0)) < 0 || (st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_queue_detail(st, id, api_query(req, "lease"), &resp->json, &code, &err) < 0)
+	if (import_queue_detail(st, id, api_query(req, "lease"), &resp->json, &code, &err) < 0)
 		api_fail(resp, code, &err);
 }
 
 static void content(const struct api_request *req, struct api_response *resp,
-		    enum svc_content what)
+		    enum import_content what)
 {
 	struct kbuf b = { 0 };
 	const char *code = NULL, *ctype = NULL;
@@ -138,7 +138,7 @@ static void content(const struct api_request *req, struct api_response *resp,
 	}
 	if ((st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_queue_content(st, id, api_query(req, "lease"), what, (int)n, &b, &ctype,
+	if (import_queue_content(st, id, api_query(req, "lease"), what, (int)n, &b, &ctype,
 			      what == SVC_PACKAGE ? NULL : &resp->filename, &code, &err) < 0) {
 		kbuf_free(&b);
 		api_fail(resp, code, &err);
@@ -192,10 +192,10 @@ static void finish(const struct api_request *req, struct api_response *resp, int
 		return;
 	cfg = daemon_config_get(req->user);
 	if (reject)
-		rc = svc_queue_reject(st, cfg, id, lease, reason, (long)retry, "api", &resp->json,
+		rc = import_queue_reject(st, cfg, id, lease, reason, (long)retry, "api", &resp->json,
 				      &code, &err);
 	else
-		rc = svc_queue_ack(st, cfg, id, lease, "api", &resp->json, &code, &err);
+		rc = import_queue_ack(st, cfg, id, lease, "api", &resp->json, &code, &err);
 	daemon_config_put(req->user, cfg);
 	if (rc < 0)
 		api_fail(resp, code, &err);

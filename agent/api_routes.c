@@ -6,7 +6,7 @@
 
 #include "api_health.h"
 #include "daemon.h"
-#include "svc.h"
+#include "reply.h"
 
 const struct api_route api_routes[] = {
 	{ "GET", "/healthz", api_h_healthz, 1 },
@@ -44,8 +44,8 @@ struct store *api_store(const struct api_request *req, struct api_response *resp
 void api_fail(struct api_response *resp, const char *code, const struct kerr *err)
 {
 	if (code == NULL)
-		code = svc_code(err);
-	api_error(resp, svc_http_status(code), code, "%s", err->msg);
+		code = reply_code(err);
+	api_error(resp, reply_http_status(code), code, "%s", err->msg);
 }
 
 int64_t api_param_id(const struct api_request *req, struct api_response *resp, int i)

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 
 #include "api_routes.h"
-#include "svc.h"
-#include "svc_status.h"
+#include "reply.h"
+#include "status_lookup.h"
 #include "util.h"
 
 void api_h_status(const struct api_request *req, struct api_response *resp)
@@ -14,7 +14,7 @@ void api_h_status(const struct api_request *req, struct api_response *resp)
 
 	if ((st = api_store(req, resp)) == NULL)
 		return;
-	if (svc_status_lookup(st, req->params[0], &j, &err) < 0) {
+	if (status_lookup(st, req->params[0], &j, &err) < 0) {
 		api_fail(resp, NULL, &err);
 		return;
 	}
@@ -54,7 +54,7 @@ void api_h_status_batch(const struct api_request *req, struct api_response *resp
 		v[i] = json_string_value(k);
 	}
 	if ((st = api_store(req, resp)) != NULL &&
-	    svc_status_batch(st, v, n, &resp->json, &err) < 0)
+	    status_lookup_batch(st, v, n, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
 	free(v);
 }

@@ -20,8 +20,8 @@
 #include "store_evidence.h"
 #include "store_package.h"
 #include "store_verification.h"
-#include "svc.h"
-#include "svc_evidence.h"
+#include "reply.h"
+#include "evidence_query.h"
 #include "util.h"
 
 #define CONTENT_MAX (64u << 20)
@@ -183,9 +183,9 @@ static int add_evidence(struct store *st, struct files *f, int64_t pkg, json_t *
 			goto fail;
 		f->e[f->n - 1].name = xasprintf("%s.%s", name, ev_ext(b));
 		free(name);
-		j = svc_evidence_json(&ev[i]);
+		j = evidence_query_json(&ev[i]);
 		json_object_set_new(j, "file", json_string(f->e[f->n - 1].name));
-		json_object_set_new(j, "checks", svc_checks_json(vr, nv));
+		json_object_set_new(j, "checks", evidence_query_checks_json(vr, nv));
 		json_array_append_new(stored, j);
 		store_verification_rows_free(&vr, nv);
 	}
@@ -340,15 +340,15 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	}
 	report = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?},"
 			   " s:{s:s?, s:s?, s:o, s:o}, s:o, s:o}",
-			   "format", BUNDLE_FORMAT, "created_at", svc_time((int64_t)at * 1000, t),
+			   "format", BUNDLE_FORMAT, "created_at", reply_time((int64_t)at * 1000, t),
 			   "package", "id", (json_int_t)id, "account", p->meta.account,
 			   "folder", p->meta.folder, "kep_id", p->meta.kep_id,
 			   "subject", p->meta.subject, "sender", p->meta.sender,
-			   "received_at", svc_time(p->meta.received_at, h),
+			   "received_at", reply_time(p->meta.received_at, h),
 			   "org_mesaj_id", p->meta.org_mesaj_id, "ileti_id", p->meta.ileti_id,
 			   "belge_no", p->meta.belge_no,
 			   "stored", "overall", p->meta.verdict, "reason", p->meta.verdict_reason,
-			   "checks", svc_checks_json(vr, nv), "evidence", stored_ev,
+			   "checks", evidence_query_checks_json(vr, nv), "evidence", stored_ev,
 			   "reverified", rv, "files", files);
 	stored_ev = NULL;
 	rv = NULL;

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "evidence.h"
 #include "mime.h"
-#include "svc.h"
+#include "reply.h"
 #include "trust.h"
 #include "util.h"
 #include "verify_package.h"

@@ -1,5 +1,5 @@
 /* cmd_evidence.c: `kepagent evidence search|show|export|verify`: auditor
- * queries over the store (svc_evidence.h), evidence bundles of one message,
+ * queries over the store (evidence_query.h), evidence bundles of one message,
  * and their offline re-verification without the store (bundle.h). */
 
 #include <getopt.h>
@@ -17,8 +17,8 @@
 #include "log.h"
 #include "store.h"
 #include "store_search.h"
-#include "svc.h"
-#include "svc_evidence.h"
+#include "reply.h"
+#include "evidence_query.h"
 #include "trust.h"
 
 struct eopts {
@@ -89,7 +89,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 		case 'o': o->output = optarg; break;
 		case 'f':
 		case 't':
-			if (svc_parse_time(optarg, c == 'f' ? &o->q.from : &o->q.to, &err) < 0)
+			if (reply_parse_time(optarg, c == 'f' ? &o->q.from : &o->q.to, &err) < 0)
 				return cmd_usage_error("evidence", "%s", err.msg);
 			break;
 		case 's':
@@ -137,7 +137,7 @@ static void print_items(json_t *j, int packages)
 		} else {
 			printf("%-6lld %-4lld ", (long long)json_integer_value(json_object_get(x, "id")),
 			       (long long)json_integer_value(json_object_get(x, "delil_tur_id")));
-			svc_print_column(json_string_value(json_object_get(x, "label")), 28);
+			reply_print_column(json_string_value(json_object_get(x, "label")), 28);
 			printf("%-20s %-18s %-36s %s\n",
 			       json_string_value(json_object_get(x, "event_time")) ?: "-",
 			       json_string_value(json_object_get(x, "verdict")),
@@ -188,7 +188,7 @@ static int verify(struct cmd_ctx *ctx, struct eopts *o, const char *path)
 	if (bundle_verify(path, o->ts, &r, &ok, &err) < 0)
 		return cli_fail("evidence verify", NULL, &err);
 	if (o->json)
-		svc_print_json(r);
+		reply_print_json(r);
 	else
 		print_verify(r);
 	json_decref(r);
@@ -217,17 +217,17 @@ static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int
 		else if (rc == 0)
 			j = json_pack("{s:s, s:I}", "bundle", o->output, "package_id", (json_int_t)id);
 	} else if (strcmp(sub, "show") == 0) {
-		rc = svc_evidence_show(st, id, &j, &err);
+		rc = evidence_query_show(st, id, &j, &err);
 	} else if (o->packages) {
-		rc = svc_package_search(st, &o->q, &j, &err);
+		rc = evidence_query_packages(st, &o->q, &j, &err);
 	} else {
-		rc = svc_evidence_search(st, &o->q, &j, &err);
+		rc = evidence_query_search(st, &o->q, &j, &err);
 	}
 	cli_store_close(&cfg, &st);
 	if (rc < 0)
 		return cli_fail("evidence", NULL, &err);
 	if (j != NULL && (o->json || strcmp(sub, "show") == 0))
-		svc_print_json(j);
+		reply_print_json(j);
 	else if (j != NULL)
 		print_items(j, o->packages);
 	json_decref(j);

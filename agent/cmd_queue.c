@@ -1,6 +1,6 @@
 /* cmd_queue.c: `kepagent queue list|claim|show|fetch|ack|reject`: the import
  * queue from the command line, reading the store directly (safe alongside
- * the running daemon). Same semantics and JSON as /v1/queue (svc_queue.h). */
+ * the running daemon). Same semantics and JSON as /v1/queue (import_queue.h). */
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,8 +17,8 @@
 #include "log.h"
 #include "store.h"
 #include "store_queue.h"
-#include "svc.h"
-#include "svc_queue.h"
+#include "reply.h"
+#include "import_queue.h"
 
 struct qopts {
 	int json;
@@ -186,17 +186,17 @@ static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 			strcmp(o->state, "all") == 0 ? -1 : store_queue_state_from_name(o->state);
 		if (o->state != NULL && strcmp(o->state, "all") != 0 && state < 0)
 			return cmd_usage_error("queue", "unknown state '%s'", o->state);
-		rc = svc_queue_list(st, o->account, state, (size_t)(o->limit ? o->limit : 100),
+		rc = import_queue_list(st, o->account, state, (size_t)(o->limit ? o->limit : 100),
 				    (size_t)o->offset, &j, &err);
 	} else if (strcmp(sub, "claim") == 0) {
-		rc = svc_queue_claim(st, cfg, o->account, (size_t)(o->count ? o->count : 1),
+		rc = import_queue_claim(st, cfg, o->account, (size_t)(o->count ? o->count : 1),
 				     o->lease_seconds, &j, &err);
 	} else if (strcmp(sub, "show") == 0) {
-		rc = svc_queue_detail(st, id, o->lease, &j, &code, &err);
+		rc = import_queue_detail(st, id, o->lease, &j, &code, &err);
 	} else if (strcmp(sub, "ack") == 0) {
-		rc = svc_queue_ack(st, cfg, id, o->lease, "cli", &j, &code, &err);
+		rc = import_queue_ack(st, cfg, id, o->lease, "cli", &j, &code, &err);
 	} else if (strcmp(sub, "reject") == 0) {
-		rc = svc_queue_reject(st, cfg, id, o->lease, o->reason, o->retry_after, "cli", &j,
+		rc = import_queue_reject(st, cfg, id, o->lease, o->reason, o->retry_after, "cli", &j,
 				      &code, &err);
 	} else {
 		static const char *const names[] = { "original", "package", "eyp", "attachment" };
@@ -206,7 +206,7 @@ static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 			;
 		if (w == 4)
 			return cmd_usage_error("queue", "--what: original, package, eyp or attachment");
-		rc = svc_queue_content(st, id, o->lease, (enum svc_content)w, (int)o->index, &b,
+		rc = import_queue_content(st, id, o->lease, (enum import_content)w, (int)o->index, &b,
 				       &ctype, NULL, &code, &err);
 		if (rc == 0)
 			rc = write_out(o->output, &b);
@@ -218,7 +218,7 @@ static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 	if (rc < 0)
 		return cli_fail("queue", code, &err);
 	if (o->json)
-		svc_print_json(j);
+		reply_print_json(j);
 	else if (json_object_get(j, "items") != NULL)
 		print_items(j);
 	else

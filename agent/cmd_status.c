@@ -1,6 +1,6 @@
 /* cmd_status.c: `kepagent status [--json] KEY...`: delivery status of sent
  * messages ("KEP Delili Durumu") by kepId, OrgMesajId/Message-ID,
- * X-TR-REM-iletiID or BelgeNo, read from the store (svc_status.h). Exit 0
+ * X-TR-REM-iletiID or BelgeNo, read from the store (status_lookup.h). Exit 0
  * when every key was found, 8 when one was not. */
 
 #include <getopt.h>
@@ -13,8 +13,8 @@
 #include "commands.h"
 #include "config.h"
 #include "store.h"
-#include "svc.h"
-#include "svc_status.h"
+#include "reply.h"
+#include "status_lookup.h"
 
 static void usage(FILE *out)
 {
@@ -56,7 +56,7 @@ static void print_text(json_t *r)
 	       json_string_value(json_object_get(r, "account")));
 	json_array_foreach(json_object_get(r, "evidence"), i, ev) {
 		printf("  %-4lld ", (long long)json_integer_value(json_object_get(ev, "delil_tur_id")));
-		svc_print_column(json_string_value(json_object_get(ev, "label")), 28);
+		reply_print_column(json_string_value(json_object_get(ev, "label")), 28);
 		printf("%-20s %-18s %s\n",
 		       json_string_value(json_object_get(ev, "event_time")) ?: "-",
 		       json_string_value(json_object_get(ev, "verdict")),
@@ -96,12 +96,12 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error("status", "at least one KEY expected");
 	if ((rc = cli_store_open(ctx->config_path, "status", &cfg, &st)) != 0)
 		return rc;
-	if (svc_status_batch(st, (const char *const *)argv + optind, (size_t)(argc - optind),
+	if (status_lookup_batch(st, (const char *const *)argv + optind, (size_t)(argc - optind),
 			     &out, &err) < 0) {
 		rc = cli_fail("status", NULL, &err);
 	} else {
 		if (json)
-			svc_print_json(out);
+			reply_print_json(out);
 		json_array_foreach(json_object_get(out, "results"), i, r) {
 			if (!json)
 				print_text(r);

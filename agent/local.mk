@@ -4,15 +4,13 @@ agent_libagent_a_SOURCES = \
 	agent/commands.h \
 	agent/cmd_version.c \
 	agent/cmd_verify.c \
-	agent/lock.c agent/lock.h \
-	agent/trust_config.c agent/trust_config.h \
 	agent/api_server.c agent/api_server.h
-agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
+agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(AGENT_INCLUDES) $(ALL_DEP_CFLAGS)
 
 bin_PROGRAMS += kepagent
 kepagent_SOURCES = agent/main.c
-kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
-kepagent_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
+kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(AGENT_INCLUDES) $(ALL_DEP_CFLAGS)
+kepagent_LDADD = agent/libagent.a $(SYNC_LIB) $(CONF_LIB) $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
 include agent/config.mk
 include agent/daemon.mk
 include agent/sync.mk

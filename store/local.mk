@@ -2,7 +2,7 @@
 # each public header is the contract of its file.
 noinst_LIBRARIES += store/libstore.a
 STORE_LIB = store/libstore.a
-store_libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS)
+store_libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(STORE_INCLUDES) $(SQLITE_CFLAGS) $(ZIP_CFLAGS) $(JANSSON_CFLAGS)
 store_libstore_a_SOURCES = \
 	store/store.c store/store.h store/store_p.h \
 	store/sql.c \
@@ -23,7 +23,7 @@ store_libstore_a_SOURCES = \
 # Monitoring counts (the daemon's /metrics).
 store_libstore_a_SOURCES += store/stats.c store/store_stats.h
 store_libstore_a_SOURCES += store/integrity.c store/store_integrity.h
-# EBYS/auditor interface queries (agent/api_*.c, agent/svc_*.c)
+# EBYS/auditor interface queries (agent/api_*.c, agent/import_queue.c, status_lookup.c, evidence_query.c)
 store_libstore_a_SOURCES += \
 	store/queue_lease.c store/store_queue_lease.h \
 	store/search.c store/store_search.h

@@ -1,5 +1,5 @@
 /* bench-status.c: status lookups per second and their latency (p50, p99),
- * in-process (svc_status_lookup on a store connection per thread) and over
+ * in-process (status_lookup on a store connection per thread) and over
  * HTTP on loopback (libcurl, one keep-alive connection per thread, against a
  * running `kepagent run`). Not a test: tests/bench-status.sh drives it.
  *
@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "store.h"
-#include "svc_status.h"
+#include "status_lookup.h"
 #include "util.h"
 
 struct run {
@@ -102,7 +102,7 @@ static void *work(void *arg)
 		} else {
 			json_t *j = NULL;
 
-			if (svc_status_lookup(st, key, &j, &err) < 0)
+			if (status_lookup(st, key, &j, &err) < 0)
 				w->errors++;
 			else if (json_is_true(json_object_get(j, "found")))
 				w->found++;

@@ -10,8 +10,8 @@ AM_TESTS_ENVIRONMENT = \
 	ASAN_OPTIONS='detect_leaks=1:abort_on_error=0'; export ASAN_OPTIONS; \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; export UBSAN_OPTIONS;
 
-TEST_CPPFLAGS = $(AM_CPPFLAGS) $(ALL_DEP_CFLAGS) $(CMOCKA_CFLAGS)
-TEST_LDADD = agent/libagent.a $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
+TEST_CPPFLAGS = $(AM_CPPFLAGS) $(AGENT_INCLUDES) $(ALL_DEP_CFLAGS) $(CMOCKA_CFLAGS)
+TEST_LDADD = agent/libagent.a $(SYNC_LIB) $(CONF_LIB) $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
 
 dist_noinst_SCRIPTS += tests/lib.sh tests/summary.sh tests/run-all.sh
 

@@ -1,4 +1,4 @@
-/* Unit test of the configuration loader (agent/config.c, agent/secrets.c). */
+/* Unit test of the configuration loader (conf/config.c, conf/secrets.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../agent/config.h"
+#include "config.h"
 #include "log.h"
 
 static char *data_path(const char *name)

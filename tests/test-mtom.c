@@ -1,4 +1,4 @@
-/* Unit test of MTOM/XOP response parsing (kep/mtom.c) with canned bodies:
+/* Unit test of MTOM/XOP response parsing (kep/provider/mtom.c) with canned bodies:
  * CRLF and LF-only framing, quoted and unquoted boundaries, a missing start
  * parameter, several binary parts, base64 parts, truncation. */
 #include <setjmp.h>

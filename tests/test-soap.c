@@ -1,4 +1,4 @@
-/* Unit test of SOAP request building and response parsing (kep/soap.c):
+/* Unit test of SOAP request building and response parsing (kep/provider/soap.c):
  * user data cannot change a request's structure, parallel arrays, nil,
  * Faults, DTD refusal, inline base64 streamed to a descriptor. */
 #include <setjmp.h>

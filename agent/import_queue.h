@@ -1,4 +1,4 @@
-/* svc_queue.h: the import queue as EBYS sees it, for the CLI and the API.
+/* import_queue.h: the import queue as EBYS sees it, for the CLI and the API.
  *
  * Item ids are package ids (the same id /v1/packages and bundles use). A
  * claim hands out a random opaque lease token (the queue's lease owner);
@@ -9,8 +9,8 @@
  * when the account's ack_policy is on-import. JSON shapes: QueueItem,
  * QueueList, QueueItemDetail of doc/openapi.yaml. Thread-safe with one
  * store per thread. */
-#ifndef KEP_SVC_QUEUE_H
-#define KEP_SVC_QUEUE_H
+#ifndef KEP_IMPORT_QUEUE_H
+#define KEP_IMPORT_QUEUE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,24 +27,24 @@ struct config;
 #define SVC_QUEUE_RETRY_DEFAULT 60   /* seconds before a rejected item comes back */
 
 /* state: enum store_queue_state or -1 for all. */
-int svc_queue_list(struct store *st, const char *account, int state, size_t limit,
+int import_queue_list(struct store *st, const char *account, int state, size_t limit,
 		   size_t offset, json_t **out, struct kerr *err);
 /* lease_seconds 0: the configuration's queue.lease_seconds. */
-int svc_queue_claim(struct store *st, const struct config *cfg, const char *account,
+int import_queue_claim(struct store *st, const struct config *cfg, const char *account,
 		    size_t count, long lease_seconds, json_t **out, struct kerr *err);
-int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **out,
+int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t **out,
 		     const char **code_r, struct kerr *err);
 
-enum svc_content { SVC_ORIGINAL, SVC_PACKAGE, SVC_EYP, SVC_ATTACHMENT };
+enum import_content { SVC_ORIGINAL, SVC_PACKAGE, SVC_EYP, SVC_ATTACHMENT };
 /* Appends the content to out; *ctype_r is a static string, *name_r (may be
  * NULL) a safe file name the caller frees. n: attachment index. */
-int svc_queue_content(struct store *st, int64_t id, const char *lease, enum svc_content what,
+int import_queue_content(struct store *st, int64_t id, const char *lease, enum import_content what,
 		      int n, struct kbuf *out, const char **ctype_r, char **name_r,
 		      const char **code_r, struct kerr *err);
-int svc_queue_ack(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+int import_queue_ack(struct store *st, const struct config *cfg, int64_t id, const char *lease,
 		  const char *actor, json_t **out, const char **code_r, struct kerr *err);
 /* retry_seconds < 0: SVC_QUEUE_RETRY_DEFAULT. */
-int svc_queue_reject(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+int import_queue_reject(struct store *st, const struct config *cfg, int64_t id, const char *lease,
 		     const char *reason, long retry_seconds, const char *actor, json_t **out,
 		     const char **code_r, struct kerr *err);
 

@@ -1,5 +1,5 @@
-/* svc_status.c: see svc_status.h. */
-#include "svc_status.h"
+/* status_lookup.c: see status_lookup.h. */
+#include "status_lookup.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include "store_evidence.h"
 #include "store_package.h"
 #include "store_search.h"
-#include "svc_evidence.h"
+#include "evidence_query.h"
 
 static const enum store_package_key key_order[] = {
 	STORE_PKG_BY_KEP_ID, STORE_PKG_BY_MESSAGE_ID, STORE_PKG_BY_ILETI_ID,
@@ -65,7 +65,7 @@ static json_t *not_found(const char *key)
 			 "OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)");
 }
 
-int svc_status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
 {
 	struct store_evidence_row *ev = NULL;
 	const struct delil_code *best = NULL, *failure = NULL;
@@ -88,7 +88,7 @@ int svc_status_lookup(struct store *st, const char *key, json_t **out, struct ke
 	for (i = 0; i < nev; i++) {
 		const struct delil_code *d = delil_by_code((int)ev[i].meta.delil_tur_id);
 
-		json_array_append_new(items, svc_evidence_json(&ev[i]));
+		json_array_append_new(items, evidence_query_json(&ev[i]));
 		if (d == NULL)
 			continue;
 		if (d->kind == DELIL_PROGRESS && (best == NULL || d->rank > best->rank))
@@ -115,7 +115,7 @@ int svc_status_lookup(struct store *st, const char *key, json_t **out, struct ke
 	return 0;
 }
 
-int svc_status_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
+int status_lookup_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
 		     struct kerr *err)
 {
 	json_t *results = json_array(), *one;
@@ -126,7 +126,7 @@ int svc_status_batch(struct store *st, const char *const *keys, size_t n, json_t
 		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
 	}
 	for (i = 0; i < n; i++) {
-		if (svc_status_lookup(st, keys[i], &one, err) < 0) {
+		if (status_lookup(st, keys[i], &one, err) < 0) {
 			json_decref(results);
 			return -1;
 		}

@@ -1,5 +1,5 @@
-/* svc_evidence.c: see svc_evidence.h. */
-#include "svc_evidence.h"
+/* evidence_query.c: see evidence_query.h. */
+#include "evidence_query.h"
 
 #include <stdlib.h>
 
@@ -7,9 +7,9 @@
 #include "store_package.h"
 #include "store_search.h"
 #include "store_verification.h"
-#include "svc.h"
+#include "reply.h"
 
-json_t *svc_evidence_json(const struct store_evidence_row *r)
+json_t *evidence_query_json(const struct store_evidence_row *r)
 {
 	const struct store_evidence_meta *m = &r->meta;
 	char label[64], t[32];
@@ -19,14 +19,14 @@ json_t *svc_evidence_json(const struct store_evidence_row *r)
 			 "id", (json_int_t)r->id, "delil_id", m->delil_id,
 			 "delil_tur_id", (json_int_t)m->delil_tur_id, "label", label,
 			 "known", delil_by_code((int)m->delil_tur_id) != NULL,
-			 "event_time", svc_time(m->event_time, t), "issuer", m->issuer,
+			 "event_time", reply_time(m->event_time, t), "issuer", m->issuer,
 			 "verdict", m->verdict ? m->verdict : "unverified",
 			 "reason", m->verdict_reason, "account", m->account,
 			 "kep_id", m->kep_id,
 			 "package_id", r->package_id ? json_integer(r->package_id) : json_null());
 }
 
-json_t *svc_checks_json(const struct store_verification_row *rows, size_t n)
+json_t *evidence_query_checks_json(const struct store_verification_row *rows, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -40,14 +40,14 @@ json_t *svc_checks_json(const struct store_verification_row *rows, size_t n)
 			"check", v->check, "verdict", v->verdict, "reason", v->reason ? v->reason : "",
 			"signer_subject", v->signer_subject, "signer_serial", v->signer_serial,
 			"signer_issuer", v->signer_issuer,
-			"signing_time", svc_time(v->signing_time, t1),
-			"timestamp_time", svc_time(v->timestamp_time, t2),
-			"validation_time", svc_time(v->validation_time, t3)));
+			"signing_time", reply_time(v->signing_time, t1),
+			"timestamp_time", reply_time(v->timestamp_time, t2),
+			"validation_time", reply_time(v->validation_time, t3)));
 	}
 	return a;
 }
 
-int svc_evidence_search(struct store *st, const struct store_search *q, json_t **out,
+int evidence_query_search(struct store *st, const struct store_search *q, json_t **out,
 			struct kerr *err)
 {
 	struct store_evidence_row *rows = NULL;
@@ -58,7 +58,7 @@ int svc_evidence_search(struct store *st, const struct store_search *q, json_t *
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, svc_evidence_json(&rows[i]));
+		json_array_append_new(items, evidence_query_json(&rows[i]));
 	store_evidence_rows_free(&rows, n);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
@@ -71,11 +71,11 @@ static json_t *package_json(const struct store_package_row *p)
 	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)p->id,
 			 "account", p->meta.account, "folder", p->meta.folder,
 			 "kep_id", p->meta.kep_id, "subject", p->meta.subject,
-			 "sender", p->meta.sender, "received_at", svc_time(p->meta.received_at, t),
+			 "sender", p->meta.sender, "received_at", reply_time(p->meta.received_at, t),
 			 "verdict", p->meta.verdict);
 }
 
-int svc_package_search(struct store *st, const struct store_search *q, json_t **out,
+int evidence_query_packages(struct store *st, const struct store_search *q, json_t **out,
 		       struct kerr *err)
 {
 	int64_t *ids = NULL;
@@ -101,7 +101,7 @@ int svc_package_search(struct store *st, const struct store_search *q, json_t **
 	return 0;
 }
 
-int svc_evidence_show(struct store *st, int64_t id, json_t **out, struct kerr *err)
+int evidence_query_show(struct store *st, int64_t id, json_t **out, struct kerr *err)
 {
 	struct store_verification_row *vr = NULL;
 	struct store_evidence_row *r = NULL;
@@ -114,10 +114,10 @@ int svc_evidence_show(struct store *st, int64_t id, json_t **out, struct kerr *e
 		store_evidence_rows_free(&r, 1);
 		return -1;
 	}
-	j = svc_evidence_json(r);
+	j = evidence_query_json(r);
 	json_object_set_new(j, "description", r->meta.description ?
 			    json_string(r->meta.description) : json_null());
-	json_object_set_new(j, "checks", svc_checks_json(vr, nv));
+	json_object_set_new(j, "checks", evidence_query_checks_json(vr, nv));
 	store_evidence_rows_free(&r, 1);
 	store_verification_rows_free(&vr, nv);
 	*out = j;

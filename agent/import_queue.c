@@ -1,5 +1,5 @@
-/* svc_queue.c: see svc_queue.h. */
-#include "svc_queue.h"
+/* import_queue.c: see import_queue.h. */
+#include "import_queue.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include "store_queue.h"
 #include "store_queue_lease.h"
 #include "store_verification.h"
-#include "svc.h"
-#include "svc_evidence.h"
+#include "reply.h"
+#include "evidence_query.h"
 
 #define CONTENT_MAX (64u << 20)
 
@@ -29,14 +29,14 @@ static json_t *item_json(const struct store_queue_view *v, const char *lease)
 			 "id", (json_int_t)it->package_id,
 			 "state", store_queue_state_name(it->state), "account", it->account,
 			 "kep_id", v->kep_id ? v->kep_id : "", "subject", v->subject,
-			 "sender", v->sender, "received_at", svc_time(v->received_at, a),
+			 "sender", v->sender, "received_at", reply_time(v->received_at, a),
 			 "attempts", (json_int_t)it->attempts, "lease", lease,
 			 "lease_until", it->state == STORE_Q_CLAIMED ?
-				svc_time(it->lease_expires, b) : NULL,
+				reply_time(it->lease_expires, b) : NULL,
 			 "last_reason", it->last_reason, "verdict", v->verdict);
 }
 
-int svc_queue_list(struct store *st, const char *account, int state, size_t limit,
+int import_queue_list(struct store *st, const char *account, int state, size_t limit,
 		   size_t offset, json_t **out, struct kerr *err)
 {
 	struct store_queue_filter f = { .account = account, .state = state, .limit = limit };
@@ -66,7 +66,7 @@ static void new_lease(char out[33])
 		snprintf(out + 2 * i, 3, "%02x", r[i]);
 }
 
-int svc_queue_claim(struct store *st, const struct config *cfg, const char *account,
+int import_queue_claim(struct store *st, const struct config *cfg, const char *account,
 		    size_t count, long lease_seconds, json_t **out, struct kerr *err)
 {
 	struct store_queue_item *its = NULL;
@@ -113,7 +113,7 @@ static int hold(struct store *st, int64_t id, const char *lease, const char **co
 		return kerr_set(err, KERR_USAGE, "a lease is required");
 	}
 	if (store_queue_lease_check(st, id, lease, now_ms(), &l, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		return -1;
 	}
 	if (l == STORE_LEASE_MISMATCH) {
@@ -182,7 +182,7 @@ static json_t *ustveri_json(struct store *st, int64_t id, struct kerr *err, int 
 	return j;
 }
 
-int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **out,
+int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t **out,
 		     const char **code_r, struct kerr *err)
 {
 	struct store_verification_row *vr = NULL;
@@ -198,7 +198,7 @@ int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **o
 	if (store_queue_view_get(st, id, &v, err) < 0 || store_package_get(st, id, &p, err) < 0 ||
 	    store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0 ||
 	    (att = attachments_json(st, id, err)) == NULL) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		store_queue_views_free(&v, v ? 1 : 0);
 		store_package_row_free(&p);
 		store_verification_rows_free(&vr, nv);
@@ -210,11 +210,11 @@ int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **o
 		"{s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:{s:s, s:s?, s:o}}",
 		"kep_sira_no_text", p->meta.kep_sira_no, "folder", p->meta.folder,
 		"org_mesaj_id", p->meta.org_mesaj_id, "message_id", p->meta.message_id,
-		"sender_kep", p->meta.sender_kep, "date", svc_time(p->meta.provider_date, t),
+		"sender_kep", p->meta.sender_kep, "date", reply_time(p->meta.provider_date, t),
 		"ileti_tip", p->meta.ileti_tip, "ileti_id", p->meta.ileti_id,
 		"ustveri", ust, "attachments", att,
 		"verification", "overall", p->meta.verdict ? p->meta.verdict : "unverified",
-		"reason", p->meta.verdict_reason, "checks", svc_checks_json(vr, nv)));
+		"reason", p->meta.verdict_reason, "checks", evidence_query_checks_json(vr, nv)));
 	if (p->meta.kep_sira_no != NULL)
 		json_object_set_new(j, "kep_sira_no", json_integer(strtoll(p->meta.kep_sira_no,
 									   NULL, 10)));
@@ -224,7 +224,7 @@ int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **o
 	store_verification_rows_free(&vr, nv);
 	if (rc < 0) {
 		json_decref(j);
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		return -1;
 	}
 	*out = j;
@@ -232,7 +232,7 @@ int svc_queue_detail(struct store *st, int64_t id, const char *lease, json_t **o
 }
 
 /* The first part with role (or, for attachments, index n). */
-static int find_part(struct store *st, int64_t id, enum svc_content what, int n,
+static int find_part(struct store *st, int64_t id, enum import_content what, int n,
 		     int64_t *part_r, const char **ctype_r, char **name_r, struct kerr *err)
 {
 	struct store_part_row *parts = NULL;
@@ -267,7 +267,7 @@ static int find_part(struct store *st, int64_t id, enum svc_content what, int n,
 	return 0;
 }
 
-int svc_queue_content(struct store *st, int64_t id, const char *lease, enum svc_content what,
+int import_queue_content(struct store *st, int64_t id, const char *lease, enum import_content what,
 		      int n, struct kbuf *out, const char **ctype_r, char **name_r,
 		      const char **code_r, struct kerr *err)
 {
@@ -288,7 +288,7 @@ int svc_queue_content(struct store *st, int64_t id, const char *lease, enum svc_
 		goto fail;
 	return 0;
 fail:
-	*code_r = svc_code(err);
+	*code_r = reply_code(err);
 	if (name_r != NULL) {
 		free(*name_r);
 		*name_r = NULL;
@@ -315,7 +315,7 @@ static int result(struct store *st, int64_t id, json_t **out, const char **code_
 	struct store_queue_view *v = NULL;
 
 	if (store_queue_view_get(st, id, &v, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		return -1;
 	}
 	*out = item_json(v, NULL);
@@ -325,7 +325,7 @@ static int result(struct store *st, int64_t id, json_t **out, const char **code_
 
 /* Runs the lease check and the change in one write transaction, so the
  * lease cannot run out and be taken by another claimer in between. */
-int svc_queue_ack(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+int import_queue_ack(struct store *st, const struct config *cfg, int64_t id, const char *lease,
 		  const char *actor, json_t **out, const char **code_r, struct kerr *err)
 {
 	const struct account_config *acct;
@@ -334,11 +334,11 @@ int svc_queue_ack(struct store *st, const struct config *cfg, int64_t id, const 
 	int acked;
 
 	if (store_begin(st, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		return -1;
 	}
 	if (store_queue_view_get(st, id, &v, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		goto fail;
 	}
 	acked = v->item.state == STORE_Q_ACKED;
@@ -365,13 +365,13 @@ int svc_queue_ack(struct store *st, const struct config *cfg, int64_t id, const 
 		goto fail_code;
 	return result(st, id, out, code_r, err);
 fail_code:
-	*code_r = svc_code(err);
+	*code_r = reply_code(err);
 fail:
 	store_rollback(st);
 	return -1;
 }
 
-int svc_queue_reject(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+int import_queue_reject(struct store *st, const struct config *cfg, int64_t id, const char *lease,
 		     const char *reason, long retry_seconds, const char *actor, json_t **out,
 		     const char **code_r, struct kerr *err)
 {
@@ -382,7 +382,7 @@ int svc_queue_reject(struct store *st, const struct config *cfg, int64_t id, con
 	if (retry_seconds < 0)
 		retry_seconds = SVC_QUEUE_RETRY_DEFAULT;
 	if (store_begin(st, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		return -1;
 	}
 	if (hold(st, id, lease, code_r, err) < 0)
@@ -390,7 +390,7 @@ int svc_queue_reject(struct store *st, const struct config *cfg, int64_t id, con
 	if (store_queue_reject(st, id, actor, reason, (int64_t)retry_seconds * 1000,
 			       (int)cfg->queue_max_attempts, err) < 0 ||
 	    store_commit(st, err) < 0) {
-		*code_r = svc_code(err);
+		*code_r = reply_code(err);
 		goto fail;
 	}
 	return result(st, id, out, code_r, err);

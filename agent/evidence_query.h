@@ -1,10 +1,10 @@
-/* svc_evidence.h: evidence and packages as auditors see them, for the CLI
+/* evidence_query.h: evidence and packages as auditors see them, for the CLI
  * and the API: searches (EvidenceList, PackageList of doc/openapi.yaml), one
  * evidence item with its checks, and the JSON builders the status lookup and
  * the queue share. Returned JSON is owned by the caller. Thread-safe with
  * one store per thread. */
-#ifndef KEP_SVC_EVIDENCE_H
-#define KEP_SVC_EVIDENCE_H
+#ifndef KEP_EVIDENCE_QUERY_H
+#define KEP_EVIDENCE_QUERY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,15 +20,15 @@ struct store_verification_row;
 
 /* Evidence: delil_id, delil_tur_id, label ("Kabul Edildi" or "Bilinmeyen
  * delil (kod N)"), known, event_time, issuer, verdict, ... */
-json_t *svc_evidence_json(const struct store_evidence_row *r);
+json_t *evidence_query_json(const struct store_evidence_row *r);
 /* Array of Check objects. */
-json_t *svc_checks_json(const struct store_verification_row *rows, size_t n);
+json_t *evidence_query_checks_json(const struct store_verification_row *rows, size_t n);
 
-int svc_evidence_search(struct store *st, const struct store_search *q, json_t **out,
+int evidence_query_search(struct store *st, const struct store_search *q, json_t **out,
 			struct kerr *err);
-int svc_package_search(struct store *st, const struct store_search *q, json_t **out,
+int evidence_query_packages(struct store *st, const struct store_search *q, json_t **out,
 		       struct kerr *err);
 /* One evidence item with its checks ("checks"). KERR_NOTFOUND when none. */
-int svc_evidence_show(struct store *st, int64_t id, json_t **out, struct kerr *err);
+int evidence_query_show(struct store *st, int64_t id, json_t **out, struct kerr *err);
 
 #endif

@@ -9,8 +9,8 @@
  * A loaded config is never modified, so any number of threads may read it.
  * Secrets are not in the config: config_load_secrets() and config_load_pin()
  * read them on demand, and the caller wipes them with secret_free().
- * Outside agent/, include this as "../agent/config.h": a plain "config.h"
- * finds autoconf's header first. */
+ * (autoconf's config.h is force-included by path, so "config.h" is this
+ * header; see AUTOMAKE_OPTIONS in Makefile.am.) */
 #ifndef KEP_CONFIG_H
 #define KEP_CONFIG_H
 

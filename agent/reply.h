@@ -1,13 +1,13 @@
-/* svc.h: helpers of the service layer that the CLI (cmd_queue, cmd_status,
+/* reply.h: helpers of the service layer that the CLI (cmd_queue, cmd_status,
  * cmd_evidence) and the local API (api_*.c) share, so both give the same
  * answers in the same JSON shapes (doc/openapi.yaml).
  *
  * Service functions return 0 or -1 with err filled; *code_r (when the
  * function has one) gets a stable API error code ("not_found",
- * "lease_mismatch", ...), else svc_code() maps the error class. JSON values
+ * "lease_mismatch", ...), else reply_code() maps the error class. JSON values
  * returned are owned by the caller (json_decref). Thread-safe. */
-#ifndef KEP_SVC_H
-#define KEP_SVC_H
+#ifndef KEP_REPLY_H
+#define KEP_REPLY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,20 +18,20 @@
 
 /* RFC 3339 UTC ("2026-01-02T03:04:05Z") of ms since the epoch, in buf;
  * returns NULL for 0 (unknown) so json_pack's "s?" writes null. */
-const char *svc_time(int64_t ms, char buf[32]);
+const char *reply_time(int64_t ms, char buf[32]);
 /* Parses RFC 3339 ("...Z" or "+hh:mm", optional fraction) or a plain date
  * (YYYY-MM-DD, midnight UTC) to ms. -1 (KERR_USAGE) when malformed. */
-int svc_parse_time(const char *s, int64_t *ms_r, struct kerr *err);
+int reply_parse_time(const char *s, int64_t *ms_r, struct kerr *err);
 /* The stable API error code of an error class. */
-const char *svc_code(const struct kerr *err);
+const char *reply_code(const struct kerr *err);
 /* The HTTP status of a stable API error code. */
-unsigned int svc_http_status(const char *code);
+unsigned int reply_http_status(const char *code);
 
 /* Prints JSON (indented) or nothing on failure; for the CLI's --json. */
-void svc_print_json(const json_t *j);
+void reply_print_json(const json_t *j);
 /* Prints s (UTF-8; NULL prints "-") left-aligned in a column of width
  * characters plus one space: printf's widths count bytes, which misaligns
  * Turkish labels. */
-void svc_print_column(const char *s, int width);
+void reply_print_column(const char *s, int width);
 
 #endif

@@ -1,12 +1,12 @@
-/* svc_util.c: see svc.h. */
-#include "svc.h"
+/* reply.c: see reply.h. */
+#include "reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-const char *svc_time(int64_t ms, char buf[32])
+const char *reply_time(int64_t ms, char buf[32])
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -17,7 +17,7 @@ const char *svc_time(int64_t ms, char buf[32])
 	return buf;
 }
 
-int svc_parse_time(const char *s, int64_t *ms_r, struct kerr *err)
+int reply_parse_time(const char *s, int64_t *ms_r, struct kerr *err)
 {
 	struct tm tm;
 	const char *p;
@@ -52,7 +52,7 @@ bad:
 	return kerr_set(err, KERR_USAGE, "'%s' is not an RFC 3339 time or a YYYY-MM-DD date", s);
 }
 
-const char *svc_code(const struct kerr *err)
+const char *reply_code(const struct kerr *err)
 {
 	switch (err->cls) {
 	case KERR_NOTFOUND:
@@ -68,7 +68,7 @@ const char *svc_code(const struct kerr *err)
 	}
 }
 
-unsigned int svc_http_status(const char *code)
+unsigned int reply_http_status(const char *code)
 {
 	static const struct { const char *code; unsigned int status; } map[] = {
 		{ "not_found", 404 }, { "bad_request", 400 }, { "bad_parameter", 400 },
@@ -83,7 +83,7 @@ unsigned int svc_http_status(const char *code)
 	return 500;
 }
 
-void svc_print_column(const char *s, int width)
+void reply_print_column(const char *s, int width)
 {
 	const unsigned char *p;
 	int chars = 0;
@@ -98,7 +98,7 @@ void svc_print_column(const char *s, int width)
 	putchar(' ');
 }
 
-void svc_print_json(const json_t *j)
+void reply_print_json(const json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 

@@ -1,4 +1,4 @@
-/* svc_status.h: delivery status of sent messages ("KEP Delili Durumu").
+/* status_lookup.h: delivery status of sent messages ("KEP Delili Durumu").
  *
  * A key is tried as kepId, then OrgMesajId/Message-ID, X-TR-REM-iletiID and
  * e-Yazisma BelgeNo; among the packages found, a sent one (with evidence) is
@@ -9,8 +9,8 @@
  * never count as progress. An unknown key gives found=false and a message.
  * Evidence whose package is not stored is found by kepId. Returned JSON is
  * owned by the caller. Thread-safe with one store per thread. */
-#ifndef KEP_SVC_STATUS_H
-#define KEP_SVC_STATUS_H
+#ifndef KEP_STATUS_LOOKUP_H
+#define KEP_STATUS_LOOKUP_H
 
 #include <stddef.h>
 
@@ -23,9 +23,9 @@ struct store;
 #define SVC_STATUS_MAX_BATCH 1000
 
 /* -1 only when the store fails; an unknown key is a result. */
-int svc_status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err);
+int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err);
 /* {"results": [...]} in the order of keys. */
-int svc_status_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
+int status_lookup_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
 		     struct kerr *err);
 
 #endif

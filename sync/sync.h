@@ -9,7 +9,7 @@
  * from any thread (each call opens its own store connection and provider
  * session; the verification objects are thread-safe).
  *
- * sync_account() takes the account's lock (agent/lock.h, next to the store)
+ * sync_account() takes the account's lock (sync/lock.h, next to the store)
  * without waiting (KERR_BUSY when another process syncs it), logs in,
  * maps folder roles, lists, downloads, verifies and stores each new package
  * in one transaction, follows evidence of sent packages until it is final,

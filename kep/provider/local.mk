@@ -1,0 +1,13 @@
+# Provider drivers (kep/provider/<name>/) behind one table (provider.h), and
+# the transport they share: HTTP (libcurl), SOAP 1.1 envelopes, MTOM/XOP.
+# Adding a provider: a folder here, its sources below, one line in the
+# driver table in provider.c.
+kep_libkep_a_SOURCES += \
+	kep/provider/provider.c kep/provider/provider.h \
+	kep/provider/http.c kep/provider/http.h \
+	kep/provider/soap.c kep/provider/soap.h \
+	kep/provider/mtom.c kep/provider/mtom.h
+# PTT KEP's EYWS service.
+kep_libkep_a_SOURCES += \
+	kep/provider/ptt/ptt_eyws.c kep/provider/ptt/ptt_eyws_p.h \
+	kep/provider/ptt/ptt_login.c
