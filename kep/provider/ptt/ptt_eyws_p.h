@@ -1,5 +1,6 @@
 /* ptt_eyws_p.h: internals shared by the PTT EYWS driver's files
- * (ptt_eyws.c: operations; ptt_login.c: Giris/GuvenliGiris). */
+ * (ptt_transport.c: one call; ptt_login.c: Giris/GuvenliGiris; ptt_eyws.c:
+ * the operations and the driver table). */
 #ifndef KEP_PTT_EYWS_P_H
 #define KEP_PTT_EYWS_P_H
 
