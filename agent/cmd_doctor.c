@@ -150,8 +150,11 @@ static void check_endpoint(struct report *r, const struct account_config *a)
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (a->ca_file != NULL)
+	if (a->ca_file != NULL) {
+		/* As in the sync: ca_file alone, not the system CA directory too. */
 		curl_easy_setopt(c, CURLOPT_CAINFO, a->ca_file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	if (a->proxy != NULL)
 		curl_easy_setopt(c, CURLOPT_PROXY, a->proxy);
 	rc = curl_easy_perform(c);

@@ -206,8 +206,12 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (s->ca_file != NULL)
+	if (s->ca_file != NULL) {
+		/* Only ca_file is trusted: no built-in CA directory beside it, which would
+		 * also trust the system's CAs for the provider (and read each of them). */
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	/* An empty string disables proxies, including the environment's. */
 	curl_easy_setopt(c, CURLOPT_PROXY, s->proxy ? s->proxy : "");
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, s->connect_timeout_s);
