@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_search.h"
 #include "reply.h"
+#include "verdict.h"
 #include "evidence_query.h"
 #include "trust.h"
 
@@ -84,7 +85,12 @@ static int parse(int argc, char **argv, struct eopts *o)
 		case 'P': o->packages = 1; break;
 		case 'a': o->q.account = optarg; break;
 		case 'c': o->q.counterpart = optarg; break;
-		case 'V': o->q.verdict = optarg; break;
+		case 'V':
+			if (verdict_from_name(optarg) < 0)
+				return cmd_usage_error("evidence", "--verdict: unknown verdict '%s'",
+						       optarg);
+			o->q.verdict = optarg;
+			break;
 		case 'F': o->q.folder = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'f':
@@ -145,6 +151,25 @@ static void print_items(json_t *j, int packages)
 			       json_string_value(json_object_get(x, "issuer")) ?: "-");
 		}
 	}
+}
+
+/* One evidence record as "key value" lines, then its checks. */
+static void print_show(json_t *j)
+{
+	const char *k;
+	json_t *v, *x;
+	size_t i;
+
+	json_object_foreach(j, k, v) {
+		if (json_is_string(v))
+			printf("%-14s %s\n", k, json_string_value(v));
+		else if (json_is_integer(v))
+			printf("%-14s %lld\n", k, (long long)json_integer_value(v));
+	}
+	json_array_foreach(json_object_get(j, "checks"), i, x)
+		printf("  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")) ?: "",
+		       json_string_value(json_object_get(x, "verdict")) ?: "",
+		       json_string_value(json_object_get(x, "reason")) ?: "");
 }
 
 static void print_verify(json_t *r)
@@ -226,8 +251,10 @@ static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int
 	cli_store_close(&cfg, &st);
 	if (rc < 0)
 		return cli_fail("evidence", NULL, &err);
-	if (j != NULL && (o->json || strcmp(sub, "show") == 0))
+	if (j != NULL && o->json)
 		reply_print_json(j);
+	else if (j != NULL && strcmp(sub, "show") == 0)
+		print_show(j);
 	else if (j != NULL)
 		print_items(j, o->packages);
 	json_decref(j);

@@ -83,6 +83,8 @@ static void print_detail(json_t *j)
 			printf("%-14s %s\n", k, json_string_value(v));
 		else if (json_is_integer(v))
 			printf("%-14s %lld\n", k, (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			printf("%-14s %s\n", k, json_is_true(v) ? "yes" : "no");
 	}
 	json_object_foreach(json_object_get(j, "ustveri"), k, v)
 		if (json_is_string(v))
@@ -93,12 +95,14 @@ static void print_detail(json_t *j)
 		       json_string_value(json_object_get(x, "safe_name")),
 		       (long long)json_integer_value(json_object_get(x, "size")),
 		       json_string_value(json_object_get(x, "content_type")) ?: "");
-	v = json_object_get(j, "verification");
-	printf("verification   %s\n", json_string_value(json_object_get(v, "overall")));
+	/* ack and reject answer without a verification: nothing to print. */
+	if ((v = json_object_get(j, "verification")) == NULL)
+		return;
+	printf("verification   %s\n", json_string_value(json_object_get(v, "overall")) ?: "");
 	json_array_foreach(json_object_get(v, "checks"), i, x)
 		printf("  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
-		       json_string_value(json_object_get(x, "verdict")),
-		       json_string_value(json_object_get(x, "reason")));
+		       json_string_value(json_object_get(x, "verdict")) ?: "",
+		       json_string_value(json_object_get(x, "reason")) ?: "");
 }
 
 static int parse(int argc, char **argv, struct qopts *o)

@@ -27,8 +27,14 @@ expect_status 200 "$(api GET "/v1/packages?counterpart=$sender")" "search by cou
 jget "$T/body" 'all(i["sender"] and "'"$sender"'" in i["sender"] for i in j["items"]) and len(j["items"]) > 0' \
 	| grep -q True || fail "counterpart filter"
 ev1=$(kenv_sql "SELECT id FROM evidence ORDER BY id LIMIT 1")
-expect_exit 0 "$KEPAGENT" evidence show "$ev1"
+expect_exit 0 "$KEPAGENT" evidence show "$ev1" --json
 expect_grep '"checks"' "$T/out"
+# Without --json: text lines, not JSON.
+expect_exit 0 "$KEPAGENT" evidence show "$ev1"
+expect_grep '^verdict +[a-z-]+$' "$T/out"
+! grep -q '[{}]' "$T/out" || fail "evidence show prints JSON without --json"
+expect_exit 2 "$KEPAGENT" evidence search --verdict bogus
+expect_grep 'unknown verdict' "$T/err"
 expect_exit 8 "$KEPAGENT" evidence show 999999
 
 # Export the sent package with the most evidence, by the CLI and the API.

@@ -34,7 +34,11 @@ cmp -s "$T/out" "$ACC/INBOX/$sira/original.eml" || fail "fetched original differ
 expect_exit 0 "$KEPAGENT" queue ack "$id" --lease "$lease" --json
 [ "$(jget "$T/out" 'j["state"]')" = acked ] || fail "CLI ack"
 expect_exit 0 "$KEPAGENT" queue ack "$id" --lease "$lease"
+expect_grep '^state +acked$' "$T/out"
+! grep -q '(null)' "$T/out" || fail "queue ack prints (null)"
 expect_exit 0 "$KEPAGENT" queue reject "$id2" --lease "$lease" --reason "no room" --retry-after 3600
+expect_grep '^state +rejected$' "$T/out"
+! grep -q '(null)' "$T/out" || fail "queue reject prints (null)"
 expect_exit 0 "$KEPAGENT" queue list --state rejected --json
 [ "$(jget "$T/out" 'j["items"][0]["last_reason"]')" = "no room" ] || fail "reason not kept"
 expect_exit 1 "$KEPAGENT" queue reject "$id" --lease "$lease" --reason late
