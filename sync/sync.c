@@ -408,6 +408,8 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 	o.login_mode = a->login == LOGIN_OTP ? KEP_LOGIN_OTP
 		       : a->login == LOGIN_EIMZA ? KEP_LOGIN_EIMZA : KEP_LOGIN_BASE;
 	o.otp_file = a->otp_file;
+	/* Response bodies (whole packages) spool beside the store, not in /tmp. */
+	o.tmp_dir = c->env->store_dir;
 	if (a->has_pkcs11) {
 		o.pkcs11_module = a->pkcs11.module;
 		o.pkcs11_token = a->pkcs11.token;

@@ -15,5 +15,5 @@ tests_test_store_sync_hooks_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_store_sync_hooks_LDADD = $(TEST_LDADD)
 TESTS += tests/refresh-delete.sh
 dist_noinst_SCRIPTS += tests/refresh-delete.sh
-TESTS += tests/refresh-ca-only.sh
-dist_noinst_SCRIPTS += tests/refresh-ca-only.sh
+TESTS += tests/refresh-files.sh
+dist_noinst_SCRIPTS += tests/refresh-files.sh

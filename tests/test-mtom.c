@@ -29,7 +29,7 @@ static const char bin2[] = "second part\n";
 static int mkfd(const void *data, size_t len)
 {
 	struct kerr err;
-	int fd = http_tmpfile(&err);
+	int fd = http_tmpfile(NULL, &err);
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, len), (ssize_t)len);

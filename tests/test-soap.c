@@ -136,7 +136,7 @@ static void test_refuses_late_dtd(void **state)
 	for (i = 0; i < 1000; i++)
 		kbuf_append_str(&b, "padding ");
 	kbuf_append_str(&b, "--><!DOCTYPE x [<!ENTITY a \"b\">]>" ENV_OPEN ENV_CLOSE);
-	fd = http_tmpfile(&err);
+	fd = http_tmpfile(NULL, &err);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
 	assert_int_equal(soap_parse_fd(fd, &r, &err), -1);
@@ -158,8 +158,8 @@ static void test_inline_base64_from_fd(void **state)
 	int in, out;
 
 	(void)state;
-	in = http_tmpfile(&err);
-	out = http_tmpfile(&err);
+	in = http_tmpfile(NULL, &err);
+	out = http_tmpfile(NULL, &err);
 	assert_true(in >= 0 && out >= 0);
 	assert_int_equal(write(in, xml, sizeof(xml) - 1), (ssize_t)(sizeof(xml) - 1));
 	assert_int_equal(soap_parse_fd(in, &r, &err), 0);
@@ -178,7 +178,7 @@ static void test_bad_base64(void **state)
 	static const char xml[] = RET("Indir", "<ax:ePaket>aGVs*bG8=</ax:ePaket>");
 	struct soap_resp r;
 	struct kerr err;
-	int out = http_tmpfile(&err);
+	int out = http_tmpfile(NULL, &err);
 
 	(void)state;
 	assert_int_equal(soap_parse_mem(xml, sizeof(xml) - 1, &r, &err), 0);

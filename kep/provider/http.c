@@ -21,6 +21,7 @@ struct http_session {
 	long connect_timeout_s;
 	long transfer_timeout_s;
 	long long max_body;
+	char *tmp_dir;
 };
 
 struct sink {
@@ -39,12 +40,13 @@ static void curl_init(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-int http_tmpfile(struct kerr *err)
+int http_tmpfile(const char *dir, struct kerr *err)
 {
-	const char *dir = getenv("TMPDIR");
 	char *path;
 	int fd;
 
+	if (dir == NULL || *dir == '\0')
+		dir = getenv("TMPDIR");
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 #ifdef O_TMPFILE
@@ -83,6 +85,7 @@ struct http_session *http_session_new(const struct http_opts *o, struct kerr *er
 	}
 	s->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	s->proxy = o->proxy ? xstrdup(o->proxy) : NULL;
+	s->tmp_dir = o->tmp_dir ? xstrdup(o->tmp_dir) : NULL;
 	s->connect_timeout_s = o->connect_timeout_s > 0 ? o->connect_timeout_s : 30;
 	s->transfer_timeout_s = o->transfer_timeout_s > 0 ? o->transfer_timeout_s : 300;
 	s->max_body = o->max_body > 0 ? o->max_body : 128LL * 1024 * 1024;
@@ -98,6 +101,7 @@ void http_session_free(struct http_session **sp)
 	curl_easy_cleanup(s->curl);
 	free(s->ca_file);
 	free(s->proxy);
+	free(s->tmp_dir);
 	free(s);
 	*sp = NULL;
 }
@@ -189,7 +193,7 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	if (!url_allowed(url))
 		return kerr_set(err, KERR_CONFIG,
 				"endpoint %s: only https:// (or http:// on loopback) is allowed", url);
-	k.fd = http_tmpfile(err);
+	k.fd = http_tmpfile(s->tmp_dir, err);
 	if (k.fd < 0)
 		return -1;
 	k.max = s->max_body;

@@ -20,6 +20,7 @@ struct http_opts {
 	long connect_timeout_s;   /* 0: 30 s */
 	long transfer_timeout_s;  /* whole request; 0: 300 s */
 	long long max_body;       /* refuse larger responses; 0: 128 MiB */
+	const char *tmp_dir;      /* response bodies are spooled here; NULL: $TMPDIR or /tmp */
 };
 
 struct http_response {
@@ -48,8 +49,8 @@ void http_response_free(struct http_response *resp);
 /* 2xx: 0. 401/403: KERR_AUTH. 5xx: KERR_TRANSIENT. Other: KERR_PERMANENT. */
 int http_status_check(long status, struct kerr *err);
 
-/* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in
- * $TMPDIR or /tmp. Returns the fd or -1. */
-int http_tmpfile(struct kerr *err);
+/* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in dir,
+ * or in $TMPDIR or /tmp when dir is NULL. Returns the fd or -1. */
+int http_tmpfile(const char *dir, struct kerr *err);
 
 #endif

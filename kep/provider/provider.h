@@ -45,6 +45,8 @@ struct kep_provider_opts {
 	const char *pkcs11_key_label;  /* EIMZA: key label; or */
 	const char *pkcs11_key_id;     /* EIMZA: key id in hex */
 	const char *pin_file;          /* EIMZA: read the PIN from this file; NULL: ask on the tty */
+	const char *tmp_dir;           /* responses are spooled here (the store's directory);
+	                                * NULL: $TMPDIR or /tmp */
 };
 
 struct kep_folder_list {

@@ -22,6 +22,7 @@ static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct ke
 		.proxy = o->proxy,
 		.connect_timeout_s = o->connect_timeout_s,
 		.transfer_timeout_s = o->transfer_timeout_s,
+		.tmp_dir = o->tmp_dir,
 	};
 	struct kep_session *s;
 
