@@ -282,7 +282,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = kerr_exit_code(&err);
 	} else {
 		print_report(file, kind, &rep, v.json);
-		rc = rep.overall <= VERDICT_REVOCATION_UNKNOWN ? KEXIT_OK : KEXIT_FAILURE;
+		rc = verdict_acceptable(rep.overall) ? KEXIT_OK : KEXIT_FAILURE;
 		pkg_report_free(&rep);
 	}
 	kbuf_free(&b);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delil.h"
+#include "evidence_stage.h"
 #include "store_evidence.h"
 #include "store_package.h"
 #include "store_search.h"
@@ -68,7 +68,7 @@ static json_t *not_found(const char *key)
 int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
 {
 	struct store_evidence_row *ev = NULL;
-	const struct delil_code *best = NULL, *failure = NULL;
+	struct evidence_stage es = { 0 };
 	struct store_package_row *p = NULL;
 	size_t nev = 0, i;
 	int64_t pkg;
@@ -86,26 +86,20 @@ int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *
 	}
 	items = json_array();
 	for (i = 0; i < nev; i++) {
-		const struct delil_code *d = delil_by_code((int)ev[i].meta.delil_tur_id);
-
 		json_array_append_new(items, evidence_query_json(&ev[i]));
-		if (d == NULL)
-			continue;
-		if (d->kind == DELIL_PROGRESS && (best == NULL || d->rank > best->rank))
-			best = d;
-		if (d->kind == DELIL_FAILURE && (failure == NULL || d->rank > failure->rank))
-			failure = d;
+		/* Only verified evidence counts; every delil stays listed. */
+		evidence_stage_add(&es, (int)ev[i].meta.delil_tur_id, ev[i].meta.verdict);
 	}
 	j = json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:o}",
 		      "key", key, "found", 1,
 		      "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key,
 		      "account", p ? p->meta.account : ev[0].meta.account,
-		      "stage", best ? json_integer(best->code) : json_null(),
-		      "label", best ? json_string(best->label) : json_null(),
-		      "failure", failure ? json_integer(failure->code) : json_null(),
-		      "failure_label", failure ? json_string(failure->label) : json_null(),
-		      /* Nothing follows a failure or the recipient reading it. */
-		      "final", failure != NULL || (best != NULL && best->code == 60),
+		      "stage", es.stage ? json_integer(es.stage->code) : json_null(),
+		      "label", es.stage ? json_string(es.stage->label) : json_null(),
+		      "failure", es.failure ? json_integer(es.failure->code) : json_null(),
+		      "failure_label", es.failure ? json_string(es.failure->label) : json_null(),
+		      /* Nothing follows a verified failure or the recipient reading it. */
+		      "final", evidence_stage_final(&es),
 		      "evidence", items);
 	if (p != NULL)
 		json_object_set_new(j, "package_id", json_integer(p->id));

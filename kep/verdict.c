@@ -36,3 +36,8 @@ enum verdict verdict_worst(enum verdict a, enum verdict b)
 {
 	return a > b ? a : b;
 }
+
+int verdict_acceptable(enum verdict v)
+{
+	return v <= VERDICT_REVOCATION_UNKNOWN;
+}

@@ -24,6 +24,9 @@ enum verdict {
 const char *verdict_name(enum verdict v);
 /* Parses a name; returns -1 when unknown. */
 int verdict_from_name(const char *name);
+/* The one rule for which verdicts are acceptable: 1 for valid and
+ * revocation-unknown (verified, revocation not checkable), 0 otherwise. */
+int verdict_acceptable(enum verdict v);
 /* The worse of two verdicts. */
 enum verdict verdict_worst(enum verdict a, enum verdict b);
 

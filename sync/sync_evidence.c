@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "delil.h"
+#include "evidence_stage.h"
 #include "evidence.h"
 #include "log.h"
 #include "store_evidence.h"
@@ -47,13 +48,6 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->download_evidence(c->sess, a->delil_id, a->fd, err);
 }
 
-static int code_is_final(int64_t code)
-{
-	const struct delil_code *dc = delil_by_code((int)code);
-
-	return code == 60 || (dc != NULL && dc->kind == DELIL_FAILURE);
-}
-
 /* 1 when the stored evidence already holds a final code. Final items are
  * fetched last and a package's fetching stops at its first failure, so a
  * stored final code means every item listed with it is stored too. */
@@ -66,7 +60,7 @@ static int is_final(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 	if (store_evidence_list_for_package(c->store, package_id, &rows, &n, err) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (code_is_final(rows[i].meta.delil_tur_id))
+		if (evidence_code_is_final((int)rows[i].meta.delil_tur_id))
 			final = 1;
 	store_evidence_rows_free(&rows, n);
 	return final;
@@ -185,7 +179,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	if (rc == 0 && inserted) {
 		sync_crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
-		if (overall > VERDICT_REVOCATION_UNKNOWN)
+		if (!verdict_acceptable(overall))
 			c->rep->flagged++;
 		if (c->hooks != NULL && c->hooks->stored != NULL)
 			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
@@ -258,7 +252,7 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	order = xcalloc(la.list.n + 1, sizeof(*order));
 	for (pass = 0; pass < 2; pass++)    /* final codes last */
 		for (i = 0; i < la.list.n; i++)
-			if (code_is_final(la.list.items[i].delil_tur_id) == pass)
+			if (evidence_code_is_final((int)la.list.items[i].delil_tur_id) == pass)
 				order[norder++] = &la.list.items[i];
 	for (i = 0; i < norder && !c->fatal && !sync_stopping(c); i++) {
 		const struct kep_evidence_info *ei = order[i];

@@ -217,7 +217,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 		sync_crashpoint("package-after-store");
 		if (*new_r) {
 			c->rep->new_packages++;
-			if (r.overall > VERDICT_REVOCATION_UNKNOWN)
+			if (!verdict_acceptable(r.overall))
 				c->rep->flagged++;
 			if (c->hooks != NULL && c->hooks->stored != NULL)
 				c->hooks->stored(c->hooks->arg, c->acct->name, "package",

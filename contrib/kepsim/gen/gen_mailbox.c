@@ -161,7 +161,10 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 				pkg_result_free(&res);
 				goto out;
 			}
-			const int *st = is_fault_pkg ? stages[0] : stages[i % ARRAY_SIZE(stages)];
+			/* The fault package's only delils are the forged ones (10 and 20):
+			 * its verified stage is none. */
+			static const int forged_only[] = {10, 20, 0};
+			const int *st = is_fault_pkg ? forged_only : stages[i % ARRAY_SIZE(stages)];
 			for (int s = 0; st[s]; s++) {
 				enum fault f = F_NONE;
 				if (is_fault_pkg && s == 0 && o->faults[F_EVIDENCE_BROKEN_SIGNATURE])
