@@ -1,9 +1,11 @@
 /* sync_package.c: one package: download (ePart ALL) into an unlinked
  * temporary file next to the store, verify, and store it with everything
- * derived from it in one transaction. The file is mapped, not read, so the
- * 25 MB content is never held twice on the heap; the store streams it from
- * the descriptor. A package that fails verification is stored all the same,
- * flagged by its verdict: nothing is ever dropped. */
+ * derived from it in one transaction. The file is mapped, not read into a
+ * buffer, and the store streams the raw package from the descriptor. (The
+ * MIME parse still runs twice, here and in verify_package(), each decoding
+ * the parts onto the heap; one shared package view is still to come.)
+ * A package that fails verification is stored all the same, flagged by
+ * its verdict: nothing is ever dropped. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
