@@ -14,4 +14,4 @@ apt-get install -y --no-install-recommends \
 	libp11-dev libengine-pkcs11-openssl softhsm2 opensc \
 	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
 	libcmocka-dev libsystemd-dev systemd \
-	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db
+	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db groff mandoc

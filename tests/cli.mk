@@ -13,3 +13,7 @@ tests_test_api_server_SOURCES = tests/test-api-server.c
 tests_test_api_server_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_api_server_LDADD = $(TEST_LDADD)
 TESTS += tests/test-api-server
+
+# Man pages: groff -wall -ww clean, mandoc lint where installed, Turkish letters.
+TESTS += tests/man-pages.sh
+dist_noinst_SCRIPTS += tests/man-pages.sh
