@@ -174,14 +174,24 @@ static int ptt_list_folders(struct kep_session *s, struct kep_folder_list *out,
 	memset(out, 0, sizeof(*out));
 	if (ptt_call(s, "DizinSorgula", ptt_request(s, "DizinSorgula", &p), &r, err) < 0)
 		return -1;
-	if (ptt_check_durum(r.ret, "DizinSorgula", KERR_PERMANENT, err) < 0) {
+	/* PTT's generated client declares string[] DizinSorgula: one bare
+	 * `return` string per folder and no durum. The durum/dizin form is
+	 * checked only when it carries a durum. */
+	if (soap_count(r.ret, "durum") > 0 &&
+	    ptt_check_durum(r.ret, "DizinSorgula", KERR_PERMANENT, err) < 0) {
 		ptt_reply_free(&r);
 		return -1;
 	}
 	/* The field's name is not documented: every text field but the status
-	 * is a folder name. */
+	 * is a folder name; a `return` without child elements is one itself. */
 	for (i = 0; i < r.soap.nret; i++) {
-		for (n = r.soap.rets[i]->children; n != NULL; n = n->next) {
+		xmlNodePtr first = r.soap.rets[i]->children;
+		int bare = 1;
+
+		for (n = first; n != NULL; n = n->next)
+			if (n->type == XML_ELEMENT_NODE)
+				bare = 0;
+		for (n = bare ? r.soap.rets[i] : first; n != NULL; n = bare ? NULL : n->next) {
 			char *v;
 
 			if (n->type != XML_ELEMENT_NODE ||
