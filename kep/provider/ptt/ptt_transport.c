@@ -104,11 +104,15 @@ static enum kerr_class class_of_text(const char *text, enum kerr_class dflt)
 	static const char *const auth[] = { "oturum", "yetkisiz", "kimlik doğrulama" };
 	size_t i;
 
-	if (text == NULL || dflt == KERR_AUTH)
+	if (text == NULL)
 		return dflt;
+	/* Graded by meaning, not by the operation: "Sistem geçici olarak hizmet
+	 * verememektedir" at Giris is an outage, not wrong credentials. */
 	for (i = 0; i < ARRAY_SIZE(transient); i++)
 		if (strcasestr(text, transient[i]))
 			return KERR_TRANSIENT;
+	if (dflt == KERR_AUTH)
+		return dflt;
 	for (i = 0; i < ARRAY_SIZE(auth); i++)
 		if (strcasestr(text, auth[i]))
 			return KERR_AUTH;
