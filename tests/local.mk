@@ -30,3 +30,4 @@ include tests/api.mk
 # The test PKI that tests/kepsim-env.sh caches once per build tree.
 clean-local:
 	-rm -rf tests/kepsim-pki.cache tests/kepsim-pki.lock
+include tests/fuzz.mk

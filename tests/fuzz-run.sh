@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs every libFuzzer target built by `make fuzz` for a bounded time each
+# (FUZZ_TIME seconds, default 20) from its seed corpus in tests/fuzz/corpus.
+# Fails on any crash, leak or timeout; the crashing input is kept in
+# $FUZZ_ARTIFACTS (default <build>/fuzz-artifacts). Ends with one line per
+# target: name, executions, crashes.
+# Usage: tests/fuzz-run.sh BUILD_DIR
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: fuzz-run.sh BUILD_DIR}
+time=${FUZZ_TIME:-20}
+art=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
+mkdir -p "$art" || exit 1
+status=0
+report=""
+for name in mime soap mtom evidence eyp config; do
+	bin=$build/tests/fuzz/fuzz-$name
+	if [ ! -x "$bin" ]; then
+		echo "fuzz-run: $bin missing (configure with CC=clang, make fuzz)" >&2
+		exit 1
+	fi
+	work=$build/tests/fuzz/work-$name
+	rm -rf "$work" && mkdir -p "$work" && cp "$src/tests/fuzz/corpus/$name"/* "$work"/
+	[ -d "$src/tests/fuzz/regress/$name" ] && cp "$src/tests/fuzz/regress/$name"/* "$work"/
+	dict=""
+	case $name in
+	config) dict=-dict=$src/tests/fuzz/config.dict ;;
+	soap|mtom|evidence|eyp) dict=-dict=$src/tests/fuzz/xml.dict ;;
+	esac
+	log=$build/tests/fuzz/fuzz-$name.log
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$bin" -max_total_time="$time" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$art/$name-" $dict "$work" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	crashes=0
+	if [ $rc -ne 0 ]; then
+		crashes=1
+		status=1
+		echo "=== fuzz-$name failed (exit $rc), input kept in $art:"
+		tail -n 40 "$log"
+	fi
+	report="$report$(printf '%-10s %12s execs %3d crashes' "$name" "${execs:-0}" "$crashes")
+"
+done
+printf '%s' "$report"
+exit $status
