@@ -15,4 +15,3 @@ tests_test_evidence_SOURCES = tests/test-evidence.c
 tests_test_evidence_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_evidence_LDADD = $(TEST_LDADD)
 TESTS += tests/test-mime tests/test-evidence
-EXTRA_DIST += tests/fuzz-mime.c
