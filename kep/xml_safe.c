@@ -1,4 +1,4 @@
-/* xml_safe.c: DTD refusal before parsing, then a locked-down libxml2 parse. */
+/* xml_safe.c: DTD refusal and shape limits before parsing, then a locked-down libxml2 parse. */
 #include <pthread.h>
 #include <string.h>
 
@@ -75,6 +75,96 @@ int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err)
 	return kerr_set(err, KERR_MALFORMED, "no root element");
 }
 
+/* Where the root element starts (the prolog having been checked). */
+static const unsigned char *root_start(const unsigned char *p, const unsigned char *end)
+{
+	if (end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		p += 3;
+	while (p < end) {
+		if (*p != '<') {
+			p++;
+		} else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			p = skip_past(p + 4, end, "-->");
+		} else if (end - p >= 2 && p[1] == '?') {
+			p = skip_past(p + 2, end, "?>");
+		} else {
+			return p;
+		}
+		if (!p)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Counts, in one linear pass over one start tag at p ('<' then a name),
+ * its attributes (each '=' outside a quoted value). Returns the position
+ * after its '>' (or end when unterminated: libxml2 then reports it) and
+ * sets *empty for a self-closing tag. */
+static const unsigned char *scan_start_tag(const unsigned char *p, const unsigned char *end,
+					   unsigned *attrs, int *empty)
+{
+	const unsigned char *q;
+
+	*attrs = 0;
+	*empty = 0;
+	for (p++; p < end; p++) {
+		if (*p == '"' || *p == '\'') {
+			q = memchr(p + 1, *p, (size_t)(end - p - 1));
+			if (!q)
+				return end;
+			p = q;
+		} else if (*p == '=') {
+			(*attrs)++;
+		} else if (*p == '>') {
+			*empty = p[-1] == '/';
+			return p + 1;
+		}
+	}
+	return end;
+}
+
+int xml_safe_check_shape(const void *data, size_t len, struct kerr *err)
+{
+	const unsigned char *p = root_start(data, (const unsigned char *)data + len);
+	const unsigned char *end = (const unsigned char *)data + len;
+	unsigned long elements = 0;
+	unsigned depth = 0, attrs;
+	int empty;
+
+	while (p && p < end) {
+		p = memchr(p, '<', (size_t)(end - p));
+		if (!p)
+			break;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			p = skip_past(p + 4, end, "-->");
+		} else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+			p = skip_past(p + 9, end, "]]>");
+		} else if (end - p >= 2 && p[1] == '?') {
+			p = skip_past(p + 2, end, "?>");
+		} else if (end - p >= 2 && p[1] == '!') {
+			return kerr_set(err, KERR_MALFORMED, "markup declaration inside the document");
+		} else if (end - p >= 2 && p[1] == '/') {
+			p = memchr(p, '>', (size_t)(end - p));
+			if (depth)
+				depth--;
+		} else {
+			if (++elements > XML_SAFE_MAX_ELEMENTS)
+				return kerr_set(err, KERR_MALFORMED,
+						"more than %u XML elements: refused", XML_SAFE_MAX_ELEMENTS);
+			p = scan_start_tag(p, end, &attrs, &empty);
+			if (attrs > XML_SAFE_MAX_ATTRS)
+				return kerr_set(err, KERR_MALFORMED,
+						"an XML element with %u attributes (limit %u): refused",
+						attrs, XML_SAFE_MAX_ATTRS);
+			if (!empty && ++depth > XML_SAFE_MAX_DEPTH)
+				return kerr_set(err, KERR_MALFORMED,
+						"XML nested deeper than %u elements: refused",
+						XML_SAFE_MAX_DEPTH);
+		}
+	}
+	return 0;
+}
+
 xmlDocPtr xml_safe_parse(const void *data, size_t len, const char *what, struct kerr *err)
 {
 	xmlParserCtxtPtr ctxt;
@@ -84,7 +174,7 @@ xmlDocPtr xml_safe_parse(const void *data, size_t len, const char *what, struct 
 	if (len > XML_SAFE_MAX_LEN)
 		return kerr_set(err, KERR_LIMIT, "%s: XML of %zu bytes exceeds the limit of %u",
 				what, len, XML_SAFE_MAX_LEN), NULL;
-	if (xml_safe_check_prolog(data, len, err) < 0)
+	if (xml_safe_check_prolog(data, len, err) < 0 || xml_safe_check_shape(data, len, err) < 0)
 		return kerr_prefix(err, "%s", what), NULL;
 	xml_safe_init();
 	ctxt = xmlNewParserCtxt();

@@ -1,9 +1,12 @@
-/* Unit tests of kep/xml_safe (DTD refusal) and kep/evidence field extraction
+/* Unit tests of kep/xml_safe (DTD refusal, shape limits) and kep/evidence field extraction
  * on in-memory documents. Signature verdicts: formats-evidence.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "evidence.h"
@@ -43,6 +46,83 @@ static void test_parse(void **state)
 	assert_null(xml_safe_parse("<a><b></a>", 10, "t", &err));
 	assert_int_equal(err.cls, KERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "t: not well-formed"));
+}
+
+/* Builds "<a" + n attributes + "/>" or n nested elements; malloc'd. */
+static char *many_attrs(unsigned n, size_t *len)
+{
+	char *s = malloc(16 + (size_t)n * 16), *p = s;
+
+	p += sprintf(p, "<a");
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, " x%u=\"1\"", i);
+	p += sprintf(p, "/>");
+	*len = (size_t)(p - s);
+	return s;
+}
+
+static char *deep(unsigned n, size_t *len)
+{
+	char *s = malloc(8 * (size_t)n + 1), *p = s;
+
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, "<b>");
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, "</b>");
+	*len = (size_t)(p - s);
+	return s;
+}
+
+static void test_shape_limits(void **state)
+{
+	struct kerr err = { 0 };
+	xmlDocPtr d;
+	size_t len;
+	char *s;
+	clock_t t0;
+
+	(void)state;
+	/* 200,000 attributes on one element: refused by the scan, fast
+	 * (libxml2 itself would take minutes on it). */
+	s = many_attrs(200000, &len);
+	t0 = clock();
+	assert_null(xml_safe_parse(s, len, "t", &err));
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	assert_int_equal(err.cls, KERR_MALFORMED);
+	assert_non_null(strstr(err.msg, "attributes"));
+	free(s);
+	/* At the limit it parses; quoted '=' and '>' are not counted. */
+	s = many_attrs(XML_SAFE_MAX_ATTRS, &len);
+	assert_non_null(d = xml_safe_parse(s, len, "t", &err));
+	xmlFreeDoc(d);
+	free(s);
+	assert_int_equal(xml_safe_check_shape("<a x=\"a=b>c\" y='='/>", 20, &err), 0);
+	/* Depth. */
+	s = deep(XML_SAFE_MAX_DEPTH + 1, &len);
+	assert_null(xml_safe_parse(s, len, "t", &err));
+	assert_non_null(strstr(err.msg, "deeper"));
+	free(s);
+	s = deep(XML_SAFE_MAX_DEPTH, &len);
+	assert_non_null(d = xml_safe_parse(s, len, "t", &err));
+	xmlFreeDoc(d);
+	free(s);
+	/* Siblings do not add depth; comments and CDATA are not elements. */
+	assert_int_equal(xml_safe_check_shape("<a><b/><b></b><!-- <c> --><![CDATA[<d>]]></a>", 45, &err), 0);
+	/* Element count. */
+	len = 3 + 4 * (size_t)(XML_SAFE_MAX_ELEMENTS + 1) + 4;
+	s = malloc(len + 1);
+	memcpy(s, "<a>", 3);
+	for (unsigned i = 0; i < XML_SAFE_MAX_ELEMENTS; i++)
+		memcpy(s + 3 + 4 * (size_t)i, "<b/>", 4);
+	memcpy(s + 3 + 4 * (size_t)XML_SAFE_MAX_ELEMENTS, "</a>", 4);
+	assert_int_equal(xml_safe_check_shape(s, 3 + 4 * (size_t)XML_SAFE_MAX_ELEMENTS + 4, &err), -1);
+	assert_non_null(strstr(err.msg, "elements"));
+	free(s);
+	/* Empty and truncated input does not read past the end. */
+	assert_int_equal(xml_safe_check_shape("", 0, &err), 0);
+	assert_int_equal(xml_safe_check_shape("<a x=\"", 6, &err), 0);
+	assert_int_equal(xml_safe_check_shape("<a></", 5, &err), 0);
+	assert_null(xml_safe_parse("", 0, "t", &err));
 }
 
 static void test_fields_unsigned(void **state)
@@ -93,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prolog),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_shape_limits),
 		cmocka_unit_test(test_fields_unsigned),
 		cmocka_unit_test(test_malformed),
 	};
