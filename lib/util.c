@@ -190,15 +190,22 @@ int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct kerr *err)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	char *dircopy = xstrdup(path);
 	const unsigned char *p = data;
 	int fd, dfd, ret = -1;
 	ssize_t n;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* mkostemp opens with O_CREAT|O_EXCL (so never through a link) and 0600. */
+	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		kerr_errno(err, KERR_IO, errno, "cannot create %s", tmp);
+		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file beside %s", path);
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0) {
+		kerr_errno(err, KERR_IO, errno, "cannot set the mode of %s", tmp);
+		close(fd);
+		unlink(tmp);
 		goto out;
 	}
 	while (len > 0) {

@@ -42,7 +42,10 @@ void kbuf_free(struct kbuf *b);
 
 /* Reads a whole file of at most max_len bytes into b (appended). */
 int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err);
-/* Writes data to path durably: write a temp file, fsync, rename, fsync dir. */
+/* Writes data to path durably: a new temporary file beside it (random name,
+ * O_EXCL|O_NOFOLLOW: a link planted there is never followed), fsync, rename
+ * over path (which replaces a link at path rather than writing through it),
+ * fsync of the directory. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct kerr *err);
 
