@@ -1,6 +1,8 @@
 /* api_accounts.c: /v1/accounts and on-demand refresh
  * (POST /v1/accounts/{name}/refresh -> daemon_refresh_now, the same code
  * path and lock as `kepagent refresh`). */
+#include <string.h>
+
 #include "api_routes.h"
 #include "daemon.h"
 #include "reply.h"
@@ -47,6 +49,25 @@ void api_h_account_get(const struct api_request *req, struct api_response *resp)
 	resp->json = account_json(&s);
 }
 
+/* Where the accepted refresh can be watched: its GET, the name escaped. */
+static char *account_location(const char *name)
+{
+	struct kbuf b = { 0 };
+	const unsigned char *p;
+
+	kbuf_append_str(&b, "/v1/accounts/");
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p) != NULL)
+			kbuf_append(&b, p, 1);
+		else
+			kbuf_printf(&b, "%%%02X", *p);
+	}
+	kbuf_append_str(&b, "/refresh");
+	kbuf_cstr(&b);
+	return (char *)b.data;
+}
+
 void api_h_account_refresh(const struct api_request *req, struct api_response *resp)
 {
 	struct account_status s;
@@ -65,4 +86,5 @@ void api_h_account_refresh(const struct api_request *req, struct api_response *r
 	s.refreshing = 1;
 	resp->status = 202;
 	resp->json = account_json(&s);
+	resp->location = account_location(req->params[0]);
 }

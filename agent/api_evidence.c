@@ -5,6 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
+
 #include "api_routes.h"
 #include "bundle.h"
 #include "trust_config.h"
@@ -23,16 +26,16 @@ static int search_query(const struct api_request *req, struct api_response *resp
 	struct kerr err;
 
 	memset(q, 0, sizeof(*q));
-	if ((limit = api_query_int(req, resp, "limit", 100, 1000)) < 0 ||
-	    (offset = api_query_int(req, resp, "offset", 0, 1LL << 40)) < 0 ||
-	    (stage = api_query_int(req, resp, "stage", 0, 1000)) < 0)
+	if ((limit = api_query_int(req, resp, "limit", 100, 1, 1000)) < 0 ||
+	    (offset = api_query_int(req, resp, "offset", 0, 0, 1LL << 40)) < 0 ||
+	    (stage = api_query_int(req, resp, "stage", 0, 0, 1000)) < 0)
 		return -1;
 	if ((from != NULL && reply_parse_time(from, &q->from, &err) < 0) ||
 	    (to != NULL && reply_parse_time(to, &q->to, &err) < 0)) {
 		api_error(resp, 400, "bad_parameter", "%s", err.msg);
 		return -1;
 	}
-	q->limit = limit ? (size_t)limit : 100;
+	q->limit = (size_t)limit;
 	q->offset = (size_t)offset;
 	q->stage = stage;
 	q->account = api_query(req, "account");
@@ -104,6 +107,8 @@ void api_h_bundle(const struct api_request *req, struct api_response *resp)
 	}
 	resp->raw = b.data;
 	resp->raw_len = b.len;
-	resp->content_type = "application/zip";
+	resp->content_type = xstrdup("application/zip");
+	resp->has_sha256 = 1;
+	SHA256(b.data, b.len, resp->sha256);
 	resp->filename = xasprintf("kep-bundle-%lld.zip", (long long)id);
 }

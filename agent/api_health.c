@@ -5,6 +5,7 @@
 
 #include "daemon.h"
 #include "store.h"
+#include "util.h"
 
 void api_h_healthz(const struct api_request *req, struct api_response *resp)
 {
@@ -30,5 +31,5 @@ void api_h_metrics(const struct api_request *req, struct api_response *resp)
 	kbuf_cstr(&out);
 	resp->raw = out.data;
 	resp->raw_len = out.len;
-	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	resp->content_type = xstrdup("text/plain; version=0.0.4; charset=utf-8");
 }

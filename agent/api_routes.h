@@ -26,7 +26,8 @@ int64_t api_param_id(const struct api_request *req, struct api_response *resp, i
 
 /* api_queue.c */
 api_handler api_h_queue_list, api_h_queue_claim, api_h_queue_item, api_h_queue_original,
-	api_h_queue_package, api_h_queue_attachment, api_h_queue_eyp, api_h_queue_ack,
+	api_h_queue_package, api_h_queue_attachment, api_h_queue_eyp, api_h_queue_extend,
+	api_h_queue_ack,
 	api_h_queue_reject;
 /* api_status.c */
 api_handler api_h_status, api_h_status_batch;

@@ -1,9 +1,12 @@
 /* api_server.h: the local HTTP API's frame (libmicrohttpd + jansson).
  *
  * Binds to a loopback address by default, authenticates every request with a
- * bearer token (constant-time comparison), bounds request bodies, routes
- * versioned paths to handlers and turns handler results into JSON. Errors
- * always have the shape {"error": "stable_code", "message": "text"}.
+ * bearer token (constant-time comparison) from its headers BEFORE any body
+ * is read (an unauthorised, oversized or misrouted request is answered and
+ * its connection closed without reading the body), limits connections per
+ * client address and closes idle ones, routes versioned paths to handlers
+ * and turns handler results into JSON. Errors always have the shape
+ * {"error": "stable_code", "message": "text"}; a 405 carries Allow.
  *
  * Handlers run on the server's worker threads; they must be thread-safe and
  * get their shared state through `api_server_opts.user`. */
@@ -17,6 +20,9 @@
 #include "err.h"
 
 #define API_MAX_PARAMS 4
+#define API_PER_ADDRESS 32      /* concurrent connections from one client address */
+#define API_MAX_CONNECTIONS 1000
+#define API_IDLE_TIMEOUT 10     /* seconds */
 
 struct api_request {
 	const char *method;
@@ -29,23 +35,34 @@ struct api_request {
 };
 
 /* What a handler fills. Exactly one of json / raw is set. The frame frees
- * json (json_decref) and raw (free) after sending. */
+ * json (json_decref), raw, content_type, filename, filename_utf8 and
+ * location after sending.
+ *
+ * A raw body with has_sha256 is a download: the frame sends ETag (the
+ * SHA-256), answers If-None-Match with 304 and a single byte Range with 206
+ * (416 when unsatisfiable), and HEAD with the headers alone. */
 struct api_response {
 	unsigned int status;
 	json_t *json;
 	unsigned char *raw;
 	size_t raw_len;
-	const char *content_type;           /* static string, for raw */
-	char *filename;                     /* optional Content-Disposition name; freed */
+	char *content_type;                 /* for raw; NULL: application/octet-stream */
+	char *filename;                     /* Content-Disposition name (UTF-8, safe) */
+	int has_sha256;
+	unsigned char sha256[32];           /* of raw, for ETag */
+	char *location;                     /* Location header (a 201/202's resource) */
+	int deprecated;                     /* the request used a deprecated form */
 };
 
 typedef void api_handler(const struct api_request *req, struct api_response *resp);
 
 struct api_route {
-	const char *method;   /* "GET", "POST" */
+	const char *method;   /* "GET" (HEAD too), "POST" */
 	const char *pattern;  /* "/v1/queue/{id}/ack": {x} matches one segment */
 	api_handler *fn;
 	int public;           /* 1: no token required (only /healthz) */
+	const char *fields;   /* members a JSON object body may have, space-separated;
+			       * any other is refused with 400 naming it. NULL: none */
 };
 
 struct api_server_opts {
@@ -53,9 +70,12 @@ struct api_server_opts {
 	unsigned short port;         /* 0: pick a free port (see api_server_port) */
 	const char *token;           /* required bearer token; copied and wiped on stop */
 	const char *tls_cert_file;   /* optional: serve HTTPS */
-	const char *tls_key_file;
+	const char *tls_key_file;     /* checked like a secret by the caller */
+	int allow_plain_http;        /* serve without TLS on a non-loopback address */
 	size_t max_body;             /* request body limit in bytes */
 	unsigned int threads;        /* worker threads */
+	unsigned int per_address;    /* connections per client address; 0: API_PER_ADDRESS */
+	unsigned int idle_timeout;   /* seconds a silent connection is kept; 0: API_IDLE_TIMEOUT */
 	const struct api_route *routes; /* terminated by a NULL method */
 	void *user;
 };
@@ -71,9 +91,13 @@ void api_server_stop(struct api_server **srv);
 void api_error(struct api_response *resp, unsigned int status, const char *code,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const char *api_query(const struct api_request *req, const char *key);
-/* Parses a non-negative integer query argument; returns def when absent,
- * -1 (and fills resp with a 400) when malformed or above max. */
+const char *api_header(const struct api_request *req, const char *name);
+/* Parses an integer query argument from min to max; returns def when absent,
+ * -1 (and fills resp with a 400) when malformed or out of range (min >= 0). */
 long long api_query_int(const struct api_request *req, struct api_response *resp,
-			const char *key, long long def, long long max);
+			const char *key, long long def, long long min, long long max);
+/* Parses a decimal id (1 .. 2^63-1) strictly: no sign, no spaces, no
+ * overflow. -1 when it is not one. */
+long long api_parse_id(const char *s);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "mime.h"
 #include "store.h"
+#include "store_archive.h"
 #include "store_evidence.h"
 #include "store_package.h"
 #include "store_verification.h"
@@ -65,14 +66,20 @@ static void files_free(struct files *f)
 	free(f->e);
 }
 
+static void hex_digest(const unsigned char md[32], char out[65])
+{
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
 static void sha256_hex(const void *d, size_t n, char out[65])
 {
 	unsigned char md[32];
-	size_t i;
 
 	SHA256(d, n, md);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_digest(md, out);
 }
 
 /* certs/<digest>.pem for every certificate of the CMS, once each. */
@@ -177,7 +184,7 @@ static int add_evidence(struct store *st, struct files *f, int64_t pkg, json_t *
 		 * the (sanitised) delilId's safe characters. */
 		name = xasprintf("evidence/%02zu-%lld", i, (long long)ev[i].id);
 		b = add(f, name);
-		if (store_blob_read_mem(st, STORE_BLOB_EVIDENCE_RAW, ev[i].id, CONTENT_MAX, b,
+		if (store_content_read_mem(st, STORE_BLOB_EVIDENCE_RAW, ev[i].id, CONTENT_MAX, b,
 					err) < 0 ||
 		    store_verification_list(st, STORE_VERIF_EVIDENCE, ev[i].id, &vr, &nv, err) < 0)
 			goto fail;
@@ -249,18 +256,26 @@ static void report_txt(struct kbuf *t, json_t *r)
 	kbuf_printf(t, "\nRe-verify offline: kepagent evidence verify BUNDLE.zip\n");
 }
 
+/* The ZIP is built in memory and written with write_file_atomic(): a new
+ * temporary file that never follows a link planted beside path. */
 static int write_zip(const struct files *f, const char *path, struct kerr *err)
 {
-	char *tmp = xasprintf("%s.tmp", path);
+	zip_source_t *out;
+	zip_error_t ze;
+	zip_stat_t zst;
+	unsigned char *buf = NULL;
 	zip_t *za;
 	size_t i;
-	int ze;
+	int rc = -1;
 
-	za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze);
-	if (za == NULL) {
-		free(tmp);
-		return kerr_set(err, KERR_IO, "cannot create %s (libzip error %d)", path, ze);
-	}
+	zip_error_init(&ze);
+	out = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (out == NULL)
+		goto zerr;
+	zip_source_keep(out);
+	za = zip_open_from_source(out, ZIP_TRUNCATE, &ze);
+	if (za == NULL)
+		goto zerr;
 	for (i = 0; i < f->n; i++) {
 		zip_source_t *src = zip_source_buffer(za, f->e[i].data.data ? f->e[i].data.data
 						      : (const void *)"", f->e[i].data.len, 0);
@@ -270,24 +285,36 @@ static int write_zip(const struct files *f, const char *path, struct kerr *err)
 			kerr_set(err, KERR_IO, "cannot add %s to %s: %s", f->e[i].name, path,
 				 zip_strerror(za));
 			zip_discard(za);
-			free(tmp);
-			return -1;
+			goto out;
 		}
 	}
 	if (zip_close(za) < 0) {
-		kerr_set(err, KERR_IO, "cannot write %s: %s", path, zip_strerror(za));
+		kerr_set(err, KERR_IO, "cannot build %s: %s", path, zip_strerror(za));
 		zip_discard(za);
-		free(tmp);
-		return -1;
+		goto out;
 	}
-	if (chmod(tmp, 0600) < 0 || rename(tmp, path) < 0) {
-		kerr_errno(err, KERR_IO, errno, "cannot put %s in place", path);
-		remove(tmp);
-		free(tmp);
-		return -1;
+	if (zip_source_stat(out, &zst) < 0 || !(zst.valid & ZIP_STAT_SIZE) ||
+	    zip_source_open(out) < 0) {
+		kerr_set(err, KERR_IO, "cannot read back %s: %s", path,
+			 zip_error_strerror(zip_source_error(out)));
+		goto out;
 	}
-	free(tmp);
-	return 0;
+	buf = xmalloc(zst.size ? (size_t)zst.size : 1);
+	if (zip_source_read(out, buf, zst.size) != (zip_int64_t)zst.size) {
+		kerr_set(err, KERR_IO, "cannot read back %s", path);
+		zip_source_close(out);
+		goto out;
+	}
+	zip_source_close(out);
+	rc = write_file_atomic(path, buf, (size_t)zst.size, 0600, err);
+	goto out;
+zerr:
+	kerr_set(err, KERR_IO, "cannot create %s: %s", path, zip_error_strerror(&ze));
+out:
+	free(buf);
+	zip_source_free(out);
+	zip_error_fini(&ze);
+	return rc;
 }
 
 int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, const char *path,
@@ -302,13 +329,13 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	struct kbuf *raw, txt = { 0 };
 	size_t nv = 0, i, n_ev = 0;
 	time_t at = time(NULL);
-	char t[32], h[65];
+	char t[32], h[65], raw_hex[65];
 	int rc = -1;
 
 	if (store_package_get(st, id, &p, err) < 0)
 		goto out;
 	raw = add(&f, xstrdup("package.eml"));
-	if (store_blob_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, raw, err) < 0 ||
+	if (store_content_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, raw, err) < 0 ||
 	    store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0)
 		goto out;
 	if (mime_package_parse(raw->data, raw->len, &mp, NULL) == 0) {
@@ -338,7 +365,9 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 						       "sha256", h, "size",
 						       (json_int_t)f.e[i].data.len));
 	}
-	report = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?},"
+	hex_digest(p->raw_sha256, raw_hex);
+	report = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?,"
+			   " s:s, s:I},"
 			   " s:{s:s?, s:s?, s:o, s:o}, s:o, s:o}",
 			   "format", BUNDLE_FORMAT, "created_at", reply_time((int64_t)at * 1000, t),
 			   "package", "id", (json_int_t)id, "account", p->meta.account,
@@ -346,7 +375,8 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 			   "subject", p->meta.subject, "sender", p->meta.sender,
 			   "received_at", reply_time(p->meta.received_at, h),
 			   "org_mesaj_id", p->meta.org_mesaj_id, "ileti_id", p->meta.ileti_id,
-			   "belge_no", p->meta.belge_no,
+			   "belge_no", p->meta.belge_no, "sha256", raw_hex,
+			   "size", (json_int_t)p->raw_size,
 			   "stored", "overall", p->meta.verdict, "reason", p->meta.verdict_reason,
 			   "checks", evidence_query_checks_json(vr, nv), "evidence", stored_ev,
 			   "reverified", rv, "files", files);

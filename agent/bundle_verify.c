@@ -117,6 +117,26 @@ static void check_files(const struct zip_archive *za, json_t *report, json_t *ta
 		sha256_hex(e->data, e->len, got);
 		if (want == NULL || strcmp(got, want) != 0)
 			json_array_append_new(tampered, json_sprintf("%s: SHA-256 differs", name));
+		else if (e->len == 0)   /* no file of a bundle is legitimately empty */
+			json_array_append_new(tampered, json_sprintf("%s: empty", name));
+	}
+	/* package.eml must be the package the store recorded, not merely the
+	 * file the report lists. */
+	{
+		json_t *pkg = json_object_get(report, "package");
+		const char *want = json_string_value(json_object_get(pkg, "sha256"));
+		const struct zip_entry *e = zip_archive_find(za, "package.eml");
+		char got[65];
+
+		if (e != NULL && want == NULL)
+			json_array_append_new(tampered, json_string(
+				"package.eml: the report records no SHA-256 of the stored package"));
+		else if (e != NULL) {
+			sha256_hex(e->data, e->len, got);
+			if (strcmp(got, want) != 0)
+				json_array_append_new(tampered, json_string(
+					"package.eml: not the package the store recorded (SHA-256)"));
+		}
 	}
 	for (j = 0; j < za->n; j++) {
 		int listed = 0;

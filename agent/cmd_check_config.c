@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -83,6 +84,15 @@ static void private_file(struct check *c, const char *what, const char *path)
 			c->cfg->path, what, path, (unsigned)(st.st_mode & 07777), path);
 }
 
+/* A file `kepagent run` refuses unless it is private (secrets.h). */
+static void secret_file(struct check *c, const char *what, const char *path)
+{
+	struct kerr err = { 0 };
+
+	if (access(path, F_OK) == 0 && secrets_check_file(path, &err) < 0)
+		problem(c->errors, "%s: %s: %s", c->cfg->path, what, err.msg);
+}
+
 static void check_account(struct check *c, const struct account_config *a)
 {
 	struct kerr err = { 0 };
@@ -121,7 +131,7 @@ static void check_files(struct check *c)
 	if (cfg->api_tls_cert != NULL) {
 		need_path(c, "api tls_cert", cfg->api_tls_cert, 'f');
 		need_path(c, "api tls_key", cfg->api_tls_key, 'f');
-		private_file(c, "api tls_key", cfg->api_tls_key);
+		secret_file(c, "api tls_key", cfg->api_tls_key);
 	}
 	need_paths(c, "trust anchor", cfg->trust_anchors, cfg->n_trust_anchors, 'e');
 	need_paths(c, "trust kamusm_store", cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,

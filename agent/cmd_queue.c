@@ -179,7 +179,7 @@ static int write_out(const char *path, const struct kbuf *b)
 static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 	       struct store *st)
 {
-	const char *code = NULL, *ctype;
+	const char *code = NULL;
 	struct kbuf b = { 0 };
 	json_t *j = NULL;
 	struct kerr err;
@@ -204,6 +204,7 @@ static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 				      &code, &err);
 	} else {
 		static const char *const names[] = { "original", "package", "eyp", "attachment" };
+		struct import_content_meta meta;
 		size_t w;
 
 		for (w = 0; w < 4 && strcmp(names[w], o->what ? o->what : "original") != 0; w++)
@@ -211,9 +212,11 @@ static int run(const char *sub, int64_t id, struct qopts *o, struct config *cfg,
 		if (w == 4)
 			return cmd_usage_error("queue", "--what: original, package, eyp or attachment");
 		rc = import_queue_content(st, id, o->lease, (enum import_content)w, (int)o->index, &b,
-				       &ctype, NULL, &code, &err);
-		if (rc == 0)
+				       &meta, &code, &err);
+		if (rc == 0) {
+			import_content_meta_free(&meta);
 			rc = write_out(o->output, &b);
+		}
 		else
 			rc = cli_fail("queue fetch", code, &err);
 		kbuf_free(&b);

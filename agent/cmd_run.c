@@ -104,7 +104,10 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 	int rc = KEXIT_OK, sig;
 
 	token = load_token(cfg->api_token_file, &err);
-	if (token == NULL || check_store(cfg, &err) < 0) {
+	/* The TLS key is a secret: the same owner-only rule as the token. */
+	if (token == NULL ||
+	    (cfg->api_tls_key != NULL && secrets_check_file(cfg->api_tls_key, &err) < 0) ||
+	    check_store(cfg, &err) < 0) {
 		log_error("%s", err.msg);
 		secret_free(&token);
 		config_free(&cfg);
@@ -126,6 +129,7 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 	ao.tls_cert_file = cfg->api_tls_cert;
 	ao.tls_key_file = cfg->api_tls_key;
 	ao.max_body = cfg->api_max_request_size;
+	ao.allow_plain_http = cfg->api_insecure_plain_http;
 	ao.routes = api_routes;
 	ao.user = d;
 	if (api_server_start(&ao, &srv, &err) < 0)

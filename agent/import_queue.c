@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "store_archive.h"
 #include "store_eyp.h"
 #include "store_package.h"
 #include "store_part.h"
@@ -66,6 +67,19 @@ static void new_lease(char out[33])
 		snprintf(out + 2 * i, 3, "%02x", r[i]);
 }
 
+/* 0 means the configured default; otherwise within the range the
+ * configuration itself allows for queue.lease_seconds. */
+static int check_lease_seconds(long *lease_seconds, const struct config *cfg, struct kerr *err)
+{
+	if (*lease_seconds == 0)
+		*lease_seconds = cfg->queue_lease_seconds;
+	else if (*lease_seconds < CONFIG_LEASE_MIN_SECONDS ||
+		 *lease_seconds > CONFIG_LEASE_MAX_SECONDS)
+		return kerr_set(err, KERR_USAGE, "lease_seconds must be %d..%d",
+				CONFIG_LEASE_MIN_SECONDS, CONFIG_LEASE_MAX_SECONDS);
+	return 0;
+}
+
 int import_queue_claim(struct store *st, const struct config *cfg, const char *account,
 		    size_t count, long lease_seconds, json_t **out, struct kerr *err)
 {
@@ -76,10 +90,8 @@ int import_queue_claim(struct store *st, const struct config *cfg, const char *a
 
 	if (count == 0 || count > SVC_QUEUE_MAX_CLAIM)
 		return kerr_set(err, KERR_USAGE, "count must be 1..%d", SVC_QUEUE_MAX_CLAIM);
-	if (lease_seconds < 0 || lease_seconds > 86400)
-		return kerr_set(err, KERR_USAGE, "lease_seconds must be 1..86400");
-	if (lease_seconds == 0)
-		lease_seconds = cfg->queue_lease_seconds;
+	if (check_lease_seconds(&lease_seconds, cfg, err) < 0)
+		return -1;
 	/* One token for the whole claim: it is what the claimer holds. */
 	new_lease(lease);
 	if (store_queue_claim(st, lease, account, count, (int64_t)lease_seconds * 1000, &its, &n,
@@ -102,6 +114,17 @@ int import_queue_claim(struct store *st, const struct config *cfg, const char *a
 	return 0;
 }
 
+static int lease_refused(int64_t id, enum store_lease l, const char **code_r, struct kerr *err)
+{
+	if (l == STORE_LEASE_EXPIRED) {
+		*code_r = "lease_expired";
+		return kerr_set(err, KERR_USAGE, "the lease on item %lld has expired; claim it again",
+				(long long)id);
+	}
+	*code_r = "lease_mismatch";
+	return kerr_set(err, KERR_USAGE, "item %lld is not claimed with this lease", (long long)id);
+}
+
 /* Checks the lease; fills code and err when it does not hold. */
 static int hold(struct store *st, int64_t id, const char *lease, const char **code_r,
 		struct kerr *err)
@@ -116,17 +139,7 @@ static int hold(struct store *st, int64_t id, const char *lease, const char **co
 		*code_r = reply_code(err);
 		return -1;
 	}
-	if (l == STORE_LEASE_MISMATCH) {
-		*code_r = "lease_mismatch";
-		return kerr_set(err, KERR_USAGE, "item %lld is not claimed with this lease",
-				(long long)id);
-	}
-	if (l == STORE_LEASE_EXPIRED) {
-		*code_r = "lease_expired";
-		return kerr_set(err, KERR_USAGE, "the lease on item %lld has expired; claim it again",
-				(long long)id);
-	}
-	return 0;
+	return l == STORE_LEASE_HELD ? 0 : lease_refused(id, l, code_r, err);
 }
 
 static const char *hex(const unsigned char *d, size_t n, char *buf)
@@ -231,9 +244,36 @@ int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t 
 	return 0;
 }
 
+/* A content type safe to put in a header: type/subtype of token characters. */
+static char *header_ctype(const char *ct, const char *def)
+{
+	size_t i, slash = 0;
+
+	for (i = 0; ct != NULL && ct[i] != '\0' && i < 128; i++) {
+		unsigned char c = (unsigned char)ct[i];
+
+		if (c == '/' && slash == 0 && i > 0)
+			slash = i;
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || strchr("!#$&^_.+-", c) != NULL))
+			return xstrdup(def);
+	}
+	if (ct == NULL || ct[i] != '\0' || slash == 0 || ct[slash + 1] == '\0')
+		return xstrdup(def);
+	return xstrdup(ct);
+}
+
+void import_content_meta_free(struct import_content_meta *m)
+{
+	free(m->content_type);
+	free(m->file_name);
+	free(m->safe_name);
+	memset(m, 0, sizeof(*m));
+}
+
 /* The first part with role (or, for attachments, index n). */
 static int find_part(struct store *st, int64_t id, enum import_content what, int n,
-		     int64_t *part_r, const char **ctype_r, char **name_r, struct kerr *err)
+		     int64_t *part_r, struct import_content_meta *meta, struct kerr *err)
 {
 	struct store_part_row *parts = NULL;
 	size_t np = 0, i;
@@ -252,9 +292,15 @@ static int find_part(struct store *st, int64_t id, enum import_content what, int
 			found = p->idx == n && is_attachment(p);
 		if (found) {
 			*part_r = p->id;
-			if (name_r != NULL)
-				*name_r = xstrdup(p->meta.safe_name ? p->meta.safe_name
+			meta->content_type = what == SVC_ORIGINAL ? xstrdup("message/rfc822") :
+					     what == SVC_EYP ? xstrdup("application/eyazisma") :
+					     header_ctype(p->meta.content_type,
+							  "application/octet-stream");
+			meta->file_name = p->meta.file_name ? xstrdup(p->meta.file_name) : NULL;
+			meta->safe_name = xstrdup(p->meta.safe_name ? p->meta.safe_name
 						  : "attachment.bin");
+			meta->size = p->size;
+			memcpy(meta->sha256, p->sha256, 32);
 		}
 	}
 	store_part_rows_free(&parts, np);
@@ -262,37 +308,46 @@ static int find_part(struct store *st, int64_t id, enum import_content what, int
 		return kerr_set(err, KERR_NOTFOUND, "item %lld has no %s", (long long)id,
 				what == SVC_ORIGINAL ? "original message" :
 				what == SVC_EYP ? "e-Yazisma package" : "such attachment");
-	*ctype_r = what == SVC_ORIGINAL ? "message/rfc822" :
-		   what == SVC_EYP ? "application/eyazisma" : "application/octet-stream";
 	return 0;
 }
 
 int import_queue_content(struct store *st, int64_t id, const char *lease, enum import_content what,
-		      int n, struct kbuf *out, const char **ctype_r, char **name_r,
+		      int n, struct kbuf *out, struct import_content_meta *meta,
 		      const char **code_r, struct kerr *err)
 {
+	struct store_package_row *p = NULL;
 	int64_t part = 0;
 
-	if (name_r != NULL)
-		*name_r = NULL;
+	memset(meta, 0, sizeof(*meta));
 	if (hold(st, id, lease, code_r, err) < 0)
 		return -1;
 	if (what == SVC_PACKAGE) {
-		*ctype_r = "message/rfc822";
-		if (store_blob_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, out, err) < 0)
+		if (store_package_get(st, id, &p, err) < 0)
 			goto fail;
+		meta->content_type = xstrdup("message/rfc822");
+		meta->size = p->raw_size;
+		memcpy(meta->sha256, p->raw_sha256, 32);
+		store_package_row_free(&p);
+		if (store_content_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, out,
+					   err) < 0)
+			goto fail_content;
 		return 0;
 	}
-	if (find_part(st, id, what, n, &part, ctype_r, name_r, err) < 0 ||
-	    store_blob_read_mem(st, STORE_BLOB_PART, part, CONTENT_MAX, out, err) < 0)
+	if (find_part(st, id, what, n, &part, meta, err) < 0)
 		goto fail;
+	if (store_content_read_mem(st, STORE_BLOB_PART, part, CONTENT_MAX, out, err) < 0)
+		goto fail_content;
 	return 0;
+fail_content:
+	/* The row is there: its bytes must be too. */
+	if (err->cls != KERR_LIMIT && err->cls != KERR_BUSY) {
+		*code_r = "content_unavailable";
+		import_content_meta_free(meta);
+		return -1;
+	}
 fail:
 	*code_r = reply_code(err);
-	if (name_r != NULL) {
-		free(*name_r);
-		*name_r = NULL;
-	}
+	import_content_meta_free(meta);
 	return -1;
 }
 
@@ -321,6 +376,30 @@ static int result(struct store *st, int64_t id, json_t **out, const char **code_
 	*out = item_json(v, NULL);
 	store_queue_views_free(&v, 1);
 	return 0;
+}
+
+int import_queue_extend(struct store *st, const struct config *cfg, int64_t id, const char *lease,
+			long lease_seconds, json_t **out, const char **code_r, struct kerr *err)
+{
+	int64_t until = 0;
+	int l;
+
+	if (lease == NULL || *lease == '\0') {
+		*code_r = "bad_parameter";
+		return kerr_set(err, KERR_USAGE, "a lease is required");
+	}
+	if (check_lease_seconds(&lease_seconds, cfg, err) < 0) {
+		*code_r = "bad_parameter";
+		return -1;
+	}
+	l = store_queue_lease_extend(st, id, lease, (int64_t)lease_seconds * 1000, &until, err);
+	if (l < 0) {
+		*code_r = reply_code(err);
+		return -1;
+	}
+	if (l != STORE_LEASE_HELD)
+		return lease_refused(id, (enum store_lease)l, code_r, err);
+	return result(st, id, out, code_r, err);
 }
 
 /* Runs the lease check and the change in one write transaction, so the

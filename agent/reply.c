@@ -73,7 +73,9 @@ unsigned int reply_http_status(const char *code)
 	static const struct { const char *code; unsigned int status; } map[] = {
 		{ "not_found", 404 }, { "bad_request", 400 }, { "bad_parameter", 400 },
 		{ "lease_mismatch", 409 }, { "lease_expired", 409 }, { "conflict", 409 },
-		{ "busy", 503 },
+		{ "busy", 503 }, { "content_unavailable", 503 }, { "unknown_field", 400 },
+		{ "request_too_large", 413 }, { "method_not_allowed", 405 },
+		{ "unauthorized", 401 },
 	};
 	size_t i;
 

@@ -103,6 +103,7 @@ static void parse_api(struct loader *l, yaml_node_t *n)
 	static const struct cy_key keys[] = {
 		{ "listen", 0, NULL }, { "port", 0, NULL }, { "token_file", 0, NULL },
 		{ "tls_cert", 0, NULL }, { "tls_key", 0, NULL }, { "max_request_size", 0, NULL },
+		{ "insecure_plain_http", 0, NULL },
 	};
 	yaml_node_t *v[ARRAY_SIZE(keys)];
 	struct config *c = l->cfg;
@@ -131,6 +132,8 @@ static void parse_api(struct loader *l, yaml_node_t *n)
 	if (v[5] != NULL)
 		cy_size(&l->d, v[5], "max_request_size", 1024, 256UL * 1024 * 1024,
 			&c->api_max_request_size);
+	if (v[6] != NULL)
+		cy_bool(&l->d, v[6], "insecure_plain_http", &c->api_insecure_plain_http);
 }
 
 static void parse_trust(struct loader *l, yaml_node_t *n)
@@ -173,7 +176,8 @@ static void parse_queue(struct loader *l, yaml_node_t *n)
 	if (cy_mapping(&l->d, n, "queue", keys, ARRAY_SIZE(keys), v) < 0)
 		return;
 	if (v[0] != NULL)
-		cy_duration(&l->d, v[0], "lease_seconds", 10, 86400, &l->cfg->queue_lease_seconds);
+		cy_duration(&l->d, v[0], "lease_seconds", CONFIG_LEASE_MIN_SECONDS,
+			    CONFIG_LEASE_MAX_SECONDS, &l->cfg->queue_lease_seconds);
 	if (v[1] != NULL)
 		cy_int(&l->d, v[1], "max_attempts", 1, 1000, &l->cfg->queue_max_attempts);
 }

@@ -19,6 +19,10 @@
 #include "err.h"
 #include "util.h"
 
+/* The range of a queue lease, in the configuration and in each claim. */
+#define CONFIG_LEASE_MIN_SECONDS 10
+#define CONFIG_LEASE_MAX_SECONDS 86400
+
 enum provider_kind { PROVIDER_PTT = 0 };
 enum login_mode { LOGIN_BASE = 0, LOGIN_OTP, LOGIN_EIMZA };
 enum ack_policy { ACK_ON_IMPORT = 0, ACK_ON_STORE, ACK_NEVER };
@@ -73,6 +77,7 @@ struct config {
 	char *api_tls_cert;    /* NULL, or both cert and key set */
 	char *api_tls_key;
 	size_t api_max_request_size; /* bytes, default 1 MiB */
+	int api_insecure_plain_http; /* serve plain HTTP on a non-loopback address */
 
 	char **trust_anchors;  /* files or directories, at least one */
 	size_t n_trust_anchors;
@@ -84,7 +89,7 @@ struct config {
 	size_t n_trust_tsa_anchors;
 	enum revocation_mode revocation; /* default REVOCATION_ONLINE */
 
-	long queue_lease_seconds; /* default 300 */
+	long queue_lease_seconds; /* default 300; CONFIG_LEASE_MIN..MAX_SECONDS */
 	long queue_max_attempts;  /* default 10 */
 
 	long retention_archive_after_years; /* 0: never archive (the default) */

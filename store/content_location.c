@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "store_archive_p.h"
 #include "util.h"
 
@@ -65,6 +67,53 @@ void store_content_location_free(struct store_content_location *loc)
 	loc->entry = NULL;
 }
 
+static const char *kind_name(enum store_blob_kind kind)
+{
+	return kind == STORE_BLOB_PACKAGE_RAW ? "package" :
+	       kind == STORE_BLOB_PART ? "part" : "evidence";
+}
+
+/* Content in the store, hashed on its way to cb. */
+struct checked {
+	store_blob_cb *cb;
+	void *arg;
+	EVP_MD_CTX *sha;
+	int64_t size;
+};
+
+static int checked_chunk(void *arg, const void *chunk, size_t len, struct kerr *err)
+{
+	struct checked *c = arg;
+
+	EVP_DigestUpdate(c->sha, chunk, len);
+	c->size += (int64_t)len;
+	return c->cb != NULL ? c->cb(c->arg, chunk, len, err) : 0;
+}
+
+static int read_in_store(struct store *s, enum store_blob_kind kind, int64_t id,
+			 const struct store_content_location *loc, store_blob_cb *cb, void *arg,
+			 struct kerr *err)
+{
+	struct checked c = { cb, arg, EVP_MD_CTX_new(), 0 };
+	unsigned char md[32];
+	int rc;
+
+	if (c.sha == NULL || EVP_DigestInit_ex(c.sha, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c.sha);
+		return kerr_set(err, KERR_INTERNAL, "cannot start SHA-256");
+	}
+	rc = store_blob_read(s, kind, id, checked_chunk, &c, err);
+	EVP_DigestFinal_ex(c.sha, md, NULL);
+	EVP_MD_CTX_free(c.sha);
+	if (rc < 0)
+		return -1;
+	if (c.size != loc->size || memcmp(md, loc->sha256, 32) != 0)
+		return kerr_set(err, KERR_IO, "stored %s %lld is damaged: %lld bytes whose SHA-256"
+				" is not the one recorded (%lld bytes recorded)", kind_name(kind),
+				(long long)id, (long long)c.size, (long long)loc->size);
+	return 0;
+}
+
 int store_content_read(struct store *s, enum store_blob_kind kind, int64_t id,
 		       store_blob_cb *cb, void *arg, struct kerr *err)
 {
@@ -75,14 +124,48 @@ int store_content_read(struct store *s, enum store_blob_kind kind, int64_t id,
 	if (store_content_location(s, kind, id, &loc, err) < 0)
 		return -1;
 	if (!loc.archived) {
+		ret = read_in_store(s, kind, id, &loc, cb, arg, err);
 		store_content_location_free(&loc);
-		return store_blob_read(s, kind, id, cb, arg, err);
+		return ret;
 	}
 	ret = sa_open(loc.archive, &za, err);
 	if (ret == 0) {
 		ret = sa_entry_read(za, loc.archive, loc.entry, loc.size, loc.sha256, cb, arg, err);
 		zip_discard(za);
 	}
+	if (ret < 0) {
+		/* Archived content that cannot be read is a fault, not an absence. */
+		if (err != NULL)
+			err->cls = KERR_IO;
+		kerr_prefix(err, "%s %lld was archived", kind_name(kind), (long long)id);
+	}
 	store_content_location_free(&loc);
 	return ret;
+}
+
+struct mem_sink {
+	struct kbuf *buf;
+	size_t max, start;
+};
+
+static int to_mem(void *arg, const void *chunk, size_t len, struct kerr *err)
+{
+	struct mem_sink *m = arg;
+
+	if (m->buf->len - m->start + len > m->max)
+		return kerr_set(err, KERR_LIMIT, "stored content is larger than %zu bytes", m->max);
+	kbuf_append(m->buf, chunk, len);
+	return 0;
+}
+
+int store_content_read_mem(struct store *s, enum store_blob_kind kind, int64_t id,
+			   size_t max_len, struct kbuf *buf, struct kerr *err)
+{
+	struct mem_sink m = { buf, max_len, buf->len };
+
+	if (store_content_read(s, kind, id, to_mem, &m, err) < 0) {
+		buf->len = m.start;
+		return -1;
+	}
+	return 0;
 }

@@ -9,8 +9,16 @@
 #include "store_queue_p.h"
 #include "util.h"
 
+/* As clients see the queue: a claim whose lease ran out is pending again
+ * (claimable, attempts kept), without its owner. */
+#define VIEW_QUEUE "(SELECT id, package_id, CASE WHEN state = 'claimed'" \
+	" AND lease_expires <= :now THEN 'pending' ELSE state END AS state," \
+	" CASE WHEN state = 'claimed' AND lease_expires <= :now THEN NULL ELSE lease_owner END" \
+	" AS lease_owner, CASE WHEN state = 'claimed' AND lease_expires <= :now THEN NULL" \
+	" ELSE lease_expires END AS lease_expires, not_before, attempts, last_reason," \
+	" created_at, updated_at FROM import_queue)"
 #define VIEW_SELECT "SELECT " ST_QUEUE_ITEM_COLUMNS ", p.kep_id, p.subject, p.sender, p.verdict, p.received_at" \
-	" FROM import_queue q JOIN packages p ON p.id = q.package_id" \
+	" FROM " VIEW_QUEUE " q JOIN packages p ON p.id = q.package_id" \
 	" JOIN accounts a ON a.id = p.account_id"
 #define VIEW_FILTER " WHERE (:acc IS NULL OR a.name = :acc)" \
 	" AND (:state IS NULL OR q.state = :state)"
@@ -50,6 +58,7 @@ int store_queue_view_get(struct store *s, int64_t package_id, struct store_queue
 	if (st_prepare(s, VIEW_SELECT " WHERE q.package_id = :pkg", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":pkg", package_id);
+	st_bind_int64(st, ":now", now_ms());
 	if (collect(s, st, &v, &n, err) < 0) {
 		store_queue_views_free(&v, n);
 		return -1;
@@ -66,6 +75,7 @@ static void bind_filter(sqlite3_stmt *st, const struct store_queue_filter *f)
 	st_bind_text(st, ":acc", f->account);
 	st_bind_text(st, ":state", f->state < 0 ? NULL :
 		     store_queue_state_name((enum store_queue_state)f->state));
+	st_bind_int64(st, ":now", now_ms());
 }
 
 int store_queue_view_list(struct store *s, const struct store_queue_filter *f, size_t offset,
@@ -77,7 +87,7 @@ int store_queue_view_list(struct store *s, const struct store_queue_filter *f, s
 	size_t n = 0;
 
 	if (total_r != NULL) {
-		if (st_prepare(s, "SELECT count(*) FROM import_queue q JOIN packages p"
+		if (st_prepare(s, "SELECT count(*) FROM " VIEW_QUEUE " q JOIN packages p"
 			       " ON p.id = q.package_id JOIN accounts a ON a.id = p.account_id"
 			       VIEW_FILTER, &st, err) < 0)
 			return -1;
@@ -126,22 +136,84 @@ void store_queue_views_free(struct store_queue_view **views, size_t n)
 	*views = NULL;
 }
 
+/* The lease as stored (not the clients' view, where an expired claim is
+ * pending): owner and expiry of a claimed row. 1 when claimed, 0 when not. */
+static int raw_lease(struct store *s, int64_t package_id, char **owner_r, int64_t *expires_r,
+		     struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc, claimed = 0;
+
+	*owner_r = NULL;
+	if (st_prepare(s, "SELECT state = 'claimed', lease_owner, lease_expires FROM import_queue"
+		       " WHERE package_id = :pkg", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		claimed = sqlite3_column_int(st, 0);
+		*owner_r = st_col_str(st, 1);
+		*expires_r = st_col_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return kerr_set(err, KERR_NOTFOUND, "package %lld is not in the import queue",
+				(long long)package_id);
+	if (rc != SQLITE_ROW)
+		return st_err(s, err, "cannot read the import queue");
+	return claimed;
+}
+
 int store_queue_lease_check(struct store *s, int64_t package_id, const char *token, int64_t now,
 			    enum store_lease *lease_r, struct kerr *err)
 {
-	struct store_queue_view *v = NULL;
-	const char *owner;
+	int64_t expires = 0;
+	char *owner;
+	int claimed = raw_lease(s, package_id, &owner, &expires, err);
 
-	if (store_queue_view_get(s, package_id, &v, err) < 0)
+	if (claimed < 0)
 		return -1;
-	owner = v->item.lease_owner;
-	if (v->item.state != STORE_Q_CLAIMED || owner == NULL || token == NULL ||
+	if (!claimed || owner == NULL || token == NULL ||
 	    !const_time_eq(owner, strlen(owner), token, strlen(token)))
 		*lease_r = STORE_LEASE_MISMATCH;
-	else if (v->item.lease_expires <= now)
+	else if (expires <= now)
 		*lease_r = STORE_LEASE_EXPIRED;
 	else
 		*lease_r = STORE_LEASE_HELD;
-	store_queue_views_free(&v, 1);
+	free(owner);
 	return 0;
+}
+
+int store_queue_lease_extend(struct store *s, int64_t package_id, const char *token,
+			     int64_t lease_ms, int64_t *expires_r, struct kerr *err)
+{
+	enum store_lease l;
+	sqlite3_stmt *st;
+	struct st_tx tx;
+	int64_t now = now_ms();
+	int ret;
+
+	if (st_tx_begin(s, &tx, err) < 0)
+		return -1;
+	if (store_queue_lease_check(s, package_id, token, now, &l, err) < 0)
+		goto fail;
+	if (l != STORE_LEASE_HELD) {
+		st_tx_rollback(s, &tx);
+		return (int)l;
+	}
+	if (st_prepare(s, "UPDATE import_queue SET lease_expires = :exp, updated_at = :now"
+		       " WHERE package_id = :pkg", &st, err) < 0)
+		goto fail;
+	st_bind_int64(st, ":exp", now + lease_ms);
+	st_bind_int64(st, ":now", now);
+	st_bind_int64(st, ":pkg", package_id);
+	ret = st_step_done(s, st, "cannot extend the lease", err);
+	sqlite3_finalize(st);
+	if (ret < 0 || st_tx_commit(s, &tx, err) < 0)
+		goto fail;
+	*expires_r = now + lease_ms;
+	return STORE_LEASE_HELD;
+fail:
+	st_tx_rollback(s, &tx);
+	return -1;
 }

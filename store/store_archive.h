@@ -102,11 +102,19 @@ int store_content_location(struct store *store, enum store_blob_kind kind, int64
 void store_content_location_free(struct store_content_location *loc);
 
 /* As store_blob_read(), wherever the content is: from the store, or from its
- * archive file. Archived content is checked against the recorded size and
- * SHA-256 while it streams: on a mismatch the call fails (KERR_IO) after the
- * last chunk, so a caller that must not pass on bad bytes buffers or spools
- * them. KERR_NOTFOUND when the archive file is gone. */
+ * archive file; the one way every reader (API, CLI, bundles, evidence
+ * checks) gets stored content. The bytes are checked against the recorded
+ * size and SHA-256 while they stream, in the store as in an archive: on a
+ * mismatch the call fails (KERR_IO, "damaged") after the last chunk, so a
+ * caller that must not pass on bad bytes buffers or spools them. Content that
+ * should exist and cannot be read (an archive file gone, unreadable, without
+ * the entry) fails with KERR_IO naming the archive: never KERR_NOTFOUND, and
+ * never empty bytes. KERR_NOTFOUND only when there is no such row. */
 int store_content_read(struct store *store, enum store_blob_kind kind, int64_t id,
 		       store_blob_cb *cb, void *arg, struct kerr *err);
+/* As store_content_read(), appending the whole content to buf (KERR_LIMIT
+ * above max_len). On failure buf is back at its length before the call. */
+int store_content_read_mem(struct store *store, enum store_blob_kind kind, int64_t id,
+			   size_t max_len, struct kbuf *buf, struct kerr *err);
 
 #endif

@@ -4,7 +4,9 @@
  * and the CLI use a random opaque token as the owner, so the owner doubles as
  * the lease a client must present to fetch, acknowledge or reject what it
  * claimed. store_queue_lease_check() says whether a token still holds an
- * item. Views add the package's metadata to the queue row. Views are owned
+ * item. Views add the package's metadata to the queue row and show the queue
+ * as clients see it: a claim whose lease ran out reads as pending (without
+ * owner or expiry, attempts kept), because it is claimable. Views are owned
  * by the caller: store_queue_views_free(). Thread safety: as struct store. */
 #ifndef KEP_STORE_QUEUE_LEASE_H
 #define KEP_STORE_QUEUE_LEASE_H
@@ -40,5 +42,10 @@ void store_queue_views_free(struct store_queue_view **views, size_t n);
  * (ms). KERR_NOTFOUND when the package is not queued. */
 int store_queue_lease_check(struct store *store, int64_t package_id, const char *token,
 			    int64_t now, enum store_lease *lease_r, struct kerr *err);
+/* Extends a held lease to now + lease_ms (*expires_r), in one write
+ * transaction with the check. Returns the enum store_lease found
+ * (STORE_LEASE_HELD when extended; nothing changes otherwise) or -1. */
+int store_queue_lease_extend(struct store *store, int64_t package_id, const char *token,
+			     int64_t lease_ms, int64_t *expires_r, struct kerr *err);
 
 #endif

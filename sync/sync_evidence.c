@@ -15,6 +15,7 @@
 #include "evidence_stage.h"
 #include "evidence.h"
 #include "log.h"
+#include "store_archive.h"
 #include "store_evidence.h"
 #include "store_evidence_pending.h"
 #include "store_part.h"
@@ -80,7 +81,7 @@ static void load_original(struct sync_ctx *c, int64_t package_id, struct kbuf *o
 	}
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].meta.role, "original") == 0) {
-			if (store_blob_read_mem(c->store, STORE_BLOB_PART, rows[i].id, 64u << 20, orig,
+			if (store_content_read_mem(c->store, STORE_BLOB_PART, rows[i].id, 64u << 20, orig,
 						&err) < 0)
 				log_warn("evidence: %s", err.msg);
 			break;

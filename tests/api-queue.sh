@@ -79,19 +79,26 @@ expect_status 200 "$(api POST /v1/queue/claim '{"count": 1}')" "claim after park
 expect_status 200 "$(api GET '/v1/queue?state=parked')" "list parked"
 [ "$(jget "$T/body" 'j["items"][0]["id"]')" = "$r" ] || fail "parked item not listed"
 
-# Lease expiry: an expired lease gives the item back; the old lease is refused.
+# Lease expiry: an expired lease gives the item back (listed as pending,
+# attempts kept, before anyone claims it); the old lease is refused.
 e=$(echo "$ids" | cut -d' ' -f2)
 qsql "UPDATE import_queue SET lease_expires = 1 WHERE package_id = $e" >/dev/null
+expect_status 200 "$(api GET /v1/queue)" "list after expiry"
+jget "$T/body" '[i["id"] for i in j["items"]]' | grep -Eq "(\[|, )$e(,|\])" \
+	|| fail "an item whose lease expired is not listed as pending"
+[ "$(jget "$T/body" "[i for i in j['items'] if i['id'] == $e][0]['lease_until']")" = None ] \
+	|| fail "an expired claim still shows its lease"
 expect_status 409 "$(api GET "/v1/queue/$e?lease=$all_lease")" "expired lease"
 [ "$(jget "$T/body" 'j["error"]')" = lease_expired ] || fail "lease_expired expected"
-expect_status 200 "$(api POST /v1/queue/claim '{"count": 1, "lease_seconds": 1}')" "claim expired"
+expect_status 400 "$(api POST /v1/queue/claim '{"count": 1, "lease_seconds": 1}')" "lease below the minimum"
+expect_status 200 "$(api POST /v1/queue/claim '{"count": 1, "lease_seconds": 10}')" "claim expired"
 [ "$(jget "$T/body" 'j["items"][0]["id"]')" = "$e" ] || fail "the expired item did not come back"
 short=$(jget "$T/body" 'j["items"][0]["lease"]')
 expect_status 409 "$(api POST "/v1/queue/$e/ack" "{\"lease\": \"$all_lease\"}")" "ack with the old lease"
 [ "$(jget "$T/body" 'j["error"]')" = lease_mismatch ] || fail "old lease: lease_mismatch expected"
-sleep 1.2
+qsql "UPDATE import_queue SET lease_expires = 1 WHERE package_id = $e" >/dev/null
 expect_status 409 "$(api POST "/v1/queue/$e/ack" "{\"lease\": \"$short\"}")" "ack after expiry"
-[ "$(jget "$T/body" 'j["error"]')" = lease_expired ] || fail "lease_expired expected after 1 s"
+[ "$(jget "$T/body" 'j["error"]')" = lease_expired ] || fail "lease_expired expected after expiry"
 
 # Two concurrent claimers never get the same item: release everything, then
 # two curl loops claim one at a time until the queue is empty.

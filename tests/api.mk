@@ -7,7 +7,8 @@ API_TESTS = \
 	tests/api-auth.sh \
 	tests/api-openapi.sh \
 	tests/evidence-bundle.sh \
-	tests/queue-cli.sh
+	tests/queue-cli.sh \
+	tests/api-archive.sh
 TESTS += $(API_TESTS)
 dist_noinst_SCRIPTS += $(API_TESTS) tests/api-lib.sh tests/bench-status.sh
 EXTRA_DIST += tests/api-openapi.py tests/bench-status.py
