@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -551,6 +552,27 @@ static char *load_pem(const char *path, struct kerr *err)
 	return (char *)b.data;
 }
 
+/* Room for API_MAX_CONNECTIONS descriptors (raising the soft limit up to
+ * the hard one); the limit is what the process can really hold, less a
+ * reserve for the store, the provider and the log. */
+static unsigned int connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = API_MAX_CONNECTIONS + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 512;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur <= 512)
+		return rl.rlim_cur > 320 ? (unsigned int)rl.rlim_cur - 256 : 64;
+	return rl.rlim_cur - 256 < API_MAX_CONNECTIONS ? (unsigned int)(rl.rlim_cur - 256) :
+	       API_MAX_CONNECTIONS;
+}
+
 static int is_loopback(const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
@@ -631,7 +653,7 @@ int api_server_start(const struct api_server_opts *opts, struct api_server **srv
 					    opts->idle_timeout ? opts->idle_timeout : API_IDLE_TIMEOUT,
 					    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 					    opts->per_address ? opts->per_address : API_PER_ADDRESS,
-					    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)API_MAX_CONNECTIONS,
+					    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
 					    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 					    MHD_OPTION_ARRAY, tls,
 					    MHD_OPTION_END);

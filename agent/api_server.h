@@ -21,7 +21,7 @@
 
 #define API_MAX_PARAMS 4
 #define API_PER_ADDRESS 32      /* concurrent connections from one client address */
-#define API_MAX_CONNECTIONS 1000
+#define API_MAX_CONNECTIONS 8192  /* in all; RLIMIT_NOFILE is raised to fit */
 #define API_IDLE_TIMEOUT 10     /* seconds */
 
 struct api_request {

@@ -3,7 +3,8 @@
 # tests/lib.sh (it sources tests/kepsim-env.sh).
 #
 #   api_world [kepsim-gen options]  mailbox, kepsim, config, token, refresh, run;
-#                                   sets API (base URL), TOKEN, DAEMON_PID
+#                                   sets API (base URL), TOKEN, DAEMON_PID;
+#                                   API_MAX_REQUEST (bytes) sets max_request_size
 #   api METHOD PATH [JSON]          curl with the token; body in $T/body,
 #                                   prints the HTTP status
 #   api_raw CURL-ARGS...            curl without the token; prints the status
@@ -18,10 +19,10 @@ api_world() {
 	kenv_config "poll_interval: 3600"
 	# A port of our own: tests run in parallel.
 	_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	python3 - "$KEPAGENT_CONFIG" "$_port" <<'PY'
+	python3 - "$KEPAGENT_CONFIG" "$_port" "${API_MAX_REQUEST:-65536}" <<'PY'
 import sys
-p, port = sys.argv[1:3]
-s = open(p).read().replace("api:\n", "api:\n  port: %s\n  max_request_size: 65536\n" % port, 1)
+p, port, maxreq = sys.argv[1:4]
+s = open(p).read().replace("api:\n", "api:\n  port: %s\n  max_request_size: %s\n" % (port, maxreq), 1)
 s = s.replace("\nqueue:", "\nqueue:") 
 s += "queue:\n  lease_seconds: 300\n  max_attempts: 3\n"
 open(p, "w").write(s)

@@ -8,10 +8,12 @@ API_TESTS = \
 	tests/api-openapi.sh \
 	tests/evidence-bundle.sh \
 	tests/queue-cli.sh \
-	tests/api-archive.sh
+	tests/api-archive.sh \
+	tests/api-listener.sh \
+	tests/api-healthz.sh
 TESTS += $(API_TESTS)
 dist_noinst_SCRIPTS += $(API_TESTS) tests/api-lib.sh tests/bench-status.sh
-EXTRA_DIST += tests/api-openapi.py tests/bench-status.py
+EXTRA_DIST += tests/api-openapi.py tests/bench-status.py tests/api-listener.py
 
 # Not a test: status lookups per second and latency over HTTP and in-process
 # on a store of 1,000,000 evidence rows (`make bench-status`).

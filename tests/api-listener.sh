@@ -1,0 +1,66 @@
+#!/bin/sh
+# The listener under attack (tests/api-listener.py), on a running `kepagent
+# run` over a kepsim-filled store with max_request_size 1M: 400
+# unauthenticated sockets each sending a 1 MiB body are answered 401 from
+# their headers and never buffered (the daemon's peak RSS stays under 64 MB
+# and real requests answer); 2,000 idle sockets from 40 addresses are held
+# to the per-address limit and closed by the idle timeout, and a real request
+# still answers; ids of 2^63 and more are refused; plain HTTP on a
+# non-loopback address is refused; output files are never written through a
+# planted link.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/api-lib.sh"
+API_MAX_REQUEST=1048576 api_world --seed 5 --received 2 --sent 1 --faults none
+port=${API##*:}
+
+python3 "$top_srcdir/tests/api-listener.py" flood "$port" "$DAEMON_PID" "$TOKEN" >"$T/flood.json" \
+	|| fail "flood run"
+cat "$T/flood.json"
+python3 - "$T/flood.json" <<'PY' || fail "unauthenticated bodies were buffered"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["real"] == 200, r
+# Answered from the headers: 401 before the body, or refused by the limit.
+assert set(r["codes"]) <= {"401", "closed"} and r["codes"].get("401", 0) >= 300, r
+# 400 x 1 MiB would be 400 MB; the daemon's peak stays under 64 MB.
+assert r["peak_kb"] < 64 * 1024, r
+PY
+
+python3 "$top_srcdir/tests/api-listener.py" idle "$port" "$TOKEN" >"$T/idle.json" || fail "idle run"
+cat "$T/idle.json"
+python3 - "$T/idle.json" <<'PY' || fail "idle sockets starve the listener"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["real"] == 200 and r["real_s"] < 5, r
+assert r["kept"] <= 40 * 32, r              # per-address limit (API_PER_ADDRESS)
+assert r["still_open"] == 0 and r["all_closed_after_s"] < 16, r   # idle timeout
+assert r["real_after"] == 200, r
+PY
+
+# Ids: 2^63 - 1 is an id (unknown here); 2^63 and above are refused, not clamped.
+expect_status 404 "$(api GET /v1/packages/9223372036854775807/bundle)" "largest id"
+expect_status 400 "$(api GET /v1/packages/9223372036854775808/bundle)" "id 2^63"
+expect_status 400 "$(api GET /v1/queue/99999999999999999999)" "id above 2^64"
+expect_status 400 "$(api GET /v1/queue/1/attachments/9223372036854775808)" "attachment index 2^63"
+
+# Planted links: the output path and the evidence export target are links
+# to a victim file; the victim keeps its bytes and the path becomes a file.
+echo victim >"$T/victim"
+expect_status 200 "$(api POST /v1/queue/claim '{"count": 1}')" claim
+id=$(jget "$T/body" 'j["items"][0]["id"]')
+lease=$(jget "$T/body" 'j["items"][0]["lease"]')
+ln -s "$T/victim" "$T/out.eml"
+expect_exit 0 "$KEPAGENT" queue fetch "$id" --lease "$lease" --what package -o "$T/out.eml"
+[ "$(cat "$T/victim")" = victim ] || fail "queue fetch wrote through a planted link"
+[ -f "$T/out.eml" ] && [ ! -L "$T/out.eml" ] || fail "queue fetch -o is not a regular file"
+ln -s "$T/victim" "$T/b.zip"
+expect_exit 0 "$KEPAGENT" evidence export "$id" -o "$T/b.zip"
+[ "$(cat "$T/victim")" = victim ] || fail "evidence export wrote through a planted link"
+[ ! -L "$T/b.zip" ] || fail "evidence export -o is still a link"
+[ "$(ls "$T" | grep -c 'tmp')" = 0 ] || { ls "$T"; fail "temporary files left behind"; }
+
+# Plain HTTP on a non-loopback address: refused unless explicitly allowed.
+sed -i 's/^api:$/api:\n  listen: 0.0.0.0/' "$KEPAGENT_CONFIG"
+sed -i "s/^  port: .*/  port: $(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/" "$KEPAGENT_CONFIG"
+expect_exit 3 "$KEPAGENT" run -d
+expect_grep 'plain HTTP' "$T/err"
