@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libetpan/libetpan.h>
 #include <libetpan/charconv.h>
@@ -86,6 +87,33 @@ static char *address_list_str(struct mailimf_address_list *al)
 	return s;
 }
 
+static void add_mailbox(struct kbuf *out, char role, const struct mailimf_mailbox *mb)
+{
+	struct mime_address a = { role, xstrdup(mb->mb_addr_spec ? mb->mb_addr_spec : ""),
+				  mb->mb_display_name ? mime_decode_header(mb->mb_display_name) : NULL };
+
+	if (out->len / sizeof(a) >= MIME_MAX_PARTS) {   /* bounded like the parts */
+		free(a.addr);
+		free(a.name);
+		return;
+	}
+	kbuf_append(out, &a, sizeof(a));
+}
+
+static void add_recipients(struct kbuf *out, char role, struct mailimf_address_list *al)
+{
+	for (clistiter *it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX)
+			add_mailbox(out, role, a->ad_data.ad_mailbox);
+		else if (a->ad_data.ad_group->grp_mb_list)
+			for (clistiter *g = clist_begin(a->ad_data.ad_group->grp_mb_list->mb_list); g;
+			     g = clist_next(g))
+				add_mailbox(out, role, clist_content(g));
+	}
+}
+
 static void set_once(char **dst, char *val)
 {
 	if (*dst)
@@ -96,7 +124,8 @@ static void set_once(char **dst, char *val)
 
 static void take_headers(struct mime_message *m, struct mailimf_fields *f)
 {
-	struct kbuf rem = { 0 };
+	struct kbuf rem = { 0 }, rcpt = { 0 };
+	int seen_to = 0, seen_cc = 0;
 
 	if (!f)
 		return;
@@ -112,6 +141,12 @@ static void take_headers(struct mime_message *m, struct mailimf_fields *f)
 			break;
 		case MAILIMF_FIELD_TO:
 			set_once(&m->to, address_list_str(fl->fld_data.fld_to->to_addr_list));
+			if (!seen_to++)
+				add_recipients(&rcpt, 't', fl->fld_data.fld_to->to_addr_list);
+			break;
+		case MAILIMF_FIELD_CC:
+			if (!seen_cc++)
+				add_recipients(&rcpt, 'c', fl->fld_data.fld_cc->cc_addr_list);
 			break;
 		case MAILIMF_FIELD_MESSAGE_ID:
 			set_once(&m->message_id, xstrdup(fl->fld_data.fld_message_id->mid_value));
@@ -120,6 +155,14 @@ static void take_headers(struct mime_message *m, struct mailimf_fields *f)
 			const struct mailimf_date_time *d = fl->fld_data.fld_orig_date->dt_date_time;
 			int z = d->dt_zone < 0 ? -d->dt_zone : d->dt_zone;
 
+			if (m->date == NULL) {
+				struct tm tm = { .tm_year = d->dt_year - 1900, .tm_mon = d->dt_month - 1,
+						 .tm_mday = d->dt_day, .tm_hour = d->dt_hour,
+						 .tm_min = d->dt_min, .tm_sec = d->dt_sec };
+				long off = (z / 100 * 3600L + z % 100 * 60L) * (d->dt_zone < 0 ? -1 : 1);
+
+				m->date_ms = ((long long)timegm(&tm) - off) * 1000;
+			}
 			set_once(&m->date, xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%04d", d->dt_year,
 						     d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
 						     d->dt_sec, d->dt_zone < 0 ? '-' : '+', z % 10000));
@@ -151,6 +194,8 @@ static void take_headers(struct mime_message *m, struct mailimf_fields *f)
 	}
 	m->rem = (struct mime_header *)rem.data;
 	m->n_rem = rem.len / sizeof(struct mime_header);
+	m->rcpt = (struct mime_address *)rcpt.data;
+	m->n_rcpt = rcpt.len / sizeof(struct mime_address);
 }
 
 /* ---- parameters and file names ---- */
@@ -426,7 +471,7 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *ct, c
 	a.is_message = strcmp(ct, "message/rfc822") == 0 || ends_with_ci(fname, ".eml");
 	a.is_eyp = strcmp(ct, "application/eyazisma") == 0 || ends_with_ci(fname, ".eyp");
 	a.filename = safe_name(fname, a.is_message ? "message.eml" : "attachment");
-	free(fname);
+	a.raw_filename = fname;
 	kbuf_append(&w->att, &a, sizeof(a));
 	return 0;
 }
@@ -551,6 +596,11 @@ void mime_message_free(struct mime_message *m)
 	free(m->subject);
 	free(m->from);
 	free(m->to);
+	for (size_t i = 0; i < m->n_rcpt; i++) {
+		free(m->rcpt[i].addr);
+		free(m->rcpt[i].name);
+	}
+	free(m->rcpt);
 	free(m->message_id);
 	free(m->date);
 	free(m->ileti_tip);
@@ -568,6 +618,7 @@ void mime_message_free(struct mime_message *m)
 	free(m->sigs);
 	for (size_t i = 0; i < m->n_att; i++) {
 		free(m->att[i].filename);
+		free(m->att[i].raw_filename);
 		free(m->att[i].content_type);
 		free(m->att[i].data);
 	}

@@ -51,6 +51,7 @@ struct mime_header {
 
 struct mime_attachment {
 	char *filename;        /* decoded (RFC 2231/2047) and made safe (safe_name.h) */
+	char *raw_filename;    /* decoded, as the sender wrote it (untrusted); NULL when none */
 	char *content_type;    /* "type/subtype", lower case */
 	unsigned char *data;   /* decoded body */
 	size_t len;
@@ -60,6 +61,13 @@ struct mime_attachment {
 	size_t src_off;
 };
 
+/* One recipient of a message (To or Cc, groups flattened). */
+struct mime_address {
+	char role;             /* 't' To, 'c' Cc */
+	char *addr;            /* addr-spec, e.g. birim@hs01.kep.tr */
+	char *name;            /* decoded display name, NULL when none */
+};
+
 struct mime_message {
 	const unsigned char *data; /* the message bytes (borrowed or owned, see mime_package) */
 	size_t len;
@@ -67,8 +75,11 @@ struct mime_message {
 	char *subject;
 	char *from;            /* "Display Name <addr>" or "addr" */
 	char *to;
+	struct mime_address *rcpt; /* the first To and Cc headers' addresses, in order */
+	size_t n_rcpt;
 	char *message_id;      /* without angle brackets */
 	char *date;            /* ISO 8601, e.g. 2025-11-05T18:37:48+0300 */
+	long long date_ms;     /* the same as ms since the epoch; 0 when none */
 	char *ileti_tip;       /* X-TR-REM-iletiTip */
 	char *ileti_id;        /* X-TR-REM-iletiID */
 	struct mime_header *rem;   /* every X-REM-* and X-TR-REM-* header */

@@ -7,6 +7,7 @@
 #include "store_audit.h"
 #include "store_blob_p.h"
 #include "store_eyp_p.h"
+#include "store_package_details_p.h"
 #include "store_part_p.h"
 #include "store_queue_p.h"
 #include "util.h"
@@ -139,6 +140,8 @@ static int write_derived(struct store *s, int64_t acc, int64_t id,
 		    store_verification_add(s, STORE_VERIF_PACKAGE, id, &p->verifications[i],
 					   err) < 0)
 			return -1;
+	if (p->details != NULL && st_details_insert(s, id, p->details, err) < 0)
+		return -1;
 	if (st_fault(s, "evidence link", err) < 0 ||
 	    link_evidence(s, acc, id, p->meta.kep_id, err) < 0)
 		return -1;

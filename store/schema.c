@@ -192,11 +192,33 @@ static const char v5[] =
 	"CREATE INDEX provider_deletions_due ON provider_deletions (package_id)"
 	" WHERE state = 'due';";
 
+/* v6: a package's own date, its KEP arrival/submission time and its
+ * recipients, in tables of their own (the packages row is not rewritten).
+ * Packages stored before have no package_details row: the sync back-fills
+ * them from their stored bytes (sync/sync_backfill.c). packages.provider_date
+ * was never written and is superseded by package_details.provider_time. */
+static const char v6[] =
+	"CREATE TABLE package_details ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" message_date INTEGER,"          /* the message's Date: */
+	" provider_time INTEGER,"         /* the provider envelope's Date: */
+	" derived_at INTEGER NOT NULL);"
+	"CREATE TABLE package_recipients ("
+	" package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('to', 'cc')),"
+	" address TEXT NOT NULL,"
+	" name TEXT,"
+	" PRIMARY KEY (package_id, idx));"
+	"CREATE INDEX package_recipients_by_address ON package_recipients"
+	" (address COLLATE NOCASE);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
 	{ 3, "import queue, e-Yazisma metadata, revocation cache, indexes", v3 },
 	{ 4, "retention: where archived content went", v4 },
 	{ 5, "provider deletions", v5 },
+	{ 6, "package dates and recipients", v6 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

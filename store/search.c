@@ -14,13 +14,52 @@ static void bind_common(sqlite3_stmt *st, const struct store_search *q)
 	st_bind_text(st, ":acc", q->account);
 	st_bind_text(st, ":cp", q->counterpart);
 	st_bind_text(st, ":verdict", q->verdict);
+}
+
+static void bind_page(sqlite3_stmt *st, const struct store_search *q)
+{
 	st_bind_int64(st, ":limit", q->limit ? (int64_t)q->limit : 100);
 	st_bind_int64(st, ":off", (int64_t)q->offset);
 }
 
-/* The counterpart of a message is its sender (the store does not keep
- * recipients apart from the envelope). */
-#define CP_MATCH "(:cp IS NULL OR p.sender_kep = :cp OR instr(p.sender, :cp) > 0)"
+/* The counterpart of a message is its sender or one of its recipients. */
+#define CP_MATCH "(:cp IS NULL OR p.sender_kep = :cp COLLATE NOCASE OR instr(p.sender, :cp) > 0" \
+	" OR EXISTS (SELECT 1 FROM package_recipients r WHERE r.package_id = p.id" \
+	" AND (r.address = :cp COLLATE NOCASE OR instr(r.name, :cp) > 0)))"
+/* Packages by when the KEP system took them in, else when they were stored. */
+#define PKG_TIME "COALESCE(d.provider_time, p.stored_at)"
+#define EVIDENCE_WHERE " WHERE (:from IS NULL OR e.event_time >= :from)" \
+	" AND (:to IS NULL OR e.event_time < :to)" \
+	" AND (:acc IS NULL OR a.name = :acc)" \
+	" AND (:stage IS NULL OR e.delil_tur_id = :stage)" \
+	" AND (:verdict IS NULL OR e.verdict = :verdict)" \
+	" AND " CP_MATCH
+#define PACKAGE_FROM " FROM packages p JOIN accounts a ON a.id = p.account_id" \
+	" LEFT JOIN package_details d ON d.package_id = p.id" \
+	" WHERE (:from IS NULL OR " PKG_TIME " >= :from)" \
+	" AND (:to IS NULL OR " PKG_TIME " < :to)" \
+	" AND (:acc IS NULL OR a.name = :acc)" \
+	" AND (:folder IS NULL OR p.folder = :folder)" \
+	" AND (:verdict IS NULL OR p.verdict = :verdict)" \
+	" AND " CP_MATCH
+
+static void bind_stage(sqlite3_stmt *st, const struct store_search *q)
+{
+	if (q->stage != 0)
+		st_bind_int64(st, ":stage", q->stage);
+	else
+		st_bind_null(st, ":stage");
+}
+
+static int count(struct store *s, sqlite3_stmt *st, int64_t *n_r, struct kerr *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*n_r = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : st_err(s, err, "cannot count search results");
+}
 
 int store_search_evidence(struct store *s, const struct store_search *q,
 			  struct store_evidence_row **rows_r, size_t *n_r, struct kerr *err)
@@ -28,20 +67,38 @@ int store_search_evidence(struct store *s, const struct store_search *q,
 	sqlite3_stmt *st;
 
 	if (st_prepare(s, ST_EVIDENCE_SELECT " LEFT JOIN packages p ON p.id = e.package_id"
-		       " WHERE (:from IS NULL OR e.event_time >= :from)"
-		       " AND (:to IS NULL OR e.event_time < :to)"
-		       " AND (:acc IS NULL OR a.name = :acc)"
-		       " AND (:stage IS NULL OR e.delil_tur_id = :stage)"
-		       " AND (:verdict IS NULL OR e.verdict = :verdict)"
-		       " AND " CP_MATCH
-		       " ORDER BY e.event_time, e.id LIMIT :limit OFFSET :off", &st, err) < 0)
+		       EVIDENCE_WHERE " ORDER BY e.event_time, e.id LIMIT :limit OFFSET :off",
+		       &st, err) < 0)
 		return -1;
 	bind_common(st, q);
-	if (q->stage != 0)
-		st_bind_int64(st, ":stage", q->stage);
-	else
-		st_bind_null(st, ":stage");
+	bind_page(st, q);
+	bind_stage(st, q);
 	return st_evidence_collect(s, st, rows_r, n_r, err);
+}
+
+int store_search_evidence_count(struct store *s, const struct store_search *q, int64_t *n_r,
+				struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (st_prepare(s, "SELECT count(*) FROM evidence e JOIN accounts a ON a.id = e.account_id"
+		       " LEFT JOIN packages p ON p.id = e.package_id" EVIDENCE_WHERE, &st, err) < 0)
+		return -1;
+	bind_common(st, q);
+	bind_stage(st, q);
+	return count(s, st, n_r, err);
+}
+
+int store_search_packages_count(struct store *s, const struct store_search *q, int64_t *n_r,
+				struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (st_prepare(s, "SELECT count(*)" PACKAGE_FROM, &st, err) < 0)
+		return -1;
+	bind_common(st, q);
+	st_bind_text(st, ":folder", q->folder);
+	return count(s, st, n_r, err);
 }
 
 int store_search_packages(struct store *s, const struct store_search *q, int64_t **ids_r,
@@ -52,16 +109,11 @@ int store_search_packages(struct store *s, const struct store_search *q, int64_t
 	size_t n = 0;
 	int rc;
 
-	if (st_prepare(s, "SELECT p.id FROM packages p JOIN accounts a ON a.id = p.account_id"
-		       " WHERE (:from IS NULL OR p.received_at >= :from)"
-		       " AND (:to IS NULL OR p.received_at < :to)"
-		       " AND (:acc IS NULL OR a.name = :acc)"
-		       " AND (:folder IS NULL OR p.folder = :folder)"
-		       " AND (:verdict IS NULL OR p.verdict = :verdict)"
-		       " AND " CP_MATCH
-		       " ORDER BY p.id DESC LIMIT :limit OFFSET :off", &st, err) < 0)
+	if (st_prepare(s, "SELECT p.id" PACKAGE_FROM " ORDER BY p.id DESC LIMIT :limit OFFSET :off",
+		       &st, err) < 0)
 		return -1;
 	bind_common(st, q);
+	bind_page(st, q);
 	st_bind_text(st, ":folder", q->folder);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));

@@ -17,6 +17,7 @@
 
 #include "store_blob.h"
 #include "store_eyp.h"
+#include "store_package_details.h"
 #include "store_part.h"
 #include "store_verification.h"
 
@@ -56,6 +57,7 @@ struct store_package {
 	const struct store_eyp *eyp;                /* NULL when not e-Yazisma */
 	const struct store_verification *verifications;
 	size_t n_verifications;
+	const struct store_package_details *details; /* NULL: none derived */
 	int enqueue;                                /* put it in the import queue */
 	const char *actor;                          /* for the audit line; NULL: "store" */
 };

@@ -14,9 +14,11 @@
 #include "store_package.h"
 
 struct store_search {
-	int64_t from, to;          /* event_time (evidence) / received_at (packages), ms; 0: open */
+	int64_t from, to;          /* event_time (evidence) / provider_time, else stored_at
+				    * (packages), ms; 0: open */
 	const char *account;       /* NULL: all */
-	const char *counterpart;   /* sender address (sender_kep, or contained in sender) */
+	const char *counterpart;   /* sender or recipient address (equal, case-insensitive),
+				    * or part of the sender's or a recipient's name */
 	int64_t stage;             /* evidence: delilTurId; 0: any */
 	const char *folder;        /* packages: NULL: any */
 	const char *verdict;       /* NULL: any */
@@ -30,6 +32,12 @@ int store_search_evidence(struct store *store, const struct store_search *q,
  * *ids_r (free()) is NULL when none. */
 int store_search_packages(struct store *store, const struct store_search *q,
 			  int64_t **ids_r, size_t *n_r, struct kerr *err);
+
+/* The number of matches of the same query without limit and offset. */
+int store_search_evidence_count(struct store *store, const struct store_search *q,
+				int64_t *n_r, struct kerr *err);
+int store_search_packages_count(struct store *store, const struct store_search *q,
+				int64_t *n_r, struct kerr *err);
 
 /* Evidence of kep_id in any account whose package is not stored (package_id
  * NULL), by event time. */

@@ -469,6 +469,8 @@ static void run_account(struct sync_ctx *c)
 		sync_folder(c, c->rep->sent, 0);
 	if (!c->fatal && !sync_stopping(c))
 		sync_ack_due(c);
+	if (!c->fatal && !sync_stopping(c))
+		sync_backfill(c);
 }
 
 int sync_account(const struct sync_env *env, const struct account_config *acct,

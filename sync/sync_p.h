@@ -8,6 +8,7 @@
 #include "provider.h"
 #include "retry.h"
 #include "store.h"
+#include "store_package_details.h"
 #include "sync.h"
 #include "util.h"
 
@@ -92,5 +93,17 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err);
 /* Every package whose acknowledgement is due (on-import: promotes the
  * packages EBYS imported first). Failures are recorded per package. */
 void sync_ack_due(struct sync_ctx *c);
+
+/* sync_backfill.c: dates and recipients of a package from its MIME; the
+ * strings borrow mp, which must outlive d. */
+struct mime_package;
+struct sync_details {
+	struct store_package_details d;
+	struct store_recipient *r;
+};
+void sync_details_derive(const struct mime_package *mp, struct sync_details *sd);
+void sync_details_free(struct sync_details *sd);
+/* Derives the details of a batch of packages stored without them. */
+void sync_backfill(struct sync_ctx *c);
 
 #endif

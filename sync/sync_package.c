@@ -61,6 +61,7 @@ struct derived {
 	struct store_part *parts;
 	size_t n_parts;
 	struct store_verification *verifs;
+	struct sync_details details;
 };
 
 static void derive_parts(struct derived *d)
@@ -84,7 +85,7 @@ static void derive_parts(struct derived *d)
 
 		p->meta.role = o->att[i].is_eyp ? "eyp" : "attachment";
 		p->meta.content_type = o->att[i].content_type;
-		p->meta.file_name = o->att[i].filename;
+		p->meta.file_name = o->att[i].raw_filename;   /* as the sender wrote it */
 		p->meta.safe_name = o->att[i].filename;
 		p->content = store_content_mem(o->att[i].data, o->att[i].len);
 	}
@@ -152,6 +153,7 @@ static void derived_free(struct derived *d)
 	free(d->ek_json);
 	free(d->parts);
 	free(d->verifs);
+	sync_details_free(&d->details);
 }
 
 static const char *first_of(const char *a, const char *b)
@@ -211,6 +213,11 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	p.eyp = d.eyp_ok ? &d.seyp : NULL;
 	p.verifications = d.verifs;
 	p.n_verifications = r.n;
+	if (d.mp_ok)
+		sync_details_derive(&d.mp, &d.details);
+	/* Written even when empty: a package that does not parse is never
+	 * back-filled again. */
+	p.details = &d.details.d;
 	p.enqueue = received;
 	p.actor = SYNC_ACTOR;
 	sync_crashpoint("package-before-store");
