@@ -20,15 +20,6 @@
 #define BUNDLE_MAX (256u << 20)
 
 
-static json_t *check_json(const struct pkg_check *c)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "check", c->name,
-			 "verdict", verdict_name(c->verdict), "reason", c->reason,
-			 "signer_subject", c->signer, "signing_time", (json_int_t)c->signing_time,
-			 "timestamp_time", (json_int_t)c->timestamp_time,
-			 "validation_time", (json_int_t)c->validation_time);
-}
-
 int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
 		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
 		    struct kerr *err)
@@ -39,6 +30,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 	json_t *checks = json_array(), *evs = json_array(), *pkg;
 	const void *orig = NULL;
 	size_t orig_len = 0, i;
+	char tbuf[32];
 	int parsed;
 
 	if (verify_package(&vo, package->data, package->len, &rep, err) < 0) {
@@ -47,7 +39,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		return -1;
 	}
 	for (i = 0; i < rep.n; i++)
-		json_array_append_new(checks, check_json(&rep.checks[i]));
+		json_array_append_new(checks, reply_pkg_check_json(&rep.checks[i]));
 	pkg = json_pack("{s:s, s:o}", "overall", verdict_name(rep.overall), "checks", checks);
 	pkg_report_free(&rep);
 	/* Evidence digests cover the original message the provider relayed. */
@@ -82,7 +74,8 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 	}
 	if (parsed)
 		mime_package_free(&mp);
-	*out = json_pack("{s:I, s:o, s:o}", "validation_time", (json_int_t)at, "package", pkg,
+	*out = json_pack("{s:s, s:o, s:o}", "validation_time",
+			 reply_time((int64_t)at * 1000, tbuf), "package", pkg,
 			 "evidence", evs);
 	return 0;
 }
@@ -188,6 +181,19 @@ static void compare_all(json_t *want, json_t *got, json_t *diffs)
 			json_array_get(we, i), json_array_get(ge, i), diffs);
 }
 
+/* The validation time of a report: RFC 3339, or seconds in bundles written
+ * before times were RFC 3339 everywhere. */
+static time_t report_time(json_t *v)
+{
+	int64_t ms;
+
+	if (json_is_integer(v))
+		return (time_t)json_integer_value(v);
+	if (json_is_string(v) && reply_parse_time(json_string_value(v), &ms, NULL) == 0)
+		return (time_t)(ms / 1000);
+	return 0;
+}
+
 static int reverify_archive(const struct zip_archive *za, json_t *report,
 			    const struct trust_store *ts, json_t **got_r, struct kerr *err)
 {
@@ -209,8 +215,8 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 		if (ze != NULL)
 			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len };
 	}
-	rc = bundle_reverify(ts, (time_t)json_integer_value(json_object_get(rv, "validation_time")),
-			     &pkg, ev, n, got_r, err);
+	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &pkg, ev, n,
+			     got_r, err);
 	free(ev);
 	return rc;
 }

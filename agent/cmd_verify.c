@@ -22,6 +22,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "log.h"
+#include "reply.h"
 #include "revocation.h"
 #include "trust.h"
 #include "trust_config.h"
@@ -69,22 +70,6 @@ static void fmt_t(time_t t, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *check_json(const struct pkg_check *c)
-{
-	char a[40], b[40], d[40];
-
-	fmt_t(c->signing_time, a, sizeof(a));
-	fmt_t(c->timestamp_time, b, sizeof(b));
-	fmt_t(c->validation_time, d, sizeof(d));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}",
-			 "name", c->name, "verdict", verdict_name(c->verdict), "reason", c->reason,
-			 "signer", c->signer, "serial", c->serial, "issuer", c->issuer,
-			 "signing_time", c->signing_time ? a : NULL,
-			 "timestamp_time", c->timestamp_time ? b : NULL,
-			 "validation_time", c->validation_time ? d : NULL,
-			 "revocation", rev_status_name(c->revocation));
-}
-
 static void print_report(const char *file, const char *kind, const struct pkg_report *r,
 			 int json)
 {
@@ -95,7 +80,7 @@ static void print_report(const char *file, const char *kind, const struct pkg_re
 		char *s;
 
 		for (i = 0; i < r->n; i++)
-			json_array_append_new(checks, check_json(&r->checks[i]));
+			json_array_append_new(checks, reply_pkg_check_json(&r->checks[i]));
 		o = json_pack("{s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?}", "file", file, "kind", kind,
 			      "overall", verdict_name(r->overall), "checks", checks,
 			      "notes", r->notes[0] ? r->notes : NULL, "subject", r->subject,

@@ -5,6 +5,7 @@
 
 #include "delil.h"
 #include "store_package.h"
+#include "store_package_details.h"
 #include "store_search.h"
 #include "store_verification.h"
 #include "reply.h"
@@ -33,16 +34,11 @@ json_t *evidence_query_checks_json(const struct store_verification_row *rows, si
 
 	for (i = 0; i < n; i++) {
 		const struct store_verification *v = &rows[i].v;
-		char t1[32], t2[32], t3[32];
+		struct reply_check c = { v->check, v->verdict, v->reason, v->signer_subject,
+					 v->signer_serial, v->signer_issuer, v->signing_time,
+					 v->timestamp_time, v->validation_time, NULL };
 
-		json_array_append_new(a, json_pack(
-			"{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
-			"check", v->check, "verdict", v->verdict, "reason", v->reason ? v->reason : "",
-			"signer_subject", v->signer_subject, "signer_serial", v->signer_serial,
-			"signer_issuer", v->signer_issuer,
-			"signing_time", reply_time(v->signing_time, t1),
-			"timestamp_time", reply_time(v->timestamp_time, t2),
-			"validation_time", reply_time(v->validation_time, t3)));
+		json_array_append_new(a, reply_check_json(&c));
 	}
 	return a;
 }
@@ -52,6 +48,7 @@ int evidence_query_search(struct store *st, const struct store_search *q, json_t
 {
 	struct store_evidence_row *rows = NULL;
 	size_t n = 0, i;
+	int64_t total;
 	json_t *items;
 
 	if (store_search_evidence(st, q, &rows, &n, err) < 0)
@@ -60,44 +57,82 @@ int evidence_query_search(struct store *st, const struct store_search *q, json_t
 	for (i = 0; i < n; i++)
 		json_array_append_new(items, evidence_query_json(&rows[i]));
 	store_evidence_rows_free(&rows, n);
-	*out = json_pack("{s:o}", "items", items);
+	if (store_search_evidence_count(st, q, &total, err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
 	return 0;
 }
 
-static json_t *package_json(const struct store_package_row *p)
+json_t *evidence_query_package_json(const struct store_package_row *p,
+				    const struct store_package_details *d)
 {
-	char t[32];
+	json_t *rcpt = json_array();
+	char t1[32], t2[32], t3[32];
+	size_t i;
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)p->id,
-			 "account", p->meta.account, "folder", p->meta.folder,
-			 "kep_id", p->meta.kep_id, "subject", p->meta.subject,
-			 "sender", p->meta.sender, "received_at", reply_time(p->meta.received_at, t),
-			 "verdict", p->meta.verdict);
+	for (i = 0; d != NULL && i < d->n_recipients; i++)
+		json_array_append_new(rcpt, json_pack("{s:s, s:o, s:o}", "role", d->recipients[i].role,
+						      "address", reply_text(d->recipients[i].address),
+						      "name", reply_text(d->recipients[i].name)));
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:s?}",
+			 "id", (json_int_t)p->id, "account", p->meta.account,
+			 "folder", p->meta.folder, "kep_id", p->meta.kep_id,
+			 "subject", reply_text(p->meta.subject), "sender", reply_text(p->meta.sender),
+			 "sender_kep", reply_text(p->meta.sender_kep), "recipients", rcpt,
+			 "date", d ? reply_time(d->message_date, t1) : NULL,
+			 "provider_time", d ? reply_time(d->provider_time, t2) : NULL,
+			 "stored_at", reply_time(p->stored_at, t3), "verdict", p->meta.verdict);
+}
+
+int evidence_query_package(struct store *st, int64_t id, json_t **out, struct kerr *err)
+{
+	struct store_package_row *p = NULL;
+	struct store_package_details d;
+	struct kerr e;
+	int has;
+
+	if (store_package_get(st, id, &p, err) < 0)
+		return -1;
+	has = store_package_details_get(st, id, &d, &e) == 0;
+	if (!has && e.cls != KERR_NOTFOUND) {
+		store_package_row_free(&p);
+		if (err != NULL)
+			*err = e;
+		return -1;
+	}
+	*out = evidence_query_package_json(p, has ? &d : NULL);
+	if (has)
+		store_package_details_free(&d);
+	store_package_row_free(&p);
+	return 0;
 }
 
 int evidence_query_packages(struct store *st, const struct store_search *q, json_t **out,
 		       struct kerr *err)
 {
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, total;
 	size_t n = 0, i;
-	json_t *items;
+	json_t *items, *j;
 
 	if (store_search_packages(st, q, &ids, &n, err) < 0)
 		return -1;
 	items = json_array();
 	for (i = 0; i < n; i++) {
-		struct store_package_row *p = NULL;
-
-		if (store_package_get(st, ids[i], &p, err) < 0) {
+		if (evidence_query_package(st, ids[i], &j, err) < 0) {
 			json_decref(items);
 			free(ids);
 			return -1;
 		}
-		json_array_append_new(items, package_json(p));
-		store_package_row_free(&p);
+		json_array_append_new(items, j);
 	}
 	free(ids);
-	*out = json_pack("{s:o}", "items", items);
+	if (store_search_packages_count(st, q, &total, err) < 0) {
+		json_decref(items);
+		return -1;
+	}
+	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
 	return 0;
 }
 

@@ -21,6 +21,17 @@ struct store_verification_row;
 /* Evidence: delil_id, delil_tur_id, label ("Kabul Edildi" or "Bilinmeyen
  * delil (kod N)"), known, event_time, issuer, verdict, ... */
 json_t *evidence_query_json(const struct store_evidence_row *r);
+struct store_package_row;
+struct store_package_details;
+/* The Package object: id, account, folder, kep_id, subject, sender,
+ * sender_kep, recipients [{role, address, name}], date (the message's own
+ * Date:), provider_time (KEP arrival or submission), stored_at, verdict; d
+ * NULL when the package has no details yet (null times, no recipients). The
+ * one shape of a package for the API, every --json command and bundles. */
+json_t *evidence_query_package_json(const struct store_package_row *p,
+				    const struct store_package_details *d);
+/* The same read from the store; KERR_NOTFOUND when there is no package id. */
+int evidence_query_package(struct store *st, int64_t id, json_t **out, struct kerr *err);
 /* Array of Check objects. */
 json_t *evidence_query_checks_json(const struct store_verification_row *rows, size_t n);
 

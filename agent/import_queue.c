@@ -21,20 +21,23 @@
 
 #define CONTENT_MAX (64u << 20)
 
-static json_t *item_json(const struct store_queue_view *v, const char *lease)
+/* A QueueItem: the Package object (evidence_query.h) and the queue's state. */
+static json_t *item_json(struct store *st, const struct store_queue_view *v, const char *lease,
+			 struct kerr *err)
 {
 	const struct store_queue_item *it = &v->item;
-	char a[32], b[32];
+	json_t *j;
+	char b[32];
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I, s:s?, s:s?, s:s?, s:s?}",
-			 "id", (json_int_t)it->package_id,
-			 "state", store_queue_state_name(it->state), "account", it->account,
-			 "kep_id", v->kep_id ? v->kep_id : "", "subject", v->subject,
-			 "sender", v->sender, "received_at", reply_time(v->received_at, a),
+	if (evidence_query_package(st, it->package_id, &j, err) < 0)
+		return NULL;
+	json_object_update_new(j, json_pack("{s:s, s:I, s:s?, s:s?, s:o}",
+			 "state", store_queue_state_name(it->state),
 			 "attempts", (json_int_t)it->attempts, "lease", lease,
 			 "lease_until", it->state == STORE_Q_CLAIMED ?
 				reply_time(it->lease_expires, b) : NULL,
-			 "last_reason", it->last_reason, "verdict", v->verdict);
+			 "last_reason", reply_text(it->last_reason)));
+	return j;
 }
 
 int import_queue_list(struct store *st, const char *account, int state, size_t limit,
@@ -49,8 +52,16 @@ int import_queue_list(struct store *st, const char *account, int state, size_t l
 	if (store_queue_view_list(st, &f, offset, &v, &n, &total, err) < 0)
 		return -1;
 	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(items, item_json(&v[i], NULL));
+	for (i = 0; i < n; i++) {
+		json_t *j = item_json(st, &v[i], NULL, err);
+
+		if (j == NULL) {
+			json_decref(items);
+			store_queue_views_free(&v, n);
+			return -1;
+		}
+		json_array_append_new(items, j);
+	}
 	store_queue_views_free(&v, n);
 	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
 	return 0;
@@ -106,8 +117,15 @@ int import_queue_claim(struct store *st, const struct config *cfg, const char *a
 			store_queue_items_free(&its, n);
 			return -1;
 		}
-		json_array_append_new(items, item_json(v, lease));
+		json_t *j = item_json(st, v, lease, err);
+
 		store_queue_views_free(&v, 1);
+		if (j == NULL) {
+			json_decref(items);
+			store_queue_items_free(&its, n);
+			return -1;
+		}
+		json_array_append_new(items, j);
 	}
 	store_queue_items_free(&its, n);
 	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items));
@@ -171,8 +189,8 @@ static json_t *attachments_json(struct store *st, int64_t id, struct kerr *err)
 
 		if (!is_attachment(p))
 			continue;
-		json_array_append_new(a, json_pack("{s:i, s:s?, s:s, s:s?, s:I, s:s}",
-			"index", p->idx, "filename", p->meta.file_name,
+		json_array_append_new(a, json_pack("{s:i, s:o, s:s, s:s?, s:I, s:s}",
+			"index", p->idx, "filename", reply_text(p->meta.file_name),
 			"safe_name", p->meta.safe_name ? p->meta.safe_name : "attachment.bin",
 			"content_type", p->meta.content_type, "size", (json_int_t)p->size,
 			"sha256", hex(p->sha256, 32, h)));
@@ -203,7 +221,6 @@ int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t 
 	struct store_queue_view *v = NULL;
 	json_t *j, *att, *ust;
 	size_t nv = 0;
-	char t[32];
 	int rc;
 
 	if (hold(st, id, lease, code_r, err) < 0)
@@ -218,13 +235,22 @@ int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t 
 		return -1;
 	}
 	ust = ustveri_json(st, id, err, &rc);
-	j = item_json(v, lease);
+	j = rc >= 0 ? item_json(st, v, lease, err) : NULL;
+	if (j == NULL) {
+		json_decref(ust);
+		json_decref(att);
+		*code_r = reply_code(err);
+		store_queue_views_free(&v, 1);
+		store_package_row_free(&p);
+		store_verification_rows_free(&vr, nv);
+		return -1;
+	}
 	json_object_update_new(j, json_pack(
-		"{s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:{s:s, s:s?, s:o}}",
-		"kep_sira_no_text", p->meta.kep_sira_no, "folder", p->meta.folder,
-		"org_mesaj_id", p->meta.org_mesaj_id, "message_id", p->meta.message_id,
-		"sender_kep", p->meta.sender_kep, "date", reply_time(p->meta.provider_date, t),
-		"ileti_tip", p->meta.ileti_tip, "ileti_id", p->meta.ileti_id,
+		"{s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?, s:o}}",
+		"kep_sira_no_text", p->meta.kep_sira_no,
+		"org_mesaj_id", reply_text(p->meta.org_mesaj_id),
+		"message_id", reply_text(p->meta.message_id),
+		"ileti_tip", reply_text(p->meta.ileti_tip), "ileti_id", reply_text(p->meta.ileti_id),
 		"ustveri", ust, "attachments", att,
 		"verification", "overall", p->meta.verdict ? p->meta.verdict : "unverified",
 		"reason", p->meta.verdict_reason, "checks", evidence_query_checks_json(vr, nv)));
@@ -235,11 +261,6 @@ int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t 
 	store_queue_views_free(&v, 1);
 	store_package_row_free(&p);
 	store_verification_rows_free(&vr, nv);
-	if (rc < 0) {
-		json_decref(j);
-		*code_r = reply_code(err);
-		return -1;
-	}
 	*out = j;
 	return 0;
 }
@@ -373,8 +394,12 @@ static int result(struct store *st, int64_t id, json_t **out, const char **code_
 		*code_r = reply_code(err);
 		return -1;
 	}
-	*out = item_json(v, NULL);
+	*out = item_json(st, v, NULL, err);
 	store_queue_views_free(&v, 1);
+	if (*out == NULL) {
+		*code_r = reply_code(err);
+		return -1;
+	}
 	return 0;
 }
 

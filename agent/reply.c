@@ -6,6 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "revocation.h"
+#include "util.h"
+#include "verdict.h"
+#include "verify_package.h"
+
 const char *reply_time(int64_t ms, char buf[32])
 {
 	time_t t = (time_t)(ms / 1000);
@@ -83,6 +88,67 @@ unsigned int reply_http_status(const char *code)
 		if (strcmp(map[i].code, code) == 0)
 			return map[i].status;
 	return 500;
+}
+
+json_t *reply_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct kbuf b = { 0 };
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	while (*p != '\0') {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 :
+			   (*p & 0xF8) == 0xF0 ? 4 : 0;
+		size_t i;
+		int ok = n > 0 && (n == 1 || *p >= 0xC2) && *p <= 0xF4;
+
+		for (i = 1; ok && i < n; i++)
+			ok = (p[i] & 0xC0) == 0x80;
+		if (ok && n > 1 && json_stringn((const char *)p, n) == NULL)
+			ok = 0;   /* overlong or surrogate: jansson says */
+		if (ok) {
+			kbuf_append(&b, p, n);
+			p += n;
+		} else {
+			kbuf_append_str(&b, "\xef\xbf\xbd");
+			p++;
+		}
+	}
+	j = json_stringn(b.data ? (const char *)b.data : "", b.len);
+	kbuf_free(&b);
+	return j != NULL ? j : json_string("");
+}
+
+json_t *reply_check_json(const struct reply_check *c)
+{
+	char t1[32], t2[32], t3[32];
+
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+			 "check", c->check, "verdict", c->verdict, "reason", c->reason ? c->reason : "",
+			 "signer_subject", c->signer_subject, "signer_serial", c->signer_serial,
+			 "signer_issuer", c->signer_issuer,
+			 "signing_time", reply_time(c->signing_time, t1),
+			 "timestamp_time", reply_time(c->timestamp_time, t2),
+			 "validation_time", reply_time(c->validation_time, t3),
+			 "revocation", c->revocation);
+}
+
+json_t *reply_pkg_check_json(const struct pkg_check *k)
+{
+	struct reply_check c = {
+		k->name, verdict_name(k->verdict), k->reason,
+		k->signer[0] ? k->signer : NULL, k->serial[0] ? k->serial : NULL,
+		k->issuer[0] ? k->issuer : NULL,
+		(int64_t)k->signing_time * 1000, (int64_t)k->timestamp_time * 1000,
+		(int64_t)k->validation_time * 1000,
+		k->validation_time ? rev_status_name(k->revocation) : NULL,
+	};
+
+	return reply_check_json(&c);
 }
 
 void reply_print_column(const char *s, int width)

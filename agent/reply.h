@@ -27,6 +27,25 @@ const char *reply_code(const struct kerr *err);
 /* The HTTP status of a stable API error code. */
 unsigned int reply_http_status(const char *code);
 
+/* A JSON string of untrusted text (a sender's file name, a header): bytes
+ * that are not UTF-8 become U+FFFD, so the document stays valid. NULL gives
+ * JSON null. */
+json_t *reply_text(const char *s);
+
+/* The Check object (doc/openapi.yaml), the one shape of a verification
+ * check in the API, every --json command and bundles. Times in ms, 0: none
+ * (null); revocation NULL: not recorded. */
+struct reply_check {
+	const char *check, *verdict, *reason;
+	const char *signer_subject, *signer_serial, *signer_issuer;
+	int64_t signing_time, timestamp_time, validation_time;
+	const char *revocation;
+};
+json_t *reply_check_json(const struct reply_check *c);
+struct pkg_check;
+/* The same from a check just computed (kep/verify_package.h). */
+json_t *reply_pkg_check_json(const struct pkg_check *c);
+
 /* Prints JSON (indented) or nothing on failure; for the CLI's --json. */
 void reply_print_json(const json_t *j);
 /* Prints s (UTF-8; NULL prints "-") left-aligned in a column of width

@@ -36,7 +36,7 @@ python3 - "$T/out" <<'PY' || fail "bad JSON report"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["kind"] == "package" and r["overall"] == "revocation-unknown", r
-names = [c["name"] for c in r["checks"]]
+names = [c["check"] for c in r["checks"]]
 assert names == ["envelope-signature", "original-signature"], names
 assert all("revocation not checked" in c["reason"] for c in r["checks"]), r
 assert r["subject"] == "Test yazisi", r
