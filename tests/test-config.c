@@ -172,7 +172,7 @@ static void test_errors(void **state)
 			 "%s:6:18: bad value '-5' for 'lease_seconds' (expected seconds from 10 "
 			 "to 86400, optionally with a suffix s, m or h)\n"
 			 "%s:8:3: unknown key 'colour' in api (expected one of: listen, port, "
-			 "token_file, tls_cert, tls_key, max_request_size)\n", path, path, path);
+			 "token_file, tls_cert, tls_key, max_request_size, insecure_plain_http)\n", path, path, path);
 	assert_string_equal(kbuf_cstr(&report), want);
 	free(want);
 	kbuf_free(&report);
