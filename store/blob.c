@@ -161,6 +161,9 @@ static void blob_location(enum store_blob_kind kind, const char **table, const c
 	case STORE_BLOB_EVIDENCE_RAW:
 		*table = "evidence", *col = "raw";
 		return;
+	case STORE_BLOB_OUTBOX_FILE:
+		*table = "outbox_files", *col = "content";
+		return;
 	}
 	*table = NULL, *col = NULL;
 }

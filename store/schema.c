@@ -213,6 +213,58 @@ static const char v6[] =
 	"CREATE INDEX package_recipients_by_address ON package_recipients"
 	" (address COLLATE NOCASE);";
 
+/* v7: the outbox (store_outbox.h has the state machine). Files are kept in a
+ * table of their own, content last (see the note at the top); the state is
+ * checked by the database too, so no writer can invent one. */
+static const char v7[] =
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" idem_key TEXT NOT NULL,"
+	" ileti_id TEXT,"
+	" ileti_tip TEXT NOT NULL CHECK (ileti_tip IN ('standart', 'eYazisma')),"
+	" path TEXT NOT NULL CHECK (path IN ('yukle', 'mimeyap')),"
+	" sign_mode TEXT NOT NULL CHECK (sign_mode IN ('seal', 'officer')),"
+	" subject TEXT NOT NULL,"
+	" body TEXT,"
+	" body_type TEXT NOT NULL CHECK (body_type IN ('text', 'html')),"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" request_sha256 BLOB NOT NULL CHECK (length(request_sha256) = 32),"
+	" state TEXT NOT NULL DEFAULT 'accepted' CHECK (state IN ('accepted',"
+	"  'needs-signature', 'signed', 'submitting', 'submitted', 'failed', 'parked')),"
+	" kep_id TEXT,"
+	" mesaj_id TEXT,"
+	" provider_text TEXT,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" package_id INTEGER REFERENCES packages(id) ON DELETE SET NULL,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" submitted_at INTEGER,"
+	" UNIQUE (account_id, idem_key));"
+	"CREATE UNIQUE INDEX outbox_by_ileti_id ON outbox (account_id, ileti_id)"
+	" WHERE ileti_id IS NOT NULL;"
+	"CREATE INDEX outbox_by_state ON outbox (state, account_id);"
+	"CREATE INDEX outbox_by_kep_id ON outbox (kep_id);"
+	"CREATE TABLE outbox_recipients ("
+	" item_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('to', 'cc')),"
+	" address TEXT NOT NULL,"
+	" name TEXT,"
+	" PRIMARY KEY (item_id, idx));"
+	"CREATE TABLE outbox_files ("
+	" id INTEGER PRIMARY KEY,"
+	" item_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	" role TEXT NOT NULL CHECK (role IN ('attachment', 'eyp', 'entity', 'ehash',"
+	"  'signature', 'smime')),"
+	" file_name TEXT,"                /* as EBYS named it: untrusted */
+	" content_type TEXT,"
+	" size INTEGER NOT NULL CHECK (size >= 0),"
+	" sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+	" created_at INTEGER NOT NULL,"
+	" content BLOB NOT NULL);"       /* last: see the note at the top */
+	"CREATE INDEX outbox_files_by_item ON outbox_files (item_id);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -220,5 +272,6 @@ const struct store_migration store_migrations[] = {
 	{ 4, "retention: where archived content went", v4 },
 	{ 5, "provider deletions", v5 },
 	{ 6, "package dates and recipients", v6 },
+	{ 7, "outbox", v7 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -41,6 +41,7 @@ enum store_blob_kind {
 	STORE_BLOB_PACKAGE_RAW,   /* id: package id */
 	STORE_BLOB_PART,          /* id: part id */
 	STORE_BLOB_EVIDENCE_RAW,  /* id: evidence id */
+	STORE_BLOB_OUTBOX_FILE,   /* id: outbox file id (store_outbox.h) */
 };
 
 /* Called with consecutive chunks; return -1 (filling err) to stop. */

@@ -1,6 +1,6 @@
 # store: unit tests of the SQLite store (real database files in a temp dir).
 STORE_TESTS = tests/test-store-open tests/test-store-package tests/test-store-queue \
-	tests/test-store-misc
+	tests/test-store-misc tests/test-store-outbox
 check_PROGRAMS += $(STORE_TESTS)
 TESTS += $(STORE_TESTS)
 EXTRA_DIST += tests/test-store-util.h
@@ -16,3 +16,6 @@ tests_test_store_queue_LDADD = $(TEST_LDADD)
 tests_test_store_misc_SOURCES = tests/test-store-misc.c
 tests_test_store_misc_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_store_misc_LDADD = $(TEST_LDADD)
+tests_test_store_outbox_SOURCES = tests/test-store-outbox.c
+tests_test_store_outbox_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_store_outbox_LDADD = $(TEST_LDADD)
