@@ -7,6 +7,7 @@
 
 #include <openssl/rand.h>
 
+#include "ack_policy.h"
 #include "config.h"
 #include "store.h"
 #include "store_archive.h"
@@ -434,7 +435,6 @@ int import_queue_ack(struct store *st, const struct config *cfg, int64_t id, con
 {
 	const struct account_config *acct;
 	struct store_queue_view *v = NULL;
-	struct store_package_row *p = NULL;
 	int acked;
 
 	if (store_begin(st, err) < 0) {
@@ -451,19 +451,8 @@ int import_queue_ack(struct store *st, const struct config *cfg, int64_t id, con
 		if (hold(st, id, lease, code_r, err) < 0)
 			goto fail;
 		acct = account_of(cfg, st, id, err);
-		if (store_queue_ack(st, id, actor, err) < 0)
+		if (ack_policy_queue_acked(st, acct, id, actor, err) < 0)
 			goto fail_code;
-		/* ack_policy on-import: the provider hears of it once EBYS has it. */
-		if (acct != NULL && acct->ack_policy == ACK_ON_IMPORT) {
-			if (store_package_get(st, id, &p, err) < 0)
-				goto fail_code;
-			if (p->meta.ack == STORE_ACK_NONE &&
-			    store_package_set_ack(st, id, STORE_ACK_DUE, 0, err) < 0) {
-				store_package_row_free(&p);
-				goto fail_code;
-			}
-			store_package_row_free(&p);
-		}
 	}
 	if (store_commit(st, err) < 0)
 		goto fail_code;

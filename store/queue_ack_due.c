@@ -4,9 +4,6 @@
 #include "store_p.h"
 #include "store_queue.h"
 
-/* 'none' -> 'due' for the packages the WHERE clause picks. */
-#define PROMOTE "UPDATE packages SET provider_ack = 'due', provider_ack_time = NULL" \
-	" WHERE provider_ack = 'none' AND "
 
 int store_queue_ack_due(struct store *s, int64_t package_id, const char *actor,
 			struct kerr *err)
@@ -18,7 +15,8 @@ int store_queue_ack_due(struct store *s, int64_t package_id, const char *actor,
 		return -1;
 	if (store_queue_ack(s, package_id, actor, err) < 0)
 		goto fail;
-	if (st_prepare(s, PROMOTE "id = :pkg", &st, err) < 0)
+	if (st_prepare(s, "UPDATE packages SET provider_ack = 'due', provider_ack_time = NULL"
+		       " WHERE provider_ack = 'none' AND id = :pkg", &st, err) < 0)
 		goto fail;
 	st_bind_int64(st, ":pkg", package_id);
 	if (st_step_done(s, st, "cannot mark the provider acknowledgement due", err) < 0) {
@@ -30,24 +28,4 @@ int store_queue_ack_due(struct store *s, int64_t package_id, const char *actor,
 fail:
 	st_tx_rollback(s, &tx);
 	return -1;
-}
-
-int store_queue_promote_acked(struct store *s, const char *account, size_t *n_r,
-			      struct kerr *err)
-{
-	sqlite3_stmt *st;
-	int ret;
-
-	if (n_r != NULL)
-		*n_r = 0;
-	if (st_prepare(s, PROMOTE "account_id = (SELECT id FROM accounts WHERE name = :acc)"
-		       " AND id IN (SELECT package_id FROM import_queue WHERE state = 'acked')",
-		       &st, err) < 0)
-		return -1;
-	st_bind_text(st, ":acc", account);
-	ret = st_step_done(s, st, "cannot mark provider acknowledgements due", err);
-	sqlite3_finalize(st);
-	if (ret == 0 && n_r != NULL)
-		*n_r = (size_t)sqlite3_changes(s->db);
-	return ret;
 }

@@ -5,7 +5,6 @@
 #ifndef KEP_STORE_QUEUE_ACK_DUE_H
 #define KEP_STORE_QUEUE_ACK_DUE_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -18,11 +17,5 @@ struct store;
  * savepoint inside a caller's store_begin(). */
 int store_queue_ack_due(struct store *store, int64_t package_id, const char *actor,
 			struct kerr *err);
-
-/* For rows acked by code that did not mark them: every package of the
- * account whose queue item is acked and whose provider_ack is still 'none'
- * becomes 'due', in one statement. *n_r (may be NULL): how many changed. */
-int store_queue_promote_acked(struct store *store, const char *account, size_t *n_r,
-			      struct kerr *err);
 
 #endif

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ack_policy.h"
 #include "log.h"
 #include "store_package.h"
 #include "store_provider_delete.h"
-#include "store_queue_ack_due.h"
 #include "sync_p.h"
 
 static int do_ack(struct sync_ctx *c, void *arg, struct kerr *err)
@@ -77,14 +77,14 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 	if (rc == 0) {
 		sync_crashpoint("ack-after-provider");
 		/* The deletion becomes due with the acknowledgement, atomically. */
-		rc = store_package_ack_done(c->store, package_id, c->acct->delete_after_ack, err);
+		rc = store_package_ack_done(c->store, package_id, ack_policy_deletes(c->acct), err);
 	}
 	if (rc == 0) {
 		sync_crashpoint("ack-recorded");
 		sync_audit(c, "package.acknowledged", ref.kep_id, ref.folder);
 		c->rep->acknowledged++;
 		log_info("%s: acknowledged %s", ref.folder, ref.kep_id);
-		if (c->acct->delete_after_ack)
+		if (ack_policy_deletes(c->acct))
 			delete_one(c, package_id, &ref);
 	}
 	if (rc < 0)
@@ -100,7 +100,7 @@ static void delete_due(struct sync_ctx *c)
 	size_t n = 0, i;
 	struct kerr err;
 
-	if (!c->acct->delete_after_ack)
+	if (!ack_policy_deletes(c->acct))
 		return;
 	if (store_provider_delete_due(c->store, c->acct->name, 1000, &ids, &n, &err) < 0) {
 		sync_fail(c, NULL, NULL, &err);
@@ -119,20 +119,6 @@ static void delete_due(struct sync_ctx *c)
 	free(ids);
 }
 
-/* on-import: packages EBYS acknowledged become due. Acks made through
- * store_queue_ack_due() are due already; this catches rows acked by code
- * that did not mark them (older versions, or a plain store_queue_ack). */
-static void promote_imported(struct sync_ctx *c)
-{
-	struct kerr err;
-	size_t n = 0;
-
-	if (store_queue_promote_acked(c->store, c->acct->name, &n, &err) < 0)
-		sync_fail(c, NULL, NULL, &err);
-	else if (n > 0)
-		log_debug("%zu package(s) imported by EBYS: acknowledgement due", n);
-}
-
 void sync_ack_due(struct sync_ctx *c)
 {
 	int64_t *ids = NULL;
@@ -140,10 +126,8 @@ void sync_ack_due(struct sync_ctx *c)
 	struct kerr err;
 
 	delete_due(c);
-	if (c->acct->ack_policy == ACK_NEVER || c->fatal || sync_stopping(c))
+	if (!ack_policy_acks(c->acct) || c->fatal || sync_stopping(c))
 		return;
-	if (c->acct->ack_policy == ACK_ON_IMPORT)
-		promote_imported(c);
 	/* One pass: a failure stays due for the next run. */
 	if (store_package_ack_due(c->store, c->acct->name, 1000, &ids, &n, &err) < 0) {
 		sync_fail(c, NULL, NULL, &err);

@@ -90,8 +90,8 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 /* sync_ack.c: acknowledges one stored package (ack due) to the provider,
  * then records it; deletes it there when configured. */
 int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err);
-/* Every package whose acknowledgement is due (on-import: promotes the
- * packages EBYS imported first). Failures are recorded per package. */
+/* Every package whose acknowledgement (or deletion) is due. Failures are
+ * recorded per package. */
 void sync_ack_due(struct sync_ctx *c);
 
 /* sync_backfill.c: dates and recipients of a package from its MIME; the

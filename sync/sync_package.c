@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mime.h"
 #include "store_audit.h"
+#include "ack_policy.h"
 #include "store_package.h"
 #include "sync_p.h"
 #include "util.h"
@@ -204,9 +205,9 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->belge_no = d.eyp_ok ? d.eyp.belge_no : NULL;
 	m->verdict = verdict_name(r.overall);
 	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
-	/* on-store: due now, acknowledged right after the commit; a crash in
-	 * between leaves it due, so the next run acknowledges it. */
-	m->ack = received && c->acct->ack_policy == ACK_ON_STORE ? STORE_ACK_DUE : STORE_ACK_NONE;
+	/* Due now under on-store (ack_policy.h): acknowledged right after the
+	 * commit; a crash in between leaves it due for the next run. */
+	m->ack = ack_policy_on_store(c->acct, received);
 	p.raw = store_content_fd(fd);
 	p.parts = d.parts;
 	p.n_parts = d.n_parts;
@@ -278,7 +279,7 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 	rc = store_it(c, folder, pi, received, a.fd, map, (size_t)st.st_size, id_r, new_r, err);
 	munmap(map, (size_t)st.st_size);
 	close(a.fd);
-	if (rc == 0 && *new_r && received && c->acct->ack_policy == ACK_ON_STORE) {
+	if (rc == 0 && *new_r && ack_policy_on_store(c->acct, received) == STORE_ACK_DUE) {
 		struct kerr aerr;
 
 		/* The package is durable either way; a failed acknowledgement stays

@@ -128,6 +128,19 @@ accounts:
 PY
 }
 
+# kenv_import [N]: EBYS imports N (default: every) pending queue item as it
+# would: claims with `kepagent queue claim` and acks each with its lease.
+kenv_import() {
+	"$KEPAGENT" queue claim --count "${1:-100}" --json >"$T/claim.json" 2>"$T/claim.err" \
+		|| { cat "$T/claim.err"; fail "queue claim"; }
+	python3 -c 'import json,sys
+for i in json.load(open(sys.argv[1]))["items"]: print(i["id"], i["lease"])' "$T/claim.json" |
+	while read -r id lease; do
+		"$KEPAGENT" queue ack "$id" --lease "$lease" >/dev/null 2>"$T/ack.err" \
+			|| { cat "$T/ack.err"; fail "queue ack $id"; }
+	done
+}
+
 kenv_sql() {
 	python3 -c 'import sqlite3,sys
 c = sqlite3.connect(sys.argv[1])

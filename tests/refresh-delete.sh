@@ -15,7 +15,7 @@ lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 kenv_config
 expect_exit 0 "$KEPAGENT" refresh
 # EBYS imports both received packages; the next run acknowledges them.
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE import_queue SET state=\"acked\""); c.commit(); c.close()' "$STORE"
+kenv_import
 kenv_config "delete_after_ack: true"
 
 # Kill at the first "delete-before": acknowledged and recorded, not deleted.

@@ -60,8 +60,7 @@ PY
 kenv_check_store
 
 # on-import: once EBYS acknowledged the import, the next sync sends AlindiOnay.
-kenv_sql "SELECT package_id FROM import_queue LIMIT 1" >"$T/pid"
-python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE import_queue SET state=\"acked\" WHERE package_id=?", (int(open(sys.argv[2]).read()),)); c.commit()' "$STORE" "$T/pid"
+kenv_import 1
 expect_exit 0 "$KEPAGENT" refresh
 expect_grep '1 acknowledged' "$T/out"
 [ "$(wc -l <"$MB/state/acks.jsonl")" -eq 1 ] || fail "expected one AlindiOnay"

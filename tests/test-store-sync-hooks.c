@@ -63,7 +63,6 @@ static void test_ack_due(void **state)
 	struct kerr err = { 0 };
 	int64_t a = add_package(t, "INBOX", "<a>", 0, 1), b = add_package(t, "INBOX", "<b>", 0, 1);
 	int64_t c = add_package(t, "INBOX", "<c>", 0, 1);
-	size_t n = 9;
 
 	assert_int_equal(store_queue_ack_due(t->st, a, "ebys", &err), 0);
 	assert_int_equal(ack_of(t, a), STORE_ACK_DUE);
@@ -80,19 +79,6 @@ static void test_ack_due(void **state)
 	/* Not queued: nothing changes. */
 	assert_int_equal(store_queue_ack_due(t->st, 424242, "ebys", &err), -1);
 	assert_int_equal(err.cls, KERR_NOTFOUND);
-
-	/* Acked by plain store_queue_ack (older code): promoted once. */
-	assert_int_equal(store_queue_ack(t->st, b, "ebys", &err), 0);
-	assert_int_equal(ack_of(t, b), STORE_ACK_NONE);
-	assert_int_equal(store_queue_promote_acked(t->st, "acc1", &n, &err), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(ack_of(t, b), STORE_ACK_DUE);
-	assert_int_equal(ack_of(t, a), STORE_ACK_DONE);
-	assert_int_equal(ack_of(t, c), STORE_ACK_NONE);
-	assert_int_equal(store_queue_promote_acked(t->st, "acc1", &n, &err), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(store_queue_promote_acked(t->st, "nobody", &n, &err), 0);
-	assert_int_equal(n, 0);
 }
 
 static void test_evidence_pending(void **state)
