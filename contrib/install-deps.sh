@@ -15,3 +15,10 @@ apt-get install -y --no-install-recommends \
 	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
 	libcmocka-dev libsystemd-dev systemd \
 	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db groff mandoc
+# The OpenAPI validator tests/api-openapi.sh runs on doc/openapi.yaml
+# (redocly, pinned), from npm; Debian's nodejs is new enough.
+REDOCLY_VERSION=1.34.20
+command -v npm >/dev/null || apt-get install -y --no-install-recommends nodejs npm
+if [ "$(redocly --version 2>/dev/null)" != "$REDOCLY_VERSION" ]; then
+	npm install -g --no-fund --no-audit --loglevel=error "@redocly/cli@$REDOCLY_VERSION"
+fi
