@@ -11,3 +11,5 @@ kep_libkep_a_SOURCES += \
 kep_libkep_a_SOURCES += \
 	kep/eyp.c kep/eyp.h \
 	kep/eyp_verify.c kep/eyp_verify.h
+# Sending: the S/MIME message kepagent builds for Yukle.
+kep_libkep_a_SOURCES += kep/smime_build.c kep/smime_build.h

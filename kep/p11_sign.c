@@ -210,10 +210,10 @@ static int add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 	return rc;
 }
 
-static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len,
+static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len, int detached,
 		    struct kbuf *out, struct kerr *err)
 {
-	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP;
+	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | (detached ? CMS_DETACHED : 0);
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
 	unsigned char *der = NULL;
@@ -256,7 +256,7 @@ int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 	int rc = -1;
 
 	if (len > 0x7fffffff)
-		return kerr_set(err, KERR_LIMIT, "challenge too large to sign");
+		return kerr_set(err, KERR_LIMIT, "content too large to sign");
 	if (p11_open(&p, o, err) < 0 || p11_login(&p, o, err) < 0)
 		goto out;
 	key = find_key_label_or_id(&p, o, err);
@@ -275,7 +275,7 @@ int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 		kerr_add_openssl(err);
 		goto out;
 	}
-	rc = cms_sign(cert->x509, pkey, data, len, der, err);
+	rc = cms_sign(cert->x509, pkey, data, len, o->detached, der, err);
 	if (rc == 0)
 		log_debug("signed %zu bytes with token '%s'", len, p.slot->token->label);
 out:

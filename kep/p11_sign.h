@@ -1,8 +1,10 @@
 /* p11_sign.h: CAdES-BES signatures with a PKCS#11 token (libp11).
  *
- * Used by the EIMZA login: the officer's card signs the provider's
- * challenge. The result is a DER CMS SignedData, SHA-256, with the content
- * attached and the ESS signing-certificate-v2 signed attribute; the
+ * Used by the EIMZA login (the officer's card signs the provider's
+ * challenge) and by sending (the seal or the officer's card signs the
+ * message). The result is a DER CMS SignedData, SHA-256 (never SHA-1), with
+ * the content attached (or detached, for S/MIME multipart/signed) and the
+ * ESS signing-certificate-v2 signed attribute; the
  * signer's certificate is included. The PIN is read once (file or
  * terminal, see pin.h), used for one login, and wiped. A rejected PIN is
  * KERR_AUTH with the tries-left state the token reports; it is never
@@ -22,6 +24,7 @@ struct p11_opts {
 	const char *key_label;    /* key selected by label (else, when hex, by CKA_ID), */
 	const char *key_id_hex;   /* or by CKA_ID in hex; neither: the only key */
 	const char *pin_file;     /* NULL: ask on the terminal */
+	int detached;             /* 1: the content is not put into the SignedData */
 };
 
 /* Signs data; appends the DER SignedData to der. */

@@ -8,6 +8,10 @@ tests_ptt_probe_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)
 
 TESTS += tests/driver-p11.sh
 dist_noinst_SCRIPTS += tests/driver-p11.sh
+# Sending: the S/MIME built for Yukle and signed on a token.
+TESTS += tests/send-smime.sh
+dist_noinst_SCRIPTS += tests/send-smime.sh
+EXTRA_DIST += tests/softhsm-lib.sh
 
 check_PROGRAMS += tests/test-mtom tests/test-soap
 TESTS += tests/test-mtom tests/test-soap

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "p11_sign.h"
 #include "provider.h"
+#include "smime_build.h"
 #include "util.h"
 
 static const char usage[] =
@@ -31,7 +32,10 @@ static const char usage[] =
 	"  evidence FOLDER SIRA KEPID     delilId<TAB>delilTurId<TAB>tarih<TAB>kephs\n"
 	"  delil DELILID OUT              evidence bytes to OUT\n"
 	"  ack|delete FOLDER SIRA KEPID   AlindiOnay / PaketSil\n"
-	"  sign IN OUT                    CAdES-BES of IN with the token (no server)\n";
+	"  sign IN OUT                    CAdES-BES of IN with the token (no server)\n"
+	"  smime FROM TO SUBJECT BODY OUT [FILE...]\n"
+	"                                 signed S/MIME for Yukle (iletiID PROBE-1; no server)\n"
+	"  yukle FILE Standart|EYazisma   Yukle; prints the kepId\n";
 
 struct out_files {
 	const char *base;
@@ -95,6 +99,55 @@ static int cmd_sign(const struct kep_provider_opts *o, char **argv, struct kerr 
 		rc = write_file_atomic(argv[1], der.data, der.len, 0600, err);
 	kbuf_free(&in);
 	kbuf_free(&der);
+	return rc;
+}
+
+static int cmd_smime(const struct kep_provider_opts *o, char **argv, int argc,
+		     struct kerr *err)
+{
+	struct p11_opts po = {
+		.module = o->pkcs11_module, .token_label = o->pkcs11_token,
+		.key_label = o->pkcs11_key_label, .key_id_hex = o->pkcs11_key_id,
+		.pin_file = o->pin_file, .detached = 1,
+	};
+	struct smime_addr to = { 't', argv[1], NULL };
+	struct smime_file files[8];
+	struct kbuf body = { 0 }, ent = { 0 }, der = { 0 }, out = { 0 }, fb[8];
+	struct smime_msg m = { .from = argv[0], .rcpt = &to, .n_rcpt = 1, .subject = argv[2],
+			       .ileti_tip = "standart", .ileti_id = "PROBE-1",
+			       .date_ms = now_ms(), .files = files };
+	char *mid = smime_new_message_id(argv[0]);
+	int i, rc;
+
+	memset(fb, 0, sizeof(fb));
+	rc = read_file(argv[3], 1 << 20, &body, err);
+	for (i = 5; rc == 0 && i < argc && m.n_files < ARRAY_SIZE(files); i++) {
+		const char *slash = strrchr(argv[i], '/');
+
+		rc = read_file(argv[i], 25u << 20, &fb[m.n_files], err);
+		files[m.n_files] = (struct smime_file){ slash ? slash + 1 : argv[i], NULL,
+							fb[m.n_files].data, fb[m.n_files].len };
+		m.n_files++;
+	}
+	m.body = kbuf_cstr(&body);
+	m.message_id = mid;
+	if (rc == 0)
+		rc = smime_build_entity(&m, &ent, err);
+	if (rc == 0)
+		rc = p11_cades_sign(&po, ent.data, ent.len, &der, err);
+	if (rc == 0)
+		rc = smime_wrap_signed(&m, ent.data, ent.len, der.data, der.len, &out, err);
+	if (rc == 0)
+		rc = write_file_atomic(argv[4], out.data, out.len, 0600, err);
+	if (rc == 0)
+		puts(mid);
+	for (i = 0; i < (int)ARRAY_SIZE(fb); i++)
+		kbuf_free(&fb[i]);
+	kbuf_free(&body);
+	kbuf_free(&ent);
+	kbuf_free(&der);
+	kbuf_free(&out);
+	free(mid);
 	return rc;
 }
 
@@ -175,6 +228,21 @@ static int run(const struct kep_driver *d, struct kep_session *s, int login,
 		return strcmp(cmd, "ack") == 0 ? d->acknowledge(s, &ref, err)
 					       : d->delete_package(s, &ref, err);
 	}
+	if (strcmp(cmd, "yukle") == 0 && argc == 2) {
+		struct kep_send_result res;
+		struct kbuf in = { 0 };
+
+		rc = read_file(argv[0], 32u << 20, &in, err);
+		if (rc == 0)
+			rc = d->upload(s, strcmp(argv[1], "EYazisma") == 0 ? KEP_PAKET_EYAZISMA
+					  : KEP_PAKET_STANDART, in.data, in.len, &res, err);
+		kbuf_free(&in);
+		if (rc == 0)
+			puts(res.kep_id ? res.kep_id : "");
+		if (rc == 0)
+			kep_send_result_clear(&res);
+		return rc;
+	}
 	return kerr_set(err, KERR_USAGE, "unknown command or wrong arguments: %s", cmd);
 }
 
@@ -241,6 +309,8 @@ int main(int argc, char **argv)
 	o.sifre = getenv("PTT_SIFRE");
 	if (strcmp(argv[optind], "sign") == 0 && argc - optind == 3) {
 		rc = cmd_sign(&o, argv + optind + 1, &err);
+	} else if (strcmp(argv[optind], "smime") == 0 && argc - optind >= 6) {
+		rc = cmd_smime(&o, argv + optind + 1, argc - optind - 1, &err);
 	} else {
 		s = d->open(&o, &err);
 		rc = s ? run(d, s, login, argv[optind], argv + optind + 1, argc - optind - 1, &err)

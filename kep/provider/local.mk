@@ -10,4 +10,5 @@ kep_libkep_a_SOURCES += \
 # PTT KEP's EYWS service.
 kep_libkep_a_SOURCES += \
 	kep/provider/ptt/ptt_eyws.c kep/provider/ptt/ptt_eyws_p.h \
-	kep/provider/ptt/ptt_login.c kep/provider/ptt/ptt_transport.c
+	kep/provider/ptt/ptt_login.c kep/provider/ptt/ptt_transport.c \
+	kep/provider/ptt/ptt_send.c

@@ -70,6 +70,14 @@ int kep_err_retryable(const struct kerr *e)
 	return e->cls == KERR_TRANSIENT;
 }
 
+void kep_send_result_clear(struct kep_send_result *r)
+{
+	free(r->kep_id);
+	free(r->mesaj_id);
+	free(r->ehash);
+	memset(r, 0, sizeof(*r));
+}
+
 void kep_folder_list_free(struct kep_folder_list *l)
 {
 	size_t i;

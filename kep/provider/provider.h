@@ -104,6 +104,40 @@ struct kep_sink {
 	void *arg;
 };
 
+/* Sending (kep-domain.md section 2). What Yukle takes is the signed S/MIME
+ * message kepagent built (smime_build.h); MimeYap has the provider build it
+ * and answers with the digest to sign (eHash) and its message id, which
+ * SmimeGonder then sends with the signature. */
+enum kep_paket_tur { KEP_PAKET_STANDART = 0, KEP_PAKET_EYAZISMA };
+
+struct kep_attachment {
+	const char *file_name;
+	const char *content_type;      /* NULL: application/octet-stream */
+	const void *data;
+	size_t len;
+};
+
+struct kep_mime_request {
+	enum kep_paket_tur tur;
+	const char *paket_id;          /* ePaketId (EBYS's iletiID); NULL: none */
+	const char *const *to;         /* kime, one element per address */
+	size_t n_to;
+	const char *subject;
+	const char *body;
+	int html;                      /* eIcerikTur HTML, else TEXT */
+	const struct kep_attachment *att;
+	size_t n_att;
+};
+
+/* What the provider answered; strings malloc'd (kep_send_result_clear). */
+struct kep_send_result {
+	char *kep_id;                  /* Yukle, SmimeGonder: the package's kepId */
+	char *mesaj_id;                /* MimeYap, SmimeGonder: the provider's mesajid */
+	unsigned char *ehash;          /* MimeYap: the eHash text to sign, as sent */
+	size_t ehash_len;
+};
+void kep_send_result_clear(struct kep_send_result *r);
+
 struct kep_session;
 
 struct kep_driver {
@@ -135,6 +169,20 @@ struct kep_driver {
 	/* PaketSil. */
 	int (*delete_package)(struct kep_session *s, const struct kep_pkg_ref *ref,
 			      struct kerr *err);
+	/* Yukle: submits a ready signed S/MIME message; out->kep_id. A refusal
+	 * is KERR_PERMANENT with the provider's text; KERR_TRANSIENT means the
+	 * answer was not received and the package MAY have been taken: the
+	 * caller reconciles before it submits again. */
+	int (*upload)(struct kep_session *s, enum kep_paket_tur tur, const void *smime,
+		      size_t len, struct kep_send_result *out, struct kerr *err);
+	/* MimeYap with eOzetAlg SHA256: out->mesaj_id and out->ehash. Nothing is
+	 * sent yet. */
+	int (*mime_prepare)(struct kep_session *s, const struct kep_mime_request *req,
+			    struct kep_send_result *out, struct kerr *err);
+	/* SmimeGonder: sends the prepared message with the DER CAdES signature
+	 * of its eHash; out->kep_id / mesaj_id as answered. Errors as upload. */
+	int (*mime_send)(struct kep_session *s, const char *mesaj_id, const void *imza,
+			 size_t len, struct kep_send_result *out, struct kerr *err);
 };
 
 /* The driver called name ("ptt"), or NULL. */

@@ -414,4 +414,7 @@ const struct kep_driver kep_driver_ptt = {
 	.download_evidence = ptt_download_evidence,
 	.acknowledge = ptt_acknowledge,
 	.delete_package = ptt_delete,
+	.upload = ptt_upload,
+	.mime_prepare = ptt_mime_prepare,
+	.mime_send = ptt_mime_send,
 };

@@ -1,6 +1,6 @@
 /* ptt_eyws_p.h: internals shared by the PTT EYWS driver's files
  * (ptt_transport.c: one call; ptt_login.c: Giris/GuvenliGiris; ptt_eyws.c:
- * the operations and the driver table). */
+ * the operations and the driver table; ptt_send.c: sending). */
 #ifndef KEP_PTT_EYWS_P_H
 #define KEP_PTT_EYWS_P_H
 
@@ -42,6 +42,15 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 void ptt_reply_free(struct ptt_reply *r);
 /* durum "0" -> 0; otherwise sets err to cls with the provider's text. */
 int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err);
+
+/* ptt_send.c: Yukle, MimeYap, SmimeGonder (provider.h's upload,
+ * mime_prepare, mime_send). */
+int ptt_upload(struct kep_session *s, enum kep_paket_tur tur, const void *smime, size_t len,
+	       struct kep_send_result *out, struct kerr *err);
+int ptt_mime_prepare(struct kep_session *s, const struct kep_mime_request *q,
+		     struct kep_send_result *out, struct kerr *err);
+int ptt_mime_send(struct kep_session *s, const char *mesaj_id, const void *imza, size_t len,
+		  struct kep_send_result *out, struct kerr *err);
 
 /* Giris, then GuvenliGiris for OTP and EIMZA; stores eGuvenlikId. */
 int ptt_login(struct kep_session *s, struct kerr *err);
