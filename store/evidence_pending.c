@@ -18,14 +18,12 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 
 	*rows_r = NULL;
 	*n_r = 0;
-	/* The final codes are those of kep/delil.c (60 and the DELIL_FAILURE
-	 * ones); the store keeps no copy of that table. */
 	if (st_prepare(s, "SELECT p.id, p.kep_id, p.kep_sira_no FROM packages p"
 		       " JOIN accounts a ON a.id = p.account_id"
+		       " LEFT JOIN package_details d ON d.package_id = p.id"
 		       " WHERE a.name = :acc AND p.folder = :folder"
-		       " AND COALESCE(p.provider_date, p.stored_at) >= :since"
-		       " AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.package_id = p.id"
-		       "  AND e.delil_tur_id IN (60, 11, 21, 31, 41))"
+		       " AND COALESCE(NULLIF(d.provider_time, 0), p.stored_at) >= :since"
+		       " AND NOT EXISTS (SELECT 1 FROM evidence_final f WHERE f.package_id = p.id)"
 		       " ORDER BY p.id LIMIT :limit", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":acc", account);
@@ -66,4 +64,19 @@ void store_evidence_pending_free(struct store_evidence_pending **rows, size_t n)
 	}
 	free(*rows);
 	*rows = NULL;
+}
+
+int store_evidence_final_mark(struct store *s, int64_t package_id, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if (st_prepare(s, "INSERT OR IGNORE INTO evidence_final (package_id, marked_at)"
+		       " VALUES (:pkg, :now)", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	st_bind_int64(st, ":now", now_ms());
+	ret = st_step_done(s, st, "cannot mark the evidence final", err);
+	sqlite3_finalize(st);
+	return ret;
 }

@@ -66,11 +66,11 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	int ret;
 
 	if (st_prepare(s, "INSERT INTO packages (account_id, folder, kep_id, kep_sira_no,"
-		       " org_mesaj_id, message_id, sender, sender_kep, subject, provider_date,"
+		       " org_mesaj_id, message_id, sender, sender_kep, subject,"
 		       " received_at, tur, tur_id, ileti_tip, ileti_id, belge_no, verdict,"
 		       " verdict_reason, provider_ack, provider_ack_time, raw, raw_size,"
 		       " raw_sha256, stored_at) VALUES (:acc, :folder, :kep, :sira, :org, :msgid,"
-		       " :sender, :sender_kep, :subject, :pdate, :received, :tur, :tur_id,"
+		       " :sender, :sender_kep, :subject, :received, :tur, :tur_id,"
 		       " :ileti_tip, :ileti_id, :belge_no, :verdict, :reason, :ack, :ack_time,"
 		       " :raw, :size, zeroblob(32), :now)", &st, err) < 0)
 		return -1;
@@ -83,7 +83,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	st_bind_text(st, ":sender", m->sender);
 	st_bind_text(st, ":sender_kep", m->sender_kep);
 	st_bind_text(st, ":subject", m->subject);
-	st_bind_time(st, ":pdate", m->provider_date);
 	st_bind_time(st, ":received", m->received_at);
 	st_bind_text(st, ":tur", m->tur);
 	st_bind_text(st, ":tur_id", m->tur_id);
@@ -199,7 +198,7 @@ fail:
 }
 
 #define ROW_COLS "p.id, a.name, p.folder, p.kep_id, p.kep_sira_no, p.org_mesaj_id," \
-	" p.message_id, p.sender, p.sender_kep, p.subject, p.provider_date, p.received_at," \
+	" p.message_id, p.sender, p.sender_kep, p.subject, p.received_at," \
 	" p.tur, p.tur_id, p.ileti_tip, p.ileti_id, p.belge_no, p.verdict, p.verdict_reason," \
 	" p.provider_ack, p.provider_ack_time, p.raw_size, p.raw_sha256, p.stored_at"
 
@@ -219,21 +218,20 @@ static struct store_package_row *read_row(sqlite3_stmt *st)
 	m->sender = st_col_str(st, 7);
 	m->sender_kep = st_col_str(st, 8);
 	m->subject = st_col_str(st, 9);
-	m->provider_date = st_col_int64(st, 10);
-	m->received_at = st_col_int64(st, 11);
-	m->tur = st_col_str(st, 12);
-	m->tur_id = st_col_str(st, 13);
-	m->ileti_tip = st_col_str(st, 14);
-	m->ileti_id = st_col_str(st, 15);
-	m->belge_no = st_col_str(st, 16);
-	m->verdict = st_col_str(st, 17);
-	m->verdict_reason = st_col_str(st, 18);
-	ack = sqlite3_column_text(st, 19);
+	m->received_at = st_col_int64(st, 10);
+	m->tur = st_col_str(st, 11);
+	m->tur_id = st_col_str(st, 12);
+	m->ileti_tip = st_col_str(st, 13);
+	m->ileti_id = st_col_str(st, 14);
+	m->belge_no = st_col_str(st, 15);
+	m->verdict = st_col_str(st, 16);
+	m->verdict_reason = st_col_str(st, 17);
+	ack = sqlite3_column_text(st, 18);
 	m->ack = ack_from_name((const char *)ack);
-	m->ack_time = st_col_int64(st, 20);
-	r->raw_size = st_col_int64(st, 21);
-	st_col_sha256(st, 22, r->raw_sha256);
-	r->stored_at = st_col_int64(st, 23);
+	m->ack_time = st_col_int64(st, 19);
+	r->raw_size = st_col_int64(st, 20);
+	st_col_sha256(st, 21, r->raw_sha256);
+	r->stored_at = st_col_int64(st, 22);
 	return r;
 }
 

@@ -265,6 +265,16 @@ static const char v7[] =
 	" content BLOB NOT NULL);"       /* last: see the note at the top */
 	"CREATE INDEX outbox_files_by_item ON outbox_files (item_id);";
 
+/* v8: the sent packages whose evidence is final (kep/evidence_stage.h: a
+ * verified failure or a verified 60), written by the sync when it judges
+ * the stored evidence, so the store keeps no copy of the codes and a forged
+ * final delil never stops the follow-up. Packages stored before have no row:
+ * the next sync judges their stored evidence once and marks them. */
+static const char v8[] =
+	"CREATE TABLE evidence_final ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" marked_at INTEGER NOT NULL);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -273,5 +283,6 @@ const struct store_migration store_migrations[] = {
 	{ 5, "provider deletions", v5 },
 	{ 6, "package dates and recipients", v6 },
 	{ 7, "outbox", v7 },
+	{ 8, "final evidence", v8 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

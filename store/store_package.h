@@ -37,7 +37,6 @@ struct store_package_meta {
 	const char *sender;          /* From header */
 	const char *sender_kep;      /* sender's KEP address */
 	const char *subject;         /* decoded, UTF-8 */
-	int64_t provider_date;
 	int64_t received_at;
 	const char *tur, *tur_id;
 	const char *ileti_tip;       /* X-TR-REM-iletiTip */

@@ -49,22 +49,26 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->download_evidence(c->sess, a->delil_id, a->fd, err);
 }
 
-/* 1 when the stored evidence already holds a final code. Final items are
- * fetched last and a package's fetching stops at its first failure, so a
- * stored final code means every item listed with it is stored too. */
-static int is_final(struct sync_ctx *c, int64_t package_id, struct kerr *err)
+/* 1 when the stored, verified evidence is final (evidence_stage.h), and
+ * then recorded so the store stops listing the package as pending. Final
+ * items are fetched last and a package's fetching stops at its first
+ * failure, so a final stage means every item listed with it is stored too.
+ * A final code whose verdict is not acceptable (a forgery) does not count:
+ * the follow-up goes on. */
+static int settle(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 {
 	struct store_evidence_row *rows = NULL;
+	struct evidence_stage stage = { 0 };
 	size_t n = 0, i;
-	int final = 0;
 
 	if (store_evidence_list_for_package(c->store, package_id, &rows, &n, err) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (evidence_code_is_final((int)rows[i].meta.delil_tur_id))
-			final = 1;
+		evidence_stage_add(&stage, (int)rows[i].meta.delil_tur_id, rows[i].meta.verdict);
 	store_evidence_rows_free(&rows, n);
-	return final;
+	if (!evidence_stage_final(&stage))
+		return 0;
+	return store_evidence_final_mark(c->store, package_id, err) < 0 ? -1 : 1;
 }
 
 /* The stored original message of the package, for the digest check. */
@@ -240,7 +244,7 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	size_t nhave = 0, nseen = 0, norder = 0, i;
 	int final, orig_loaded = 0, pass;
 
-	final = is_final(c, package_id, err);
+	final = settle(c, package_id, err);
 	if (final != 0)
 		return final < 0 ? -1 : 0;
 	if (sync_call(c, "PaketDelilSorgula", do_list, &la, err) < 0)
@@ -283,7 +287,8 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	store_evidence_delil_ids_free(&have, nhave);
 	kep_evidence_list_free(&la.list);
 	kbuf_free(&orig);
-	return 0;
+	/* Judged now, so a final package is not listed again. */
+	return settle(c, package_id, err) < 0 ? -1 : 0;
 }
 
 static int listed_has(const struct kep_package_info *const *listed, size_t n, const char *kep_id)

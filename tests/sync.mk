@@ -17,3 +17,5 @@ TESTS += tests/refresh-delete.sh
 dist_noinst_SCRIPTS += tests/refresh-delete.sh
 TESTS += tests/refresh-files.sh
 dist_noinst_SCRIPTS += tests/refresh-files.sh
+TESTS += tests/evidence-final.sh
+dist_noinst_SCRIPTS += tests/evidence-final.sh

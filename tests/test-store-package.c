@@ -50,7 +50,7 @@ static void test_insert_and_read_back(void **state)
 	assert_int_equal(store_package_get(t->st, id, &row, &err), 0);
 	assert_string_equal(row->meta.subject, "Resmi yazı ğüşiöç");
 	assert_string_equal(row->meta.ileti_id, "ILETI-42");
-	assert_int_equal(row->meta.provider_date, 1762360668000);
+	assert_int_equal(row->meta.received_at, 1762360700000);
 	assert_null(row->meta.tur_id);
 	assert_int_equal(row->meta.ack, STORE_ACK_DUE);
 	assert_int_equal(row->raw_size, 19);

@@ -1,8 +1,7 @@
 /* Unit tests of the store hooks the sync uses: store_queue_ack_due() (the
  * EBYS ack and the provider ack made due in one transaction, idempotent),
- * store_queue_promote_acked() for rows acked without it, and
- * store_evidence_pending_list() (sent packages whose evidence is not final,
- * within a date window). */
+ * and store_evidence_pending_list() (sent packages not marked final by
+ * store_evidence_final_mark(), within a date window). */
 #include "test-store-util.h"
 
 #include "store_evidence.h"
@@ -14,6 +13,7 @@ static int64_t add_package(struct tstore *t, const char *folder, const char *kep
 			   int64_t date, int enqueue)
 {
 	struct store_package p = { 0 };
+	struct store_package_details d = { 0 };
 	struct kerr err = { 0 };
 	int64_t id = 0;
 
@@ -21,7 +21,8 @@ static int64_t add_package(struct tstore *t, const char *folder, const char *kep
 	p.meta.folder = folder;
 	p.meta.kep_id = kep_id;
 	p.meta.kep_sira_no = "17";
-	p.meta.provider_date = date;
+	d.provider_time = date;     /* the KEP time dates the package */
+	p.details = &d;
 	p.raw = store_content_mem(kep_id, strlen(kep_id));
 	p.enqueue = enqueue;
 	if (store_package_insert(t->st, &p, &id, NULL, &err) < 0)
@@ -101,6 +102,11 @@ static void test_evidence_pending(void **state)
 	add_evidence(t, p2, "<p2>", "d3", 60);          /* read: final */
 	add_evidence(t, p3, "<p3>", "d4", 41);          /* not delivered: final */
 	add_evidence(t, p5, "<p5>", "d5", 20);
+	add_evidence(t, p5, "<p5>", "d6", 60);          /* stored, not judged final */
+	/* The store does not judge codes: only what the sync marked is final. */
+	assert_int_equal(store_evidence_final_mark(t->st, p2, &err), 0);
+	assert_int_equal(store_evidence_final_mark(t->st, p3, &err), 0);
+	assert_int_equal(store_evidence_final_mark(t->st, p3, &err), 0);   /* idempotent */
 	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day, 0,
 						     &rows, &n, &err), 0);
 	assert_int_equal(n, 2);

@@ -103,7 +103,6 @@ static inline void tstore_sample(struct store_package *p, const char *kep_id,
 	p->meta.sender = "Ali <ali@hs02.kep.tr>";
 	p->meta.sender_kep = "ali@hs02.kep.tr";
 	p->meta.subject = "Resmi yazı ğüşiöç";
-	p->meta.provider_date = 1762360668000;
 	p->meta.received_at = 1762360700000;
 	p->meta.tur = "eYazisma";
 	p->meta.ileti_tip = "eYazisma";

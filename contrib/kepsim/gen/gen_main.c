@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"Usage: kepsim-gen --pki DIR --out MAILBOX --seed N [--received N] [--sent N]\n"
 		"                  [--big N] [--account ADDR ...] [--faults all|none|LIST]\n"
 		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
-		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n");
+		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n"
+		"                  [--fault EVIDENCE-FAULT]\n");
 }
 
 int gen_hier_index(const char *hier)
@@ -262,9 +263,12 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		{"mailbox", required_argument, NULL, 'm'}, {"account", required_argument, NULL, 'a'},
 		{"folder", required_argument, NULL, 'f'}, {"kind", required_argument, NULL, 'k'},
 		{"kep-sira-no", required_argument, NULL, 'n'},
-		{"delil-tur-id", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0},
+		{"delil-tur-id", required_argument, NULL, 'd'},
+		{"fault", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
 	};
 	const char *mailbox = NULL, *acct = NULL, *folder = NULL, *kind = "package";
+	const char *fault_name = NULL;
+	enum fault fault = F_NONE;
 	int sira = 0, code = 10, c, rc = -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -274,6 +278,7 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		case 'k': kind = optarg; break;
 		case 'n': if (parse_int(optarg, &sira) < 0) goto bad; break;
 		case 'd': if (parse_int(optarg, &code) < 0) goto bad; break;
+		case 'F': fault_name = optarg; break;
 		default: goto bad;
 		}
 	}
@@ -282,6 +287,14 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	    (!is_ev && strcmp(kind, "package") != 0) || (is_ev && sira == 0) ||
 	    strchr(acct, '/') || strchr(folder, '/') || !evidence_label(code))
 		goto bad;
+	/* An evidence fault forges the added delil (the manifest says so). */
+	if (fault_name != NULL) {
+		for (int f = 1; f < F__COUNT && fault == F_NONE; f++)
+			if (strcmp(fault_info((enum fault)f)->name, fault_name) == 0)
+				fault = (enum fault)f;
+		if (!is_ev || fault == F_NONE || !fault_info(fault)->evidence)
+			goto bad;
+	}
 	struct gen g;
 	memset(&g, 0, sizeof(g));
 	g.mailbox = xstrdup(mailbox);
@@ -316,9 +329,9 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 			res.recipient = xstrdup(acct);
 			char *id = NULL;
 			const char *chain = package_chain(mailbox, acct, folder, sira);
-			if (evidence_write(&g, acct, folder, sira, &res, chain, code, F_NONE, 0,
+			if (evidence_write(&g, acct, folder, sira, &res, chain, code, fault, 0,
 					   res.tarih + 3600, &id, err) == 0)
-				item = manifest_evidence_item(acct, folder, sira, id, code, 0, F_NONE);
+				item = manifest_evidence_item(acct, folder, sira, id, code, 0, fault);
 			free(id);
 		}
 	} else {
