@@ -79,12 +79,23 @@ static void print_report(const char *file, const char *kind, const struct pkg_re
 		json_t *checks = json_array(), *o;
 		char *s;
 
+		json_t *extra = json_array();
+
 		for (i = 0; i < r->n; i++)
 			json_array_append_new(checks, reply_pkg_check_json(&r->checks[i]));
-		o = json_pack("{s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?}", "file", file, "kind", kind,
-			      "overall", verdict_name(r->overall), "checks", checks,
-			      "notes", r->notes[0] ? r->notes : NULL, "subject", r->subject,
-			      "message_id", r->message_id);
+		for (i = 0; i < r->n_extras; i++) {
+			const struct pkg_extra *x = &r->extras[i];
+
+			json_array_append_new(extra, json_pack("{s:s, s:s, s:s, s:s?, s:I, s:I, s:b}",
+				"in", x->where, "path", x->path, "content_type", x->content_type,
+				"file_name", x->filename[0] ? x->filename : NULL,
+				"offset", (json_int_t)x->off, "length", (json_int_t)x->len,
+				"signed", x->is_signed));
+		}
+		o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s?, s:s?, s:s?}", "file", file, "kind",
+			      kind, "overall", verdict_name(r->overall), "checks", checks,
+			      "unsigned_content", extra, "notes", r->notes[0] ? r->notes : NULL,
+			      "subject", r->subject, "message_id", r->message_id);
 		s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 		printf("%s\n", s);
 		free(s);

@@ -17,7 +17,8 @@ struct walk {
 	size_t len;
 	struct mime_message *m;
 	size_t parts;
-	struct kbuf sigs, att; /* arrays being built */
+	struct kbuf sigs, att, extra; /* arrays being built */
+	struct kbuf att_inside;       /* one int per att: inside the first signed entity */
 	struct kerr *err;
 };
 
@@ -454,9 +455,37 @@ static int add_opaque(struct walk *w, struct mailmime *mm, const char *ct)
 	return 0;
 }
 
-static int add_attachment(struct walk *w, struct mailmime *mm, const char *ct, char *fname)
+/* A part outside the first signed entity, by its location (no data kept:
+ * the raw message holds it byte-exact). Takes fname. */
+static void add_extra(struct walk *w, struct mailmime *mm, const char *path, const char *ct,
+		      char *fname, int is_signed)
+{
+	struct mime_extra x = { .is_signed = is_signed };
+
+	if (w->extra.len / sizeof(x) >= MIME_MAX_PARTS) {
+		free(fname);
+		return;
+	}
+	snprintf(x.path, sizeof(x.path), "%s", path);
+	x.content_type = xstrdup(ct);
+	x.filename = fname ? safe_name(fname, "part") : NULL;
+	free(fname);
+	if (mm->mm_mime_start == NULL ||
+	    offset_of(w, mm->mm_mime_start, mm->mm_length, &x.off) < 0) {
+		x.off = 0;
+		x.len = 0;
+	} else {
+		x.len = mm->mm_length;
+	}
+	kbuf_append(&w->extra, &x, sizeof(x));
+}
+
+static int add_attachment(struct walk *w, struct mailmime *mm, const char *path, const char *ct,
+			  char *fname, int inside)
 {
 	struct mime_attachment a = { 0 };
+
+	snprintf(a.path, sizeof(a.path), "%s", path);
 
 	if (decode_body(w, mm, &a.data, &a.len) < 0) {
 		free(fname);
@@ -472,17 +501,25 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *ct, c
 	a.is_eyp = strcmp(ct, "application/eyazisma") == 0 || ends_with_ci(fname, ".eyp");
 	a.filename = safe_name(fname, a.is_message ? "message.eml" : "attachment");
 	a.raw_filename = fname;
+	if (mm->mm_mime_start != NULL &&
+	    offset_of(w, mm->mm_mime_start, mm->mm_length, &a.part_off) == 0)
+		a.part_len = mm->mm_length;
 	kbuf_append(&w->att, &a, sizeof(a));
+	kbuf_append(&w->att_inside, &inside, sizeof(inside));
 	return 0;
 }
 
-static int walk(struct walk *w, struct mailmime *mm, int depth)
+/* Walks the tree in document order. path is the part number ("1.2");
+ * inside says whether mm lies within the content of the message's first
+ * signed entity (sigs[0]), the only content a signature proves. */
+static int walk(struct walk *w, struct mailmime *mm, int depth, const char *path, int inside)
 {
-	char *ct, *fname;
+	char *ct, *fname, sub[MIME_PATH_LEN];
 	int rc = 0;
 
 	if (depth > MIME_MAX_DEPTH)
-		return kerr_set(w->err, KERR_LIMIT, "MIME nesting deeper than %d", MIME_MAX_DEPTH);
+		return kerr_set(w->err, KERR_LIMIT, "MIME nesting deeper than %d at part %s",
+				MIME_MAX_DEPTH, path);
 	if (++w->parts > MIME_MAX_PARTS)
 		return kerr_set(w->err, KERR_LIMIT, "more than %d MIME parts", MIME_MAX_PARTS);
 	ct = content_type_str(mm->mm_content_type);
@@ -491,14 +528,18 @@ static int walk(struct walk *w, struct mailmime *mm, int depth)
 		char *proto = content_param(mm->mm_content_type, "protocol");
 		int is_signed = strcmp(ct, "multipart/signed") == 0 && proto &&
 				is_p7_type(proto, "signature");
+		int first = is_signed && w->sigs.len == 0, n = 0;
 
 		free(proto);
+		if (is_signed && !first && !inside)
+			add_extra(w, mm, path, ct, NULL, 1);   /* a second signed entity */
 		if (is_signed && add_detached(w, mm) < 0)
 			rc = -1;
 		for (clistiter *it = l ? clist_begin(l) : NULL; rc == 0 && it; it = clist_next(it)) {
 			if (is_signed && it != clist_begin(l))
 				break; /* the signature part is not an attachment */
-			rc = walk(w, clist_content(it), depth + 1);
+			snprintf(sub, sizeof(sub), "%s%s%d", path, *path ? "." : "", ++n);
+			rc = walk(w, clist_content(it), depth + 1, sub, inside || first);
 		}
 		free(ct);
 		return rc;
@@ -510,6 +551,8 @@ static int walk(struct walk *w, struct mailmime *mm, int depth)
 		/* no smime-type: old clients; enveloped data would fail to verify anyway */
 		if (!st || strcasecmp(st, "signed-data") == 0) {
 			free(st);
+			if (w->sigs.len != 0 && !inside)
+				add_extra(w, mm, path, ct, NULL, 1);
 			free(fname);
 			rc = add_opaque(w, mm, ct);
 			free(ct);
@@ -520,11 +563,50 @@ static int walk(struct walk *w, struct mailmime *mm, int depth)
 	/* Inline text without a name is the body, not an attachment. */
 	if (mm->mm_type == MAILMIME_MESSAGE || fname ||
 	    (strncmp(ct, "text/", 5) != 0 && strncmp(ct, "multipart/", 10) != 0))
-		rc = add_attachment(w, mm, ct, fname);
+		rc = add_attachment(w, mm, path, ct, fname, inside);
+	else if (!inside)
+		add_extra(w, mm, path, ct, fname, 0);  /* dropped below when unsigned */
 	else
 		free(fname);
 	free(ct);
 	return rc;
+}
+
+/* Once the walk knows whether the message is signed: in a signed message
+ * only what lies inside the first signed entity is its content; every
+ * attachment outside it becomes unsigned extra content. In an unsigned one
+ * nothing is "outside", so the extras are dropped. */
+static void split_signed(struct walk *w)
+{
+	struct mime_attachment *a = (struct mime_attachment *)w->att.data;
+	const int *in = (const int *)w->att_inside.data;
+	size_t n = w->att.len / sizeof(*a), k = 0;
+
+	if (w->sigs.len == 0) {
+		struct mime_extra *x = (struct mime_extra *)w->extra.data;
+
+		for (size_t i = 0; i < w->extra.len / sizeof(*x); i++) {
+			free(x[i].content_type);
+			free(x[i].filename);
+		}
+		w->extra.len = 0;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (in[i]) {
+			a[k++] = a[i];
+			continue;
+		}
+		struct mime_extra x = { .off = a[i].part_off, .len = a[i].part_len };
+
+		snprintf(x.path, sizeof(x.path), "%s", a[i].path);
+		x.content_type = a[i].content_type;
+		x.filename = a[i].filename;
+		free(a[i].raw_filename);
+		free(a[i].data);
+		kbuf_append(&w->extra, &x, sizeof(x));
+	}
+	w->att.len = k * sizeof(*a);
 }
 
 /* libetpan recurses once per nesting level; bound its depth before it runs
@@ -572,7 +654,9 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 	if (!root->mm_data.mm_message.mm_fields || !clist_count(root->mm_data.mm_message.mm_fields->fld_list))
 		rc = kerr_set(err, KERR_MALFORMED, "message has no header fields");
 	else if (root->mm_data.mm_message.mm_msg_mime)
-		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1);
+		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1, "", 0);
+	if (rc == 0)
+		split_signed(&w);
 	hdr_end_crlf = strstr(copy, "\r\n\r\n");
 	hdr_end_lf = strstr(copy, "\n\n");
 	m->lf_only = hdr_end_lf && (!hdr_end_crlf || hdr_end_lf < hdr_end_crlf);
@@ -580,6 +664,9 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 	m->n_sigs = w.sigs.len / sizeof(struct mime_sig);
 	m->att = (struct mime_attachment *)w.att.data;
 	m->n_att = w.att.len / sizeof(struct mime_attachment);
+	m->extra = (struct mime_extra *)w.extra.data;
+	m->n_extra = w.extra.len / sizeof(struct mime_extra);
+	kbuf_free(&w.att_inside);
 	mailmime_free(root);
 	free(copy);
 	if (rc < 0) {
@@ -623,6 +710,11 @@ void mime_message_free(struct mime_message *m)
 		free(m->att[i].data);
 	}
 	free(m->att);
+	for (size_t i = 0; i < m->n_extra; i++) {
+		free(m->extra[i].content_type);
+		free(m->extra[i].filename);
+	}
+	free(m->extra);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -636,6 +728,7 @@ const char *mime_signed_state(const struct mime_message *m)
 int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err)
 {
 	const struct mime_attachment *o = NULL;
+	struct kerr oerr;
 
 	memset(p, 0, sizeof(*p));
 	if (mime_message_parse(data, len, &p->envelope, err) < 0)
@@ -655,9 +748,19 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 		memcpy(p->orig_copy, o->data, o->len);
 		data = p->orig_copy;
 	}
-	if (mime_message_parse(data, o->len, &p->original, err) < 0) {
-		mime_package_free(p);
-		return kerr_prefix(err, "original message");
+	if (mime_message_parse(data, o->len, &p->original, &oerr) < 0) {
+		if (oerr.cls != KERR_MALFORMED && oerr.cls != KERR_LIMIT) {
+			if (err)
+				*err = oerr;
+			mime_package_free(p);
+			return kerr_prefix(err, "original message");
+		}
+		/* The envelope and its signature stand on their own. */
+		snprintf(p->original_error, sizeof(p->original_error), "%s", oerr.msg);
+		p->orig_in_package = 0;
+		free(p->orig_copy);
+		p->orig_copy = NULL;
+		return 0;
 	}
 	p->has_original = 1;
 	return 0;

@@ -7,8 +7,10 @@
  * the CRLF that precedes the next delimiter), so a message with LF-only line
  * endings is parsed but its signatures will fail, as they must.
  *
- * A package is the KEPHS envelope; the original message is its
- * message/rfc822 part or an attachment named *.eml. The original is parsed
+ * A package is the KEPHS envelope; the original message is its first
+ * message/rfc822 part (or attachment named *.eml) inside the envelope's
+ * signed entity (any, when the envelope is unsigned): a message placed beside
+ * the signed entity is never taken for the original. The original is parsed
  * on its own bytes: when they are a verbatim slice of the package,
  * orig_in_package is 1 and orig_off/len locate them; otherwise (a base64
  * .eml attachment) they are an owned decoded copy.
@@ -28,6 +30,7 @@
 #define MIME_MAX_LEN (64u * 1024 * 1024)
 #define MIME_MAX_DEPTH 16
 #define MIME_MAX_PARTS 500
+#define MIME_PATH_LEN 80   /* "1.2.1": part numbers down to MIME_MAX_DEPTH levels */
 
 enum mime_sig_kind {
 	MIME_SIG_DETACHED = 1, /* multipart/signed: content range + signature DER */
@@ -59,6 +62,20 @@ struct mime_attachment {
 	int is_message;        /* message/rfc822 or *.eml */
 	int verbatim;          /* data equals message bytes [src_off .. +len) (no transfer encoding) */
 	size_t src_off;
+	char path[MIME_PATH_LEN];  /* MIME part number in the message, "1.2" */
+	size_t part_off, part_len; /* the whole part (headers and body) in the message */
+};
+
+/* Content of a signed message that lies outside its first signed entity
+ * (the only content the signature proves): an attachment or text beside
+ * the multipart/signed, a second signed entity, a message/rfc822 placed
+ * before it. Listed by location; the bytes stay in the raw message. */
+struct mime_extra {
+	char path[MIME_PATH_LEN];  /* MIME part number, "1.2" */
+	char *content_type;        /* lower case */
+	char *filename;            /* made safe; NULL when none */
+	size_t off, len;           /* the part's bytes in the message; len 0 when unknown */
+	int is_signed;             /* a second signed entity */
 };
 
 /* One recipient of a message (To or Cc, groups flattened). */
@@ -84,10 +101,15 @@ struct mime_message {
 	char *ileti_id;        /* X-TR-REM-iletiID */
 	struct mime_header *rem;   /* every X-REM-* and X-TR-REM-* header */
 	size_t n_rem;
-	struct mime_sig *sigs;     /* outermost first; none: the message is unsigned */
+	struct mime_sig *sigs;     /* document order, outermost first; none: unsigned */
 	size_t n_sigs;
+	/* In a signed message, only the attachments inside the first signed
+	 * entity (sigs[0]); everything else is in extra. In an unsigned message
+	 * every attachment, and extra is empty. */
 	struct mime_attachment *att;
 	size_t n_att;
+	struct mime_extra *extra;
+	size_t n_extra;
 	int lf_only;           /* the header block ends in LF LF: signatures will fail */
 };
 
@@ -98,13 +120,18 @@ struct mime_package {
 	int orig_in_package;            /* original bytes are package[orig_off .. +orig_len) */
 	size_t orig_off, orig_len;
 	unsigned char *orig_copy;       /* owned decoded copy when !orig_in_package */
+	/* The original was found but does not parse (too deep, malformed):
+	 * has_original is 0, the envelope is still complete. "" otherwise. */
+	char original_error[1024];
 };
 
 /* Parses one message. 0 on success, -1 with err (KERR_MALFORMED, KERR_LIMIT). */
 int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err);
 void mime_message_free(struct mime_message *m);
 
-/* Parses the envelope and the original inside it (has_original = 0 when none). */
+/* Parses the envelope and the original inside it (has_original = 0 when
+ * none, or when it does not parse: see original_error). -1 only when the
+ * envelope itself does not parse. */
 int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err);
 void mime_package_free(struct mime_package *p);
 

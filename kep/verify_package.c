@@ -54,21 +54,15 @@ static void add_signer_checks(struct pkg_report *r, const char *sname, const cha
 	}
 }
 
-/* Verifies the outermost signature of message m (whose bytes are m->data). */
-static int verify_message(const struct verify_opts *o, const struct mime_message *m,
-			  const char *what, struct pkg_report *r, struct kerr *err)
+/* One signature of message m (whose bytes are m->data); index i names it. */
+static int verify_sig(const struct verify_opts *o, const struct mime_message *m, size_t i,
+		      const char *what, struct pkg_report *r, struct kerr *err)
 {
 	struct cms_result res;
-	const struct mime_sig *s;
+	const struct mime_sig *s = &m->sigs[i];
 	char name[32], tname[32];
 	int rc;
 
-	if (m->n_sigs == 0) {
-		snprintf(name, sizeof(name), "%s-signature", what);
-		add_check(r, name, VERDICT_UNSIGNED, "the message is unsigned (no S/MIME signature)");
-		return 0;
-	}
-	s = &m->sigs[0];
 	if (s->kind == MIME_SIG_DETACHED) {
 		if (s->content_off > m->len || s->content_len > m->len - s->content_off)
 			return kerr_set(err, KERR_INTERNAL, "signed range outside the message");
@@ -79,8 +73,13 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	}
 	if (rc < 0)
 		return kerr_prefix(err, "%s", what);
-	snprintf(name, sizeof(name), "%s-signature", what);
-	snprintf(tname, sizeof(tname), "%s-timestamp", what);
+	if (i == 0) {
+		snprintf(name, sizeof(name), "%s-signature", what);
+		snprintf(tname, sizeof(tname), "%s-timestamp", what);
+	} else {
+		snprintf(name, sizeof(name), "%s-signature-%zu", what, i + 1);
+		snprintf(tname, sizeof(tname), "%s-timestamp-%zu", what, i + 1);
+	}
 	add_signer_checks(r, name, tname, &res);
 	if (m->lf_only && r->n > 0 && r->checks[r->n - 1].verdict == VERDICT_INVALID) {
 		struct pkg_check *c = &r->checks[r->n - 1];
@@ -90,6 +89,91 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	}
 	cms_result_free(&res);
 	return 0;
+}
+
+/* Lists m's unsigned extra content in r and gives it one invalid check. */
+static void report_extras(const struct mime_message *m, const char *what, struct pkg_report *r)
+{
+	struct kbuf why = { 0 };
+	char name[32];
+	size_t i;
+
+	if (m->n_extra == 0)
+		return;
+	for (i = 0; i < m->n_extra; i++) {
+		const struct mime_extra *x = &m->extra[i];
+		struct pkg_extra *e;
+
+		r->extras = xrealloc(r->extras, (r->n_extras + 1) * sizeof(*r->extras));
+		e = &r->extras[r->n_extras++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->where, sizeof(e->where), "%s", what);
+		snprintf(e->path, sizeof(e->path), "%s", x->path);
+		snprintf(e->content_type, sizeof(e->content_type), "%s", x->content_type);
+		snprintf(e->filename, sizeof(e->filename), "%s", x->filename ? x->filename : "");
+		e->off = x->off;
+		e->len = x->len;
+		e->is_signed = x->is_signed;
+		kbuf_printf(&why, "%spart %s %s%s%s%s%s", i ? "; " : "", x->path, x->content_type,
+			    x->filename ? " \"" : "", x->filename ? x->filename : "",
+			    x->filename ? "\"" : "", x->is_signed ? " (a second signed entity)" : "");
+		if (x->len)
+			kbuf_printf(&why, " at bytes %zu+%zu", x->off, x->len);
+	}
+	snprintf(name, sizeof(name), "%s-unsigned-content", what);
+	{
+		char reason[sizeof(r->checks[0].reason)];
+
+		snprintf(reason, sizeof(reason),
+			 "content outside the signature, kept in the raw package but not shown: %s",
+			 kbuf_cstr(&why));
+		add_check(r, name, VERDICT_INVALID, reason);
+	}
+	kbuf_free(&why);
+}
+
+/* Every signature of m, then what lies outside the first one. */
+static int verify_message(const struct verify_opts *o, const struct mime_message *m,
+			  const char *what, struct pkg_report *r, struct kerr *err)
+{
+	char name[32];
+	size_t i;
+
+	if (m->n_sigs == 0) {
+		snprintf(name, sizeof(name), "%s-signature", what);
+		add_check(r, name, VERDICT_UNSIGNED, "the message is unsigned (no S/MIME signature)");
+		return 0;
+	}
+	if (verify_sig(o, m, 0, what, r, err) < 0)
+		return -1;
+	report_extras(m, what, r);  /* before the others: the row's reason names it */
+	for (i = 1; i < m->n_sigs; i++)
+		if (verify_sig(o, m, i, what, r, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Records which bytes the signatures cover. */
+static void record_ranges(const struct mime_package *p, struct pkg_signed *sr)
+{
+	const struct mime_sig *s;
+
+	if (p->envelope.n_sigs > 0 && (s = &p->envelope.sigs[0])->kind == MIME_SIG_DETACHED) {
+		sr->envelope = 1;
+		sr->env_off = s->content_off;
+		sr->env_len = s->content_len;
+	}
+	if (!p->has_original)
+		return;
+	sr->original = 1;
+	sr->orig_in_package = p->orig_in_package;
+	sr->orig_off = p->orig_off;
+	sr->orig_len = p->orig_len;
+	if (p->original.n_sigs > 0 && (s = &p->original.sigs[0])->kind == MIME_SIG_DETACHED) {
+		sr->orig_signed = 1;
+		sr->orig_sig_off = s->content_off;
+		sr->orig_sig_len = s->content_len;
+	}
 }
 
 /* The .eyp attachment: part digests, CAdES signature, seal. */
@@ -143,12 +227,15 @@ int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		add_check(r, "envelope-signature", VERDICT_MALFORMED, perr.msg);
 		return 0;
 	}
+	record_ranges(&p, &r->signed_range);
 	rc = verify_message(o, &p.envelope, "envelope", r, err);
 	if (rc == 0 && p.has_original)
 		rc = verify_message(o, &p.original, "original", r, err);
+	else if (rc == 0 && p.original_error[0] != '\0')
+		add_check(r, "original-signature", VERDICT_MALFORMED, p.original_error);
 	else if (rc == 0)
 		add_check(r, "original-signature", VERDICT_MALFORMED,
-			  "the envelope holds no original message");
+			  "the envelope's signed content holds no original message");
 	if (rc == 0) {
 		for (i = 0; rc == 0 && p.has_original && i < p.original.n_att; i++)
 			if (p.original.att[i].is_eyp)
@@ -190,5 +277,6 @@ void pkg_report_free(struct pkg_report *r)
 	free(r->checks);
 	free(r->subject);
 	free(r->message_id);
+	free(r->extras);
 	memset(r, 0, sizeof(*r));
 }

@@ -8,8 +8,12 @@
  * time stamp is present; an unsigned original gives original-signature
  * "unsigned"). Each .eyp attachment of the original adds eyp-digests
  * (eyp.h), eyp-signature and eyp-seal (eyp_verify.h; "unsigned" when the
- * .imz is missing), with eyp-*-timestamp when stamped. The overall verdict
- * is the worst check (verdict_worst).
+ * .imz is missing), with eyp-*-timestamp when stamped. Every signature of a
+ * message is verified: the second and later ones as <what>-signature-N.
+ * The original and its attachments are taken only from inside the signed
+ * entities (mime.h); anything outside them gives <what>-unsigned-content
+ * "invalid" ("content outside the signature: part ...") and is listed in
+ * extras. The overall verdict is the worst check (verdict_worst).
  *
  * Returns 0 when a report was made (a package that does not parse gives a
  * "malformed" envelope-signature check), -1 on internal errors. The report
@@ -38,6 +42,29 @@ struct pkg_check {
 	enum rev_status revocation;
 };
 
+/* Unsigned extra content (mime.h struct mime_extra) of the envelope or of
+ * the original: kept in the raw package, never presented as the message. */
+struct pkg_extra {
+	char where[16];          /* "envelope" | "original" */
+	char path[80];           /* MIME part number inside that message */
+	char content_type[96];
+	char filename[128];      /* "" when none */
+	size_t off, len;         /* bytes in that message; len 0 when unknown */
+	int is_signed;           /* a second signed entity */
+};
+
+/* Which bytes the verification proved (offsets into the package, or into
+ * the original's bytes for orig_signed_*): only these are the message. */
+struct pkg_signed {
+	int envelope;            /* 1: the envelope's first signed entity is... */
+	size_t env_off, env_len; /* ...package[env_off .. +env_len) (detached) */
+	int original;            /* 1: an original was found inside it */
+	int orig_in_package;     /* the original is package[orig_off .. +orig_len) */
+	size_t orig_off, orig_len;
+	int orig_signed;         /* 1: the original's signed entity is... */
+	size_t orig_sig_off, orig_sig_len; /* ...original[off .. +len) (detached) */
+};
+
 struct pkg_report {
 	enum verdict overall;
 	struct pkg_check *checks; /* owned */
@@ -45,6 +72,9 @@ struct pkg_report {
 	char notes[512];          /* remarks for the reader, "" when none */
 	char *subject;            /* the original's subject (else the envelope's); owned, may be NULL */
 	char *message_id;         /* the original's Message-ID; owned, may be NULL */
+	struct pkg_signed signed_range;
+	struct pkg_extra *extras; /* owned; n_extras entries */
+	size_t n_extras;
 };
 
 int verify_package(const struct verify_opts *o, const void *data, size_t len,

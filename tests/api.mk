@@ -4,6 +4,7 @@ API_TESTS = \
 	tests/api-queue.sh \
 	tests/api-status.sh \
 	tests/api-status-forged.sh \
+	tests/api-signed-range.sh \
 	tests/api-auth.sh \
 	tests/api-openapi.sh \
 	tests/evidence-bundle.sh \

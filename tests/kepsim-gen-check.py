@@ -234,6 +234,22 @@ def check_eyp(data, verdict, what):
         check(rc == 0, "%s: %s over %s: %s" % (what, sig, content, out[-200:]))
 
 
+# Attacks outside the signed entities (FORMAT.md): the part kepsim-gen put
+# beside the genuine signed entity of the envelope or of the original.
+ATTACKS = {"wrapped-envelope": ("envelope", b'filename="sahte.pdf"'),
+           "swapped-original": ("envelope", b'filename="baska-belge.pdf"'),
+           "unsigned-extra-attachment": ("original", b'filename="ek-imzasiz.pdf"'),
+           "second-signed-entity": ("original", b'filename="ek-ikinci.pdf"')}
+
+
+def signed_entity(raw):
+    # The first multipart/signed and what follows (openssl and email stop at
+    # its closing delimiter): the genuine signed entity inside the wrapper.
+    i = raw.find(b"Content-Type: multipart/signed")
+    check(i > 0, "no multipart/signed inside the wrapper")
+    return b"MIME-Version: 1.0\r\n" + raw[i:]
+
+
 def check_package(it):
     d = os.path.join(MB, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]))
     what = "%s/%s/%s (%s)" % (it["account"], it["folder"], it["kepSiraNo"], it["fault"])
@@ -251,13 +267,26 @@ def check_package(it):
               "X-TR-REM-iletiTip", "X-TR-REM-iletiID", "Subject", "From", "To", "Date", "Message-ID"]:
         check(hdr[h] is not None, "%s: envelope header %s" % (what, h))
     check(hdr["X-REM-Msg-Type"] == "Dispatch" and hdr["Message-ID"] == it["kepId"], what + ": envelope ids")
+    env_path, orig_path = os.path.join(d, "package.eml"), os.path.join(d, "original.eml")
+    attack = ATTACKS.get(it["fault"])
+    if attack:
+        # The attack is there, and the genuine signed entity beside it verifies.
+        where, marker = attack
+        check(marker in (env if where == "envelope" else orig), what + ": the attack part is missing")
+        check(hdr.get_content_type() == ("multipart/mixed" if where == "envelope" else "multipart/signed"),
+              what + ": envelope root " + hdr.get_content_type())
+        if where == "envelope":
+            env = signed_entity(env)
+            env_path = write("env.eml", env)
+        else:
+            orig_path = write("orig.eml", signed_entity(orig))
     ohdr = email.message_from_bytes(orig, policy=email.policy.default)
     check(str(ohdr["Subject"]) == meta["konu"], "%s: subject %r != konu %r" % (what, str(ohdr["Subject"]), meta["konu"]))
     check(ohdr["Message-ID"] == meta["OrgMesajId"], what + ": OrgMesajId")
     check(ohdr["X-TR-REM-iletiTip"] == it["iletiTip"], what + ": iletiTip")
 
     # Envelope signature and its time stamp.
-    check_cms(os.path.join(d, "package.eml"), exp["envelope"], what + " envelope")
+    check_cms(env_path, exp["envelope"], what + " envelope")
     sigval, token, _ = signer_info(p7s_of(env))
     check(token is not None, what + ": envelope has no signature time stamp")
     if token:
@@ -279,7 +308,10 @@ def check_package(it):
         check_cms(os.path.join(d, "original.eml"), "expired", what + " original now")
         check_cms(os.path.join(d, "original.eml"), exp["original"], what + " original", "1717408800")
     else:
-        check_cms(os.path.join(d, "original.eml"), exp["original"], what + " original")
+        check_cms(orig_path, exp["original"], what + " original")
+    if attack and attack[0] == "original":
+        orig = open(orig_path, "rb").read()
+        ohdr = email.message_from_bytes(orig, policy=email.policy.default)
     p7 = p7s_of(orig)
     if exp["original"] == "unsigned":
         check(p7 is None, what + ": unsigned original has a signature")

@@ -21,7 +21,8 @@ faults = collections.Counter(i["fault"] for i in m["items"])
 want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-signer",
         "expired-signer-timestamped", "revoked-signer", "timestamp-imprint-mismatch", "wrong-tsa",
         "sha1-signature", "unsigned-original", "eyp-altered-part", "evidence-broken-signature",
-        "evidence-digest-mismatch"}
+        "evidence-digest-mismatch", "wrapped-envelope", "swapped-original",
+        "unsigned-extra-attachment", "second-signed-entity"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

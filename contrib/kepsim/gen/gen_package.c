@@ -104,6 +104,69 @@ static int wrap_signed(struct grand *r, const struct signer *s, const struct kbu
 	return 0;
 }
 
+/* out = multipart/mixed { a, b }: an attacker's wrapper around entities. */
+static void mixed_of_two(struct grand *r, const struct kbuf *a, const struct kbuf *b,
+			 struct kbuf *out)
+{
+	char bnd[64];
+	mime_boundary(r, bnd, sizeof(bnd));
+	kbuf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", bnd, bnd);
+	kbuf_append(out, a->data, a->len);
+	kbuf_printf(out, "\r\n--%s\r\n", bnd);
+	kbuf_append(out, b->data, b->len);
+	kbuf_printf(out, "\r\n--%s--\r\n", bnd);
+}
+
+/* A PDF attachment entity that no one signed. */
+static void unsigned_pdf(struct grand *r, const char *name, struct kbuf *out)
+{
+	struct kbuf pdf = {0};
+	pdf_bytes(r, 2000, &pdf, name);
+	kbuf_printf(out, "Content-Type: application/pdf; name=\"%s\"\r\n"
+		    "Content-Transfer-Encoding: base64\r\n"
+		    "Content-Disposition: attachment; filename=\"%s\"\r\n\r\n", name, name);
+	mime_base64(out, pdf.data, pdf.len);
+	kbuf_free(&pdf);
+}
+
+/* Faults planted in the sender's original after it was signed, before the
+ * KEPHS signs the envelope honestly: body (the signed entity) is wrapped in
+ * a multipart/mixed with an unsigned attachment, or with a second signed
+ * entity whose signature is broken. */
+static int original_attack(struct gen *g, const struct pkg_spec *p, const struct signer *s,
+			   struct kbuf *body, struct kerr *err)
+{
+	struct kbuf extra = {0}, out = {0};
+	if (p->fault == F_UNSIGNED_EXTRA_ATTACHMENT) {
+		unsigned_pdf(&g->rnd, "ek-imzasiz.pdf", &extra);
+	} else {
+		struct kbuf entity = {0};
+		struct cms_opts o = { .md = EVP_sha256(), .signing_time = p->tarih };
+		kbuf_append_str(&entity, "Content-Type: multipart/mixed; boundary=\"ikinci\"\r\n\r\n--ikinci\r\n");
+		unsigned_pdf(&g->rnd, "ek-ikinci.pdf", &entity);
+		kbuf_append_str(&entity, "--ikinci--\r\n");
+		int rc = wrap_signed(&g->rnd, s, &entity, &o, 0, &extra, err);
+		if (rc == 0) {
+			/* Break it: one base64 character of its attachment. */
+			const char *hit = strstr((const char *)extra.data, "\r\n\r\nJVBER");
+			if (hit)
+				tamper_b64(extra.data, (size_t)(hit - (const char *)extra.data) + 6);
+			else
+				rc = kerr_set(err, KERR_INTERNAL, "second entity's attachment not found");
+		}
+		kbuf_free(&entity);
+		if (rc < 0) {
+			kbuf_free(&extra);
+			return -1;
+		}
+	}
+	mixed_of_two(&g->rnd, body, &extra, &out);
+	kbuf_free(body);
+	*body = out;
+	kbuf_free(&extra);
+	return 0;
+}
+
 static const struct signer *original_signer(struct gen *g, const struct pkg_spec *p)
 {
 	int h = gen_hier_index(p->hier);
@@ -197,6 +260,9 @@ static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_re
 			}
 			tamper_b64(body.data, (size_t)(hit - (const char *)body.data) + text_off);
 		}
+		if ((p->fault == F_UNSIGNED_EXTRA_ATTACHMENT || p->fault == F_SECOND_SIGNED_ENTITY) &&
+		    original_attack(g, p, s, &body, err) < 0)
+			goto out;
 	}
 	struct kbuf *o_ = &res->original;
 	kbuf_printf(o_, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\n",
@@ -210,6 +276,62 @@ out:
 	kbuf_free(&entity);
 	kbuf_free(&body);
 	return rc;
+}
+
+/* Faults planted after the KEPHS signed: the genuine signed envelope entity
+ * (body) is wrapped in a new multipart/mixed with a foreign original placed
+ * beside it: a forged unsigned message before it (wrapped-envelope), or the
+ * genuinely signed original of another message after it (swapped-original). */
+static int envelope_attack(struct gen *g, const struct pkg_spec *p, const struct pkg_result *res,
+			   struct kbuf *body, struct kerr *err)
+{
+	struct kbuf foreign = {0}, out = {0};
+	kbuf_append_str(&foreign, "Content-Type: message/rfc822; name=\"ileti.eml\"\r\n"
+			"Content-Disposition: attachment; filename=\"ileti.eml\"\r\n\r\n");
+	if (p->fault == F_WRAPPED_ENVELOPE) {
+		char date[64], bnd[64];
+		mime_date(date, sizeof(date), p->tarih);
+		mime_boundary(&g->rnd, bnd, sizeof(bnd));
+		kbuf_printf(&foreign, "From: %s\r\nTo: %s\r\nDate: %s\r\n"
+			    "Message-ID: <sahte.%d@kepsim.hs01.kep.tr>\r\n", res->sender,
+			    res->recipient, date, p->sira);
+		mime_header_encoded(&foreign, "Subject", "Sahte yazı: ödeme talimatı", SUBJ_UTF8_B);
+		kbuf_printf(&foreign, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n"
+			    "\r\n--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSahte.\r\n--%s\r\n",
+			    bnd, bnd, bnd);
+		unsigned_pdf(&g->rnd, "sahte.pdf", &foreign);
+		kbuf_printf(&foreign, "--%s--\r\n", bnd);
+		mixed_of_two(&g->rnd, &foreign, body, &out);
+	} else {
+		/* Another message, signed by the same sender, as its own package would hold it. */
+		struct pkg_spec q = *p;
+		struct pkg_result other = {0};
+		struct part_out att[1];
+		memset(att, 0, sizeof(att));
+		att[0].name = "baska-belge.pdf";
+		att[0].ctype = "application/pdf";
+		pdf_bytes(&g->rnd, 3000, &att[0].body, "baska");
+		q.fault = F_NONE;
+		other.sender = xstrdup(res->sender);
+		other.recipient = xstrdup(res->recipient);
+		other.subject = xasprintf("Başka bir yazı [G-%d]", p->sira + 1000);
+		other.msg_id = xasprintf("<baska.%d@kepsim.hs01.kep.tr>", p->sira);
+		int rc = build_original(g, &q, &other, att, 1, "EBYS-2026-000000", err);
+		if (rc == 0) {
+			kbuf_append(&foreign, other.original.data, other.original.len);
+			mixed_of_two(&g->rnd, body, &foreign, &out);
+		}
+		kbuf_free(&att[0].body);
+		pkg_result_free(&other);
+		if (rc < 0) {
+			kbuf_free(&foreign);
+			return -1;
+		}
+	}
+	kbuf_free(body);
+	*body = out;
+	kbuf_free(&foreign);
+	return 0;
 }
 
 /* The KEPHS envelope around the original (package.eml). */
@@ -249,6 +371,8 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		else
 			rc = kerr_set(err, KERR_INTERNAL, "envelope text part not found");
 	}
+	if (rc == 0 && (p->fault == F_WRAPPED_ENVELOPE || p->fault == F_SWAPPED_ORIGINAL))
+		rc = envelope_attack(g, p, res, &body, err);
 	if (rc == 0) {
 		kbuf_printf(out, "X-REM-Msg-Type: Dispatch\r\nX-REM-UAMessageIdentifier: %s\r\n"
 			    "X-REM-MessageIdentifierByREMMD: %s\r\nX-TR-REM-iletiTip: %s\r\n"
