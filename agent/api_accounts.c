@@ -15,7 +15,7 @@ static json_t *account_json(const struct account_status *s)
 			 "name", s->name, "address", s->address, "refreshing", s->refreshing,
 			 "last_refresh", reply_time(s->last_refresh_ms, a),
 			 "last_success", reply_time(s->last_success_ms, b),
-			 "last_result", s->last_result[0] ? s->last_result : NULL,
+			 "last_result", account_result_name(s->last_result),
 			 "last_error", s->last_error[0] ? s->last_error : NULL,
 			 "consecutive_failures", s->consecutive_failures,
 			 "packages_synced", (json_int_t)s->packages_synced,

@@ -18,7 +18,7 @@
 #include "api_server.h"
 #include "commands.h"
 #include "config.h"
-#include "daemon_p.h"
+#include "daemon.h"
 #include "daemon_sync.h"
 #include "log.h"
 #include "sd_notify.h"

@@ -26,6 +26,21 @@
 #define HOUSEKEEPING_FIRST_MS (60LL * 1000)
 #define HOUSEKEEPING_EVERY_MS (24LL * 3600 * 1000)
 
+const char *account_result_name(enum account_result r)
+{
+	switch (r) {
+	case ACCOUNT_RESULT_OK:
+		return "ok";
+	case ACCOUNT_RESULT_FAILED:
+		return "failed";
+	case ACCOUNT_RESULT_NEEDS_OFFICER:
+		return "needs-officer";
+	case ACCOUNT_RESULT_NONE:
+		break;
+	}
+	return NULL;
+}
+
 static void close_thread_store(void *p)
 {
 	struct store *s = p;
@@ -109,7 +124,7 @@ static int64_t next_delay(struct daemon *d, const struct account_config *acct,
 	int64_t delay = interval;
 	int i;
 
-	if (st->consecutive_failures > 0 && strcmp(st->last_result, "needs-officer") != 0) {
+	if (st->consecutive_failures > 0 && st->last_result != ACCOUNT_RESULT_NEEDS_OFFICER) {
 		int64_t cap = interval > BACKOFF_CAP_MS ? interval : BACKOFF_CAP_MS;
 
 		for (i = 0; i < st->consecutive_failures && delay < cap; i++)
@@ -153,14 +168,14 @@ static void run_refresh(struct sched *s)
 	if (r == 0) {
 		s->st.last_success_ms = now_ms();
 		s->st.consecutive_failures = 0;
-		snprintf(s->st.last_result, sizeof(s->st.last_result), "ok");
+		s->st.last_result = ACCOUNT_RESULT_OK;
 		s->st.last_error[0] = '\0';
 		log_info("refresh done: %lu new packages, %lu new evidence items",
 			 res.packages, res.evidence);
 	} else {
 		s->st.consecutive_failures++;
-		snprintf(s->st.last_result, sizeof(s->st.last_result), "%s",
-			 res.needs_officer ? "needs-officer" : "failed");
+		s->st.last_result = res.needs_officer ? ACCOUNT_RESULT_NEEDS_OFFICER
+						      : ACCOUNT_RESULT_FAILED;
 		snprintf(s->st.last_error, sizeof(s->st.last_error), "%s", err.msg);
 		/* The sync has said why an officer is needed; say nothing twice. */
 		if (!res.needs_officer)
@@ -323,7 +338,7 @@ void daemon_reload(struct daemon *d, struct config *cfg)
 
 		if (a == NULL || !a->enabled)
 			d->scheds[i]->removed = 1;
-		else if (strcmp(d->scheds[i]->st.last_result, "needs-officer") == 0)
+		else if (d->scheds[i]->st.last_result == ACCOUNT_RESULT_NEEDS_OFFICER)
 			d->scheds[i]->st.next_refresh_ms = now_ms(); /* its login may have changed */
 	}
 	for (i = 0; i < cfg->n_accounts; i++) {

@@ -12,6 +12,7 @@
 #ifndef KEP_DAEMON_H
 #define KEP_DAEMON_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -19,7 +20,32 @@
 
 struct daemon;
 struct config;
+struct account_config;
 struct store;
+
+/* The life cycle (cmd_run.c), and what one scheduled refresh reports back. */
+struct daemon_sync_result {
+	unsigned long packages;   /* new packages stored */
+	unsigned long evidence;   /* new evidence items stored */
+	int needs_officer;        /* the account cannot sync unattended (otp/eimza) */
+};
+
+/* Runs one refresh of acct; 0 on success, -1 with err. stop is raised on
+ * SIGTERM: the refresh must finish or abandon its current package and return. */
+typedef int daemon_sync_fn(struct daemon *d, const struct config *cfg,
+			   const struct account_config *acct, volatile sig_atomic_t *stop,
+			   struct daemon_sync_result *res, struct kerr *err);
+
+/* Creates the daemon around cfg (which it then owns) and starts one
+ * scheduler thread per enabled account. */
+int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
+		 struct kerr *err);
+/* Installs a newly loaded configuration (owned from now on): accounts
+ * added start, accounts removed stop after their current refresh. */
+void daemon_reload(struct daemon *d, struct config *cfg);
+/* Raises the stop flag, wakes every scheduler and joins them. */
+void daemon_stop(struct daemon *d);
+void daemon_free(struct daemon **d);
 
 /* This thread's store connection, opened on first use and closed when the
  * thread ends. Do not close it. NULL with err set when the store cannot be
@@ -36,6 +62,16 @@ void daemon_config_put(struct daemon *d, const struct config *cfg);
  * account's thread. */
 int daemon_refresh_now(struct daemon *d, const char *account, struct kerr *err);
 
+/* How an account's last refresh ended. */
+enum account_result {
+	ACCOUNT_RESULT_NONE = 0,       /* no refresh finished yet */
+	ACCOUNT_RESULT_OK,
+	ACCOUNT_RESULT_FAILED,         /* retried with back-off */
+	ACCOUNT_RESULT_NEEDS_OFFICER,  /* waits for an officer at a terminal: no back-off */
+};
+/* "ok", "failed", "needs-officer"; NULL for ACCOUNT_RESULT_NONE. */
+const char *account_result_name(enum account_result r);
+
 struct account_status {
 	char name[128];
 	char address[256];
@@ -43,7 +79,7 @@ struct account_status {
 	int64_t last_refresh_ms;      /* start of the last finished refresh; 0: none */
 	int64_t last_success_ms;      /* end of the last successful refresh; 0: none */
 	int64_t next_refresh_ms;      /* when the scheduler runs it next */
-	char last_result[32];         /* "ok", "failed", "needs-officer", "" */
+	enum account_result last_result;
 	char last_error[1024];
 	int consecutive_failures;
 	unsigned long packages_synced;  /* since the daemon started */

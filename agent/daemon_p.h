@@ -1,29 +1,14 @@
 /* daemon_p.h: the daemon's private state, shared by daemon.c (life cycle,
- * scheduling), daemon_metrics.c and cmd_run.c. Not for other modules: they
- * use daemon.h. All fields below `mu` are protected by it. */
+ * scheduling) and daemon_metrics.c. Not for other modules: they use
+ * daemon.h. All fields below `mu` are protected by it. */
 #ifndef KEP_DAEMON_P_H
 #define KEP_DAEMON_P_H
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 
 #include "daemon.h"
 
-struct account_config;
-
-/* What one scheduled refresh reports back. */
-struct daemon_sync_result {
-	unsigned long packages;   /* new packages stored */
-	unsigned long evidence;   /* new evidence items stored */
-	int needs_officer;        /* the account cannot sync unattended (otp/eimza) */
-};
-
-/* Runs one refresh of acct; 0 on success, -1 with err. stop is raised on
- * SIGTERM: the refresh must finish or abandon its current package and return. */
-typedef int daemon_sync_fn(struct daemon *d, const struct config *cfg,
-			   const struct account_config *acct, volatile sig_atomic_t *stop,
-			   struct daemon_sync_result *res, struct kerr *err);
 
 #define DAEMON_MAX_OPS 16
 
@@ -71,16 +56,6 @@ struct daemon {
 	unsigned int seed;
 };
 
-/* Creates the daemon around cfg (which it then owns) and starts one
- * scheduler thread per enabled account. */
-int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
-		 struct kerr *err);
-/* Installs a newly loaded configuration (owned from now on): accounts
- * added start, accounts removed stop after their current refresh. */
-void daemon_reload(struct daemon *d, struct config *cfg);
-/* Raises the stop flag, wakes every scheduler and joins them. */
-void daemon_stop(struct daemon *d);
-void daemon_free(struct daemon **d);
 
 /* Records one provider request for /metrics. */
 void daemon_metrics_request(struct daemon *d, const char *op, double seconds, int ok);

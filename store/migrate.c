@@ -1,4 +1,6 @@
-/* migrate.c: applies store_migrations (see store_migrate.h). */
+/* migrate.c: applies store_migrations (see store_migrate.h) to a store
+ * store.c opened; it never opens one itself (store.c calls it, not the
+ * reverse). */
 #include "store_migrate.h"
 
 #include <stdio.h>
@@ -79,20 +81,5 @@ int store_migrate_to(struct store *s, int version, struct kerr *err)
 		if (apply_step(s, m, err) < 0)
 			return -1;
 	}
-	return 0;
-}
-
-int store_open_at_version(const char *path, int version, struct store **store_r,
-			  struct kerr *err)
-{
-	struct store *s;
-
-	if (st_open_unmigrated(path, &s, err) < 0)
-		return -1;
-	if (store_migrate_to(s, version, err) < 0) {
-		store_close(&s);
-		return -1;
-	}
-	*store_r = s;
 	return 0;
 }

@@ -88,7 +88,8 @@ static int set_pragmas(struct store *s, struct kerr *err)
 	return 0;
 }
 
-int st_open_unmigrated(const char *path, struct store **store_r, struct kerr *err)
+/* Opens the file (permission checks, pragmas) without migrating. */
+static int open_unmigrated(const char *path, struct store **store_r, struct kerr *err)
 {
 	struct store *s;
 
@@ -107,6 +108,21 @@ int st_open_unmigrated(const char *path, struct store **store_r, struct kerr *er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	if (set_pragmas(s, err) < 0) {
+		store_close(&s);
+		return -1;
+	}
+	*store_r = s;
+	return 0;
+}
+
+int store_open_at_version(const char *path, int version, struct store **store_r,
+			  struct kerr *err)
+{
+	struct store *s;
+
+	if (open_unmigrated(path, &s, err) < 0)
+		return -1;
+	if (store_migrate_to(s, version, err) < 0) {
 		store_close(&s);
 		return -1;
 	}

@@ -16,7 +16,7 @@
 int store_schema_version(struct store *store, int *version_r, struct kerr *err);
 /* Upgrades to `version` (<= STORE_SCHEMA_VERSION); never downgrades. */
 int store_migrate_to(struct store *store, int version, struct kerr *err);
-/* Testing only: as store_open() but stops at `version` (0 = empty file), so
+/* Testing only (store.c): as store_open() but stops at `version` (0 = empty file), so
  * a test can build a database of an older release. */
 int store_open_at_version(const char *path, int version, struct store **store_r,
 			  struct kerr *err);

@@ -54,9 +54,6 @@ int st_tx_begin(struct store *s, struct st_tx *tx, struct kerr *err);
 int st_tx_commit(struct store *s, struct st_tx *tx, struct kerr *err);
 void st_tx_rollback(struct store *s, struct st_tx *tx);
 
-/* Opens the file (permission checks, pragmas) without migrating. */
-int st_open_unmigrated(const char *path, struct store **store_r, struct kerr *err);
-
 /* Resolves an account name to its id; KERR_NOTFOUND when unknown. */
 int st_account_id(struct store *s, const char *name, int64_t *id_r, struct kerr *err);
 
