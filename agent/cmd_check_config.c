@@ -16,7 +16,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
-#include "secrets.h"
+#include "secret_file.h"
 
 struct check {
 	const struct config *cfg;
@@ -84,40 +84,35 @@ static void private_file(struct check *c, const char *what, const char *path)
 			c->cfg->path, what, path, (unsigned)(st.st_mode & 07777), path);
 }
 
-/* A file `kepagent run` refuses unless it is private (secrets.h). */
+/* A file `kepagent run` refuses unless it is private (secret_file.h). */
 static void secret_file(struct check *c, const char *what, const char *path)
 {
 	struct kerr err = { 0 };
 
-	if (access(path, F_OK) == 0 && secrets_check_file(path, &err) < 0)
+	if (access(path, F_OK) == 0 && secret_file_check(path, &err) < 0)
 		problem(c->errors, "%s: %s: %s", c->cfg->path, what, err.msg);
+}
+
+static void on_finding(void *arg, enum kep_check_level lv, const char *check, const char *msg)
+{
+	struct check *c = arg;
+
+	(void)check;
+	if (lv != KEP_CHECK_OK)
+		json_array_append_new(lv == KEP_CHECK_FAIL ? c->errors : c->warnings,
+				      json_string(msg));
 }
 
 static void check_account(struct check *c, const struct account_config *a)
 {
-	struct kerr err = { 0 };
-	char *parola = NULL, *sifre = NULL, *pin = NULL;
-	struct kbuf report = { 0 };
+	struct kep_check_sink sink = { on_finding, c };
 	char what[128];
 
-	if (secrets_load(a->secrets_file, &parola, &sifre, &report, &err) < 0)
-		add_lines(c->errors, &report);
-	kbuf_free(&report);
-	secret_free(&parola);
-	secret_free(&sifre);
+	/* The account's own files (secrets, PIN, module): its driver knows them. */
+	a->driver->conf_check(a->driver_conf, 0, &sink);
 	if (a->ca_file != NULL) {
 		snprintf(what, sizeof(what), "account '%s': ca_file", a->name);
 		need_path(c, what, a->ca_file, 'f');
-	}
-	if (a->has_pkcs11 && strchr(a->pkcs11.module, '/') != NULL) {
-		snprintf(what, sizeof(what), "account '%s': pkcs11 module", a->name);
-		need_path(c, what, a->pkcs11.module, 'f');
-	}
-	if (a->has_pkcs11 && a->pkcs11.pin_file != NULL) {
-		kerr_clear(&err);
-		if (config_load_pin(a, &pin, &err) < 0)
-			problem(c->errors, "%s", err.msg);
-		secret_free(&pin);
 	}
 }
 
@@ -153,11 +148,13 @@ static json_t *summary_json(const struct config *cfg)
 
 	for (i = 0; i < cfg->n_accounts; i++) {
 		const struct account_config *a = &cfg->accounts[i];
+		struct kep_login_info li = { 0 };
 
+		config_login_info(a, &li);
 		json_array_append_new(accounts, json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:s, s:s?, s:s?}",
-			"name", a->name, "provider", "ptt", "address", a->mailbox,
-			"endpoint", a->endpoint, "login", config_login_name(a->login),
+			"{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:s, s:s?, s:s?}",
+			"name", a->name, "provider", a->driver->name, "address", a->mailbox,
+			"endpoint", li.endpoint, "login", li.mode,
 			"enabled", a->enabled, "poll_interval", (json_int_t)a->poll_interval,
 			"ack_policy", config_ack_policy_name(a->ack_policy),
 			"folder_inbox", a->folder_inbox, "folder_sent", a->folder_sent));
@@ -187,9 +184,11 @@ static void summary_text(const struct config *cfg)
 	printf("accounts: %zu (%zu enabled)\n", cfg->n_accounts, enabled);
 	for (i = 0; i < cfg->n_accounts; i++) {
 		const struct account_config *a = &cfg->accounts[i];
+		struct kep_login_info li = { 0 };
 
+		config_login_info(a, &li);
 		printf("  %s: %s, login %s, poll every %lds, ack %s%s\n", a->name, a->mailbox,
-		       config_login_name(a->login), a->poll_interval,
+		       li.mode, a->poll_interval,
 		       config_ack_policy_name(a->ack_policy), a->enabled ? "" : " (disabled)");
 	}
 }

@@ -16,12 +16,11 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
-#include <libp11.h>
 #include <openssl/x509.h>
 
 #include "commands.h"
 #include "config.h"
-#include "secrets.h"
+#include "secret_file.h"
 #include "store.h"
 #include "store_integrity.h"
 #include "trust.h"
@@ -110,23 +109,26 @@ static void check_trust(struct report *r, const struct config *cfg)
 		check_anchor(r, cfg->trust_tsa_anchors[i], TRUST_TSA_ANCHOR);
 }
 
-static void check_secrets(struct report *r, const struct account_config *a)
-{
-	char *parola = NULL, *sifre = NULL, *pin = NULL;
-	struct kerr err = { 0 };
+struct account_sink {
+	struct report *r;
+	const char *account;
+};
 
-	if (config_load_secrets(a, &parola, &sifre, &err) < 0)
-		say(r, FAIL, "secrets", "account %s: %s", a->name, err.msg);
-	else
-		say(r, OK, "secrets", "account %s: %s is private and holds parola and sifre",
-		    a->name, a->secrets_file);
-	secret_free(&parola);
-	secret_free(&sifre);
-	if (a->has_pkcs11 && a->pkcs11.pin_file != NULL) {
-		if (config_load_pin(a, &pin, &err) < 0)
-			say(r, FAIL, "secrets", "account %s: %s", a->name, err.msg);
-		secret_free(&pin);
-	}
+static void on_finding(void *arg, enum kep_check_level lv, const char *check, const char *msg)
+{
+	struct account_sink *as = arg;
+
+	say(as->r, lv == KEP_CHECK_FAIL ? FAIL : lv == KEP_CHECK_WARN ? WARN : OK, check,
+	    "account %s: %s", as->account, msg);
+}
+
+/* The account's own files (secrets, PIN, PKCS#11 token): its driver knows them. */
+static void check_account_files(struct report *r, const struct account_config *a)
+{
+	struct account_sink as = { r, a->name };
+	struct kep_check_sink sink = { on_finding, &as };
+
+	a->driver->conf_check(a->driver_conf, 1, &sink);
 }
 
 static size_t discard(char *p, size_t sz, size_t n, void *ud)
@@ -138,11 +140,18 @@ static size_t discard(char *p, size_t sz, size_t n, void *ud)
 
 static void check_endpoint(struct report *r, const struct account_config *a)
 {
-	CURL *c = curl_easy_init();
+	struct kep_login_info li = { 0 };
 	char errbuf[CURL_ERROR_SIZE] = "";
-	char *url = xasprintf("%s?wsdl", a->endpoint);
 	long status = 0;
 	CURLcode rc;
+	CURL *c;
+	char *url;
+
+	config_login_info(a, &li);
+	if (li.endpoint == NULL)
+		return;
+	c = curl_easy_init();
+	url = xasprintf("%s?wsdl", li.endpoint);
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -162,52 +171,19 @@ static void check_endpoint(struct report *r, const struct account_config *a)
 	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 	    rc == CURLE_SSL_CERTPROBLEM)
 		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s not trusted (%s); fix: set "
-		    "ca_file to the CA that issued the provider's certificate", a->name, a->endpoint,
+		    "ca_file to the CA that issued the provider's certificate", a->name, li.endpoint,
 		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	else if (rc != CURLE_OK)
 		say(r, FAIL, "endpoint", "account %s: %s unreachable (%s); fix: check the URL, DNS, "
-		    "firewall and proxy settings", a->name, a->endpoint,
+		    "firewall and proxy settings", a->name, li.endpoint,
 		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	else if (status >= 500)
-		say(r, WARN, "endpoint", "account %s: %s answers HTTP %ld", a->name, a->endpoint, status);
+		say(r, WARN, "endpoint", "account %s: %s answers HTTP %ld", a->name, li.endpoint, status);
 	else
 		say(r, OK, "endpoint", "account %s: %s reachable over verified TLS (HTTP %ld)", a->name,
-		    a->endpoint, status);
+		    li.endpoint, status);
 	curl_easy_cleanup(c);
 	free(url);
-}
-
-static void check_pkcs11(struct report *r, const struct account_config *a)
-{
-	PKCS11_CTX *ctx;
-	PKCS11_SLOT *slots = NULL;
-	unsigned int nslots = 0, i;
-	int found = 0;
-
-	if (!a->has_pkcs11)
-		return;
-	ctx = PKCS11_CTX_new();
-	if (PKCS11_CTX_load(ctx, a->pkcs11.module) < 0) {
-		say(r, FAIL, "pkcs11", "account %s: cannot load PKCS#11 module %s; fix: install the "
-		    "card's middleware or correct pkcs11.module", a->name, a->pkcs11.module);
-		PKCS11_CTX_free(ctx);
-		return;
-	}
-	if (PKCS11_enumerate_slots(ctx, &slots, &nslots) == 0) {
-		for (i = 0; i < nslots; i++)
-			if (slots[i].token != NULL && (a->pkcs11.token == NULL ||
-						       strcmp(slots[i].token->label, a->pkcs11.token) == 0))
-				found = 1;
-		PKCS11_release_all_slots(ctx, slots, nslots);
-	}
-	if (found)
-		say(r, OK, "pkcs11", "account %s: token '%s' present in %s", a->name,
-		    a->pkcs11.token ? a->pkcs11.token : "(any)", a->pkcs11.module);
-	else
-		say(r, FAIL, "pkcs11", "account %s: no token labelled '%s'; fix: insert the officer's "
-		    "card or correct pkcs11.token", a->name, a->pkcs11.token ? a->pkcs11.token : "");
-	PKCS11_CTX_unload(ctx);
-	PKCS11_CTX_free(ctx);
 }
 
 static void check_store(struct report *r, const struct config *cfg)
@@ -249,14 +225,14 @@ static void check_token(struct report *r, const struct config *cfg)
 	struct kbuf b = { 0 };
 	struct kerr err = { 0 };
 
-	if (secrets_read_file(cfg->api_token_file, 4096, &b, &err) < 0)
+	if (secret_file_read(cfg->api_token_file, 4096, &b, &err) < 0)
 		say(r, FAIL, "api-token", "%s", err.msg);
 	else if (b.len < 16)
 		say(r, FAIL, "api-token", "%s holds fewer than 16 characters; fix: write a long random "
 		    "token into it", cfg->api_token_file);
 	else
 		say(r, OK, "api-token", "%s is private", cfg->api_token_file);
-	secrets_kbuf_free(&b);
+	secret_kbuf_free(&b);
 }
 
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
@@ -305,10 +281,9 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 		check_token(&r, cfg);
 		check_trust(&r, cfg);
 		for (i = 0; i < cfg->n_accounts; i++) {
-			check_secrets(&r, &cfg->accounts[i]);
+			check_account_files(&r, &cfg->accounts[i]);
 			if (network)
 				check_endpoint(&r, &cfg->accounts[i]);
-			check_pkcs11(&r, &cfg->accounts[i]);
 		}
 		check_store(&r, cfg);
 	}

@@ -22,7 +22,7 @@
 #include "daemon_sync.h"
 #include "log.h"
 #include "sd_notify.h"
-#include "secrets.h"
+#include "secret_file.h"
 #include "store.h"
 
 static void run_usage(FILE *out)
@@ -47,9 +47,9 @@ static char *load_token(const char *path, struct kerr *err)
 	struct kbuf b = { 0 };
 	char *tok, *end;
 
-	if (secrets_read_file(path, 4096, &b, err) < 0) {
+	if (secret_file_read(path, 4096, &b, err) < 0) {
 		kerr_prefix(err, "API token file");
-		secrets_kbuf_free(&b);
+		secret_kbuf_free(&b);
 		return NULL;
 	}
 	tok = (char *)kbuf_cstr(&b);
@@ -58,7 +58,7 @@ static char *load_token(const char *path, struct kerr *err)
 	while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	tok = xstrndup(tok, (size_t)(end - tok));
-	secrets_kbuf_free(&b);
+	secret_kbuf_free(&b);
 	return tok;
 }
 
@@ -106,7 +106,7 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 	token = load_token(cfg->api_token_file, &err);
 	/* The TLS key is a secret: the same owner-only rule as the token. */
 	if (token == NULL ||
-	    (cfg->api_tls_key != NULL && secrets_check_file(cfg->api_tls_key, &err) < 0) ||
+	    (cfg->api_tls_key != NULL && secret_file_check(cfg->api_tls_key, &err) < 0) ||
 	    check_store(cfg, &err) < 0) {
 		log_error("%s", err.msg);
 		secret_free(&token);

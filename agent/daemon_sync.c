@@ -10,12 +10,6 @@ static void on_request(void *arg, const char *account, const char *op, int64_t m
 	daemon_metrics_request(arg, op, (double)ms / 1000.0, ok);
 }
 
-static int needs_officer(const struct account_config *acct)
-{
-	return (acct->login == LOGIN_OTP && acct->otp_file == NULL) ||
-	       (acct->login == LOGIN_EIMZA && acct->pkcs11.pin_file == NULL);
-}
-
 int daemon_sync_account(struct daemon *d, const struct config *cfg,
 			const struct account_config *acct, volatile sig_atomic_t *stop,
 			struct daemon_sync_result *res, struct kerr *err)
@@ -25,7 +19,8 @@ int daemon_sync_account(struct daemon *d, const struct config *cfg,
 	struct sync_env *env = NULL;
 	int r;
 
-	res->needs_officer = needs_officer(acct);
+	res->needs_officer = kep_officer_check(acct->driver, acct->driver_conf, acct->name, 0,
+					       NULL) < 0;
 	/* The env holds the trust store and chain cache for this refresh; a
 	 * reloaded configuration is picked up by the next one. */
 	if (sync_env_new(cfg, 0, stop, &env, err) < 0)

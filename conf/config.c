@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,18 +17,11 @@
 #define CONFIG_MAX_SIZE (1024 * 1024)
 #define DEFAULT_STORE LOCALSTATEDIR "/lib/kepagent/kepagent.db"
 #define DEFAULT_TOKEN SYSCONFDIR "/kepagent/api-token"
-#define PTT_DOMAIN "hs01.kep.tr"
-
-static const char *const provider_names[] = { "ptt", NULL };
-static const char *const login_names[] = { "base", "otp", "eimza", NULL };
+#define MAX_DRIVERS 16
+#define MAX_ACCOUNT_KEYS 64
 static const char *const ack_names[] = { "on-import", "on-store", "never", NULL };
 static const char *const revocation_names[] = { "online", "offline", "require", NULL };
 static const char *const level_names[] = { "error", "warn", "info", "debug", NULL };
-
-const char *config_login_name(enum login_mode m)
-{
-	return login_names[m];
-}
 
 const char *config_ack_policy_name(enum ack_policy p)
 {
@@ -48,18 +42,7 @@ struct loader {
  * because the daemon does not run where the administrator edited it. */
 static int path_value(struct loader *l, yaml_node_t *n, const char *key, char **out)
 {
-	char *s = NULL;
-
-	if (cy_string(&l->d, n, key, &s) < 0)
-		return -1;
-	free(*out);
-	if (s[0] == '/') {
-		*out = s;
-	} else {
-		*out = xasprintf("%s/%s", l->cfg->dir, s);
-		free(s);
-	}
-	return 0;
+	return cy_path(&l->d, n, key, l->cfg->dir, out);
 }
 
 static void path_list(struct loader *l, yaml_node_t *n, const char *key, char ***list,
@@ -248,32 +231,6 @@ static int valid_url(const char *s, const char *const *schemes)
 	return 0;
 }
 
-static void parse_pkcs11(struct loader *l, yaml_node_t *n, struct account_config *a)
-{
-	static const struct cy_key keys[] = {
-		{ "module", 1, "the PKCS#11 module (e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)" },
-		{ "token", 1, "the token label" },
-		{ "key", 1, "the key label or hex id" },
-		{ "pin_file", 0, NULL },
-	};
-	yaml_node_t *v[ARRAY_SIZE(keys)];
-
-	if (cy_mapping(&l->d, n, "pkcs11", keys, ARRAY_SIZE(keys), v) < 0)
-		return;
-	a->has_pkcs11 = 1;
-	/* A bare module name is for dlopen()'s search path, not a relative path. */
-	if (v[0] != NULL && cy_scalar(v[0]) != NULL && strchr(cy_scalar(v[0]), '/') != NULL)
-		path_value(l, v[0], "module", &a->pkcs11.module);
-	else if (v[0] != NULL)
-		cy_string(&l->d, v[0], "module", &a->pkcs11.module);
-	if (v[1] != NULL)
-		cy_string(&l->d, v[1], "token", &a->pkcs11.token);
-	if (v[2] != NULL)
-		cy_string(&l->d, v[2], "key", &a->pkcs11.key);
-	if (v[3] != NULL)
-		path_value(l, v[3], "pin_file", &a->pkcs11.pin_file);
-}
-
 static void folder_value(struct loader *l, yaml_node_t *n, const char *key, char **out)
 {
 	if (n == NULL || cy_string(&l->d, n, key, out) < 0)
@@ -296,22 +253,17 @@ static void parse_folders(struct loader *l, yaml_node_t *n, struct account_confi
 }
 
 enum {
-	A_NAME, A_PROVIDER, A_ENDPOINT, A_CA_FILE, A_ADDRESS, A_TCNO, A_SECRETS, A_LOGIN,
-	A_OTP_FILE, A_PKCS11, A_FOLDERS, A_POLL, A_INITIAL_DAYS, A_OVERLAP, A_ACK, A_DELETE,
-	A_PROXY, A_CONNECT_TIMEOUT, A_TIMEOUT, A_ENABLED, A_COUNT
+	A_NAME, A_PROVIDER, A_CA_FILE, A_ADDRESS, A_FOLDERS, A_POLL, A_INITIAL_DAYS, A_OVERLAP,
+	A_ACK, A_DELETE, A_PROXY, A_CONNECT_TIMEOUT, A_TIMEOUT, A_ENABLED, A_COUNT
 };
 
+/* The keys every account has, whatever its provider; the driver adds its
+ * own (provider.h, conf_keys). */
 static const struct cy_key account_keys[A_COUNT] = {
 	[A_NAME] = { "name", 1, "a unique name of letters, digits, '.', '_' or '-'" },
-	[A_PROVIDER] = { "provider", 1, "ptt" },
-	[A_ENDPOINT] = { "endpoint", 1, "the provider's https URL" },
+	[A_PROVIDER] = { "provider", 1, NULL /* the driver names, see driver_names() */ },
 	[A_CA_FILE] = { "ca_file", 0, NULL },
 	[A_ADDRESS] = { "address", 1, "the KEP address, e.g. birim@hs01.kep.tr" },
-	[A_TCNO] = { "tcno", 1, "the 11-digit T.C. Kimlik No of the authorised person" },
-	[A_SECRETS] = { "secrets_file", 1, "a file holding parola: and sifre:" },
-	[A_LOGIN] = { "login", 0, NULL },
-	[A_OTP_FILE] = { "otp_file", 0, NULL },
-	[A_PKCS11] = { "pkcs11", 0, NULL },
 	[A_FOLDERS] = { "folders", 0, NULL },
 	[A_POLL] = { "poll_interval", 0, NULL },
 	[A_INITIAL_DAYS] = { "initial_days", 0, NULL },
@@ -326,8 +278,6 @@ static const struct cy_key account_keys[A_COUNT] = {
 
 static void account_defaults(struct account_config *a)
 {
-	a->provider = PROVIDER_PTT;
-	a->login = LOGIN_BASE;
 	a->poll_interval = 300;
 	a->initial_days = 30;
 	a->overlap_seconds = 3600;
@@ -338,36 +288,100 @@ static void account_defaults(struct account_config *a)
 	a->enabled = 1;
 }
 
-/* The name to use in messages, read before the mapping is checked. */
-static char *account_label(struct loader *l, yaml_node_t *n, size_t index)
+/* The drivers' names, NULL-terminated, and joined for messages. */
+static const char *const *driver_names(const char **joined)
+{
+	static const char *names[MAX_DRIVERS + 1];
+	static char list[256];
+	const struct kep_driver *const *drv;
+	size_t i, n;
+
+	drv = kep_drivers(&n);
+	list[0] = '\0';
+	for (i = 0; i < n && i < MAX_DRIVERS; i++) {
+		names[i] = drv[i]->name;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", drv[i]->name);
+	}
+	names[i] = NULL;
+	*joined = list;
+	return names;
+}
+
+/* The value of key in mapping n when it is a plain scalar, read before the
+ * mapping is checked; NULL otherwise. */
+static const char *peek(struct loader *l, yaml_node_t *n, const char *key)
 {
 	yaml_node_pair_t *p;
 
-	if (n->type == YAML_MAPPING_NODE) {
-		for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-			const char *k = cy_scalar(yaml_document_get_node(&l->d.doc, p->key));
-			const char *v = cy_scalar(yaml_document_get_node(&l->d.doc, p->value));
+	if (n->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const char *k = cy_scalar(yaml_document_get_node(&l->d.doc, p->key));
 
-			if (k != NULL && v != NULL && strcmp(k, "name") == 0 && valid_name(v))
-				return xasprintf("account '%s'", v);
+		if (k != NULL && strcmp(k, key) == 0)
+			return cy_scalar(yaml_document_get_node(&l->d.doc, p->value));
+	}
+	return NULL;
+}
+
+/* The keys an account of driver drv may have: the generic ones, then the
+ * driver's. With no known driver, every driver's keys are allowed (as
+ * optional), so a wrong provider: is reported once, not as unknown keys. */
+static size_t account_key_table(const struct kep_driver *drv, struct cy_key *keys)
+{
+	const struct kep_driver *const *all;
+	size_t n = A_COUNT, ndrv, i, j, k;
+
+	memcpy(keys, account_keys, sizeof(account_keys));
+	keys[A_PROVIDER].expected = NULL;
+	driver_names(&keys[A_PROVIDER].expected);
+	if (drv != NULL) {
+		for (i = 0; i < drv->n_conf_keys && n < MAX_ACCOUNT_KEYS; i++)
+			keys[n++] = drv->conf_keys[i];
+		return n;
+	}
+	all = kep_drivers(&ndrv);
+	for (j = 0; j < ndrv; j++) {
+		for (i = 0; i < all[j]->n_conf_keys && n < MAX_ACCOUNT_KEYS; i++) {
+			for (k = 0; k < n && strcmp(keys[k].name, all[j]->conf_keys[i].name); k++)
+				;
+			if (k == n) {
+				keys[n] = all[j]->conf_keys[i];
+				keys[n++].required = 0;
+			}
 		}
 	}
+	return n;
+}
+
+/* The name to use in messages, read before the mapping is checked. */
+static char *account_label(struct loader *l, yaml_node_t *n, size_t index)
+{
+	const char *v = peek(l, n, "name");
+
+	if (v != NULL && valid_name(v))
+		return xasprintf("account '%s'", v);
 	return xasprintf("accounts[%zu]", index);
 }
 
 static void parse_account(struct loader *l, yaml_node_t *n, size_t index,
 			  struct account_config *a)
 {
-	static const char *const https[] = { "https", NULL };
 	static const char *const proxies[] = { "http", "https", "socks4", "socks4a", "socks5",
 					       "socks5h", NULL };
-	yaml_node_t *v[A_COUNT];
-	char *what = account_label(l, n, index), *tcno = NULL;
+	struct cy_key keys[MAX_ACCOUNT_KEYS];
+	yaml_node_t *v[MAX_ACCOUNT_KEYS];
+	char *what = account_label(l, n, index);
 	const struct account_config *dup;
+	const char *joined;
+	size_t nkeys;
 	int e;
 
 	account_defaults(a);
-	if (cy_mapping(&l->d, n, what, account_keys, A_COUNT, v) < 0) {
+	a->driver = kep_driver_find(peek(l, n, "provider"));
+	nkeys = account_key_table(a->driver, keys);
+	if (cy_mapping(&l->d, n, what, keys, nkeys, v) < 0) {
 		free(what);
 		return;
 	}
@@ -380,43 +394,23 @@ static void parse_account(struct loader *l, yaml_node_t *n, size_t index,
 				 "duplicate account name '%s' (also accounts[%zu])", a->name,
 				 (size_t)(dup - l->cfg->accounts));
 	}
-	e = PROVIDER_PTT;
-	enum_value(l, v[A_PROVIDER], "provider", provider_names, &e);
-	a->provider = (enum provider_kind)e;
-	if (v[A_ENDPOINT] && cy_string(&l->d, v[A_ENDPOINT], "endpoint", &a->endpoint) == 0 &&
-	    !valid_url(a->endpoint, https))
-		cy_error(&l->d, v[A_ENDPOINT], "an https:// URL; plain http is not allowed",
-			 "bad value '%s' for 'endpoint'", a->endpoint);
+	/* Reported here (a bad value, a wrong type); chosen above. */
+	if (v[A_PROVIDER] && cy_enum(&l->d, v[A_PROVIDER], "provider", driver_names(&joined),
+				     &e) < 0)
+		a->driver = NULL;
+	if (a->driver != NULL)
+		a->driver_conf = a->driver->conf_parse(&l->d, n, what, v + A_COUNT, l->cfg->dir);
 	if (v[A_CA_FILE])
 		path_value(l, v[A_CA_FILE], "ca_file", &a->ca_file);
 	if (v[A_ADDRESS] && cy_string(&l->d, v[A_ADDRESS], "address", &a->address) == 0) {
 		if (!valid_address(a->address))
 			cy_error(&l->d, v[A_ADDRESS], "an address like birim or birim@hs01.kep.tr",
 				 "bad value '%s' for 'address'", a->address);
-		else
-			a->mailbox = strchr(a->address, '@') ? xstrdup(a->address)
-				   : xasprintf("%s@%s", a->address, PTT_DOMAIN);
+		else if (strchr(a->address, '@') != NULL)
+			a->mailbox = xstrdup(a->address);
+		else if (a->driver != NULL)
+			a->mailbox = xasprintf("%s@%s", a->address, a->driver->domain);
 	}
-	/* The T.C. Kimlik No is personal data: never echoed back. */
-	if (v[A_TCNO] && cy_string(&l->d, v[A_TCNO], "tcno", &tcno) == 0) {
-		if (strlen(tcno) != 11 || strspn(tcno, "0123456789") != 11)
-			cy_error(&l->d, v[A_TCNO], "exactly 11 digits", "bad value for 'tcno'");
-		else
-			memcpy(a->tcno, tcno, 12);
-	}
-	free(tcno);
-	if (v[A_SECRETS])
-		path_value(l, v[A_SECRETS], "secrets_file", &a->secrets_file);
-	e = LOGIN_BASE;
-	enum_value(l, v[A_LOGIN], "login", login_names, &e);
-	a->login = (enum login_mode)e;
-	if (v[A_OTP_FILE])
-		path_value(l, v[A_OTP_FILE], "otp_file", &a->otp_file);
-	if (v[A_PKCS11])
-		parse_pkcs11(l, v[A_PKCS11], a);
-	else if (a->login == LOGIN_EIMZA)
-		cy_error(&l->d, n, "pkcs11 { module, token, key } with login: eimza",
-			 "missing required key 'pkcs11' in %s", what);
 	if (v[A_FOLDERS])
 		parse_folders(l, v[A_FOLDERS], a);
 	if (v[A_POLL])
@@ -587,19 +581,19 @@ static void free_list(char ***list, size_t *n)
 	*n = 0;
 }
 
+void config_login_info(const struct account_config *acct, struct kep_login_info *out)
+{
+	acct->driver->conf_login(acct->driver_conf, out);
+}
+
 static void account_free(struct account_config *a)
 {
 	free(a->name);
-	free(a->endpoint);
+	if (a->driver != NULL)
+		a->driver->conf_free(&a->driver_conf);
 	free(a->ca_file);
 	free(a->address);
 	free(a->mailbox);
-	free(a->secrets_file);
-	free(a->otp_file);
-	free(a->pkcs11.module);
-	free(a->pkcs11.token);
-	free(a->pkcs11.key);
-	free(a->pkcs11.pin_file);
 	free(a->folder_inbox);
 	free(a->folder_sent);
 	free(a->proxy);

@@ -7,8 +7,10 @@
  * (relative paths in the file resolve against the file's directory).
  * Strings and arrays belong to the config and live until config_free().
  * A loaded config is never modified, so any number of threads may read it.
- * Secrets are not in the config: config_load_secrets() and config_load_pin()
- * read them on demand, and the caller wipes them with secret_free().
+ * An account's provider keys (credentials, login, endpoint) are its
+ * driver's: conf/ checks the generic keys and hands the driver the rest
+ * (provider.h, conf_parse); secrets are read by the driver when it opens a
+ * session, never kept in the config.
  * (autoconf's config.h is force-included by path, so "config.h" is this
  * header; see AUTOMAKE_OPTIONS in Makefile.am.) */
 #ifndef KEP_CONFIG_H
@@ -17,14 +19,13 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "provider.h"
 #include "util.h"
 
 /* The range of a queue lease, in the configuration and in each claim. */
 #define CONFIG_LEASE_MIN_SECONDS 10
 #define CONFIG_LEASE_MAX_SECONDS 86400
 
-enum provider_kind { PROVIDER_PTT = 0 };
-enum login_mode { LOGIN_BASE = 0, LOGIN_OTP, LOGIN_EIMZA };
 enum ack_policy { ACK_ON_IMPORT = 0, ACK_ON_STORE, ACK_NEVER };
 enum revocation_mode {
 	REVOCATION_ONLINE = 0, /* fetch CRL/OCSP; unknown status is reported, not fatal */
@@ -32,26 +33,13 @@ enum revocation_mode {
 	REVOCATION_REQUIRE,    /* fetch; an unknown status makes the verdict fail */
 };
 
-struct pkcs11_config {
-	char *module;   /* PKCS#11 module path */
-	char *token;    /* token label */
-	char *key;      /* key label or hex id */
-	char *pin_file; /* NULL: ask on the terminal */
-};
-
 struct account_config {
 	char *name;             /* unique, [A-Za-z0-9._-] */
-	enum provider_kind provider;
-	char *endpoint;         /* https URL */
+	const struct kep_driver *driver;    /* chosen by provider: */
+	struct kep_account_conf *driver_conf; /* its own keys (the driver's, opaque here) */
 	char *ca_file;          /* NULL: the system CA store */
 	char *address;          /* KEP address as written (what the provider is sent) */
-	char *mailbox;          /* full address: address with "@hs01.kep.tr" added if missing */
-	char tcno[12];          /* 11 digits */
-	char *secrets_file;     /* YAML with parola: and sifre: (mode 600) */
-	enum login_mode login;
-	char *otp_file;         /* NULL: read the SMS code from the terminal */
-	int has_pkcs11;         /* 1 when pkcs11 was given (always with LOGIN_EIMZA) */
-	struct pkcs11_config pkcs11;
+	char *mailbox;          /* full address: the driver's domain added if missing */
 	char *folder_inbox;     /* NULL: "auto" (map the role from DizinSorgula) */
 	char *folder_sent;      /* NULL: "auto" */
 	long poll_interval;     /* seconds, default 300 */
@@ -118,18 +106,10 @@ void config_free(struct config **cfg);
 /* The account called name, or NULL. Points into cfg. */
 const struct account_config *config_find_account(const struct config *cfg, const char *name);
 
-/* Reads the account's secrets file (mode must deny group and others: see
- * secrets.h). On success *parola_r and *sifre_r are new strings the caller
- * wipes with secret_free(). Error messages never contain a secret. */
-int config_load_secrets(const struct account_config *acct, char **parola_r, char **sifre_r,
-			struct kerr *err);
-
-/* Reads the PKCS#11 PIN from pkcs11.pin_file (same permission rule; the first
- * line, without its newline). *pin_r is NULL when no pin_file is set. */
-int config_load_pin(const struct account_config *acct, char **pin_r, struct kerr *err);
+/* The account's login as its driver describes it (provider.h). */
+void config_login_info(const struct account_config *acct, struct kep_login_info *out);
 
 /* Names of enum values as written in the file. */
-const char *config_login_name(enum login_mode m);
 const char *config_ack_policy_name(enum ack_policy p);
 const char *config_revocation_name(enum revocation_mode m);
 

@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "secret_file.h"
 #include "util.h"
 
 #define PIN_MAX 256
@@ -36,28 +36,6 @@ static int read_line(int fd, char *buf, size_t cap, struct kerr *err)
 	buf[len] = '\0';
 	c = 0;
 	return 0;
-}
-
-static int from_file(const char *path, char *buf, struct kerr *err)
-{
-	struct stat st;
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return kerr_errno(err, KERR_CONFIG, errno, "cannot open %s", path);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return kerr_errno(err, KERR_IO, errno, "fstat %s", path);
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
-		return kerr_set(err, KERR_CONFIG,
-				"%s is accessible by group or others: chmod 600 it", path);
-	}
-	rc = read_line(fd, buf, PIN_MAX, err);
-	close(fd);
-	return rc;
 }
 
 static int from_tty(const char *prompt, char *buf, struct kerr *err)
@@ -95,9 +73,11 @@ int pin_read(const char *path, const char *prompt, char **out, struct kerr *err)
 	int rc;
 
 	*out = NULL;
-	rc = path ? from_file(path, buf, err) : from_tty(prompt, buf, err);
+	if (path != NULL)
+		return secret_file_read_line(path, PIN_MAX, out, err);
+	rc = from_tty(prompt, buf, err);
 	if (rc == 0 && buf[0] == '\0')
-		rc = kerr_set(err, KERR_AUTH, "empty secret%s%s", path ? " in " : "", path ? path : "");
+		rc = kerr_set(err, KERR_AUTH, "empty answer");
 	if (rc == 0)
 		*out = xstrdup(buf);
 	secure_wipe(buf, sizeof(buf));

@@ -2,4 +2,7 @@ noinst_LIBRARIES += lib/libkcommon.a
 lib_libkcommon_a_SOURCES = \
 	lib/err.c lib/err.h \
 	lib/log.c lib/log.h \
-	lib/util.c lib/util.h
+	lib/util.c lib/util.h \
+	lib/config_yaml.c lib/config_yaml.h \
+	lib/secret_file.c lib/secret_file.h
+lib_libkcommon_a_CPPFLAGS = $(AM_CPPFLAGS) $(YAML_CFLAGS)

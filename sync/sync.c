@@ -365,19 +365,6 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 
 /* ---- one account ---- */
 
-static int officer_needed(const struct sync_env *env, const struct account_config *a,
-			  struct kerr *err)
-{
-	if (env->interactive)
-		return 0;
-	if ((a->login == LOGIN_OTP && a->otp_file == NULL) ||
-	    (a->login == LOGIN_EIMZA && a->pkcs11.pin_file == NULL))
-		return kerr_set(err, KERR_AUTH, "account %s logs in with %s and needs an officer: "
-				"run `kepagent refresh --account %s`", a->name,
-				config_login_name(a->login), a->name);
-	return 0;
-}
-
 static int do_login(struct sync_ctx *c, void *arg, struct kerr *err)
 {
 	(void)arg;
@@ -388,48 +375,30 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 {
 	const struct account_config *a = c->acct;
 	struct kep_provider_opts o = { 0 };
-	char *parola = NULL, *sifre = NULL;
+	struct kep_login_info li = { 0 };
 	int rc;
 
-	c->drv = kep_driver_find("ptt");
-	if (c->drv == NULL)
-		return kerr_set(err, KERR_INTERNAL, "no PTT driver");
-	if (config_load_secrets(a, &parola, &sifre, err) < 0)
-		return -1;
-	o.endpoint = a->endpoint;
+	c->drv = a->driver;
+	o.conf = a->driver_conf;
+	o.mailbox = a->address;
 	o.ca_file = a->ca_file;
 	o.proxy = a->proxy;
 	o.connect_timeout_s = a->connect_timeout;
 	o.transfer_timeout_s = a->timeout;
-	o.kep_hesap = a->address;
-	o.tcno = a->tcno;
-	o.parola = parola;
-	o.sifre = sifre;
-	o.login_mode = a->login == LOGIN_OTP ? KEP_LOGIN_OTP
-		       : a->login == LOGIN_EIMZA ? KEP_LOGIN_EIMZA : KEP_LOGIN_BASE;
-	o.otp_file = a->otp_file;
 	/* Response bodies (whole packages) spool beside the store, not in /tmp. */
 	o.tmp_dir = c->env->store_dir;
-	if (a->has_pkcs11) {
-		o.pkcs11_module = a->pkcs11.module;
-		o.pkcs11_token = a->pkcs11.token;
-		o.pkcs11_key_label = a->pkcs11.key;
-		o.pin_file = a->pkcs11.pin_file;
-	}
 	c->sess = c->drv->open(&o, err);
-	secret_free(&parola);
-	secret_free(&sifre);
 	if (c->sess == NULL)
 		return -1;
-	/* Only a BASE login is retried: OTP and PIN belong to a person, and a
-	 * card locks after a few wrong PINs. */
-	if (a->login == LOGIN_BASE)
+	config_login_info(a, &li);
+	/* A login a person answers (a code, a PIN) is never retried. */
+	if (!li.personal)
 		rc = sync_call(c, "Giris", do_login, NULL, err);
 	else
 		rc = timed(&(struct call){ c, "Giris", do_login, NULL }, err);
 	if (rc < 0)
 		return kerr_prefix(err, "login");
-	sync_audit(c, "sync.login", NULL, config_login_name(a->login));
+	sync_audit(c, "sync.login", NULL, li.mode);
 	return 0;
 }
 
@@ -492,10 +461,12 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 	c.vo.rev = env->rev;
 	c.vo.cache = env->cache;
 	log_set_context(acct->name);
-	if (officer_needed(env, acct, err) < 0 ||
+	if (kep_officer_check(acct->driver, acct->driver_conf, acct->name, env->interactive,
+			      err) < 0 ||
 	    account_lock_acquire(env->store_dir, acct->name, 0, &lock, err) < 0 ||
 	    store_open(env->cfg->store_path, &c.store, err) < 0 ||
-	    store_account_ensure(c.store, acct->name, acct->mailbox, "ptt", NULL, err) < 0) {
+	    store_account_ensure(c.store, acct->name, acct->mailbox, acct->driver->name,
+				 NULL, err) < 0) {
 		sync_fail(&c, NULL, NULL, err);
 		rc = -1;
 		goto out;

@@ -21,9 +21,15 @@ ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
 ACC=${ACC%/}
 HESAP=$(json "$ACC/account.json" kepHesap)
 TCNO=$(json "$ACC/account.json" tcno)
-PTT_PAROLA=$(json "$ACC/account.json" parola)
+# write_secrets FILE PAROLA SIFRE: a private secrets file, as an account has.
+write_secrets() {
+	printf "parola: '%s'\nsifre: '%s'\n" "$(printf %s "$2" | sed "s/'/''/g")" \
+		"$(printf %s "$3" | sed "s/'/''/g")" >"$1"
+	chmod 600 "$1"
+}
 PTT_SIFRE=$(json "$ACC/account.json" sifre)
-export PTT_PAROLA PTT_SIFRE
+SECRETS=$T/account.secrets
+write_secrets "$SECRETS" "$(json "$ACC/account.json" parola)" "$PTT_SIFRE"
 CA=$T/mb/pki/https/ca.pem
 
 # start_kepsim NAME [OPTION...]: kepsim on an ephemeral port; sets URL.
@@ -42,7 +48,8 @@ start_kepsim() {
 	KEPSIM_PID=$pid
 }
 stop_kepsim() { kill "$KEPSIM_PID" 2>/dev/null || true; wait "$KEPSIM_PID" 2>/dev/null || true; }
-probe() { "$PROBE" --endpoint "$URL" --ca-file "$CA" --hesap "$HESAP" --tcno "$TCNO" "$@"; }
+probe() { "$PROBE" --endpoint "$URL" --ca-file "$CA" --hesap "$HESAP" --tcno "$TCNO" \
+	--secrets-file "$SECRETS" "$@"; }
 WIN="2000-01-01T00:00:00 2099-12-31T23:59:59"
 
 # check_downloads TAG FOLDER...: every package of the folders, all three ePart kinds.
@@ -123,7 +130,8 @@ expect_grep 'package: package #999999: Indir: the provider says: ' "$T/err"
 
 # Refused credentials: auth (exit 4) with the provider's Turkish text; the
 # secrets never show.
-(PTT_PAROLA=yanlis-parola; expect_exit 4 probe folders)
+write_secrets "$T/wrong.secrets" yanlis-parola "$PTT_SIFRE"
+expect_exit 4 probe --secrets-file "$T/wrong.secrets" folders
 expect_grep 'auth: Giris: the provider says: .*[çğıöşüÇĞİÖŞÜ]' "$T/err"
 expect_no_grep "yanlis-parola|$PTT_SIFRE" "$T/err"
 
@@ -131,9 +139,17 @@ expect_no_grep "yanlis-parola|$PTT_SIFRE" "$T/err"
 # so does the system store.
 expect_exit 5 probe --ca-file "$T/mb/pki/rsa/root.pem" login
 expect_grep 'certificate' "$T/err"
-expect_exit 5 "$PROBE" --endpoint "$URL" --hesap "$HESAP" --tcno "$TCNO" login
+expect_exit 5 "$PROBE" --endpoint "$URL" --hesap "$HESAP" --tcno "$TCNO" \
+	--secrets-file "$SECRETS" login
 # Plain http to a non-loopback host is refused before any traffic.
-expect_exit 3 "$PROBE" --endpoint http://192.0.2.1/x --hesap "$HESAP" --tcno "$TCNO" login
+expect_exit 3 "$PROBE" --endpoint http://192.0.2.1/x --hesap "$HESAP" --tcno "$TCNO" \
+	--secrets-file "$SECRETS" login
+expect_grep 'only https://' "$T/err"
+# The driver reads its secrets file as the configuration's: a loose one is refused.
+chmod 640 "$SECRETS"
+expect_exit 3 probe login
+expect_grep "secrets file $SECRETS has permissions 0640" "$T/err"
+chmod 600 "$SECRETS"
 stop_kepsim
 
 # Provider and network failures are graded transient (the sync engine
@@ -165,8 +181,9 @@ bigsira=$(basename "$(dirname "$bigpkg")")
 (
 	# This mailbox has its own credentials.
 	TCNO=$(json "$BIGACC/account.json" tcno)
-	PTT_PAROLA=$(json "$BIGACC/account.json" parola)
-	PTT_SIFRE=$(json "$BIGACC/account.json" sifre)
+	SECRETS=$T/big.secrets
+	write_secrets "$SECRETS" "$(json "$BIGACC/account.json" parola)" \
+		"$(json "$BIGACC/account.json" sifre)"
 	for mode in mtom inline; do
 		opt=; [ $mode = inline ] && opt=--inline-base64
 		MAILBOX=$T/big start_kepsim "big-$mode" $opt

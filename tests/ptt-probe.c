@@ -1,7 +1,9 @@
 /* ptt-probe: drives the provider driver from the command line so that
  * acceptance tests run the real driver against kepsim (and a person can
- * probe a real endpoint). Secrets come from the environment (PTT_PAROLA,
- * PTT_SIFRE), never from argv. Exit codes are kepagent's (kerr_exit_code). */
+ * probe a real endpoint). It fills the PTT driver's account keys
+ * (ptt_config.h) from its options, as the configuration would; parola and
+ * sifre come from a private secrets file (--secrets-file), never from argv.
+ * Exit codes are kepagent's (kerr_exit_code). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -15,15 +17,16 @@
 #include "log.h"
 #include "p11_sign.h"
 #include "provider.h"
+#include "ptt_config.h"
 #include "smime_build.h"
 #include "util.h"
 
 static const char usage[] =
 	"Usage: ptt-probe [options] COMMAND [ARGS]\n"
 	"Options: --endpoint URL --ca-file F --proxy URL --timeout S --hesap H --tcno N\n"
+	"         --secrets-file F (YAML: parola, sifre; mode 600)\n"
 	"         --login BASE|OTP|EIMZA --otp-file F --pkcs11-module M --token LABEL\n"
 	"         --key-label L --key-id HEX --pin-file F --no-login -v\n"
-	"         (PTT_PAROLA and PTT_SIFRE in the environment)\n"
 	"Commands:\n"
 	"  login                          log in and stop\n"
 	"  folders                        folder names, one per line\n"
@@ -82,12 +85,12 @@ static void make_ref(struct kep_pkg_ref *ref, char **argv)
 		ref->kep_id = argv[2];
 }
 
-static int cmd_sign(const struct kep_provider_opts *o, char **argv, struct kerr *err)
+static int cmd_sign(const struct kep_account_conf *c, char **argv, struct kerr *err)
 {
 	struct p11_opts po = {
-		.module = o->pkcs11_module, .token_label = o->pkcs11_token,
-		.key_label = o->pkcs11_key_label, .key_id_hex = o->pkcs11_key_id,
-		.pin_file = o->pin_file,
+		.module = c->pkcs11.module, .token_label = c->pkcs11.token,
+		.key_label = c->pkcs11.key_label, .key_id_hex = c->pkcs11.key_id,
+		.pin_file = c->pkcs11.pin_file,
 	};
 	struct kbuf in = { 0 }, der = { 0 };
 	int rc;
@@ -102,13 +105,13 @@ static int cmd_sign(const struct kep_provider_opts *o, char **argv, struct kerr 
 	return rc;
 }
 
-static int cmd_smime(const struct kep_provider_opts *o, char **argv, int argc,
+static int cmd_smime(const struct kep_account_conf *c, char **argv, int argc,
 		     struct kerr *err)
 {
 	struct p11_opts po = {
-		.module = o->pkcs11_module, .token_label = o->pkcs11_token,
-		.key_label = o->pkcs11_key_label, .key_id_hex = o->pkcs11_key_id,
-		.pin_file = o->pin_file, .detached = 1,
+		.module = c->pkcs11.module, .token_label = c->pkcs11.token,
+		.key_label = c->pkcs11.key_label, .key_id_hex = c->pkcs11.key_id,
+		.pin_file = c->pkcs11.pin_file, .detached = 1,
 	};
 	struct smime_addr to = { 't', argv[1], NULL };
 	struct smime_file files[8];
@@ -255,6 +258,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "hesap", required_argument, NULL, 'H' },
 		{ "tcno", required_argument, NULL, 'n' },
+		{ "secrets-file", required_argument, NULL, 's' },
 		{ "login", required_argument, NULL, 'l' },
 		{ "otp-file", required_argument, NULL, 'o' },
 		{ "pkcs11-module", required_argument, NULL, 'm' },
@@ -266,7 +270,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kep_provider_opts o = { 0 };
+	struct kep_account_conf conf = { 0 };
+	struct kep_provider_opts o = { .conf = &conf };
 	const struct kep_driver *d = kep_driver_find("ptt");
 	struct kep_session *s = NULL;
 	struct kerr err = { 0 };
@@ -274,26 +279,27 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'e': o.endpoint = optarg; break;
+		case 'e': conf.endpoint = optarg; break;
 		case 'c': o.ca_file = optarg; break;
 		case 'P': o.proxy = optarg; break;
 		case 't': o.transfer_timeout_s = o.connect_timeout_s = atol(optarg); break;
-		case 'H': o.kep_hesap = optarg; break;
-		case 'n': o.tcno = optarg; break;
+		case 'H': o.mailbox = optarg; break;
+		case 'n': snprintf(conf.tcno, sizeof(conf.tcno), "%s", optarg); break;
+		case 's': conf.secrets_file = optarg; break;
 		case 'l':
-			mode = kep_login_mode_parse(optarg);
+			mode = ptt_login_parse(optarg);
 			if (mode < 0) {
 				fprintf(stderr, "ptt-probe: unknown login mode %s\n", optarg);
 				return KEXIT_USAGE;
 			}
-			o.login_mode = (enum kep_login_mode)mode;
+			conf.login = (enum ptt_login)mode;
 			break;
-		case 'o': o.otp_file = optarg; break;
-		case 'm': o.pkcs11_module = optarg; break;
-		case 'T': o.pkcs11_token = optarg; break;
-		case 'k': o.pkcs11_key_label = optarg; break;
-		case 'i': o.pkcs11_key_id = optarg; break;
-		case 'p': o.pin_file = optarg; break;
+		case 'o': conf.otp_file = optarg; break;
+		case 'm': conf.pkcs11.module = optarg; conf.has_pkcs11 = 1; break;
+		case 'T': conf.pkcs11.token = optarg; break;
+		case 'k': conf.pkcs11.key_label = optarg; break;
+		case 'i': conf.pkcs11.key_id = optarg; break;
+		case 'p': conf.pkcs11.pin_file = optarg; break;
 		case 'N': login = 0; break;
 		case 'v': verbosity++; break;
 		case 'h': fputs(usage, stdout); return 0;
@@ -305,12 +311,10 @@ int main(int argc, char **argv)
 		return KEXIT_USAGE;
 	}
 	log_init("ptt-probe", 1, verbosity);
-	o.parola = getenv("PTT_PAROLA");
-	o.sifre = getenv("PTT_SIFRE");
 	if (strcmp(argv[optind], "sign") == 0 && argc - optind == 3) {
-		rc = cmd_sign(&o, argv + optind + 1, &err);
+		rc = cmd_sign(&conf, argv + optind + 1, &err);
 	} else if (strcmp(argv[optind], "smime") == 0 && argc - optind >= 6) {
-		rc = cmd_smime(&o, argv + optind + 1, argc - optind - 1, &err);
+		rc = cmd_smime(&conf, argv + optind + 1, argc - optind - 1, &err);
 	} else {
 		s = d->open(&o, &err);
 		rc = s ? run(d, s, login, argv[optind], argv + optind + 1, argc - optind - 1, &err)

@@ -1,4 +1,6 @@
-/* Unit test of the configuration loader (conf/config.c, conf/secrets.c). */
+/* Unit test of the configuration loader (conf/config.c) and of the PTT
+ * driver's own account keys and secrets file (kep/provider/ptt/ptt_config.c,
+ * ptt_secrets.c), which the loader hands it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "ptt_config.h"
 
 static char *data_path(const char *name)
 {
@@ -29,6 +32,8 @@ static void test_valid(void **state)
 	struct config *cfg = NULL;
 	struct kerr err = { 0 };
 	const struct account_config *a, *b;
+	const struct kep_account_conf *pa, *pb;
+	struct kep_login_info li;
 	char *path = data_path("valid.yaml"), *dir, *want;
 
 	(void)state;
@@ -69,9 +74,20 @@ static void test_valid(void **state)
 	assert_ptr_equal(a, &cfg->accounts[0]);
 	assert_string_equal(a->address, "birim");
 	assert_string_equal(a->mailbox, "birim@hs01.kep.tr");
-	assert_string_equal(a->tcno, "12345678901");
-	assert_int_equal(a->login, LOGIN_OTP);
-	assert_string_equal(a->otp_file, "/run/kepagent/otp");
+	assert_ptr_equal(a->driver, kep_driver_find("ptt"));
+	pa = a->driver_conf;
+	assert_non_null(pa);
+	assert_string_equal(pa->endpoint,
+			    "https://127.0.0.1:8443/KepEYazismaV1.1/KepEYazismaCOREWSDL.php");
+	assert_string_equal(pa->tcno, "12345678901");
+	assert_int_equal(pa->login, PTT_LOGIN_OTP);
+	assert_string_equal(pa->otp_file, "/run/kepagent/otp");
+	/* An OTP read from a file needs nobody at a terminal, but is never retried. */
+	config_login_info(a, &li);
+	assert_string_equal(li.mode, "otp");
+	assert_int_equal(li.personal, 1);
+	assert_int_equal(li.needs_officer, 0);
+	assert_int_equal(kep_officer_check(a->driver, a->driver_conf, a->name, 0, &err), 0);
 	assert_string_equal(a->folder_inbox, "INBOX");
 	assert_null(a->folder_sent); /* auto */
 	assert_int_equal(a->poll_interval, 90);
@@ -83,20 +99,24 @@ static void test_valid(void **state)
 	assert_int_equal(a->connect_timeout, 5);
 	assert_int_equal(a->timeout, 600);
 	assert_int_equal(a->enabled, 0);
-	assert_int_equal(a->has_pkcs11, 0);
+	assert_int_equal(pa->has_pkcs11, 0);
 	want = xasprintf("%s/birim.secrets", dir);
-	assert_string_equal(a->secrets_file, want);
+	assert_string_equal(pa->secrets_file, want);
 	free(want);
 
 	/* The second account leaves most keys to their defaults. */
 	b = config_find_account(cfg, "hukuk.2");
 	assert_non_null(b);
 	assert_string_equal(b->mailbox, "hukuk@hs05.kep.tr");
-	assert_string_equal(b->tcno, "01234567890");
-	assert_int_equal(b->login, LOGIN_EIMZA);
-	assert_int_equal(b->has_pkcs11, 1);
-	assert_string_equal(b->pkcs11.module, "libsofthsm2.so"); /* bare: for dlopen */
-	assert_string_equal(b->pkcs11.key, "01");
+	pb = b->driver_conf;
+	assert_string_equal(pb->tcno, "01234567890");
+	assert_int_equal(pb->login, PTT_LOGIN_EIMZA);
+	assert_int_equal(pb->has_pkcs11, 1);
+	assert_string_equal(pb->pkcs11.module, "libsofthsm2.so"); /* bare: for dlopen */
+	assert_string_equal(pb->pkcs11.key_label, "01");
+	want = xasprintf("%s/hukuk.pin", dir);
+	assert_string_equal(pb->pkcs11.pin_file, want);
+	free(want);
 	assert_null(b->ca_file);
 	assert_null(b->folder_inbox);
 	assert_int_equal(b->poll_interval, 300);
@@ -205,6 +225,7 @@ static void test_secrets(void **state)
 	char dir[] = "/tmp/kep-config-XXXXXX";
 	struct config *cfg = NULL;
 	struct kerr err = { 0 };
+	const struct kep_account_conf *pa;
 	char *path, *sp, *parola = NULL, *sifre = NULL;
 	FILE *f;
 
@@ -217,10 +238,11 @@ static void test_secrets(void **state)
 	fputs("# comment\nparola: 'gizli parola'\nsifre: 123456\n", f);
 	fclose(f);
 	assert_int_equal(config_load(path, &cfg, &err), 0);
-	assert_string_equal(cfg->accounts[0].secrets_file, sp);
+	pa = cfg->accounts[0].driver_conf;
+	assert_string_equal(pa->secrets_file, sp);
 
 	assert_int_equal(chmod(sp, 0600), 0);
-	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), 0);
+	assert_int_equal(ptt_secrets_load(pa->secrets_file, &parola, &sifre, NULL, &err), 0);
 	assert_string_equal(parola, "gizli parola");
 	assert_string_equal(sifre, "123456");
 	secret_free(&parola);
@@ -229,7 +251,7 @@ static void test_secrets(void **state)
 
 	/* Mode bits decide, not whether a read would fail (root reads anything). */
 	assert_int_equal(chmod(sp, 0644), 0);
-	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), -1);
+	assert_int_equal(ptt_secrets_load(pa->secrets_file, &parola, &sifre, NULL, &err), -1);
 	assert_null(parola);
 	assert_null(sifre);
 	assert_int_equal(err.cls, KERR_CONFIG);
@@ -242,7 +264,7 @@ static void test_secrets(void **state)
 	assert_non_null(f);
 	fputs("parola: gizli\nsifre: [123456]\n", f);
 	fclose(f);
-	assert_int_equal(config_load_secrets(&cfg->accounts[0], &parola, &sifre, &err), -1);
+	assert_int_equal(ptt_secrets_load(pa->secrets_file, &parola, &sifre, NULL, &err), -1);
 	assert_null(parola);
 	assert_non_null(strstr(err.msg, "a.secrets:2:8: wrong type for 'sifre': a sequence"));
 	assert_null(strstr(err.msg, "gizli"));
@@ -256,6 +278,92 @@ static void test_secrets(void **state)
 	free(path);
 }
 
+static struct config *load_text(const char *dir, const char *text, struct kbuf *report,
+			       struct kerr *err)
+{
+	char *path = xasprintf("%s/p.yaml", dir);
+	struct config *cfg = NULL;
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	config_load_report(path, &cfg, report, err);
+	unlink(path);
+	free(path);
+	return cfg;
+}
+
+/* The driver is chosen by provider:, parses its own keys, and owns the
+ * officer rule; an unknown provider is one error, not one per driver key. */
+static void test_provider(void **state)
+{
+	char dir[] = "/tmp/kep-config-XXXXXX";
+	struct kbuf report = { 0 };
+	struct kerr err = { 0 };
+	struct config *cfg;
+	const char *r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	cfg = load_text(dir, "trust: {anchors: [roots]}\n"
+			     "accounts:\n"
+			     "  - name: a\n"
+			     "    provider: nosuch\n"
+			     "    endpoint: https://127.0.0.1/ws\n"
+			     "    address: a\n"
+			     "    tcno: 12345678901\n"
+			     "    secrets_file: a.secrets\n", &report, &err);
+	assert_null(cfg);
+	r = kbuf_cstr(&report);
+	assert_non_null(strstr(r, "p.yaml:4:15: bad value 'nosuch' for 'provider' "
+				  "(expected one of: ptt)\n"));
+	assert_null(strchr(strchr(r, '\n') + 1, '\n'));
+	report.len = 0;
+
+	/* A key of no driver and no account: unknown, with every allowed key. */
+	cfg = load_text(dir, "trust: {anchors: [roots]}\n"
+			     "accounts:\n"
+			     "  - name: a\n"
+			     "    provider: ptt\n"
+			     "    endpoint: https://127.0.0.1/ws\n"
+			     "    address: a\n"
+			     "    tcno: 12345678901\n"
+			     "    secrets_file: a.secrets\n"
+			     "    colour: red\n", &report, &err);
+	assert_null(cfg);
+	assert_non_null(strstr(kbuf_cstr(&report), "p.yaml:9:5: unknown key 'colour' in account "
+				  "'a' (expected one of: name, provider, ca_file, address, folders, "
+				  "poll_interval, initial_days, overlap_seconds, ack_policy, "
+				  "delete_after_ack, proxy, connect_timeout, timeout, enabled, "
+				  "endpoint, tcno, secrets_file, login, otp_file, pkcs11)"));
+	report.len = 0;
+
+	/* An e-imza card with no PIN file needs a person at the terminal. */
+	cfg = load_text(dir, "trust: {anchors: [roots]}\n"
+			     "accounts:\n"
+			     "  - name: kart\n"
+			     "    provider: ptt\n"
+			     "    endpoint: https://127.0.0.1/ws\n"
+			     "    address: kart@hs02.kep.tr\n"
+			     "    tcno: 12345678901\n"
+			     "    secrets_file: a.secrets\n"
+			     "    login: eimza\n"
+			     "    pkcs11: {module: m.so, token: t, key: k}\n", &report, &err);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->accounts[0].mailbox, "kart@hs02.kep.tr");
+	assert_int_equal(kep_officer_check(cfg->accounts[0].driver, cfg->accounts[0].driver_conf,
+					   "kart", 1, &err), 0);
+	assert_int_equal(kep_officer_check(cfg->accounts[0].driver, cfg->accounts[0].driver_conf,
+					   "kart", 0, &err), -1);
+	assert_int_equal(err.cls, KERR_AUTH);
+	assert_string_equal(err.msg, "account kart logs in with eimza and needs an officer: "
+			    "run `kepagent refresh --account kart`");
+	config_free(&cfg);
+	kbuf_free(&report);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_provider),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,4 +11,6 @@ kep_libkep_a_SOURCES += \
 kep_libkep_a_SOURCES += \
 	kep/provider/ptt/ptt_eyws.c kep/provider/ptt/ptt_eyws_p.h \
 	kep/provider/ptt/ptt_login.c kep/provider/ptt/ptt_transport.c \
-	kep/provider/ptt/ptt_send.c
+	kep/provider/ptt/ptt_send.c \
+	kep/provider/ptt/ptt_config.c kep/provider/ptt/ptt_config.h \
+	kep/provider/ptt/ptt_secrets.c

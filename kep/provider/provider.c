@@ -23,7 +23,6 @@ const struct kep_driver *kep_driver_find(const char *name)
 	return NULL;
 }
 
-static const char *const login_names[] = { "BASE", "OTP", "EIMZA" };
 static const char *const epart_names[] = { "ALL", "ORGM", "ORGMATTACH" };
 
 static int name_index(const char *const *names, size_t n, const char *s)
@@ -36,14 +35,22 @@ static int name_index(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
-int kep_login_mode_parse(const char *s)
+const struct kep_driver *const *kep_drivers(size_t *n)
 {
-	return name_index(login_names, ARRAY_SIZE(login_names), s);
+	*n = ARRAY_SIZE(drivers);
+	return drivers;
 }
 
-const char *kep_login_mode_name(enum kep_login_mode m)
+int kep_officer_check(const struct kep_driver *drv, const struct kep_account_conf *c,
+		      const char *account, int interactive, struct kerr *err)
 {
-	return (size_t)m < ARRAY_SIZE(login_names) ? login_names[m] : "?";
+	struct kep_login_info li = { 0 };
+
+	drv->conf_login(c, &li);
+	if (interactive || !li.needs_officer)
+		return 0;
+	return kerr_set(err, KERR_AUTH, "account %s logs in with %s and needs an officer: "
+			"run `kepagent refresh --account %s`", account, li.mode, account);
 }
 
 int kep_epart_parse(const char *s)

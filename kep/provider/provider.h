@@ -21,32 +21,45 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "config_yaml.h"
 #include "err.h"
 
-enum kep_login_mode { KEP_LOGIN_BASE = 0, KEP_LOGIN_OTP, KEP_LOGIN_EIMZA };
 enum kep_epart { KEP_EPART_ALL = 0, KEP_EPART_ORGM, KEP_EPART_ORGMATTACH };
 
-/* Everything a driver needs; strings are copied by open() and may be freed
- * by the caller right after. NULL means "not set". */
+/* A driver's own account keys (its conf_parse() result). Each driver defines
+ * it; everyone else holds a pointer. */
+struct kep_account_conf;
+
+/* Everything a driver needs to open a session; strings are copied by open()
+ * and may be freed by the caller right after. NULL means "not set". */
 struct kep_provider_opts {
-	const char *endpoint;          /* SOAP endpoint URL */
+	const struct kep_account_conf *conf; /* the account's driver keys */
+	const char *mailbox;           /* the account's KEP address as configured */
 	const char *ca_file;           /* PEM trust for the endpoint; NULL: system store */
 	const char *proxy;             /* curl proxy URL */
 	long connect_timeout_s;        /* 0: 30 */
 	long transfer_timeout_s;       /* 0: 300 */
-	const char *kep_hesap;         /* mailbox address */
-	const char *tcno;              /* T.C. Kimlik No of the authorised person */
-	const char *parola;            /* secret */
-	const char *sifre;             /* secret */
-	enum kep_login_mode login_mode;
-	const char *otp_file;          /* OTP: read the code from this file; NULL: ask on the tty */
-	const char *pkcs11_module;     /* EIMZA: PKCS#11 module path */
-	const char *pkcs11_token;      /* EIMZA: token label; NULL: the first token with the key */
-	const char *pkcs11_key_label;  /* EIMZA: key label; or */
-	const char *pkcs11_key_id;     /* EIMZA: key id in hex */
-	const char *pin_file;          /* EIMZA: read the PIN from this file; NULL: ask on the tty */
 	const char *tmp_dir;           /* responses are spooled here (the store's directory);
 	                                * NULL: $TMPDIR or /tmp */
+};
+
+/* What the engine and the commands may know of an account's login. */
+struct kep_login_info {
+	const char *mode;              /* the login's name as configured ("base", ...) */
+	int personal;                  /* a person or a card answers (code, PIN): the
+	                                * login is never retried */
+	int needs_officer;             /* it asks on a terminal (no file gives the
+	                                * answer): an unattended run refuses it */
+	const char *endpoint;          /* for check-config and doctor; NULL: none */
+};
+
+/* Findings of a driver's account check (check-config, doctor). */
+enum kep_check_level { KEP_CHECK_OK = 0, KEP_CHECK_WARN, KEP_CHECK_FAIL };
+struct kep_check_sink {
+	/* check: a short topic ("secrets", "pkcs11"); msg: one line with the
+	 * fix, never a secret. */
+	void (*finding)(void *arg, enum kep_check_level lv, const char *check, const char *msg);
+	void *arg;
 };
 
 struct kep_folder_list {
@@ -141,8 +154,32 @@ void kep_send_result_clear(struct kep_send_result *r);
 struct kep_session;
 
 struct kep_driver {
-	const char *name;
-	/* Validates options and prepares the transport; no network traffic. */
+	const char *name;              /* the account's provider: key */
+	const char *domain;            /* completes an address given without '@' */
+
+	/* The account configuration, parsed by the driver (as isync's drivers
+	 * parse their own store sections). conf_keys are the account keys the
+	 * driver adds to the generic ones; conf/config.c checks the account's
+	 * mapping against both (unknown, duplicate, missing required keys) and
+	 * hands conf_parse the value nodes: v[i] for conf_keys[i], or NULL.
+	 * account is the account's mapping and what names it in messages;
+	 * relative paths resolve against dir. Every problem is reported
+	 * through d (FILE:LINE:COL). Returns the driver's keys, never NULL
+	 * (partly filled after an error), freed with conf_free. */
+	const struct cy_key *conf_keys;
+	size_t n_conf_keys;
+	struct kep_account_conf *(*conf_parse)(struct cy_doc *d, yaml_node_t *account,
+					       const char *what, yaml_node_t *const *v,
+					       const char *dir);
+	void (*conf_free)(struct kep_account_conf **c);
+	void (*conf_login)(const struct kep_account_conf *c, struct kep_login_info *out);
+	/* Proves the account's own files work (secrets, PIN, module), each
+	 * result a finding; deep (doctor) also loads what a login would load. */
+	void (*conf_check)(const struct kep_account_conf *c, int deep,
+			   const struct kep_check_sink *sink);
+
+	/* Validates options, reads the account's secrets and prepares the
+	 * transport; no network traffic. */
 	struct kep_session *(*open)(const struct kep_provider_opts *o, struct kerr *err);
 	/* Wipes secrets, frees, sets *s to NULL. */
 	void (*close)(struct kep_session **s);
@@ -187,10 +224,15 @@ struct kep_driver {
 
 /* The driver called name ("ptt"), or NULL. */
 const struct kep_driver *kep_driver_find(const char *name);
+/* The driver table, for the configuration: *n drivers. */
+const struct kep_driver *const *kep_drivers(size_t *n);
 
-/* "BASE"/"OTP"/"EIMZA" (case-insensitive) -> mode; -1 when unknown. */
-int kep_login_mode_parse(const char *s);
-const char *kep_login_mode_name(enum kep_login_mode m);
+/* The "needs an officer" rule, in one place: 0 when the account may log in
+ * now (interactive: a person is at the terminal; or its login asks
+ * nobody); else -1 with KERR_AUTH "account NAME logs in with MODE and needs
+ * an officer: run `kepagent refresh --account NAME`". */
+int kep_officer_check(const struct kep_driver *drv, const struct kep_account_conf *c,
+		      const char *account, int interactive, struct kerr *err);
 /* "ALL"/"ORGM"/"ORGMATTACH" -> part; -1 when unknown. */
 int kep_epart_parse(const char *s);
 const char *kep_epart_name(enum kep_epart p);

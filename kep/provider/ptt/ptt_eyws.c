@@ -24,36 +24,41 @@ static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct ke
 		.transfer_timeout_s = o->transfer_timeout_s,
 		.tmp_dir = o->tmp_dir,
 	};
+	const struct kep_account_conf *c = o->conf;
 	struct kep_session *s;
 
-	if (o->endpoint == NULL || o->kep_hesap == NULL || o->tcno == NULL ||
-	    o->parola == NULL || o->sifre == NULL) {
+	if (c == NULL || c->endpoint == NULL || o->mailbox == NULL || c->tcno[0] == '\0' ||
+	    c->secrets_file == NULL) {
 		kerr_set(err, KERR_CONFIG,
-			 "the PTT driver needs endpoint, kepHesap, tcno, parola and sifre");
+			 "the PTT driver needs endpoint, address, tcno and secrets_file");
 		return NULL;
 	}
-	if (o->login_mode == KEP_LOGIN_EIMZA && o->pkcs11_module == NULL) {
+	if (c->login == PTT_LOGIN_EIMZA && c->pkcs11.module == NULL) {
 		kerr_set(err, KERR_CONFIG, "EIMZA login needs a PKCS#11 module");
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
-	s->http = http_session_new(&ho, err);
-	if (s->http == NULL) {
+	if (ptt_secrets_load(c->secrets_file, &s->parola, &s->sifre, NULL, err) < 0) {
 		free(s);
 		return NULL;
 	}
-	s->endpoint = xstrdup(o->endpoint);
-	s->kep_hesap = xstrdup(o->kep_hesap);
-	s->tcno = xstrdup(o->tcno);
-	s->parola = xstrdup(o->parola);
-	s->sifre = xstrdup(o->sifre);
-	s->mode = o->login_mode;
-	s->otp_file = dup_or_null(o->otp_file);
-	s->p11_module = dup_or_null(o->pkcs11_module);
-	s->p11_token = dup_or_null(o->pkcs11_token);
-	s->p11_key_label = dup_or_null(o->pkcs11_key_label);
-	s->p11_key_id = dup_or_null(o->pkcs11_key_id);
-	s->pin_file = dup_or_null(o->pin_file);
+	s->http = http_session_new(&ho, err);
+	if (s->http == NULL) {
+		secret_free(&s->parola);
+		secret_free(&s->sifre);
+		free(s);
+		return NULL;
+	}
+	s->endpoint = xstrdup(c->endpoint);
+	s->kep_hesap = xstrdup(o->mailbox);
+	s->tcno = xstrdup(c->tcno);
+	s->mode = c->login;
+	s->otp_file = dup_or_null(c->otp_file);
+	s->p11_module = dup_or_null(c->pkcs11.module);
+	s->p11_token = dup_or_null(c->pkcs11.token);
+	s->p11_key_label = dup_or_null(c->pkcs11.key_label);
+	s->p11_key_id = dup_or_null(c->pkcs11.key_id);
+	s->pin_file = dup_or_null(c->pkcs11.pin_file);
 	return s;
 }
 
@@ -404,6 +409,13 @@ static int ptt_delete(struct kep_session *s, const struct kep_pkg_ref *ref, stru
 
 const struct kep_driver kep_driver_ptt = {
 	.name = "ptt",
+	.domain = "hs01.kep.tr",
+	.conf_keys = ptt_conf_keys,
+	.n_conf_keys = K_PTT_CONF_KEYS,
+	.conf_parse = ptt_conf_parse,
+	.conf_free = ptt_conf_free,
+	.conf_login = ptt_conf_login,
+	.conf_check = ptt_conf_check,
 	.open = ptt_open,
 	.close = ptt_close,
 	.login = ptt_login_op,

@@ -9,6 +9,7 @@
 #include "http.h"
 #include "mtom.h"
 #include "provider.h"
+#include "ptt_config.h"
 #include "soap.h"
 
 struct kep_session {
@@ -18,7 +19,7 @@ struct kep_session {
 	char *tcno;
 	char *parola;        /* secret */
 	char *sifre;         /* secret */
-	enum kep_login_mode mode;
+	enum ptt_login mode;
 	char *otp_file;
 	char *p11_module, *p11_token, *p11_key_label, *p11_key_id, *pin_file;
 	char *guvenlik_id;   /* eGuvenlikId after GuvenliGiris; secret */

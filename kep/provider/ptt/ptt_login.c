@@ -37,7 +37,7 @@ static int giris(struct kep_session *s, char **guvenlik_id, char **emetin, struc
 	if (emetin)
 		*emetin = NULL;
 	req = ptt_request(s, "Giris", &p);
-	soap_add(p, "girisTur", kep_login_mode_name(s->mode));
+	soap_add(p, "girisTur", ptt_login_name(s->mode));
 	if (ptt_call(s, "Giris", req, &r, err) < 0)
 		return -1;
 	if (ptt_check_durum(r.ret, "Giris", KERR_AUTH, err) < 0) {
@@ -61,7 +61,7 @@ static int guvenli_giris(struct kep_session *s, const char *guvenlik_id, const c
 	char *id;
 
 	req = ptt_request(s, "GuvenliGiris", &p);
-	soap_add(p, "girisTur", kep_login_mode_name(s->mode));
+	soap_add(p, "girisTur", ptt_login_name(s->mode));
 	soap_add(p, name, answer);
 	if (guvenlik_id != NULL)
 		soap_add(p, "eGuvenlikId", guvenlik_id);
@@ -125,19 +125,19 @@ int ptt_login(struct kep_session *s, struct kerr *err)
 	int rc;
 
 	secret_free(&s->guvenlik_id);
-	if (giris(s, &giris_id, s->mode == KEP_LOGIN_EIMZA ? &emetin : NULL, err) < 0)
+	if (giris(s, &giris_id, s->mode == PTT_LOGIN_EIMZA ? &emetin : NULL, err) < 0)
 		return -1;
 	switch (s->mode) {
-	case KEP_LOGIN_BASE:
+	case PTT_LOGIN_BASE:
 		/* No second step; keep an id if the provider gave one. */
 		s->guvenlik_id = giris_id;
 		giris_id = NULL;
 		rc = 0;
 		break;
-	case KEP_LOGIN_OTP:
+	case PTT_LOGIN_OTP:
 		rc = login_otp(s, giris_id, err);
 		break;
-	case KEP_LOGIN_EIMZA:
+	case PTT_LOGIN_EIMZA:
 		rc = login_eimza(s, giris_id, emetin, err);
 		break;
 	default:
@@ -147,6 +147,6 @@ int ptt_login(struct kep_session *s, struct kerr *err)
 	free(emetin);
 	if (rc == 0)
 		log_info("logged in to %s as %s (%s)", s->endpoint, s->kep_hesap,
-			 kep_login_mode_name(s->mode));
+			 ptt_login_name(s->mode));
 	return rc;
 }

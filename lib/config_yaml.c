@@ -342,6 +342,17 @@ int cy_string(struct cy_doc *d, yaml_node_t *n, const char *key, char **out)
 	return 0;
 }
 
+int cy_path(struct cy_doc *d, yaml_node_t *n, const char *key, const char *dir, char **out)
+{
+	const char *v = scalar_value(d, n, key, "a string");
+
+	if (v == NULL)
+		return -1;
+	free(*out);
+	*out = v[0] == '/' ? xstrdup(v) : xasprintf("%s/%s", dir, v);
+	return 0;
+}
+
 /* Parses optional '-' and digits only; 0 on success. */
 static int parse_long(const char *s, long *out)
 {

@@ -1,5 +1,6 @@
 /* config_yaml.h: strict, position-aware reading of a small YAML file
- * (libyaml's document API) for the configuration and secrets loaders.
+ * (libyaml's document API) for the configuration, the drivers' account keys
+ * (provider.h) and secrets files.
  *
  * Every problem becomes one line "FILE:LINE:COLUMN: message (expected ...)"
  * (1-based), and reading goes on, so one pass reports every error;
@@ -70,6 +71,10 @@ int cy_duration(struct cy_doc *d, yaml_node_t *n, const char *key, long min, lon
 /* Bytes, or with a suffix K, M or G (powers of 1024). */
 int cy_size(struct cy_doc *d, yaml_node_t *n, const char *key, size_t min, size_t max,
 	    size_t *out);
+/* A path: a relative one resolves against dir (the configuration file's
+ * directory), because the daemon does not run where the file was edited.
+ * Replaces (and frees) *out. */
+int cy_path(struct cy_doc *d, yaml_node_t *n, const char *key, const char *dir, char **out);
 /* A sequence of strings, or a single string. Appends to *list / *count. */
 int cy_string_list(struct cy_doc *d, yaml_node_t *n, const char *key, char ***list,
 		   size_t *count);
