@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
 
 
 #include "api_routes.h"
@@ -79,7 +78,7 @@ void api_h_bundle(const struct api_request *req, struct api_response *resp)
 	struct kerr err;
 	char dir[] = "/tmp/kepagent-bundle.XXXXXX", *path = NULL;
 	int64_t id;
-	int rc;
+	int rc, unavailable = 0;
 
 	if ((id = api_param_id(req, resp, 0)) < 0 || (st = api_store(req, resp)) == NULL) {
 		trust_free(&ts);
@@ -92,7 +91,7 @@ void api_h_bundle(const struct api_request *req, struct api_response *resp)
 		rc = kerr_errno(&err, KERR_IO, errno, "cannot make a temporary directory");
 	if (rc == 0) {
 		path = xasprintf("%s/bundle.zip", dir);
-		rc = bundle_export(st, ts, id, path, &err);
+		rc = bundle_export(st, ts, id, path, &unavailable, &err);
 		if (rc == 0)
 			rc = read_file(path, 512u << 20, &b, &err);
 		unlink(path);
@@ -102,13 +101,13 @@ void api_h_bundle(const struct api_request *req, struct api_response *resp)
 	trust_free(&ts);
 	if (rc < 0) {
 		kbuf_free(&b);
-		api_fail(resp, NULL, &err);
+		api_fail(resp, unavailable ? "content_unavailable" : NULL, &err);
 		return;
 	}
+	/* Built afresh (its report says when): no ETag, so no 304 or Range
+	 * that would splice two different bundles. */
 	resp->raw = b.data;
 	resp->raw_len = b.len;
 	resp->content_type = xstrdup("application/zip");
-	resp->has_sha256 = 1;
-	SHA256(b.data, b.len, resp->sha256);
 	resp->filename = xasprintf("kep-bundle-%lld.zip", (long long)id);
 }

@@ -353,19 +353,38 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
 	return ret;
 }
 
+/* Path segments a pattern leaves open ({x}). */
+static int pattern_params(const char *pattern)
+{
+	int n = 0;
+
+	for (; *pattern != '\0'; pattern++)
+		n += *pattern == '{';
+	return n;
+}
+
 /* The route of (method, url); on none fills resp with 404, or 405 and the
- * methods the path has in allow. HEAD is served by the GET route. */
+ * methods the path has in allow. HEAD is served by the GET route. A literal
+ * segment wins over a {x} one (OpenAPI's rule): /v1/queue/claim is that
+ * path alone, never /v1/queue/{id} with id "claim". */
 static const struct api_route *find_route(struct api_server *srv, const char *url,
 					  const char *method, struct api_request *req,
 					  struct api_response *resp, char *allow, size_t allow_len)
 {
 	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
 	const struct api_route *rt;
-	int path_known = 0;
+	int path_known = 0, fewest = -1;
 
 	*allow = '\0';
 	for (rt = srv->routes; rt->method != NULL; rt++) {
-		if (!route_match(rt->pattern, url, req)) {
+		int match = route_match(rt->pattern, url, req), n = pattern_params(rt->pattern);
+
+		free_params(req);
+		if (match && (fewest < 0 || n < fewest))
+			fewest = n;
+	}
+	for (rt = srv->routes; fewest >= 0 && rt->method != NULL; rt++) {
+		if (pattern_params(rt->pattern) != fewest || !route_match(rt->pattern, url, req)) {
 			free_params(req);
 			continue;
 		}

@@ -31,9 +31,11 @@ struct trust_store;
 #define BUNDLE_FORMAT "kepagent-bundle/1"
 
 /* Writes the bundle of package_id to path (mode 0600, replaced atomically).
- * KERR_NOTFOUND when there is no such package. */
+ * KERR_NOTFOUND when there is no such package. When the package is there
+ * but its stored bytes are not (a lost archive, damaged content), -1 with
+ * *unavailable_r set to 1 (unavailable_r may be NULL). */
 int bundle_export(struct store *st, const struct trust_store *ts, int64_t package_id,
-		  const char *path, struct kerr *err);
+		  const char *path, int *unavailable_r, struct kerr *err);
 
 struct bundle_file {
 	const char *name;          /* as in the ZIP */

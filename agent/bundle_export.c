@@ -318,7 +318,7 @@ out:
 }
 
 int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, const char *path,
-		  struct kerr *err)
+		  int *unavailable_r, struct kerr *err)
 {
 	struct store_verification_row *vr = NULL;
 	struct store_package_row *p = NULL;
@@ -332,11 +332,18 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	char t[32], h[65], raw_hex[65];
 	int rc = -1;
 
+	if (unavailable_r != NULL)
+		*unavailable_r = 0;
 	if (store_package_get(st, id, &p, err) < 0)
 		goto out;
 	raw = add(&f, xstrdup("package.eml"));
-	if (store_content_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, raw, err) < 0 ||
-	    store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0)
+	if (store_content_read_mem(st, STORE_BLOB_PACKAGE_RAW, id, CONTENT_MAX, raw, err) < 0) {
+		/* The row is there: its bytes must be too. */
+		if (unavailable_r != NULL && err->cls != KERR_LIMIT && err->cls != KERR_BUSY)
+			*unavailable_r = 1;
+		goto out;
+	}
+	if (store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0)
 		goto out;
 	if (mime_package_parse(raw->data, raw->len, &mp, NULL) == 0) {
 		if (mp.has_original)

@@ -235,7 +235,7 @@ static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int
 
 		rc = trust_load_config(cfg, ts, &err);
 		if (rc == 0)
-			rc = bundle_export(st, ts, id, o->output, &err);
+			rc = bundle_export(st, ts, id, o->output, NULL, &err);
 		trust_free(&ts);
 		if (rc == 0 && !o->json)
 			printf("%s\n", o->output);

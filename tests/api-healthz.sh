@@ -17,12 +17,14 @@ free=$(jget "$T/body" 'j["free_bytes"]')
 # Less free space than a package needs (32 MB): unhealthy, saying why.
 dd if=/dev/zero of="$T/store/filler" bs=1M count=$((free / 1048576 - 2)) 2>/dev/null
 expect_status 503 "$(api_raw "$API/healthz")" "healthz with 2 MB free"
+api_conforms GET /healthz 503
 jget "$T/body" 'j["store"]' | grep -q 'bytes free' || fail "no reason given for low space"
 [ "$(jget "$T/body" 'j["free_bytes"]')" -lt $((4 << 20)) ] || fail "free_bytes not reported"
 
 # Full: the probe page cannot be written.
 dd if=/dev/zero of="$T/store/filler2" bs=64k 2>/dev/null || true
 expect_status 503 "$(api_raw "$API/healthz")" "healthz on a full disk"
+api_conforms GET /healthz 503
 [ "$(jget "$T/body" 'j["status"]')" = unhealthy ] || fail "not unhealthy"
 jget "$T/body" 'j["store"]' | grep -Eq 'cannot (write|create)' || fail "the probe write did not fail"
 [ "$(jget "$T/body" 'j["free_bytes"]')" -lt 65536 ] || fail "full disk: free_bytes"

@@ -10,6 +10,8 @@
 #   api_raw CURL-ARGS...            curl without the token; prints the status
 #   qsql SQL                        SQL on the store, committed
 #   jget FILE EXPR                  python3 expression over the JSON in FILE (as j)
+#   api_conforms METHOD PATH STATUS $T/body is what doc/openapi.yaml documents
+#                                   for that response (tests/api-openapi.py)
 . "$top_srcdir/tests/kepsim-env.sh"
 command -v curl >/dev/null || skip "curl is missing"
 
@@ -62,6 +64,12 @@ for r in c.execute(sys.argv[2]): print("\t".join("" if v is None else str(v) for
 api_raw() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
 
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(json.dumps(r) if isinstance(r,(dict,list)) else r)' "$1" "$2"; }
+
+api_conforms() {
+	python3 -c 'import yaml' 2>/dev/null || return 0
+	python3 "$top_srcdir/tests/api-openapi.py" --body "$top_srcdir/doc/openapi.yaml" "$1" "$2" "$3" "$T/body" \
+		|| fail "$1 $2: this HTTP $3 is not what doc/openapi.yaml documents"
+}
 
 # expect_status WANT GOT WHAT
 expect_status() { [ "$2" = "$1" ] || { cat "$T/body" >&2; fail "$3: HTTP $2, expected $1"; }; }

@@ -20,23 +20,42 @@ fi
 . "$top_srcdir/tests/api-lib.sh"
 api_world --seed 9 --received 6 --sent 2 --faults none
 
-# Fixtures: four claimed items (an e-Yazisma one first, for /eyp), an
+# Fixtures: five claimed items (two e-Yazisma ones first: one for /eyp,
+# one whose content is then gone, as if its archive were lost), an
 # attachment index, a status key, a package.
-eyp=$(kenv_sql "SELECT p.id FROM packages p JOIN parts t ON t.package_id = p.id
-	WHERE t.role = 'eyp' AND p.folder = 'INBOX' ORDER BY p.id LIMIT 1")
-[ -n "$eyp" ] || fail "kepsim made no e-Yazisma package"
-qsql "UPDATE import_queue SET created_at = 0, id = -id WHERE package_id = $eyp" >/dev/null
-expect_status 200 "$(api POST /v1/queue/claim '{"count": 4}')" claim
+eyps=$(kenv_sql "SELECT DISTINCT p.id FROM packages p JOIN parts t ON t.package_id = p.id
+	WHERE t.role = 'eyp' AND p.folder = 'INBOX' AND EXISTS (SELECT 1 FROM parts a
+	WHERE a.package_id = p.id AND a.role = 'attachment') ORDER BY p.id LIMIT 2")
+eyp=$(echo "$eyps" | sed -n 1p) gone=$(echo "$eyps" | sed -n 2p)
+[ -n "$gone" ] || fail "kepsim made fewer than two e-Yazisma packages with attachments"
+qsql "UPDATE import_queue SET id = -2000000 WHERE package_id = $eyp" >/dev/null
+qsql "UPDATE import_queue SET id = -1999999 WHERE package_id = $gone" >/dev/null
+expect_status 200 "$(api POST /v1/queue/claim '{"count": 5}')" claim
 cp "$T/body" "$T/claim.json"
-python3 - "$T/claim.json" "$eyp" "$T/fx.json" "$(kenv_sql "SELECT idx FROM parts WHERE package_id = $eyp AND role = 'attachment' LIMIT 1")" \
+qsql "UPDATE packages SET archived_to = '$T/lost.zip', archive_entry = 'p', raw = zeroblob(0) WHERE id = $gone" >/dev/null
+qsql "UPDATE parts SET archived_to = '$T/lost.zip', archive_entry = 'a' || idx WHERE package_id = $gone" >/dev/null
+att() { kenv_sql "SELECT idx FROM parts WHERE package_id = $1 AND role = 'attachment' LIMIT 1"; }
+python3 - "$T/claim.json" "$eyp" "$gone" "$T/fx.json" "$(att "$eyp")" "$(att "$gone")" \
 	"$(kenv_sql "SELECT ileti_id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" \
 	"$(kenv_sql "SELECT id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" <<'PY'
 import json, sys
-claim, eyp, out, att, key, pkg = sys.argv[1:7]
+claim, eyp, gone, out, att, gatt, key, pkg = sys.argv[1:9]
 items = json.load(open(claim))["items"]
-assert len(items) == 4 and str(items[0]["id"]) == eyp, items
-json.dump({"claimed": [{"id": i["id"], "lease": i["lease"]} for i in items], "account": "acct",
+assert len(items) == 5 and str(items[0]["id"]) == eyp and str(items[1]["id"]) == gone, items
+pick = lambda i: {"id": i["id"], "lease": i["lease"]}
+json.dump({"claimed": [pick(i) for i in items[:1] + items[2:]], "account": "acct",
+           "gone": dict(pick(items[1]), attachment=int(gatt)),
            "attachment": int(att), "status_key": key, "package": int(pkg)}, open(out, "w"))
 PY
-python3 "$top_srcdir/tests/api-openapi.py" "$top_srcdir/doc/openapi.yaml" "$API" "$TOKEN" "$T/fx.json" \
-	|| fail "the server does not match doc/openapi.yaml"
+# The provider stopped (after the daemon's first refresh): a refresh the
+# test starts cannot finish, so a second one is a conflict.
+_i=0
+until [ "$(api GET /v1/accounts/acct/refresh)" = 200 ] &&
+	[ "$(jget "$T/body" 'j["refreshing"] is False and j["last_refresh"] is not None')" = True ]; do
+	_i=$((_i + 1)); [ $_i -lt 600 ] || fail "the daemon's first refresh did not end"
+	sleep 0.1
+done
+kill -STOP "$KEPSIM_PID"
+on_exit "kill -CONT $KEPSIM_PID 2>/dev/null || true"
+python3 "$top_srcdir/tests/api-openapi.py" "$top_srcdir/doc/openapi.yaml" "$top_srcdir/agent/api_routes.c" \
+	"$API" "$TOKEN" "$T/fx.json" || fail "the server does not match doc/openapi.yaml"
