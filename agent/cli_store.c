@@ -15,7 +15,7 @@ int cli_store_open(const char *config_path, const char *cmd, struct config **cfg
 	*st_r = NULL;
 	if (config_load(config_path, cfg_r, &err) < 0) {
 		log_error("%s: %s", cmd, err.msg);
-		return KEXIT_CONFIG;
+		return kerr_exit_code(&err);
 	}
 	if (store_open((*cfg_r)->store_path, st_r, &err) < 0) {
 		log_error("%s: %s", cmd, err.msg);

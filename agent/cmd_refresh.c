@@ -2,8 +2,10 @@
  * officer's "refresh from provider" does: one sync now of one or every
  * enabled account (sync.h), with progress on the terminal and a summary.
  * OTP codes and PINs are asked on the terminal unless files are configured.
- * Exit: 0 all synced, 4 login refused, 5 provider unreachable, 7 another
- * sync holds the account, 3 configuration, 1 other failures. */
+ * Exit codes by error class (kerr_exit_code), the first failing account's:
+ * 0 all synced, 1 single items failed, 3 configuration, 4 login refused,
+ * 5 provider unreachable, 6 store, 7 another sync holds the account, 130
+ * interrupted (whatever else happened). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,8 +41,9 @@ static void usage(FILE *out)
 		"      --json          print the summary as JSON on stdout\n"
 		"  -h, --help          show this help\n"
 		"\n"
-		"Exit: 0 ok, 1 some items failed, 3 configuration, 4 login refused,\n"
-		"5 provider unreachable, 7 another sync of the account is running.\n");
+		"Exit: 0 ok, 1 some items failed, 2 usage, 3 configuration, 4 login refused,\n"
+		"5 provider unreachable, 6 store, 7 another sync of the account is running,\n"
+		"130 interrupted.\n");
 }
 
 struct ui {
@@ -90,14 +93,18 @@ static void print_summary(const struct sync_report *r, const struct kerr *err, i
 {
 	size_t i;
 
-	printf("%s: %zu new package(s), %zu new evidence item(s), %zu acknowledged, "
-	       "%zu flagged by verification, %zu failure(s)\n", r->account, r->new_packages,
-	       r->new_evidence, r->acknowledged, r->flagged, r->n_failures);
+	int stopped = rc < 0 && err->cls == KERR_INTERRUPTED;
+
+	/* An interrupted run says so first: its counts are what got done. */
+	printf("%s%s: %zu new package(s), %zu new evidence item(s), %zu acknowledged, "
+	       "%zu flagged by verification, %zu failure(s)\n", r->account,
+	       stopped ? " (interrupted)" : "", r->new_packages, r->new_evidence,
+	       r->acknowledged, r->flagged, r->n_failures);
 	for (i = 0; i < r->n_failures; i++)
 		printf("  failed: %s%s%s%s%s\n", r->failures[i].folder ? r->failures[i].folder : "",
 		       r->failures[i].folder ? " " : "", r->failures[i].item ? r->failures[i].item : "",
 		       r->failures[i].item ? ": " : "", r->failures[i].reason);
-	if (rc < 0 && r->n_failures == 0)
+	if (rc < 0 && r->n_failures == 0 && !stopped)
 		printf("  failed: %s\n", err->msg);
 }
 
@@ -194,8 +201,11 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (ran == 0)
 		log_warn("refresh: no enabled account in %s", cfg->path);
+	if (stop_flag)
+		code = KEXIT_INTERRUPTED;
 	if (json) {
-		json_t *o = json_pack("{s:O, s:b}", "accounts", all, "ok", code == KEXIT_OK);
+		json_t *o = json_pack("{s:O, s:b, s:b}", "accounts", all, "ok", code == KEXIT_OK,
+					"interrupted", stop_flag != 0);
 		char *s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 
 		printf("%s\n", s);

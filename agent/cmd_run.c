@@ -111,7 +111,7 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 		log_error("%s", err.msg);
 		secret_free(&token);
 		config_free(&cfg);
-		return kerr_exit_code(&err) == KEXIT_FAILURE ? KEXIT_CONFIG : kerr_exit_code(&err);
+		return kerr_exit_code(&err);
 	}
 
 	/* Every thread created from here on inherits the blocked set. */
@@ -205,7 +205,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (config_load(ctx->config_path, &cfg, &err) < 0) {
 		log_error("%s", err.msg);
-		return KEXIT_CONFIG;
+		return kerr_exit_code(&err);
 	}
 	log_init("kepagent", foreground, cfg->log_level + ctx->verbose);
 	return serve(ctx, cfg);

@@ -494,7 +494,7 @@ static int locate(struct config *c, const char *path, struct kerr *err)
 	char *real = realpath(path, NULL), *slash;
 
 	if (real == NULL)
-		return kerr_errno(err, KERR_IO, errno, "cannot open %s", path);
+		return kerr_errno(err, KERR_CONFIG, errno, "cannot open %s", path);
 	c->path = real;
 	c->dir = xstrdup(real);
 	slash = strrchr(c->dir, '/');
@@ -522,6 +522,8 @@ int config_load_report(const char *path, struct config **cfg_r, struct kbuf *rep
 	l.cfg->queue_max_attempts = 10;
 	l.cfg->log_level = LOG_LVL_INFO;
 	if (locate(l.cfg, path, err) < 0 || read_file(path, CONFIG_MAX_SIZE, &data, err) < 0) {
+		/* A file that cannot be read is a configuration error (exit 3). */
+		err->cls = KERR_CONFIG;
 		kbuf_printf(report, "%s\n", err->msg);
 		config_free(&l.cfg);
 		kbuf_free(&data);

@@ -105,6 +105,7 @@ const char *kerr_class_name(enum kerr_class cls)
 	case KERR_NOTFOUND: return "notfound";
 	case KERR_BUSY: return "busy";
 	case KERR_LIMIT: return "limit";
+	case KERR_INTERRUPTED: return "interrupted";
 	}
 	return "unknown";
 }
@@ -121,6 +122,7 @@ int kerr_exit_code(const struct kerr *e)
 	case KERR_STORE: return KEXIT_STORE;
 	case KERR_BUSY: return KEXIT_BUSY;
 	case KERR_NOTFOUND: return KEXIT_NOTFOUND;
+	case KERR_INTERRUPTED: return KEXIT_INTERRUPTED;
 	default: return KEXIT_FAILURE;
 	}
 }

@@ -28,6 +28,7 @@ enum kerr_class {
 	KERR_NOTFOUND,   /* the thing asked for does not exist */
 	KERR_BUSY,       /* locked by another process */
 	KERR_LIMIT,      /* a size or count bound was exceeded */
+	KERR_INTERRUPTED, /* stopped by a signal (SIGINT, SIGTERM) before the end */
 };
 
 struct kerr {
@@ -49,7 +50,9 @@ void kerr_add_openssl(struct kerr *e);
 void kerr_clear(struct kerr *e);
 const char *kerr_class_name(enum kerr_class cls);
 
-/* Process exit codes, documented in kepagent(8). */
+/* Process exit codes, documented in kepagent(8) (EXIT STATUS; main.c's
+ * usage repeats them). kerr_exit_code() is the one mapping from an error
+ * class to an exit code; tests/exit-codes.sh provokes each of them. */
 enum kexit {
 	KEXIT_OK = 0,
 	KEXIT_FAILURE = 1,
@@ -60,6 +63,7 @@ enum kexit {
 	KEXIT_STORE = 6,
 	KEXIT_BUSY = 7,
 	KEXIT_NOTFOUND = 8,
+	KEXIT_INTERRUPTED = 130, /* 128 + SIGINT, as a shell reports it */
 };
 int kerr_exit_code(const struct kerr *e);
 

@@ -27,7 +27,7 @@ int secret_file_check(const char *path, struct kerr *err)
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		return kerr_errno(err, KERR_IO, errno, "cannot use secrets file %s", path);
+		return kerr_errno(err, KERR_CONFIG, errno, "cannot use secrets file %s", path);
 	return check_mode(path, &st, err);
 }
 
@@ -40,7 +40,7 @@ int secret_file_read(const char *path, size_t max_len, struct kbuf *b, struct ke
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return kerr_errno(err, KERR_IO, errno, "cannot open secrets file %s", path);
+		return kerr_errno(err, KERR_CONFIG, errno, "cannot open secrets file %s", path);
 	if (fstat(fd, &st) < 0) {
 		kerr_errno(err, KERR_IO, errno, "cannot stat secrets file %s", path);
 		goto out;
@@ -67,7 +67,7 @@ int secret_file_read(const char *path, size_t max_len, struct kbuf *b, struct ke
 		if (n == 0)
 			break;
 		if (b->len + (size_t)n > max_len) {
-			kerr_set(err, KERR_LIMIT, "secrets file %s is larger than %zu bytes", path,
+			kerr_set(err, KERR_CONFIG, "secrets file %s is larger than %zu bytes", path,
 				 max_len);
 			goto out;
 		}

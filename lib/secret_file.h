@@ -15,7 +15,8 @@
 #include "util.h"
 
 /* 0 when path is a regular file or FIFO with mode bits 0600 or stricter; else -1
- * with a message saying how to fix it (KERR_CONFIG, or KERR_IO if missing). */
+ * with a message saying how to fix it (KERR_CONFIG, also when it is missing:
+ * a file of secrets is part of the configuration, exit 3). */
 int secret_file_check(const char *path, struct kerr *err);
 
 /* Checks the opened file as above and appends it, at most max_len bytes, to

@@ -442,6 +442,20 @@ static void run_account(struct sync_ctx *c)
 		sync_backfill(c);
 }
 
+/* Single items that failed are item failures (exit 1) whatever their cause;
+ * only a folder that could not be listed for a transient reason means the
+ * provider could not be reached (exit 5). */
+static enum kerr_class failures_class(const struct sync_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n_failures; i++) {
+		if (rep->failures[i].item == NULL && rep->failures[i].cls == KERR_TRANSIENT)
+			return KERR_TRANSIENT;
+	}
+	return KERR_PACKAGE;
+}
+
 int sync_account(const struct sync_env *env, const struct account_config *acct,
 		 const struct sync_hooks *hooks, struct sync_report *rep, struct kerr *err)
 {
@@ -481,12 +495,12 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 		if (err != NULL)
 			*err = c.fatal_err;
 		rc = -1;
-	} else if (rep->n_failures > 0) {
-		rc = kerr_set(err, rep->failures[0].cls == KERR_TRANSIENT ? KERR_TRANSIENT
-			      : KERR_PACKAGE, "%zu item(s) failed; first: %s", rep->n_failures,
-			      rep->failures[0].reason);
 	} else if (sync_stopping(&c)) {
-		rc = kerr_set(err, KERR_TRANSIENT, "stopped before the end");
+		rc = kerr_set(err, KERR_INTERRUPTED, "stopped by a signal before the end%s",
+			      rep->n_failures > 0 ? " (failures listed)" : "");
+	} else if (rep->n_failures > 0) {
+		rc = kerr_set(err, failures_class(rep), "%zu item(s) failed; first: %s",
+			      rep->n_failures, rep->failures[0].reason);
 	}
 out:
 	if (c.sess != NULL)

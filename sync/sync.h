@@ -20,9 +20,11 @@
  * KERR_AUTH stops the account at once (a PIN is never retried).
  *
  * Return: 0 when the account synced with no failure at all; -1 otherwise,
- * with err holding the first fatal cause (login, lock, store) or, when only
- * single items failed, a KERR_PACKAGE summary. rep is filled in both cases
- * (the caller frees it with sync_report_free()).
+ * with err holding the first fatal cause (login, lock, store), else
+ * KERR_INTERRUPTED when *stop ended it early, else a summary of the failed
+ * items: KERR_TRANSIENT when a folder could not be listed (the provider was
+ * unreachable), KERR_PACKAGE when only single items failed. rep is filled
+ * in every case (the caller frees it with sync_report_free()).
  *
  * A non-interactive env (the daemon) refuses an OTP/EIMZA account with no
  * otp_file/pin_file: "needs an officer: run `kepagent refresh --account

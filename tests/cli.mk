@@ -2,6 +2,10 @@
 TESTS += tests/cli-frame.sh
 dist_noinst_SCRIPTS += tests/cli-frame.sh
 
+# Exit codes of every command as kepagent(8) documents them (a table test).
+TESTS += tests/exit-codes.sh
+dist_noinst_SCRIPTS += tests/exit-codes.sh
+
 check_PROGRAMS += tests/test-delil
 tests_test_delil_SOURCES = tests/test-delil.c
 tests_test_delil_CPPFLAGS = $(TEST_CPPFLAGS)

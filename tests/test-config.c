@@ -199,7 +199,8 @@ static void test_errors(void **state)
 	free(path);
 
 	assert_int_equal(config_load("/nonexistent/k.yaml", &cfg, &err), -1);
-	assert_int_equal(err.cls, KERR_IO);
+	/* A configuration that cannot be read is a configuration error (exit 3). */
+	assert_int_equal(err.cls, KERR_CONFIG);
 }
 
 static char *write_config(const char *dir, const char *secrets_line)
