@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config_sending.h"
 #include "config_yaml.h"
 #include "log.h"
 
@@ -254,7 +255,7 @@ static void parse_folders(struct loader *l, yaml_node_t *n, struct account_confi
 
 enum {
 	A_NAME, A_PROVIDER, A_CA_FILE, A_ADDRESS, A_FOLDERS, A_POLL, A_INITIAL_DAYS, A_OVERLAP,
-	A_ACK, A_DELETE, A_PROXY, A_CONNECT_TIMEOUT, A_TIMEOUT, A_ENABLED, A_COUNT
+	A_ACK, A_DELETE, A_PROXY, A_CONNECT_TIMEOUT, A_TIMEOUT, A_ENABLED, A_SENDING, A_COUNT
 };
 
 /* The keys every account has, whatever its provider; the driver adds its
@@ -274,6 +275,7 @@ static const struct cy_key account_keys[A_COUNT] = {
 	[A_CONNECT_TIMEOUT] = { "connect_timeout", 0, NULL },
 	[A_TIMEOUT] = { "timeout", 0, NULL },
 	[A_ENABLED] = { "enabled", 0, NULL },
+	[A_SENDING] = { "sending", 0, NULL },
 };
 
 static void account_defaults(struct account_config *a)
@@ -286,6 +288,7 @@ static void account_defaults(struct account_config *a)
 	a->connect_timeout = 15;
 	a->timeout = 300;
 	a->enabled = 1;
+	config_sending_defaults(&a->sending);
 }
 
 /* The drivers' names, NULL-terminated, and joined for messages. */
@@ -435,6 +438,8 @@ static void parse_account(struct loader *l, yaml_node_t *n, size_t index,
 		cy_duration(&l->d, v[A_TIMEOUT], "timeout", 1, 86400, &a->timeout);
 	if (v[A_ENABLED])
 		cy_bool(&l->d, v[A_ENABLED], "enabled", &a->enabled);
+	if (v[A_SENDING])
+		config_parse_sending(&l->d, v[A_SENDING], l->cfg->dir, &a->sending);
 	free(what);
 }
 
@@ -599,6 +604,7 @@ static void account_free(struct account_config *a)
 	free(a->folder_inbox);
 	free(a->folder_sent);
 	free(a->proxy);
+	config_sending_free(&a->sending);
 }
 
 void config_free(struct config **cfg)

@@ -33,6 +33,23 @@ enum revocation_mode {
 	REVOCATION_REQUIRE,    /* fetch; an unknown status makes the verdict fail */
 };
 
+/* Sending (the outbox): who signs, and which provider operations carry it
+ * (conf/config_sending.c). */
+enum send_mode { SEND_OFF = 0, SEND_SEAL, SEND_OFFICER };
+enum send_path { SEND_YUKLE = 0, SEND_MIMEYAP };
+struct pkcs11_config {
+	char *module;           /* PKCS#11 module path */
+	char *token;            /* token label */
+	char *key;              /* key label or hex id */
+	char *pin_file;         /* NULL: ask on the terminal (officer only) */
+};
+struct sending_config {
+	enum send_mode mode;    /* SEND_OFF without a sending: block */
+	enum send_path path;    /* default SEND_YUKLE */
+	struct pkcs11_config pkcs11; /* the seal's token or the officer's card */
+	long max_attempts;      /* submissions before an item is parked; default 5 */
+};
+
 struct account_config {
 	char *name;             /* unique, [A-Za-z0-9._-] */
 	const struct kep_driver *driver;    /* chosen by provider: */
@@ -51,6 +68,7 @@ struct account_config {
 	long connect_timeout;   /* seconds, default 15 */
 	long timeout;           /* seconds, default 300 */
 	int enabled;            /* default 1 */
+	struct sending_config sending;
 };
 
 struct config {
@@ -108,6 +126,9 @@ const struct account_config *config_find_account(const struct config *cfg, const
 
 /* The account's login as its driver describes it (provider.h). */
 void config_login_info(const struct account_config *acct, struct kep_login_info *out);
+
+/* "off", "seal", "officer". */
+const char *config_send_mode_name(enum send_mode m);
 
 /* Names of enum values as written in the file. */
 const char *config_ack_policy_name(enum ack_policy p);

@@ -8,3 +8,4 @@ conf_libkepconf_a_CPPFLAGS = $(AM_CPPFLAGS) $(CONF_INCLUDES) $(YAML_CFLAGS) $(OP
 conf_libkepconf_a_SOURCES = \
 	conf/config.c conf/config.h \
 	conf/trust_config.c conf/trust_config.h
+conf_libkepconf_a_SOURCES += conf/config_sending.c conf/config_sending.h

@@ -209,6 +209,23 @@ static int verify_eyp(const struct verify_opts *o, const struct mime_attachment 
 	return rc < 0 ? kerr_prefix(err, "%s", a->filename != NULL ? a->filename : ".eyp") : 0;
 }
 
+int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,
+		     const char *name, struct pkg_report *r, struct kerr *err)
+{
+	struct mime_attachment a = { 0 };
+
+	memset(r, 0, sizeof(*r));
+	a.filename = (char *)name;
+	a.data = (unsigned char *)data;
+	a.len = len;
+	a.is_eyp = 1;
+	if (verify_eyp(o, &a, r, err) < 0) {
+		pkg_report_free(r);
+		return -1;
+	}
+	return 0;
+}
+
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err)
 {

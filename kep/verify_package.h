@@ -79,6 +79,10 @@ struct pkg_report {
 
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err);
+/* The .eyp checks alone (eyp-digests, eyp-signature, eyp-seal and their
+ * time stamps) of a package about to be sent; name is for messages. */
+int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,
+		     const char *name, struct pkg_report *r, struct kerr *err);
 void pkg_report_free(struct pkg_report *r);
 /* The one-line reason of the overall verdict, for a package row: the first
  * check with that verdict as "<check>: <reason>" (so a reader sees which

@@ -502,6 +502,67 @@ int store_outbox_counts(struct store *s, int64_t counts[STORE_OB_N_STATES], stru
 	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot count the outbox");
 }
 
+int store_send_block_get(struct store *s, const char *account, char **reason_r,
+			 char **fp_r, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*reason_r = NULL;
+	*fp_r = NULL;
+	if (st_prepare(s, "SELECT b.reason, b.pin_fingerprint FROM send_blocks b"
+		       " JOIN accounts a ON a.id = b.account_id WHERE a.name = :acc", &st, err) < 0)
+		return -1;
+	st_bind_text(st, ":acc", account);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*reason_r = st_col_str(st, 0);
+		*fp_r = st_col_str(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot read the sending block");
+}
+
+int store_send_block_set(struct store *s, const char *account, const char *reason,
+			 const char *fp, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int64_t acc;
+	int ret;
+
+	if (st_account_id(s, account, &acc, err) < 0)
+		return -1;
+	if (st_prepare(s, "INSERT OR REPLACE INTO send_blocks (account_id, reason,"
+		       " pin_fingerprint, created_at) VALUES (:acc, :reason, :fp, :now)", &st,
+		       err) < 0)
+		return -1;
+	st_bind_int64(st, ":acc", acc);
+	st_bind_text(st, ":reason", reason);
+	st_bind_text(st, ":fp", fp);
+	st_bind_int64(st, ":now", now_ms());
+	ret = st_step_done(s, st, "cannot record the sending block", err);
+	sqlite3_finalize(st);
+	if (ret == 0)
+		(void)store_audit_append(s, "sync", "outbox.blocked", account, NULL, reason, NULL);
+	return ret;
+}
+
+int store_send_block_clear(struct store *s, const char *account, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if (st_prepare(s, "DELETE FROM send_blocks WHERE account_id ="
+		       " (SELECT id FROM accounts WHERE name = :acc)", &st, err) < 0)
+		return -1;
+	st_bind_text(st, ":acc", account);
+	ret = st_step_done(s, st, "cannot clear the sending block", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 void store_outbox_item_clear(struct store_outbox_item *it)
 {
 	size_t i;

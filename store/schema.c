@@ -275,6 +275,15 @@ static const char v8[] =
 	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
 	" marked_at INTEGER NOT NULL);";
 
+/* v9: an account whose seal token refused its PIN sends nothing until the
+ * PIN file changes (a PIN is never tried twice: cards lock). */
+static const char v9[] =
+	"CREATE TABLE send_blocks ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id),"
+	" reason TEXT NOT NULL,"
+	" pin_fingerprint TEXT,"          /* the PIN file as it was: device, inode, size, mtime */
+	" created_at INTEGER NOT NULL);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -284,5 +293,6 @@ const struct store_migration store_migrations[] = {
 	{ 6, "package dates and recipients", v6 },
 	{ 7, "outbox", v7 },
 	{ 8, "final evidence", v8 },
+	{ 9, "sending blocks", v9 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -167,6 +167,15 @@ int store_outbox_file_read(struct store *store, int64_t file_id, size_t max_len,
  * number of items linked. */
 int store_outbox_link_packages(struct store *store, const char *account, struct kerr *err);
 
+/* An account whose seal refused its PIN: sending stops until the PIN file
+ * changes. _get returns 1 with *reason_r and *fingerprint_r (malloc'd, the
+ * latter may be NULL) when the account is blocked, 0 when not. */
+int store_send_block_get(struct store *store, const char *account, char **reason_r,
+			 char **fingerprint_r, struct kerr *err);
+int store_send_block_set(struct store *store, const char *account, const char *reason,
+			 const char *fingerprint, struct kerr *err);
+int store_send_block_clear(struct store *store, const char *account, struct kerr *err);
+
 /* Number of items per state (counts[STORE_OB_N_STATES]). */
 int store_outbox_counts(struct store *store, int64_t counts[STORE_OB_N_STATES],
 			struct kerr *err);

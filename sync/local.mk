@@ -11,3 +11,5 @@ sync_libkepsync_a_SOURCES = \
 	sync/retry.c sync/retry.h \
 	sync/lock.c sync/lock.h \
 	sync/revcache_store.c sync/revcache_store.h
+# Sending the outbox (send.h).
+sync_libkepsync_a_SOURCES += sync/send.c sync/send_sign.c sync/send.h

@@ -434,8 +434,14 @@ static void run_account(struct sync_ctx *c)
 	kep_folder_list_free(&fa.l);
 	if (c->rep->inbox != NULL && !c->fatal)
 		sync_folder(c, c->rep->inbox, 1);
+	/* Before the sent folder: what is submitted now is stored and followed
+	 * by this same run. */
+	if (!c->fatal && !sync_stopping(c))
+		sync_send(c);
 	if (c->rep->sent != NULL && !c->fatal && !sync_stopping(c))
 		sync_folder(c, c->rep->sent, 0);
+	if (!c->fatal)
+		sync_send_link(c);
 	if (!c->fatal && !sync_stopping(c))
 		sync_ack_due(c);
 	if (!c->fatal && !sync_stopping(c))

@@ -94,6 +94,12 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err);
  * recorded per package. */
 void sync_ack_due(struct sync_ctx *c);
 
+/* send.c: the account's outbox (send.h), run once the folders are mapped;
+ * sync_send_link() after the sent folder links submitted items to their
+ * stored packages. */
+void sync_send(struct sync_ctx *c);
+void sync_send_link(struct sync_ctx *c);
+
 /* sync_backfill.c: dates and recipients of a package from its MIME; the
  * strings borrow mp, which must outlive d. */
 struct mime_package;

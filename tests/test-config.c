@@ -336,7 +336,7 @@ static void test_provider(void **state)
 	assert_non_null(strstr(kbuf_cstr(&report), "p.yaml:9:5: unknown key 'colour' in account "
 				  "'a' (expected one of: name, provider, ca_file, address, folders, "
 				  "poll_interval, initial_days, overlap_seconds, ack_policy, "
-				  "delete_after_ack, proxy, connect_timeout, timeout, enabled, "
+				  "delete_after_ack, proxy, connect_timeout, timeout, enabled, sending, "
 				  "endpoint, tcno, secrets_file, login, otp_file, pkcs11)"));
 	report.len = 0;
 

@@ -281,6 +281,29 @@ static void test_failed_write_leaves_nothing(void **state)
 	assert_int_equal(existing, 0);
 }
 
+static void test_send_block(void **state)
+{
+	struct tstore *t = *state;
+	struct kerr err = { 0 };
+	char *reason, *fp;
+
+	assert_int_equal(store_send_block_get(t->st, "acc1", &reason, &fp, &err), 0);
+	assert_null(reason);
+	assert_int_equal(store_send_block_set(t->st, "acc1", "token rejected the PIN", "1:2:3",
+					      &err), 0);
+	store_close(&t->st);
+	assert_int_equal(store_open(t->path, &t->st, &err), 0);
+	assert_int_equal(store_send_block_get(t->st, "acc1", &reason, &fp, &err), 1);
+	assert_string_equal(reason, "token rejected the PIN");
+	assert_string_equal(fp, "1:2:3");
+	free(reason);
+	free(fp);
+	assert_int_equal(store_send_block_set(t->st, "nobody", "x", NULL, &err), -1);
+	assert_int_equal(err.cls, KERR_NOTFOUND);
+	assert_int_equal(store_send_block_clear(t->st, "acc1", &err), 0);
+	assert_int_equal(store_send_block_get(t->st, "acc1", &reason, &fp, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_package, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, tstore_setup,
 						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_send_block, tstore_setup, tstore_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

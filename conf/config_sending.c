@@ -1,0 +1,86 @@
+/* config_sending.c: an account's sending: block (config.h, struct
+ * sending_config): who signs what the outbox sends, and with which token. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_sending.h"
+
+static void parse_token(struct cy_doc *d, yaml_node_t *n, const char *dir,
+			struct pkcs11_config *p)
+{
+	static const struct cy_key keys[] = {
+		{ "module", 1, "the PKCS#11 module (e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)" },
+		{ "token", 1, "the token label" },
+		{ "key", 1, "the key label or hex id" },
+		{ "pin_file", 0, NULL },
+	};
+	yaml_node_t *v[ARRAY_SIZE(keys)];
+
+	if (cy_mapping(d, n, "sending.pkcs11", keys, ARRAY_SIZE(keys), v) < 0)
+		return;
+	/* A bare module name is for dlopen()'s search path, not a relative path. */
+	if (v[0] != NULL && cy_scalar(v[0]) != NULL && strchr(cy_scalar(v[0]), '/') != NULL)
+		cy_path(d, v[0], "module", dir, &p->module);
+	else if (v[0] != NULL)
+		cy_string(d, v[0], "module", &p->module);
+	if (v[1] != NULL)
+		cy_string(d, v[1], "token", &p->token);
+	if (v[2] != NULL)
+		cy_string(d, v[2], "key", &p->key);
+	if (v[3] != NULL)
+		cy_path(d, v[3], "pin_file", dir, &p->pin_file);
+}
+
+void config_sending_defaults(struct sending_config *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mode = SEND_OFF;
+	s->path = SEND_YUKLE;
+	s->max_attempts = 5;
+}
+
+void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
+			  struct sending_config *s)
+{
+	static const char *const modes[] = { "off", "seal", "officer", NULL };
+	static const char *const paths[] = { "yukle", "mimeyap", NULL };
+	static const struct cy_key keys[] = {
+		{ "mode", 1, "seal (the institution's mali muhur, unattended) or officer" },
+		{ "path", 0, NULL },
+		{ "pkcs11", 1, "pkcs11 { module, token, key, pin_file } of the signing token" },
+		{ "max_attempts", 0, NULL },
+	};
+	yaml_node_t *v[ARRAY_SIZE(keys)];
+	int e;
+
+	if (cy_mapping(d, n, "sending", keys, ARRAY_SIZE(keys), v) < 0)
+		return;
+	if (v[0] != NULL && cy_enum(d, v[0], "mode", modes, &e) == 0)
+		s->mode = (enum send_mode)e;
+	if (v[1] != NULL && cy_enum(d, v[1], "path", paths, &e) == 0)
+		s->path = (enum send_path)e;
+	if (v[2] != NULL)
+		parse_token(d, v[2], dir, &s->pkcs11);
+	if (v[3] != NULL)
+		cy_int(d, v[3], "max_attempts", 1, 100, &s->max_attempts);
+	/* The seal signs unattended: its PIN cannot be asked for. */
+	if (s->mode == SEND_SEAL && v[2] != NULL && s->pkcs11.pin_file == NULL)
+		cy_error(d, v[2], "a pin_file (mode 0600): the seal signs unattended",
+			 "missing required key 'pin_file' in sending.pkcs11");
+}
+
+void config_sending_free(struct sending_config *s)
+{
+	free(s->pkcs11.module);
+	free(s->pkcs11.token);
+	free(s->pkcs11.key);
+	free(s->pkcs11.pin_file);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *config_send_mode_name(enum send_mode m)
+{
+	return m == SEND_SEAL ? "seal" : m == SEND_OFFICER ? "officer" : "off";
+}

@@ -1,0 +1,486 @@
+/* send.c: the sender: one account's outbox driven through its states, with
+ * reconciliation before any second submission (see send.h). */
+#include "send.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "store_outbox.h"
+#include "sync_p.h"
+#include "util.h"
+
+#define SEND_MAX_SUBMIT (40u * 1024 * 1024)
+/* Reconciliation lists the sent folder from a day before the item was made
+ * (provider clocks, Turkish time) to a day after now. */
+#define SEND_RECONCILE_SLACK_MS (86400000LL)
+
+static enum kep_paket_tur tur_of(const struct store_outbox_item *it)
+{
+	return strcmp(it->ileti_tip, "eYazisma") == 0 ? KEP_PAKET_EYAZISMA : KEP_PAKET_STANDART;
+}
+
+static int step(struct sync_ctx *c, const struct store_outbox_item *it,
+		enum store_outbox_state to, const struct store_outbox_step *extra, struct kerr *err)
+{
+	struct store_outbox_step s = { 0 };
+
+	if (extra != NULL)
+		s = *extra;
+	s.from = it->state;
+	s.to = to;
+	if (store_outbox_step(c->store, it->id, &s, err) < 0)
+		return -1;
+	log_info("outbox item %lld: %s -> %s%s%s", (long long)it->id,
+		 store_outbox_state_name(it->state), store_outbox_state_name(to),
+		 s.kep_id ? " " : "", s.kep_id ? s.kep_id : "");
+	return 0;
+}
+
+static void item_fail(struct sync_ctx *c, const struct store_outbox_item *it,
+		      enum store_outbox_state to, const struct kerr *why)
+{
+	struct store_outbox_step s = { .provider_text = why->msg };
+	struct kerr err;
+
+	if (step(c, it, to, &s, &err) < 0)
+		sync_fail(c, NULL, it->message_id, &err);
+	else
+		log_error("outbox item %lld %s: %s", (long long)it->id,
+			  store_outbox_state_name(to), why->msg);
+}
+
+/* ---- MimeYap ---- */
+
+struct prepare_arg {
+	const struct store_outbox_item *it;
+	struct kep_mime_request req;
+	struct kep_send_result res;
+};
+
+static int do_prepare(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct prepare_arg *a = arg;
+
+	kep_send_result_clear(&a->res);
+	return c->drv->mime_prepare(c->sess, &a->req, &a->res, err);
+}
+
+static int mimeyap(struct sync_ctx *c, const struct store_outbox_item *it, struct kerr *err)
+{
+	struct prepare_arg a = { .it = it };
+	struct kep_attachment *att = xcalloc(it->n_files + 1, sizeof(*att));
+	const char **to = xcalloc(it->n_recipients + 1, sizeof(*to));
+	struct kbuf *bufs = xcalloc(it->n_files + 1, sizeof(*bufs));
+	struct store_outbox_file_in f;
+	struct store_outbox_step s;
+	size_t i, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < it->n_recipients; i++)
+		to[i] = it->recipients[i].address;
+	for (i = 0; rc == 0 && i < it->n_files; i++) {
+		const struct store_outbox_file *fi = &it->files[i];
+
+		if (strcmp(fi->role, STORE_OB_FILE_ATTACHMENT) && strcmp(fi->role, STORE_OB_FILE_EYP))
+			continue;
+		rc = store_outbox_file_read(c->store, fi->id, SEND_MAX_SUBMIT, &bufs[n], err);
+		att[n] = (struct kep_attachment){ fi->file_name, fi->content_type, bufs[n].data,
+						  bufs[n].len };
+		n++;
+	}
+	a.req = (struct kep_mime_request){ .tur = tur_of(it), .paket_id = it->ileti_id,
+		.to = to, .n_to = it->n_recipients, .subject = it->subject, .body = it->body,
+		.html = strcmp(it->body_type, "html") == 0, .att = att, .n_att = n };
+	if (rc == 0)
+		rc = sync_call(c, "MimeYap", do_prepare, &a, err);
+	sync_crashpoint("send-mimeyap-answered");
+	if (rc == 0) {
+		/* Nothing is sent before SmimeGonder: a crash here costs a draft. */
+		f = (struct store_outbox_file_in){ STORE_OB_FILE_EHASH, NULL, "text/plain",
+						   store_content_mem(a.res.ehash, a.res.ehash_len) };
+		s = (struct store_outbox_step){ .mesaj_id = a.res.mesaj_id, .add_file = &f,
+						.detail = a.res.mesaj_id };
+		rc = step(c, it, STORE_OB_NEEDS_SIGNATURE, &s, err);
+	}
+	kep_send_result_clear(&a.res);
+	for (i = 0; i < n; i++)
+		kbuf_free(&bufs[i]);
+	free(bufs);
+	free(att);
+	free(to);
+	return rc;
+}
+
+/* ---- signing (seal) ---- */
+
+/* The PIN file as it is now: a changed file may be tried again. */
+static char *pin_fingerprint(const char *path)
+{
+	struct stat sb;
+
+	if (path == NULL || stat(path, &sb) < 0)
+		return xstrdup("missing");
+	return xasprintf("%llu:%llu:%lld:%lld.%09ld", (unsigned long long)sb.st_dev,
+			 (unsigned long long)sb.st_ino, (long long)sb.st_size,
+			 (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+}
+
+/* 1 when sending is blocked for the account (reason in err). */
+static int blocked(struct sync_ctx *c, struct kerr *err)
+{
+	char *reason = NULL, *fp = NULL, *now;
+	int rc;
+
+	rc = store_send_block_get(c->store, c->acct->name, &reason, &fp, err);
+	if (rc <= 0)
+		return rc;
+	now = pin_fingerprint(c->acct->sending.pkcs11.pin_file);
+	if (fp != NULL && strcmp(fp, now) != 0) {
+		/* The operator changed the PIN file: one new try. */
+		log_info("the seal's PIN file changed: sending resumes");
+		rc = store_send_block_clear(c->store, c->acct->name, err) < 0 ? -1 : 0;
+	} else {
+		kerr_set(err, KERR_AUTH, "sending is stopped for account %s: %s; fix the PIN file "
+			 "%s (the PIN is not tried again until it changes)", c->acct->name,
+			 reason, c->acct->sending.pkcs11.pin_file ? c->acct->sending.pkcs11.pin_file
+								  : "(none)");
+	}
+	free(now);
+	free(reason);
+	free(fp);
+	return rc;
+}
+
+static int seal_sign(struct sync_ctx *c, const struct store_outbox_item *it, struct kerr *err)
+{
+	struct kerr e2;
+	char *fp;
+
+	if (blocked(c, err) != 0)
+		return -1;
+	fp = pin_fingerprint(c->acct->sending.pkcs11.pin_file);
+	if (send_sign(c->store, c->acct, it->id, SYNC_ACTOR, err) < 0) {
+		if (err->cls == KERR_AUTH &&
+		    store_send_block_set(c->store, c->acct->name, err->msg, fp, &e2) < 0)
+			log_error("%s", e2.msg);
+		free(fp);
+		return -1;
+	}
+	free(fp);
+	sync_crashpoint("send-signed");
+	return 0;
+}
+
+/* ---- submission and reconciliation ---- */
+
+struct submit_arg {
+	const struct store_outbox_item *it;
+	struct kbuf data;
+	struct kep_send_result res;
+};
+
+static int do_submit(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct submit_arg *a = arg;
+
+	if (strcmp(a->it->path, "yukle") == 0)
+		return c->drv->upload(c->sess, tur_of(a->it), a->data.data, a->data.len, &a->res, err);
+	return c->drv->mime_send(c->sess, a->it->mesaj_id, a->data.data, a->data.len, &a->res, err);
+}
+
+/* Provider calls are not retried here: an answer that broke off may mean
+ * the package was taken, and only the sent folder can say. */
+static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
+{
+	struct submit_arg a = { .it = it };
+	struct store_outbox_step s = { .bump_attempts = 1 };
+	int yukle = strcmp(it->path, "yukle") == 0;
+	int64_t fid = store_outbox_file_id(it, yukle ? STORE_OB_FILE_SMIME
+					       : STORE_OB_FILE_SIGNATURE);
+	const char *op = yukle ? "Yukle" : "SmimeGonder";
+	int64_t t0;
+	int rc;
+
+	if (fid == 0)
+		return kerr_set(err, KERR_INTERNAL, "outbox item %lld has nothing to submit",
+				(long long)it->id);
+	if (store_outbox_file_read(c->store, fid, SEND_MAX_SUBMIT, &a.data, err) < 0)
+		return -1;
+	/* Durable before the provider hears of it: after a crash from here on,
+	 * the item is reconciled, never blindly sent again. */
+	if (step(c, it, STORE_OB_SUBMITTING, &s, err) < 0) {
+		kbuf_free(&a.data);
+		return -1;
+	}
+	it->state = STORE_OB_SUBMITTING;
+	sync_crashpoint("send-submitting");
+	t0 = now_ms();
+	rc = do_submit(c, &a, err);
+	if (c->hooks != NULL && c->hooks->request != NULL)
+		c->hooks->request(c->hooks->arg, c->acct->name, op, now_ms() - t0, rc == 0);
+	kbuf_free(&a.data);
+	sync_crashpoint("send-answered");
+	if (rc < 0) {
+		if (err->cls == KERR_PERMANENT || err->cls == KERR_LIMIT) {
+			item_fail(c, it, STORE_OB_FAILED, err);
+			return 0;
+		}
+		/* Perhaps taken: the next run reconciles. */
+		log_warn("outbox item %lld: %s; it is reconciled with the sent folder before "
+			 "any new submission", (long long)it->id, err->msg);
+		return -1;
+	}
+	if (a.res.kep_id == NULL) {
+		kep_send_result_clear(&a.res);
+		log_warn("outbox item %lld: %s answered without a kepId; reconciling",
+			 (long long)it->id, op);
+		return 1;
+	}
+	s = (struct store_outbox_step){ .kep_id = a.res.kep_id, .mesaj_id = a.res.mesaj_id,
+					.detail = a.res.kep_id };
+	rc = step(c, it, STORE_OB_SUBMITTED, &s, err);
+	kep_send_result_clear(&a.res);
+	sync_crashpoint("send-submitted");
+	return rc;
+}
+
+struct list_arg {
+	const char *folder;
+	char start[20], end[20];
+	struct kep_package_list list;
+};
+
+static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	struct list_arg *a = arg;
+
+	kep_package_list_free(&a->list);
+	return c->drv->list_packages(c->sess, a->folder, a->start, a->end, &a->list, err);
+}
+
+/* An id without its angle brackets. */
+static void bare_id(const char **s, size_t *len)
+{
+	const char *p = *s;
+	size_t n = strlen(p);
+
+	if (n > 0 && p[0] == '<')
+		p++, n--;
+	if (n > 0 && p[n - 1] == '>')
+		n--;
+	*s = p;
+	*len = n;
+}
+
+static int same_id(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	bare_id(&a, &la);
+	bare_id(&b, &lb);
+	return la == lb && la > 0 && strncmp(a, b, la) == 0;
+}
+
+/* 1 when the row is this item's package. */
+static int row_matches(const struct store_outbox_item *it, const struct kep_package_info *p)
+{
+	return same_id(p->org_mesaj_id, it->message_id) || same_id(p->kep_id, it->kep_id) ||
+	       same_id(p->kep_id, it->mesaj_id) || same_id(p->org_mesaj_id, it->mesaj_id);
+}
+
+/* Looks for the item in the sent folder: 1 adopted (submitted), 2 parked,
+ * 0 not there (the provider never took it), -1 could not tell. */
+static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
+{
+	struct list_arg la = { .folder = c->rep->sent };
+	const struct kep_package_info *found = NULL;
+	struct store_outbox_step s = { 0 };
+	struct kerr why;
+	size_t i, n = 0;
+	int rc;
+
+	if (c->rep->sent == NULL) {
+		kerr_set(&why, KERR_PERMANENT, "cannot reconcile: DizinSorgula names no sent folder, "
+			 "so whether the provider took the package is unknown");
+		item_fail(c, it, STORE_OB_PARKED, &why);
+		return 2;
+	}
+	kep_format_time((time_t)((it->created_at - SEND_RECONCILE_SLACK_MS) / 1000), la.start);
+	kep_format_time((time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000), la.end);
+	if (sync_call(c, "PaketSorgula", do_list, &la, err) < 0) {
+		kep_package_list_free(&la.list);
+		return kerr_prefix(err, "reconciling outbox item %lld", (long long)it->id);
+	}
+	for (i = 0; i < la.list.n; i++) {
+		const struct kep_package_info *p = &la.list.items[i];
+
+		if (p->durum != 0 || !row_matches(it, p))
+			continue;
+		/* The same package listed twice is one package. */
+		if (found != NULL && same_id(found->kep_id, p->kep_id))
+			continue;
+		found = p;
+		n++;
+	}
+	if (n == 0) {
+		rc = 0;
+	} else if (n > 1 || found->kep_id == NULL) {
+		kerr_set(&why, KERR_PERMANENT, "ambiguous: %zu packages in %s match Message-ID %s; "
+			 "a person must decide which one was this item", n, c->rep->sent,
+			 it->message_id);
+		item_fail(c, it, STORE_OB_PARKED, &why);
+		rc = 2;
+	} else {
+		s = (struct store_outbox_step){ .kep_id = found->kep_id,
+						.detail = "found in the sent folder" };
+		rc = step(c, it, STORE_OB_SUBMITTED, &s, err) < 0 ? -1 : 1;
+		sync_crashpoint("send-reconciled");
+	}
+	kep_package_list_free(&la.list);
+	return rc;
+}
+
+/* The provider said it took the package (durum 0) but gave no kepId: it is
+ * in the sent folder, or a person must look; never submitted again. */
+static int unnamed(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
+{
+	struct kerr why;
+	int rc = reconcile(c, it, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	kerr_set(&why, KERR_PERMANENT, "the provider took the package without naming a kepId "
+		 "and it is not in %s yet", c->rep->sent);
+	item_fail(c, it, STORE_OB_PARKED, &why);
+	return 0;
+}
+
+/* A failure to report: sending problems never stop the account's receiving,
+ * so a refused PIN is reported without the auth class (which would). */
+static void report(struct sync_ctx *c, const struct store_outbox_item *it, const struct kerr *e)
+{
+	struct kerr r = *e;
+
+	if (r.cls == KERR_AUTH || r.cls == KERR_CONFIG)
+		r.cls = KERR_PACKAGE;
+	sync_fail(c, "outbox", it->message_id, &r);
+}
+
+/* One item, as far as it can go now. -1: stop the account's sending. */
+static int advance(struct sync_ctx *c, struct store_outbox_item *it)
+{
+	struct kerr err, why;
+	int64_t id;
+	int rc;
+
+	for (;;) {
+		rc = 0;
+		switch (it->state) {
+		case STORE_OB_ACCEPTED:
+			rc = strcmp(it->path, "yukle") == 0
+				     ? send_prepare_entity(c->store, c->acct, it->id, SYNC_ACTOR, &err)
+				     : mimeyap(c, it, &err);
+			sync_crashpoint("send-prepared");
+			break;
+		case STORE_OB_NEEDS_SIGNATURE:
+			if (c->acct->sending.mode != SEND_SEAL)
+				return 0;       /* the officer signs at a terminal */
+			rc = seal_sign(c, it, &err);
+			break;
+		case STORE_OB_SIGNED:
+			rc = submit(c, it, &err);
+			if (rc == 1)
+				rc = unnamed(c, it, &err);
+			break;
+		case STORE_OB_SUBMITTING:
+			rc = reconcile(c, it, &err);
+			if (rc == 0 && it->attempts >= c->acct->sending.max_attempts) {
+				kerr_set(&why, KERR_PERMANENT, "not in the sent folder after %lld "
+					 "submissions", (long long)it->attempts);
+				item_fail(c, it, STORE_OB_PARKED, &why);
+				return 0;
+			}
+			if (rc > 0)
+				return 0;
+			/* Not taken: submit again, as a new attempt. */
+			if (rc == 0)
+				rc = submit(c, it, &err);
+			if (rc == 1)
+				rc = unnamed(c, it, &err);
+			break;
+		default:
+			return 0;
+		}
+		if (rc < 0) {
+			if (err.cls == KERR_PERMANENT || err.cls == KERR_LIMIT ||
+			    err.cls == KERR_USAGE || err.cls == KERR_MALFORMED) {
+				item_fail(c, it, STORE_OB_FAILED, &err);
+				return 0;
+			}
+			report(c, it, &err);
+			return err.cls == KERR_AUTH || err.cls == KERR_CONFIG ||
+			       err.cls == KERR_STORE ? -1 : 0;
+		}
+		id = it->id;
+		store_outbox_item_clear(it);
+		if (store_outbox_get(c->store, id, it, &err) < 0) {
+			sync_fail(c, NULL, NULL, &err);
+			return -1;
+		}
+		if (sync_stopping(c))
+			return 0;
+	}
+}
+
+void sync_send(struct sync_ctx *c)
+{
+	struct store_outbox_filter f = { .account = c->acct->name, .state = -1, .limit = 1000 };
+	struct store_outbox_item *items = NULL, it;
+	struct kerr err;
+	size_t n, i;
+
+	if (c->acct->sending.mode == SEND_OFF)
+		return;
+	if (c->drv->upload == NULL) {
+		kerr_set(&err, KERR_CONFIG, "the %s driver cannot send", c->drv->name);
+		sync_fail(c, "outbox", NULL, &err);
+		return;
+	}
+	if (store_outbox_list(c->store, &f, &items, &n, &err) < 0) {
+		sync_fail(c, "outbox", NULL, &err);
+		return;
+	}
+	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
+		if (items[i].state >= STORE_OB_SUBMITTED)
+			continue;
+		if (store_outbox_get(c->store, items[i].id, &it, &err) < 0) {
+			sync_fail(c, "outbox", NULL, &err);
+			break;
+		}
+		if (advance(c, &it) < 0) {
+			store_outbox_item_clear(&it);
+			break;
+		}
+		store_outbox_item_clear(&it);
+	}
+	store_outbox_items_free(&items, n);
+}
+
+void sync_send_link(struct sync_ctx *c)
+{
+	struct kerr err;
+	int n;
+
+	if (c->acct->sending.mode == SEND_OFF)
+		return;
+	n = store_outbox_link_packages(c->store, c->acct->name, &err);
+	if (n < 0)
+		log_warn("outbox: %s", err.msg);
+	else if (n > 0)
+		log_info("outbox: %d submitted item(s) now followed through their sent package", n);
+}
