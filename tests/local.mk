@@ -26,6 +26,7 @@ include tests/daemon.mk
 include tests/sync.mk
 include tests/archive.mk
 include tests/api.mk
+include tests/bench.mk
 
 # The test PKI that tests/kepsim-env.sh caches once per build tree.
 clean-local:

@@ -35,6 +35,8 @@ static const char usage[] =
 	"  evidence FOLDER SIRA KEPID     delilId<TAB>delilTurId<TAB>tarih<TAB>kephs\n"
 	"  delil DELILID OUT              evidence bytes to OUT\n"
 	"  ack|delete FOLDER SIRA KEPID   AlindiOnay / PaketSil\n"
+	"  mirror FOLDER START END DIR    list, then every listed package (ALL) to DIR/SIRA\n"
+	"                                 in one session: the bare download (no verify, no store)\n"
 	"  sign IN OUT                    CAdES-BES of IN with the token (no server)\n"
 	"  smime FROM TO SUBJECT BODY OUT [FILE...]\n"
 	"                                 signed S/MIME for Yukle (iletiID PROBE-1; no server)\n"
@@ -154,6 +156,37 @@ static int cmd_smime(const struct kep_account_conf *c, char **argv, int argc,
 	return rc;
 }
 
+/* The bare download a refresh is measured against: the same listing and
+ * package requests in one session, the bytes written to files, nothing
+ * parsed, verified or stored. */
+static int cmd_mirror(const struct kep_driver *d, struct kep_session *s, char **argv,
+		      struct kerr *err)
+{
+	struct kep_package_list l;
+	size_t i;
+	int rc = 0;
+
+	if (d->list_packages(s, argv[0], argv[1], argv[2], &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n && rc == 0; i++) {
+		struct kep_pkg_ref ref = { .folder = argv[0], .kep_sira_no = l.items[i].kep_sira_no,
+					   .kep_id = l.items[i].kep_id };
+		char *base = xasprintf("%s/%" PRId64, argv[3], l.items[i].kep_sira_no);
+		struct out_files o = { .base = base };
+		struct kep_sink sink = { part_fd, &o };
+		unsigned n = 0, k;
+
+		rc = d->download_package(s, &ref, KEP_EPART_ALL, &sink, &n, err);
+		for (k = 0; k < o.n; k++)
+			close(o.fds[k]);
+		free(base);
+	}
+	if (rc == 0)
+		printf("%zu\n", l.n);
+	kep_package_list_free(&l);
+	return rc;
+}
+
 static int run(const struct kep_driver *d, struct kep_session *s, int login,
 	       const char *cmd, char **argv, int argc, struct kerr *err)
 {
@@ -226,6 +259,8 @@ static int run(const struct kep_driver *d, struct kep_session *s, int login,
 		close(fd);
 		return rc;
 	}
+	if (strcmp(cmd, "mirror") == 0 && argc == 4)
+		return cmd_mirror(d, s, argv, err);
 	if ((strcmp(cmd, "ack") == 0 || strcmp(cmd, "delete") == 0) && argc == 3) {
 		make_ref(&ref, argv);
 		return strcmp(cmd, "ack") == 0 ? d->acknowledge(s, &ref, err)

@@ -1,0 +1,169 @@
+#!/bin/sh
+# `make bench`: every benchmark of kepagent, each measured side by side with
+# its reference in the same run (A B A B ..., medians, the ratio pair by
+# pair), printed as one table of ratios. Never asserts a time: it fails only
+# when a benchmark breaks (a command fails, a count is wrong).
+#   P1 first refresh of N received packages vs the bare download (the same
+#      listing and package requests through the same driver, nothing
+#      verified or stored: ptt-probe mirror); revocation offline, and online
+#      against kepsim's CRL/OCSP for the first size; CPU and store bytes per
+#      package at each size, and the growth of CPU per package.
+#   P2 verification of a repeated signer vs naive CMS_verify (bench-verify).
+#   P3 status lookups, in-process and over HTTP (bench-status).
+#   P4 peak RSS of a refresh of one big package (MTOM and inline) vs its size.
+#   P5 idle refresh: requests and time (received-only, and with sent
+#      packages awaiting evidence) vs a bare login and listing.
+# Settings: BENCH_SIZES (default "300 1000"), BENCH_RUNS (3), BENCH_SENT (200),
+# BENCH_ROWS (status-lookup packages, 200000 = 1,000,000 evidence rows),
+# BENCH_SECONDS (5), BENCH_QUICK=1 (`make bench-quick`: tiny sizes, one run).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/kepsim-env.sh"
+
+PY="python3 $top_srcdir/tests/bench.py"
+PROBE=$top_builddir/tests/ptt-probe
+[ -x "$PROBE" ] || skip "tests/ptt-probe is not built"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	sizes=${BENCH_SIZES:-20}; runs=${BENCH_RUNS:-1}; sent=${BENCH_SENT:-10}
+	rows=${BENCH_ROWS:-2000}; secs=${BENCH_SECONDS:-1}; vn=50
+else
+	sizes=${BENCH_SIZES:-300 1000}; runs=${BENCH_RUNS:-3}; sent=${BENCH_SENT:-200}
+	rows=${BENCH_ROWS:-200000}; secs=${BENCH_SECONDS:-5}; vn=1000
+fi
+ROWS=$T/rows.jsonl
+: >"$ROWS"
+case "$(cat "$top_builddir/config.log" 2>/dev/null)" in
+*-fsanitize=*) echo "bench: note: this build has sanitizers (RSS and CPU inflated); quote a release build (-O2)" ;;
+esac
+WIN_START=2000-01-01T00:00:00
+WIN_END=2099-12-31T23:59:59
+
+requests() { wc -l <"$KEPSIM_REQ" | tr -d ' '; }
+fresh_store="rm -rf '$T/store' && mkdir -m 700 '$T/store'"
+fresh_mirror="rm -rf '$T/mirror' && mkdir '$T/mirror'"
+stored() { kenv_sql "SELECT count(*) FROM packages"; }
+
+# world NAME [kepsim-gen options]: a new mailbox, kepsim on it, a config.
+world() {
+	_w=$1; shift
+	[ -n "${KEPSIM_PID:-}" ] && kenv_stop
+	rm -rf "$MB"
+	kenv_mailbox --seed 7 --faults none "$@"
+	kenv_start "$_w"
+	KENV_ACK=never kenv_config
+	rm -rf "$T/store"
+}
+
+# refresh_pair LABEL N GOAL: P1 for the world now running.
+refresh_pair() {
+	$PY pair "$ROWS" "$1" "$runs" "$3" "$fresh_store" "exec '$KEPAGENT' refresh" \
+		"$fresh_mirror" "exec $(probe_cmd) mirror INBOX $WIN_START $WIN_END '$T/mirror'" "$2" \
+		|| fail "$1"
+	[ "$(stored)" = "$2" ] || fail "$1: $(stored) packages stored, $2 expected"
+}
+# The bare download's command line (kenv_config wrote the secrets file).
+probe_cmd() {
+	printf "'%s' --endpoint '%s' --ca-file '%s' --hesap '%s' --tcno '%s' --secrets-file '%s'" \
+		"$PROBE" "$URL" "$MB/pki/https/ca.pem" "$HESAP" "$(kenv_json "$ACC/account.json" tcno)" \
+		"$T/secrets.yaml"
+}
+raw_bytes() { find "$ACC/INBOX" -name package.eml -exec cat {} + | wc -c | tr -d ' '; }
+
+# ---- P1, growth, P5 received-only ----
+first=""
+for n in $sizes; do
+	world "p1-$n" --received "$n" --sent 0
+	refresh_pair "P1 refresh $n received, revocation offline" "$n" ">= 1000/s, <= 2x bare"
+	cpu=$(tail -n 1 "$ROWS" | sed -n 's/.*s CPU, [0-9.]* MB, [0-9.]*\/s, \([0-9.]*\) ms CPU each.*/\1/p')
+	[ -z "$first" ] && { first=$n; cpu1=$cpu; }
+	store=$(stat -c %s "$STORE")
+	raw=$(raw_bytes)
+	$PY row "$ROWS" "store bytes per package, $n" "$((store / n)) B" "raw package $((raw / n)) B" \
+		"$(python3 -c "print('%.2fx' % ($store / $raw))")" "~1x (each byte once)"
+	if [ "$n" != "$first" ]; then
+		$PY row "$ROWS" "growth: CPU per package $n vs $first" "$cpu ms" "$cpu1 ms" \
+			"$(python3 -c "print('%.2fx' % ($cpu / $cpu1))")" "<= 1.5x"
+	fi
+	# P5: the same store again, nothing new.
+	before=$(requests)
+	"$KEPAGENT" refresh >/dev/null 2>&1 || fail "idle refresh"
+	idle=$(($(requests) - before))
+	$PY pair "$ROWS" "P5 idle refresh, $n received (wall)" "$runs" "< 100 ms" "" \
+		"exec '$KEPAGENT' refresh" "" "exec $(probe_cmd) list INBOX $WIN_START $WIN_END" \
+		|| fail "P5 idle refresh"
+	$PY row "$ROWS" "P5 idle refresh, $n received (requests)" "$idle" "2 (login, list)" \
+		"$(python3 -c "print('%.2fx' % ($idle / 2))")" "<= 3"
+done
+
+# ---- P1 with revocation online (kepsim serves CRLs and OCSP; not quick: a PKI of its own) ----
+n=${sizes%% *}
+if [ "${BENCH_QUICK:-0}" != 1 ]; then
+HPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+kenv_pki() {
+	KENV_PKI=$T/pki-online
+	[ -f "$KENV_PKI/.done" ] && return 0
+	sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$KENV_PKI" --revocation-base "http://127.0.0.1:$HPORT" \
+		>"$T/mkpki.log" 2>&1 || { cat "$T/mkpki.log"; fail "mkpki.sh"; }
+	touch "$KENV_PKI/.done"
+}
+[ -n "${KEPSIM_PID:-}" ] && kenv_stop
+rm -rf "$MB"
+kenv_mailbox --seed 7 --faults none --received "$n" --sent 0
+kenv_start p1-online --http-port "$HPORT"
+KENV_ACK=never kenv_config
+sed -i 's/^  revocation: offline$/  revocation: online/' "$KEPAGENT_CONFIG"
+rm -rf "$T/store"
+refresh_pair "P1 refresh $n received, revocation online" "$n" ">= 1000/s, <= 2x bare"
+fi
+
+# ---- P5 with sent packages awaiting final evidence ----
+world p5-sent --received 0 --sent "$sent"
+"$KEPAGENT" refresh >/dev/null 2>&1 || fail "first refresh of the sent mailbox"
+before=$(requests)
+"$KEPAGENT" refresh >/dev/null 2>&1 || fail "idle refresh, sent"
+idle=$(($(requests) - before))
+$PY row "$ROWS" "P5 idle refresh, $sent sent awaiting evidence (requests)" "$idle" "2 (login, list)" \
+	"$(python3 -c "print('%.2fx' % ($idle / 2))")" "<= 3 + what is due"
+
+# ---- P4 peak RSS, one big package, MTOM and inline ----
+world p4 --received 0 --sent 0 --big 1
+big=$(raw_bytes)
+for mode in mtom inline; do
+	if [ $mode = inline ]; then kenv_stop; kenv_start p4-inline --inline-base64; KENV_ACK=never kenv_config; fi
+	$PY pair "$ROWS" "P4 refresh of a $((big >> 20)) MB package, $mode" 1 "< 64 MB RSS" \
+		"$fresh_store" "exec '$KEPAGENT' refresh" "$fresh_mirror" \
+		"exec $(probe_cmd) mirror INBOX $WIN_START $WIN_END '$T/mirror'" 1 || fail "P4 $mode"
+	rss=$(tail -n 1 "$ROWS" | sed -n 's/.*s CPU, \([0-9.]*\) MB.*/\1/p')
+	$PY row "$ROWS" "P4 peak RSS, $mode" "$rss MB" "package $((big >> 20)) MB" \
+		"$(python3 -c "print('%.2fx' % ($rss * 1048576 / $big))")" "< 64 MB"
+done
+kenv_stop
+
+# ---- P2 verification, repeated signer ----
+if [ -x "$top_builddir/tests/bench-verify" ]; then
+	sh "$top_srcdir/tests/verify-mkpki.sh" "$T/vpki" 1 2 >"$T/vpki.log" 2>&1 || { cat "$T/vpki.log"; fail "verify-mkpki.sh"; }
+	VPKI=$T/vpki "$top_builddir/tests/bench-verify" "$vn" >"$T/verify.out" || { cat "$T/verify.out"; fail "bench-verify"; }
+	while IFS= read -r l; do
+		label=${l%% n=*}
+		c=$(echo "$l" | sed -n 's/.*cached [0-9.]* s (\([0-9.]*\) ms\/pkg, \([0-9]*\) chain builds).*/\1 ms\/pkg, \2 chain builds/p')
+		nv=$(echo "$l" | sed -n 's/.*naive CMS_verify [0-9.]* s (\([0-9.]*\) ms\/pkg).*/\1/p')
+		cv=${c%% ms*}
+		case $label in P-256*) goal="<= 0.2x (>= 5x faster)" ;; *) goal="<= 1.5x leaf-only (not measured)" ;; esac
+		$PY row "$ROWS" "P2 verify $vn, $label" "$c" "naive CMS_verify $nv ms/pkg" \
+			"$(python3 -c "print('%.2fx' % ($cv / $nv))")" "$goal"
+	done <"$T/verify.out"
+fi
+
+# ---- P3 status lookups ----
+for threads in 1 4; do
+	BENCH_PACKAGES=$rows BENCH_THREADS=$threads BENCH_SECONDS=$secs \
+		sh "$top_srcdir/tests/bench-status.sh" >"$T/status.out" 2>&1 || { cat "$T/status.out"; fail "bench-status"; }
+	ip=$(sed -n 's/^in-process .* = \([0-9]*\) lookups\/s.*/\1/p' "$T/status.out")
+	ht=$(sed -n 's/^HTTP .* = \([0-9]*\) lookups\/s.*/\1/p' "$T/status.out")
+	lat=$(sed -n 's/^HTTP .*latency \(p50 [0-9]* us, p99 [0-9]* us\).*/\1/p' "$T/status.out")
+	grep -q ' 0 errors$' "$T/status.out" && ! grep -v ' 0 errors$' "$T/status.out" | grep -q lookups \
+		|| { cat "$T/status.out"; fail "bench-status reported errors"; }
+	$PY row "$ROWS" "P3 status over HTTP, $((rows * 5)) rows, $threads client(s)" "$ht/s, $lat" \
+		"in-process $ip/s" "$(python3 -c "print('%.2fx' % ($ht / max($ip, 1)))")" ">= 10000/s, p99 < 1 ms"
+done
+
+$PY table "$ROWS"
