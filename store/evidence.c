@@ -55,7 +55,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 	st_bind_int64(st, ":acc", acc);
 	st_bind_time(st, ":pkg", ev->package_id);
 	st_bind_text(st, ":kep", m->kep_id);
-	st_bind_text(st, ":sira", m->kep_sira_no);
+	st_bind_text(st, ":sira", m->provider_seq);
 	st_bind_text(st, ":delil", m->delil_id);
 	st_bind_int64(st, ":tur", m->delil_tur_id);
 	st_bind_text(st, ":descr", m->description);
@@ -185,7 +185,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		r->package_id = st_col_int64(st, 1);
 		r->meta.account = st_col_str(st, 2);
 		r->meta.kep_id = st_col_str(st, 3);
-		r->meta.kep_sira_no = st_col_str(st, 4);
+		r->meta.provider_seq = st_col_str(st, 4);
 		r->meta.delil_id = st_col_str(st, 5);
 		r->meta.delil_tur_id = st_col_int64(st, 6);
 		r->meta.description = st_col_str(st, 7);
@@ -232,7 +232,7 @@ void store_evidence_rows_free(struct store_evidence_row **rows, size_t n)
 
 		free((char *)m->account);
 		free((char *)m->kep_id);
-		free((char *)m->kep_sira_no);
+		free((char *)m->provider_seq);
 		free((char *)m->delil_id);
 		free((char *)m->description);
 		free((char *)m->issuer);

@@ -37,7 +37,7 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 		}
 		rows[n].package_id = st_col_int64(st, 0);
 		rows[n].kep_id = st_col_str(st, 1);
-		rows[n].kep_sira_no = st_col_str(st, 2);
+		rows[n].provider_seq = st_col_str(st, 2);
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
@@ -60,7 +60,7 @@ void store_evidence_pending_free(struct store_evidence_pending **rows, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free((*rows)[i].kep_id);
-		free((*rows)[i].kep_sira_no);
+		free((*rows)[i].provider_seq);
 	}
 	free(*rows);
 	*rows = NULL;

@@ -77,7 +77,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	st_bind_int64(st, ":acc", acc);
 	st_bind_text(st, ":folder", m->folder);
 	st_bind_text(st, ":kep", m->kep_id);
-	st_bind_text(st, ":sira", m->kep_sira_no);
+	st_bind_text(st, ":sira", m->provider_seq);
 	st_bind_text(st, ":org", m->org_mesaj_id);
 	st_bind_text(st, ":msgid", m->message_id);
 	st_bind_text(st, ":sender", m->sender);
@@ -212,7 +212,7 @@ static struct store_package_row *read_row(sqlite3_stmt *st)
 	m->account = st_col_str(st, 1);
 	m->folder = st_col_str(st, 2);
 	m->kep_id = st_col_str(st, 3);
-	m->kep_sira_no = st_col_str(st, 4);
+	m->provider_seq = st_col_str(st, 4);
 	m->org_mesaj_id = st_col_str(st, 5);
 	m->message_id = st_col_str(st, 6);
 	m->sender = st_col_str(st, 7);
@@ -267,7 +267,7 @@ void store_package_row_free(struct store_package_row **row)
 	free((char *)m->account);
 	free((char *)m->folder);
 	free((char *)m->kep_id);
-	free((char *)m->kep_sira_no);
+	free((char *)m->provider_seq);
 	free((char *)m->org_mesaj_id);
 	free((char *)m->message_id);
 	free((char *)m->sender);

@@ -18,7 +18,7 @@
 
 struct store_evidence_meta {
 	const char *account;        /* required */
-	const char *kep_id, *kep_sira_no;   /* the provider's reference to the package */
+	const char *kep_id, *provider_seq;   /* the provider's reference to the package */
 	const char *delil_id;       /* required */
 	int64_t delil_tur_id;       /* 10, 20, ... ; unknown codes kept as they are */
 	const char *description;    /* delilaciklama */

@@ -16,7 +16,7 @@ struct store;
 struct store_evidence_pending {
 	int64_t package_id;
 	char *kep_id;
-	char *kep_sira_no;   /* NULL when the provider gave none */
+	char *provider_seq;   /* NULL when the provider gave none */
 };
 
 /* Packages of account/folder dated (KEP provider time, else stored time) at

@@ -31,7 +31,7 @@ struct store_package_meta {
 	const char *account;         /* required; see store_account.h */
 	const char *folder;          /* required, e.g. "INBOX" */
 	const char *kep_id;          /* required */
-	const char *kep_sira_no;
+	const char *provider_seq;
 	const char *org_mesaj_id;    /* OrgMesajId */
 	const char *message_id;      /* Message-ID header */
 	const char *sender;          /* From header */

@@ -1,14 +1,14 @@
 /* ack_policy.h: the one home of the acknowledgement policy.
  *
  * The rule (an account's ack_policy, kepagent.yaml(5)):
- * - the provider's AlindiOnay becomes *due* only for received packages and
+ * - the provider's acknowledgement becomes *due* only for received packages and
  *   only in the transaction that makes the package durable in the sense the
  *   policy names: `on-store` when the package is stored, `on-import` when
  *   EBYS acknowledges its queue item, `never` not at all;
  * - a due acknowledgement is sent after that transaction committed and
  *   recorded done only after the provider answered (a crash in between sends
- *   it again: AlindiOnay is idempotent at the provider);
- * - with delete_after_ack, PaketSil becomes due in the transaction that
+ *   it again: an acknowledgement is idempotent at the provider);
+ * - with delete_after_ack, the provider deletion becomes due in the transaction that
  *   records the acknowledgement done, and is recorded done only after the
  *   provider answered (store_package_ack_done(), store_provider_delete_done()).
  * sync_package.c, sync_ack.c and the import queue ask these functions; none
@@ -30,7 +30,7 @@ struct store;
 enum store_ack ack_policy_on_store(const struct account_config *a, int received);
 /* 1 when the account acknowledges to the provider at all (not `never`). */
 int ack_policy_acks(const struct account_config *a);
-/* 1 when PaketSil follows a recorded acknowledgement. */
+/* 1 when the provider deletion follows a recorded acknowledgement. */
 int ack_policy_deletes(const struct account_config *a);
 /* EBYS acknowledged package_id's queue item: records it (store_queue_ack())
  * and, under on-import, makes the provider acknowledgement due in the same

@@ -249,7 +249,7 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 
 struct list_arg {
 	const char *folder;
-	char start[20], end[20];
+	struct kep_window w;
 	struct kep_package_list list;
 };
 
@@ -258,7 +258,7 @@ static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
 	struct list_arg *a = arg;
 
 	kep_package_list_free(&a->list);
-	return c->drv->list_packages(c->sess, a->folder, a->start, a->end, &a->list, err);
+	return c->drv->list_packages(c->sess, a->folder, &a->w, &a->list, err);
 }
 
 /* An id without its angle brackets. */
@@ -289,8 +289,8 @@ static int same_id(const char *a, const char *b)
 /* 1 when the row is this item's package. */
 static int row_matches(const struct store_outbox_item *it, const struct kep_package_info *p)
 {
-	return same_id(p->org_mesaj_id, it->message_id) || same_id(p->kep_id, it->kep_id) ||
-	       same_id(p->kep_id, it->mesaj_id) || same_id(p->org_mesaj_id, it->mesaj_id);
+	return same_id(p->message_id, it->message_id) || same_id(p->kep_id, it->kep_id) ||
+	       same_id(p->kep_id, it->mesaj_id) || same_id(p->message_id, it->mesaj_id);
 }
 
 /* Looks for the item in the sent folder: 1 adopted (submitted), 2 parked,
@@ -305,21 +305,21 @@ static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct ke
 	int rc;
 
 	if (c->rep->sent == NULL) {
-		kerr_set(&why, KERR_PERMANENT, "cannot reconcile: DizinSorgula names no sent folder, "
+		kerr_set(&why, KERR_PERMANENT, "cannot reconcile: the provider lists no sent folder, "
 			 "so whether the provider took the package is unknown");
 		item_fail(c, it, STORE_OB_PARKED, &why);
 		return 2;
 	}
-	kep_format_time((time_t)((it->created_at - SEND_RECONCILE_SLACK_MS) / 1000), la.start);
-	kep_format_time((time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000), la.end);
-	if (sync_call(c, "PaketSorgula", do_list, &la, err) < 0) {
+	la.w.start = (time_t)((it->created_at - SEND_RECONCILE_SLACK_MS) / 1000);
+	la.w.end = (time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000);
+	if (sync_call(c, "list_packages", do_list, &la, err) < 0) {
 		kep_package_list_free(&la.list);
 		return kerr_prefix(err, "reconciling outbox item %lld", (long long)it->id);
 	}
 	for (i = 0; i < la.list.n; i++) {
 		const struct kep_package_info *p = &la.list.items[i];
 
-		if (p->durum != 0 || !row_matches(it, p))
+		if (p->status != 0 || !row_matches(it, p))
 			continue;
 		/* The same package listed twice is one package. */
 		if (found != NULL && same_id(found->kep_id, p->kep_id))
@@ -345,7 +345,7 @@ static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct ke
 	return rc;
 }
 
-/* The provider said it took the package (durum 0) but gave no kepId: it is
+/* The provider said it took the package (status 0) but gave no KEP id: it is
  * in the sent folder, or a person must look; never submitted again. */
 static int unnamed(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
 {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chain_cache.h"
@@ -238,11 +239,23 @@ int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err)
 	}
 }
 
+int64_t sync_seq(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0' ? (int64_t)v : -1;
+}
+
 /* ---- one folder ---- */
 
 struct list_arg {
 	const char *folder;
-	char start[20], end[20];
+	struct kep_window w;
 	struct kep_package_list list;
 };
 
@@ -250,7 +263,7 @@ static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
 {
 	struct list_arg *a = arg;
 
-	return c->drv->list_packages(c->sess, a->folder, a->start, a->end, &a->list, err);
+	return c->drv->list_packages(c->sess, a->folder, &a->w, &a->list, err);
 }
 
 static void progress(struct sync_ctx *c, const char *folder, size_t done, size_t total)
@@ -268,12 +281,11 @@ static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_
 	for (i = 0; i < l->n; i++) {
 		const struct kep_package_info *p = &l->items[i];
 
-		if (p->durum != 0 || p->kep_id == NULL || p->kep_id[0] == '\0') {
+		if (p->status != 0 || p->kep_id == NULL || p->kep_id[0] == '\0') {
 			struct kerr e;
 
-			kerr_set(&e, KERR_PACKAGE, "PaketSorgula row %zu (kepSiraNo %lld): %s", i,
-				 (long long)p->kep_sira_no,
-				 p->hataaciklama ? p->hataaciklama : "no kepId");
+			kerr_set(&e, KERR_PACKAGE, "listing row %zu (#%lld): %s", i,
+				 (long long)p->seq, p->error ? p->error : "no KEP id");
 			sync_fail(c, folder, p->kep_id, &e);
 			*failed = 1;
 			continue;
@@ -292,6 +304,15 @@ static int64_t evidence_days(const struct account_config *a)
 	return a->initial_days > SYNC_EVIDENCE_DAYS ? (int64_t)a->initial_days : SYNC_EVIDENCE_DAYS;
 }
 
+/* A window's bound for logs and the audit trail: RFC 3339, UTC. */
+static void window_time(time_t t, char buf[24])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 {
 	const struct account_config *a = c->acct;
@@ -299,6 +320,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	struct list_arg la = { .folder = folder };
 	const struct kep_package_info **rows;
 	int64_t now = now_ms(), start;
+	char from[24], to[24];
 	size_t n, i, done = 0;
 	int failed = 0, had;
 	struct kerr err;
@@ -311,10 +333,12 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	start = had && st.window_end > 0 ? st.window_end - (int64_t)a->overlap_seconds * 1000
 					  : now - (int64_t)a->initial_days * 86400000;
 	store_sync_state_clear(&st);
-	kep_format_time((time_t)(start / 1000), la.start);
-	kep_format_time((time_t)(now / 1000), la.end);
-	log_info("%s: listing %s .. %s", folder, la.start, la.end);
-	if (sync_call(c, "PaketSorgula", do_list, &la, &err) < 0) {
+	la.w.start = (time_t)(start / 1000);
+	la.w.end = (time_t)(now / 1000);
+	window_time(la.w.start, from);
+	window_time(la.w.end, to);
+	log_info("%s: listing %s .. %s", folder, from, to);
+	if (sync_call(c, "list_packages", do_list, &la, &err) < 0) {
 		sync_fail(c, folder, NULL, &err);
 		if (store_sync_failure(c->store, a->name, folder, now, err.msg, &err) < 0)
 			log_warn("%s: %s", folder, err.msg);
@@ -353,7 +377,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		if (store_sync_success(c->store, a->name, folder, now, now, &err) < 0)
 			sync_fail(c, folder, NULL, &err);
 		else
-			sync_audit(c, "sync.window", folder, la.end);
+			sync_audit(c, "sync.window", folder, to);
 	} else if (store_sync_failure(c->store, a->name, folder, now, "some packages failed",
 				      &err) < 0) {
 		log_warn("%s: %s", folder, err.msg);
@@ -393,9 +417,9 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 	config_login_info(a, &li);
 	/* A login a person answers (a code, a PIN) is never retried. */
 	if (!li.personal)
-		rc = sync_call(c, "Giris", do_login, NULL, err);
+		rc = sync_call(c, "login", do_login, NULL, err);
 	else
-		rc = timed(&(struct call){ c, "Giris", do_login, NULL }, err);
+		rc = timed(&(struct call){ c, "login", do_login, NULL }, err);
 	if (rc < 0)
 		return kerr_prefix(err, "login");
 	sync_audit(c, "sync.login", NULL, li.mode);
@@ -424,7 +448,7 @@ static void run_account(struct sync_ctx *c)
 		}
 		return;
 	}
-	if (sync_call(c, "DizinSorgula", do_folders, &fa, &err) < 0) {
+	if (sync_call(c, "list_folders", do_folders, &fa, &err) < 0) {
 		sync_fail(c, NULL, NULL, &err);
 		c->fatal = 1;
 		c->fatal_err = err;

@@ -26,9 +26,9 @@
  * unreachable), KERR_PACKAGE when only single items failed. rep is filled
  * in every case (the caller frees it with sync_report_free()).
  *
- * A non-interactive env (the daemon) refuses an OTP/EIMZA account with no
- * otp_file/pin_file: "needs an officer: run `kepagent refresh --account
- * NAME`" (KERR_AUTH). *stop (may be NULL) is checked between packages and
+ * A non-interactive env (the daemon) refuses an account whose login asks a
+ * person at a terminal (kep_officer_check(), provider.h): "needs an officer:
+ * run `kepagent refresh --account NAME`" (KERR_AUTH). *stop (may be NULL) is checked between packages and
  * during back-off: the current package is finished or abandoned cleanly
  * (an abandoned package is simply fetched again by the next run).
  *
@@ -54,7 +54,8 @@ struct sync_hooks {
 	/* A folder's progress: done of total packages examined so far. */
 	void (*progress)(void *arg, const char *account, const char *folder, size_t done,
 			 size_t total);
-	/* One provider request: op ("Giris", "Indir", ...), duration, ok or not. */
+	/* One provider request: op (the driver operation: "login",
+	 * "download_package", ...), duration, ok or not. */
 	void (*request)(void *arg, const char *account, const char *op, int64_t ms, int ok);
 	/* A package (what = "package") or evidence item ("evidence") stored now,
 	 * with its overall verdict name. */

@@ -1,8 +1,8 @@
-/* sync_ack.c: AlindiOnay per the account's ack policy. A package is only
+/* sync_ack.c: the provider's acknowledgement per the account's ack policy. A package is only
  * ever acknowledged once its store transaction has committed (it is "due"
  * in the store), and recorded as done only after the provider answered: a
  * crash in between acknowledges it again on the next run, which the
- * provider takes as a no-op. PaketSil follows only with delete_after_ack;
+ * provider takes as a no-op. The provider deletion follows only with delete_after_ack;
  * it is recorded due with the acknowledgement and done after the provider
  * answered, so a crash in between deletes on the next run. */
 #include <stdlib.h>
@@ -28,26 +28,21 @@ static int do_delete(struct sync_ctx *c, void *arg, struct kerr *err)
 static int load_ref(struct sync_ctx *c, int64_t package_id, struct store_package_row **row,
 		    struct kep_pkg_ref *ref, struct kerr *err)
 {
-	char *end;
-
 	if (store_package_get(c->store, package_id, row, err) < 0)
 		return -1;
 	ref->folder = (*row)->meta.folder;
 	ref->kep_id = (*row)->meta.kep_id;
-	ref->kep_sira_no = (*row)->meta.kep_sira_no ? strtoll((*row)->meta.kep_sira_no, &end, 10)
-						     : -1;
-	if ((*row)->meta.kep_sira_no != NULL && *end != '\0')
-		ref->kep_sira_no = -1;
+	ref->seq = sync_seq((*row)->meta.provider_seq);
 	return 0;
 }
 
-/* PaketSil, then the deletion recorded as done. A failure stays due. */
+/* The provider deletion, then recorded as done. A failure stays due. */
 static void delete_one(struct sync_ctx *c, int64_t package_id, const struct kep_pkg_ref *ref)
 {
 	struct kerr err;
 
 	sync_crashpoint("delete-before");
-	if (sync_call(c, "PaketSil", do_delete, (void *)ref, &err) < 0) {
+	if (sync_call(c, "delete_package", do_delete, (void *)ref, &err) < 0) {
 		sync_fail(c, ref->folder, ref->kep_id, &err);
 		return;
 	}
@@ -73,7 +68,7 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 		return 0;
 	}
 	sync_crashpoint("ack-before");
-	rc = sync_call(c, "AlindiOnay", do_ack, &ref, err);
+	rc = sync_call(c, "acknowledge", do_ack, &ref, err);
 	if (rc == 0) {
 		sync_crashpoint("ack-after-provider");
 		/* The deletion becomes due with the acknowledgement, atomically. */
@@ -93,7 +88,7 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 	return rc;
 }
 
-/* Deletions left due by an earlier run (killed, or PaketSil failed). */
+/* Deletions left due by an earlier run (killed, or the deletion failed). */
 static void delete_due(struct sync_ctx *c)
 {
 	int64_t *ids = NULL;

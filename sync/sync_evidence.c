@@ -1,10 +1,10 @@
 /* sync_evidence.c: the evidence (delil) of a sent package. Listed with
- * PaketDelilSorgula until a final code is stored (60 read, or a failure);
+ * list_evidence until a final code is stored (60 read, or a failure);
  * each new item is downloaded, its XML signature verified and its
  * SenderMessageDetails digest checked against the stored original, and
  * stored with its verdict, however bad. Unknown codes are kept as they are.
  * An item whose MessageIdentifierByREMMD names another package is stored
- * under that kepId (package NULL until the store knows it). */
+ * under that KEP id (package NULL until the store knows it). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,17 +93,6 @@ static void load_original(struct sync_ctx *c, int64_t package_id, struct kbuf *o
 	store_part_rows_free(&rows, n);
 }
 
-/* "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3) -> ms; 0 when it does not parse. */
-static int64_t parse_tr_time(const char *s)
-{
-	struct tm tm = { 0 };
-	const char *end;
-
-	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return 0;
-	return ((int64_t)timegm(&tm) - 3 * 3600) * 1000;
-}
-
 static const char *strip_angle(const char *s, char *buf, size_t len)
 {
 	size_t n;
@@ -127,7 +116,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
 	struct evidence ev;
-	char a[512], b[512], sira[24];
+	char a[512], b[512], seq[24];
 	const char *ref_id = pi->kep_id;
 	enum verdict overall;
 	int inserted = 0, rc;
@@ -138,9 +127,9 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	eo.intermediates = trust_intermediates(c->env->trust);
 	eo.original = orig->len ? orig->data : NULL;
 	eo.original_len = orig->len;
-	eo.provider_code = ei->delil_tur_id > 0 ? ei->delil_tur_id : 0;
+	eo.provider_code = ei->code > 0 ? ei->code : 0;
 	if (evidence_verify(raw->data, raw->len, &eo, &ev, err) < 0)
-		return kerr_prefix(err, "evidence %s", ei->delil_id);
+		return kerr_prefix(err, "evidence %s", ei->id);
 	overall = ev.verdict;
 	v[0].check = "evidence-signature";
 	v[0].verdict = verdict_name(ev.verdict);
@@ -160,19 +149,19 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	    strcmp(strip_angle(ev.remmd_message_id, a, sizeof(a)),
 		   strip_angle(pi->kep_id, b, sizeof(b))) != 0) {
 		log_warn("evidence %s names package %s, not %s: kept for that package",
-			 ei->delil_id, ev.remmd_message_id, pi->kep_id);
+			 ei->id, ev.remmd_message_id, pi->kep_id);
 		ref_id = ev.remmd_message_id;
 		package_id = 0;
 	}
-	snprintf(sira, sizeof(sira), "%lld", (long long)pi->kep_sira_no);
+	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	se.meta.account = c->acct->name;
 	se.meta.kep_id = ref_id;
-	se.meta.kep_sira_no = package_id != 0 && pi->kep_sira_no >= 0 ? sira : NULL;
-	se.meta.delil_id = ei->delil_id;
-	se.meta.delil_tur_id = ei->delil_tur_id;
-	se.meta.description = ei->aciklama;
-	se.meta.event_time = parse_tr_time(ei->tarih);
-	se.meta.issuer = ei->kephs;
+	se.meta.provider_seq = package_id != 0 && pi->seq >= 0 ? seq : NULL;
+	se.meta.delil_id = ei->id;
+	se.meta.delil_tur_id = ei->code;
+	se.meta.description = ei->text;
+	se.meta.event_time = ei->time_ms;
+	se.meta.issuer = ei->issuer;
 	se.meta.verdict = verdict_name(overall);
 	se.meta.verdict_reason = ev.digest == EVIDENCE_DIGEST_MISMATCH ? ev.digest_reason : ev.reason;
 	se.package_id = package_id;
@@ -189,7 +178,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		if (c->hooks != NULL && c->hooks->stored != NULL)
 			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
 					 verdict_name(overall));
-		log_info("evidence %s (code %d) of %s stored (%s)", ei->delil_id, ei->delil_tur_id,
+		log_info("evidence %s (code %d) of %s stored (%s)", ei->id, ei->code,
 			 ref_id, verdict_name(overall));
 	}
 	evidence_free(&ev);
@@ -210,14 +199,14 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 		      const struct kep_evidence_info *ei, struct kbuf *orig, int *orig_loaded,
 		      struct kerr *err)
 {
-	struct ev_dl_arg a = { ei->delil_id, -1 };
+	struct ev_dl_arg a = { ei->id, -1 };
 	struct kbuf raw = { 0 };
 	int rc;
 
 	a.fd = sync_tmpfile(c, err);
 	if (a.fd < 0)
 		return -1;
-	rc = sync_call(c, "PaketDelilIndir", do_download, &a, err);
+	rc = sync_call(c, "download_evidence", do_download, &a, err);
 	if (rc == 0) {
 		sync_crashpoint("evidence-downloaded");
 		rc = sync_read_fd(a.fd, EVIDENCE_MAX_LEN, &raw, err);
@@ -236,7 +225,7 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		  int64_t package_id, struct kerr *err)
 {
-	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->kep_sira_no };
+	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->seq };
 	struct ev_list_arg la = { &ref, { 0, NULL } };
 	struct kbuf orig = { 0 };
 	char **have = NULL, **seen;
@@ -247,7 +236,7 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	final = settle(c, package_id, err);
 	if (final != 0)
 		return final < 0 ? -1 : 0;
-	if (sync_call(c, "PaketDelilSorgula", do_list, &la, err) < 0)
+	if (sync_call(c, "list_evidence", do_list, &la, err) < 0)
 		return -1;
 	if (store_evidence_delil_ids(c->store, c->acct->name, pi->kep_id, &have, &nhave, err) < 0) {
 		kep_evidence_list_free(&la.list);
@@ -257,28 +246,28 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	order = xcalloc(la.list.n + 1, sizeof(*order));
 	for (pass = 0; pass < 2; pass++)    /* final codes last */
 		for (i = 0; i < la.list.n; i++)
-			if (evidence_code_is_final((int)la.list.items[i].delil_tur_id) == pass)
+			if (evidence_code_is_final(la.list.items[i].code) == pass)
 				order[norder++] = &la.list.items[i];
 	for (i = 0; i < norder && !c->fatal && !sync_stopping(c); i++) {
 		const struct kep_evidence_info *ei = order[i];
 		struct kerr e;
 		int64_t eid;
 
-		if (ei->delil_id == NULL || ei->durum != 0) {
-			kerr_set(&e, KERR_PACKAGE, "PaketDelilSorgula row %zu: %s", i,
-				 ei->hataaciklama ? ei->hataaciklama : "no delilId");
+		if (ei->id == NULL || ei->status != 0) {
+			kerr_set(&e, KERR_PACKAGE, "evidence listing row %zu: %s", i,
+				 ei->error ? ei->error : "no delil id");
 			sync_fail(c, folder, pi->kep_id, &e);
 			break;
 		}
 		/* Lists may repeat entries. */
-		if (have_id(have, nhave, ei->delil_id) || have_id(seen, nseen, ei->delil_id))
+		if (have_id(have, nhave, ei->id) || have_id(seen, nseen, ei->id))
 			continue;
-		seen[nseen++] = ei->delil_id;
+		seen[nseen++] = ei->id;
 		/* An orphan stored under another kepId is not in `have`. */
-		if (store_evidence_exists(c->store, c->acct->name, ei->delil_id, &eid, &e) == 1)
+		if (store_evidence_exists(c->store, c->acct->name, ei->id, &eid, &e) == 1)
 			continue;
 		if (fetch_item(c, pi, package_id, ei, &orig, &orig_loaded, &e) < 0) {
-			sync_fail(c, folder, ei->delil_id, &e);
+			sync_fail(c, folder, ei->id, &e);
 			break;      /* the rest waits for the next run */
 		}
 	}
@@ -315,15 +304,12 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 	}
 	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
 		struct kep_package_info pi = { 0 };
-		char *end = NULL;
 
 		/* Listed in this run's window: followed already. */
 		if (listed_has(listed, n_listed, rows[i].kep_id))
 			continue;
 		pi.kep_id = rows[i].kep_id;
-		pi.kep_sira_no = rows[i].kep_sira_no ? strtoll(rows[i].kep_sira_no, &end, 10) : -1;
-		if (rows[i].kep_sira_no != NULL && (*end != '\0' || end == rows[i].kep_sira_no))
-			pi.kep_sira_no = -1;
+		pi.seq = sync_seq(rows[i].provider_seq);
 		if (sync_evidence(c, folder, &pi, rows[i].package_id, &err) < 0)
 			sync_fail(c, folder, rows[i].kep_id, &err);
 	}

@@ -1,6 +1,6 @@
 /* sync_folder.c: mapping folder roles (inbox, sent) to the names the
- * provider's DizinSorgula returns. The contract says "ask, do not assume":
- * PTT has shown INBOX.Sent and OUTBOX; a configured name always wins. */
+ * provider lists. The contract says "ask, do not assume":
+ * providers have shown INBOX.Sent and OUTBOX; a configured name always wins. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -61,6 +61,10 @@ void sync_audit(struct sync_ctx *c, const char *action, const char *object,
 typedef int sync_op_fn(struct sync_ctx *c, void *arg, struct kerr *err);
 int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, struct kerr *err);
 
+/* The provider's sequence number as the store keeps it (text) -> number;
+ * -1 for NULL or anything but digits. */
+int64_t sync_seq(const char *s);
+
 /* An unlinked temporary file in the store's directory. */
 int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
 
@@ -68,7 +72,8 @@ int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
  * above max. */
 int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err);
 
-/* sync_folder.c: folder roles from DizinSorgula; results malloc'd or NULL. */
+/* sync_folder.c: folder roles from the provider's folder list; results
+ * malloc'd or NULL. */
 void sync_map_roles(const struct account_config *acct, const struct kep_folder_list *l,
 		    char **inbox_r, char **sent_r);
 

@@ -1,4 +1,4 @@
-/* sync_package.c: one package: download (ePart ALL) into an unlinked
+/* sync_package.c: one package: download (the whole package) into an unlinked
  * temporary file next to the store, verify, and store it with everything
  * derived from it in one transaction. The file is mapped, not read into a
  * buffer, and the store streams the raw package from the descriptor. (The
@@ -36,7 +36,7 @@ static int part_fd(void *arg, unsigned index, struct kerr *err)
 	struct dl_arg *a = arg;
 
 	if (index > 0)
-		return kerr_set(err, KERR_PACKAGE, "Indir ALL answered with more than one part");
+		return kerr_set(err, KERR_PACKAGE, "the package download answered with more than one part");
 	return a->fd;
 }
 
@@ -48,7 +48,7 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 	/* A retry starts from an empty file. */
 	if (ftruncate(a->fd, 0) < 0 || lseek(a->fd, 0, SEEK_SET) < 0)
 		return kerr_errno(err, KERR_IO, errno, "cannot reset the download file");
-	return c->drv->download_package(c->sess, a->ref, KEP_EPART_ALL, &sink, &a->nparts, err);
+	return c->drv->download_package(c->sess, a->ref, KEP_PART_PACKAGE, &sink, &a->nparts, err);
 }
 
 /* Everything derived from the package, borrowed from mime/eyp/report. */
@@ -171,7 +171,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct store_package p = { 0 };
 	struct store_package_meta *m = &p.meta;
 	const struct mime_message *o;
-	char sira[24], why[600];
+	char seq[24], why[600];
 	struct kerr perr;
 	int rc;
 
@@ -187,19 +187,19 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	derive_eyp(&d);
 	derive_verifs(&d, &r);
 	o = d.mp_ok && d.mp.has_original ? &d.mp.original : d.mp_ok ? &d.mp.envelope : NULL;
-	snprintf(sira, sizeof(sira), "%lld", (long long)pi->kep_sira_no);
+	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	m->account = c->acct->name;
 	m->folder = folder;
 	m->kep_id = pi->kep_id;
-	m->kep_sira_no = pi->kep_sira_no >= 0 ? sira : NULL;
-	m->org_mesaj_id = pi->org_mesaj_id;
+	m->provider_seq = pi->seq >= 0 ? seq : NULL;
+	m->org_mesaj_id = pi->message_id;
 	m->message_id = first_of(r.message_id, o ? o->message_id : NULL);
 	m->sender = first_of(o ? o->from : NULL, pi->from);
 	m->sender_kep = pi->from_kep;
-	m->subject = first_of(r.subject, first_of(o ? o->subject : NULL, pi->konu));
+	m->subject = first_of(r.subject, first_of(o ? o->subject : NULL, pi->subject));
 	m->received_at = now_ms();
-	m->tur = pi->tur;
-	m->tur_id = pi->tur_id;
+	m->tur = pi->kind;
+	m->tur_id = pi->kind_id;
 	m->ileti_tip = o ? first_of(o->ileti_tip, d.mp.envelope.ileti_tip) : NULL;
 	m->ileti_id = o ? first_of(o->ileti_id, d.mp.envelope.ileti_id) : NULL;
 	m->belge_no = d.eyp_ok ? d.eyp.belge_no : NULL;
@@ -243,7 +243,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		 int received, int64_t *id_r, int *new_r, struct kerr *err)
 {
-	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->kep_sira_no };
+	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->seq };
 	struct dl_arg a = { &ref, -1, 0 };
 	struct stat st;
 	void *map;
@@ -256,7 +256,7 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 	a.fd = sync_tmpfile(c, err);
 	if (a.fd < 0)
 		return -1;
-	if (sync_call(c, "Indir", do_download, &a, err) < 0) {
+	if (sync_call(c, "download_package", do_download, &a, err) < 0) {
 		close(a.fd);
 		return -1;
 	}
@@ -268,7 +268,7 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 	}
 	if (st.st_size == 0) {
 		close(a.fd);
-		return kerr_set(err, KERR_PACKAGE, "Indir gave an empty package");
+		return kerr_set(err, KERR_PACKAGE, "the download gave an empty package");
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, a.fd, 0);
 	if (map == MAP_FAILED) {

@@ -133,7 +133,7 @@ sum=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/met
 	awk '/^kepagent_packages_by_verdict/ { s += $2 } END { print s }')
 [ "$sum" = "$total" ] || fail "/metrics counts $sum packages by verdict, the store holds $total"
 [ "$(dmn_metric 'kepagent_queue_items{state="pending"}')" -ge 1 ] || fail "queue depth missing"
-[ -n "$(dmn_metric 'kepagent_provider_requests_total{op="Indir",result="ok"}')" ] || fail "no Indir request count"
+[ -n "$(dmn_metric 'kepagent_provider_requests_total{op="download_package",result="ok"}')" ] || fail "no download_package request count"
 
 # SIGHUP with a good configuration: a new account starts.
 write_config late-b

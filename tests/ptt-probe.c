@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -75,15 +77,40 @@ static int open_out(const char *path, struct kerr *err)
 	return fd;
 }
 
+/* EYWS's ePart names, as a person probing the service writes them. */
+static int epart_parse(const char *s)
+{
+	static const char *const names[] = { "ALL", "ORGM", "ORGMATTACH" };
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(names); i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i == 0 ? KEP_PART_PACKAGE : i == 1 ? KEP_PART_ORIGINAL
+								  : KEP_PART_ATTACHMENTS;
+	return -1;
+}
+
+/* "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3). */
+static int parse_tr_time(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = timegm(&tm) - 3 * 3600;
+	return 0;
+}
+
 static void make_ref(struct kep_pkg_ref *ref, char **argv)
 {
 	char *end;
 	long long v = strtoll(argv[1], &end, 10);
 
 	ref->folder = argv[0];
-	ref->kep_sira_no = *end == '\0' ? v : -1;
+	ref->seq = *end == '\0' ? v : -1;
 	ref->kep_id = *end == '\0' ? NULL : argv[1];
-	if (argv[2] != NULL && ref->kep_sira_no >= 0)
+	if (argv[2] != NULL && ref->seq >= 0)
 		ref->kep_id = argv[2];
 }
 
@@ -163,20 +190,23 @@ static int cmd_mirror(const struct kep_driver *d, struct kep_session *s, char **
 		      struct kerr *err)
 {
 	struct kep_package_list l;
+	struct kep_window w;
 	size_t i;
 	int rc = 0;
 
-	if (d->list_packages(s, argv[0], argv[1], argv[2], &l, err) < 0)
+	if (parse_tr_time(argv[1], &w.start) < 0 || parse_tr_time(argv[2], &w.end) < 0)
+		return kerr_set(err, KERR_USAGE, "START and END: YYYY-MM-DDThh:mm:ss");
+	if (d->list_packages(s, argv[0], &w, &l, err) < 0)
 		return -1;
 	for (i = 0; i < l.n && rc == 0; i++) {
-		struct kep_pkg_ref ref = { .folder = argv[0], .kep_sira_no = l.items[i].kep_sira_no,
+		struct kep_pkg_ref ref = { .folder = argv[0], .seq = l.items[i].seq,
 					   .kep_id = l.items[i].kep_id };
-		char *base = xasprintf("%s/%" PRId64, argv[3], l.items[i].kep_sira_no);
+		char *base = xasprintf("%s/%" PRId64, argv[3], l.items[i].seq);
 		struct out_files o = { .base = base };
 		struct kep_sink sink = { part_fd, &o };
 		unsigned n = 0, k;
 
-		rc = d->download_package(s, &ref, KEP_EPART_ALL, &sink, &n, err);
+		rc = d->download_package(s, &ref, KEP_PART_PACKAGE, &sink, &n, err);
 		for (k = 0; k < o.n; k++)
 			close(o.fds[k]);
 		free(base);
@@ -190,7 +220,7 @@ static int cmd_mirror(const struct kep_driver *d, struct kep_session *s, char **
 static int run(const struct kep_driver *d, struct kep_session *s, int login,
 	       const char *cmd, char **argv, int argc, struct kerr *err)
 {
-	struct kep_pkg_ref ref = { .kep_sira_no = -1 };
+	struct kep_pkg_ref ref = { .seq = -1 };
 	size_t i;
 	int rc, fd;
 
@@ -213,12 +243,16 @@ static int run(const struct kep_driver *d, struct kep_session *s, int login,
 	if (strcmp(cmd, "list") == 0 && argc == 3) {
 		struct kep_package_list l;
 
-		if (d->list_packages(s, argv[0], argv[1], argv[2], &l, err) < 0)
+		struct kep_window w;
+
+		if (parse_tr_time(argv[1], &w.start) < 0 || parse_tr_time(argv[2], &w.end) < 0)
+			return kerr_set(err, KERR_USAGE, "START and END: YYYY-MM-DDThh:mm:ss");
+		if (d->list_packages(s, argv[0], &w, &l, err) < 0)
 			return -1;
 		for (i = 0; i < l.n; i++)
-			printf("%" PRId64 "\t%s\t%d\t%s\n", l.items[i].kep_sira_no,
+			printf("%" PRId64 "\t%s\t%d\t%s\n", l.items[i].seq,
 			       l.items[i].kep_id ? l.items[i].kep_id : "",
-			       l.items[i].durum, l.items[i].konu ? l.items[i].konu : "");
+			       l.items[i].status, l.items[i].subject ? l.items[i].subject : "");
 		kep_package_list_free(&l);
 		return 0;
 	}
@@ -226,12 +260,12 @@ static int run(const struct kep_driver *d, struct kep_session *s, int login,
 		struct out_files o = { .base = argv[3] };
 		struct kep_sink sink = { part_fd, &o };
 		unsigned n = 0;
-		int part = kep_epart_parse(argv[2]);
+		int part = epart_parse(argv[2]);
 
 		if (part < 0)
 			return kerr_set(err, KERR_USAGE, "unknown ePart %s", argv[2]);
 		make_ref(&ref, (char *[]){ argv[0], argv[1], NULL });
-		rc = d->download_package(s, &ref, (enum kep_epart)part, &sink, &n, err);
+		rc = d->download_package(s, &ref, (enum kep_part)part, &sink, &n, err);
 		for (i = 0; i < o.n; i++)
 			close(o.fds[i]);
 		if (rc == 0)
@@ -245,9 +279,9 @@ static int run(const struct kep_driver *d, struct kep_session *s, int login,
 		if (d->list_evidence(s, &ref, &l, err) < 0)
 			return -1;
 		for (i = 0; i < l.n; i++)
-			printf("%s\t%d\t%s\t%s\n", l.items[i].delil_id ? l.items[i].delil_id : "",
-			       l.items[i].delil_tur_id, l.items[i].tarih ? l.items[i].tarih : "",
-			       l.items[i].kephs ? l.items[i].kephs : "");
+			printf("%s\t%d\t%" PRId64 "\t%s\n", l.items[i].id ? l.items[i].id : "",
+			       l.items[i].code, l.items[i].time_ms,
+			       l.items[i].issuer ? l.items[i].issuer : "");
 		kep_evidence_list_free(&l);
 		return 0;
 	}

@@ -37,8 +37,8 @@ expect_grep '^acct: 0 new package\(s\), 0 new evidence item\(s\)' "$T/out"
 python3 - "$T/err" <<'PY' || fail "the sent folder was listed far back again"
 import re, sys, time, calendar
 m = re.search(r"OUTBOX: listing (\S+) \.\. (\S+)", open(sys.argv[1]).read())
-start = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
-end = calendar.timegm(time.strptime(m.group(2), "%Y-%m-%dT%H:%M:%S"))
+start = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ"))
+end = calendar.timegm(time.strptime(m.group(2), "%Y-%m-%dT%H:%M:%SZ"))
 assert 0 <= end - start < 2 * 86400, m.group(0)
 PY
 

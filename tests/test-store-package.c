@@ -236,7 +236,7 @@ static void test_evidence(void **state)
 	struct store_verification ev_v = { .check = "evidence-signature", .verdict = "untrusted",
 					   .reason = "no path to a trust anchor" };
 	struct store_evidence ev = {
-		.meta = { .account = "acc1", .kep_id = "<kep-ev>", .kep_sira_no = "3",
+		.meta = { .account = "acc1", .kep_id = "<kep-ev>", .provider_seq = "3",
 			  .delil_id = "D-100", .delil_tur_id = 10, .description = "Kabul Edildi",
 			  .event_time = 1762360000000, .issuer = "hs01", .verdict = "untrusted" },
 		.verifications = &ev_v, .n_verifications = 1,

@@ -23,18 +23,6 @@ const struct kep_driver *kep_driver_find(const char *name)
 	return NULL;
 }
 
-static const char *const epart_names[] = { "ALL", "ORGM", "ORGMATTACH" };
-
-static int name_index(const char *const *names, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && i < n; i++)
-		if (strcasecmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
 const struct kep_driver *const *kep_drivers(size_t *n)
 {
 	*n = ARRAY_SIZE(drivers);
@@ -51,25 +39,6 @@ int kep_officer_check(const struct kep_driver *drv, const struct kep_account_con
 		return 0;
 	return kerr_set(err, KERR_AUTH, "account %s logs in with %s and needs an officer: "
 			"run `kepagent refresh --account %s`", account, li.mode, account);
-}
-
-int kep_epart_parse(const char *s)
-{
-	return name_index(epart_names, ARRAY_SIZE(epart_names), s);
-}
-
-const char *kep_epart_name(enum kep_epart p)
-{
-	return (size_t)p < ARRAY_SIZE(epart_names) ? epart_names[p] : "?";
-}
-
-void kep_format_time(time_t t, char buf[20])
-{
-	struct tm tm;
-
-	t += 3 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(buf, 20, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
 int kep_err_retryable(const struct kerr *e)
@@ -103,13 +72,13 @@ void kep_package_list_free(struct kep_package_list *l)
 		struct kep_package_info *p = &l->items[i];
 
 		free(p->kep_id);
-		free(p->org_mesaj_id);
+		free(p->message_id);
 		free(p->from);
 		free(p->from_kep);
-		free(p->konu);
-		free(p->tur);
-		free(p->tur_id);
-		free(p->hataaciklama);
+		free(p->subject);
+		free(p->kind);
+		free(p->kind_id);
+		free(p->error);
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -122,11 +91,10 @@ void kep_evidence_list_free(struct kep_evidence_list *l)
 	for (i = 0; i < l->n; i++) {
 		struct kep_evidence_info *e = &l->items[i];
 
-		free(e->delil_id);
-		free(e->aciklama);
-		free(e->tarih);
-		free(e->kephs);
-		free(e->hataaciklama);
+		free(e->id);
+		free(e->text);
+		free(e->issuer);
+		free(e->error);
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));

@@ -5,7 +5,7 @@
  * configuration module), logs in, lists folders, packages and evidence,
  * and downloads bytes straight into file descriptors the caller owns.
  * Errors are graded through struct kerr classes so the sync engine knows
- * what to do, and each message keeps the provider's own hataaciklama text:
+ * what to do, and each message keeps the provider's own error text:
  *   KERR_AUTH       credentials, OTP or PIN refused: ask the officer
  *   KERR_TRANSIENT  network, timeout, HTTP 5xx, truncated: retry later
  *                   (kep_err_retryable() says so; the driver never retries)
@@ -24,7 +24,9 @@
 #include "config_yaml.h"
 #include "err.h"
 
-enum kep_epart { KEP_EPART_ALL = 0, KEP_EPART_ORGM, KEP_EPART_ORGMATTACH };
+/* What a download fetches: the whole signed package (what the sync stores),
+ * the original message alone, or the original and each attachment. */
+enum kep_part { KEP_PART_PACKAGE = 0, KEP_PART_ORIGINAL, KEP_PART_ATTACHMENTS };
 
 /* A driver's own account keys (its conf_parse() result). Each driver defines
  * it; everyone else holds a pointer. */
@@ -67,50 +69,57 @@ struct kep_folder_list {
 	char **names;
 };
 
-/* One row of PaketSorgula. Strings are owned by the list; NULL when the
+/* One package of a listing. Strings are owned by the list; NULL when the
  * provider sent none. */
 struct kep_package_info {
-	char *kep_id;
-	int64_t kep_sira_no;           /* -1 when missing or not a number */
-	char *org_mesaj_id;
+	char *kep_id;                  /* the package's KEP id */
+	int64_t seq;                   /* the provider's sequence number in its folder;
+	                                * -1 when missing or not a number */
+	char *message_id;              /* the original message's id */
 	char *from;
 	char *from_kep;
-	char *konu;
-	char *tur;
-	char *tur_id;
-	int durum;                     /* 0 ok, else the provider's per-row error */
-	char *hataaciklama;
+	char *subject;
+	char *kind;                    /* the provider's package type, as sent */
+	char *kind_id;
+	int status;                    /* 0 ok, else the provider's per-row error */
+	char *error;                   /* the provider's text for it */
 };
 struct kep_package_list {
 	size_t n;
 	struct kep_package_info *items;
 };
 
-/* One row of PaketDelilSorgula. */
+/* One evidence item (delil) of a package. */
 struct kep_evidence_info {
-	char *delil_id;
-	int delil_tur_id;              /* -1 when missing; unknown codes are kept */
-	char *aciklama;
-	char *tarih;
-	char *kephs;
-	int durum;
-	char *hataaciklama;
+	char *id;                      /* the delil's id */
+	int code;                      /* its type code; -1 when missing; unknown codes are kept */
+	char *text;                    /* the provider's description */
+	int64_t time_ms;               /* the event time, ms since the epoch; 0: unknown */
+	char *issuer;                  /* the KEP provider that issued it */
+	int status;
+	char *error;
 };
 struct kep_evidence_list {
 	size_t n;
 	struct kep_evidence_info *items;
 };
 
-/* Which package: by kepId, or (kep_id NULL) by kepSiraNo, in folder
- * (NULL: INBOX). list_evidence, acknowledge and delete send both when known. */
+/* Which package: by kep_id, or (kep_id NULL) by seq, in folder (NULL: the
+ * inbox). list_evidence, acknowledge and delete send both when known. */
 struct kep_pkg_ref {
 	const char *folder;
 	const char *kep_id;
-	int64_t kep_sira_no;           /* -1: unknown */
+	int64_t seq;                   /* -1: unknown */
 };
 
-/* Where the binary parts of a download go. Indir may answer with several
- * ePaket parts (ORGMATTACH); part_fd is asked for each, in order, and
+/* A listing window: the packages the provider dated in [start, end]; the
+ * driver formats it as its service wants it. */
+struct kep_window {
+	time_t start, end;
+};
+
+/* Where the binary parts of a download go. A download may answer with
+ * several parts (KEP_PART_ATTACHMENTS); part_fd is asked for each, in order, and
  * returns a descriptor it keeps owning (or -1 with err set to stop). */
 struct kep_sink {
 	int (*part_fd)(void *arg, unsigned index, struct kerr *err);
@@ -187,23 +196,22 @@ struct kep_driver {
 	 * so. Wrong secrets: KERR_AUTH, never retried. */
 	int (*login)(struct kep_session *s, struct kerr *err);
 	int (*list_folders)(struct kep_session *s, struct kep_folder_list *out, struct kerr *err);
-	/* Packages in folder (NULL: INBOX) with dates in [start, end], given as
-	 * "YYYY-MM-DDThh:mm:ss" in the provider's local time (kep_format_time). */
-	int (*list_packages)(struct kep_session *s, const char *folder, const char *start,
-			     const char *end, struct kep_package_list *out, struct kerr *err);
-	/* Streams the package's ePaket part(s) to the sink; *nparts (may be
-	 * NULL) receives how many were written. */
+	/* Packages in folder (NULL: the inbox) dated in the window. */
+	int (*list_packages)(struct kep_session *s, const char *folder, const struct kep_window *w,
+			     struct kep_package_list *out, struct kerr *err);
+	/* Streams the package's part(s) to the sink; *nparts (may be NULL)
+	 * receives how many were written. */
 	int (*download_package)(struct kep_session *s, const struct kep_pkg_ref *ref,
-				enum kep_epart part, const struct kep_sink *sink,
+				enum kep_part part, const struct kep_sink *sink,
 				unsigned *nparts, struct kerr *err);
 	int (*list_evidence)(struct kep_session *s, const struct kep_pkg_ref *ref,
 			     struct kep_evidence_list *out, struct kerr *err);
 	/* Streams the evidence document (XML or ZIP as sent) to fd. */
 	int (*download_evidence)(struct kep_session *s, const char *delil_id, int fd,
 				 struct kerr *err);
-	/* AlindiOnay: marks the package received at the provider. */
+	/* Marks the package received at the provider. */
 	int (*acknowledge)(struct kep_session *s, const struct kep_pkg_ref *ref, struct kerr *err);
-	/* PaketSil. */
+	/* Deletes the package at the provider. */
 	int (*delete_package)(struct kep_session *s, const struct kep_pkg_ref *ref,
 			      struct kerr *err);
 	/* Yukle: submits a ready signed S/MIME message; out->kep_id. A refusal
@@ -233,14 +241,6 @@ const struct kep_driver *const *kep_drivers(size_t *n);
  * an officer: run `kepagent refresh --account NAME`". */
 int kep_officer_check(const struct kep_driver *drv, const struct kep_account_conf *c,
 		      const char *account, int interactive, struct kerr *err);
-/* "ALL"/"ORGM"/"ORGMATTACH" -> part; -1 when unknown. */
-int kep_epart_parse(const char *s);
-const char *kep_epart_name(enum kep_epart p);
-
-/* Formats t as "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3, no DST since
- * 2016), the time the provider's listing windows are in. buf >= 20 bytes. */
-void kep_format_time(time_t t, char buf[20]);
-
 /* 1 when the sync engine may retry the operation later. */
 int kep_err_retryable(const struct kerr *e);
 

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fdio.h"
 #include "log.h"
@@ -148,8 +149,8 @@ static void add_ref(xmlNodePtr p, const struct kep_pkg_ref *ref, int both)
 
 	if (ref->kep_id != NULL)
 		soap_add(p, "kepId", ref->kep_id);
-	if (ref->kep_sira_no >= 0 && (both || ref->kep_id == NULL)) {
-		snprintf(num, sizeof(num), "%" PRId64, ref->kep_sira_no);
+	if (ref->seq >= 0 && (both || ref->kep_id == NULL)) {
+		snprintf(num, sizeof(num), "%" PRId64, ref->seq);
 		soap_add(p, "kepSiraNo", num);
 	}
 	soap_add(p, "dizin", ref->folder ? ref->folder : "INBOX");
@@ -160,7 +161,7 @@ static const char *ref_name(const struct kep_pkg_ref *ref, char *buf, size_t len
 	if (ref->kep_id)
 		snprintf(buf, len, "package %s", ref->kep_id);
 	else
-		snprintf(buf, len, "package #%" PRId64, ref->kep_sira_no);
+		snprintf(buf, len, "package #%" PRId64, ref->seq);
 	return buf;
 }
 
@@ -219,15 +220,42 @@ static int ptt_list_folders(struct kep_session *s, struct kep_folder_list *out,
 	return 0;
 }
 
-static int ptt_list_packages(struct kep_session *s, const char *folder, const char *start,
-			     const char *end, struct kep_package_list *out, struct kerr *err)
+/* "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3, no DST since 2016), the
+ * time PaketSorgula's window is given in. */
+static void format_tr_time(time_t t, char buf[20])
+{
+	struct tm tm;
+
+	t += 3 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(buf, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+/* The other way: "YYYY-MM-DDThh:mm:ss" Turkish time -> ms; 0 when it
+ * does not parse. */
+static int64_t parse_tr_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return 0;
+	return ((int64_t)timegm(&tm) - 3 * 3600) * 1000;
+}
+
+static int ptt_list_packages(struct kep_session *s, const char *folder,
+			     const struct kep_window *w, struct kep_package_list *out,
+			     struct kerr *err)
 {
 	struct ptt_reply r;
 	xmlNodePtr p;
 	size_t i, n;
 	xmlDocPtr req;
+	char start[20], end[20];
 
 	memset(out, 0, sizeof(*out));
+	format_tr_time(w->start, start);
+	format_tr_time(w->end, end);
 	req = ptt_request(s, "PaketSorgula", &p);
 	soap_add(p, "dizin", folder ? folder : "INBOX");
 	soap_add(p, "ilktarih", start);
@@ -246,17 +274,17 @@ static int ptt_list_packages(struct kep_session *s, const char *folder, const ch
 		char *sira = row_field(&r, "kepSiraNo", i);
 
 		pi->kep_id = row_field(&r, "kepId", i);
-		pi->kep_sira_no = parse_i64(sira);
-		if (sira != NULL && pi->kep_sira_no < 0)
+		pi->seq = parse_i64(sira);
+		if (sira != NULL && pi->seq < 0)
 			log_warn("PaketSorgula: kepSiraNo '%s' is not a number", sira);
 		free(sira);
-		pi->org_mesaj_id = row_field(&r, "OrgMesajId", i);
+		pi->message_id = row_field(&r, "OrgMesajId", i);
 		pi->from = row_field(&r, "from", i);
 		pi->from_kep = row_field(&r, "fromKep", i);
-		pi->konu = row_field(&r, "konu", i);
-		pi->tur = row_field(&r, "tur", i);
-		pi->tur_id = row_field(&r, "turId", i);
-		pi->durum = row_durum(&r, i, n, &pi->hataaciklama);
+		pi->subject = row_field(&r, "konu", i);
+		pi->kind = row_field(&r, "tur", i);
+		pi->kind_id = row_field(&r, "turId", i);
+		pi->status = row_durum(&r, i, n, &pi->error);
 	}
 	ptt_reply_free(&r);
 	return 0;
@@ -277,7 +305,7 @@ static int write_binary(struct ptt_reply *r, xmlNodePtr node, int fd, struct ker
 }
 
 static int ptt_download_package(struct kep_session *s, const struct kep_pkg_ref *ref,
-				enum kep_epart part, const struct kep_sink *sink,
+				enum kep_part part, const struct kep_sink *sink,
 				unsigned *nparts, struct kerr *err)
 {
 	struct ptt_reply r;
@@ -291,7 +319,8 @@ static int ptt_download_package(struct kep_session *s, const struct kep_pkg_ref 
 		*nparts = 0;
 	req = ptt_request(s, "Indir", &p);
 	add_ref(p, ref, 0);
-	soap_add(p, "ePart", kep_epart_name(part));
+	soap_add(p, "ePart", part == KEP_PART_ORIGINAL ? "ORGM"
+			     : part == KEP_PART_ATTACHMENTS ? "ORGMATTACH" : "ALL");
 	if (s->guvenlik_id != NULL)
 		soap_add(p, "eGuvenlikId", s->guvenlik_id);
 	if (ptt_call(s, "Indir", req, &r, err) < 0)
@@ -338,18 +367,20 @@ static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *re
 	out->n = n;
 	for (i = 0; i < n; i++) {
 		struct kep_evidence_info *e = &out->items[i];
-		char *tur = row_field(&r, "delilTurId", i);
+		char *tur = row_field(&r, "delilTurId", i), *tarih;
 		int64_t code = parse_i64(tur);
 
 		if (tur != NULL && code < 0)
 			log_warn("PaketDelilSorgula: delilTurId '%s' is not a number", tur);
 		free(tur);
-		e->delil_id = row_field(&r, "delilId", i);
-		e->delil_tur_id = code >= 0 && code < 1000000 ? (int)code : -1;
-		e->aciklama = row_field(&r, "delilaciklama", i);
-		e->tarih = row_field(&r, "tarih", i);
-		e->kephs = row_field(&r, "kephs", i);
-		e->durum = row_durum(&r, i, n, &e->hataaciklama);
+		e->id = row_field(&r, "delilId", i);
+		e->code = code >= 0 && code < 1000000 ? (int)code : -1;
+		e->text = row_field(&r, "delilaciklama", i);
+		tarih = row_field(&r, "tarih", i);
+		e->time_ms = parse_tr_time(tarih);
+		free(tarih);
+		e->issuer = row_field(&r, "kephs", i);
+		e->status = row_durum(&r, i, n, &e->error);
 	}
 	ptt_reply_free(&r);
 	return 0;
