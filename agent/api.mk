@@ -7,7 +7,7 @@ agent_libagent_a_SOURCES += \
 	agent/import_queue.c agent/import_queue.h \
 	agent/status_lookup.c agent/status_lookup.h \
 	agent/evidence_query.c agent/evidence_query.h \
-	agent/bundle.h agent/bundle_export.c agent/bundle_verify.c
+	agent/bundle.h agent/bundle_export.c agent/bundle_verify.c agent/bundle_report.c
 # ... and the same on the command line
 agent_libagent_a_SOURCES += \
 	agent/cli_store.c agent/cli_store.h \

@@ -29,6 +29,10 @@ struct config;
 struct trust_store;
 
 #define BUNDLE_FORMAT "kepagent-bundle/1"
+/* report.json "reports": the rendering of report.txt and report.html;
+ * bump it whenever bundle_report_* change what they write, so bundles made
+ * before still verify (their human reports are then not compared). */
+#define BUNDLE_REPORTS_VERSION 1
 
 /* Writes the bundle of package_id to path (mode 0600, replaced atomically).
  * KERR_NOTFOUND when there is no such package. When the package is there
@@ -36,6 +40,16 @@ struct trust_store;
  * *unavailable_r set to 1 (unavailable_r may be NULL). */
 int bundle_export(struct store *st, const struct trust_store *ts, int64_t package_id,
 		  const char *path, int *unavailable_r, struct kerr *err);
+
+struct kbuf;
+/* The human renderings of a report.json object, appended to out: plain text
+ * (labels aligned by characters) and a self-contained, printable HTML page
+ * (no script, nothing fetched), both in Turkish with RFC 3339 and Turkish
+ * local times, every verdict with its reason, signer, certificate chain and
+ * time-stamp time. Functions of the report alone: `evidence verify`
+ * renders them again to tell whether they were changed. */
+void bundle_report_txt(struct kbuf *out, const json_t *report);
+void bundle_report_html(struct kbuf *out, const json_t *report);
 
 struct bundle_file {
 	const char *name;          /* as in the ZIP */

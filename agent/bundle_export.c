@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 #include <zip.h>
 
+#include "cert_info.h"
 #include "mime.h"
 #include "store.h"
 #include "store_archive.h"
@@ -82,8 +83,9 @@ static void sha256_hex(const void *d, size_t n, char out[65])
 	hex_digest(md, out);
 }
 
-/* certs/<digest>.pem for every certificate of the CMS, once each. */
-static void add_certs(struct files *f, CMS_ContentInfo *cms)
+/* certs/<digest>.pem for every certificate of the CMS, once each, and
+ * what a reader needs of it in certs_json. */
+static void add_certs(struct files *f, CMS_ContentInfo *cms, json_t *certs_json)
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	int i;
@@ -92,7 +94,8 @@ static void add_certs(struct files *f, CMS_ContentInfo *cms)
 		X509 *x = sk_X509_value(certs, i);
 		unsigned char *der = NULL;
 		int len = i2d_X509(x, &der);
-		char h[65], *name;
+		char h[65], *name, t1[32], t2[32];
+		struct cert_info ci;
 		BIO *bio;
 		BUF_MEM *mem;
 
@@ -110,13 +113,23 @@ static void add_certs(struct files *f, CMS_ContentInfo *cms)
 		BIO_get_mem_ptr(bio, &mem);
 		kbuf_append(add(f, name), mem->data, mem->length);
 		BIO_free(bio);
+		if (cert_info_get(x, &ci) == 0)
+			json_array_append_new(certs_json, json_pack(
+				"{s:s, s:o, s:o, s:s, s:s?, s:s?, s:s, s:b}", "file", name,
+				"subject", reply_text(ci.subject), "issuer", reply_text(ci.issuer),
+				"serial", ci.serial,
+				"not_before", reply_time((int64_t)ci.not_before * 1000, t1),
+				"not_after", reply_time((int64_t)ci.not_after * 1000, t2),
+				"sha256", ci.sha256, "self_issued", ci.self_issued));
 	}
 	sk_X509_pop_free(certs, X509_free);
 }
 
 /* timestamps/<which>-<n>.tst: the RFC 3161 tokens in the signers' unsigned
- * attributes (id-smime-aa-timeStampToken). */
-static void add_timestamps(struct files *f, CMS_ContentInfo *cms, const char *which)
+ * attributes (id-smime-aa-timeStampToken), and the TSA certificates they
+ * carry. */
+static void add_timestamps(struct files *f, CMS_ContentInfo *cms, const char *which,
+			   json_t *certs_json)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	ASN1_OBJECT *oid = OBJ_txt2obj("1.2.840.113549.1.9.16.2.14", 1);
@@ -132,14 +145,22 @@ static void add_timestamps(struct files *f, CMS_ContentInfo *cms, const char *wh
 
 			if (t == NULL || t->type != V_ASN1_SEQUENCE)
 				continue;
+			const unsigned char *p = t->value.sequence->data;
+			CMS_ContentInfo *tst;
+
 			kbuf_append(add(f, xasprintf("timestamps/%s-%d-%d.tst", which, i, idx)),
 				    t->value.sequence->data, (size_t)t->value.sequence->length);
+			tst = d2i_CMS_ContentInfo(NULL, &p, t->value.sequence->length);
+			if (tst != NULL)
+				add_certs(f, tst, certs_json);
+			CMS_ContentInfo_free(tst);
 		}
 	}
 	ASN1_OBJECT_free(oid);
 }
 
-static void add_signatures(struct files *f, const struct mime_message *m, const char *which)
+static void add_signatures(struct files *f, const struct mime_message *m, const char *which,
+			   json_t *certs_json)
 {
 	size_t i;
 
@@ -154,8 +175,8 @@ static void add_signatures(struct files *f, const struct mime_message *m, const 
 		cms = d2i_CMS_ContentInfo(NULL, &p, (long)m->sigs[i].sig_len);
 		if (cms == NULL)
 			continue; /* kept as received; verification reports it malformed */
-		add_certs(f, cms);
-		add_timestamps(f, cms, tag);
+		add_certs(f, cms, certs_json);
+		add_timestamps(f, cms, tag, certs_json);
 		CMS_ContentInfo_free(cms);
 	}
 }
@@ -201,59 +222,6 @@ static int add_evidence(struct store *st, struct files *f, int64_t pkg, json_t *
 fail:
 	store_evidence_rows_free(&ev, n);
 	return -1;
-}
-
-static void report_txt(struct kbuf *t, json_t *r)
-{
-	json_t *pkg = json_object_get(r, "package"), *rv = json_object_get(r, "reverified");
-	json_t *a, *x;
-	size_t i;
-
-	kbuf_printf(t, "kepagent evidence bundle (%s)\ncreated %s\n\n", BUNDLE_FORMAT,
-		    json_string_value(json_object_get(r, "created_at")));
-	kbuf_printf(t, "Message\n  kepId       %s\n  account     %s / %s\n  subject     %s\n"
-		    "  sender      %s\n  received    %s\n\n",
-		    json_string_value(json_object_get(pkg, "kep_id")),
-		    json_string_value(json_object_get(pkg, "account")),
-		    json_string_value(json_object_get(pkg, "folder")),
-		    json_string_value(json_object_get(pkg, "subject")) ?: "-",
-		    json_string_value(json_object_get(pkg, "sender")) ?: "-",
-		    json_string_value(json_object_get(pkg, "received_at")) ?: "-");
-	kbuf_printf(t, "Verdicts stored when synchronised\n  package overall  %s\n",
-		    json_string_value(json_object_get(json_object_get(r, "stored"), "overall"))
-			    ?: "unverified");
-	json_array_foreach(json_object_get(json_object_get(r, "stored"), "checks"), i, x)
-		kbuf_printf(t, "  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
-			    json_string_value(json_object_get(x, "verdict")),
-			    json_string_value(json_object_get(x, "reason")));
-	a = json_object_get(json_object_get(r, "stored"), "evidence");
-	json_array_foreach(a, i, x)
-		kbuf_printf(t, "  delil %-4lld %-26s %-18s at %s by %s (%s)\n",
-			    (long long)json_integer_value(json_object_get(x, "delil_tur_id")),
-			    json_string_value(json_object_get(x, "label")),
-			    json_string_value(json_object_get(x, "verdict")),
-			    json_string_value(json_object_get(x, "event_time")) ?: "-",
-			    json_string_value(json_object_get(x, "issuer")) ?: "-",
-			    json_string_value(json_object_get(x, "file")));
-	kbuf_printf(t, "\nOffline re-verification (validation time %lld, seconds since the epoch)\n"
-		    "  package overall  %s\n",
-		    (long long)json_integer_value(json_object_get(rv, "validation_time")),
-		    json_string_value(json_object_get(json_object_get(rv, "package"), "overall")));
-	json_array_foreach(json_object_get(json_object_get(rv, "package"), "checks"), i, x)
-		kbuf_printf(t, "  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
-			    json_string_value(json_object_get(x, "verdict")),
-			    json_string_value(json_object_get(x, "reason")));
-	json_array_foreach(json_object_get(rv, "evidence"), i, x)
-		kbuf_printf(t, "  %-22s %-18s digest %s; %s\n",
-			    json_string_value(json_object_get(x, "file")),
-			    json_string_value(json_object_get(x, "verdict")),
-			    json_string_value(json_object_get(x, "digest")),
-			    json_string_value(json_object_get(x, "reason")));
-	kbuf_printf(t, "\nFiles (SHA-256)\n");
-	json_array_foreach(json_object_get(r, "files"), i, x)
-		kbuf_printf(t, "  %s  %s\n", json_string_value(json_object_get(x, "sha256")),
-			    json_string_value(json_object_get(x, "name")));
-	kbuf_printf(t, "\nRe-verify offline: kepagent evidence verify BUNDLE.zip\n");
 }
 
 /* The ZIP is built in memory and written with write_file_atomic(): a new
@@ -325,8 +293,9 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	struct files f = { 0 };
 	struct mime_package mp;
 	struct bundle_file pkgf, *evf = NULL;
-	json_t *report = NULL, *stored_ev = json_array(), *rv = NULL, *files;
-	struct kbuf *raw, txt = { 0 };
+	json_t *report = NULL, *stored_ev = json_array(), *rv = NULL, *files, *pj = NULL;
+	json_t *certs = json_array();
+	struct kbuf *raw, txt = { 0 }, html = { 0 };
 	size_t nv = 0, i, n_ev = 0;
 	time_t at = time(NULL);
 	char t[32], h[65], raw_hex[65];
@@ -349,9 +318,9 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 		if (mp.has_original)
 			kbuf_append(add(&f, xstrdup("original.eml")), mp.original.data,
 				    mp.original.len);
-		add_signatures(&f, &mp.envelope, "envelope");
+		add_signatures(&f, &mp.envelope, "envelope", certs);
 		if (mp.has_original)
-			add_signatures(&f, &mp.original, "original");
+			add_signatures(&f, &mp.original, "original", certs);
 		mime_package_free(&mp);
 	}
 	if (add_evidence(st, &f, id, stored_ev, err) < 0)
@@ -372,24 +341,28 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 						       "sha256", h, "size",
 						       (json_int_t)f.e[i].data.len));
 	}
+	/* The Package object (doc/openapi.yaml) and what a bundle adds. */
+	if (evidence_query_package(st, id, &pj, err) < 0)
+		goto out;
 	hex_digest(p->raw_sha256, raw_hex);
-	report = json_pack("{s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?,"
-			   " s:s, s:I},"
-			   " s:{s:s?, s:s?, s:o, s:o}, s:o, s:o}",
-			   "format", BUNDLE_FORMAT, "created_at", reply_time((int64_t)at * 1000, t),
-			   "package", "id", (json_int_t)id, "account", p->meta.account,
-			   "folder", p->meta.folder, "kep_id", p->meta.kep_id,
-			   "subject", p->meta.subject, "sender", p->meta.sender,
-			   "received_at", reply_time(p->meta.received_at, h),
-			   "org_mesaj_id", p->meta.org_mesaj_id, "ileti_id", p->meta.ileti_id,
-			   "belge_no", p->meta.belge_no, "sha256", raw_hex,
-			   "size", (json_int_t)p->raw_size,
+	json_object_update_new(pj, json_pack("{s:o, s:o, s:o, s:s, s:I}",
+			   "org_mesaj_id", reply_text(p->meta.org_mesaj_id),
+			   "ileti_id", reply_text(p->meta.ileti_id),
+			   "belge_no", reply_text(p->meta.belge_no), "sha256", raw_hex,
+			   "size", (json_int_t)p->raw_size));
+	report = json_pack("{s:s, s:i, s:s, s:o, s:{s:s?, s:s?, s:o, s:o}, s:o, s:o, s:o}",
+			   "format", BUNDLE_FORMAT, "reports", BUNDLE_REPORTS_VERSION,
+			   "created_at", reply_time((int64_t)at * 1000, t),
+			   "package", pj,
 			   "stored", "overall", p->meta.verdict, "reason", p->meta.verdict_reason,
 			   "checks", evidence_query_checks_json(vr, nv), "evidence", stored_ev,
-			   "reverified", rv, "files", files);
+			   "reverified", rv, "certificates", certs, "files", files);
+	pj = NULL;
+	certs = NULL;
 	stored_ev = NULL;
 	rv = NULL;
-	report_txt(&txt, report);
+	bundle_report_txt(&txt, report);
+	bundle_report_html(&html, report);
 	{
 		char *s = json_dumps(report, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 
@@ -397,9 +370,13 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 		free(s);
 	}
 	kbuf_append(add(&f, xstrdup("report.txt")), txt.data, txt.len);
+	kbuf_append(add(&f, xstrdup("report.html")), html.data, html.len);
 	rc = write_zip(&f, path, err);
 out:
 	json_decref(report);
+	json_decref(pj);
+	json_decref(certs);
+	kbuf_free(&html);
 	json_decref(stored_ev);
 	json_decref(rv);
 	kbuf_free(&txt);

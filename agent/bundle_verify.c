@@ -135,7 +135,8 @@ static void check_files(const struct zip_archive *za, json_t *report, json_t *ta
 		int listed = 0;
 
 		if (strcmp(za->e[j].name, "report.json") == 0 ||
-		    strcmp(za->e[j].name, "report.txt") == 0)
+		    strcmp(za->e[j].name, "report.txt") == 0 ||
+		    strcmp(za->e[j].name, "report.html") == 0)
 			continue;
 		json_array_foreach(files, i, f)
 			if (strcmp(json_string_value(json_object_get(f, "name")) ?: "",
@@ -144,6 +145,35 @@ static void check_files(const struct zip_archive *za, json_t *report, json_t *ta
 		if (!listed)
 			json_array_append_new(tampered, json_sprintf("%s: not in the report",
 								     za->e[j].name));
+	}
+}
+
+/* The human reports must say what report.json says: rendered again, byte
+ * for byte (when they were rendered by this version). */
+static void check_reports(const struct zip_archive *za, json_t *report, json_t *tampered)
+{
+	static const struct {
+		const char *name;
+		void (*render)(struct kbuf *, const json_t *);
+	} reports[] = {
+		{ "report.txt", bundle_report_txt },
+		{ "report.html", bundle_report_html },
+	};
+	size_t i;
+
+	if (json_integer_value(json_object_get(report, "reports")) != BUNDLE_REPORTS_VERSION)
+		return;
+	for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		const struct zip_entry *e = zip_archive_find(za, reports[i].name);
+		struct kbuf b = { 0 };
+
+		reports[i].render(&b, report);
+		if (e == NULL)
+			json_array_append_new(tampered, json_sprintf("%s: missing", reports[i].name));
+		else if (e->len != b.len || memcmp(e->data, b.data, b.len) != 0)
+			json_array_append_new(tampered, json_sprintf(
+				"%s: does not say what report.json says", reports[i].name));
+		kbuf_free(&b);
 	}
 }
 
@@ -252,6 +282,7 @@ int bundle_verify(const char *path, const struct trust_store *ts, json_t **resul
 	tampered = json_array();
 	diffs = json_array();
 	check_files(&za, report, tampered);
+	check_reports(&za, report, tampered);
 	if (reverify_archive(&za, report, ts, &got, err) < 0) {
 		/* A package too damaged to verify is a finding, not a failure. */
 		json_array_append_new(diffs, json_sprintf("re-verification failed: %s", err->msg));

@@ -22,6 +22,58 @@ const char *reply_time(int64_t ms, char buf[32])
 	return buf;
 }
 
+/* 01:00 UTC on the last Sunday of month (0-based) of year, in seconds. */
+static int64_t last_sunday_0100(int year, int month)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = month + 1, .tm_mday = 0, .tm_hour = 1 };
+	time_t t = timegm(&tm);            /* the month's last day, 01:00 UTC */
+	struct tm d;
+
+	gmtime_r(&t, &d);
+	return (int64_t)t - (int64_t)d.tm_wday * 86400;
+}
+
+/* Türkiye's offset from UTC at t (seconds since the epoch), in seconds. */
+static int turkey_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int64_t start, end;
+	int y;
+
+	if (t >= 1473195600)               /* 2016-09-06T21:00:00Z: permanent +03 */
+		return 3 * 3600;
+	gmtime_r(&tt, &tm);
+	y = tm.tm_year + 1900;
+	start = last_sunday_0100(y, 2);
+	end = last_sunday_0100(y, 9);
+	if (y == 2011)
+		start += 86400;                /* 28 March 2011 */
+	else if (y == 2014)
+		start += 86400;                /* 31 March 2014 */
+	else if (y == 2015)
+		end = 1446944400;              /* 8 November 2015, 01:00 UTC */
+	return t >= start && t < end ? 3 * 3600 : 2 * 3600;
+}
+
+const char *reply_time_tr(int64_t ms, char buf[40])
+{
+	int64_t t = ms / 1000;
+	int off;
+	time_t local;
+	struct tm tm;
+
+	if (ms == 0)
+		return NULL;
+	off = turkey_offset(t);
+	local = (time_t)(t + off);
+	if (gmtime_r(&local, &tm) == NULL)
+		return NULL;
+	snprintf(buf, 40, "%02d.%02d.%04d %02d:%02d:%02d (UTC+%02d:00)", tm.tm_mday, tm.tm_mon + 1,
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, off / 3600);
+	return buf;
+}
+
 int reply_parse_time(const char *s, int64_t *ms_r, struct kerr *err)
 {
 	struct tm tm;
@@ -151,19 +203,35 @@ json_t *reply_pkg_check_json(const struct pkg_check *k)
 	return reply_check_json(&c);
 }
 
-void reply_print_column(const char *s, int width)
+int reply_text_width(const char *s)
 {
 	const unsigned char *p;
 	int chars = 0;
 
-	if (s == NULL)
-		s = "-";
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		chars += (*p & 0xC0) != 0x80; /* count lead bytes only */
-	fputs(s, stdout);
-	for (; chars < width; chars++)
-		putchar(' ');
-	putchar(' ');
+	return chars;
+}
+
+void reply_column(struct kbuf *b, const char *s, int width)
+{
+	int chars;
+
+	if (s == NULL)
+		s = "-";
+	kbuf_append_str(b, s);
+	for (chars = reply_text_width(s); chars < width; chars++)
+		kbuf_append_str(b, " ");
+	kbuf_append_str(b, " ");
+}
+
+void reply_print_column(const char *s, int width)
+{
+	struct kbuf b = { 0 };
+
+	reply_column(&b, s, width);
+	fwrite(b.data, 1, b.len, stdout);
+	kbuf_free(&b);
 }
 
 void reply_print_json(const json_t *j)

@@ -16,9 +16,17 @@
 
 #include "err.h"
 
+struct kbuf;
+
 /* RFC 3339 UTC ("2026-01-02T03:04:05Z") of ms since the epoch, in buf;
  * returns NULL for 0 (unknown) so json_pack's "s?" writes null. */
 const char *reply_time(int64_t ms, char buf[32]);
+/* The same instant as Turkish local time, "03.01.2026 14:04:05 (UTC+03:00)",
+ * in buf; NULL for 0. Türkiye's own rules (no TZ environment, so it is
+ * thread-safe and the same on every machine): UTC+03:00 since 7 September
+ * 2016; before, EET/EEST with the EU change at 01:00 UTC on the last
+ * Sundays of March and October, and the one-off dates of 2011, 2014, 2015. */
+const char *reply_time_tr(int64_t ms, char buf[40]);
 /* Parses RFC 3339 ("...Z" or "+hh:mm", optional fraction) or a plain date
  * (YYYY-MM-DD, midnight UTC) to ms. -1 (KERR_USAGE) when malformed. */
 int reply_parse_time(const char *s, int64_t *ms_r, struct kerr *err);
@@ -48,6 +56,11 @@ json_t *reply_pkg_check_json(const struct pkg_check *c);
 
 /* Prints JSON (indented) or nothing on failure; for the CLI's --json. */
 void reply_print_json(const json_t *j);
+/* The width of UTF-8 text in characters (lead bytes), for alignment. */
+int reply_text_width(const char *s);
+/* Appends s (UTF-8; NULL gives "-") left-aligned in a column of width
+ * characters plus one space. */
+void reply_column(struct kbuf *b, const char *s, int width);
 /* Prints s (UTF-8; NULL prints "-") left-aligned in a column of width
  * characters plus one space: printf's widths count bytes, which misaligns
  * Turkish labels. */

@@ -15,6 +15,9 @@ apt-get install -y --no-install-recommends \
 	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
 	libcmocka-dev libsystemd-dev systemd \
 	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db groff mandoc
+# The headless browser tests/evidence-report-html.sh renders the bundle's
+# HTML report in, and the fonts the report names (Turkish letters).
+apt-get install -y --no-install-recommends chromium fonts-dejavu-core
 # The OpenAPI validator tests/api-openapi.sh runs on doc/openapi.yaml
 # (redocly, pinned), from npm; Debian's nodejs is new enough.
 REDOCLY_VERSION=1.34.20

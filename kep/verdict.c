@@ -15,6 +15,25 @@ static const char *const names[] = {
 	[VERDICT_INVALID] = "invalid",
 };
 
+static const char *const labels_tr[] = {
+	[VERDICT_VALID] = "geçerli",
+	[VERDICT_REVOCATION_UNKNOWN] = "iptal durumu bilinmiyor",
+	[VERDICT_UNSIGNED] = "imzasız",
+	[VERDICT_WEAK] = "zayıf",
+	[VERDICT_EXPIRED] = "süresi dolmuş",
+	[VERDICT_UNTRUSTED] = "güvenilmeyen",
+	[VERDICT_REVOKED] = "iptal edilmiş",
+	[VERDICT_MALFORMED] = "bozuk",
+	[VERDICT_INVALID] = "geçersiz",
+};
+
+const char *verdict_label_tr(enum verdict v)
+{
+	if ((unsigned)v >= sizeof(labels_tr) / sizeof(labels_tr[0]))
+		return labels_tr[VERDICT_INVALID];
+	return labels_tr[v];
+}
+
 const char *verdict_name(enum verdict v)
 {
 	if ((unsigned)v >= sizeof(names) / sizeof(names[0]))

@@ -22,6 +22,9 @@ enum verdict {
 
 /* "valid", "revocation-unknown", ... */
 const char *verdict_name(enum verdict v);
+/* The verdict for a Turkish reader ("geçerli", "iptal durumu bilinmiyor",
+ * ...), UTF-8, for human reports; the name stays the stable key. */
+const char *verdict_label_tr(enum verdict v);
 /* Parses a name; returns -1 when unknown. */
 int verdict_from_name(const char *name);
 /* The one rule for which verdicts are acceptable: 1 for valid and

@@ -6,4 +6,5 @@ kep_libkep_a_SOURCES += \
 	kep/cms_verify.c kep/cms_verify.h \
 	kep/tstamp.c kep/tstamp.h \
 	kep/revocation.c kep/revocation.h \
-	kep/verify_package.c kep/verify_package.h
+	kep/verify_package.c kep/verify_package.h \
+	kep/cert_info.c kep/cert_info.h

@@ -12,10 +12,14 @@ API_TESTS = \
 	tests/api-archive.sh \
 	tests/api-listener.sh \
 	tests/api-healthz.sh \
-	tests/api-parties.sh
+	tests/api-parties.sh \
+	tests/evidence-report-html.sh
 TESTS += $(API_TESTS)
 dist_noinst_SCRIPTS += $(API_TESTS) tests/api-lib.sh tests/bench-status.sh
-EXTRA_DIST += tests/api-openapi.py tests/bench-status.py tests/api-listener.py
+EXTRA_DIST += tests/api-openapi.py tests/bench-status.py tests/api-listener.py \
+	tests/evidence-report-html.py
+# The screenshot tests/evidence-report-html.sh keeps of the rendered report.
+CLEANFILES += tests/evidence-report-html.png
 
 # Not a test: status lookups per second and latency over HTTP and in-process
 # on a store of 1,000,000 evidence rows (`make bench-status`).
@@ -28,3 +32,10 @@ bench-status: kepagent tests/bench-status$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		KEPAGENT='$(abs_top_builddir)/kepagent' $(SHELL) $(srcdir)/tests/bench-status.sh
 .PHONY: bench-status
+
+# Turkish local times and character-counted columns (agent/reply.h).
+check_PROGRAMS += tests/test-reply-time
+tests_test_reply_time_SOURCES = tests/test-reply-time.c
+tests_test_reply_time_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_reply_time_LDADD = $(TEST_LDADD)
+TESTS += tests/test-reply-time

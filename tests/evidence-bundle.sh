@@ -42,7 +42,7 @@ pkg=$(kenv_sql "SELECT package_id FROM evidence GROUP BY package_id ORDER BY cou
 nev=$(kenv_sql "SELECT count(*) FROM evidence WHERE package_id = $pkg")
 expect_exit 0 "$KEPAGENT" evidence export "$pkg" -o "$T/b.zip"
 unzip -Z1 "$T/b.zip" >"$T/list"
-for f in package.eml original.eml report.json report.txt; do
+for f in package.eml original.eml report.json report.txt report.html; do
 	grep -qx "$f" "$T/list" || fail "bundle lacks $f"
 done
 [ "$(grep -c '^evidence/' "$T/list")" = "$nev" ] || fail "bundle should hold $nev evidence files"
@@ -54,7 +54,7 @@ unzip -p "$T/b.zip" package.eml | cmp -s - "$(ls -d "$ACC"/OUTBOX/*/ | while rea
 	|| fail "bundle's package.eml is not the bytes kepsim served"
 unzip -p "$T/b.zip" report.txt >"$T/report.txt"
 expect_grep 'Kabul Edildi' "$T/report.txt"
-expect_grep 'validation time' "$T/report.txt"
+expect_grep 'Doğrulama zamanı +20[0-9-]+T' "$T/report.txt"
 expect_status 200 "$(api GET "/v1/packages/$pkg/bundle")" "bundle over the API"
 cp "$T/body" "$T/api.zip"
 unzip -Z1 "$T/api.zip" | cmp -s - "$T/list" || fail "API and CLI bundles list different files"
