@@ -19,3 +19,6 @@ TESTS += tests/refresh-files.sh
 dist_noinst_SCRIPTS += tests/refresh-files.sh
 TESTS += tests/evidence-final.sh
 dist_noinst_SCRIPTS += tests/evidence-final.sh
+# A hostile provider: every bad answer fails closed (issue 16).
+TESTS += tests/hostile-provider.sh
+dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py

@@ -24,12 +24,18 @@ struct http_session {
 	char *tmp_dir;
 };
 
+/* Response headers above this are refused (curl's own limit reports
+ * "Out of memory", which would be retried as if the machine were short). */
+#define HEADERS_MAX (64 * 1024)
+
 struct sink {
 	int fd;
 	off_t len;
 	long long max;
 	int write_errno;
 	int too_big;
+	size_t header_len;
+	int headers_too_big;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -115,6 +121,20 @@ void http_response_free(struct http_response *r)
 	r->body_fd = -1;
 }
 
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * nmemb;
+
+	(void)data;
+	k->header_len += len;
+	if (k->header_len > HEADERS_MAX) {
+		k->headers_too_big = 1;
+		return 0;
+	}
+	return len;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct sink *k = arg;
@@ -162,6 +182,12 @@ static int classify_curl(CURLcode rc, struct kerr *err, const char *url, const c
 	const char *what = detail[0] ? detail : curl_easy_strerror(rc);
 
 	switch (rc) {
+	case CURLE_OUT_OF_MEMORY:
+		/* What curl 7.x reports for a response header line above its own
+		 * limit (100 KiB): a hostile answer, not worth retrying. */
+		return kerr_set(err, KERR_PERMANENT,
+				"%s: response refused by libcurl (a header line above its limit, "
+				"or out of memory)", url);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
@@ -226,6 +252,8 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 
@@ -239,6 +267,9 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 		if (k.too_big)
 			return kerr_set(err, KERR_PERMANENT, "%s: response larger than %lld bytes",
 					url, k.max);
+		if (k.headers_too_big)
+			return kerr_set(err, KERR_PERMANENT,
+					"%s: response headers larger than %d bytes", url, HEADERS_MAX);
 		if (k.write_errno)
 			return kerr_errno(err, KERR_IO, k.write_errno,
 					  "cannot write the response to a temporary file");

@@ -171,6 +171,7 @@ static int finish_parse(xmlDocPtr doc, xmlParserCtxtPtr ctxt, struct soap_resp *
 		return kerr_set(err, KERR_MALFORMED, "response is not a SOAP envelope");
 	}
 	resp = first_child_el(body, NULL);
+	r->resp = resp;
 	if (is_el(resp, "Fault")) {
 		fault = first_child_el(resp, "faultstring");
 		r->fault = fault ? soap_text(fault) : NULL;

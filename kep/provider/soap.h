@@ -41,6 +41,7 @@ struct soap_resp {
 	xmlNodePtr *rets;    /* the `return` elements, in order */
 	size_t nret;
 	char *fault;         /* faultstring of a SOAP Fault, else NULL */
+	xmlNodePtr resp;     /* the Body's first element (the answer or the Fault) */
 };
 
 /* Parse a response envelope from memory or from a whole file. A Fault is

@@ -84,6 +84,17 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 		ptt_reply_free(r);
 		return -1;
 	}
+	/* The answer of another operation (a confused proxy or server) is not
+	 * this one's, however well formed. */
+	if (r->soap.resp == NULL || r->soap.resp->name == NULL ||
+	    strncmp((const char *)r->soap.resp->name, op, strlen(op)) != 0 ||
+	    strcmp((const char *)r->soap.resp->name + strlen(op), "Response") != 0) {
+		kerr_set(err, KERR_PERMANENT, "%s: bad response: the answer is %s, not %sResponse",
+			 op, r->soap.resp && r->soap.resp->name ? (const char *)r->soap.resp->name
+								: "empty", op);
+		ptt_reply_free(r);
+		return -1;
+	}
 	if (r->soap.nret == 0) {
 		ptt_reply_free(r);
 		return kerr_set(err, KERR_PERMANENT, "%s: response without a return element", op);
