@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+__attribute__((format(printf, 3, 0)))
 static void vset(struct kerr *e, enum kerr_class cls, const char *fmt, va_list ap)
 {
 	e->cls = cls;

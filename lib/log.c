@@ -38,6 +38,7 @@ void log_set_context(const char *ctx)
 		snprintf(log_ctx, sizeof(log_ctx), "%s", ctx);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(int level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };

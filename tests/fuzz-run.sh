@@ -39,6 +39,13 @@ for name in mime soap mtom evidence eyp config; do
 		status=1
 		echo "=== fuzz-$name failed (exit $rc), input kept in $art:"
 		tail -n 40 "$log"
+		# The input in the log too, so a CI run that keeps no files still has it
+		# (base64 -d it into tests/fuzz/regress/$name/ once fixed).
+		for f in "$art/$name"-*; do
+			[ -f "$f" ] || continue
+			echo "--- $f (base64, first 64 KiB):"
+			head -c 65536 "$f" | base64
+		done
 	fi
 	report="$report$(printf '%-10s %12s execs %3d crashes' "$name" "${execs:-0}" "$crashes")
 "

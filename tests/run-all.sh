@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds kepagent with -Werror and ASan/UBSan in ./build and runs every test.
 # Ends with the line "N passed, N failed, N skipped"; exits non-zero on any
-# failure. Usage: tests/run-all.sh [--no-distcheck]
+# failure. Also builds the libFuzzer targets with clang in ./build-fuzz and
+# runs each for FUZZ_TIME seconds (default 15; tests/fuzz-run.sh), counted
+# as one test. Usage: tests/run-all.sh [--no-distcheck]
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
@@ -20,7 +22,33 @@ for log in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find "$build" -nam
 	echo "=== ${log%.trs}.log"
 	tail -n 60 "${log%.trs}.log"
 done
+extra_pass=0
 extra_fail=0
+extra_skip=0
+# Fuzzing: every target for a bounded time from its seed corpus; a crash,
+# leak or timeout fails (the input is printed and kept in build-fuzz/fuzz-artifacts).
+echo "=== fuzz (clang, libFuzzer + ASan/UBSan, ${FUZZ_TIME:-15} s per target)"
+if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+	| clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1; then
+	fuzz_build=$src/build-fuzz
+	if mkdir -p "$fuzz_build" && (cd "$fuzz_build" &&
+		"$src/configure" CC=clang --enable-werror --enable-sanitizers >configure.log 2>&1 &&
+		make -j"$jobs" fuzz >make.log 2>&1) &&
+		FUZZ_TIME=${FUZZ_TIME:-15} "$src/tests/fuzz-run.sh" "$fuzz_build"; then
+		echo "fuzz: ok"
+		extra_pass=1
+	else
+		tail -n 40 "$fuzz_build/make.log" 2>/dev/null
+		echo "fuzz: FAILED"
+		extra_fail=1
+	fi
+elif [ "${CI:-}" = true ]; then
+	echo "fuzz: FAILED: clang with libFuzzer is missing (contrib/install-deps.sh installs it)"
+	extra_fail=1
+else
+	echo "fuzz: skipped: clang with libFuzzer is missing"
+	extra_skip=1
+fi
 if [ "$distcheck" = yes ]; then
 	echo "=== make distcheck"
 	if make -j"$jobs" distcheck >"$build/distcheck.log" 2>&1; then
@@ -28,14 +56,13 @@ if [ "$distcheck" = yes ]; then
 	else
 		tail -n 80 "$build/distcheck.log"
 		echo "make distcheck: FAILED"
-		extra_fail=1
+		extra_fail=$((extra_fail + 1))
 	fi
 fi
 summary=$("$src/tests/summary.sh" "$build")
 sum_status=$?
-if [ "$extra_fail" = 1 ]; then
-	# distcheck counts as one more test in the closing line.
-	summary=$(echo "$summary" | awk -F'[ ,]+' '{printf "%d passed, %d failed, %d skipped\n", $1, $3 + 1, $5}')
-fi
+# The fuzz run counts as one more test in the closing line, distcheck when it fails.
+summary=$(echo "$summary" | awk -F'[ ,]+' -v p="$extra_pass" -v f="$extra_fail" -v s="$extra_skip" \
+	'{printf "%d passed, %d failed, %d skipped\n", $1 + p, $3 + f, $5 + s}')
 echo "$summary"
-[ $check_status -eq 0 ] && [ $sum_status -eq 0 ] && [ $extra_fail -eq 0 ]
+[ $check_status -eq 0 ] && [ $sum_status -eq 0 ] && [ "$extra_fail" -eq 0 ]
