@@ -22,3 +22,9 @@ dist_noinst_SCRIPTS += tests/evidence-final.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py
+# The sync engine alone, on the null driver (no HTTP, no kepsim).
+check_PROGRAMS += tests/test-sync-null
+TESTS += tests/test-sync-null
+tests_test_sync_null_SOURCES = tests/test-sync-null.c
+tests_test_sync_null_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_sync_null_LDADD = $(TEST_LDADD)

@@ -14,3 +14,7 @@ kep_libkep_a_SOURCES += \
 	kep/provider/ptt/ptt_send.c \
 	kep/provider/ptt/ptt_config.c kep/provider/ptt/ptt_config.h \
 	kep/provider/ptt/ptt_secrets.c
+# The null driver: an in-memory mailbox with scripted faults for the sync
+# engine's unit tests (not in the configuration's driver table).
+kep_libkep_a_SOURCES += \
+	kep/provider/null/null_driver.c kep/provider/null/null_driver.h
