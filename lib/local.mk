@@ -1,6 +1,7 @@
 noinst_LIBRARIES += lib/libkcommon.a
 lib_libkcommon_a_SOURCES = \
 	lib/err.c lib/err.h \
+	lib/crashpoint.c lib/crashpoint.h \
 	lib/log.c lib/log.h \
 	lib/util.c lib/util.h \
 	lib/config_yaml.c lib/config_yaml.h \

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crashpoint.h"
 #include "log.h"
 #include "store_outbox.h"
 #include "sync_p.h"
@@ -96,7 +97,7 @@ static int mimeyap(struct sync_ctx *c, const struct store_outbox_item *it, struc
 		.html = strcmp(it->body_type, "html") == 0, .att = att, .n_att = n };
 	if (rc == 0)
 		rc = sync_call(c, "MimeYap", do_prepare, &a, err);
-	sync_crashpoint("send-mimeyap-answered");
+	crashpoint("send-mimeyap-answered");
 	if (rc == 0) {
 		/* Nothing is sent before SmimeGonder: a crash here costs a draft. */
 		f = (struct store_outbox_file_in){ STORE_OB_FILE_EHASH, NULL, "text/plain",
@@ -170,7 +171,7 @@ static int seal_sign(struct sync_ctx *c, const struct store_outbox_item *it, str
 		return -1;
 	}
 	free(fp);
-	sync_crashpoint("send-signed");
+	crashpoint("send-signed");
 	return 0;
 }
 
@@ -216,13 +217,13 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 		return -1;
 	}
 	it->state = STORE_OB_SUBMITTING;
-	sync_crashpoint("send-submitting");
+	crashpoint("send-submitting");
 	t0 = now_ms();
 	rc = do_submit(c, &a, err);
 	if (c->hooks != NULL && c->hooks->request != NULL)
 		c->hooks->request(c->hooks->arg, c->acct->name, op, now_ms() - t0, rc == 0);
 	kbuf_free(&a.data);
-	sync_crashpoint("send-answered");
+	crashpoint("send-answered");
 	if (rc < 0) {
 		if (err->cls == KERR_PERMANENT || err->cls == KERR_LIMIT) {
 			item_fail(c, it, STORE_OB_FAILED, err);
@@ -243,7 +244,7 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 					.detail = a.res.kep_id };
 	rc = step(c, it, STORE_OB_SUBMITTED, &s, err);
 	kep_send_result_clear(&a.res);
-	sync_crashpoint("send-submitted");
+	crashpoint("send-submitted");
 	return rc;
 }
 
@@ -339,7 +340,7 @@ static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct ke
 		s = (struct store_outbox_step){ .kep_id = found->kep_id,
 						.detail = "found in the sent folder" };
 		rc = step(c, it, STORE_OB_SUBMITTED, &s, err) < 0 ? -1 : 1;
-		sync_crashpoint("send-reconciled");
+		crashpoint("send-reconciled");
 	}
 	kep_package_list_free(&la.list);
 	return rc;
@@ -385,7 +386,7 @@ static int advance(struct sync_ctx *c, struct store_outbox_item *it)
 			rc = strcmp(it->path, "yukle") == 0
 				     ? send_prepare_entity(c->store, c->acct, it->id, SYNC_ACTOR, &err)
 				     : mimeyap(c, it, &err);
-			sync_crashpoint("send-prepared");
+			crashpoint("send-prepared");
 			break;
 		case STORE_OB_NEEDS_SIGNATURE:
 			if (c->acct->sending.mode != SEND_SEAL)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "chain_cache.h"
+#include "crashpoint.h"
 #include "lock.h"
 #include "log.h"
 #include "revcache_store.h"
@@ -23,25 +24,6 @@
 #include "trust_config.h"
 #include "trust.h"
 #include "util.h"
-
-/* ---- crash points ---- */
-
-void sync_crashpoint(const char *name)
-{
-	static int target = -1, count;
-	const char *s;
-
-	if (target < 0) {
-		s = getenv("KEPAGENT_CRASHPOINT");
-		target = s != NULL && *s != '\0' ? atoi(s) : 0;
-	}
-	if (target <= 0)
-		return;
-	if (__atomic_add_fetch(&count, 1, __ATOMIC_SEQ_CST) == target) {
-		log_info("crash point %d (%s): SIGKILL", target, name);
-		raise(SIGKILL);
-	}
-}
 
 /* ---- environment ---- */
 
@@ -372,7 +354,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		sync_evidence_pending(c, folder, now - evidence_days(a) * 86400000, rows, n);
 	if (c->fatal)
 		failed = 1;
-	sync_crashpoint("window-before-record");
+	crashpoint("window-before-record");
 	if (!failed) {
 		if (store_sync_success(c->store, a->name, folder, now, now, &err) < 0)
 			sync_fail(c, folder, NULL, &err);
@@ -382,7 +364,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 				      &err) < 0) {
 		log_warn("%s: %s", folder, err.msg);
 	}
-	sync_crashpoint("window-after-record");
+	crashpoint("window-after-record");
 	free(rows);
 	kep_package_list_free(&la.list);
 }

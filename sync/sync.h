@@ -32,10 +32,8 @@
  * during back-off: the current package is finished or abandoned cleanly
  * (an abandoned package is simply fetched again by the next run).
  *
- * Crash points: sync_crashpoint() is called at each step that matters; with
- * KEPAGENT_CRASHPOINT=N in the environment the N-th call raises SIGKILL
- * (for tests/crash-refresh.sh). KEPAGENT_RETRY_BASE_MS overrides the
- * back-off base (tests). */
+ * Crash points: crashpoint() (lib/crashpoint.h) is called at each step that
+ * matters. KEPAGENT_RETRY_BASE_MS overrides the back-off base (tests). */
 #ifndef KEP_SYNC_H
 #define KEP_SYNC_H
 
@@ -93,8 +91,5 @@ void sync_env_free(struct sync_env **env);
 int sync_account(const struct sync_env *env, const struct account_config *acct,
 		 const struct sync_hooks *hooks, struct sync_report *rep, struct kerr *err);
 void sync_report_free(struct sync_report *rep);
-
-/* A deterministic crash point (see above); name is for the debug log. */
-void sync_crashpoint(const char *name);
 
 #endif

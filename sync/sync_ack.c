@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ack_policy.h"
+#include "crashpoint.h"
 #include "log.h"
 #include "store_package.h"
 #include "store_provider_delete.h"
@@ -41,12 +42,12 @@ static void delete_one(struct sync_ctx *c, int64_t package_id, const struct kep_
 {
 	struct kerr err;
 
-	sync_crashpoint("delete-before");
+	crashpoint("delete-before");
 	if (sync_call(c, "delete_package", do_delete, (void *)ref, &err) < 0) {
 		sync_fail(c, ref->folder, ref->kep_id, &err);
 		return;
 	}
-	sync_crashpoint("delete-after-provider");
+	crashpoint("delete-after-provider");
 	if (store_provider_delete_done(c->store, package_id, &err) < 0) {
 		sync_fail(c, ref->folder, ref->kep_id, &err);
 		return;
@@ -67,15 +68,15 @@ int sync_ack_one(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 		store_package_row_free(&row);
 		return 0;
 	}
-	sync_crashpoint("ack-before");
+	crashpoint("ack-before");
 	rc = sync_call(c, "acknowledge", do_ack, &ref, err);
 	if (rc == 0) {
-		sync_crashpoint("ack-after-provider");
+		crashpoint("ack-after-provider");
 		/* The deletion becomes due with the acknowledgement, atomically. */
 		rc = store_package_ack_done(c->store, package_id, ack_policy_deletes(c->acct), err);
 	}
 	if (rc == 0) {
-		sync_crashpoint("ack-recorded");
+		crashpoint("ack-recorded");
 		sync_audit(c, "package.acknowledged", ref.kep_id, ref.folder);
 		c->rep->acknowledged++;
 		log_info("%s: acknowledged %s", ref.folder, ref.kep_id);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crashpoint.h"
 #include "delil.h"
 #include "evidence_stage.h"
 #include "evidence.h"
@@ -171,7 +172,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	se.actor = SYNC_ACTOR;
 	rc = store_evidence_insert(c->store, &se, &id, &inserted, err);
 	if (rc == 0 && inserted) {
-		sync_crashpoint("evidence-after-store");
+		crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
 		if (!verdict_acceptable(overall))
 			c->rep->flagged++;
@@ -208,7 +209,7 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 		return -1;
 	rc = sync_call(c, "download_evidence", do_download, &a, err);
 	if (rc == 0) {
-		sync_crashpoint("evidence-downloaded");
+		crashpoint("evidence-downloaded");
 		rc = sync_read_fd(a.fd, EVIDENCE_MAX_LEN, &raw, err);
 	}
 	close(a.fd);

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "crashpoint.h"
 #include "eyp.h"
 #include "log.h"
 #include "mime.h"
@@ -221,10 +222,10 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	p.details = &d.details.d;
 	p.enqueue = received;
 	p.actor = SYNC_ACTOR;
-	sync_crashpoint("package-before-store");
+	crashpoint("package-before-store");
 	rc = store_package_insert(c->store, &p, id_r, new_r, err);
 	if (rc == 0) {
-		sync_crashpoint("package-after-store");
+		crashpoint("package-after-store");
 		if (*new_r) {
 			c->rep->new_packages++;
 			if (!verdict_acceptable(r.overall))
@@ -260,7 +261,7 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 		close(a.fd);
 		return -1;
 	}
-	sync_crashpoint("package-downloaded");
+	crashpoint("package-downloaded");
 	if (fstat(a.fd, &st) < 0) {
 		rc = kerr_errno(err, KERR_IO, errno, "cannot stat the downloaded package");
 		close(a.fd);
