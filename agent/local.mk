@@ -7,7 +7,8 @@ agent_libagent_a_SOURCES = \
 	agent/api_server.c agent/api_server.h
 agent_libagent_a_CPPFLAGS = $(AM_CPPFLAGS) $(AGENT_INCLUDES) $(ALL_DEP_CFLAGS)
 
-bin_PROGRAMS += kepagent
+# A daemon and its administration: section 8, in sbin.
+sbin_PROGRAMS += kepagent
 kepagent_SOURCES = agent/main.c
 kepagent_CPPFLAGS = $(AM_CPPFLAGS) $(AGENT_INCLUDES) $(ALL_DEP_CFLAGS)
 kepagent_LDADD = agent/libagent.a $(SYNC_LIB) $(CONF_LIB) $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a $(ALL_DEP_LIBS)

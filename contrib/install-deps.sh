@@ -14,6 +14,7 @@ apt-get install -y --no-install-recommends \
 	libp11-dev libengine-pkcs11-openssl softhsm2 opensc \
 	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
 	libcmocka-dev libsystemd-dev systemd clang libclang-rt-dev \
+	debhelper dh-autoreconf dpkg-dev fakeroot lintian \
 	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db groff mandoc
 # The headless browser tests/evidence-report-html.sh renders the bundle's
 # HTML report in, and the fonts the report names (Turkish letters).

@@ -6,15 +6,15 @@
 S=$top_srcdir/contrib/kepagent.yaml.sample
 sed -e "s#/etc/kepagent#$T/etc#g" -e "s#/var/lib/kepagent#$T/var#g" \
     -e "s#/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so#$T/opensc-pkcs11.so#g" "$S" >"$T/kepagent.yaml"
-mkdir -p "$T/etc/trust/roots" "$T/etc/trust/intermediates" "$T/var"
+mkdir -p "$T/etc/trust/roots" "$T/etc/trust/intermediates" "$T/etc/secrets" "$T/var"
 : >"$T/etc/trust/kamusm-certstore.xml"
 : >"$T/etc/trust/tsa-roots.pem"
 : >"$T/opensc-pkcs11.so"
 (umask 077
  : >"$T/etc/api-token"
- printf 'parola: p\nsifre: s\n' >"$T/etc/birim.secrets"
- printf 'parola: p\nsifre: s\n' >"$T/etc/hukuk.secrets"
- echo 0000 >"$T/etc/hukuk.pin")
+ printf 'parola: p\nsifre: s\n' >"$T/etc/secrets/birim.yaml"
+ printf 'parola: p\nsifre: s\n' >"$T/etc/secrets/hukuk.yaml"
+ echo 0000 >"$T/etc/secrets/hukuk.pin")
 
 expect_exit 0 "$KEPAGENT" -c "$T/kepagent.yaml" check-config
 expect_grep "^$T/kepagent.yaml: configuration OK" "$T/out"

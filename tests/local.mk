@@ -27,6 +27,7 @@ include tests/sync.mk
 include tests/archive.mk
 include tests/api.mk
 include tests/bench.mk
+include tests/package.mk
 
 # The test PKI that tests/kepsim-env.sh caches once per build tree.
 clean-local:

@@ -12,7 +12,7 @@ for want in '^Type=notify' '^ExecReload=/bin/kill -HUP \$MAINPID' '^WatchdogSec=
 done
 command -v systemd-analyze >/dev/null || skip "systemd-analyze is not installed"
 # Point ExecStart at the built binary: verify checks that it is executable.
-sed -e "s|@bindir@|$top_builddir|g" -e "s|@sysconfdir@|/etc|g" \
+sed -e "s|@sbindir@|$top_builddir|g" -e "s|@sysconfdir@|/etc|g" \
 	"$top_srcdir/contrib/kepagent.service.in" > "$T/kepagent.service"
 systemd-analyze verify --man=no "$T/kepagent.service" > "$T/verify.log" 2>&1 \
 	|| { cat "$T/verify.log"; fail "systemd-analyze verify failed"; }
