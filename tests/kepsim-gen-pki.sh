@@ -13,7 +13,8 @@ expect_grep 'test PKI in' "$T/out"
 for f in README revocation-base trust/rsa-root.pem trust/ec-root.pem trust/tsa-root.pem \
 	trust/intermediates.pem trust/kamusm-store.xml https/ca.pem https/server.crt https/server.key \
 	untrusted/root.pem untrusted/sender.pem wrongtsa/tsa.pem wrongtsa/tsa.key ocsp/responders.tsv \
-	eimza/rsa-key.der eimza/rsa-cert.der eimza/ec-key.der eimza/ec-cert.der; do
+	eimza/rsa-key.der eimza/rsa-cert.der eimza/ec-key.der eimza/ec-cert.der \
+	mali/rsa-key.der mali/rsa-cert.der mali/ec-key.der mali/ec-cert.der mali/rsa-cert.pem mali/ec-cert.pem; do
 	[ -s "$P/$f" ] || fail "missing $f"
 done
 for ca in rsa-root rsa-inter ec-root ec-inter untrusted-root; do
@@ -51,11 +52,16 @@ for h in rsa ec; do
 	k=$(openssl pkey -inform DER -in "$P/eimza/$h-key.der" -pubout | openssl sha256)
 	c=$(openssl x509 -inform DER -in "$P/eimza/$h-cert.der" -pubkey -noout | openssl sha256)
 	[ "$k" = "$c" ] || fail "$h e-imza key and certificate do not match"
+	k=$(openssl pkey -inform DER -in "$P/mali/$h-key.der" -pubout | openssl sha256)
+	c=$(openssl x509 -inform DER -in "$P/mali/$h-cert.der" -pubkey -noout | openssl sha256)
+	[ "$k" = "$c" ] || fail "$h seal key and certificate do not match"
+	cmp "$P/mali/$h-cert.pem" "$P/$h/mali.pem" || fail "mali/$h-cert.pem is not $h/mali.pem"
 done
 openssl x509 -in "$P/rsa/root.pem" -noout -text | grep -q 'Public-Key: (3072 bit)' || fail "RSA root not 3072"
 openssl x509 -in "$P/ec/root.pem" -noout -text | grep -q 'NIST CURVE: P-384' || fail "EC root not P-384"
 openssl x509 -in "$P/ec/inter.pem" -noout -text | grep -q 'NIST CURVE: P-384' || fail "EC sub-root not P-384"
 openssl x509 -in "$P/ec/eimza.pem" -noout -text | grep -q 'NIST CURVE: P-256' || fail "EC leaf not P-256"
+openssl x509 -in "$P/ec/mali.pem" -noout -text | grep -q 'NIST CURVE: P-384' || fail "EC seal not P-384"
 
 # Untrusted: a full chain under a root nobody configures.
 expect_exit 2 openssl verify -CAfile "$P/trust/rsa-root.pem" "$P/untrusted/sender.pem"

@@ -34,7 +34,7 @@ EXP_START=20230101000000Z EXP_END=20241231235959Z
 REVOKED_AT=250101000000Z
 
 cd "$OUT"
-mkdir -p rsa ec untrusted wrongtsa https crl ca ocsp trust eimza
+mkdir -p rsa ec untrusted wrongtsa https crl ca ocsp trust eimza mali
 
 genkey() { # genkey FILE rsa:BITS|ec:CURVE
 	case $2 in
@@ -93,11 +93,12 @@ revoke() { # revoke CA-NAME CA-CERT CA-KEY CERT: revoked (keyCompromise) at REVO
 hierarchy() { # hierarchy rsa|ec
 	h=$1
 	if [ "$h" = rsa ]; then
-		rootk=rsa:3072 interk=rsa:2048 leafk=rsa:2048 md=sha256 H=RSA
+		rootk=rsa:3072 interk=rsa:2048 leafk=rsa:2048 malik=rsa:2048 md=sha256 H=RSA
 		eimza_cn="Ayşe Yılmaz" eimza_mail=ayse.yilmaz@hs01.kep.tr
 		mali_mail=belediye@hs01.kep.tr mali_o="Örnek Belediyesi"
 	else
-		rootk=ec:P-384 interk=ec:P-384 leafk=ec:P-256 md=sha384 H=EC
+		# The seal is P-384: institutions' HSMs hold those (issue 17).
+		rootk=ec:P-384 interk=ec:P-384 leafk=ec:P-256 malik=ec:P-384 md=sha384 H=EC
 		eimza_cn="Mehmet Öztürk" eimza_mail=mehmet.ozturk@hs01.kep.tr
 		mali_mail=il.mudurlugu@hs01.kep.tr mali_o="Çağlayan İl Müdürlüğü"
 	fi
@@ -112,7 +113,7 @@ hierarchy() { # hierarchy rsa|ec
 		v_smime kephs@hs01.kep.tr $LEAF_START $LEAF_END $md
 	issue $ca $cac $cak "$h/eimza" $leafk "/C=TR/CN=$eimza_cn/serialNumber=TCKN$( [ $h = rsa ] && echo 10000000146 || echo 10000000278)" \
 		v_smime $eimza_mail $LEAF_START $LEAF_END $md
-	issue $ca $cac $cak "$h/mali" $leafk "/C=TR/O=$mali_o/CN=$mali_o Mali Mühür" \
+	issue $ca $cac $cak "$h/mali" $malik "/C=TR/O=$mali_o/CN=$mali_o Mali Mühür" \
 		v_smime $mali_mail $LEAF_START $LEAF_END $md
 	issue $ca $cac $cak "$h/tsa" $leafk "/C=TR/O=Kepsim Test Kok/CN=Kepsim Zaman Damgasi $H" \
 		v_tsa none@example.invalid $LEAF_START $LEAF_END $md
@@ -134,6 +135,10 @@ hierarchy() { # hierarchy rsa|ec
 	chmod 600 "eimza/$h-key.der"
 	openssl x509 -in "$h/eimza.pem" -outform DER -out "eimza/$h-cert.der"
 	cp "$h/eimza.pem" "eimza/$h-cert.pem"
+	openssl pkcs8 -topk8 -nocrypt -in "$h/mali.key" -outform DER -out "mali/$h-key.der"
+	chmod 600 "mali/$h-key.der"
+	openssl x509 -in "$h/mali.pem" -outform DER -out "mali/$h-cert.der"
+	cp "$h/mali.pem" "mali/$h-cert.pem"
 }
 
 : >ocsp/responders.tsv

@@ -100,7 +100,7 @@ int zip_build(const char *const names[], const void *const data[], const size_t 
 int zip_one(const char *name, const void *data, size_t len, struct kbuf *zip, struct kerr *err);
 
 /* --- faults (gen_faults.c). */
-enum fault {
+enum gen_fault {
 	F_NONE = 0,
 	F_TAMPERED_ENVELOPE, F_TAMPERED_ORIGINAL, F_UNTRUSTED_SIGNER, F_EXPIRED_SIGNER,
 	F_EXPIRED_SIGNER_TIMESTAMPED, F_REVOKED_SIGNER, F_TS_IMPRINT_MISMATCH, F_WRONG_TSA,
@@ -119,9 +119,60 @@ struct fault_info {
 	const char *v[5];
 	const char *reason;
 };
-const struct fault_info *fault_info(enum fault f);
+const struct fault_info *fault_info(enum gen_fault f);
 /* Parses "all", "none" or a comma list into want[F__COUNT]. */
 int faults_parse(const char *spec, int want[F__COUNT], struct kerr *err);
+
+/* --- the parts of a package (gen_package.c), shared with kepsim's sending
+ * operations (contrib/kepsim/submit.c) so a sent package is built exactly as
+ * a generated one. */
+struct attachment {
+	const char *name, *ctype;
+	struct kbuf body;
+};
+/* The entity a sender signs: multipart/mixed with the text (text_ctype, e.g.
+ * "text/plain" or "text/html"; charset utf-8, base64) and the attachments.
+ * *text_off receives the offset of the text's first base64 character. */
+void original_entity(struct grand *r, const char *text, const char *text_ctype,
+		     const struct attachment *att, size_t natt, struct kbuf *e, size_t *text_off);
+/* A signed entity from a DER SignedData: multipart/signed with the detached
+ * signature (variant 0 pkcs7-signature, 1 x-pkcs7-signature; micalg names the
+ * digest, e.g. "sha-256"), or opaque pkcs7-mime holding an encapsulated one
+ * (variant 2; entity unused). */
+void smime_wrap(struct grand *r, const struct kbuf *der, const struct kbuf *entity, int variant,
+		const char *micalg, struct kbuf *out);
+/* The original message's header block (CRLF lines, no blank line after):
+ * From, To, [Cc], Date, Message-ID, Subject (RFC 2047), X-TR-REM-iletiTip,
+ * X-TR-REM-iletiID, MIME-Version. */
+void original_headers(struct kbuf *out, const char *from, const char *to, const char *cc,
+		      time_t date, const char *msg_id, const char *subject, enum subj_enc enc,
+		      const char *ileti_tip, const char *ileti_id);
+/* The KEPHS envelope (package.eml) around the exact bytes of an original. */
+struct envelope_spec {
+	const struct signer *kephs, *tsa;
+	const char *sender, *recipients;  /* addresses; recipients: the To: value */
+	const char *subject;              /* UTF-8 */
+	enum subj_enc subj_enc;
+	const char *msg_id, *kep_id;      /* the original's Message-ID; the package's */
+	const char *ileti_tip, *ileti_id; /* X-TR-REM-iletiTip / -iletiID */
+	time_t tarih;                     /* Date:, signingTime; time stamp at +5 s */
+	const struct kbuf *original;
+	int ts_bad_imprint, tamper_text;  /* the timestamp-imprint / tampered-envelope faults */
+	/* Called with the signed body before the headers go on (the generator's
+	 * wrapping attacks); NULL for none. */
+	int (*after_sign)(void *arg, struct kbuf *body, struct kerr *err);
+	void *after_sign_arg;
+};
+int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *out,
+		   struct kerr *err);
+/* A package directory as FORMAT.md describes: built as <folder_dir>/.<sira>.tmp,
+ * then renamed to <folder_dir>/<sira> (which must not exist). meta is a
+ * json_t object written as meta.json; att[i] becomes attachments/NN-<name>. */
+int package_dir_write(const char *folder_dir, long long sira, const struct kbuf *envelope,
+		      const struct kbuf *original, const struct attachment *att, size_t natt,
+		      void *meta, struct kerr *err);
+/* A kepId as PTT forms them: <EYWS<uuid>.<ddmmyyyyHHMMSS>.pttkepMimeyap>. */
+char *kep_id_make(struct grand *r, time_t t);
 
 /* --- packages and mailbox (gen_package.c, gen_mailbox.c). */
 struct gen;
@@ -134,7 +185,7 @@ struct pkg_spec {
 	enum subj_enc subj_enc;
 	int variant;              /* 0 pkcs7-signature, 1 x-pkcs7-signature, 2 opaque */
 	size_t big;               /* >0: attachment size for a big package */
-	enum fault fault;
+	enum gen_fault fault;
 	time_t tarih;
 };
 struct pkg_result {
@@ -151,8 +202,11 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 		  struct kerr *err);
 /* Writes one evidence item into an existing package directory. */
 int evidence_write(struct gen *g, const char *account, const char *folder, int sira,
-		   const struct pkg_result *pkg, const char *hier, int code, enum fault fault,
+		   const struct pkg_result *pkg, const char *hier, int code, enum gen_fault fault,
 		   int zipped, time_t when, char **delil_id_out, struct kerr *err);
+/* Reads back what an evidence item needs of a package directory (meta.json,
+ * original.eml); recipient stays NULL. */
+int package_load(const char *dir, struct pkg_result *r, struct kerr *err);
 /* Moves dir_tmp to dir (rename(2)); dir must not exist yet. */
 int publish(const char *tmp, const char *final, struct kerr *err);
 
@@ -175,7 +229,7 @@ int json_write_atomic(const char *path, void *json /* json_t* */, struct kerr *e
 /* Builds the "expect" object of a package or evidence item. */
 void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r);
 void *manifest_evidence_item(const char *account, const char *folder, int sira,
-			     const char *delil_id, int code, int zipped, enum fault f);
+			     const char *delil_id, int code, int zipped, enum gen_fault f);
 
 /* Files (gen_fs.c). */
 int mkdir_p(const char *path, struct kerr *err);

@@ -1,8 +1,10 @@
 /* gen_delil.c: one evidence item of a package (delil/<id>.xml|.zip and its
- * .json, the .json appearing last by rename so kepsim never sees half). */
+ * .json, the .json appearing last by rename so kepsim never sees half), and
+ * the facts of a package it needs, read back from the package directory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -10,7 +12,7 @@
 #include "gen.h"
 
 int evidence_write(struct gen *g, const char *account, const char *folder, int sira,
-		   const struct pkg_result *pkg, const char *hier, int code, enum fault fault,
+		   const struct pkg_result *pkg, const char *hier, int code, enum gen_fault fault,
 		   int zipped, time_t when, char **delil_id_out, struct kerr *err)
 {
 	int h = gen_hier_index(hier);
@@ -65,5 +67,37 @@ out:
 	free(id); free(kp); free(cp); free(chp); free(dir); free(fname); free(xname);
 	free(fpath); free(ftmp); free(jpath);
 	kbuf_free(&digest_src); kbuf_free(&xml); kbuf_free(&zip);
+	return rc;
+}
+
+/* The package's facts an evidence item needs, read back from its directory. */
+int package_load(const char *dir, struct pkg_result *r, struct kerr *err)
+{
+	memset(r, 0, sizeof(*r));
+	char *mp = xasprintf("%s/meta.json", dir), *op = xasprintf("%s/original.eml", dir);
+	json_error_t je;
+	json_t *m = json_load_file(mp, 0, &je);
+	int rc = -1;
+	const char *kep_id, *msgid, *konu, *from, *tarih;
+	if (!m || json_unpack(m, "{s:s, s:s, s:s, s:s, s:s}", "kepId", &kep_id, "OrgMesajId",
+			      &msgid, "konu", &konu, "fromKep", &from, "tarih", &tarih) < 0) {
+		kerr_set(err, KERR_MALFORMED, "cannot read %s", mp);
+		goto out;
+	}
+	if (read_file(op, 64u << 20, &r->original, err) < 0)
+		goto out;
+	r->kep_id = xstrdup(kep_id);
+	r->msg_id = xstrdup(msgid);
+	r->subject = xstrdup(konu);
+	r->sender = xstrdup(from);
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(tarih, "%Y-%m-%dT%H:%M:%S", &tm))
+		r->tarih = timegm(&tm);
+	rc = 0;
+out:
+	json_decref(m);
+	free(mp);
+	free(op);
 	return rc;
 }

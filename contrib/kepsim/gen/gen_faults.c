@@ -46,7 +46,7 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "mismatch", "invalid", NULL, NULL}, "digest"},
 };
 
-const struct fault_info *fault_info(enum fault f)
+const struct fault_info *fault_info(enum gen_fault f)
 {
 	return &table[f];
 }

@@ -47,10 +47,14 @@ static int write_account(struct gen *g, const char *acct, int idx, struct kerr *
 	snprintf(sifre, sizeof(sifre), "Sifre%06llu", (unsigned long long)grand_range(&g->rnd, 0, 999999));
 	char *dir = xasprintf("%s/accounts/%s", g->mailbox, acct);
 	char *path = xasprintf("%s/account.json", dir);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s,s]}", "kepHesap", acct, "tcno", tc,
-		"parola", parola, "sifre", sifre,
+	/* The seal (muhur_cert) and the officer's card (eimza_cert) of the same
+	 * hierarchy: both may sign what the account sends; sent_folder is what
+	 * DizinSorgula's second name means. */
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s,s], s:s}", "kepHesap", acct,
+		"tcno", tc, "parola", parola, "sifre", sifre,
 		"eimza_cert", idx % 2 ? "pki/eimza/ec-cert.pem" : "pki/eimza/rsa-cert.pem",
-		"folders", "INBOX", "OUTBOX");
+		"muhur_cert", idx % 2 ? "pki/mali/ec-cert.pem" : "pki/mali/rsa-cert.pem",
+		"folders", "INBOX", "OUTBOX", "sent_folder", "OUTBOX");
 	int rc = -1;
 	char *in = xasprintf("%s/INBOX", dir), *out = xasprintf("%s/OUTBOX", dir);
 	if (mkdir_p(in, err) == 0 && mkdir_p(out, err) == 0)
@@ -70,7 +74,7 @@ static int add_package(struct gen *g, json_t *items, struct pkg_spec *p, struct 
 }
 
 static int add_evidence(struct gen *g, json_t *items, const struct pkg_spec *p,
-			const struct pkg_result *res, int code, int stage, enum fault f,
+			const struct pkg_result *res, int code, int stage, enum gen_fault f,
 			struct kerr *err)
 {
 	char *id = NULL;
@@ -138,7 +142,7 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			struct pkg_spec p;
 			struct pkg_result res;
 			plan_package(g, &p, acct, "INBOX", ++sira, 0);
-			p.fault = (enum fault)f;
+			p.fault = (enum gen_fault)f;
 			p.variant = 0;
 			p.ileti = f == F_EYP_ALTERED_PART ? 1 : 0;
 			if (f == F_SHA1_SIGNATURE)
@@ -166,7 +170,7 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			static const int forged_only[] = {10, 20, 0};
 			const int *st = is_fault_pkg ? forged_only : stages[i % ARRAY_SIZE(stages)];
 			for (int s = 0; st[s]; s++) {
-				enum fault f = F_NONE;
+				enum gen_fault f = F_NONE;
 				if (is_fault_pkg && s == 0 && o->faults[F_EVIDENCE_BROKEN_SIGNATURE])
 					f = F_EVIDENCE_BROKEN_SIGNATURE;
 				if (is_fault_pkg && s == 1 && o->faults[F_EVIDENCE_DIGEST_MISMATCH])
@@ -179,6 +183,16 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			pkg_result_free(&res);
 		}
 	}
+	/* What kepsim's sending does for these recipients (FORMAT.md). */
+	json_t *rules = json_pack("{s:i, s:i, s:i, s:i}", "kabul-edilmez@hs01.kep.tr", 11,
+				  "reddeden@hs02.kep.tr", 21, "ulasilamaz@hs03.kep.tr", 31,
+				  "teslim-edilemez@hs02.kep.tr", 41);
+	char *rpath = xasprintf("%s/recipients.json", g->mailbox);
+	int rrc = json_write_atomic(rpath, rules, err);
+	free(rpath);
+	json_decref(rules);
+	if (rrc < 0)
+		goto out;
 	char gen_time[40];
 	mime_iso_time(gen_time, sizeof(gen_time), BASE_TIME);
 	json_t *m = json_pack("{s:I, s:s, s:{s:[s,s], s:[s,s], s:s, s:s, s:s}, s:o}",

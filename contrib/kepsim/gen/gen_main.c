@@ -27,45 +27,6 @@ static void usage(FILE *f)
 		"                  [--fault EVIDENCE-FAULT]\n");
 }
 
-int gen_hier_index(const char *hier)
-{
-	return strcmp(hier, "ec") == 0 ? 1 : 0;
-}
-
-int gen_load_pki(struct gen *g, struct kerr *err)
-{
-	static const char *const hiers[2] = {"rsa", "ec"};
-	for (int h = 0; h < 2; h++) {
-		if (signer_load(&g->kephs[h], g->pkidir, hiers[h], "kephs", err) < 0 ||
-		    signer_load(&g->eimza[h], g->pkidir, hiers[h], "eimza", err) < 0 ||
-		    signer_load(&g->mali[h], g->pkidir, hiers[h], "mali", err) < 0 ||
-		    signer_load(&g->tsa[h], g->pkidir, hiers[h], "tsa", err) < 0 ||
-		    signer_load(&g->revoked[h], g->pkidir, hiers[h], "revoked", err) < 0 ||
-		    signer_load(&g->expired[h], g->pkidir, hiers[h], "expired", err) < 0)
-			return -1;
-	}
-	if (signer_load(&g->untrusted, g->pkidir, "untrusted", "sender", err) < 0 ||
-	    signer_load(&g->wrongtsa, g->pkidir, "wrongtsa", "tsa", err) < 0)
-		return -1;
-	return 0;
-}
-
-void gen_free(struct gen *g)
-{
-	for (int h = 0; h < 2; h++) {
-		signer_free(&g->kephs[h]);
-		signer_free(&g->eimza[h]);
-		signer_free(&g->mali[h]);
-		signer_free(&g->tsa[h]);
-		signer_free(&g->revoked[h]);
-		signer_free(&g->expired[h]);
-	}
-	signer_free(&g->untrusted);
-	signer_free(&g->wrongtsa);
-	free(g->mailbox);
-	free(g->pkidir);
-}
-
 static int parse_int(const char *s, int *out)
 {
 	char *end;
@@ -155,38 +116,6 @@ done:
 	return rc;
 }
 
-/* The package's facts an evidence item needs, read back from its directory. */
-static int load_package(const char *dir, struct pkg_result *r, struct kerr *err)
-{
-	memset(r, 0, sizeof(*r));
-	char *mp = xasprintf("%s/meta.json", dir), *op = xasprintf("%s/original.eml", dir);
-	json_error_t je;
-	json_t *m = json_load_file(mp, 0, &je);
-	int rc = -1;
-	const char *kep_id, *msgid, *konu, *from, *tarih;
-	if (!m || json_unpack(m, "{s:s, s:s, s:s, s:s, s:s}", "kepId", &kep_id, "OrgMesajId",
-			      &msgid, "konu", &konu, "fromKep", &from, "tarih", &tarih) < 0) {
-		kerr_set(err, KERR_MALFORMED, "cannot read %s", mp);
-		goto out;
-	}
-	if (read_file(op, 64u << 20, &r->original, err) < 0)
-		goto out;
-	r->kep_id = xstrdup(kep_id);
-	r->msg_id = xstrdup(msgid);
-	r->subject = xstrdup(konu);
-	r->sender = xstrdup(from);
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(tarih, "%Y-%m-%dT%H:%M:%S", &tm))
-		r->tarih = timegm(&tm);
-	rc = 0;
-out:
-	json_decref(m);
-	free(mp);
-	free(op);
-	return rc;
-}
-
 static int count_entries(const char *dir)
 {
 	int n = 0;
@@ -268,7 +197,7 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	};
 	const char *mailbox = NULL, *acct = NULL, *folder = NULL, *kind = "package";
 	const char *fault_name = NULL;
-	enum fault fault = F_NONE;
+	enum gen_fault fault = F_NONE;
 	int sira = 0, code = 10, c, rc = -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -290,8 +219,8 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	/* An evidence fault forges the added delil (the manifest says so). */
 	if (fault_name != NULL) {
 		for (int f = 1; f < F__COUNT && fault == F_NONE; f++)
-			if (strcmp(fault_info((enum fault)f)->name, fault_name) == 0)
-				fault = (enum fault)f;
+			if (strcmp(fault_info((enum gen_fault)f)->name, fault_name) == 0)
+				fault = (enum gen_fault)f;
 		if (!is_ev || fault == F_NONE || !fault_info(fault)->evidence)
 			goto bad;
 	}
@@ -323,7 +252,7 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	json_t *item = NULL;
 	if (is_ev) {
 		char *pdir = xasprintf("%s/%d", fdir, sira);
-		int ok = load_package(pdir, &res, err) == 0;
+		int ok = package_load(pdir, &res, err) == 0;
 		free(pdir);
 		if (ok) {
 			res.recipient = xstrdup(acct);

@@ -50,7 +50,7 @@ void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r
 }
 
 void *manifest_evidence_item(const char *account, const char *folder, int sira,
-			     const char *delil_id, int code, int zipped, enum fault f)
+			     const char *delil_id, int code, int zipped, enum gen_fault f)
 {
 	const struct fault_info *fi = fault_info(f);
 	const char *sig = f ? fi->v[0] : "valid", *dig = f ? fi->v[1] : "match",

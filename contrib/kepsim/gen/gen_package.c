@@ -45,19 +45,15 @@ static void tamper_b64(unsigned char *data, size_t off)
 	data[off] = data[off] == 'A' ? 'B' : 'A';
 }
 
-struct part_out { const char *name, *ctype; struct kbuf body; };
-
-/* The entity the sender signs: multipart/mixed with the text and attachments.
- * *text_off receives the offset of the text's first base64 character. */
-static void original_entity(struct grand *r, const char *text, struct part_out *att, size_t natt,
-			    struct kbuf *e, size_t *text_off)
+void original_entity(struct grand *r, const char *text, const char *text_ctype,
+		     const struct attachment *att, size_t natt, struct kbuf *e, size_t *text_off)
 {
 	char bnd[64];
 	mime_boundary(r, bnd, sizeof(bnd));
 	kbuf_printf(e, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 		    "This is a multi-part message in MIME format.\r\n"
-		    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, bnd);
+		    "--%s\r\nContent-Type: %s; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, bnd, text_ctype);
 	*text_off = e->len;
 	mime_base64(e, text, strlen(text));
 	for (size_t i = 0; i < natt; i++) {
@@ -70,25 +66,17 @@ static void original_entity(struct grand *r, const char *text, struct part_out *
 	kbuf_printf(e, "--%s--\r\n", bnd);
 }
 
-/* Wraps a signed entity: multipart/signed (detached) or pkcs7-mime (opaque). */
-static int wrap_signed(struct grand *r, const struct signer *s, const struct kbuf *entity,
-		       const struct cms_opts *o, int variant, struct kbuf *out, struct kerr *err)
+void smime_wrap(struct grand *r, const struct kbuf *der, const struct kbuf *entity, int variant,
+		const char *micalg, struct kbuf *out)
 {
-	struct kbuf der = {0};
-	struct cms_opts oo = *o;
-	oo.detached = variant != 2;
-	if (cms_sign(s, entity->data, entity->len, &oo, &der, err) < 0)
-		return -1;
 	if (variant == 2) {
 		kbuf_append_str(out, "Content-Type: application/pkcs7-mime; smime-type=signed-data; "
 				"name=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n"
 				"Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n");
-		mime_base64(out, der.data, der.len);
-		kbuf_free(&der);
-		return 0;
+		mime_base64(out, der->data, der->len);
+		return;
 	}
 	const char *proto = variant == 1 ? "application/x-pkcs7-signature" : "application/pkcs7-signature";
-	const char *micalg = o->md == EVP_sha1() ? "sha1" : "sha-256";
 	char bnd[64];
 	mime_boundary(r, bnd, sizeof(bnd));
 	kbuf_printf(out, "Content-Type: multipart/signed; protocol=\"%s\"; micalg=%s;\r\n"
@@ -98,8 +86,20 @@ static int wrap_signed(struct grand *r, const struct signer *s, const struct kbu
 	kbuf_printf(out, "\r\n--%s\r\nContent-Type: %s; name=\"smime.p7s\"\r\n"
 		    "Content-Transfer-Encoding: base64\r\n"
 		    "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n", bnd, proto);
-	mime_base64(out, der.data, der.len);
+	mime_base64(out, der->data, der->len);
 	kbuf_printf(out, "\r\n--%s--\r\n", bnd);
+}
+
+/* Signs an entity and wraps it (smime_wrap). */
+static int wrap_signed(struct grand *r, const struct signer *s, const struct kbuf *entity,
+		       const struct cms_opts *o, int variant, struct kbuf *out, struct kerr *err)
+{
+	struct kbuf der = {0};
+	struct cms_opts oo = *o;
+	oo.detached = variant != 2;
+	if (cms_sign(s, entity->data, entity->len, &oo, &der, err) < 0)
+		return -1;
+	smime_wrap(r, &der, entity, variant, o->md == EVP_sha1() ? "sha1" : "sha-256", out);
 	kbuf_free(&der);
 	return 0;
 }
@@ -197,19 +197,43 @@ static int write_in(const char *dir, const char *name, const void *d, size_t n, 
 	return rc;
 }
 
-static int write_meta(const char *dir, const struct pkg_spec *p, const struct pkg_result *r,
-		      const char *from_name, struct kerr *err)
+static json_t *make_meta(const struct pkg_spec *p, const struct pkg_result *r, const char *from_name)
 {
 	char tarih[32];
 	mime_iso_time(tarih, sizeof(tarih), p->tarih);
-	json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
 		"kepId", r->kep_id, "kepSiraNo", p->sira, "OrgMesajId", r->msg_id,
 		"from", from_name, "fromKep", r->sender, "konu", r->subject,
 		"tur", tur_names[p->ileti], "turId", p->ileti + 1, "tarih", tarih);
-	char *path = xasprintf("%s/meta.json", dir);
-	int rc = json_write_atomic(path, m, err);
-	free(path);
-	json_decref(m);
+}
+
+int package_dir_write(const char *folder_dir, long long sira, const struct kbuf *envelope,
+		      const struct kbuf *original, const struct attachment *att, size_t natt,
+		      void *meta, struct kerr *err)
+{
+	char *dir = xasprintf("%s/%lld", folder_dir, sira);
+	char *tmp = xasprintf("%s/.%lld.tmp", folder_dir, sira);
+	char *attdir = xasprintf("%s/attachments", tmp);
+	char *deldir = xasprintf("%s/delil", tmp);
+	char *mpath = xasprintf("%s/meta.json", tmp);
+	int rc = -1;
+	int ok = mkdir_p(attdir, err) == 0 && mkdir_p(deldir, err) == 0 &&
+		 write_in(tmp, "package.eml", envelope->data, envelope->len, err) == 0 &&
+		 write_in(tmp, "original.eml", original->data, original->len, err) == 0;
+	for (size_t i = 0; ok && i < natt; i++) {
+		char name[300];
+		snprintf(name, sizeof(name), "%02zu-%s", i + 1, att[i].name);
+		ok = write_in(attdir, name, att[i].body.data, att[i].body.len, err) == 0;
+	}
+	if (ok && json_write_atomic(mpath, meta, err) == 0 && publish(tmp, dir, err) == 0)
+		rc = 0;
+	else
+		rm_tree(tmp);
+	free(dir);
+	free(tmp);
+	free(attdir);
+	free(deldir);
+	free(mpath);
 	return rc;
 }
 
@@ -224,18 +248,31 @@ void pkg_result_free(struct pkg_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void original_headers(struct kbuf *out, const char *from, const char *to, const char *cc,
+		      time_t date, const char *msg_id, const char *subject, enum subj_enc enc,
+		      const char *ileti_tip, const char *ileti_id)
+{
+	char d[64];
+	mime_date(d, sizeof(d), date);
+	kbuf_printf(out, "From: %s\r\nTo: %s\r\n", from, to);
+	if (cc != NULL && *cc != '\0')
+		kbuf_printf(out, "Cc: %s\r\n", cc);
+	kbuf_printf(out, "Date: %s\r\nMessage-ID: %s\r\n", d, msg_id);
+	mime_header_encoded(out, "Subject", subject, enc);
+	kbuf_printf(out, "X-TR-REM-iletiTip: %s\r\nX-TR-REM-iletiID: %s\r\nMIME-Version: 1.0\r\n",
+		    ileti_tip, ileti_id);
+}
+
 /* The sender's original message, complete with headers. */
 static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
-			  struct part_out *att, size_t natt, const char *ileti_id, struct kerr *err)
+			  const struct attachment *att, size_t natt, const char *ileti_id, struct kerr *err)
 {
 	const struct signer *s = original_signer(g, p);
-	char date[64];
-	mime_date(date, sizeof(date), p->tarih);
 	char *text = xasprintf("Sayın ilgili,\n\n\"%s\" konulu yazımız ekte sunulmuştur.\n"
 			       "Bilgilerinize arz ederim.\n\nÖrnek Kurum - Yazı İşleri\n", res->subject);
 	struct kbuf entity = {0}, body = {0};
 	size_t text_off;
-	original_entity(&g->rnd, text, att, natt, &entity, &text_off);
+	original_entity(&g->rnd, text, "text/plain", att, natt, &entity, &text_off);
 	free(text);
 	int rc = -1;
 	struct cms_opts o = { .md = EVP_sha256(), .signing_time = p->tarih };
@@ -264,13 +301,9 @@ static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_re
 		    original_attack(g, p, s, &body, err) < 0)
 			goto out;
 	}
-	struct kbuf *o_ = &res->original;
-	kbuf_printf(o_, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\n",
-		    res->sender, res->recipient, date, res->msg_id);
-	mime_header_encoded(o_, "Subject", res->subject, p->subj_enc);
-	kbuf_printf(o_, "X-TR-REM-iletiTip: %s\r\nX-TR-REM-iletiID: %s\r\nMIME-Version: 1.0\r\n",
-		    ileti_names[p->ileti], ileti_id);
-	kbuf_append(o_, body.data, body.len);
+	original_headers(&res->original, res->sender, res->recipient, NULL, p->tarih, res->msg_id,
+			 res->subject, p->subj_enc, ileti_names[p->ileti], ileti_id);
+	kbuf_append(&res->original, body.data, body.len);
 	rc = 0;
 out:
 	kbuf_free(&entity);
@@ -306,7 +339,7 @@ static int envelope_attack(struct gen *g, const struct pkg_spec *p, const struct
 		/* Another message, signed by the same sender, as its own package would hold it. */
 		struct pkg_spec q = *p;
 		struct pkg_result other = {0};
-		struct part_out att[1];
+		struct attachment att[1];
 		memset(att, 0, sizeof(att));
 		att[0].name = "baska-belge.pdf";
 		att[0].ctype = "application/pdf";
@@ -334,16 +367,14 @@ static int envelope_attack(struct gen *g, const struct pkg_spec *p, const struct
 	return 0;
 }
 
-/* The KEPHS envelope around the original (package.eml). */
-static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct pkg_result *res,
-			  const char *ileti_id, struct kbuf *out, struct kerr *err)
+int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *out,
+		   struct kerr *err)
 {
-	int h = gen_hier_index(p->hier);
 	char date[64], bnd[64];
-	mime_date(date, sizeof(date), p->tarih);
-	mime_boundary(&g->rnd, bnd, sizeof(bnd));
+	mime_date(date, sizeof(date), e->tarih);
+	mime_boundary(r, bnd, sizeof(bnd));
 	char *text = xasprintf("Bu ileti %s tarafından %s adresine Kayıtlı Elektronik Posta ile "
-			       "gönderilmiştir. Özgün ileti ektedir.\n", res->sender, res->recipient);
+			       "gönderilmiştir. Özgün ileti ektedir.\n", e->sender, e->recipients);
 	struct kbuf entity = {0}, body = {0};
 	kbuf_printf(&entity, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 		    "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -352,17 +383,15 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 	free(text);
 	kbuf_printf(&entity, "--%s\r\nContent-Type: message/rfc822; name=\"ileti.eml\"\r\n"
 		    "Content-Disposition: attachment; filename=\"ileti.eml\"\r\n\r\n", bnd);
-	kbuf_append(&entity, res->original.data, res->original.len);
+	kbuf_append(&entity, e->original->data, e->original->len);
 	/* The CRLF before the delimiter belongs to it: the part stays byte-identical. */
 	kbuf_printf(&entity, "\r\n--%s--\r\n", bnd);
 
-	struct cms_opts o = { .md = EVP_sha256(), .signing_time = p->tarih,
-			      .tsa = &g->tsa[h], .ts_time = p->tarih + 5 };
-	if (p->fault == F_WRONG_TSA)
-		o.tsa = &g->wrongtsa;
-	o.ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH;
-	int rc = wrap_signed(&g->rnd, &g->kephs[h], &entity, &o, 0, &body, err);
-	if (rc == 0 && p->fault == F_TAMPERED_ENVELOPE) {
+	struct cms_opts o = { .md = EVP_sha256(), .signing_time = e->tarih,
+			      .tsa = e->tsa, .ts_time = e->tarih + 5,
+			      .ts_bad_imprint = e->ts_bad_imprint };
+	int rc = wrap_signed(r, e->kephs, &entity, &o, 0, &body, err);
+	if (rc == 0 && e->tamper_text) {
 		/* The first base64 body in the envelope is its own text part. */
 		static const char cte[] = "Content-Transfer-Encoding: base64\r\n\r\n";
 		const char *hit = strstr((const char *)body.data, cte);
@@ -371,21 +400,64 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		else
 			rc = kerr_set(err, KERR_INTERNAL, "envelope text part not found");
 	}
-	if (rc == 0 && (p->fault == F_WRAPPED_ENVELOPE || p->fault == F_SWAPPED_ORIGINAL))
-		rc = envelope_attack(g, p, res, &body, err);
+	if (rc == 0 && e->after_sign != NULL)
+		rc = e->after_sign(e->after_sign_arg, &body, err);
 	if (rc == 0) {
 		kbuf_printf(out, "X-REM-Msg-Type: Dispatch\r\nX-REM-UAMessageIdentifier: %s\r\n"
 			    "X-REM-MessageIdentifierByREMMD: %s\r\nX-TR-REM-iletiTip: %s\r\n"
-			    "X-TR-REM-iletiID: %s\r\n", res->msg_id, res->kep_id,
-			    ileti_names[p->ileti], ileti_id);
-		mime_header_encoded(out, "Subject", res->subject, p->subj_enc);
+			    "X-TR-REM-iletiID: %s\r\n", e->msg_id, e->kep_id, e->ileti_tip, e->ileti_id);
+		mime_header_encoded(out, "Subject", e->subject, e->subj_enc);
 		kbuf_printf(out, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n",
-			    res->sender, res->recipient, date, res->kep_id);
+			    e->sender, e->recipients, date, e->kep_id);
 		kbuf_append(out, body.data, body.len);
 	}
 	kbuf_free(&entity);
 	kbuf_free(&body);
 	return rc;
+}
+
+struct attack_arg {
+	struct gen *g;
+	const struct pkg_spec *p;
+	const struct pkg_result *res;
+};
+
+static int attack_cb(void *arg, struct kbuf *body, struct kerr *err)
+{
+	const struct attack_arg *a = arg;
+	return envelope_attack(a->g, a->p, a->res, body, err);
+}
+
+/* The generated package's envelope, with the envelope faults planted. */
+static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct pkg_result *res,
+			  const char *ileti_id, struct kbuf *out, struct kerr *err)
+{
+	int h = gen_hier_index(p->hier);
+	struct attack_arg arg = { g, p, res };
+	int attack = p->fault == F_WRAPPED_ENVELOPE || p->fault == F_SWAPPED_ORIGINAL;
+	struct envelope_spec e = {
+		.kephs = &g->kephs[h], .tsa = p->fault == F_WRONG_TSA ? &g->wrongtsa : &g->tsa[h],
+		.sender = res->sender, .recipients = res->recipient, .subject = res->subject,
+		.subj_enc = p->subj_enc, .msg_id = res->msg_id, .kep_id = res->kep_id,
+		.ileti_tip = ileti_names[p->ileti], .ileti_id = ileti_id, .tarih = p->tarih,
+		.original = &res->original, .ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH,
+		.tamper_text = p->fault == F_TAMPERED_ENVELOPE,
+		.after_sign = attack ? attack_cb : NULL, .after_sign_arg = &arg,
+	};
+	return envelope_build(&g->rnd, &e, out, err);
+}
+
+char *kep_id_make(struct grand *r, time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%d%m%Y%H%M%S", &tm);
+	uint64_t a = grand_next(r), b = grand_next(r);
+	return xasprintf("<EYWS%08llx-%04llx-%04llx-%04llx-%012llx.%s.pttkepMimeyap>",
+		(unsigned long long)(a >> 32), (unsigned long long)(a >> 16 & 0xffff),
+		(unsigned long long)(a & 0xffff), (unsigned long long)(b >> 48),
+		(unsigned long long)(b & 0xffffffffffffULL), stamp);
 }
 
 int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
@@ -400,21 +472,13 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 	res->recipient = xstrdup(inbox ? p->account : p->peer);
 	res->subject = xasprintf("%s [%s-%d]", subjects[grand_next(r) % ARRAY_SIZE(subjects)],
 				 inbox ? "G" : "S", p->sira);
-	struct tm tm;
-	gmtime_r(&p->tarih, &tm);
-	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%d%m%Y%H%M%S", &tm);
-	uint64_t a = grand_next(r), b = grand_next(r);
-	res->kep_id = xasprintf("<EYWS%08llx-%04llx-%04llx-%04llx-%012llx.%s.pttkepMimeyap>",
-		(unsigned long long)(a >> 32), (unsigned long long)(a >> 16 & 0xffff),
-		(unsigned long long)(a & 0xffff), (unsigned long long)(b >> 48),
-		(unsigned long long)(b & 0xffffffffffffULL), stamp);
+	res->kep_id = kep_id_make(r, p->tarih);
 	res->msg_id = xasprintf("<%016llx.%d@kepsim.hs01.kep.tr>",
 				(unsigned long long)grand_next(r), p->sira);
 	char *ileti_id = xasprintf("EBYS-%04d-%06llu", 2026, (unsigned long long)grand_range(r, 1, 999999));
 
 	/* Attachments: a PDF-like document, and the .eyp for eYazisma. */
-	struct part_out att[2];
+	struct attachment att[2];
 	memset(att, 0, sizeof(att));
 	size_t natt = 1;
 	size_t pdf_size = p->big ? p->big : (size_t)grand_range(r, 1500, 150000);
@@ -424,7 +488,6 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 	att[0].ctype = "application/pdf";
 	pdf_bytes(r, pdf_size, &att[0].body, "kepsim");
 	int rc = -1;
-	char *dir = NULL, *tmp = NULL;
 	struct kbuf env = {0};
 	if (p->ileti == 1) {
 		char belge_no[64], belge_id[64];
@@ -452,29 +515,16 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 		goto out;
 	res->size = env.len;
 
-	dir = xasprintf("%s/accounts/%s/%s/%d", g->mailbox, p->account, p->folder, p->sira);
-	tmp = xasprintf("%s/accounts/%s/%s/.%d.tmp", g->mailbox, p->account, p->folder, p->sira);
-	char *attdir = xasprintf("%s/attachments", tmp);
-	char *deldir = xasprintf("%s/delil", tmp);
-	int ok = mkdir_p(attdir, err) == 0 && mkdir_p(deldir, err) == 0 &&
-		 write_in(tmp, "package.eml", env.data, env.len, err) == 0 &&
-		 write_in(tmp, "original.eml", res->original.data, res->original.len, err) == 0;
-	for (size_t i = 0; ok && i < natt; i++) {
-		char name[128];
-		snprintf(name, sizeof(name), "%02zu-%s", i + 1, att[i].name);
-		ok = write_in(attdir, name, att[i].body.data, att[i].body.len, err) == 0;
-	}
-	free(attdir);
-	free(deldir);
 	const char *from_name = strcmp(p->sender_name, "mali") == 0 ? "Örnek Belediyesi" : "Ayşe Yılmaz";
-	if (!ok || write_meta(tmp, p, res, from_name, err) < 0 || publish(tmp, dir, err) < 0) {
-		rm_tree(tmp);
+	char *fdir = xasprintf("%s/accounts/%s/%s", g->mailbox, p->account, p->folder);
+	json_t *meta = make_meta(p, res, from_name);
+	int w = package_dir_write(fdir, p->sira, &env, &res->original, att, natt, meta, err);
+	json_decref(meta);
+	free(fdir);
+	if (w < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	free(dir);
-	free(tmp);
 	free(ileti_id);
 	kbuf_free(&env);
 	for (size_t i = 0; i < ARRAY_SIZE(att); i++)

@@ -1,4 +1,4 @@
-/* gen_pki.c: loads the signers mkpki.sh made. */
+/* gen_pki.c: loads the signers mkpki.sh made (one, or the whole set of a struct gen). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,4 +73,43 @@ void signer_free(struct signer *s)
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->email);
 	memset(s, 0, sizeof(*s));
+}
+
+int gen_hier_index(const char *hier)
+{
+	return strcmp(hier, "ec") == 0 ? 1 : 0;
+}
+
+int gen_load_pki(struct gen *g, struct kerr *err)
+{
+	static const char *const hiers[2] = {"rsa", "ec"};
+	for (int h = 0; h < 2; h++) {
+		if (signer_load(&g->kephs[h], g->pkidir, hiers[h], "kephs", err) < 0 ||
+		    signer_load(&g->eimza[h], g->pkidir, hiers[h], "eimza", err) < 0 ||
+		    signer_load(&g->mali[h], g->pkidir, hiers[h], "mali", err) < 0 ||
+		    signer_load(&g->tsa[h], g->pkidir, hiers[h], "tsa", err) < 0 ||
+		    signer_load(&g->revoked[h], g->pkidir, hiers[h], "revoked", err) < 0 ||
+		    signer_load(&g->expired[h], g->pkidir, hiers[h], "expired", err) < 0)
+			return -1;
+	}
+	if (signer_load(&g->untrusted, g->pkidir, "untrusted", "sender", err) < 0 ||
+	    signer_load(&g->wrongtsa, g->pkidir, "wrongtsa", "tsa", err) < 0)
+		return -1;
+	return 0;
+}
+
+void gen_free(struct gen *g)
+{
+	for (int h = 0; h < 2; h++) {
+		signer_free(&g->kephs[h]);
+		signer_free(&g->eimza[h]);
+		signer_free(&g->mali[h]);
+		signer_free(&g->tsa[h]);
+		signer_free(&g->revoked[h]);
+		signer_free(&g->expired[h]);
+	}
+	signer_free(&g->untrusted);
+	signer_free(&g->wrongtsa);
+	free(g->mailbox);
+	free(g->pkidir);
 }
