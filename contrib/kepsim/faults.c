@@ -2,6 +2,8 @@
 #include "faults.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonl.h"
@@ -20,6 +22,8 @@ static const char *const names[FAULT__COUNT] = {
 	[FAULT_DUPLICATE] = "duplicate-list-entries",
 	[FAULT_REORDER] = "reordered-list-entries",
 	[FAULT_UNKNOWN_EVIDENCE] = "unknown-package-evidence",
+	[FAULT_PERFORMED_HTTP500] = "performed-http500",
+	[FAULT_PERFORMED_NO_ANSWER] = "performed-no-answer",
 };
 
 static int enabled[FAULT__COUNT];
@@ -27,6 +31,9 @@ static double fault_rate;
 static uint64_t fault_seed;
 static const char *fault_log;
 static int mtom_off;
+static char *only_ops;            /* ",Op1,Op2," or NULL */
+static unsigned long max_faults;
+static atomic_ulong injected;
 
 const char *fault_name(enum fault f)
 {
@@ -68,6 +75,19 @@ int faults_init(const char *list, double rate, uint64_t seed, const char *log_pa
 	return rc;
 }
 
+int faults_restrict(const char *ops, unsigned long limit, struct kerr *err)
+{
+	free(only_ops);
+	only_ops = NULL;
+	max_faults = limit;
+	if (ops != NULL) {
+		if (*ops == '\0' || strpbrk(ops, " \t") != NULL)
+			return kerr_set(err, KERR_USAGE, "--fault-ops: a comma list of operations");
+		only_ops = xasprintf(",%s,", ops);
+	}
+	return 0;
+}
+
 /* splitmix64: tiny, well mixed, and identical on every platform. */
 static uint64_t mix(uint64_t x)
 {
@@ -85,8 +105,13 @@ uint64_t faults_random(uint64_t seq, uint64_t salt)
 static int eligible(enum fault f, const char *op)
 {
 	int list = strcmp(op, "PaketSorgula") == 0 || strcmp(op, "PaketDelilSorgula") == 0;
+	int send = strcmp(op, "Yukle") == 0 || strcmp(op, "MimeYap") == 0 ||
+		   strcmp(op, "SmimeGonder") == 0;
 
 	switch (f) {
+	case FAULT_PERFORMED_HTTP500:
+	case FAULT_PERFORMED_NO_ANSWER:
+		return send;
 	case FAULT_TRUNCATED_MTOM:
 		return !mtom_off && (strcmp(op, "Indir") == 0 || strcmp(op, "PaketDelilIndir") == 0);
 	case FAULT_DUPLICATE:
@@ -110,6 +135,14 @@ enum fault faults_decide(uint64_t seq, const char *op)
 
 	if (op == NULL)
 		return FAULT_NONE;
+	if (only_ops != NULL) {
+		char *want = xasprintf(",%s,", op);
+		int listed = strstr(only_ops, want) != NULL;
+
+		free(want);
+		if (!listed)
+			return FAULT_NONE;
+	}
 	for (i = 1; i < FAULT__COUNT; i++)
 		if (enabled[i] && eligible((enum fault)i, op))
 			cand[n++] = (enum fault)i;
@@ -117,6 +150,8 @@ enum fault faults_decide(uint64_t seq, const char *op)
 		return FAULT_NONE;
 	u = (double)(faults_random(seq, 1) >> 11) / 9007199254740992.0;
 	if (u >= fault_rate)
+		return FAULT_NONE;
+	if (max_faults > 0 && atomic_fetch_add(&injected, 1) >= max_faults)
 		return FAULT_NONE;
 	f = cand[faults_random(seq, 2) % n];
 	log_info("request %llu (%s): injecting fault %s", (unsigned long long)seq, op, names[f]);

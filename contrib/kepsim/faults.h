@@ -25,11 +25,16 @@ enum fault {
 	FAULT_DUPLICATE,        /* list operations: some entries twice */
 	FAULT_REORDER,          /* list operations: entries shuffled */
 	FAULT_UNKNOWN_EVIDENCE, /* PaketDelilSorgula: an extra item for a kepId that does not exist */
+	FAULT_PERFORMED_HTTP500,    /* sending ops: the operation runs, the answer is an HTML 500 */
+	FAULT_PERFORMED_NO_ANSWER,  /* sending ops: the operation runs, the connection closes unanswered */
 	FAULT__COUNT
 };
 
 int faults_init(const char *list, double rate, uint64_t seed, const char *log_path,
 		int inline_base64, struct kerr *err);
+/* Only the operations in ops (a comma list; NULL: all) get faults, and at
+ * most limit faults are injected in all (0: no limit). After faults_init. */
+int faults_restrict(const char *ops, unsigned long limit, struct kerr *err);
 /* The fault for request number seq (1, 2, ...) of operation op (NULL when
  * the request did not parse: no fault). Logs it when not FAULT_NONE. */
 enum fault faults_decide(uint64_t seq, const char *op);

@@ -187,12 +187,20 @@ static enum MHD_Result handle_soap(struct http_server *s, struct MHD_Connection 
 			json_object_set_new(log, "fault", json_string(fault_name(f)));
 		resp = NULL;
 	}
-	if (f == FAULT_HTTP500 || f == FAULT_HTTP503) {
+	if (f == FAULT_PERFORMED_HTTP500 || f == FAULT_PERFORMED_NO_ANSWER) {
+		/* The back end commits; the front end then fails the answer. */
+		resp = ops_run(s->conf, &req, f, seq, log);
+		soap_resp_free(&resp);
+	}
+	if (f == FAULT_PERFORMED_NO_ANSWER) {
+		json_object_set_new(log, "http", json_integer(0));
+		rc = MHD_NO; /* MHD closes the connection without a byte of answer */
+	} else if (f == FAULT_HTTP500 || f == FAULT_HTTP503 || f == FAULT_PERFORMED_HTTP500) {
 		static const char h500[] = "<html><head><title>500 Internal Server Error</title></head>"
 					   "<body><h1>Internal Server Error</h1></body></html>\n";
 		static const char h503[] = "<html><head><title>503 Service Unavailable</title></head>"
 					   "<body><h1>Service Unavailable</h1></body></html>\n";
-		int is500 = f == FAULT_HTTP500;
+		int is500 = f != FAULT_HTTP503;
 
 		json_object_set_new(log, "http", json_integer(is500 ? 500 : 503));
 		rc = queue(c, is500 ? 500 : 503, "text/html; charset=iso-8859-1", is500 ? h500 : h503,

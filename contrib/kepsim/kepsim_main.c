@@ -15,6 +15,7 @@
 #include "log.h"
 #include "ops.h"
 #include "revocation_http.h"
+#include "submit.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -29,7 +30,10 @@ static const char usage_text[] =
 	"  --inline-base64       binaries inline in text/xml instead of MTOM/XOP\n"
 	"  --faults LIST         all, or a comma list: http500,http503,slow,drop,truncated-mtom,\n"
 	"                        soap-fault,durum1-transient,duplicate-list-entries,\n"
-	"                        reordered-list-entries,unknown-package-evidence\n"
+	"                        reordered-list-entries,unknown-package-evidence,\n"
+	"                        performed-http500,performed-no-answer\n"
+	"  --fault-ops LIST      only these operations get faults (comma list)\n"
+	"  --fault-limit N       inject at most N faults in all (default: no limit)\n"
 	"  --fault-rate P        probability per eligible request (default 0.3)\n"
 	"  --seed N              fault decisions are reproducible per seed (default 1)\n"
 	"  --fault-log F         JSON line per injected fault {seq,op,fault}\n"
@@ -37,7 +41,7 @@ static const char usage_text[] =
 	"  --request-log F       JSON line per request\n"
 	"  --otp-file F          Giris OTP writes the code there\n"
 	"  --delay-ms N          delay every answer by N ms\n"
-	"  --max-request N       largest request body in bytes (default 33554432)\n"
+	"  --max-request N       largest request body in bytes (default 67108864)\n"
 	"  -d, --foreground      stay in the foreground with debug logging\n"
 	"  -h, --help            this text\n";
 
@@ -70,7 +74,8 @@ static int write_port(const char *path, int port)
 int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_HTTP_PORT, O_HTTP_PORT_FILE, O_CERT, O_KEY, O_INLINE, O_FAULTS,
-	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_MAXREQ };
+	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_MAXREQ,
+	       O_FAULT_OPS, O_FAULT_LIMIT };
 	static const struct option opts[] = {
 		{ "mailbox", required_argument, NULL, 'm' },
 		{ "port", required_argument, NULL, 'p' },
@@ -84,6 +89,8 @@ int main(int argc, char **argv)
 		{ "fault-rate", required_argument, NULL, O_RATE },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "fault-log", required_argument, NULL, O_FAULT_LOG },
+		{ "fault-ops", required_argument, NULL, O_FAULT_OPS },
+		{ "fault-limit", required_argument, NULL, O_FAULT_LIMIT },
 		{ "request-log", required_argument, NULL, O_REQ_LOG },
 		{ "otp-file", required_argument, NULL, O_OTP },
 		{ "delay-ms", required_argument, NULL, O_DELAY },
@@ -93,8 +100,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kepsim_conf conf = { .slow_ms = 5000, .max_request = 32u << 20 };
+	/* 64 MiB: a 25 MB package inline in base64 must reach Yukle's own check. */
+	struct kepsim_conf conf = { .slow_ms = 5000, .max_request = 64u << 20 };
 	const char *port_file = NULL, *http_port_file = NULL, *faults = NULL, *fault_log = NULL;
+	const char *fault_ops = NULL;
+	long fault_limit = 0;
 	char *cert = NULL, *key = NULL, *end;
 	long port = 0, http_port = -1, v;
 	double rate = 0.3;
@@ -125,6 +135,8 @@ int main(int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0') goto usage;
 			break;
 		case O_FAULT_LOG: fault_log = optarg; break;
+		case O_FAULT_OPS: fault_ops = optarg; break;
+		case O_FAULT_LIMIT: if (parse_int(optarg, 0, 1L << 30, &fault_limit) < 0) goto usage; break;
 		case O_REQ_LOG: conf.request_log = optarg; break;
 		case O_OTP: conf.otp_file = optarg; break;
 		case O_DELAY: if (parse_int(optarg, 0, 600000, &v) < 0) goto usage; conf.delay_ms = (int)v; break;
@@ -138,7 +150,8 @@ int main(int argc, char **argv)
 	if (optind != argc || conf.mailbox == NULL)
 		goto usage;
 	log_init("kepsim", 1, verbosity);
-	if (faults_init(faults, rate, seed, fault_log, conf.inline_base64, &err) < 0) {
+	if (faults_init(faults, rate, seed, fault_log, conf.inline_base64, &err) < 0 ||
+	    faults_restrict(fault_ops, (unsigned long)fault_limit, &err) < 0) {
 		fprintf(stderr, "kepsim: %s\n", err.msg);
 		goto usage;
 	}
@@ -148,7 +161,10 @@ int main(int argc, char **argv)
 		cert = xasprintf("%s/pki/https/server.crt", conf.mailbox);
 	if (key == NULL)
 		key = xasprintf("%s/pki/https/server.key", conf.mailbox);
-	xmlInitParser();
+	if (submit_init(&err) < 0) { /* libxml2 and xmlsec, before any thread */
+		log_error("%s", err.msg);
+		goto usage;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	/* Block the stop signals before any thread starts, so all inherit the
 	 * mask and only sigwait() below sees them. */
@@ -177,7 +193,7 @@ out:
 	revocation_http_stop(&rev);
 	http_server_stop(&https);
 	ops_shutdown();
-	xmlCleanupParser();
+	submit_shutdown();
 	free(cert);
 	free(key);
 	return rc;

@@ -213,32 +213,6 @@ struct soap_resp *op_giris(struct op_ctx *c)
 	return r;
 }
 
-static X509 *load_cert(const struct op_ctx *c)
-{
-	const char *rel = account_str(c->acct, "eimza_cert");
-	char *path;
-	FILE *f;
-	X509 *x = NULL;
-
-	if (rel == NULL)
-		return NULL;
-	path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", c->conf->mailbox, rel);
-	f = fopen(path, "re");
-	if (f == NULL && rel[0] != '/') {
-		free(path);
-		path = xasprintf("%s/%s", c->acct->dir, rel);
-		f = fopen(path, "re");
-	}
-	if (f != NULL) {
-		x = PEM_read_X509(f, NULL, NULL, NULL);
-		fclose(f);
-	}
-	if (x == NULL)
-		log_warn("cannot read eimza_cert %s", path);
-	free(path);
-	return x;
-}
-
 static CMS_ContentInfo *decode_cms(const char *b64)
 {
 	size_t i, n = 0, len = strlen(b64);
@@ -338,7 +312,7 @@ struct soap_resp *op_guvenli_giris(struct op_ctx *c)
 	else if (snap->level == LVL_PENDING_OTP)
 		fail = sms != NULL && const_time_eq(sms, strlen(sms), snap->otp, strlen(snap->otp))
 			       ? NULL : "SMS doğrulama kodu hatalı";
-	else if ((cert = load_cert(c)) == NULL)
+	else if ((cert = account_cert(c->conf->mailbox, c->acct, "eimza_cert")) == NULL)
 		fail = "Bu hesap için e-imza sertifikası tanımlı değil";
 	else
 		fail = sig != NULL && cades_ok(sig, snap, cert) ? NULL : "e-İmza doğrulanamadı";

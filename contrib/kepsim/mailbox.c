@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include "log.h"
 #include "mailbox_state.h"
 
 /* Package and evidence bytes are capped like a KEP message (~25 MB). */
@@ -122,6 +125,65 @@ long long account_int(const struct account *a, const char *key, long long def)
 	json_t *v = json_object_get(a->json, key);
 
 	return json_is_integer(v) ? (long long)json_integer_value(v) : def;
+}
+
+X509 *account_cert(const char *mailbox, const struct account *a, const char *key)
+{
+	const char *rel = account_str(a, key);
+	char *path;
+	FILE *f;
+	X509 *x = NULL;
+
+	if (rel == NULL)
+		return NULL;
+	path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", mailbox, rel);
+	f = fopen(path, "re");
+	if (f == NULL && rel[0] != '/') {
+		free(path);
+		path = xasprintf("%s/%s", a->dir, rel);
+		f = fopen(path, "re");
+	}
+	if (f != NULL) {
+		x = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (x == NULL)
+		log_warn("cannot read %s %s", key, path);
+	free(path);
+	return x;
+}
+
+const char *account_sent_folder(const struct account *a)
+{
+	static const char *const usual[] = { "OUTBOX", "INBOX.Sent" };
+	json_t *fs = json_object_get(a->json, "folders"), *v;
+	const char *want = account_str(a, "sent_folder");
+	size_t i;
+
+	if (want != NULL && account_has_folder(a, want))
+		return want;
+	for (i = 0; i < ARRAY_SIZE(usual); i++)
+		if (account_has_folder(a, usual[i]))
+			return usual[i];
+	json_array_foreach(fs, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), "INBOX") != 0 &&
+		    safe_component(json_string_value(v)))
+			return json_string_value(v);
+	return NULL;
+}
+
+int account_exists(const char *mailbox, const char *addr)
+{
+	struct stat st;
+	char *path;
+	int ok;
+
+	if (!safe_component(addr))
+		return 0;
+	path = xasprintf("%s/accounts/%s/account.json", mailbox, addr);
+	ok = stat(path, &st) == 0;
+	free(path);
+	return ok;
 }
 
 int account_has_folder(const struct account *a, const char *folder)

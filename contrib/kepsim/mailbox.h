@@ -9,6 +9,7 @@
 #define KEPSIM_MAILBOX_H
 
 #include <jansson.h>
+#include <openssl/x509.h>
 
 #include "err.h"
 #include "util.h"
@@ -29,6 +30,16 @@ const char *account_str(const struct account *a, const char *key);
 int account_has_folder(const struct account *a, const char *folder);
 /* account.json's integer field, or def. */
 long long account_int(const struct account *a, const char *key, long long def);
+/* The certificate account.json names under key ("eimza_cert", "muhur_cert"):
+ * a PEM path relative to the mailbox (or the account directory), or absolute.
+ * NULL when not configured or unreadable (logged). Free with X509_free. */
+X509 *account_cert(const char *mailbox, const struct account *a, const char *key);
+/* The folder sent packages go to: account.json "sent_folder" when listed,
+ * else OUTBOX or INBOX.Sent when listed, else the first folder that is not
+ * INBOX; NULL when there is none. Borrowed from the account. */
+const char *account_sent_folder(const struct account *a);
+/* 1 when accounts/<addr> exists (a kepsim account can receive there). */
+int account_exists(const char *mailbox, const char *addr);
 
 struct pkg {
 	char *folder;

@@ -22,6 +22,9 @@ static const struct {
 	{ "PaketSil", op_paket_sil },
 	{ "KontorSorgula", op_kontor_sorgula },
 	{ "KotaSorgula", op_kota_sorgula },
+	{ "Yukle", op_yukle },
+	{ "MimeYap", op_mime_yap },
+	{ "SmimeGonder", op_smime_gonder },
 };
 
 struct soap_resp *op_error(struct op_ctx *c, const char *msg)

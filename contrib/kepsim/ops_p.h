@@ -39,6 +39,9 @@ struct soap_resp *op_indir(struct op_ctx *c);
 struct soap_resp *op_paket_delil_indir(struct op_ctx *c);
 struct soap_resp *op_alindi_onay(struct op_ctx *c);
 struct soap_resp *op_paket_sil(struct op_ctx *c);
+struct soap_resp *op_yukle(struct op_ctx *c);
+struct soap_resp *op_mime_yap(struct op_ctx *c);
+struct soap_resp *op_smime_gonder(struct op_ctx *c);
 
 /* The evidence id prefix of the unknown-package-evidence fault. */
 #define ORPHAN_PREFIX "kepsim-orphan-"

@@ -15,9 +15,13 @@ contrib_kepsim_kepsim_SOURCES = \
 	contrib/kepsim/faults.c contrib/kepsim/faults.h \
 	contrib/kepsim/ops.c contrib/kepsim/ops.h contrib/kepsim/ops_p.h \
 	contrib/kepsim/ops_list.c contrib/kepsim/ops_fetch.c contrib/kepsim/ops_mark.c \
-	contrib/kepsim/login.c
+	contrib/kepsim/login.c \
+	contrib/kepsim/ops_send.c contrib/kepsim/msghdr.c contrib/kepsim/msghdr.h \
+	contrib/kepsim/sigcheck.c contrib/kepsim/sigcheck.h \
+	contrib/kepsim/draft.c contrib/kepsim/draft.h \
+	contrib/kepsim/submit.c contrib/kepsim/submit.h
 contrib_kepsim_kepsim_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS) $(XML_CFLAGS) \
-	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
-contrib_kepsim_kepsim_LDADD = lib/libkcommon.a $(MHD_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
-	$(JANSSON_LIBS) -lpthread
+	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(ETPAN_CFLAGS) $(XMLSEC_CFLAGS) $(ZIP_CFLAGS)
+contrib_kepsim_kepsim_LDADD = $(KEPSIMGEN_LIBS) lib/libkcommon.a $(MHD_LIBS) $(ETPAN_LIBS) \
+	-lpthread
 EXTRA_DIST += contrib/kepsim/README

@@ -25,38 +25,120 @@ static xmlNodePtr first_elem(xmlNodePtr n)
 	return NULL;
 }
 
-/* Finds the root part of a multipart/related body: the first part. */
-static int mtom_root(const unsigned char *body, size_t len, const char *ctype,
-		     const unsigned char **root, size_t *root_len, struct kerr *err)
+/* The value of a MIME parameter (boundary=, start=) in a header value. */
+static int mime_param(const char *value, const char *name, char *out, size_t outsz)
 {
-	const char *b = strcasestr(ctype, "boundary=");
-	char delim[256];
-	const unsigned char *p, *start, *end;
-	size_t blen, dlen;
+	size_t nl = strlen(name), len;
+	const char *p = value;
 
-	if (b == NULL)
-		return kerr_set(err, KERR_MALFORMED, "multipart request without boundary");
-	b += 9;
-	if (*b == '"')
-		b++;
-	blen = strcspn(b, "\";, ");
-	if (blen == 0 || blen > 200)
-		return kerr_set(err, KERR_MALFORMED, "bad multipart boundary");
-	dlen = (size_t)snprintf(delim, sizeof(delim), "--%.*s", (int)blen, b);
+	while ((p = strcasestr(p, name)) != NULL) {
+		if ((p == value || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t') && p[nl] == '=')
+			break;
+		p += nl;
+	}
+	if (p == NULL)
+		return -1;
+	p += nl + 1;
+	if (*p == '"') {
+		p++;
+		len = strcspn(p, "\"");
+	} else {
+		len = strcspn(p, ";, \t\r\n");
+	}
+	if (len == 0 || len >= outsz)
+		return -1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* The Content-ID of a part's header block (without <>), or NULL. */
+static char *part_cid(const unsigned char *h, size_t hlen)
+{
+	const unsigned char *end = h + hlen, *line = h;
+
+	while (line < end) {
+		const unsigned char *eol = memmem(line, (size_t)(end - line), "\r\n", 2);
+		size_t n = eol != NULL ? (size_t)(eol - line) : (size_t)(end - line);
+
+		if (n > 11 && strncasecmp((const char *)line, "Content-ID:", 11) == 0) {
+			const unsigned char *v = line + 11, *ve = line + n;
+
+			while (v < ve && (*v == ' ' || *v == '\t' || *v == '<'))
+				v++;
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '>'))
+				ve--;
+			return xstrndup((const char *)v, (size_t)(ve - v));
+		}
+		line += n + 2;
+	}
+	return NULL;
+}
+
+/* Splits a multipart/related body: the root part (the start= part, else the
+ * first) into *root, every other part into req->parts. The CRLF before a
+ * delimiter belongs to the delimiter (RFC 2046), so binaries keep their bytes. */
+static int mtom_split(const unsigned char *body, size_t len, const char *ctype,
+		      struct soap_req *req, const unsigned char **root, size_t *root_len,
+		      struct kerr *err)
+{
+	char bnd[201], start[256], delim[256];
+	const unsigned char *p, *hstart, *dstart, *end = body + len;
+	size_t dlen;
+	int have_start = mime_param(ctype, "start", start, sizeof(start)) == 0;
+
+	if (mime_param(ctype, "boundary", bnd, sizeof(bnd)) < 0)
+		return kerr_set(err, KERR_MALFORMED, "multipart request without a usable boundary");
+	if (have_start && start[0] == '<') {
+		memmove(start, start + 1, strlen(start));
+		start[strcspn(start, ">")] = '\0';
+	}
+	dlen = (size_t)snprintf(delim, sizeof(delim), "--%s", bnd);
 	p = memmem(body, len, delim, dlen);
 	if (p == NULL)
 		return kerr_set(err, KERR_MALFORMED, "multipart request: no first boundary");
-	start = memmem(p, len - (size_t)(p - body), "\r\n\r\n", 4);
-	if (start == NULL)
-		return kerr_set(err, KERR_MALFORMED, "multipart request: no part headers end");
-	start += 4;
-	end = memmem(start, len - (size_t)(start - body), delim, dlen);
-	if (end == NULL)
-		return kerr_set(err, KERR_MALFORMED, "multipart request: unterminated root part");
-	if (end - start >= 2 && end[-2] == '\r' && end[-1] == '\n')
-		end -= 2;
-	*root = start;
-	*root_len = (size_t)(end - start);
+	*root = NULL;
+	for (;;) {
+		const unsigned char *next, *dend;
+		char *cid;
+
+		p += dlen;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			break; /* the closing delimiter */
+		hstart = memmem(p, (size_t)(end - p), "\r\n", 2);
+		if (hstart == NULL)
+			return kerr_set(err, KERR_MALFORMED, "multipart request: truncated part");
+		hstart += 2;
+		dstart = memmem(hstart, (size_t)(end - hstart), "\r\n\r\n", 4);
+		if (dstart == NULL)
+			return kerr_set(err, KERR_MALFORMED, "multipart request: no part headers end");
+		cid = part_cid(hstart, (size_t)(dstart - hstart));
+		dstart += 4;
+		next = memmem(dstart, (size_t)(end - dstart), delim, dlen);
+		if (next == NULL) {
+			free(cid);
+			return kerr_set(err, KERR_MALFORMED, "multipart request: unterminated part");
+		}
+		dend = next;
+		if (dend - dstart >= 2 && dend[-2] == '\r' && dend[-1] == '\n')
+			dend -= 2;
+		if (*root == NULL && (!have_start || (cid != NULL && strcmp(cid, start) == 0))) {
+			*root = dstart;
+			*root_len = (size_t)(dend - dstart);
+			free(cid);
+		} else if (req->nparts >= 1024) {
+			free(cid);
+			return kerr_set(err, KERR_LIMIT, "multipart request: too many parts");
+		} else {
+			req->parts = xrealloc(req->parts, (req->nparts + 1) * sizeof(*req->parts));
+			req->parts[req->nparts].cid = cid != NULL ? cid : xstrdup("");
+			req->parts[req->nparts].data = dstart;
+			req->parts[req->nparts++].len = (size_t)(dend - dstart);
+		}
+		p = next;
+	}
+	if (*root == NULL)
+		return kerr_set(err, KERR_MALFORMED, "multipart request: no root part");
 	return 0;
 }
 
@@ -67,14 +149,22 @@ int soap_parse_request(const unsigned char *body, size_t len, const char *conten
 
 	memset(req, 0, sizeof(*req));
 	if (content_type != NULL && strncasecmp(content_type, "multipart/related", 17) == 0 &&
-	    mtom_root(body, len, content_type, &body, &len, err) < 0)
+	    mtom_split(body, len, content_type, req, &body, &len, err) < 0) {
+		soap_req_free(req);
 		return -1;
-	if (len > INT32_MAX)
+	}
+	if (len > INT32_MAX) {
+		soap_req_free(req);
 		return kerr_set(err, KERR_LIMIT, "request too large");
+	}
+	/* XML_PARSE_HUGE: an inline base64 ePaket is one text node of up to ~34 MB. */
 	req->doc = xmlReadMemory((const char *)body, (int)len, "request.xml", NULL,
-				 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (req->doc == NULL)
+				 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				 XML_PARSE_HUGE);
+	if (req->doc == NULL) {
+		soap_req_free(req);
 		return kerr_set(err, KERR_MALFORMED, "request is not well-formed XML");
+	}
 	if (req->doc->intSubset != NULL || req->doc->extSubset != NULL) {
 		soap_req_free(req);
 		return kerr_set(err, KERR_MALFORMED, "request has a DTD: refused");
@@ -139,8 +229,156 @@ char *soap_req_cred(const struct soap_req *req, const char *name)
 	return child_text(req->creds, name);
 }
 
+xmlNodePtr soap_req_next(const struct soap_req *req, xmlNodePtr prev, const char *name)
+{
+	xmlNodePtr n;
+
+	if (req->param0 == NULL)
+		return NULL;
+	n = first_elem(prev != NULL ? prev->next : req->param0->children);
+	for (; n != NULL; n = first_elem(n->next))
+		if (is_elem(n, NS_AXIS2_XSD, name))
+			return n;
+	return NULL;
+}
+
+char *soap_attr(xmlNodePtr elem, const char *name)
+{
+	xmlAttrPtr a;
+	xmlChar *v;
+	char *s;
+
+	for (a = elem->properties; a != NULL; a = a->next) {
+		if (xmlStrcmp(a->name, BAD_CAST name) != 0)
+			continue;
+		v = xmlNodeGetContent((xmlNodePtr)a);
+		s = xstrdup(v != NULL ? (const char *)v : "");
+		xmlFree(v);
+		return s;
+	}
+	return NULL;
+}
+
+char *soap_child_text(xmlNodePtr elem, const char *name)
+{
+	return child_text(elem, name);
+}
+
+/* RFC 2392: a cid: URL is the Content-ID with %hh escapes. */
+static char *cid_unescape(const char *href)
+{
+	char *out = xmalloc(strlen(href) + 1), *o = out;
+	unsigned v;
+
+	for (; *href != '\0'; href++) {
+		if (href[0] == '%' && href[1] != '\0' && href[2] != '\0' &&
+		    sscanf(href + 1, "%2x", &v) == 1) {
+			*o++ = (char)v;
+			href += 2;
+		} else {
+			*o++ = *href;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict base64 (whitespace skipped, '=' only at the end). */
+static int b64_decode(const char *s, size_t max, struct kbuf *out, struct kerr *err)
+{
+	unsigned acc = 0;
+	int bits = 0, pad = 0, v;
+	size_t n = 0, fill = 0;
+	unsigned char chunk[4096] = { 0 };
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			continue;
+		if (*s == '=') {
+			pad++;
+			continue;
+		}
+		v = b64_value((unsigned char)*s);
+		if (v < 0 || pad > 0)
+			return kerr_set(err, KERR_MALFORMED, "bad base64");
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (++n > max)
+				return kerr_set(err, KERR_LIMIT, "binary field above %zu bytes", max);
+			chunk[fill++] = (unsigned char)(acc >> bits);
+			if (fill == sizeof(chunk)) {
+				kbuf_append(out, chunk, fill);
+				fill = 0;
+			}
+		}
+	}
+	kbuf_append(out, chunk, fill);
+	if (pad > 2 || bits >= 6)
+		return kerr_set(err, KERR_MALFORMED, "bad base64");
+	return 0;
+}
+
+int soap_req_binary(const struct soap_req *req, xmlNodePtr field, size_t max, struct kbuf *out,
+		    struct kerr *err)
+{
+	xmlNodePtr n;
+	xmlChar *t;
+	size_t i;
+	int rc;
+
+	for (n = first_elem(field->children); n != NULL; n = first_elem(n->next)) {
+		char *href, *cid;
+
+		if (!is_elem(n, NS_XOP, "Include"))
+			continue;
+		href = soap_attr(n, "href");
+		if (href == NULL || strncmp(href, "cid:", 4) != 0) {
+			free(href);
+			return kerr_set(err, KERR_MALFORMED, "xop:Include without a cid: href");
+		}
+		cid = cid_unescape(href + 4);
+		free(href);
+		for (i = 0; i < req->nparts; i++)
+			if (strcmp(req->parts[i].cid, cid) == 0)
+				break;
+		free(cid);
+		if (i == req->nparts)
+			return kerr_set(err, KERR_MALFORMED, "xop:Include names no part of the request");
+		if (req->parts[i].len > max)
+			return kerr_set(err, KERR_LIMIT, "binary field above %zu bytes", max);
+		kbuf_append(out, req->parts[i].data, req->parts[i].len);
+		return 0;
+	}
+	t = xmlNodeGetContent(field);
+	rc = b64_decode(t != NULL ? (const char *)t : "", max, out, err);
+	xmlFree(t);
+	return rc;
+}
+
 void soap_req_free(struct soap_req *req)
 {
+	size_t i;
+
+	for (i = 0; i < req->nparts; i++)
+		free(req->parts[i].cid);
+	free(req->parts);
 	if (req->doc != NULL)
 		xmlFreeDoc(req->doc);
 	free(req->op);

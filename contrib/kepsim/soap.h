@@ -18,22 +18,47 @@
 #include <libxml/tree.h>
 
 #include "err.h"
+#include "util.h"
 
 #define NS_AXIS2 "http://ws.apache.org/axis2"
 #define NS_AXIS2_XSD "http://ws.apache.org/axis2/xsd"
 #define NS_SOAPENV "http://schemas.xmlsoap.org/soap/envelope/"
 #define NS_XOP "http://www.w3.org/2004/08/xop/include"
 
+/* A later part of an MTOM request: points into the request body. */
+struct soap_part {
+	char *cid;                 /* Content-ID without <> */
+	const unsigned char *data;
+	size_t len;
+};
+
 struct soap_req {
 	xmlDocPtr doc;
 	char *op;            /* the operation's local name */
 	xmlNodePtr param0;
 	xmlNodePtr creds;    /* the kepHesap block, or NULL */
+	struct soap_part *parts;   /* MTOM: the parts after the root */
+	size_t nparts;
 };
 
-/* Fills req; on failure req is empty and err says why (KERR_MALFORMED). */
+/* Fills req; on failure req is empty and err says why (KERR_MALFORMED).
+ * The parts of an MTOM request point into body: keep it until soap_req_free. */
 int soap_parse_request(const unsigned char *body, size_t len, const char *content_type,
 		       struct soap_req *req, struct kerr *err);
+/* The next param0 child called name (xsd namespace) after prev (NULL: the
+ * first), for repeated fields such as kime or ekler; NULL when none. */
+xmlNodePtr soap_req_next(const struct soap_req *req, xmlNodePtr prev, const char *name);
+/* The bytes of a binary field: an <xop:Include href="cid:..."/> child resolved
+ * to its MTOM part, else the element's text decoded as base64 (whitespace
+ * ignored). Appends to out; KERR_LIMIT above max bytes, KERR_MALFORMED for bad
+ * base64 or an unknown cid. */
+int soap_req_binary(const struct soap_req *req, xmlNodePtr field, size_t max, struct kbuf *out,
+		    struct kerr *err);
+/* An attribute of elem by local name, in any namespace or none (as
+ * xmime:contentType or fileName come), or NULL. Allocated. */
+char *soap_attr(xmlNodePtr elem, const char *name);
+/* The text of a child element (xsd namespace) of elem, or NULL. Allocated. */
+char *soap_child_text(xmlNodePtr elem, const char *name);
 /* The text of param0's field name (in the xsd namespace), or NULL when
  * absent. Allocated: free() it (secret_free() for secrets). */
 char *soap_req_field(const struct soap_req *req, const char *name);
