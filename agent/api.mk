@@ -11,4 +11,5 @@ agent_libagent_a_SOURCES += \
 # ... and the same on the command line
 agent_libagent_a_SOURCES += \
 	agent/cli_store.c agent/cli_store.h \
-	agent/cmd_queue.c agent/cmd_status.c agent/cmd_evidence.c
+	agent/cmd_queue.c agent/cmd_status.c agent/cmd_evidence.c \
+	agent/csv_out.c agent/csv_out.h

@@ -12,6 +12,7 @@
 #include "bundle.h"
 #include "trust_config.h"
 #include "cli_store.h"
+#include "csv_out.h"
 #include "commands.h"
 #include "config.h"
 #include "log.h"
@@ -23,7 +24,7 @@
 #include "trust.h"
 
 struct eopts {
-	int json, packages;
+	int json, csv, packages;
 	struct store_search q;
 	const char *output;
 	struct trust_store *ts;   /* --anchors given */
@@ -32,7 +33,7 @@ struct eopts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: kepagent evidence search [--packages] [--from TIME] [--to TIME]\n"
+		"Usage: kepagent evidence search [--packages] [--csv] [--from TIME] [--to TIME]\n"
 		"                [--account NAME] [--counterpart ADDR] [--stage CODE]\n"
 		"                [--verdict V] [--folder F] [--limit N] [--offset N]\n"
 		"       kepagent evidence show EVIDENCE-ID\n"
@@ -47,6 +48,8 @@ static void usage(FILE *out)
 		"trust anchors (or --anchors), and compares with the bundle's report.\n"
 		"\n"
 		"  --json        print JSON (the shapes of the local API)\n"
+		"  --csv         search: print CSV for spreadsheets (RFC 4180, UTF-8, the\n"
+		"                JSON field names as the header row)\n"
 		"  -h, --help    show this help\n"
 		"\n"
 		"Exit (verify): 0 intact and the same verdicts, 1 otherwise.\n");
@@ -56,6 +59,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'C' },
 		{ "packages", no_argument, NULL, 'P' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
@@ -82,6 +86,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = 1; break;
+		case 'C': o->csv = 1; break;
 		case 'P': o->packages = 1; break;
 		case 'a': o->q.account = optarg; break;
 		case 'c': o->q.counterpart = optarg; break;
@@ -125,6 +130,16 @@ static int parse(int argc, char **argv, struct eopts *o)
 	}
 	return -1;
 }
+
+/* The CSV columns: the fields of the Evidence and Package objects. */
+static const char *const evidence_columns[] = {
+	"id", "delil_id", "delil_tur_id", "label", "known", "event_time", "issuer", "verdict",
+	"reason", "account", "kep_id", "package_id", NULL,
+};
+static const char *const package_columns[] = {
+	"id", "account", "folder", "kep_id", "subject", "sender", "sender_kep", "recipients",
+	"date", "provider_time", "stored_at", "verdict", NULL,
+};
 
 static void print_items(json_t *j, int packages)
 {
@@ -253,6 +268,9 @@ static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int
 		return cli_fail("evidence", NULL, &err);
 	if (j != NULL && o->json)
 		reply_print_json(j);
+	else if (j != NULL && o->csv)
+		csv_write_items(stdout, json_object_get(j, "items"),
+				o->packages ? package_columns : evidence_columns);
 	else if (j != NULL && strcmp(sub, "show") == 0)
 		print_show(j);
 	else if (j != NULL)
@@ -277,6 +295,10 @@ int cmd_evidence(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	sub = argv[optind++];
+	if (o.csv && (strcmp(sub, "search") != 0 || o.json)) {
+		cmd_usage_error("evidence", "--csv is for search, without --json");
+		goto out;
+	}
 	if (strcmp(sub, "verify") == 0) {
 		if (optind != argc - 1)
 			cmd_usage_error("evidence", "verify needs exactly one BUNDLE");

@@ -10,8 +10,10 @@
 #   api_raw CURL-ARGS...            curl without the token; prints the status
 #   qsql SQL                        SQL on the store, committed
 #   jget FILE EXPR                  python3 expression over the JSON in FILE (as j)
-#   api_conforms METHOD PATH STATUS $T/body is what doc/openapi.yaml documents
-#                                   for that response (tests/api-openapi.py)
+#   api_conforms METHOD PATH STATUS [FILE]  FILE ($T/body) is what
+#                                   doc/openapi.yaml documents for that response
+#   api_schema NAME FILE            FILE (an object or a list of them) is the
+#                                   schema NAME of doc/openapi.yaml, strictly
 . "$top_srcdir/tests/kepsim-env.sh"
 command -v curl >/dev/null || skip "curl is missing"
 
@@ -67,8 +69,13 @@ jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys
 
 api_conforms() {
 	python3 -c 'import yaml' 2>/dev/null || return 0
-	python3 "$top_srcdir/tests/api-openapi.py" --body "$top_srcdir/doc/openapi.yaml" "$1" "$2" "$3" "$T/body" \
-		|| fail "$1 $2: this HTTP $3 is not what doc/openapi.yaml documents"
+	python3 "$top_srcdir/tests/api-openapi.py" --body "$top_srcdir/doc/openapi.yaml" "$1" "$2" "$3" "${4:-$T/body}" \
+		|| fail "$1 $2: ${4:-this HTTP $3} is not what doc/openapi.yaml documents"
+}
+api_schema() {
+	python3 -c 'import yaml' 2>/dev/null || return 0
+	python3 "$top_srcdir/tests/api-openapi.py" --schema "$top_srcdir/doc/openapi.yaml" "$1" "$2" \
+		|| fail "$2 is not the $1 object of doc/openapi.yaml"
 }
 
 # expect_status WANT GOT WHAT

@@ -17,7 +17,8 @@ that no request provoked fails too, unless ELSEWHERE names the test that
 provokes it (that test checks its body with --body).
 
 Usage: api-openapi.py OPENAPI.yaml ROUTES.c BASE-URL TOKEN FIXTURES.json
-       api-openapi.py --body OPENAPI.yaml METHOD PATH STATUS FILE"""
+       api-openapi.py --body OPENAPI.yaml METHOD PATH STATUS FILE
+       api-openapi.py --schema OPENAPI.yaml NAME FILE   (FILE: one object, or a list)"""
 import http.client, json, re, sys, urllib.parse
 import yaml
 
@@ -166,6 +167,17 @@ def body_mode(argv):
     data = open(path, "rb").read()
     verify(spec, method.lower(), tmpl, int(status), {"content-type": "application/json"},
            data, "captured by the caller")
+    if bad:
+        print("\n".join(bad))
+        sys.exit(1)
+
+
+def schema_mode(argv):
+    spec_path, name, path = argv
+    spec = load_spec(spec_path)
+    v = json.load(open(path, encoding="utf-8"))
+    for i, x in enumerate(v if isinstance(v, list) else [v]):
+        check(spec, {"$ref": "#/components/schemas/" + name}, x, "%s[%d]" % (name, i))
     if bad:
         print("\n".join(bad))
         sys.exit(1)
@@ -406,5 +418,7 @@ def main(argv):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--body":
         body_mode(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--schema":
+        schema_mode(sys.argv[2:])
     else:
         main(sys.argv[1:])
