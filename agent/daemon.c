@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "crashpoint.h"
 #include "log.h"
 #include "retention.h"
 #include "store.h"
@@ -158,6 +159,7 @@ static void run_refresh(struct sched *s)
 		log_info("refresh started");
 		r = d->sync(d, cfg, acct, &d->stop_flag, &res, &err);
 		log_set_context(s->st.name); /* the sync may have changed it */
+		crashpoint("daemon-refreshed");
 	}
 
 	pthread_mutex_lock(&d->mu);

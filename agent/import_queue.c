@@ -9,6 +9,7 @@
 
 #include "ack_policy.h"
 #include "config.h"
+#include "crashpoint.h"
 #include "store.h"
 #include "store_archive.h"
 #include "store_eyp.h"
@@ -454,8 +455,10 @@ int import_queue_ack(struct store *st, const struct config *cfg, int64_t id, con
 		if (ack_policy_queue_acked(st, acct, id, actor, err) < 0)
 			goto fail_code;
 	}
+	crashpoint("queue-ack-before-commit");
 	if (store_commit(st, err) < 0)
 		goto fail_code;
+	crashpoint("queue-ack-committed");
 	return result(st, id, out, code_r, err);
 fail_code:
 	*code_r = reply_code(err);
@@ -481,11 +484,16 @@ int import_queue_reject(struct store *st, const struct config *cfg, int64_t id, 
 	if (hold(st, id, lease, code_r, err) < 0)
 		goto fail;
 	if (store_queue_reject(st, id, actor, reason, (int64_t)retry_seconds * 1000,
-			       (int)cfg->queue_max_attempts, err) < 0 ||
-	    store_commit(st, err) < 0) {
+			       (int)cfg->queue_max_attempts, err) < 0) {
 		*code_r = reply_code(err);
 		goto fail;
 	}
+	crashpoint("queue-reject-before-commit");
+	if (store_commit(st, err) < 0) {
+		*code_r = reply_code(err);
+		goto fail;
+	}
+	crashpoint("queue-reject-committed");
 	return result(st, id, out, code_r, err);
 fail:
 	store_rollback(st);

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "crashpoint.h"
 #include "log.h"
 #include "store_archive_p.h"
 #include "store_audit.h"
@@ -271,8 +272,10 @@ static int record_batch(struct store *s, struct batch *b, const char *path, stru
 			st_tx_rollback(s, &tx);
 			goto fail;
 		}
+	crashpoint("archive-before-commit");
 	if (st_tx_commit(s, &tx, err) < 0)
 		goto fail;
+	crashpoint("archive-recorded");
 	return 0;
 fail:
 	for (i = 0; i < b->n; i++)
@@ -330,6 +333,7 @@ static int archive_batch(struct store *s, const char *dir, struct batch *b,
 	free(manifest);
 	if (ret < 0)
 		return -1;
+	crashpoint("archive-written");
 	if (verify(path, b, err) < 0 || record_batch(s, b, path, err) < 0) {
 		log_warn("retention: %s was written but the store does not refer to it; the"
 			 " content stays in the store (the file may be removed)", path);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "crashpoint.h"
 #include "store_schema.h"
 #include "store_p.h"
 
@@ -52,9 +53,12 @@ static int apply_step(struct store *s, const struct store_migration *m, struct k
 	}
 	/* PRAGMA takes no bound parameters; the value is our own constant. */
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
-	if (st_exec(s, m->sql, err) < 0 || st_exec(s, pragma, err) < 0 ||
-	    st_exec(s, "COMMIT", err) < 0)
+	if (st_exec(s, m->sql, err) < 0 || st_exec(s, pragma, err) < 0)
 		goto fail;
+	crashpoint("migrate-before-commit");
+	if (st_exec(s, "COMMIT", err) < 0)
+		goto fail;
+	crashpoint("migrate-committed");
 	return 0;
 fail:
 	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -36,7 +36,7 @@ PY
 	"$KEPAGENT" refresh >"$T/refresh.log" 2>&1 || { cat "$T/refresh.log"; fail "kepagent refresh"; }
 	"$KEPAGENT" run -d >"$T/run.log" 2>&1 &
 	DAEMON_PID=$!
-	on_exit "kill $DAEMON_PID 2>/dev/null; wait $DAEMON_PID 2>/dev/null || true"
+	on_exit "kill $DAEMON_PID 2>/dev/null || true; wait $DAEMON_PID 2>/dev/null || true"
 	API=http://127.0.0.1:$_port
 	_i=0
 	until curl -s -o /dev/null "$API/healthz"; do

@@ -28,3 +28,6 @@ TESTS += tests/test-sync-null
 tests_test_sync_null_SOURCES = tests/test-sync-null.c
 tests_test_sync_null_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_sync_null_LDADD = $(TEST_LDADD)
+# Crash points beyond refresh and a random-kill soak (issue 16).
+TESTS += tests/crash-more.sh
+dist_noinst_SCRIPTS += tests/crash-more.sh
