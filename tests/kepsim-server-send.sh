@@ -318,4 +318,18 @@ assert len(l) == 1 and l[0]["performed"] is True and l[0]["fault"] == sys.argv[2
 PY
 	stop_kepsim
 done
+
+# --- --evidence-delay-ms: the 10 at once, the later stages when due.
+start_kepsim delay --evidence-delay-ms 3000
+python3 "$PY" smime "$T/d.eml" "$T/entity" "$T/sig.der" "From=$A" "To=$EXT" \
+	"Message-ID=<delay@ebys.test>" "Subject=gecikme"
+send_req Yukle ePaketTur=Standart ePaket=@"$T/d.eml"
+expect_durum 0
+s=$(ls "$ACCA/OUTBOX" | sort -n | tail -n 1)
+[ "$(delils "$ACCA" OUTBOX "$s" | cut -d' ' -f1 | tr '\n' ' ')" = "10 " ] || fail "delay: more than the 10 at once"
+sleep 7
+soap DizinSorgula
+[ "$(delils "$ACCA" OUTBOX "$s" | cut -d' ' -f1 | tr '\n' ' ')" = "10 20 40 " ] ||
+	fail "delay: $(delils "$ACCA" OUTBOX "$s" | tr '\n' ' ') after the delay"
+stop_kepsim
 exit 0

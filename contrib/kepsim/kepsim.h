@@ -17,6 +17,7 @@ struct kepsim_conf {
 	size_t max_request;       /* request bodies above this get 413 */
 	const char *request_log;  /* JSON lines, or NULL */
 	const char *otp_file;     /* the last OTP code is written here, or NULL */
+	int evidence_delay_ms;    /* a sent package's later evidence: one step per delay */
 };
 
 #endif

@@ -41,6 +41,8 @@ static const char usage_text[] =
 	"  --request-log F       JSON line per request\n"
 	"  --otp-file F          Giris OTP writes the code there\n"
 	"  --delay-ms N          delay every answer by N ms\n"
+	"  --evidence-delay-ms N a sent package's evidence after the 10 (20, 40, ...) appears\n"
+	"                        one stage per N ms (default 0: all at submission)\n"
 	"  --max-request N       largest request body in bytes (default 67108864)\n"
 	"  -d, --foreground      stay in the foreground with debug logging\n"
 	"  -h, --help            this text\n";
@@ -75,7 +77,7 @@ int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_HTTP_PORT, O_HTTP_PORT_FILE, O_CERT, O_KEY, O_INLINE, O_FAULTS,
 	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_MAXREQ,
-	       O_FAULT_OPS, O_FAULT_LIMIT };
+	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY };
 	static const struct option opts[] = {
 		{ "mailbox", required_argument, NULL, 'm' },
 		{ "port", required_argument, NULL, 'p' },
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
 		{ "fault-log", required_argument, NULL, O_FAULT_LOG },
 		{ "fault-ops", required_argument, NULL, O_FAULT_OPS },
 		{ "fault-limit", required_argument, NULL, O_FAULT_LIMIT },
+		{ "evidence-delay-ms", required_argument, NULL, O_EV_DELAY },
 		{ "request-log", required_argument, NULL, O_REQ_LOG },
 		{ "otp-file", required_argument, NULL, O_OTP },
 		{ "delay-ms", required_argument, NULL, O_DELAY },
@@ -136,6 +139,7 @@ int main(int argc, char **argv)
 			break;
 		case O_FAULT_LOG: fault_log = optarg; break;
 		case O_FAULT_OPS: fault_ops = optarg; break;
+		case O_EV_DELAY: if (parse_int(optarg, 0, 86400000, &v) < 0) goto usage; conf.evidence_delay_ms = (int)v; break;
 		case O_FAULT_LIMIT: if (parse_int(optarg, 0, 1L << 30, &fault_limit) < 0) goto usage; break;
 		case O_REQ_LOG: conf.request_log = optarg; break;
 		case O_OTP: conf.otp_file = optarg; break;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "submit.h"
 #include "util.h"
 
 static const struct {
@@ -116,6 +117,7 @@ struct soap_resp *ops_run(const struct kepsim_conf *conf, const struct soap_req 
 		json_object_set_new(log, "result", json_string("soap-fault"));
 		return r;
 	}
+	submit_tick(conf);
 	if (!check_credentials(&c))
 		return op_error(&c, "Kullanıcı adı veya parola hatalı");
 	log_set_context(c.acct->name);

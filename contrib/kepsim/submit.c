@@ -34,6 +34,16 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct gen g;          /* the signers, loaded at the first submission */
 static int g_loaded;
 
+/* Evidence not yet due (--evidence-delay-ms), in the order it was planned. */
+struct pending {
+	char *account, *folder, *rcpt;
+	long long sira;
+	int code;
+	int64_t due_ms;
+	struct pending *next;
+};
+static struct pending *pending_head, **pending_tail = &pending_head;
+
 const struct tur_info *tur_lookup(const char *name)
 {
 	size_t i;
@@ -63,9 +73,24 @@ int submit_init(struct kerr *err)
 	return evidence_init(err);
 }
 
+static void pending_free(struct pending *p)
+{
+	free(p->account);
+	free(p->folder);
+	free(p->rcpt);
+	free(p);
+}
+
 void submit_shutdown(void)
 {
 	pthread_mutex_lock(&lock);
+	while (pending_head != NULL) {
+		struct pending *p = pending_head;
+
+		pending_head = p->next;
+		pending_free(p);
+	}
+	pending_tail = &pending_head;
 	if (g_loaded)
 		gen_free(&g);
 	g_loaded = 0;
@@ -261,6 +286,19 @@ int submit_package(const struct kepsim_conf *conf, const struct account *a,
 			if (st[step] == 40 && account_exists(conf->mailbox, s->rcpt[i]) &&
 			    deliver(conf, a, folder, sira, s->rcpt[i], s, &env, kep_id, now, log, err) < 0)
 				goto out;
+			if (step > 0 && conf->evidence_delay_ms > 0) {
+				struct pending *p = xcalloc(1, sizeof(*p));
+
+				p->account = xstrdup(a->name);
+				p->folder = xstrdup(folder);
+				p->rcpt = xstrdup(s->rcpt[i]);
+				p->sira = sira;
+				p->code = st[step];
+				p->due_ms = now_ms() + (int64_t)conf->evidence_delay_ms * step;
+				*pending_tail = p;
+				pending_tail = &p->next;
+				continue;
+			}
 			if (evidence_write(&g, a->name, folder, (int)sira, &r, hier, st[step], F_NONE, 0,
 					   now + step, &id, err) < 0)
 				goto out;
@@ -283,6 +321,54 @@ out:
 	kbuf_free(&env);
 	kbuf_free(&to);
 	return rc;
+}
+
+/* Call with lock held. */
+static int write_pending(const struct kepsim_conf *conf, const struct pending *p, struct kerr *err)
+{
+	struct account *a = NULL;
+	struct pkg_result r;
+	char *dir, *id = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (account_load(conf->mailbox, p->account, &a, err) < 0)
+		return -1;
+	dir = xasprintf("%s/%s/%lld", a->dir, p->folder, p->sira);
+	rc = package_load(dir, &r, err);
+	if (rc == 0) {
+		r.recipient = xstrdup(p->rcpt);
+		rc = evidence_write(&g, a->name, p->folder, (int)p->sira, &r, chain_of(a), p->code,
+				    F_NONE, 0, (time_t)(p->due_ms / 1000), &id, err);
+	}
+	free(id);
+	free(dir);
+	pkg_result_free(&r);
+	account_free(&a);
+	return rc;
+}
+
+void submit_tick(const struct kepsim_conf *conf)
+{
+	int64_t now = now_ms();
+	struct kerr err;
+
+	struct pending **pp, *p;
+
+	pthread_mutex_lock(&lock);
+	for (pp = &pending_head; (p = *pp) != NULL;) {
+		if (p->due_ms > now) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		if (write_pending(conf, p, &err) < 0)
+			log_error("evidence %d of %s/%s/%lld: %s", p->code, p->account, p->folder,
+				  p->sira, err.msg);
+		pending_free(p);
+	}
+	pending_tail = pp;
+	pthread_mutex_unlock(&lock);
 }
 
 int submit_read_receipt(const struct kepsim_conf *conf, const struct account *a,

@@ -7,7 +7,8 @@
  * the next kepSiraNo, gets its evidence per recipient (10, 20, 40; or the
  * failure code MAILBOX/recipients.json gives the address: 11, 21, 31, 41),
  * and is delivered into the INBOX of every recipient that is a kepsim
- * account. AlindiOnay of a delivered copy gives the sender its 60.
+ * account. The 10 is written at once; the later stages too, or with
+ * --evidence-delay-ms one stage per delay, at the first request after. AlindiOnay of a delivered copy gives the sender its 60.
  * One lock serialises all of it (kepSiraNo allocation, xmlsec signing). */
 #ifndef KEPSIM_SUBMIT_H
 #define KEPSIM_SUBMIT_H
@@ -52,6 +53,10 @@ void submit_shutdown(void);
 int submit_package(const struct kepsim_conf *conf, const struct account *a,
 		   const struct submission *s, char **kep_id, long long *sirano, json_t *log,
 		   struct kerr *err);
+/* Writes the sent packages' evidence whose time has come
+ * (--evidence-delay-ms); called before every operation. Evidence still due
+ * when kepsim stops is lost. */
+void submit_tick(const struct kepsim_conf *conf);
 /* AlindiOnay of package p (account a): when kepsim delivered it, the
  * sender's package gets a 60 evidence for a (its delilId added to log). */
 int submit_read_receipt(const struct kepsim_conf *conf, const struct account *a,
