@@ -29,6 +29,11 @@ const struct api_route api_routes[] = {
 	{ "GET", "/v1/evidence", api_h_evidence_search, 0, NULL },
 	{ "GET", "/v1/packages", api_h_package_search, 0, NULL },
 	{ "GET", "/v1/packages/{id}/bundle", api_h_bundle, 0, NULL },
+	/* A whole message with its attachments: up to 25 MB and the multipart
+	 * framing around it. */
+	{ "POST", "/v1/outbox", api_h_outbox_submit, 0, NULL, 27 * 1024 * 1024, 1 },
+	{ "GET", "/v1/outbox", api_h_outbox_list, 0, NULL },
+	{ "GET", "/v1/outbox/{id}", api_h_outbox_get, 0, NULL },
 	{ NULL, NULL, NULL, 0, NULL },
 };
 

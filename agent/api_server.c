@@ -440,7 +440,10 @@ static void dispatch(struct conn_state *st, struct api_response *resp)
 {
 	struct api_request *req = &st->req;
 
-	if (st->body.len > 0) {
+	if (st->route->raw) {
+		req->raw_body = st->body.data;
+		req->raw_len = st->body.len;
+	} else if (st->body.len > 0) {
 		json_error_t jerr;
 
 		req->body = json_loadb((const char *)st->body.data, st->body.len, 0, &jerr);
@@ -462,6 +465,12 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, c
 {
 	log_debug("api: %s %s -> %u", method, url, resp->status);
 	return send_response(conn, resp, resp->status == 405 ? allow : NULL);
+}
+
+/* An upload route may take more than the server's default. */
+static size_t route_max_body(const struct api_server *srv, const struct api_route *rt)
+{
+	return rt != NULL && rt->max_body > 0 ? rt->max_body : srv->max_body;
 }
 
 /* First call of a request, headers only: route, token and declared size are
@@ -486,9 +495,10 @@ static int judge_headers(struct api_server *srv, struct MHD_Connection *conn, co
 			  "missing or wrong bearer token (Authorization: Bearer ...)");
 		return 1;
 	}
-	if (cl != NULL && (parse_u63(cl, &len) < 0 || (unsigned long long)len > srv->max_body)) {
+	if (cl != NULL && (parse_u63(cl, &len) < 0 ||
+			   (unsigned long long)len > route_max_body(srv, st->route))) {
 		api_error(resp, 413, "request_too_large", "request body is larger than %zu bytes",
-			  srv->max_body);
+			  route_max_body(srv, st->route));
 		return 1;
 	}
 	/* A chunked body has no declared length: it is bounded as it arrives. */
@@ -523,7 +533,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* Only an authorised request gets here; an undeclared (chunked)
 		 * body over the limit is discarded as it arrives and answered at
 		 * its end (MHD cannot answer in the middle of a body). */
-		if (st->too_large || st->body.len + n > srv->max_body) {
+		if (st->too_large || st->body.len + n > route_max_body(srv, st->route)) {
 			st->too_large = 1;
 			kbuf_free(&st->body);
 		} else {
@@ -535,7 +545,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	if (st->too_large)
 		api_error(&resp, 413, "request_too_large", "request body is larger than %zu bytes",
-			  srv->max_body);
+			  route_max_body(srv, st->route));
 	else
 		dispatch(st, &resp);
 	st->answered = 1;

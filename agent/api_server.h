@@ -30,6 +30,8 @@ struct api_request {
 	const char *params[API_MAX_PARAMS]; /* {name} segments of the route, in order */
 	int nparams;
 	json_t *body;                       /* parsed JSON body, or NULL */
+	const unsigned char *raw_body;      /* a raw route's body as received (len raw_len) */
+	size_t raw_len;
 	void *conn;                         /* the MHD connection, for query arguments */
 	void *user;                         /* api_server_opts.user */
 };
@@ -63,6 +65,8 @@ struct api_route {
 	int public;           /* 1: no token required (only /healthz) */
 	const char *fields;   /* members a JSON object body may have, space-separated;
 			       * any other is refused with 400 naming it. NULL: none */
+	size_t max_body;      /* this route's body limit; 0: the server's */
+	int raw;              /* 1: the body is handed over unparsed (multipart uploads) */
 };
 
 struct api_server_opts {

@@ -37,4 +37,6 @@ cmd_fn cmd_queue;
 cmd_fn cmd_status;
 cmd_fn cmd_evidence;
 cmd_fn cmd_archive;
+cmd_fn cmd_send;
+cmd_fn cmd_outbox;
 #endif

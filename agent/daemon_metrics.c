@@ -112,7 +112,9 @@ static void render_store(struct daemon *d, struct kbuf *out)
 	struct store_stats st = { 0 };
 	struct kerr err = { 0 };
 	struct store *s = daemon_store(d, &err);
-	const char *what[] = { "packages", "evidence", "queue" };
+	static const char *const what[] = { "packages", "evidence", "queue", "outbox" };
+	static const char *const metric[] = { "kepagent_packages_by_verdict",
+		"kepagent_evidence_by_verdict", "kepagent_queue_items", "kepagent_outbox_items" };
 	size_t i, w;
 
 	if (s == NULL || store_stats_collect(s, &st, &err) < 0) {
@@ -122,17 +124,15 @@ static void render_store(struct daemon *d, struct kbuf *out)
 	}
 	kbuf_append_str(out, "# HELP kepagent_store_up Whether the store could be read.\n"
 			"# TYPE kepagent_store_up gauge\nkepagent_store_up 1\n");
-	for (w = 0; w < 3; w++) {
-		const char *metric = w == 2 ? "kepagent_queue_items" : w == 0 ?
-			"kepagent_packages_by_verdict" : "kepagent_evidence_by_verdict";
-		const char *label = w == 2 ? "state" : "verdict";
+	for (w = 0; w < ARRAY_SIZE(what); w++) {
+		const char *label = w >= 2 ? "state" : "verdict";
 
 		kbuf_printf(out, "# HELP %s Items in the store by %s.\n# TYPE %s gauge\n",
-			    metric, label, metric);
+			    metric[w], label, metric[w]);
 		for (i = 0; i < st.n; i++)
 			if (strcmp(st.rows[i].what, what[w]) == 0)
-				kbuf_printf(out, "%s{%s=\"%s\"} %lld\n", metric, label, st.rows[i].label,
-					    (long long)st.rows[i].count);
+				kbuf_printf(out, "%s{%s=\"%s\"} %lld\n", metric[w], label,
+					    st.rows[i].label, (long long)st.rows[i].count);
 	}
 	store_stats_free(&st);
 }

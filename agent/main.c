@@ -25,6 +25,8 @@ const struct command commands[] = {
 	{ "status", cmd_status, "delivery status of sent messages (Kabul Edildi, ...)" },
 	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
 	{ "archive", cmd_archive, "apply the retention policy: move old content to archives" },
+	{ "send", cmd_send, "put a message into the outbox (signed and submitted exactly once)" },
+	{ "outbox", cmd_outbox, "the outbox: list, show, and sign as the officer" },
 	{ NULL, NULL, NULL },
 };
 

@@ -132,7 +132,8 @@ unsigned int reply_http_status(const char *code)
 		{ "lease_mismatch", 409 }, { "lease_expired", 409 }, { "conflict", 409 },
 		{ "busy", 503 }, { "content_unavailable", 503 }, { "unknown_field", 400 },
 		{ "request_too_large", 413 }, { "method_not_allowed", 405 },
-		{ "unauthorized", 401 },
+		{ "unauthorized", 401 }, { "invalid_field", 400 }, { "idempotency_conflict", 409 },
+		{ "bad_json", 400 }, { "bad_multipart", 400 }, { "unsupported_media_type", 415 },
 	};
 	size_t i;
 

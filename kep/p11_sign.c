@@ -246,8 +246,54 @@ out:
 	return rc;
 }
 
-int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
-		   struct kbuf *der, struct kerr *err)
+/* A detached SignedData whose messageDigest is digest (SHA-256): what a card
+ * makes when it signs a hash it was given, without the content. */
+static int cms_sign_digest(X509 *cert, EVP_PKEY *pkey, const unsigned char *digest,
+			   size_t len, struct kbuf *out, struct kerr *err)
+{
+	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_DETACHED | CMS_PARTIAL;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	unsigned char *der = NULL;
+	int dlen, rc = -1;
+
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	if (cms == NULL)
+		goto out;
+	si = CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags);
+	/* Without the content OpenSSL adds neither contentType nor
+	 * messageDigest: both are set here, as the content would have set them. */
+	if (si == NULL || add_signing_cert_v2(si, cert) < 0 ||
+	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+					OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
+	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
+					(int)len) != 1 ||
+	    CMS_SignerInfo_sign(si) != 1)
+		goto out;
+	dlen = i2d_CMS_ContentInfo(cms, &der);
+	if (dlen <= 0)
+		goto out;
+	kbuf_append(out, der, (size_t)dlen);
+	OPENSSL_free(der);
+	rc = 0;
+out:
+	if (rc < 0) {
+		kerr_set(err, KERR_AUTH, "signing the digest with the token failed");
+		kerr_add_openssl(err);
+	}
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
+/* What to sign: content, or a ready digest. */
+struct sign_what {
+	const void *data;
+	size_t len;
+	int digest;
+};
+
+static int p11_sign_with_token(const struct p11_opts *o, const struct sign_what *w,
+			       struct kbuf *der, struct kerr *err)
 {
 	struct p11 p = { 0 };
 	PKCS11_CERT *cert;
@@ -255,8 +301,6 @@ int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 	EVP_PKEY *pkey = NULL;
 	int rc = -1;
 
-	if (len > 0x7fffffff)
-		return kerr_set(err, KERR_LIMIT, "content too large to sign");
 	if (p11_open(&p, o, err) < 0 || p11_login(&p, o, err) < 0)
 		goto out;
 	key = find_key_label_or_id(&p, o, err);
@@ -275,9 +319,11 @@ int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 		kerr_add_openssl(err);
 		goto out;
 	}
-	rc = cms_sign(cert->x509, pkey, data, len, o->detached, der, err);
+	rc = w->digest ? cms_sign_digest(cert->x509, pkey, w->data, w->len, der, err)
+		       : cms_sign(cert->x509, pkey, w->data, w->len, o->detached, der, err);
 	if (rc == 0)
-		log_debug("signed %zu bytes with token '%s'", len, p.slot->token->label);
+		log_debug("signed %zu bytes%s with token '%s'", w->len, w->digest ? " (a digest)" : "",
+			  p.slot->token->label);
 out:
 	EVP_PKEY_free(pkey);
 	if (p.slot != NULL)
@@ -285,4 +331,27 @@ out:
 	p11_done(&p);
 	ERR_clear_error();
 	return rc;
+}
+
+int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
+		   struct kbuf *der, struct kerr *err)
+{
+	struct sign_what w = { data, len, 0 };
+
+	if (len > 0x7fffffff)
+		return kerr_set(err, KERR_LIMIT, "content too large to sign");
+	return p11_sign_with_token(o, &w, der, err);
+}
+
+int p11_cades_sign_digest(const struct p11_opts *o, const unsigned char *digest, size_t len,
+			  struct kbuf *der, struct kerr *err)
+{
+	struct sign_what w = { digest, len, 1 };
+
+	if (len == 20)
+		return kerr_set(err, KERR_USAGE, "a SHA-1 digest: SHA-1 is refused for KEP "
+				"signatures");
+	if (len != 32)
+		return kerr_set(err, KERR_USAGE, "a digest of %zu bytes is not SHA-256", len);
+	return p11_sign_with_token(o, &w, der, err);
 }

@@ -30,5 +30,10 @@ struct p11_opts {
 /* Signs data; appends the DER SignedData to der. */
 int p11_cades_sign(const struct p11_opts *o, const void *data, size_t len,
 		   struct kbuf *der, struct kerr *err);
+/* Signs a SHA-256 digest computed elsewhere (MimeYap's eHash): a detached
+ * SignedData whose messageDigest attribute is digest. Any other length is
+ * refused (KERR_USAGE; a SHA-1 digest says so). */
+int p11_cades_sign_digest(const struct p11_opts *o, const unsigned char *digest, size_t len,
+			  struct kbuf *der, struct kerr *err);
 
 #endif

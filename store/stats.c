@@ -11,7 +11,9 @@ static const char stats_sql[] =
 	" UNION ALL "
 	"SELECT 'evidence', coalesce(verdict, 'none'), count(*) FROM evidence GROUP BY 2"
 	" UNION ALL "
-	"SELECT 'queue', state, count(*) FROM import_queue GROUP BY 2";
+	"SELECT 'queue', state, count(*) FROM import_queue GROUP BY 2"
+	" UNION ALL "
+	"SELECT 'outbox', state, count(*) FROM outbox GROUP BY 2";
 
 int store_stats_collect(struct store *store, struct store_stats *out, struct kerr *err)
 {

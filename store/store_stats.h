@@ -14,8 +14,8 @@
 struct store;
 
 struct store_count {
-	char *what;     /* "packages", "evidence" or "queue" */
-	char *label;    /* verdict name, or queue state; "none" for NULL */
+	char *what;     /* "packages", "evidence", "queue" or "outbox" */
+	char *label;    /* verdict name, or queue/outbox state; "none" for NULL */
 	int64_t count;
 };
 
@@ -24,7 +24,7 @@ struct store_stats {
 	struct store_count *rows;
 };
 
-/* Packages and evidence by verdict, queue items by state. */
+/* Packages and evidence by verdict, queue and outbox items by state. */
 int store_stats_collect(struct store *store, struct store_stats *out, struct kerr *err);
 void store_stats_free(struct store_stats *st);
 

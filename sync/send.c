@@ -74,14 +74,19 @@ static int mimeyap(struct sync_ctx *c, const struct store_outbox_item *it, struc
 	struct prepare_arg a = { .it = it };
 	struct kep_attachment *att = xcalloc(it->n_files + 1, sizeof(*att));
 	const char **to = xcalloc(it->n_recipients + 1, sizeof(*to));
+	const char **cc = xcalloc(it->n_recipients + 1, sizeof(*cc));
 	struct kbuf *bufs = xcalloc(it->n_files + 1, sizeof(*bufs));
 	struct store_outbox_file_in f;
 	struct store_outbox_step s;
-	size_t i, n = 0;
+	size_t i, n = 0, nto = 0, ncc = 0;
 	int rc = 0;
 
-	for (i = 0; i < it->n_recipients; i++)
-		to[i] = it->recipients[i].address;
+	for (i = 0; i < it->n_recipients; i++) {
+		if (strcmp(it->recipients[i].role, "cc") == 0)
+			cc[ncc++] = it->recipients[i].address;
+		else
+			to[nto++] = it->recipients[i].address;
+	}
 	for (i = 0; rc == 0 && i < it->n_files; i++) {
 		const struct store_outbox_file *fi = &it->files[i];
 
@@ -93,10 +98,10 @@ static int mimeyap(struct sync_ctx *c, const struct store_outbox_item *it, struc
 		n++;
 	}
 	a.req = (struct kep_mime_request){ .tur = tur_of(it), .paket_id = it->ileti_id,
-		.to = to, .n_to = it->n_recipients, .subject = it->subject, .body = it->body,
+		.to = to, .n_to = nto, .cc = cc, .n_cc = ncc, .subject = it->subject, .body = it->body,
 		.html = strcmp(it->body_type, "html") == 0, .att = att, .n_att = n };
 	if (rc == 0)
-		rc = sync_call(c, "MimeYap", do_prepare, &a, err);
+		rc = sync_call(c, "mime_prepare", do_prepare, &a, err);
 	crashpoint("send-mimeyap-answered");
 	if (rc == 0) {
 		/* Nothing is sent before SmimeGonder: a crash here costs a draft. */
@@ -112,6 +117,7 @@ static int mimeyap(struct sync_ctx *c, const struct store_outbox_item *it, struc
 	free(bufs);
 	free(att);
 	free(to);
+	free(cc);
 	return rc;
 }
 
@@ -201,7 +207,7 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 	int yukle = strcmp(it->path, "yukle") == 0;
 	int64_t fid = store_outbox_file_id(it, yukle ? STORE_OB_FILE_SMIME
 					       : STORE_OB_FILE_SIGNATURE);
-	const char *op = yukle ? "Yukle" : "SmimeGonder";
+	const char *op = yukle ? "upload" : "mime_send";
 	int64_t t0;
 	int rc;
 
@@ -472,6 +478,57 @@ void sync_send(struct sync_ctx *c)
 	store_outbox_items_free(&items, n);
 }
 
+/* Submitted items whose package the sent folder's window did not bring
+ * (the provider dates it by its own clock, or lists it late): the folder is
+ * listed around the items' own times and their packages stored and
+ * followed like any sent package. */
+static void adopt_packages(struct sync_ctx *c)
+{
+	struct store_outbox_filter f = { .account = c->acct->name, .state = STORE_OB_SUBMITTED,
+					 .limit = 1000 };
+	struct store_outbox_item *items = NULL;
+	struct list_arg la = { .folder = c->rep->sent };
+	int64_t oldest = 0, since = now_ms() - (int64_t)SYNC_EVIDENCE_DAYS * 86400000;
+	size_t n, i, k, want = 0;
+	struct kerr err;
+
+	if (c->rep->sent == NULL || store_outbox_list(c->store, &f, &items, &n, &err) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (items[i].package_id == 0 && items[i].kep_id != NULL && items[i].created_at > since) {
+			want++;
+			if (oldest == 0 || items[i].created_at < oldest)
+				oldest = items[i].created_at;
+		}
+	if (want == 0) {
+		store_outbox_items_free(&items, n);
+		return;
+	}
+	la.w.start = (time_t)((oldest - SEND_RECONCILE_SLACK_MS) / 1000);
+	la.w.end = (time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000);
+	if (sync_call(c, "list_packages", do_list, &la, &err) < 0) {
+		sync_fail(c, c->rep->sent, NULL, &err);
+	} else {
+		for (k = 0; k < la.list.n && !c->fatal && !sync_stopping(c); k++) {
+			const struct kep_package_info *p = &la.list.items[k];
+			int64_t id = 0;
+			int isnew = 0;
+
+			for (i = 0; i < n; i++)
+				if (items[i].package_id == 0 && same_id(items[i].kep_id, p->kep_id))
+					break;
+			if (i == n || p->status != 0)
+				continue;
+			if (sync_package(c, c->rep->sent, p, 0, &id, &isnew, &err) < 0 ||
+			    sync_evidence(c, c->rep->sent, p, id, &err) < 0)
+				sync_fail(c, c->rep->sent, p->kep_id, &err);
+			items[i].package_id = id;
+		}
+	}
+	kep_package_list_free(&la.list);
+	store_outbox_items_free(&items, n);
+}
+
 void sync_send_link(struct sync_ctx *c)
 {
 	struct kerr err;
@@ -479,6 +536,10 @@ void sync_send_link(struct sync_ctx *c)
 
 	if (c->acct->sending.mode == SEND_OFF)
 		return;
+	if (store_outbox_link_packages(c->store, c->acct->name, &err) < 0)
+		log_warn("outbox: %s", err.msg);
+	else if (!c->fatal && !sync_stopping(c))
+		adopt_packages(c);
 	n = store_outbox_link_packages(c->store, c->acct->name, &err);
 	if (n < 0)
 		log_warn("outbox: %s", err.msg);

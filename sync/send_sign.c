@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "log.h"
 #include "p11_sign.h"
 #include "smime_build.h"
@@ -107,18 +109,33 @@ int send_prepare_entity(struct store *st, const struct account_config *a, int64_
 	return rc;
 }
 
-static int sign_bytes(const struct account_config *a, const struct kbuf *in, int detached,
+/* Yukle: a detached signature over the entity. MimeYap: the provider's
+ * eHash (base64 of the entity's SHA-256) signed as the digest, as a card
+ * signs it. */
+static int sign_bytes(const struct account_config *a, const struct kbuf *in, int yukle,
 		      struct kbuf *der, struct kerr *err)
 {
 	const struct pkcs11_config *p = &a->sending.pkcs11;
 	struct p11_opts o = {
 		.module = p->module, .token_label = p->token, .key_label = p->key,
-		.pin_file = p->pin_file, .detached = detached,
+		.pin_file = p->pin_file, .detached = 1,
 	};
+	unsigned char digest[64 + 3];
+	int n;
 
 	if (p->module == NULL)
 		return kerr_set(err, KERR_CONFIG, "account %s has no sending.pkcs11 token", a->name);
-	return p11_cades_sign(&o, in->data, in->len, der, err);
+	if (yukle)
+		return p11_cades_sign(&o, in->data, in->len, der, err);
+	if (in->len == 0 || in->len > 88)
+		return kerr_set(err, KERR_PERMANENT, "the provider's eHash is not a digest");
+	n = EVP_DecodeBlock(digest, in->data, (int)in->len);
+	if (n < 0)
+		return kerr_set(err, KERR_PERMANENT, "the provider's eHash is not base64");
+	/* EVP_DecodeBlock counts the padding as bytes. */
+	n -= (in->len >= 1 && in->data[in->len - 1] == '=') + (in->len >= 2 &&
+								in->data[in->len - 2] == '=');
+	return p11_cades_sign_digest(&o, digest, (size_t)n, der, err);
 }
 
 int send_sign(struct store *st, const struct account_config *a, int64_t id, const char *actor,
@@ -147,8 +164,6 @@ int send_sign(struct store *st, const struct account_config *a, int64_t id, cons
 	}
 	if (store_outbox_file_read(st, fid, SEND_MAX_SMIME, &in, err) < 0)
 		goto out;
-	/* S/MIME: detached over the entity; MimeYap: CAdES-BES over the eHash
-	 * text, content attached, as the EIMZA login signs its challenge. */
 	if (sign_bytes(a, &in, yukle, &der, err) < 0) {
 		kerr_prefix(err, "signing outbox item %lld", (long long)id);
 		goto out;

@@ -25,6 +25,9 @@ import yaml
 # Documented responses provoked by another test (which checks the body with --body).
 ELSEWHERE = {
     ("get", "/healthz", "503"): "tests/api-healthz.sh (a full disk)",
+    ("post", "/v1/outbox", "200"): "tests/send-api.sh (a repeat)",
+    ("post", "/v1/outbox", "409"): "tests/send-api.sh (a key reused)",
+    ("post", "/v1/outbox", "415"): "tests/send-api.sh (neither multipart nor JSON)",
 }
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 bad = []
@@ -266,6 +269,10 @@ def main(argv):
         ("get", "/v1/evidence"): ({}, {"from": "2020-01-01", "stage": 10, "limit": 10}, None, None),
         ("get", "/v1/packages"): ({}, {"folder": "OUTBOX"}, None, None),
         ("get", "/v1/packages/{id}/bundle"): ({"id": fx["package"]}, None, None, None),
+        ("post", "/v1/outbox"): ({}, None, {"to": ["birim@hs02.kep.tr"], "subject": "openapi",
+                                            "ileti_id": "OPENAPI-2"}, None),
+        ("get", "/v1/outbox"): ({}, {"state": "needs-signature", "limit": 10}, None, None),
+        ("get", "/v1/outbox/{id}"): ({"id": fx["outbox"]}, None, None, None),
     }
     for key in sorted(documented):
         if key[0] == "head" and ("get", key[1]) in happy:
@@ -296,6 +303,11 @@ def main(argv):
                                  ("more than 1000 keys", {}, None, {"keys": ["k"] * 1001}, None)],
         ("get", "/v1/evidence"): [("limit=0", {}, {"limit": 0}, None, None),
                                   ("from not a time", {}, {"from": "yesterday"}, None, None)],
+        ("post", "/v1/outbox"): [("to not a KEP address", {}, None, {"to": ["x@example.com"], "subject": "s", "ileti_id": "B-1"}, None),
+                                 ("no ileti_id and no Idempotency-Key", {}, None, {"to": ["birim@hs02.kep.tr"], "subject": "s"}, None),
+                                 ("not JSON", {}, None, None, b"{to")],
+        ("get", "/v1/outbox"): [("unknown state", {}, {"state": "lost"}, None, None),
+                                ("limit=0", {}, {"limit": 0}, None, None)],
         ("get", "/v1/packages"): [("limit=1001", {}, {"limit": 1001}, None, None),
                                   ("to not a time", {}, {"to": "2020-13-45"}, None, None)],
     }

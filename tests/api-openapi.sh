@@ -34,18 +34,37 @@ expect_status 200 "$(api POST /v1/queue/claim '{"count": 5}')" claim
 cp "$T/body" "$T/claim.json"
 qsql "UPDATE packages SET archived_to = '$T/lost.zip', archive_entry = 'p', raw = zeroblob(0) WHERE id = $gone" >/dev/null
 qsql "UPDATE parts SET archived_to = '$T/lost.zip', archive_entry = 'a' || idx WHERE package_id = $gone" >/dev/null
+# The outbox: a sending account (an officer's, so the daemon signs nothing)
+# and one item in it.
+python3 - "$KEPAGENT_CONFIG" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("\nqueue:", "\n    sending:\n      mode: officer\n      pkcs11:\n"
+    "        module: /nonexistent/pkcs11.so\n        token: t\n        key: k\nqueue:", 1)
+open(p, "w").write(s)
+PY
+kill -HUP "$DAEMON_PID"
+_i=0
+until grep -q 'configuration reloaded' "$T/run.log"; do
+	_i=$((_i + 1)); [ $_i -lt 200 ] || { cat "$T/run.log"; fail "the daemon did not reload"; }
+	sleep 0.05
+done
+"$KEPAGENT" send --to birim@hs02.kep.tr --subject openapi --ileti-id OPENAPI-1 >"$T/send.out" \
+	|| fail "kepagent send"
 att() { kenv_sql "SELECT idx FROM parts WHERE package_id = $1 AND role = 'attachment' LIMIT 1"; }
 python3 - "$T/claim.json" "$eyp" "$gone" "$T/fx.json" "$(att "$eyp")" "$(att "$gone")" \
 	"$(kenv_sql "SELECT ileti_id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" \
-	"$(kenv_sql "SELECT id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" <<'PY'
+	"$(kenv_sql "SELECT id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" \
+	"$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'OPENAPI-1'")" <<'PY'
 import json, sys
-claim, eyp, gone, out, att, gatt, key, pkg = sys.argv[1:9]
+claim, eyp, gone, out, att, gatt, key, pkg, outbox = sys.argv[1:10]
 items = json.load(open(claim))["items"]
 assert len(items) == 5 and str(items[0]["id"]) == eyp and str(items[1]["id"]) == gone, items
 pick = lambda i: {"id": i["id"], "lease": i["lease"]}
 json.dump({"claimed": [pick(i) for i in items[:1] + items[2:]], "account": "acct",
            "gone": dict(pick(items[1]), attachment=int(gatt)),
-           "attachment": int(att), "status_key": key, "package": int(pkg)}, open(out, "w"))
+           "attachment": int(att), "status_key": key, "package": int(pkg),
+           "outbox": int(outbox)}, open(out, "w"))
 PY
 # The provider stopped (after the daemon's first refresh): a refresh the
 # test starts cannot finish, so a second one is a conflict.

@@ -28,6 +28,7 @@ include tests/archive.mk
 include tests/api.mk
 include tests/bench.mk
 include tests/package.mk
+include tests/send.mk
 
 # The test PKI that tests/kepsim-env.sh caches once per build tree.
 clean-local:

@@ -144,6 +144,8 @@ struct kep_mime_request {
 	const char *paket_id;          /* ePaketId (EBYS's iletiID); NULL: none */
 	const char *const *to;         /* kime, one element per address */
 	size_t n_to;
+	const char *const *cc;         /* bilgi, one element per address */
+	size_t n_cc;
 	const char *subject;
 	const char *body;
 	int html;                      /* eIcerikTur HTML, else TEXT */

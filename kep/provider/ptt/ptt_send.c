@@ -115,6 +115,8 @@ int ptt_mime_prepare(struct kep_session *s, const struct kep_mime_request *q,
 		soap_add(p, "ePaketId", q->paket_id);
 	for (i = 0; i < q->n_to; i++)
 		soap_add(p, "kime", q->to[i]);
+	for (i = 0; i < q->n_cc; i++)
+		soap_add(p, "bilgi", q->cc[i]);
 	soap_add(p, "konu", q->subject);
 	soap_add(p, "icerik", q->body ? q->body : "");
 	soap_add(p, "eIcerikTur", q->html ? "HTML" : "TEXT");

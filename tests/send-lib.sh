@@ -1,0 +1,63 @@
+# tests/send-lib.sh: sending tests against kepsim. Source after tests/lib.sh;
+# it sources kepsim-env.sh and softhsm-lib.sh.
+#
+#   send_world [kepsim options]   mailbox, the account's seal (mali muhur) and
+#                                 card (e-imza) on a SoftHSM2 token "kep"
+#                                 (labels muhur, eimza; PIN 1234 in $T/pin),
+#                                 kepsim started as "sim"; sets PEER (another
+#                                 kepsim account, a recipient)
+#   send_config MODE [PATH] [PIN-FILE] [KEY]
+#                                 kenv_config with a sending: block
+#   submitted MESSAGE-ID          how many Yukle/SmimeGonder kepsim performed
+#                                 for that Message-ID (request log)
+#   item_json ID                  `kepagent outbox show --json ID` into $T/item
+#   item FIELD                    a field of $T/item (python expression over j)
+. "$top_srcdir/tests/kepsim-env.sh"
+. "$top_srcdir/tests/softhsm-lib.sh"
+grep -q SmimeGonder "$KEPSIM" || skip "this kepsim does not take Yukle/MimeYap/SmimeGonder"
+
+send_world() {
+	kenv_mailbox --seed 7 --received 1 --sent 1 --faults none \
+		--account birim-a@hs01.kep.tr --account birim-b@hs01.kep.tr
+	for _a in "$MB"/accounts/*/; do
+		_a=${_a%/}
+		[ "$_a" = "$ACC" ] || { PEER=$(kenv_json "$_a/account.json" kepHesap); break; }
+	done
+	[ -n "${PEER:-}" ] || fail "the mailbox has one account only"
+	hsm_init kep 1234
+	_m=$MB/$(kenv_json "$ACC/account.json" muhur_cert)
+	_e=$MB/$(kenv_json "$ACC/account.json" eimza_cert)
+	_m=${_m%-cert.pem} _e=${_e%-cert.pem}
+	hsm_import kep 1234 "$_m-key.der" "$_m-cert.der" 01 muhur
+	hsm_import kep 1234 "$_e-key.der" "$_e-cert.der" 02 eimza
+	hsm_pin_file "$T/pin" 1234
+	hsm_pin_file "$T/badpin" 9999
+	kenv_start sim "$@"
+}
+
+send_config() {
+	kenv_config "sending:" "  mode: $1" "  path: ${2:-yukle}" "  pkcs11:" \
+		"    module: $MODULE" "    token: kep" "    key: ${4:-muhur}" \
+		"    pin_file: ${3:-$T/pin}"
+}
+
+submitted() {
+	python3 - "$KEPSIM_REQ" "$1" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("op") in ("Yukle", "SmimeGonder") and r.get("performed") is True:
+        ids = {r.get("messageId"), r.get("mesajid")}
+        if sys.argv[2] in ids or sys.argv[2].strip("<>") in {str(i).strip("<>") for i in ids}:
+            n += 1
+print(n)
+PY
+}
+
+item_json() {
+	"$KEPAGENT" outbox show --json "$1" >"$T/item" 2>"$T/item.err" \
+		|| { cat "$T/item.err"; fail "outbox show $1"; }
+}
+
+item() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print("" if r is None else r)' "$T/item" "$1"; }

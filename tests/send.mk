@@ -1,0 +1,6 @@
+# Sending (issue 17): the outbox, signing on SoftHSM2 and submission to kepsim.
+TESTS += tests/send-kepsim.sh
+dist_noinst_SCRIPTS += tests/send-kepsim.sh
+EXTRA_DIST += tests/send-lib.sh
+TESTS += tests/send-api.sh
+dist_noinst_SCRIPTS += tests/send-api.sh
