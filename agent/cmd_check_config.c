@@ -2,39 +2,23 @@
  * file and the files it refers to, and prints a summary. Secrets files are
  * parsed to prove they work, but nothing read from them is ever printed. */
 
-#include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "commands.h"
 #include "config.h"
+#include "config_check.h"
 #include "err.h"
 #include "log.h"
-#include "secret_file.h"
 
 struct check {
 	const struct config *cfg;
 	json_t *errors;   /* array of strings */
 	json_t *warnings; /* array of strings */
 };
-
-static void problem(json_t *list, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(json_t *list, const char *fmt, ...)
-{
-	char line[1200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	json_array_append_new(list, json_string(line));
-}
 
 static void add_lines(json_t *list, struct kbuf *lines)
 {
@@ -48,51 +32,6 @@ static void add_lines(json_t *list, struct kbuf *lines)
 	}
 }
 
-/* want: 'f' a regular file, 'd' a directory, 'e' either. */
-static void need_path(struct check *c, const char *what, const char *path, char want)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		problem(c->errors, "%s: %s %s: %s", c->cfg->path, what, path, strerror(errno));
-		return;
-	}
-	if (want == 'f' && !S_ISREG(st.st_mode))
-		problem(c->errors, "%s: %s %s is not a regular file", c->cfg->path, what, path);
-	else if (want == 'd' && !S_ISDIR(st.st_mode))
-		problem(c->errors, "%s: %s %s is not a directory", c->cfg->path, what, path);
-	else if (want == 'e' && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		problem(c->errors, "%s: %s %s is neither a file nor a directory", c->cfg->path,
-			what, path);
-}
-
-static void need_paths(struct check *c, const char *what, char **paths, size_t n, char want)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		need_path(c, what, paths[i], want);
-}
-
-/* A file others should not read: a warning, since the service may share it. */
-static void private_file(struct check *c, const char *what, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		problem(c->warnings, "%s: %s %s has permissions %04o (run: chmod 600 %s)",
-			c->cfg->path, what, path, (unsigned)(st.st_mode & 07777), path);
-}
-
-/* A file `kepagent run` refuses unless it is private (secret_file.h). */
-static void secret_file(struct check *c, const char *what, const char *path)
-{
-	struct kerr err = { 0 };
-
-	if (access(path, F_OK) == 0 && secret_file_check(path, &err) < 0)
-		problem(c->errors, "%s: %s: %s", c->cfg->path, what, err.msg);
-}
-
 static void on_finding(void *arg, enum kep_check_level lv, const char *check, const char *msg)
 {
 	struct check *c = arg;
@@ -103,42 +42,16 @@ static void on_finding(void *arg, enum kep_check_level lv, const char *check, co
 				      json_string(msg));
 }
 
-static void check_account(struct check *c, const struct account_config *a)
-{
-	struct kep_check_sink sink = { on_finding, c };
-	char what[128];
-
-	/* The account's own files (secrets, PIN, module): its driver knows them. */
-	a->driver->conf_check(a->driver_conf, 0, &sink);
-	if (a->ca_file != NULL) {
-		snprintf(what, sizeof(what), "account '%s': ca_file", a->name);
-		need_path(c, what, a->ca_file, 'f');
-	}
-}
-
+/* The generic files and directories (config_check.h), then each account's
+ * own (secrets, PIN, module: its driver knows them). */
 static void check_files(struct check *c)
 {
-	const struct config *cfg = c->cfg;
+	struct kep_check_sink sink = { on_finding, c };
 	size_t i;
 
-	need_path(c, "api token_file", cfg->api_token_file, 'f');
-	private_file(c, "api token_file", cfg->api_token_file);
-	if (cfg->api_tls_cert != NULL) {
-		need_path(c, "api tls_cert", cfg->api_tls_cert, 'f');
-		need_path(c, "api tls_key", cfg->api_tls_key, 'f');
-		secret_file(c, "api tls_key", cfg->api_tls_key);
-	}
-	need_paths(c, "trust anchor", cfg->trust_anchors, cfg->n_trust_anchors, 'e');
-	need_paths(c, "trust kamusm_store", cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
-		   'f');
-	need_paths(c, "trust intermediate", cfg->trust_intermediates, cfg->n_trust_intermediates,
-		   'e');
-	need_paths(c, "trust tsa_anchor", cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors, 'e');
-	for (i = 0; i < cfg->n_accounts; i++)
-		check_account(c, &cfg->accounts[i]);
-	if (cfg->n_accounts == 0)
-		problem(c->warnings, "%s: no accounts configured: nothing will be synced",
-			cfg->path);
+	config_check_paths(c->cfg, &sink);
+	for (i = 0; i < c->cfg->n_accounts; i++)
+		c->cfg->accounts[i].driver->conf_check(c->cfg->accounts[i].driver_conf, 0, &sink);
 }
 
 static json_t *summary_json(const struct config *cfg)

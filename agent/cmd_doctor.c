@@ -186,6 +186,57 @@ static void check_endpoint(struct report *r, const struct account_config *a)
 	free(url);
 }
 
+/* A real login, for accounts whose login asks nobody (a password: BASE):
+ * it proves the secrets, the KEP address form and the T.C. number, which
+ * no local check can. A login a person answers (SMS code, card PIN) is not
+ * tried: a wrong PIN counts against the card. */
+static void check_login(struct report *r, const struct config *cfg,
+			const struct account_config *a)
+{
+	struct kep_login_info li = { 0 };
+	struct kep_provider_opts o = { 0 };
+	struct kep_folder_list fl = { 0, NULL };
+	struct kep_session *s;
+	struct kerr err = { 0 };
+	char *dircopy = xstrdup(cfg->store_path);
+	struct stat st;
+
+	config_login_info(a, &li);
+	if (li.personal) {
+		say(r, OK, "login", "account %s logs in with %s: an officer answers it, so doctor "
+		    "does not try; run 'kepagent refresh --account %s' to prove it", a->name,
+		    li.mode, a->name);
+		free(dircopy);
+		return;
+	}
+	o.conf = a->driver_conf;
+	o.mailbox = a->address;
+	o.ca_file = a->ca_file;
+	o.proxy = a->proxy;
+	o.connect_timeout_s = a->connect_timeout;
+	o.transfer_timeout_s = a->timeout;
+	/* Answers spool beside the store (never $TMPDIR), when it is there. */
+	o.tmp_dir = stat(dirname(dircopy), &st) == 0 ? dircopy : NULL;
+	s = a->driver->open(&o, &err);
+	if (s == NULL || a->driver->login(s, &err) < 0)
+		say(r, FAIL, "login", "account %s: %s; fix: %s", a->name, err.msg,
+		    err.cls == KERR_AUTH ? "check the parola and sifre in the secrets file, the "
+		    "KEP address (as the provider lists it, e.g. birim@hs01.kep.tr) and the T.C. "
+		    "number of the authorised person" : "check the endpoint and the network, then "
+		    "run doctor again");
+	else if (a->driver->list_folders(s, &fl, &err) < 0)
+		say(r, FAIL, "login", "account %s: logged in, but listing folders failed: %s; fix: "
+		    "ask the provider whether the account may use the web service", a->name,
+		    err.msg);
+	else
+		say(r, OK, "login", "account %s: logged in as %s (%s), %zu folder(s)", a->name,
+		    a->mailbox, li.mode, fl.n);
+	kep_folder_list_free(&fl);
+	if (s != NULL)
+		a->driver->close(&s);
+	free(dircopy);
+}
+
 static void check_store(struct report *r, const struct config *cfg)
 {
 	char *dircopy = xstrdup(cfg->store_path);
@@ -262,8 +313,9 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 			printf("Usage: kepagent doctor [--json] [--no-network]\n\n"
 			       "Checks a deployment and prints one line per check with a fix:\n"
 			       "configuration, secrets file permissions, API token, trust anchors present\n"
-			       "and not expired, each endpoint's TLS and reachability (skipped with\n"
-			       "--no-network), PKCS#11 module and token, the store's integrity and free\n"
+			       "and not expired, each endpoint's TLS and reachability and a real login\n"
+			       "of each enabled password (BASE) account (skipped with --no-network),\n"
+			       "PKCS#11 module and token, the store's integrity and free\n"
 			       "disk space. Exit status 1 when a check fails, 3 when the configuration\n"
 			       "is invalid.\n");
 			return KEXIT_OK;
@@ -284,6 +336,8 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 			check_account_files(&r, &cfg->accounts[i]);
 			if (network)
 				check_endpoint(&r, &cfg->accounts[i]);
+			if (network && cfg->accounts[i].enabled)
+				check_login(&r, cfg, &cfg->accounts[i]);
 		}
 		check_store(&r, cfg);
 	}

@@ -7,5 +7,6 @@ conf_libkepconf_a_CPPFLAGS = $(AM_CPPFLAGS) $(CONF_INCLUDES) $(YAML_CFLAGS) $(OP
 	$(XML_CFLAGS) $(XMLSEC_CFLAGS)
 conf_libkepconf_a_SOURCES = \
 	conf/config.c conf/config.h \
+	conf/config_check.c conf/config_check.h \
 	conf/trust_config.c conf/trust_config.h
 conf_libkepconf_a_SOURCES += conf/config_sending.c conf/config_sending.h

@@ -27,31 +27,16 @@
 
 /* ---- environment ---- */
 
-/* The store's directory (and missing parents), private to the agent: the
- * store and its download temporaries hold mail. An existing directory is
- * left as it is (store_open checks its permissions). */
+/* The store's directory, private to the agent: the store and its download
+ * temporaries hold mail. Never its parents: a mistyped store.path must not
+ * grow a tree (check-config says so first). An existing directory is left
+ * as it is (store_open checks its permissions). */
 static int make_store_dir(const char *dir, struct kerr *err)
 {
-	char *p = xstrdup(dir), *q;
-	int rc = 0;
-
-	for (q = p + 1; rc == 0; q++) {
-		if (*q != '/' && *q != '\0')
-			continue;
-		{
-			char save = *q;
-
-			*q = '\0';
-			if (mkdir(p, 0700) < 0 && errno != EEXIST)
-				rc = kerr_errno(err, KERR_CONFIG, errno,
-						"cannot create the store directory %s", p);
-			*q = save;
-		}
-		if (*q == '\0')
-			break;
-	}
-	free(p);
-	return rc;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return kerr_errno(err, KERR_CONFIG, errno, "cannot create the store directory %s "
+				  "(its parent must exist)", dir);
+	return 0;
 }
 
 int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_t *stop,

@@ -21,7 +21,9 @@ expect_grep "^$T/kepagent.yaml: configuration OK" "$T/out"
 expect_grep "^store: $T/var/kepagent.db" "$T/out"
 expect_grep '^accounts: 2 \(1 enabled\)' "$T/out"
 expect_grep '^  birim: birim@hs01.kep.tr, login base, poll every 300s' "$T/out"
-expect_no_grep . "$T/err"
+# The sample's enabled account is a placeholder: said, and nothing else.
+expect_grep "^warning: .*account 'birim' is enabled with the sample's address" "$T/err"
+[ "$(wc -l <"$T/err")" = 1 ] || { cat "$T/err"; fail "check-config said more than the placeholder"; }
 
 expect_exit 0 "$KEPAGENT" -c "$T/kepagent.yaml" check-config --json
 python3 - "$T/out" <<'PY' || fail "check-config --json summary"

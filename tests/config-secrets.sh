@@ -11,6 +11,8 @@ mkdir "$T/roots"
 : >"$T/api-token"
 chmod 600 "$T/api-token"
 cat >"$T/kepagent.yaml" <<YAML
+store:
+  path: kepagent.db
 api:
   token_file: api-token
 trust:

@@ -1,7 +1,10 @@
 #!/bin/sh
 # kepagent doctor: a sound deployment passes; each broken piece (missing
-# trust anchor, world-readable secrets, unreachable endpoint, wrong CA) is
-# reported as exactly one FAIL line with a fix, and the exit status is 1.
+# trust anchor, world-readable secrets, unreachable endpoint, wrong CA, and
+# against kepsim: a wrong password, a wrong KEP address, an expired anchor,
+# a world-readable API token) is reported as exactly one FAIL line with a
+# fix, and the exit status is 1. The account of the first part is disabled:
+# its endpoint is an openssl s_server, no provider to log in to.
 . "$top_srcdir/tests/lib.sh"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -42,6 +45,7 @@ accounts:
     address: birim@hs01.kep.tr
     tcno: "12345678901"
     secrets_file: $T/secrets.yaml
+    enabled: false
 EOT
 }
 mkdir -m 700 store
@@ -90,3 +94,41 @@ PY
 # A broken configuration is exit 3.
 echo "bogus: key" >> kepagent.yaml
 expect_exit 3 "$KEPAGENT" doctor
+
+# ---- a real login against kepsim (BASE) ----
+. "$top_srcdir/tests/kepsim-env.sh"
+kenv_mailbox --seed 5 --received 1 --sent 1 --faults none
+kenv_start doctor
+kenv_config
+: >"$KEPSIM_REQ"
+expect_exit 0 "$KEPAGENT" doctor
+expect_grep "^ok +login +account acct: logged in as $HESAP \\(base\\), [1-9][0-9]* folder" "$T/out"
+grep -q '"op":"Giris"' "$KEPSIM_REQ" || fail "doctor did not log in"
+PAROLA=$(kenv_json "$ACC/account.json" parola)
+cp "$T/secrets.yaml" "$T/secrets.good"
+# Wrong password: the provider's refusal and what to check, never the secret.
+printf 'parola: "yanlis-%s"\nsifre: "x"\n' "$PAROLA" >"$T/secrets.yaml"
+expect_one_fail login 'the provider says.*fix: check the parola and sifre'
+expect_no_grep "yanlis-" "$T/out"
+cp "$T/secrets.good" "$T/secrets.yaml"
+# A KEP address the provider does not know (a wrong form or domain).
+kenv_config
+sed -i "s|address: $HESAP|address: ${HESAP%@*}-yok@${HESAP#*@}|" "$KEPAGENT_CONFIG"
+expect_one_fail login 'fix: .*KEP address'
+kenv_config
+# An expired anchor.
+sed -i "s|^    - \(.*/ec-root.pem\)$|    - \\1\\n    - $KENV_PKI/ec/expired.pem|" "$KEPAGENT_CONFIG"
+expect_one_fail trust 'expired.pem: 1 of 1 certificates have expired; fix: '
+kenv_config
+# A world-readable API token: run refuses it, so doctor fails it.
+chmod 644 "$T/api-token"
+expect_one_fail api-token 'chmod 600'
+chmod 600 "$T/api-token"
+expect_exit 0 "$KEPAGENT" doctor
+# An OTP account: endpoint and TLS only, doctor says an officer is needed.
+: >"$KEPSIM_REQ"
+KENV_LOGIN=otp kenv_config "otp_file: $T/otp"
+printf '123456\n' >"$T/otp"; chmod 600 "$T/otp"
+expect_exit 0 "$KEPAGENT" doctor
+expect_grep "^ok +login +account acct logs in with otp: an officer answers it" "$T/out"
+! grep -q '"op":"Giris"' "$KEPSIM_REQ" || fail "doctor tried an OTP login"
