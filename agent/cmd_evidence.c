@@ -38,14 +38,15 @@ static void usage(FILE *out)
 		"                [--verdict V] [--folder F] [--limit N] [--offset N]\n"
 		"       kepagent evidence show EVIDENCE-ID\n"
 		"       kepagent evidence export PACKAGE-ID -o BUNDLE.zip\n"
-		"       kepagent evidence verify [--anchors PATH]... BUNDLE.zip\n"
+		"       kepagent evidence verify [--anchors PATH]... [--kephs PATH]... BUNDLE.zip\n"
 		"\n"
 		"Auditor queries. search lists evidence items (or, with --packages, packages)\n"
 		"by time (RFC 3339 or YYYY-MM-DD), account, counterpart address, stage\n"
 		"(delilTurId) and verdict. export writes one message's evidence bundle: its\n"
 		"bytes, every evidence file, certificates, time stamps and a report. verify\n"
 		"re-verifies a bundle offline without the store, with the configuration's\n"
-		"trust anchors (or --anchors), and compares with the bundle's report.\n"
+		"trust anchors (or --anchors, with --kephs naming the KEPHS signing\n"
+		"certificates), and compares with the bundle's report.\n"
 		"\n"
 		"  --json        print JSON (the shapes of the local API)\n"
 		"  --csv         search: print CSV for spreadsheets (RFC 4180, UTF-8, the\n"
@@ -72,6 +73,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 		{ "offset", required_argument, NULL, 'O' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "anchors", required_argument, NULL, 'A' },
+		{ "kephs", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,9 +119,11 @@ static int parse(int argc, char **argv, struct eopts *o)
 				o->q.offset = (size_t)v;
 			break;
 		case 'A':
+		case 'K':
 			if (o->ts == NULL)
 				o->ts = trust_new();
-			if (trust_load(o->ts, TRUST_ANCHOR, optarg, &err) < 0) {
+			if (c == 'K' ? trust_load_kephs(o->ts, NULL, optarg, &err) < 0
+				     : trust_load(o->ts, TRUST_ANCHOR, optarg, &err) < 0) {
 				log_error("evidence: %s", err.msg);
 				return KEXIT_CONFIG;
 			}

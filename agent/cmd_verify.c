@@ -52,6 +52,8 @@ static void usage(FILE *out)
 		"  --kamusm FILE          Kamu SM certificate store XML (repeatable)\n"
 		"  --tsa-anchors PATH     time-stamp authority anchors (repeatable)\n"
 		"  --intermediates PATH   extra intermediate certificates (repeatable)\n"
+		"  --kephs PATH           KEPHS signing certificates: who may sign envelopes\n"
+		"                         and delils (repeatable; default: trust.kephs)\n"
 		"  --revocation MODE      offline (default), online or require\n"
 		"  --at TIME              judge certificates at TIME (seconds since the epoch)\n"
 		"  -h, --help             show this help\n"
@@ -184,6 +186,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "kamusm", required_argument, NULL, 'k' },
 		{ "tsa-anchors", required_argument, NULL, 't' },
 		{ "intermediates", required_argument, NULL, 'i' },
+		{ "kephs", required_argument, NULL, 'K' },
 		{ "revocation", required_argument, NULL, 'r' },
 		{ "at", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -231,13 +234,17 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'i':
 			k = TRUST_INTERMEDIATE;
 			break;
+		case 'K':
+			k = TRUST_KEPHS;
+			break;
 		default:
 			usage(stderr);
 			trust_free(&v.ts);
 			return KEXIT_USAGE;
 		}
 		explicit = 1;
-		if (trust_load(v.ts, k, optarg, &err) < 0) {
+		if (k == TRUST_KEPHS ? trust_load_kephs(v.ts, NULL, optarg, &err) < 0
+				     : trust_load(v.ts, k, optarg, &err) < 0) {
 			log_error("verify: %s", err.msg);
 			trust_free(&v.ts);
 			return KEXIT_CONFIG;

@@ -120,12 +120,59 @@ static void parse_api(struct loader *l, yaml_node_t *n)
 		cy_bool(&l->d, v[6], "insecure_plain_http", &c->api_insecure_plain_http);
 }
 
+static const char *const *driver_names(const char **joined);
+
+/* trust.kephs: a list of {provider, certificates, subject, issuer}. */
+static void parse_kephs(struct loader *l, yaml_node_t *n)
+{
+	static const struct cy_key keys[] = {
+		{ "provider", 1, "ptt" }, { "certificates", 0, NULL }, { "subject", 0, NULL },
+		{ "issuer", 0, NULL },
+	};
+	struct config *c = l->cfg;
+	size_t i, count;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cy_error(&l->d, n, "a list of '- provider: ptt' entries with certificates or subject",
+			 "wrong type for 'kephs'");
+		return;
+	}
+	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	c->trust_kephs = xcalloc(count ? count : 1, sizeof(*c->trust_kephs));
+	for (i = 0; i < count; i++) {
+		yaml_node_t *e = yaml_document_get_node(&l->d.doc, n->data.sequence.items.start[i]);
+		struct kephs_config *k = &c->trust_kephs[c->n_trust_kephs++];
+		yaml_node_t *v[ARRAY_SIZE(keys)];
+		const char *const *names;
+		const char *joined;
+		int p;
+
+		if (cy_mapping(&l->d, e, "trust.kephs entry", keys, ARRAY_SIZE(keys), v) < 0)
+			continue;
+		names = driver_names(&joined);
+		if (v[0] != NULL && cy_enum(&l->d, v[0], "provider", names, &p) == 0)
+			k->provider = xstrdup(names[p]);
+		if (v[1] != NULL)
+			path_list(l, v[1], "certificates", &k->certificates, &k->n_certificates);
+		if (v[2] != NULL)
+			cy_string(&l->d, v[2], "subject", &k->subject);
+		if (v[3] != NULL)
+			cy_string(&l->d, v[3], "issuer", &k->issuer);
+		if (k->n_certificates == 0 && k->subject == NULL)
+			cy_error(&l->d, e, "certificates: [...] or subject: \"O=...\"",
+				 "a trust.kephs entry names no signer");
+		if (k->issuer != NULL && k->subject == NULL)
+			cy_error(&l->d, v[3], "a subject rule beside the issuer",
+				 "'issuer' without 'subject'");
+	}
+}
+
 static void parse_trust(struct loader *l, yaml_node_t *n)
 {
 	static const struct cy_key keys[] = {
 		{ "anchors", 1, "a list of CA certificate files or directories" },
 		{ "kamusm_store", 0, NULL }, { "intermediates", 0, NULL },
-		{ "tsa_anchors", 0, NULL }, { "revocation", 0, NULL },
+		{ "tsa_anchors", 0, NULL }, { "revocation", 0, NULL }, { "kephs", 0, NULL },
 	};
 	yaml_node_t *v[ARRAY_SIZE(keys)];
 	struct config *c = l->cfg;
@@ -149,6 +196,8 @@ static void parse_trust(struct loader *l, yaml_node_t *n)
 		path_list(l, v[3], "tsa_anchors", &c->trust_tsa_anchors, &c->n_trust_tsa_anchors);
 	enum_value(l, v[4], "revocation", revocation_names, &mode);
 	c->revocation = (enum revocation_mode)mode;
+	if (v[5] != NULL)
+		parse_kephs(l, v[5]);
 }
 
 static void parse_queue(struct loader *l, yaml_node_t *n)
@@ -625,6 +674,13 @@ void config_free(struct config **cfg)
 	free_list(&c->trust_kamusm_stores, &c->n_trust_kamusm_stores);
 	free_list(&c->trust_intermediates, &c->n_trust_intermediates);
 	free_list(&c->trust_tsa_anchors, &c->n_trust_tsa_anchors);
+	for (i = 0; i < c->n_trust_kephs; i++) {
+		free_list(&c->trust_kephs[i].certificates, &c->trust_kephs[i].n_certificates);
+		free(c->trust_kephs[i].provider);
+		free(c->trust_kephs[i].subject);
+		free(c->trust_kephs[i].issuer);
+	}
+	free(c->trust_kephs);
 	free(c->retention_archive_dir);
 	for (i = 0; i < c->n_accounts; i++)
 		account_free(&c->accounts[i]);

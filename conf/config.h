@@ -50,6 +50,16 @@ struct sending_config {
 	long max_attempts;      /* submissions before an item is parked; default 5 */
 };
 
+/* One entry of trust.kephs: a provider's signing identities, as
+ * certificate files (exact match) and/or a subject (+ issuer) rule. */
+struct kephs_config {
+	char *provider;         /* the driver's name ("ptt") */
+	char **certificates;    /* absolute paths; may be empty when subject is set */
+	size_t n_certificates;
+	char *subject;          /* "O=PTT A.Ş., C=TR"; NULL when none */
+	char *issuer;           /* NULL: any issuer under the anchors */
+};
+
 struct account_config {
 	char *name;             /* unique, [A-Za-z0-9._-] */
 	const struct kep_driver *driver;    /* chosen by provider: */
@@ -93,6 +103,8 @@ struct config {
 	size_t n_trust_intermediates;
 	char **trust_tsa_anchors;
 	size_t n_trust_tsa_anchors;
+	struct kephs_config *trust_kephs; /* who may sign envelopes and delils */
+	size_t n_trust_kephs;
 	enum revocation_mode revocation; /* default REVOCATION_ONLINE */
 
 	long queue_lease_seconds; /* default 300; CONFIG_LEASE_MIN..MAX_SECONDS */

@@ -1,6 +1,8 @@
 /* trust_config.c: see trust_config.h. */
 #include "trust_config.h"
 
+#include "signer_role.h"
+
 static int load_list(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
 		     struct kerr *err)
 {
@@ -12,9 +14,29 @@ static int load_list(struct trust_store *ts, enum trust_kind k, char **paths, si
 	return 0;
 }
 
+/* trust.kephs: each provider's signing certificates and subject rules. */
+static int load_kephs(const struct config *cfg, struct trust_store *ts, struct kerr *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->n_trust_kephs; i++) {
+		const struct kephs_config *k = &cfg->trust_kephs[i];
+		const char *prov = k->provider;
+
+		for (j = 0; j < k->n_certificates; j++)
+			if (trust_load_kephs(ts, prov, k->certificates[j], err) < 0)
+				return -1;
+		if (k->subject != NULL &&
+		    kephs_signers_add_rule(trust_kephs(ts), prov, k->subject, k->issuer, err) < 0)
+			return kerr_prefix(err, "kephs");
+	}
+	return 0;
+}
+
 int trust_load_config(const struct config *cfg, struct trust_store *ts, struct kerr *err)
 {
-	if (load_list(ts, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
+	if (load_kephs(cfg, ts, err) < 0 ||
+	    load_list(ts, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
 	    load_list(ts, TRUST_ANCHOR, cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
 		      err) < 0 ||
 	    load_list(ts, TRUST_INTERMEDIATE, cfg->trust_intermediates,

@@ -1,7 +1,8 @@
 /* trust_config.h: the trust store a configuration describes.
  *
  * Loads trust.anchors and trust.kamusm_stores as anchors, trust.intermediates
- * as untrusted helpers and trust.tsa_anchors as time-stamp anchors into ts
+ * as untrusted helpers, trust.tsa_anchors as time-stamp anchors and
+ * trust.kephs as each provider's signing identities (signer_role.h) into ts
  * (see kep/trust.h). The one place that maps configuration to trust, for the
  * sync, `kepagent verify` and evidence bundles alike. */
 #ifndef KEP_TRUST_CONFIG_H

@@ -77,6 +77,9 @@ trust:
     - {pki}/trust/rsa-root.pem
     - {pki}/trust/ec-root.pem
   revocation: online
+  kephs:
+    - provider: ptt
+      certificates: [{pki}/rsa/kephs.pem, {pki}/ec/kephs.pem]
 accounts:
   - name: demo
     provider: ptt

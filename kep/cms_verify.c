@@ -57,6 +57,8 @@ static void judge_signer(const struct verify_opts *o, X509 *leaf, STACK_OF(X509)
 	char a[40], b[40];
 
 	chain_judge(o, &rq, &ce);
+	signer_role_apply(trust_kephs(o->trust), o->role, o->provider, leaf, &ce.verdict,
+			  ce.reason, sizeof(ce.reason));
 	r->validation_time = at;
 	r->revocation = ce.revocation;
 	r->verdict = verdict_worst(r->verdict, ce.verdict);

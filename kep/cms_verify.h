@@ -27,6 +27,7 @@
 #include "err.h"
 #include "verdict.h"
 #include "revocation.h"
+#include "signer_role.h"
 
 struct trust_store;
 struct chain_cache;
@@ -40,6 +41,11 @@ struct verify_opts {
 	 * NULL means emailProtection (S/MIME), "" means no EKU check, else a
 	 * short name ("codeSigning") or dotted OID. anyExtendedKeyUsage passes. */
 	const char *signer_eku;
+	/* Who must have signed (signer_role.h): SIGNER_KEPHS for envelopes and
+	 * delils, checked after the chain against trust_kephs(trust) for
+	 * provider (NULL: any configured provider). */
+	enum signer_role role;
+	const char *provider;
 };
 
 /* The sub-report of an RFC 3161 signature time stamp. */

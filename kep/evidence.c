@@ -195,6 +195,7 @@ static int judge_signer(const struct evidence_opts *o, const struct xmldsig_resu
 	vo = *o->verify;
 	if (vo.signer_eku == NULL)
 		vo.signer_eku = "";
+	vo.role = SIGNER_KEPHS;  /* a delil is the provider's statement */
 	memset(&rep, 0, sizeof(rep));
 	if (cert_verify(&vo, r->signer, r->certs, o->at, &rep, err) < 0)
 		return kerr_prefix(err, "evidence signer");

@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "signer_role.h"
 #include "util.h"
 
 #define TRUST_FILE_MAX (16u << 20)
@@ -23,7 +24,10 @@ struct trust_store {
 	STACK_OF(X509) *inter;
 	size_t n_anchor, n_tsa;
 	uint64_t generation;
+	struct kephs_signers *kephs;
+	const char *loading_provider; /* while trust_load_kephs runs */
 };
+
 
 static uint64_t next_generation(void)
 {
@@ -42,6 +46,7 @@ struct trust_store *trust_new(void)
 	if (ts->anchors == NULL || ts->tsa == NULL || ts->inter == NULL)
 		abort();
 	ts->generation = next_generation();
+	ts->kephs = kephs_signers_new();
 	return ts;
 }
 
@@ -54,6 +59,7 @@ void trust_free(struct trust_store **tsp)
 	X509_STORE_free(ts->anchors);
 	X509_STORE_free(ts->tsa);
 	sk_X509_pop_free(ts->inter, X509_free);
+	kephs_signers_free(&ts->kephs);
 	free(ts);
 	*tsp = NULL;
 }
@@ -79,6 +85,8 @@ int trust_add_cert(struct trust_store *ts, enum trust_kind kind, X509 *cert, str
 		else
 			ts->n_tsa++;
 		break;
+	case TRUST_KEPHS:
+		return kephs_signers_add_cert(ts->kephs, ts->loading_provider, cert, err);
 	case TRUST_INTERMEDIATE:
 		if (!X509_up_ref(cert))
 			return kerr_set(err, KERR_INTERNAL, "X509_up_ref failed");
@@ -272,6 +280,22 @@ int trust_load(struct trust_store *ts, enum trust_kind kind, const char *path,
 	return rc;
 }
 
+int trust_load_kephs(struct trust_store *ts, const char *provider, const char *path,
+		     struct kerr *err)
+{
+	int rc;
+
+	ts->loading_provider = provider;
+	rc = trust_load(ts, TRUST_KEPHS, path, err);
+	ts->loading_provider = NULL;
+	return rc < 0 ? kerr_prefix(err, "KEPHS signers") : 0;
+}
+
+struct kephs_signers *trust_kephs(const struct trust_store *ts)
+{
+	return ts->kephs;
+}
+
 size_t trust_count(const struct trust_store *ts, enum trust_kind kind)
 {
 	switch (kind) {
@@ -281,6 +305,8 @@ size_t trust_count(const struct trust_store *ts, enum trust_kind kind)
 		return ts->n_tsa;
 	case TRUST_INTERMEDIATE:
 		return (size_t)sk_X509_num(ts->inter);
+	case TRUST_KEPHS:
+		return kephs_signers_count(ts->kephs, NULL);
 	}
 	return 0;
 }

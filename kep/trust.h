@@ -8,7 +8,8 @@
  * refused). Load everything first, then share the store read-only between
  * threads: lookups and verification against it are thread-safe, loading is
  * not. If no TSA anchor is configured, time-stamp tokens are judged against
- * the signature anchors (TRUST_ANCHOR). */
+ * the signature anchors (TRUST_ANCHOR). The store also holds who may sign
+ * as a KEPHS (signer_role.h). */
 #ifndef KEP_TRUST_H
 #define KEP_TRUST_H
 
@@ -23,9 +24,11 @@ enum trust_kind {
 	TRUST_ANCHOR = 0,   /* roots for signatures (CMS, CAdES, XAdES) */
 	TRUST_INTERMEDIATE, /* untrusted helpers for chain building */
 	TRUST_TSA_ANCHOR,   /* roots for time-stamp tokens */
+	TRUST_KEPHS,        /* KEPHS signing certificates: load with trust_load_kephs() */
 };
 
 struct trust_store;
+struct kephs_signers;
 
 struct trust_store *trust_new(void);
 /* Frees the store and sets *ts to NULL; NULL-safe. */
@@ -39,6 +42,15 @@ int trust_add_cert(struct trust_store *ts, enum trust_kind kind, X509 *cert, str
 /* Parses a Kamu SM certificate store document held in memory. */
 int trust_load_kamusm_xml(struct trust_store *ts, enum trust_kind kind, const void *xml,
 			  size_t len, struct kerr *err);
+
+/* KEPHS signing identities (signer_role.h): the certificates in path (PEM
+ * file or directory) may sign envelopes and delils for provider ("ptt";
+ * NULL: any provider). */
+int trust_load_kephs(struct trust_store *ts, const char *provider, const char *path,
+		     struct kerr *err);
+/* Borrowed: the store's KEPHS signers (never NULL); add rules to it while
+ * loading (kephs_signers_add_rule), never after sharing the store. */
+struct kephs_signers *trust_kephs(const struct trust_store *ts);
 
 size_t trust_count(const struct trust_store *ts, enum trust_kind kind);
 /* Changes whenever the store's content changes; part of chain cache keys. */

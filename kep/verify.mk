@@ -1,6 +1,7 @@
 # verify: CMS/CAdES signatures, time stamps, trust anchors, revocation, chain cache.
 kep_libkep_a_SOURCES += \
 	kep/trust.c kep/trust.h \
+	kep/signer_role.c kep/signer_role.h \
 	kep/chain_cache.c kep/chain_cache.h \
 	kep/chain_verify.c kep/cms_verify_p.h \
 	kep/cms_verify.c kep/cms_verify.h \

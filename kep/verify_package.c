@@ -229,6 +229,7 @@ int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err)
 {
+	struct verify_opts kephs = *o, sender = *o;
 	struct mime_package p;
 	struct kerr perr;
 	size_t i;
@@ -245,9 +246,12 @@ int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		return 0;
 	}
 	record_ranges(&p, &r->signed_range);
-	rc = verify_message(o, &p.envelope, "envelope", r, err);
+	/* The envelope is the provider's, the original and its .eyp the sender's. */
+	kephs.role = SIGNER_KEPHS;
+	sender.role = SIGNER_SENDER;
+	rc = verify_message(&kephs, &p.envelope, "envelope", r, err);
 	if (rc == 0 && p.has_original)
-		rc = verify_message(o, &p.original, "original", r, err);
+		rc = verify_message(&sender, &p.original, "original", r, err);
 	else if (rc == 0 && p.original_error[0] != '\0')
 		add_check(r, "original-signature", VERDICT_MALFORMED, p.original_error);
 	else if (rc == 0)
@@ -256,7 +260,7 @@ int verify_package(const struct verify_opts *o, const void *data, size_t len,
 	if (rc == 0) {
 		for (i = 0; rc == 0 && p.has_original && i < p.original.n_att; i++)
 			if (p.original.att[i].is_eyp)
-				rc = verify_eyp(o, &p.original.att[i], r, err);
+				rc = verify_eyp(&sender, &p.original.att[i], r, err);
 	}
 	if (rc == 0) {
 		const struct mime_message *m = p.has_original ? &p.original : &p.envelope;

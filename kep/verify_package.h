@@ -10,6 +10,9 @@
  * (eyp.h), eyp-signature and eyp-seal (eyp_verify.h; "unsigned" when the
  * .imz is missing), with eyp-*-timestamp when stamped. Every signature of a
  * message is verified: the second and later ones as <what>-signature-N.
+ * The envelope's signer must be a KEPHS signing certificate (o->provider's,
+ * signer_role.h), else "untrusted"; the original's and the .eyp's may be
+ * any signer under the anchors (o->role is ignored).
  * The original and its attachments are taken only from inside the signed
  * entities (mime.h); anything outside them gives <what>-unsigned-content
  * "invalid" ("content outside the signature: part ...") and is listed in

@@ -471,6 +471,7 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 	c.vo.trust = env->trust;
 	c.vo.rev = env->rev;
 	c.vo.cache = env->cache;
+	c.vo.provider = acct->driver->name; /* its KEPHS signs (trust.kephs) */
 	log_set_context(acct->name);
 	if (kep_officer_check(acct->driver, acct->driver_conf, acct->name, env->interactive,
 			      err) < 0 ||

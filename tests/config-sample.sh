@@ -6,7 +6,7 @@
 S=$top_srcdir/contrib/kepagent.yaml.sample
 sed -e "s#/etc/kepagent#$T/etc#g" -e "s#/var/lib/kepagent#$T/var#g" \
     -e "s#/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so#$T/opensc-pkcs11.so#g" "$S" >"$T/kepagent.yaml"
-mkdir -p "$T/etc/trust/roots" "$T/etc/trust/intermediates" "$T/etc/secrets" "$T/var"
+mkdir -p "$T/etc/trust/roots" "$T/etc/trust/intermediates" "$T/etc/trust/kephs" "$T/etc/secrets" "$T/var"
 : >"$T/etc/trust/kamusm-certstore.xml"
 : >"$T/etc/trust/tsa-roots.pem"
 : >"$T/opensc-pkcs11.so"

@@ -54,6 +54,7 @@ api:
 trust:
   anchors: [$MB/pki/trust/rsa-root.pem, $MB/pki/trust/ec-root.pem]
   revocation: offline
+  kephs: [{provider: ptt, certificates: [$MB/pki/rsa/kephs.pem, $MB/pki/ec/kephs.pem]}]
 accounts:
 EOT
 		account good-a "$A" "$T/a.yaml"

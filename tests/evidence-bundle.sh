@@ -59,11 +59,13 @@ expect_status 200 "$(api GET "/v1/packages/$pkg/bundle")" "bundle over the API"
 cp "$T/body" "$T/api.zip"
 unzip -Z1 "$T/api.zip" | cmp -s - "$T/list" || fail "API and CLI bundles list different files"
 
-# Offline re-verification: no store, no configuration; trust from --anchors.
+# Offline re-verification: no store, no configuration; trust from --anchors,
+# the KEPHS signers from --kephs.
+KEPHS_OPTS="--kephs $MB/pki/rsa/kephs.pem --kephs $MB/pki/ec/kephs.pem"
 mv "$STORE" "$STORE.away"
 for b in b api; do
 	expect_exit 0 env KEPAGENT_CONFIG=/nonexistent "$KEPAGENT" evidence verify --json \
-		--anchors "$MB/pki/trust/rsa-root.pem" --anchors "$MB/pki/trust/ec-root.pem" "$T/$b.zip"
+		--anchors "$MB/pki/trust/rsa-root.pem" --anchors "$MB/pki/trust/ec-root.pem" $KEPHS_OPTS "$T/$b.zip"
 	python3 - "$T/out" "$nev" <<'PY' || fail "re-verification of $b.zip"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -79,7 +81,7 @@ assert rv["package"]["overall"] == rep["stored"]["overall"], (rv["package"]["ove
 PY
 done
 expect_exit 0 "$KEPAGENT" evidence verify --anchors "$MB/pki/trust/rsa-root.pem" \
-	--anchors "$MB/pki/trust/ec-root.pem" "$T/b.zip"
+	--anchors "$MB/pki/trust/ec-root.pem" $KEPHS_OPTS "$T/b.zip"
 expect_grep '^verdicts: the same' "$T/out"
 # With the configuration's trust section instead of --anchors.
 expect_exit 0 "$KEPAGENT" evidence verify "$T/b.zip"
@@ -96,13 +98,13 @@ open(p, "wb").write(bytes(d))
 PY
 (cd "$T/x" && zip -q -r "$T/t.zip" .)
 expect_exit 1 "$KEPAGENT" evidence verify --json --anchors "$MB/pki/trust/rsa-root.pem" \
-	--anchors "$MB/pki/trust/ec-root.pem" "$T/t.zip"
+	--anchors "$MB/pki/trust/ec-root.pem" $KEPHS_OPTS "$T/t.zip"
 python3 - "$T/out" "$f" <<'PY' || fail "tampering not detected"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert not r["intact"] and any(sys.argv[2] in t for t in r["tampered"]), r["tampered"]
 assert not r["same_verdicts"], r["differences"]
 PY
-expect_exit 1 "$KEPAGENT" evidence verify --anchors "$MB/pki/trust/rsa-root.pem" "$T/t.zip"
+expect_exit 1 "$KEPAGENT" evidence verify --anchors "$MB/pki/trust/rsa-root.pem" $KEPHS_OPTS "$T/t.zip"
 expect_grep "TAMPERED $f" "$T/out"
 mv "$STORE.away" "$STORE"

@@ -113,6 +113,9 @@ trust:
     - {pki}/trust/rsa-root.pem
     - {pki}/trust/ec-root.pem
   revocation: offline
+  kephs:
+    - provider: ptt
+      certificates: [{pki}/rsa/kephs.pem, {pki}/ec/kephs.pem]
 accounts:
   - name: acct
     provider: ptt

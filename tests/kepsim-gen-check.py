@@ -242,6 +242,19 @@ ATTACKS = {"wrapped-envelope": ("envelope", b'filename="sahte.pdf"'),
            "second-signed-entity": ("original", b'filename="ek-ikinci.pdf"')}
 
 
+# Signers in the wrong role: openssl and xmlsec1 accept them (they chain to
+# an anchor); what is wrong is who they are, which only the agent's role
+# rules (trust.kephs, manifest.trust.kephs) see.
+ROLE_FAULTS = {"envelope-by-eimza": "eimza", "evidence-by-eimza": "eimza",
+               "evidence-by-tsa": "tsa", "evidence-by-seal": "mali"}
+
+
+def cert_subject(pem):
+    rc, out = run(["openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253",
+                   "-in", write("cert.pem", pem)])
+    return out.strip() if rc == 0 else None
+
+
 def signed_entity(raw):
     # The first multipart/signed and what follows (openssl and email stop at
     # its closing delimiter): the genuine signed entity inside the wrapper.
@@ -286,7 +299,17 @@ def check_package(it):
     check(ohdr["X-TR-REM-iletiTip"] == it["iletiTip"], what + ": iletiTip")
 
     # Envelope signature and its time stamp.
-    check_cms(env_path, exp["envelope"], what + " envelope")
+    if it["fault"] == "envelope-by-eimza":
+        # Verifies as a signature; the signer is the e-imza, not the KEPHS.
+        check_cms(env_path, "valid", what + " envelope (chain)")
+        sp = write("signer.pem", b"")
+        rc, out = run(["openssl", "cms", "-verify", "-noverify", "-in", env_path, "-signer", sp,
+                       "-out", "/dev/null"])
+        want = cert_subject(open(pki(it["chain"], "eimza.pem"), "rb").read())
+        check(rc == 0 and cert_subject(open(sp, "rb").read()) == want,
+              "%s: envelope signer is not %s" % (what, want))
+    else:
+        check_cms(env_path, exp["envelope"], what + " envelope")
     sigval, token, _ = signer_info(p7s_of(env))
     check(token is not None, what + ": envelope has no signature time stamp")
     if token:
@@ -296,6 +319,9 @@ def check_package(it):
             check(rc == 0, "%s: envelope time stamp: %s" % (what, out[-300:]))
         elif v == "invalid":
             check(rc != 0 and "message imprint mismatch" in out, "%s: expected imprint mismatch: %s" % (what, out[-300:]))
+        elif v == "untrusted" and it["fault"] == "timestamp-not-by-tsa":
+            # Chains to the TSA root, but its signer has no timeStamping EKU.
+            check(rc != 0 and "purpose" in out, "%s: expected a purpose failure: %s" % (what, out[-300:]))
         elif v == "untrusted":
             check(rc != 0 and "unable to get local issuer" in out or "self-signed" in out,
                   "%s: expected untrusted TSA: %s" % (what, out[-300:]))
@@ -381,7 +407,16 @@ def check_evidence(it):
     x = write("evidence.xml", data)
     rc, out = run(["xmlsec1", "--verify", "--trusted-pem", pki("trust/rsa-root.pem"),
                    "--trusted-pem", pki("trust/ec-root.pem"), x])
-    if it["expect"]["signature"] == "valid":
+    if it["fault"] in ROLE_FAULTS:
+        # Intact and chained; the signer is who the fault names, not the KEPHS.
+        check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
+        m = re.search(rb"<(?:ds:)?X509Certificate>([^<]+)<", data)
+        der = base64.b64decode(m.group(1)) if m else b""
+        pem = b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der) + b"-----END CERTIFICATE-----\n"
+        subj = cert_subject(pem)
+        want = [cert_subject(open(pki(h, ROLE_FAULTS[it["fault"]] + ".pem"), "rb").read()) for h in ("rsa", "ec")]
+        check(subj is not None and subj in want, "%s: evidence signer %s, expected one of %s" % (what, subj, want))
+    elif it["expect"]["signature"] == "valid":
         check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
     else:
         check(rc != 0, what + ": broken evidence signature verified")

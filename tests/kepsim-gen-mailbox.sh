@@ -22,7 +22,8 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "expired-signer-timestamped", "revoked-signer", "timestamp-imprint-mismatch", "wrong-tsa",
         "sha1-signature", "unsigned-original", "eyp-altered-part", "evidence-broken-signature",
         "evidence-digest-mismatch", "wrapped-envelope", "swapped-original",
-        "unsigned-extra-attachment", "second-signed-entity"}
+        "unsigned-extra-attachment", "second-signed-entity", "envelope-by-eimza",
+        "timestamp-not-by-tsa", "evidence-by-eimza", "evidence-by-tsa", "evidence-by-seal"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

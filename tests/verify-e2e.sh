@@ -139,7 +139,8 @@ cat "$T/check.out"
 
 # An evidence signer is judged like a CMS signer: an evidence document
 # re-signed (xmlsec1) by the revoked sender reads revoked (OCSP/CRL from
-# kepsim), by the expired sender expired, not "untrusted".
+# kepsim), by the expired sender expired, not "untrusted" (each configured
+# as a KEPHS signer here, so that the role check passes and the chain speaks).
 if command -v xmlsec1 >/dev/null; then
 	EV=$(find "$MB/accounts" -name 'DLL*.xml' | head -n 1)
 	python3 - "$EV" "$T/tmpl.xml" <<'PY'
@@ -154,7 +155,7 @@ PY
 			--output "$T/$who-ev.xml" "$T/tmpl.xml" >"$T/xmlsec.log" 2>&1 || { cat "$T/xmlsec.log"; fail "xmlsec1 --sign"; }
 		set +e
 		"$KEPAGENT" verify --json --revocation online --anchors "$KENV_PKI/trust/rsa-root.pem" \
-			"$T/$who-ev.xml" >"$T/v.json" 2>"$T/v.err"
+			--kephs "$KENV_PKI/rsa/$who.pem" "$T/$who-ev.xml" >"$T/v.json" 2>"$T/v.err"
 		set -e
 		python3 - "$T/v.json" "$who" <<'PY' || { cat "$T/v.json" "$T/v.err"; fail "evidence signed by the $who sender"; }
 import json, sys

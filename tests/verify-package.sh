@@ -20,7 +20,7 @@ openssl cms -sign -in obody.txt -signer $P/rsa-leaf.crt -inkey $P/rsa-leaf.key \
 openssl cms -sign -in env.txt -signer $P/ec-leaf.crt -inkey $P/ec-leaf.key \
 	-certfile $P/ec-inter.crt -md sha256 -from kephs@kep.test -to recv@kep.test \
 	-subject "KEP: Test yazisi" -out package.eml 2>/dev/null
-A="--anchors $P/rsa-root.crt --anchors $P/ec-root.crt"
+A="--anchors $P/rsa-root.crt --anchors $P/ec-root.crt --kephs $P/ec-leaf.crt"
 
 # Offline (the default): signatures hold, revocation is not checked.
 expect_exit 0 "$KEPAGENT" verify $A package.eml
@@ -29,6 +29,48 @@ expect_grep '^  original-signature +revocation-unknown' "$T/out"
 expect_grep 'signer: .*CN=EC Signer' "$T/out"
 expect_grep 'signer: .*CN=RSA Signer' "$T/out"
 expect_grep '^overall: revocation-unknown' "$T/out"
+
+# Who may sign: the envelope's signer must be a configured KEPHS signing
+# certificate; without --kephs (or with another one) the same package is
+# untrusted, the original (any signer under the anchors) still holds.
+for k in "" "--kephs $P/rsa-leaf.crt"; do
+	expect_exit 1 "$KEPAGENT" verify --anchors $P/rsa-root.crt --anchors $P/ec-root.crt $k package.eml
+	expect_grep '^  envelope-signature +untrusted +signed by .*CN=EC Signer.*not by a KEPHS signing certificate' "$T/out"
+	expect_grep '^  original-signature +revocation-unknown' "$T/out"
+	expect_grep '^overall: untrusted' "$T/out"
+done
+
+# The same rule from the configuration, as a subject rule (trust.kephs).
+printf 'parola: "p"\nsifre: "s"\n' > secrets.yaml
+chmod 600 secrets.yaml
+kephs_config() {
+	cat > kephs.yaml <<EOT
+store:
+  path: $T/store/kepagent.db
+trust:
+  anchors: [$P/rsa-root.crt, $P/ec-root.crt]
+  revocation: offline
+  kephs:
+    - provider: ptt
+      subject: "$1"
+accounts:
+  - name: birim
+    provider: ptt
+    endpoint: https://127.0.0.1:1/
+    address: birim@hs01.kep.tr
+    tcno: "12345678901"
+    secrets_file: $T/secrets.yaml
+EOT
+}
+kephs_config "O=Test, CN=EC Signer"
+expect_exit 0 env KEPAGENT_CONFIG=$T/kephs.yaml "$KEPAGENT" verify package.eml
+expect_grep '^overall: revocation-unknown' "$T/out"
+kephs_config "O=Test, CN=RSA Signer"
+expect_exit 1 env KEPAGENT_CONFIG=$T/kephs.yaml "$KEPAGENT" verify package.eml
+expect_grep '^  envelope-signature +untrusted +signed by .*not by a KEPHS signing certificate' "$T/out"
+kephs_config "Nonsense=PTT"
+expect_exit 3 env KEPAGENT_CONFIG=$T/kephs.yaml "$KEPAGENT" verify package.eml
+expect_grep 'unknown attribute' "$T/err"
 
 # JSON report.
 expect_exit 0 "$KEPAGENT" verify --json $A package.eml
@@ -47,7 +89,7 @@ expect_exit 0 "$KEPAGENT" verify --revocation online $A package.eml
 expect_grep '^overall: valid' "$T/out"
 
 # The Kamu SM store works as anchors too.
-expect_exit 0 "$KEPAGENT" verify --anchors $P/kamusm.xml package.eml
+expect_exit 0 "$KEPAGENT" verify --anchors $P/kamusm.xml --kephs $P/ec-leaf.crt package.eml
 expect_grep '^overall: revocation-unknown' "$T/out"
 
 # One altered byte in the original breaks both signatures.

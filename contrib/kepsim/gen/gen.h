@@ -41,6 +41,11 @@ void signer_free(struct signer *s);
  * imprint, dated gentime. */
 int tsa_token(const struct signer *tsa, const unsigned char imprint[32], time_t gentime,
 	      struct kbuf *der, struct kerr *err);
+/* The same TSTInfo (made by tsa) but the token signed by signer: a fault,
+ * for a signer OpenSSL's TSA refuses (no timeStamping EKU). */
+int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
+			const unsigned char imprint[32], time_t gentime, struct kbuf *der,
+			struct kerr *err);
 
 /* --- CMS (gen_cms.c). */
 struct cms_opts {
@@ -50,6 +55,7 @@ struct cms_opts {
 	const struct signer *tsa; /* non-NULL: add a signature time stamp */
 	time_t ts_time;           /* its genTime */
 	int ts_bad_imprint;       /* stamp something else than the signature value */
+	const struct signer *ts_signer; /* non-NULL: the token signed by it, not by tsa */
 };
 /* Signs data (exact bytes, no canonicalisation) with ESS signing-certificate-v2;
  * writes the DER SignedData ContentInfo to der. */
@@ -108,7 +114,10 @@ enum gen_fault {
 	/* attacks on the signed range: content outside a signed entity */
 	F_WRAPPED_ENVELOPE, F_SWAPPED_ORIGINAL, F_UNSIGNED_EXTRA_ATTACHMENT,
 	F_SECOND_SIGNED_ENTITY,
+	/* signers in the wrong role: chains to an anchor, but not a KEPHS / TSA */
+	F_ENVELOPE_BY_EIMZA, F_TIMESTAMP_NOT_BY_TSA,
 	F_EVIDENCE_BROKEN_SIGNATURE, F_EVIDENCE_DIGEST_MISMATCH,
+	F_EVIDENCE_BY_EIMZA, F_EVIDENCE_BY_TSA, F_EVIDENCE_BY_SEAL,
 	F__COUNT
 };
 struct fault_info {
@@ -158,6 +167,7 @@ struct envelope_spec {
 	time_t tarih;                     /* Date:, signingTime; time stamp at +5 s */
 	const struct kbuf *original;
 	int ts_bad_imprint, tamper_text;  /* the timestamp-imprint / tampered-envelope faults */
+	const struct signer *ts_signer;   /* non-NULL: the token signed by it (a fault) */
 	/* Called with the signed body before the headers go on (the generator's
 	 * wrapping attacks); NULL for none. */
 	int (*after_sign)(void *arg, struct kbuf *body, struct kerr *err);

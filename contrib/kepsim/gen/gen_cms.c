@@ -16,7 +16,8 @@ static int add_timestamp(CMS_SignerInfo *si, const struct cms_opts *o, struct ke
 	SHA256(ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), imprint);
 	if (o->ts_bad_imprint)
 		imprint[0] ^= 0x5a;
-	if (tsa_token(o->tsa, imprint, o->ts_time, &tok, err) < 0)
+	if (tsa_token_signed_by(o->tsa, o->ts_signer ? o->ts_signer : o->tsa, imprint, o->ts_time,
+				&tok, err) < 0)
 		return -1;
 	int ok = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
 					       V_ASN1_SEQUENCE, tok.data, (int)tok.len);

@@ -18,8 +18,15 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 	int h = gen_hier_index(hier);
 	char *id = xasprintf("DLL%d%02d%010llu", sira, code,
 			     (unsigned long long)(grand_next(&g->rnd) % 10000000000ULL));
-	char *kp = xasprintf("%s/%s/kephs.key", g->pkidir, hier);
-	char *cp = xasprintf("%s/%s/kephs.pem", g->pkidir, hier);
+	/* The wrong-role faults sign with a certificate under the same anchors
+	 * that is not the provider's: a person's e-imza, the TSA, a mali mühür. */
+	const char *who = fault == F_EVIDENCE_BY_EIMZA ? "eimza" : fault == F_EVIDENCE_BY_TSA ? "tsa"
+			: fault == F_EVIDENCE_BY_SEAL ? "mali" : "kephs";
+	const struct signer *signer = fault == F_EVIDENCE_BY_EIMZA ? &g->eimza[h]
+				    : fault == F_EVIDENCE_BY_TSA ? &g->tsa[h]
+				    : fault == F_EVIDENCE_BY_SEAL ? &g->mali[h] : &g->kephs[h];
+	char *kp = xasprintf("%s/%s/%s.key", g->pkidir, hier, who);
+	char *cp = xasprintf("%s/%s/%s.pem", g->pkidir, hier, who);
 	char *chp = xasprintf("%s/%s/chain.pem", g->pkidir, hier);
 	struct kbuf digest_src = {0}, xml = {0}, zip = {0};
 	kbuf_append(&digest_src, pkg->original.data, pkg->original.len);
@@ -30,7 +37,7 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 		.recipient = pkg->recipient, .subject = pkg->subject, .ua_msgid = pkg->msg_id,
 		.remmd_msgid = pkg->kep_id, .event_time = when, .submission_time = pkg->tarih,
 		.digest_data = digest_src.data, .digest_len = digest_src.len,
-		.kephs = &g->kephs[h], .kephs_key_path = kp, .kephs_cert_path = cp,
+		.kephs = signer, .kephs_key_path = kp, .kephs_cert_path = cp,
 		.kephs_chain_path = chp, .break_signature = fault == F_EVIDENCE_BROKEN_SIGNATURE,
 	};
 	int rc = -1;

@@ -154,27 +154,37 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 		}
 		sira = 0;
 		int nsent = o->sent;
-		int want_ev_fault = a == 0 && (o->faults[F_EVIDENCE_BROKEN_SIGNATURE] ||
-					       o->faults[F_EVIDENCE_DIGEST_MISMATCH]);
-		for (int i = 0; i < nsent + want_ev_fault; i++) {
+		/* Forged-evidence packages: their only delils are forged (so their
+		 * verified stage is none), one fault per stage, valid when not asked. */
+		static const struct { int code; enum gen_fault f; } forged[][3] = {
+			{ {10, F_EVIDENCE_BROKEN_SIGNATURE}, {20, F_EVIDENCE_DIGEST_MISMATCH}, {0, F_NONE} },
+			{ {10, F_EVIDENCE_BY_EIMZA}, {20, F_EVIDENCE_BY_TSA}, {40, F_EVIDENCE_BY_SEAL} },
+		};
+		int forged_pkg[ARRAY_SIZE(forged)], n_forged = 0;
+		for (size_t k = 0; a == 0 && k < ARRAY_SIZE(forged); k++) {
+			int any = 0;
+			for (int s = 0; s < 3; s++)
+				any |= forged[k][s].code && o->faults[forged[k][s].f];
+			if (any)
+				forged_pkg[n_forged++] = (int)k;
+		}
+		for (int i = 0; i < nsent + n_forged; i++) {
 			struct pkg_spec p;
 			struct pkg_result res;
 			plan_package(g, &p, acct, "OUTBOX", ++sira, i);
-			int is_fault_pkg = i == nsent;
+			int fk = i >= nsent ? forged_pkg[i - nsent] : -1;
 			if (add_package(g, items, &p, &res, err) < 0) {
 				pkg_result_free(&res);
 				goto out;
 			}
-			/* The fault package's only delils are the forged ones (10 and 20):
-			 * its verified stage is none. */
-			static const int forged_only[] = {10, 20, 0};
-			const int *st = is_fault_pkg ? forged_only : stages[i % ARRAY_SIZE(stages)];
+			int fst[4] = {0};
+			for (int s = 0; fk >= 0 && s < 3; s++)
+				fst[s] = forged[fk][s].code;
+			const int *st = fk >= 0 ? fst : stages[i % ARRAY_SIZE(stages)];
 			for (int s = 0; st[s]; s++) {
 				enum gen_fault f = F_NONE;
-				if (is_fault_pkg && s == 0 && o->faults[F_EVIDENCE_BROKEN_SIGNATURE])
-					f = F_EVIDENCE_BROKEN_SIGNATURE;
-				if (is_fault_pkg && s == 1 && o->faults[F_EVIDENCE_DIGEST_MISMATCH])
-					f = F_EVIDENCE_DIGEST_MISMATCH;
+				if (fk >= 0 && o->faults[forged[fk][s].f])
+					f = forged[fk][s].f;
 				if (add_evidence(g, items, &p, &res, st[s], s, f, err) < 0) {
 					pkg_result_free(&res);
 					goto out;
@@ -195,10 +205,11 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 		goto out;
 	char gen_time[40];
 	mime_iso_time(gen_time, sizeof(gen_time), BASE_TIME);
-	json_t *m = json_pack("{s:I, s:s, s:{s:[s,s], s:[s,s], s:s, s:s, s:s}, s:o}",
+	json_t *m = json_pack("{s:I, s:s, s:{s:[s,s], s:[s,s], s:[s,s], s:s, s:s, s:s}, s:o}",
 		"seed", (json_int_t)g->seed, "generated", gen_time,
 		"trust", "anchors", "pki/trust/rsa-root.pem", "pki/trust/ec-root.pem",
 		"tsa_anchors", "pki/trust/rsa-root.pem", "pki/trust/ec-root.pem",
+		"kephs", "pki/rsa/kephs.pem", "pki/ec/kephs.pem",
 		"crl_dir", "pki/crl", "intermediates", "pki/trust/intermediates.pem",
 		"kamusm_store", "pki/trust/kamusm-store.xml",
 		"items", items);

@@ -389,7 +389,7 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 
 	struct cms_opts o = { .md = EVP_sha256(), .signing_time = e->tarih,
 			      .tsa = e->tsa, .ts_time = e->tarih + 5,
-			      .ts_bad_imprint = e->ts_bad_imprint };
+			      .ts_bad_imprint = e->ts_bad_imprint, .ts_signer = e->ts_signer };
 	int rc = wrap_signed(r, e->kephs, &entity, &o, 0, &body, err);
 	if (rc == 0 && e->tamper_text) {
 		/* The first base64 body in the envelope is its own text part. */
@@ -436,7 +436,12 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 	struct attack_arg arg = { g, p, res };
 	int attack = p->fault == F_WRAPPED_ENVELOPE || p->fault == F_SWAPPED_ORIGINAL;
 	struct envelope_spec e = {
-		.kephs = &g->kephs[h], .tsa = p->fault == F_WRONG_TSA ? &g->wrongtsa : &g->tsa[h],
+		/* envelope-by-eimza: a person's e-imza under the same anchors, posing
+		 * as the provider; timestamp-not-by-tsa: the token signed by the
+		 * KEPHS key (chains to the TSA root, no timeStamping EKU). */
+		.kephs = p->fault == F_ENVELOPE_BY_EIMZA ? &g->eimza[h] : &g->kephs[h],
+		.tsa = p->fault == F_WRONG_TSA ? &g->wrongtsa : &g->tsa[h],
+		.ts_signer = p->fault == F_TIMESTAMP_NOT_BY_TSA ? &g->kephs[h] : NULL,
 		.sender = res->sender, .recipients = res->recipient, .subject = res->subject,
 		.subj_enc = p->subj_enc, .msg_id = res->msg_id, .kep_id = res->kep_id,
 		.ileti_tip = ileti_names[p->ileti], .ileti_id = ileti_id, .tarih = p->tarih,

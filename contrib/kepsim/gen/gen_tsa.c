@@ -87,6 +87,13 @@ out:
 int tsa_token(const struct signer *tsa, const unsigned char imprint[32], time_t gentime,
 	      struct kbuf *der, struct kerr *err)
 {
+	return tsa_token_signed_by(tsa, tsa, imprint, gentime, der, err);
+}
+
+int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
+			const unsigned char imprint[32], time_t gentime, struct kbuf *der,
+			struct kerr *err)
+{
 	int rc = -1;
 	TS_RESP *resp = NULL;
 	TS_REQ *req = make_request(imprint);
@@ -109,7 +116,7 @@ int tsa_token(const struct signer *tsa, const unsigned char imprint[32], time_t 
 	resp = TS_RESP_create_response(ctx, rb);
 	if (!resp || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))) != 0)
 		goto fail;
-	if (sign_tst_info(tsa, TS_RESP_get_tst_info(resp), gentime, der) < 0)
+	if (sign_tst_info(signer, TS_RESP_get_tst_info(resp), gentime, der) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
