@@ -636,6 +636,8 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 	memset(m, 0, sizeof(*m));
 	m->data = data;
 	m->len = len;
+	if (len == 0 || data == NULL)   /* an empty file: data may be NULL */
+		return kerr_set(err, KERR_MALFORMED, "empty message");
 	if (precheck(data, len, err) < 0)
 		return -1;
 	copy = xmalloc(len + 1); /* libetpan wants a NUL-terminated buffer */

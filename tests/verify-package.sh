@@ -111,6 +111,23 @@ expect_exit 1 "$KEPAGENT" verify --revocation require $A package.eml
 expect_grep 'revocation status unknown' "$T/out"
 expect_grep '^overall: untrusted' "$T/out"
 
+# An empty file is malformed, answered at once, with no sanitizer report.
+: > empty.eml
+expect_exit 1 "$KEPAGENT" verify $A empty.eml
+expect_grep '^  envelope-signature +malformed +.*empty message' "$T/out"
+expect_grep '^overall: malformed' "$T/out"
+expect_no_grep 'runtime error|AddressSanitizer' "$T/err"
+# So are a 3,000-deep MIME tree and one XML element with 200,000 attributes.
+python3 -c '
+h = "".join("Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n" % (i, i) for i in range(3000))
+open("deep.eml", "w").write("From: a@b\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + h + "Content-Type: text/plain\r\n\r\nx\r\n")
+open("attrs.xml", "w").write("<a " + " ".join("x%d=\"1\"" % i for i in range(200000)) + "/>")'
+for f in deep.eml attrs.xml; do
+	expect_exit 1 timeout 10 "$KEPAGENT" verify $A $f
+	expect_grep '^overall: malformed' "$T/out"
+	expect_no_grep 'runtime error|AddressSanitizer' "$T/err"
+done
+
 # Not a package at all.
 printf 'hello\r\n' > junk.eml
 expect_exit 1 "$KEPAGENT" verify $A junk.eml
