@@ -102,7 +102,8 @@ for point in queue-ack-before-commit queue-ack-committed queue-reject-before-com
 	queue-ack-*)
 		expect_status 200 "$(api POST "/v1/queue/$id/ack" "{\"lease\": \"$lease\"}")" "$point: ack again"
 		[ "$(state_of "$id")" = acked ] || fail "$point: not acked after the retry"
-		[ "$(ack_of "$id")" = due ] || fail "$point: provider ack not due after the retry" ;;
+		# due, or done if the restarted daemon's refresh has sent it already
+		case $(ack_of "$id") in due|done) ;; *) fail "$point: provider ack $(ack_of "$id") after the retry" ;; esac ;;
 	queue-reject-before-commit)
 		expect_status 200 "$(api POST "/v1/queue/$id/reject" "$body")" "$point: reject again"
 		[ "$(state_of "$id")" = rejected ] || fail "$point: not rejected after the retry" ;;
