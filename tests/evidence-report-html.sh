@@ -44,7 +44,7 @@ cp "$T/report.png" "$top_builddir/tests/evidence-report-html.png" # kept for a p
 
 # The bundle as exported verifies; with a verdict changed in report.html (or
 # a line of report.txt), it is tampered.
-anchors="--anchors $MB/pki/trust/rsa-root.pem --anchors $MB/pki/trust/ec-root.pem"
+anchors="--anchors $MB/pki/trust/rsa-root.pem --anchors $MB/pki/trust/ec-root.pem --kephs $MB/pki/rsa/kephs.pem --kephs $MB/pki/ec/kephs.pem"
 expect_exit 0 "$KEPAGENT" evidence verify $anchors "$T/b.zip"
 for f in report.html report.txt; do
 	rm -rf "$T/y" && cp -r "$T/x" "$T/y"

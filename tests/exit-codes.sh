@@ -116,8 +116,8 @@ rows() {
 3 missing check-config
 3 invalid check-config
 3 nosecrets check-config
-0 - verify --anchors $MB0/pki/trust/rsa-root.pem --anchors $MB0/pki/trust/ec-root.pem $T/pkg.eml
-1 - verify --anchors $MB0/pki/trust/rsa-root.pem --anchors $MB0/pki/trust/ec-root.pem $T/pkg-tampered.eml
+0 - verify --anchors $MB0/pki/trust/rsa-root.pem --anchors $MB0/pki/trust/ec-root.pem --kephs $MB0/pki/rsa/kephs.pem --kephs $MB0/pki/ec/kephs.pem $T/pkg.eml
+1 - verify --anchors $MB0/pki/trust/rsa-root.pem --anchors $MB0/pki/trust/ec-root.pem --kephs $MB0/pki/rsa/kephs.pem --kephs $MB0/pki/ec/kephs.pem $T/pkg-tampered.eml
 2 - verify
 3 - verify --anchors $T/no-such-anchor.pem $T/pkg.eml
 0 good refresh
@@ -148,6 +148,11 @@ rows() {
 2 good queue ack $QID
 2 good queue frobnicate
 3 missing queue list
+2 good send --bogus
+3 missing send --to a@hs01.kep.tr --subject s
+2 good outbox
+2 good outbox frobnicate
+3 missing outbox list
 6 badstore queue list
 8 good queue show 999999 --lease $LEASE
 0 good status $KEPID
