@@ -7,32 +7,6 @@
 
 #include "config_sending.h"
 
-static void parse_token(struct cy_doc *d, yaml_node_t *n, const char *dir,
-			struct pkcs11_config *p)
-{
-	static const struct cy_key keys[] = {
-		{ "module", 1, "the PKCS#11 module (e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)" },
-		{ "token", 1, "the token label" },
-		{ "key", 1, "the key label or hex id" },
-		{ "pin_file", 0, NULL },
-	};
-	yaml_node_t *v[ARRAY_SIZE(keys)];
-
-	if (cy_mapping(d, n, "sending.pkcs11", keys, ARRAY_SIZE(keys), v) < 0)
-		return;
-	/* A bare module name is for dlopen()'s search path, not a relative path. */
-	if (v[0] != NULL && cy_scalar(v[0]) != NULL && strchr(cy_scalar(v[0]), '/') != NULL)
-		cy_path(d, v[0], "module", dir, &p->module);
-	else if (v[0] != NULL)
-		cy_string(d, v[0], "module", &p->module);
-	if (v[1] != NULL)
-		cy_string(d, v[1], "token", &p->token);
-	if (v[2] != NULL)
-		cy_string(d, v[2], "key", &p->key);
-	if (v[3] != NULL)
-		cy_path(d, v[3], "pin_file", dir, &p->pin_file);
-}
-
 void config_sending_defaults(struct sending_config *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -62,7 +36,8 @@ void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
 	if (v[1] != NULL && cy_enum(d, v[1], "path", paths, &e) == 0)
 		s->path = (enum send_path)e;
 	if (v[2] != NULL)
-		parse_token(d, v[2], dir, &s->pkcs11);
+		(void)cy_pkcs11(d, v[2], "sending.pkcs11", dir, &s->pkcs11.module, &s->pkcs11.token,
+				 &s->pkcs11.key, &s->pkcs11.pin_file);
 	if (v[3] != NULL)
 		cy_int(d, v[3], "max_attempts", 1, 100, &s->max_attempts);
 	/* The seal signs unattended: its PIN cannot be asked for. */

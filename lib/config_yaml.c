@@ -560,3 +560,30 @@ int cy_string_list(struct cy_doc *d, yaml_node_t *n, const char *key, char ***li
 	}
 	return ret;
 }
+
+int cy_pkcs11(struct cy_doc *d, yaml_node_t *n, const char *what, const char *dir,
+	      char **module, char **token, char **key, char **pin_file)
+{
+	static const struct cy_key keys[] = {
+		{ "module", 1, "the PKCS#11 module (e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)" },
+		{ "token", 1, "the token label" },
+		{ "key", 1, "the key label or hex id" },
+		{ "pin_file", 0, NULL },
+	};
+	yaml_node_t *v[ARRAY_SIZE(keys)];
+
+	if (cy_mapping(d, n, what, keys, ARRAY_SIZE(keys), v) < 0)
+		return -1;
+	/* A bare module name is for dlopen()'s search path, not a relative path. */
+	if (v[0] != NULL && cy_scalar(v[0]) != NULL && strchr(cy_scalar(v[0]), '/') != NULL)
+		cy_path(d, v[0], "module", dir, module);
+	else if (v[0] != NULL)
+		cy_string(d, v[0], "module", module);
+	if (v[1] != NULL)
+		cy_string(d, v[1], "token", token);
+	if (v[2] != NULL)
+		cy_string(d, v[2], "key", key);
+	if (v[3] != NULL)
+		cy_path(d, v[3], "pin_file", dir, pin_file);
+	return 0;
+}

@@ -75,6 +75,13 @@ int cy_size(struct cy_doc *d, yaml_node_t *n, const char *key, size_t min, size_
  * directory), because the daemon does not run where the file was edited.
  * Replaces (and frees) *out. */
 int cy_path(struct cy_doc *d, yaml_node_t *n, const char *key, const char *dir, char **out);
+/* A pkcs11: block, as the driver's login card and the outbox's signer are
+ * both written: module (required; a path relative to dir, or a bare name
+ * for dlopen()'s search path), token and key (required), pin_file (a path).
+ * what names the block in messages. Sets what is present; -1 when n is not
+ * such a mapping. */
+int cy_pkcs11(struct cy_doc *d, yaml_node_t *n, const char *what, const char *dir,
+	      char **module, char **token, char **key, char **pin_file);
 /* A sequence of strings, or a single string. Appends to *list / *count. */
 int cy_string_list(struct cy_doc *d, yaml_node_t *n, const char *key, char ***list,
 		   size_t *count);

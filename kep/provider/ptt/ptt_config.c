@@ -59,28 +59,9 @@ static int valid_https_url(const char *s)
 static void parse_pkcs11(struct cy_doc *d, yaml_node_t *n, const char *dir,
 			 struct kep_account_conf *c)
 {
-	static const struct cy_key keys[] = {
-		{ "module", 1, "the PKCS#11 module (e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)" },
-		{ "token", 1, "the token label" },
-		{ "key", 1, "the key label or hex id" },
-		{ "pin_file", 0, NULL },
-	};
-	yaml_node_t *v[ARRAY_SIZE(keys)];
-
-	if (cy_mapping(d, n, "pkcs11", keys, ARRAY_SIZE(keys), v) < 0)
-		return;
-	c->has_pkcs11 = 1;
-	/* A bare module name is for dlopen()'s search path, not a relative path. */
-	if (v[0] != NULL && cy_scalar(v[0]) != NULL && strchr(cy_scalar(v[0]), '/') != NULL)
-		cy_path(d, v[0], "module", dir, &c->pkcs11.module);
-	else if (v[0] != NULL)
-		cy_string(d, v[0], "module", &c->pkcs11.module);
-	if (v[1] != NULL)
-		cy_string(d, v[1], "token", &c->pkcs11.token);
-	if (v[2] != NULL)
-		cy_string(d, v[2], "key", &c->pkcs11.key_label);
-	if (v[3] != NULL)
-		cy_path(d, v[3], "pin_file", dir, &c->pkcs11.pin_file);
+	if (cy_pkcs11(d, n, "pkcs11", dir, &c->pkcs11.module, &c->pkcs11.token,
+		      &c->pkcs11.key_label, &c->pkcs11.pin_file) == 0)
+		c->has_pkcs11 = 1;
 }
 
 struct kep_account_conf *ptt_conf_parse(struct cy_doc *d, yaml_node_t *account,
