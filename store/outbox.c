@@ -7,6 +7,7 @@
 
 #include "store_audit.h"
 #include "store_blob_p.h"
+#include "store_package_details_p.h"
 #include "store_p.h"
 #include "util.h"
 
@@ -73,30 +74,6 @@ static int find_existing(struct store *s, int64_t acc, const struct store_outbox
 	if (rc != SQLITE_DONE)
 		return st_err(s, err, "cannot look up the outbox");
 	return 0;
-}
-
-static int insert_recipients(struct store *s, int64_t id, const struct store_outbox_new *n,
-			     struct kerr *err)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; ret == 0 && i < n->n_recipients; i++) {
-		const struct store_recipient *r = &n->recipients[i];
-
-		if (st_prepare(s, "INSERT INTO outbox_recipients (item_id, idx, role, address, name)"
-			       " VALUES (:id, :idx, :role, :addr, :name)", &st, err) < 0)
-			return -1;
-		st_bind_int64(st, ":id", id);
-		st_bind_int64(st, ":idx", (int64_t)i);
-		st_bind_text(st, ":role", r->role);
-		st_bind_text(st, ":addr", r->address);
-		st_bind_text(st, ":name", r->name);
-		ret = st_step_done(s, st, "cannot store an outbox recipient", err);
-		sqlite3_finalize(st);
-	}
-	return ret;
 }
 
 static int insert_file(struct store *s, int64_t id, const struct store_outbox_file_in *f,
@@ -193,7 +170,7 @@ int store_outbox_insert(struct store *s, const struct store_outbox_new *n, int64
 					(long long)id);
 		return 0;
 	}
-	if (insert_row(s, acc, n, &id, err) < 0 || insert_recipients(s, id, n, err) < 0)
+	if (insert_row(s, acc, n, &id, err) < 0 || st_recipients_insert(s, ST_RCPT_OUTBOX, id, n->recipients, n->n_recipients, err) < 0)
 		goto fail;
 	for (i = 0; i < n->n_files; i++)
 		if (insert_file(s, id, &n->files[i], err) < 0)
@@ -251,25 +228,14 @@ static void read_item(sqlite3_stmt *st, struct store_outbox_item *it)
 
 static int read_recipients(struct store *s, struct store_outbox_item *it, struct kerr *err)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct store_recipient *r;
+	size_t n;
 
-	if (st_prepare(s, "SELECT role, address, name FROM outbox_recipients"
-		       " WHERE item_id = :id ORDER BY idx", &st, err) < 0)
+	if (st_recipients_read(s, ST_RCPT_OUTBOX, it->id, &r, &n, err) < 0)
 		return -1;
-	st_bind_int64(st, ":id", it->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_recipient *r;
-
-		it->recipients = xrealloc(it->recipients,
-					  (it->n_recipients + 1) * sizeof(*it->recipients));
-		r = &it->recipients[it->n_recipients++];
-		r->role = st_col_str(st, 0);
-		r->address = st_col_str(st, 1);
-		r->name = st_col_str(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot read outbox recipients");
+	it->recipients = r;
+	it->n_recipients = n;
+	return 0;
 }
 
 static int read_files(struct store *s, struct store_outbox_item *it, struct kerr *err)

@@ -8,11 +8,84 @@
 #include "store_package_details_p.h"
 #include "util.h"
 
+static const struct {
+	const char *insert, *select, *what;
+} rcpt_sql[] = {
+	[ST_RCPT_PACKAGE] = {
+		"INSERT INTO package_recipients (package_id, idx, role, address, name)"
+		" VALUES (:id, :idx, :role, :addr, :name)",
+		"SELECT role, address, name FROM package_recipients WHERE package_id = :id"
+		" ORDER BY idx", "cannot read recipients" },
+	[ST_RCPT_OUTBOX] = {
+		"INSERT INTO outbox_recipients (item_id, idx, role, address, name)"
+		" VALUES (:id, :idx, :role, :addr, :name)",
+		"SELECT role, address, name FROM outbox_recipients WHERE item_id = :id"
+		" ORDER BY idx", "cannot read outbox recipients" },
+};
+
+int st_recipients_insert(struct store *s, enum st_recipients_table t, int64_t id,
+			 const struct store_recipient *r, size_t n, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int ret = 0;
+
+	if (n == 0)
+		return 0;
+	if (st_prepare(s, rcpt_sql[t].insert, &st, err) < 0)
+		return -1;
+	for (i = 0; ret == 0 && i < n; i++) {
+		sqlite3_reset(st);
+		st_bind_int64(st, ":id", id);
+		st_bind_int64(st, ":idx", (int64_t)i);
+		st_bind_text(st, ":role", r[i].role);
+		st_bind_text(st, ":addr", r[i].address);
+		st_bind_text(st, ":name", r[i].name);
+		ret = st_step_done(s, st, "cannot store recipients", err);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int st_recipients_read(struct store *s, enum st_recipients_table t, int64_t id,
+		       struct store_recipient **r_r, size_t *n_r, struct kerr *err)
+{
+	struct store_recipient *r = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0, i;
+	int rc;
+
+	*r_r = NULL;
+	*n_r = 0;
+	if (st_prepare(s, rcpt_sql[t].select, &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = xrealloc(r, (n + 1) * sizeof(*r));
+		r[n].role = st_col_str(st, 0);
+		r[n].address = st_col_str(st, 1);
+		r[n].name = st_col_str(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < n; i++) {
+			free((char *)r[i].role);
+			free((char *)r[i].address);
+			free((char *)r[i].name);
+		}
+		free(r);
+		return st_err(s, err, rcpt_sql[t].what);
+	}
+	*r_r = r;
+	*n_r = n;
+	return 0;
+}
+
 int st_details_insert(struct store *s, int64_t id, const struct store_package_details *d,
 		      struct kerr *err)
 {
 	sqlite3_stmt *st;
-	size_t i;
 	int ret;
 
 	if (st_prepare(s, "INSERT INTO package_details (package_id, message_date, provider_time,"
@@ -24,20 +97,9 @@ int st_details_insert(struct store *s, int64_t id, const struct store_package_de
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store package details", err);
 	sqlite3_finalize(st);
-	for (i = 0; ret == 0 && i < d->n_recipients; i++) {
-		const struct store_recipient *r = &d->recipients[i];
-
-		if (st_prepare(s, "INSERT INTO package_recipients (package_id, idx, role, address,"
-			       " name) VALUES (:id, :idx, :role, :addr, :name)", &st, err) < 0)
-			return -1;
-		st_bind_int64(st, ":id", id);
-		st_bind_int64(st, ":idx", (int64_t)i);
-		st_bind_text(st, ":role", r->role);
-		st_bind_text(st, ":addr", r->address);
-		st_bind_text(st, ":name", r->name);
-		ret = st_step_done(s, st, "cannot store a recipient", err);
-		sqlite3_finalize(st);
-	}
+	if (ret == 0)
+		ret = st_recipients_insert(s, ST_RCPT_PACKAGE, id, d->recipients, d->n_recipients,
+					   err);
 	return ret;
 }
 
@@ -64,24 +126,10 @@ int store_package_details_get(struct store *s, int64_t id, struct store_package_
 		return kerr_set(err, KERR_NOTFOUND, "package %lld has no details", (long long)id);
 	if (rc != SQLITE_ROW)
 		return st_err(s, err, "cannot read package details");
-	if (st_prepare(s, "SELECT role, address, name FROM package_recipients"
-		       " WHERE package_id = :id ORDER BY idx", &st, err) < 0)
+	if (st_recipients_read(s, ST_RCPT_PACKAGE, id, &r, &n, err) < 0)
 		return -1;
-	st_bind_int64(st, ":id", id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = xrealloc(r, (n + 1) * sizeof(*r));
-		r[n].role = st_col_str(st, 0);
-		r[n].address = st_col_str(st, 1);
-		r[n].name = st_col_str(st, 2);
-		n++;
-	}
-	sqlite3_finalize(st);
 	d->recipients = r;
 	d->n_recipients = n;
-	if (rc != SQLITE_DONE) {
-		store_package_details_free(d);
-		return st_err(s, err, "cannot read recipients");
-	}
 	return 0;
 }
 
