@@ -210,15 +210,27 @@ static int add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 	return rc;
 }
 
+/* Appends cms in DER to out: 0, or -1 (the OpenSSL error queue says why). */
+static int append_der(CMS_ContentInfo *cms, struct kbuf *out)
+{
+	unsigned char *der = NULL;
+	int dlen = i2d_CMS_ContentInfo(cms, &der);
+
+	if (dlen <= 0)
+		return -1;
+	kbuf_append(out, der, (size_t)dlen);
+	OPENSSL_free(der);
+	return 0;
+}
+
 static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len, int detached,
 		    struct kbuf *out, struct kerr *err)
 {
 	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | (detached ? CMS_DETACHED : 0);
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
-	unsigned char *der = NULL;
 	BIO *in = NULL;
-	int dlen, rc = -1;
+	int rc = -1;
 
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL);
 	if (cms == NULL)
@@ -230,12 +242,7 @@ static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len, in
 	/* CMS_final computes the digest and asks the token to sign. */
 	if (in == NULL || CMS_final(cms, in, NULL, flags) != 1)
 		goto out;
-	dlen = i2d_CMS_ContentInfo(cms, &der);
-	if (dlen <= 0)
-		goto out;
-	kbuf_append(out, der, (size_t)dlen);
-	OPENSSL_free(der);
-	rc = 0;
+	rc = append_der(cms, out);
 out:
 	if (rc < 0) {
 		kerr_set(err, KERR_AUTH, "signing with the token failed");
@@ -254,8 +261,7 @@ static int cms_sign_digest(X509 *cert, EVP_PKEY *pkey, const unsigned char *dige
 	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_DETACHED | CMS_PARTIAL;
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
-	unsigned char *der = NULL;
-	int dlen, rc = -1;
+	int rc = -1;
 
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (cms == NULL)
@@ -270,12 +276,7 @@ static int cms_sign_digest(X509 *cert, EVP_PKEY *pkey, const unsigned char *dige
 					(int)len) != 1 ||
 	    CMS_SignerInfo_sign(si) != 1)
 		goto out;
-	dlen = i2d_CMS_ContentInfo(cms, &der);
-	if (dlen <= 0)
-		goto out;
-	kbuf_append(out, der, (size_t)dlen);
-	OPENSSL_free(der);
-	rc = 0;
+	rc = append_der(cms, out);
 out:
 	if (rc < 0) {
 		kerr_set(err, KERR_AUTH, "signing the digest with the token failed");
