@@ -31,11 +31,13 @@ kenv_pki() {
 	KENV_PKI=$top_builddir/tests/kepsim-pki.cache
 	(
 		flock 9
-		if [ ! -f "$KENV_PKI/.done" ]; then
+		# Keyed on the script: a changed mkpki.sh rebuilds the cache.
+		_key=$(cksum <"$top_srcdir/contrib/kepsim/mkpki.sh")
+		if [ "$(cat "$KENV_PKI/.done" 2>/dev/null)" != "$_key" ]; then
 			rm -rf "$KENV_PKI"
 			sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$KENV_PKI" >"$T/mkpki.log" 2>&1 \
 				|| { cat "$T/mkpki.log"; exit 1; }
-			touch "$KENV_PKI/.done"
+			echo "$_key" >"$KENV_PKI/.done"
 		fi
 	) 9>"$top_builddir/tests/kepsim-pki.lock" || fail "mkpki.sh"
 }
