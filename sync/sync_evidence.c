@@ -231,7 +231,7 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	struct kbuf orig = { 0 };
 	char **have = NULL, **seen;
 	const struct kep_evidence_info **order;
-	size_t nhave = 0, nseen = 0, norder = 0, i;
+	size_t nhave = 0, nseen = 0, norder = 0, nstored = 0, i;
 	int final, orig_loaded = 0, pass;
 
 	final = settle(c, package_id, err);
@@ -271,14 +271,18 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 			sync_fail(c, folder, ei->id, &e);
 			break;      /* the rest waits for the next run */
 		}
+		nstored++;
 	}
 	free(seen);
 	free(order);
 	store_evidence_delil_ids_free(&have, nhave);
 	kep_evidence_list_free(&la.list);
 	kbuf_free(&orig);
-	/* Judged now, so a final package is not listed again. */
-	return settle(c, package_id, err) < 0 ? -1 : 0;
+	/* Judged again only when something new came, so a final package is not
+	 * listed again. */
+	if (nstored > 0 && settle(c, package_id, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int listed_has(const struct kep_package_info *const *listed, size_t n, const char *kep_id)
