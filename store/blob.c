@@ -224,14 +224,9 @@ int store_blob_read_to_fd(struct store *s, enum store_blob_kind kind, int64_t id
 	return store_blob_read(s, kind, id, to_fd, &fd, err);
 }
 
-struct mem_sink {
-	struct kbuf *buf;
-	size_t max, start;
-};
-
-static int to_mem(void *arg, const void *chunk, size_t len, struct kerr *err)
+int st_mem_sink_write(void *arg, const void *chunk, size_t len, struct kerr *err)
 {
-	struct mem_sink *m = arg;
+	struct st_mem_sink *m = arg;
 
 	if (m->buf->len - m->start + len > m->max)
 		return kerr_set(err, KERR_LIMIT, "stored content is larger than %zu bytes", m->max);
@@ -242,7 +237,7 @@ static int to_mem(void *arg, const void *chunk, size_t len, struct kerr *err)
 int store_blob_read_mem(struct store *s, enum store_blob_kind kind, int64_t id,
 			size_t max_len, struct kbuf *buf, struct kerr *err)
 {
-	struct mem_sink m = { buf, max_len, buf->len };
+	struct st_mem_sink m = { buf, max_len, buf->len };
 
-	return store_blob_read(s, kind, id, to_mem, &m, err);
+	return store_blob_read(s, kind, id, st_mem_sink_write, &m, err);
 }

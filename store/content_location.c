@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "store_archive_p.h"
+#include "store_blob_p.h"
 #include "util.h"
 
 int store_content_location(struct store *s, enum store_blob_kind kind, int64_t id,
@@ -143,27 +144,13 @@ int store_content_read(struct store *s, enum store_blob_kind kind, int64_t id,
 	return ret;
 }
 
-struct mem_sink {
-	struct kbuf *buf;
-	size_t max, start;
-};
-
-static int to_mem(void *arg, const void *chunk, size_t len, struct kerr *err)
-{
-	struct mem_sink *m = arg;
-
-	if (m->buf->len - m->start + len > m->max)
-		return kerr_set(err, KERR_LIMIT, "stored content is larger than %zu bytes", m->max);
-	kbuf_append(m->buf, chunk, len);
-	return 0;
-}
 
 int store_content_read_mem(struct store *s, enum store_blob_kind kind, int64_t id,
 			   size_t max_len, struct kbuf *buf, struct kerr *err)
 {
-	struct mem_sink m = { buf, max_len, buf->len };
+	struct st_mem_sink m = { buf, max_len, buf->len };
 
-	if (store_content_read(s, kind, id, to_mem, &m, err) < 0) {
+	if (store_content_read(s, kind, id, st_mem_sink_write, &m, err) < 0) {
 		buf->len = m.start;
 		return -1;
 	}

@@ -23,4 +23,12 @@ int st_blob_fill(struct store *s, const char *table, const char *col, const char
 		 int64_t rowid, struct st_source *src, unsigned char sha256_r[32],
 		 struct kerr *err);
 
+/* A sink that appends chunks to a buffer, refusing more than max bytes
+ * beyond start (the buffer's length when reading began). */
+struct st_mem_sink {
+	struct kbuf *buf;
+	size_t max, start;
+};
+int st_mem_sink_write(void *arg, const void *chunk, size_t len, struct kerr *err);
+
 #endif
