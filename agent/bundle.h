@@ -58,9 +58,12 @@ struct bundle_file {
 };
 
 /* The offline re-verification both sides run: the package (verify_package)
- * and each evidence file (evidence_verify against the original), offline,
+ * and each evidence file (delil_judge against the original: the whole
+ * verdict, delil_verdict.h), offline,
  * at time at. *out: {"validation_time", "package": {"overall", "checks"},
- * "evidence": [{"file", "verdict", "reason", "delil_code", "digest"}]}. */
+ * "evidence": [{"file", "verdict", "reason" (the whole verdict), "delil_code",
+ * "signature", "signature_reason", "digest", "digest_reason", "event_time",
+ * "signer_subject"}]}. */
 int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
 		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
 		    struct kerr *err);

@@ -1,6 +1,7 @@
 /* cmd_verify.c: `kepagent verify [--json] [--anchors PATH]... FILE`: verifies
  * one KEP package (.eml: envelope, original, time stamps) or one evidence
- * document (.xml or .zip) and prints a report. Offline by default: no
+ * document (.xml or .zip; with --original FILE its digest is checked against
+ * that message, delil_verdict.h) and prints a report. Offline by default: no
  * network unless --revocation online|require. Trust comes from --anchors /
  * --kamusm / --tsa-anchors / --intermediates, or else from the
  * configuration file's trust section. Exit 0 when the overall verdict is
@@ -19,8 +20,8 @@
 #include "cms_verify.h"
 #include "commands.h"
 #include "config.h"
+#include "delil_verdict.h"
 #include "err.h"
-#include "evidence.h"
 #include "log.h"
 #include "reply.h"
 #include "revocation.h"
@@ -36,6 +37,7 @@ struct vopts {
 	const char *rev;
 	time_t at;
 	struct trust_store *ts;
+	const char *original;   /* --original: the message a delil's digest covers */
 };
 
 static void usage(FILE *out)
@@ -56,6 +58,8 @@ static void usage(FILE *out)
 		"                         and delils (repeatable; default: trust.kephs)\n"
 		"  --revocation MODE      offline (default), online or require\n"
 		"  --at TIME              judge certificates at TIME (seconds since the epoch)\n"
+		"  --original FILE        for an evidence document: the original message its\n"
+		"                         digest covers (without it the digest is not checked)\n"
 		"  -h, --help             show this help\n"
 		"\n"
 		"Exit: 0 valid or revocation-unknown, 1 any worse verdict, 2 usage,\n"
@@ -127,11 +131,14 @@ static void print_report(const char *file, const char *kind, const struct pkg_re
 	printf("overall: %s\n", verdict_name(r->overall));
 }
 
+/* A delil judged by delil_judge() and shown as its two checks and overall
+ * verdict. Without the original the digest is not checked, and said so. */
 static int verify_evidence_file(const struct verify_opts *vo, const struct kbuf *b,
-				struct pkg_report *r, struct kerr *err)
+				const struct kbuf *orig, struct pkg_report *r, struct kerr *err)
 {
 	struct evidence_opts eo = { 0 };
-	struct evidence ev;
+	struct delil_verdict dv;
+	const struct evidence *ev = &dv.ev;
 	struct pkg_check *c;
 
 	memset(r, 0, sizeof(*r));
@@ -139,23 +146,37 @@ static int verify_evidence_file(const struct verify_opts *vo, const struct kbuf 
 	eo.anchors = trust_x509_store(vo->trust, TRUST_ANCHOR);
 	eo.intermediates = trust_intermediates(vo->trust);
 	eo.at = vo->validation_time;
-	if (evidence_verify(b->data, b->len, &eo, &ev, err) < 0)
+	if (orig != NULL) {
+		eo.original = orig->data != NULL ? (const void *)orig->data : "";
+		eo.original_len = orig->len;
+	}
+	if (delil_judge(b->data, b->len, &eo, &dv, err) < 0)
 		return -1;
-	r->checks = xcalloc(1, sizeof(*r->checks));
-	r->n = 1;
+	r->checks = xcalloc(2, sizeof(*r->checks));
+	r->n = ev->verdict == VERDICT_MALFORMED ? 1 : 2;
 	c = &r->checks[0];
-	snprintf(c->name, sizeof(c->name), "evidence-signature");
-	c->verdict = ev.verdict;
-	snprintf(c->reason, sizeof(c->reason), "%s", ev.reason);
-	snprintf(c->signer, sizeof(c->signer), "%s", ev.signer_subject);
-	snprintf(c->serial, sizeof(c->serial), "%s", ev.signer_serial);
-	snprintf(c->issuer, sizeof(c->issuer), "%s", ev.signer_issuer);
-	r->overall = ev.verdict;
-	if (ev.type != NULL)
-		r->subject = xasprintf("%s (delil %d)", ev.type, ev.delil_code);
-	if (ev.evidence_id != NULL)
-		r->message_id = xstrdup(ev.evidence_id);
-	evidence_free(&ev);
+	snprintf(c->name, sizeof(c->name), "%s", DELIL_CHECK_SIGNATURE);
+	c->verdict = ev->verdict;
+	snprintf(c->reason, sizeof(c->reason), "%s", ev->reason);
+	snprintf(c->signer, sizeof(c->signer), "%s", ev->signer_subject);
+	snprintf(c->serial, sizeof(c->serial), "%s", ev->signer_serial);
+	snprintf(c->issuer, sizeof(c->issuer), "%s", ev->signer_issuer);
+	c = &r->checks[1];
+	snprintf(c->name, sizeof(c->name), "%s", DELIL_CHECK_DIGEST);
+	c->verdict = dv.digest_verdict;
+	if (orig == NULL)
+		snprintf(c->reason, sizeof(c->reason), "not checked: no --original given");
+	else
+		snprintf(c->reason, sizeof(c->reason), "%s", ev->digest_reason);
+	r->overall = dv.verdict;
+	snprintf(r->notes, sizeof(r->notes), "%.420s%s", dv.reason,
+		 orig == NULL && ev->verdict != VERDICT_MALFORMED
+		 ? " (give --original FILE, the original message, to check the digest)" : "");
+	if (ev->type != NULL)
+		r->subject = xasprintf("%s (delil %d)", ev->type, ev->delil_code);
+	if (ev->evidence_id != NULL)
+		r->message_id = xstrdup(ev->evidence_id);
+	delil_verdict_free(&dv);
 	return 0;
 }
 
@@ -189,6 +210,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "kephs", required_argument, NULL, 'K' },
 		{ "revocation", required_argument, NULL, 'r' },
 		{ "at", required_argument, NULL, 'A' },
+		{ "original", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -196,7 +218,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 	struct verify_opts vo = { 0 };
 	struct revocation *rv = NULL;
 	struct pkg_report rep;
-	struct kbuf b = { 0 };
+	struct kbuf b = { 0 }, orig = { 0 };
 	struct kerr err;
 	const char *file, *kind;
 	int c, rc, mode, explicit = 0;
@@ -212,6 +234,9 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 			continue;
 		case 'r':
 			v.rev = optarg;
+			continue;
+		case 'O':
+			v.original = optarg;
 			continue;
 		case 'A':
 			v.at = (time_t)strtoll(optarg, &end, 10);
@@ -257,6 +282,10 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 					       : "exactly one FILE expected");
 	}
 	file = argv[optind];
+	if (v.original != NULL && !ends_with(file, ".xml") && !ends_with(file, ".zip")) {
+		trust_free(&v.ts);
+		return cmd_usage_error("verify", "--original is for an evidence document (.xml, .zip)");
+	}
 	if (!explicit && trust_from_config(ctx, &v, &err) < 0) {
 		log_error("verify: no --anchors given and the configuration's trust cannot be "
 			  "used: %s", err.msg);
@@ -271,11 +300,12 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 	vo.trust = v.ts;
 	vo.rev = rv;
 	vo.validation_time = v.at;
-	if (read_file(file, VERIFY_MAX_FILE, &b, &err) < 0) {
+	if (read_file(file, VERIFY_MAX_FILE, &b, &err) < 0 ||
+	    (v.original != NULL && read_file(v.original, VERIFY_MAX_FILE, &orig, &err) < 0)) {
 		rc = -1;
 	} else if (ends_with(file, ".xml") || ends_with(file, ".zip")) {
 		kind = "evidence";
-		rc = verify_evidence_file(&vo, &b, &rep, &err);
+		rc = verify_evidence_file(&vo, &b, v.original ? &orig : NULL, &rep, &err);
 	} else {
 		kind = "package";
 		rc = verify_package(&vo, b.data, b.len, &rep, &err);
@@ -289,6 +319,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		pkg_report_free(&rep);
 	}
 	kbuf_free(&b);
+	kbuf_free(&orig);
 	revocation_free(&rv);
 	trust_free(&v.ts);
 	return rc;

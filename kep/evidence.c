@@ -255,6 +255,7 @@ int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 	if (xmldsig_verify_enveloped(doc, &r, err) < 0) {
 		xmlFreeDoc(doc);
 		kbuf_free(&unz);
+		evidence_free(ev);
 		return -1;
 	}
 	xmlFreeDoc(doc);

@@ -7,7 +7,8 @@ kep_libkep_a_SOURCES += \
 	kep/zip_safe.c kep/zip_safe.h \
 	kep/xmldsig.c kep/xmldsig.h \
 	kep/digest_uri.c kep/digest_uri.h \
-	kep/evidence.c kep/evidence.h
+	kep/evidence.c kep/evidence.h \
+	kep/delil_verdict.c kep/delil_verdict.h
 kep_libkep_a_SOURCES += \
 	kep/eyp.c kep/eyp.h \
 	kep/eyp_verify.c kep/eyp_verify.h

@@ -1,8 +1,8 @@
 /* sync_evidence.c: the evidence (delil) of a sent package. Listed with
  * list_evidence until a final code is stored (60 read, or a failure);
- * each new item is downloaded, its XML signature verified and its
- * SenderMessageDetails digest checked against the stored original, and
- * stored with its verdict, however bad. Unknown codes are kept as they are.
+ * each new item is downloaded, judged against the stored original by
+ * delil_judge() (delil_verdict.h: the one home of a delil's verdict), and
+ * stored with that verdict, however bad. Unknown codes are kept as they are.
  * An item whose MessageIdentifierByREMMD names another package is stored
  * under that KEP id (package NULL until the store knows it). */
 #include <errno.h>
@@ -13,6 +13,7 @@
 
 #include "crashpoint.h"
 #include "delil.h"
+#include "delil_verdict.h"
 #include "evidence_stage.h"
 #include "evidence.h"
 #include "log.h"
@@ -116,10 +117,10 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	struct evidence_opts eo = { 0 };
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
-	struct evidence ev;
+	struct delil_verdict dv;
+	const struct evidence *ev = &dv.ev;
 	char a[512], b[512], seq[24];
 	const char *ref_id = pi->kep_id;
-	enum verdict overall;
 	int inserted = 0, rc;
 	int64_t id;
 
@@ -129,29 +130,24 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	eo.original = orig->len ? orig->data : NULL;
 	eo.original_len = orig->len;
 	eo.provider_code = ei->code > 0 ? ei->code : 0;
-	if (evidence_verify(raw->data, raw->len, &eo, &ev, err) < 0)
+	if (delil_judge(raw->data, raw->len, &eo, &dv, err) < 0)
 		return kerr_prefix(err, "evidence %s", ei->id);
-	overall = ev.verdict;
-	v[0].check = "evidence-signature";
-	v[0].verdict = verdict_name(ev.verdict);
-	v[0].reason = ev.reason;
-	v[0].signer_subject = ev.signer_subject[0] ? ev.signer_subject : NULL;
-	v[0].signer_serial = ev.signer_serial[0] ? ev.signer_serial : NULL;
-	v[0].signer_issuer = ev.signer_issuer[0] ? ev.signer_issuer : NULL;
-	v[1].check = "evidence-digest";
-	v[1].verdict = ev.digest == EVIDENCE_DIGEST_MATCH ? verdict_name(VERDICT_VALID)
-			: ev.digest == EVIDENCE_DIGEST_MISMATCH ? verdict_name(VERDICT_INVALID)
-			: verdict_name(VERDICT_UNSIGNED);
-	v[1].reason = ev.digest_reason[0] ? ev.digest_reason : evidence_digest_name(ev.digest);
-	if (ev.digest == EVIDENCE_DIGEST_MISMATCH)
-		overall = verdict_worst(overall, VERDICT_INVALID);
+	v[0].check = DELIL_CHECK_SIGNATURE;
+	v[0].verdict = verdict_name(ev->verdict);
+	v[0].reason = ev->reason;
+	v[0].signer_subject = ev->signer_subject[0] ? ev->signer_subject : NULL;
+	v[0].signer_serial = ev->signer_serial[0] ? ev->signer_serial : NULL;
+	v[0].signer_issuer = ev->signer_issuer[0] ? ev->signer_issuer : NULL;
+	v[1].check = DELIL_CHECK_DIGEST;
+	v[1].verdict = verdict_name(dv.digest_verdict);
+	v[1].reason = ev->digest_reason[0] ? ev->digest_reason : evidence_digest_name(ev->digest);
 	/* An item about another message is not this package's evidence. */
-	if (ev.remmd_message_id != NULL && pi->kep_id != NULL &&
-	    strcmp(strip_angle(ev.remmd_message_id, a, sizeof(a)),
+	if (ev->remmd_message_id != NULL && pi->kep_id != NULL &&
+	    strcmp(strip_angle(ev->remmd_message_id, a, sizeof(a)),
 		   strip_angle(pi->kep_id, b, sizeof(b))) != 0) {
 		log_warn("evidence %s names package %s, not %s: kept for that package",
-			 ei->id, ev.remmd_message_id, pi->kep_id);
-		ref_id = ev.remmd_message_id;
+			 ei->id, ev->remmd_message_id, pi->kep_id);
+		ref_id = ev->remmd_message_id;
 		package_id = 0;
 	}
 	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
@@ -163,8 +159,8 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	se.meta.description = ei->text;
 	se.meta.event_time = ei->time_ms;
 	se.meta.issuer = ei->issuer;
-	se.meta.verdict = verdict_name(overall);
-	se.meta.verdict_reason = ev.digest == EVIDENCE_DIGEST_MISMATCH ? ev.digest_reason : ev.reason;
+	se.meta.verdict = verdict_name(dv.verdict);
+	se.meta.verdict_reason = dv.reason;
 	se.package_id = package_id;
 	se.raw = store_content_mem(raw->data, raw->len);
 	se.verifications = v;
@@ -174,15 +170,15 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	if (rc == 0 && inserted) {
 		crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
-		if (!verdict_acceptable(overall))
+		if (!verdict_acceptable(dv.verdict))
 			c->rep->flagged++;
 		if (c->hooks != NULL && c->hooks->stored != NULL)
 			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
-					 verdict_name(overall));
+					 verdict_name(dv.verdict));
 		log_info("evidence %s (code %d) of %s stored (%s)", ei->id, ei->code,
-			 ref_id, verdict_name(overall));
+			 ref_id, verdict_name(dv.verdict));
 	}
-	evidence_free(&ev);
+	delil_verdict_free(&dv);
 	return rc;
 }
 

@@ -1,0 +1,55 @@
+/* delil_verdict.h: the whole verdict of one delil, computed once.
+ *
+ * A delil proves an event in a message's life only when every part holds
+ * (kep-domain.md §4, "Only verified evidence counts", "Who may sign"):
+ *   parse      the bytes are an evidence document (XML, or a ZIP holding
+ *              one) within xml_safe's bounds             else malformed
+ *   signature  the enveloped XML signature covers the whole document and
+ *              is intact                                 else invalid
+ *   signer     it chains to the anchors and is a KEPHS signing certificate
+ *              (signer_role.h)       else untrusted, expired, revoked, ...
+ *   digest     SenderMessageDetails' digest is the stored original's
+ *                                                        else invalid
+ * The verdict is the worst of them (verdict_worst) and the reason names
+ * every part that failed. Without an original (`kepagent verify` without
+ * --original, an item whose package the store does not hold) the digest is
+ * not checked: the verdict is the signature's and the reason says "digest
+ * not checked", never that it matched; a digest the delil does not carry or
+ * in an unknown algorithm is not checked either, and said so.
+ *
+ * The sync, `kepagent verify`, the bundle export and the bundle check only
+ * map this result: the verdict and reason they store, print or compare are
+ * dv->verdict and dv->reason, and their two checks are
+ * DELIL_CHECK_SIGNATURE (ev.verdict, ev.reason) and DELIL_CHECK_DIGEST
+ * (digest_verdict, ev.digest_reason). Which verdicts count: verdict.h.
+ *
+ * Return 0 when judged (look at dv->verdict, even malformed), -1 only for
+ * internal failures (err set). Free with delil_verdict_free(). Thread-safe
+ * as evidence_verify(). */
+#ifndef KEP_DELIL_VERDICT_H
+#define KEP_DELIL_VERDICT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "evidence.h"
+#include "verdict.h"
+
+#define DELIL_CHECK_SIGNATURE "evidence-signature"
+#define DELIL_CHECK_DIGEST "evidence-digest"
+
+struct delil_verdict {
+	struct evidence ev;           /* fields; ev.verdict: signature and signer */
+	enum verdict verdict;         /* the finished verdict */
+	char reason[1024];
+	/* the digest check as a verdict: valid (match), invalid (mismatch),
+	 * unsigned (not checked: nothing to compare) */
+	enum verdict digest_verdict;
+};
+
+/* o->original: the stored original message, NULL when there is none. */
+int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
+		struct delil_verdict *dv, struct kerr *err);
+void delil_verdict_free(struct delil_verdict *dv);
+
+#endif
