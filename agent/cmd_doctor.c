@@ -20,6 +20,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "config_check.h"
 #include "secret_file.h"
 #include "store.h"
 #include "store_integrity.h"
@@ -129,6 +130,19 @@ static void check_account_files(struct report *r, const struct account_config *a
 	struct kep_check_sink sink = { on_finding, &as };
 
 	a->driver->conf_check(a->driver_conf, 1, &sink);
+}
+
+static void on_kephs(void *arg, enum kep_check_level lv, const char *check, const char *msg)
+{
+	say(arg, lv == KEP_CHECK_FAIL ? FAIL : lv == KEP_CHECK_WARN ? WARN : OK, check, "%s", msg);
+}
+
+/* Who may sign envelopes and delils (trust.kephs): config_check.h's rule. */
+static void check_kephs(struct report *r, const struct config *cfg)
+{
+	struct kep_check_sink sink = { on_kephs, r };
+
+	config_check_kephs(cfg, &sink);
 }
 
 static size_t discard(char *p, size_t sz, size_t n, void *ud)
@@ -332,6 +346,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 		say(&r, OK, "config", "%s is valid (%zu accounts)", cfg->path, cfg->n_accounts);
 		check_token(&r, cfg);
 		check_trust(&r, cfg);
+		check_kephs(&r, cfg);
 		for (i = 0; i < cfg->n_accounts; i++) {
 			check_account_files(&r, &cfg->accounts[i]);
 			if (network)

@@ -145,6 +145,35 @@ static void accounts(struct ck *c)
 		say(c, KEP_CHECK_WARN, "account", "no accounts configured: nothing will be synced");
 }
 
+void config_check_kephs(const struct config *cfg, const struct kep_check_sink *sink)
+{
+	struct ck c = { cfg, sink };
+	size_t i, j;
+
+	for (i = 0; i < cfg->n_trust_kephs; i++)
+		need_all(&c, "trust kephs certificate", cfg->trust_kephs[i].certificates,
+			 cfg->trust_kephs[i].n_certificates, 'e');
+	for (i = 0; i < cfg->n_accounts; i++) {
+		const struct account_config *a = &cfg->accounts[i];
+		const char *prov = a->driver != NULL ? a->driver->name : NULL;
+		int named = 0;
+
+		if (!a->enabled || prov == NULL)
+			continue;
+		for (j = 0; j < cfg->n_trust_kephs && !named; j++)
+			named = cfg->trust_kephs[j].provider != NULL &&
+				strcmp(cfg->trust_kephs[j].provider, prov) == 0;
+		if (!named)
+			say(&c, KEP_CHECK_WARN, "trust-kephs", "account '%s': trust.kephs names no "
+			    "signing certificate of provider '%s', so every envelope and delil of "
+			    "it is stored untrusted (\"not by a KEPHS signing certificate\") and no "
+			    "stage is shown; fix: add under trust: \"kephs: [{provider: %s, "
+			    "certificates: [/etc/kepagent/trust/kephs]}]\" (the provider's signing "
+			    "certificates) or a subject rule such as subject: \"O=PTT A.Ş.\"",
+			    a->name, prov, prov);
+	}
+}
+
 void config_check_paths(const struct config *cfg, const struct kep_check_sink *sink)
 {
 	struct ck c = { cfg, sink };
@@ -160,4 +189,5 @@ void config_check_paths(const struct config *cfg, const struct kep_check_sink *s
 	need_all(&c, "trust tsa_anchor", cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors, 'e');
 	store_paths(&c);
 	accounts(&c);
+	config_check_kephs(cfg, sink);
 }

@@ -17,5 +17,10 @@
 #include "provider.h"
 
 void config_check_paths(const struct config *cfg, const struct kep_check_sink *sink);
+/* trust.kephs (part of config_check_paths, and doctor's): its certificate
+ * files readable, and a warning for every enabled account whose provider it
+ * names no signer of (a configuration from before trust.kephs would
+ * otherwise mark every envelope and delil untrusted, silently). */
+void config_check_kephs(const struct config *cfg, const struct kep_check_sink *sink);
 
 #endif

@@ -45,6 +45,23 @@ for k in path listen port token_file tls_cert tls_key max_request_size anchors k
 	grep -Eq "^\.BR? $k( |\$)" "$top_srcdir/doc/kepagent.yaml.5" || fail "man page lacks key $k"
 done
 
+# A configuration from before trust.kephs (wave 1): every envelope and delil
+# would be untrusted, so check-config says so with the fix; a KEPHS
+# certificate path that is not there is an error.
+python3 - "$T/kepagent.yaml" "$T/nokephs.yaml" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+s2 = re.sub(r"\n  kephs:\n(    .*\n)*", "\n", s)
+assert "kephs:" not in s2, "kephs block not removed"
+open(sys.argv[2], "w").write(s2)
+PY
+expect_exit 0 "$KEPAGENT" -c "$T/nokephs.yaml" check-config
+expect_grep "^warning: .*account 'birim': trust.kephs names no signing certificate of provider 'ptt'.*untrusted.*fix: add under trust: \"kephs: \[\{provider: ptt, certificates:" "$T/err"
+rmdir "$T/etc/trust/kephs"
+expect_exit 3 "$KEPAGENT" -c "$T/kepagent.yaml" check-config
+expect_grep "trust kephs certificate $T/etc/trust/kephs: No such file or directory" "$T/err"
+mkdir "$T/etc/trust/kephs"
+
 # A referenced file that is missing is an error.
 rm "$T/etc/trust/tsa-roots.pem"
 expect_exit 3 "$KEPAGENT" -c "$T/kepagent.yaml" check-config
