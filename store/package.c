@@ -284,29 +284,6 @@ void store_package_row_free(struct store_package_row **row)
 	*row = NULL;
 }
 
-static int collect_ids(struct store *s, sqlite3_stmt *st, int64_t **ids_r, size_t *n_r,
-		       struct kerr *err)
-{
-	int64_t *ids = NULL;
-	size_t n = 0;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		st_err(s, err, "cannot list packages");
-		sqlite3_finalize(st);
-		free(ids);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	*ids_r = ids;
-	*n_r = n;
-	return 0;
-}
-
 int store_package_find(struct store *s, enum store_package_key key, const char *account,
 		       const char *value, int64_t **ids_r, size_t *n_r, struct kerr *err)
 {
@@ -331,7 +308,7 @@ int store_package_find(struct store *s, enum store_package_key key, const char *
 		return -1;
 	st_bind_text(st, ":v", value);
 	st_bind_text(st, ":acc", account);
-	return collect_ids(s, st, ids_r, n_r, err);
+	return st_step_ids(s, st, ids_r, n_r, "cannot list packages", err);
 }
 
 int store_package_ack_due(struct store *s, const char *account, size_t limit,
@@ -345,7 +322,7 @@ int store_package_ack_due(struct store *s, const char *account, size_t limit,
 		return -1;
 	st_bind_text(st, ":acc", account);
 	st_bind_int64(st, ":limit", limit ? (int64_t)limit : 100);
-	return collect_ids(s, st, ids_r, n_r, err);
+	return st_step_ids(s, st, ids_r, n_r, "cannot list packages", err);
 }
 
 int store_package_set_ack(struct store *s, int64_t id, enum store_ack ack, int64_t time,

@@ -149,10 +149,7 @@ void store_package_details_free(struct store_package_details *d)
 int store_package_details_missing(struct store *s, size_t limit, int64_t **ids_r, size_t *n_r,
 				  struct kerr *err)
 {
-	int64_t *ids = NULL;
 	sqlite3_stmt *st;
-	size_t n = 0;
-	int rc;
 
 	*ids_r = NULL;
 	*n_r = 0;
@@ -161,18 +158,7 @@ int store_package_details_missing(struct store *s, size_t limit, int64_t **ids_r
 		       " LIMIT :limit", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":limit", (int64_t)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return st_err(s, err, "cannot list packages without details");
-	}
-	*ids_r = ids;
-	*n_r = n;
-	return 0;
+	return st_step_ids(s, st, ids_r, n_r, "cannot list packages without details", err);
 }
 
 int store_package_details_fill(struct store *s, int64_t id, const struct store_package_details *d,

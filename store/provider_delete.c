@@ -48,10 +48,7 @@ int store_provider_delete_done(struct store *s, int64_t package_id, struct kerr 
 int store_provider_delete_due(struct store *s, const char *account, size_t limit,
 			      int64_t **ids_r, size_t *n_r, struct kerr *err)
 {
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
-	int rc;
 
 	*ids_r = NULL;
 	*n_r = 0;
@@ -63,21 +60,5 @@ int store_provider_delete_due(struct store *s, const char *account, size_t limit
 		return -1;
 	st_bind_text(st, ":acc", account);
 	st_bind_int64(st, ":limit", limit ? (int64_t)limit : 1000);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			ids = xrealloc(ids, cap * sizeof(*ids));
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		st_err(s, err, "cannot list the provider deletions due");
-		sqlite3_finalize(st);
-		free(ids);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	*ids_r = ids;
-	*n_r = n;
-	return 0;
+	return st_step_ids(s, st, ids_r, n_r, "cannot list the provider deletions due", err);
 }

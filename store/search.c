@@ -104,10 +104,7 @@ int store_search_packages_count(struct store *s, const struct store_search *q, i
 int store_search_packages(struct store *s, const struct store_search *q, int64_t **ids_r,
 			  size_t *n_r, struct kerr *err)
 {
-	int64_t *ids = NULL;
 	sqlite3_stmt *st;
-	size_t n = 0;
-	int rc;
 
 	if (st_prepare(s, "SELECT p.id" PACKAGE_FROM " ORDER BY p.id DESC LIMIT :limit OFFSET :off",
 		       &st, err) < 0)
@@ -115,18 +112,7 @@ int store_search_packages(struct store *s, const struct store_search *q, int64_t
 	bind_common(st, q);
 	bind_page(st, q);
 	st_bind_text(st, ":folder", q->folder);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return st_err(s, err, "cannot search packages");
-	}
-	*ids_r = ids;
-	*n_r = n;
-	return 0;
+	return st_step_ids(s, st, ids_r, n_r, "cannot search packages", err);
 }
 
 int store_evidence_orphans(struct store *s, const char *kep_id,

@@ -62,6 +62,32 @@ int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *w
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int st_step_ids(struct store *s, sqlite3_stmt *stmt, int64_t **ids_r, size_t *n_r,
+		const char *what, struct kerr *err)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (rc != SQLITE_DONE)
+		st_err(s, err, what);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return -1;
+	}
+	*ids_r = ids;
+	*n_r = n;
+	return 0;
+}
+
 int st_fault(struct store *s, const char *what, struct kerr *err)
 {
 	if (s->fail_countdown > 0 && --s->fail_countdown == 0)

@@ -30,6 +30,10 @@ int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct k
  * (id_r may be NULL) when a row was found, 0 when none, -1 on error. */
 int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
 	       struct kerr *err);
+/* Steps a statement to its end collecting column 0 of each row as an id;
+ * finalizes it. *ids_r (NULL when none) is the caller's to free. */
+int st_step_ids(struct store *s, sqlite3_stmt *stmt, int64_t **ids_r, size_t *n_r,
+		const char *what, struct kerr *err);
 /* Counts a write step for store_test_fail_at_step(); -1 when it must fail. */
 int st_fault(struct store *s, const char *what, struct kerr *err);
 
