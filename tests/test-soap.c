@@ -1,6 +1,10 @@
 /* Unit test of SOAP request building and response parsing (kep/provider/soap.c):
  * user data cannot change a request's structure, parallel arrays, nil,
- * Faults, DTD refusal, inline base64 streamed to a descriptor. */
+ * Faults, DTD refusal, inline base64 streamed to a descriptor, and the
+ * answer shapes of kep-domain.md section 2 as the public clients see them:
+ * string[] folder lists, the nil-first empty listing, durum as text, int or
+ * array, naive/Z/offset times, xmime attributes, default namespaces and
+ * unqualified children, Faults with a detail. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,6 +192,169 @@ static void test_bad_base64(void **state)
 	close(out);
 }
 
+/* Builds an envelope around body with the operation element op (any
+ * prefix and namespace declaration the caller writes). */
+static int parse(const char *xml, struct soap_resp *r)
+{
+	struct kerr err;
+
+	return soap_parse_mem(xml, strlen(xml), r, &err);
+}
+
+static void test_folder_answers(void **state)
+{
+	/* The generated client's string[]: bare returns, default namespace,
+	 * one of them nil. */
+	static const char bare[] = ENV_OPEN "<DizinSorgulaResponse xmlns=\"http://ws.apache.org/axis2\""
+		" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+		"<return>INBOX</return><return> INBOX.Sent </return><return xsi:nil=\"true\"/>"
+		"<return>OUTBOX</return></DizinSorgulaResponse>" ENV_CLOSE;
+	/* The durum/dizin form with unqualified children. */
+	static const char durum[] = ENV_OPEN "<ns:DizinSorgulaResponse xmlns:ns=\"http://ws.apache.org/axis2\">"
+		"<ns:return><durum>0</durum><dizin>INBOX</dizin><dizin>Giden</dizin>"
+		"<hataaciklama/></ns:return></ns:DizinSorgulaResponse>" ENV_CLOSE;
+	struct soap_resp r;
+	char **names;
+	size_t n, i;
+
+	(void)state;
+	assert_int_equal(parse(bare, &r), 0);
+	soap_string_list(&r, &names, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "INBOX");
+	assert_string_equal(names[1], "INBOX.Sent");
+	assert_string_equal(names[2], "OUTBOX");
+	assert_null(soap_field(r.rets[0], "durum"));
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	soap_resp_free(&r);
+	assert_int_equal(parse(durum, &r), 0);
+	soap_string_list(&r, &names, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "INBOX");
+	assert_string_equal(names[1], "Giden");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	soap_resp_free(&r);
+}
+
+static void test_nil_first_empty(void **state)
+{
+	static const char nil_tr[] = RET("PaketSorgula",
+		"<ax:durum>1</ax:durum><ax:kepId xsi:nil=\"true\"/>"
+		"<ax:hataaciklama>Verilen Tarihler Arasında Paket Bulunamadı</ax:hataaciklama>");
+	static const char nil_0[] = RET("PaketSorgula",
+		"<ax:durum xsi:type=\"xs:int\"> 0 </ax:durum><ax:kepId xsi:nil=\"1\"/><ax:kepSiraNo xsi:nil=\"true\"/>");
+	static const char nil_err[] = RET("PaketSorgula",
+		"<ax:durum>1</ax:durum><ax:kepId xsi:nil=\"true\"/>"
+		"<ax:hataaciklama>Şifre veya Parola Yanlış</ax:hataaciklama>");
+	static const char one[] = RET("PaketSorgula",
+		"<ax:durum>0</ax:durum><ax:kepId>&lt;a@x&gt;</ax:kepId>");
+	struct soap_resp r;
+
+	(void)state;
+	assert_int_equal(parse(nil_tr, &r), 0);
+	assert_int_equal(soap_nil_first_empty(r.rets[0], "kepId", "paket bulunamad"), 1);
+	soap_resp_free(&r);
+	assert_int_equal(parse(nil_0, &r), 0);
+	assert_int_equal(soap_nil_first_empty(r.rets[0], "kepId", "paket bulunamad"), 1);
+	soap_resp_free(&r);
+	assert_int_equal(parse(nil_err, &r), 0);
+	assert_int_equal(soap_nil_first_empty(r.rets[0], "kepId", "paket bulunamad"), -1);
+	soap_resp_free(&r);
+	assert_int_equal(parse(one, &r), 0);
+	assert_int_equal(soap_nil_first_empty(r.rets[0], "kepId", "paket bulunamad"), 0);
+	assert_int_equal(soap_nil_first_empty(r.rets[0], "delilId", "x"), 0);
+	soap_resp_free(&r);
+}
+
+static void test_durum_numeric(void **state)
+{
+	(void)state;
+	assert_true(soap_num_is_zero("0"));
+	assert_true(soap_num_is_zero(" 0 "));
+	assert_true(soap_num_is_zero("00"));
+	assert_true(soap_num_is_zero("+0"));
+	assert_false(soap_num_is_zero("1"));
+	assert_false(soap_num_is_zero(""));
+	assert_false(soap_num_is_zero(NULL));
+	assert_false(soap_num_is_zero("0x"));
+	assert_false(soap_num_is_zero("false"));
+}
+
+static void test_times(void **state)
+{
+	/* 2025-11-05T18:37:48 in Turkey is 15:37:48Z = 1762357068. */
+	static const int64_t want = 1762357068LL * 1000;
+	int64_t ms;
+
+	(void)state;
+	assert_int_equal(soap_parse_time("2025-11-05T18:37:48", &ms), 0);
+	assert_true(ms == want);
+	assert_int_equal(soap_parse_time("2025-11-05T18:37:48+03:00", &ms), 0);
+	assert_true(ms == want);
+	assert_int_equal(soap_parse_time("2025-11-05T15:37:48Z", &ms), 0);
+	assert_true(ms == want);
+	assert_int_equal(soap_parse_time("2025-11-05T10:07:48-05:30", &ms), 0);
+	assert_true(ms == want);
+	assert_int_equal(soap_parse_time("2025-11-05 18:37:48.25", &ms), 0);
+	assert_true(ms == want + 250);
+	assert_int_equal(soap_parse_time("2025-11-05T15:37:48.1234567Z", &ms), 0);
+	assert_true(ms == want + 123);
+	assert_int_equal(soap_parse_time("2025-11-05", &ms), -1);
+	assert_int_equal(soap_parse_time("2025-11-05T18:37:48+0300", &ms), -1);
+	assert_int_equal(soap_parse_time("2025-13-05T18:37:48", &ms), -1);
+	assert_int_equal(soap_parse_time("2025-11-05T18:37:48 trailing", &ms), -1);
+	assert_int_equal(soap_parse_time(NULL, &ms), -1);
+}
+
+static void test_fault_with_detail(void **state)
+{
+	static const char xml[] = "<S:Envelope xmlns:S=\"http://schemas.xmlsoap.org/soap/envelope/\"><S:Body>"
+		"<S:Fault><faultcode>S:Client</faultcode><faultstring>org.apache.axis2.databinding."
+		"ADBException: Unexpected subelement tcno</faultstring><detail><Exception>at ..."
+		"</Exception></detail></S:Fault></S:Body></S:Envelope>";
+	static const char nostring[] = ENV_OPEN "<soapenv:Fault><faultcode>soapenv:Server</faultcode>"
+		"</soapenv:Fault>" ENV_CLOSE;
+	struct soap_resp r;
+
+	(void)state;
+	assert_int_equal(parse(xml, &r), 0);
+	assert_string_equal(r.fault, "org.apache.axis2.databinding.ADBException: Unexpected subelement tcno");
+	soap_resp_free(&r);
+	assert_int_equal(parse(nostring, &r), 0);
+	assert_non_null(r.fault);
+	soap_resp_free(&r);
+}
+
+/* xmime:base64Binary inline, with contentType and fileName, unqualified
+ * children in a default namespace. */
+static void test_xmime_inline(void **state)
+{
+	static const char xml[] = ENV_OPEN "<IndirResponse xmlns=\"http://ws.apache.org/axis2\">"
+		"<return><durum>0</durum><ePaket xmlns:xmime=\"http://www.w3.org/2005/05/xmlmime\""
+		" xmime:contentType=\"application/pkcs7-mime\" fileName=\"paket.eml\">aGVsbG8=</ePaket>"
+		"</return></IndirResponse>" ENV_CLOSE;
+	struct soap_resp r;
+	struct kerr err;
+	char buf[16], *v;
+	int out = http_tmpfile(NULL, &err);
+
+	(void)state;
+	assert_int_equal(parse(xml, &r), 0);
+	v = soap_field(r.rets[0], "durum");
+	assert_true(soap_num_is_zero(v));
+	free(v);
+	assert_null(soap_xop_href(soap_nth(r.rets[0], "ePaket", 0)));
+	assert_int_equal(soap_write_base64(soap_nth(r.rets[0], "ePaket", 0), out, &err), 0);
+	assert_int_equal(pread(out, buf, sizeof(buf), 0), 5);
+	assert_memory_equal(buf, "hello", 5);
+	soap_resp_free(&r);
+	close(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +365,12 @@ int main(void)
 		cmocka_unit_test(test_refuses_late_dtd),
 		cmocka_unit_test(test_inline_base64_from_fd),
 		cmocka_unit_test(test_bad_base64),
+		cmocka_unit_test(test_folder_answers),
+		cmocka_unit_test(test_nil_first_empty),
+		cmocka_unit_test(test_durum_numeric),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_fault_with_detail),
+		cmocka_unit_test(test_xmime_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

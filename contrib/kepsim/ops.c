@@ -82,6 +82,9 @@ static int check_credentials(struct op_ctx *c)
 	char *sifre = soap_req_cred(c->req, "sifre");
 	int ok = 0;
 
+	if (c->req->creds_form != CREDS_NONE)
+		json_object_set_new(c->log, "creds", json_string(c->req->creds_form == CREDS_BARE
+								  ? "bare" : "wrapped"));
 	if (hesap != NULL) {
 		json_object_set_new(c->log, "account", json_string(hesap));
 		if (account_load(c->conf->mailbox, hesap, &c->acct, NULL) == 0)

@@ -193,10 +193,21 @@ int soap_parse_request(const unsigned char *body, size_t len, const char *conten
 		return kerr_set(err, KERR_MALFORMED, "operation's child is not param0");
 	}
 	req->param0 = p0;
+	/* Wrapped: param0/kepHesap/{kepHesap,tcno,parola,sifre}. Bare (the
+	 * public clients' form for DizinSorgula, KotaSorgula, KontorSorgula):
+	 * the four fields directly in param0. */
 	if (p0 != NULL)
-		for (n = first_elem(p0->children); n != NULL; n = first_elem(n->next))
-			if (is_elem(n, NS_AXIS2_XSD, "kepHesap") && first_elem(n->children) != NULL)
+		for (n = first_elem(p0->children); n != NULL; n = first_elem(n->next)) {
+			if (!is_elem(n, NS_AXIS2_XSD, "kepHesap"))
+				continue;
+			if (first_elem(n->children) != NULL) {
 				req->creds = n;
+				req->creds_form = CREDS_WRAPPED;
+			} else if (req->creds == NULL) {
+				req->creds = p0;
+				req->creds_form = CREDS_BARE;
+			}
+		}
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * Requests: an envelope whose Body holds one element in namespace
  * http://ws.apache.org/axis2 (the operation) with one child param0; the
  * fields inside param0 are in http://ws.apache.org/axis2/xsd, the
- * credentials in the nested kepHesap block. Parsed with XML_PARSE_NONET,
+ * credentials in a nested kepHesap block or (bare) directly in param0. Parsed with XML_PARSE_NONET,
  * no entity substitution, and documents with a DTD are refused. A
  * multipart/related (MTOM) request is accepted: its root part is parsed.
  *
@@ -36,7 +36,8 @@ struct soap_req {
 	xmlDocPtr doc;
 	char *op;            /* the operation's local name */
 	xmlNodePtr param0;
-	xmlNodePtr creds;    /* the kepHesap block, or NULL */
+	xmlNodePtr creds;    /* the kepHesap block (or param0 itself), or NULL */
+	enum { CREDS_NONE, CREDS_WRAPPED, CREDS_BARE } creds_form;
 	struct soap_part *parts;   /* MTOM: the parts after the root */
 	size_t nparts;
 };

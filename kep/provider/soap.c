@@ -3,7 +3,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -298,6 +301,137 @@ char *soap_text(xmlNodePtr node)
 char *soap_field(xmlNodePtr ret, const char *name)
 {
 	return soap_text(soap_nth(ret, name, 0));
+}
+
+void soap_string_list(const struct soap_resp *r, char ***names, size_t *n)
+{
+	size_t i, cap = 0;
+	xmlNodePtr c;
+
+	*names = NULL;
+	*n = 0;
+	for (i = 0; i < r->nret; i++) {
+		xmlNodePtr first = first_child_el(r->rets[i], NULL);
+
+		for (c = first ? first : r->rets[i]; c != NULL; c = first ? c->next : NULL) {
+			char *v;
+
+			if (c->type != XML_ELEMENT_NODE || is_el(c, "durum") ||
+			    is_el(c, "hataaciklama"))
+				continue;
+			v = soap_text(c);
+			if (v == NULL || *v == '\0') {
+				free(v);
+				continue;
+			}
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 8;
+				*names = xrealloc(*names, cap * sizeof(**names));
+			}
+			(*names)[(*n)++] = v;
+		}
+	}
+}
+
+int soap_nil_first_empty(xmlNodePtr ret, const char *key, const char *empty_text)
+{
+	char *first, *d, *text;
+	int empty;
+
+	if (soap_nth(ret, key, 0) == NULL)
+		return 0;
+	first = soap_field(ret, key);
+	empty = first == NULL || *first == '\0';
+	free(first);
+	if (!empty)
+		return 0;
+	d = soap_field(ret, "durum");
+	text = soap_field(ret, "hataaciklama");
+	empty = soap_num_is_zero(d) ||
+		(text != NULL && empty_text != NULL && strcasestr(text, empty_text) != NULL);
+	free(d);
+	free(text);
+	return empty ? 1 : -1;
+}
+
+int soap_num_is_zero(const char *text)
+{
+	char *end;
+	long v;
+
+	if (text == NULL)
+		return 0;
+	while (isspace((unsigned char)*text))
+		text++;
+	if (*text == '\0')
+		return 0;
+	v = strtol(text, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end == '\0' && v == 0;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int soap_parse_time(const char *text, int64_t *ms)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi, sec, oh, om, frac = 0, fdig = 0;
+	int64_t off = 3 * 3600; /* naive: Turkish time */
+	const char *p = text;
+
+	if (p == NULL)
+		return -1;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strlen(p) < 19 || digits(p, 4, &y) < 0 || p[4] != '-' || digits(p + 5, 2, &mo) < 0 ||
+	    p[7] != '-' || digits(p + 8, 2, &d) < 0 || (p[10] != 'T' && p[10] != ' ') ||
+	    digits(p + 11, 2, &h) < 0 || p[13] != ':' || digits(p + 14, 2, &mi) < 0 ||
+	    p[16] != ':' || digits(p + 17, 2, &sec) < 0)
+		return -1;
+	p += 19;
+	if (*p == '.' || *p == ',') {
+		for (p++; *p >= '0' && *p <= '9'; p++, fdig++)
+			if (fdig < 3)
+				frac = frac * 10 + (*p - '0');
+		if (fdig == 0)
+			return -1;
+		for (; fdig < 3; fdig++)
+			frac *= 10;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		off = 0;
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		if (digits(p + 1, 2, &oh) < 0 || p[3] != ':' || digits(p + 4, 2, &om) < 0 ||
+		    oh > 14 || om > 59)
+			return -1;
+		off = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+		p += 6;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
+	return 0;
 }
 
 const char *soap_xop_href(xmlNodePtr node)

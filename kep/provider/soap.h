@@ -15,6 +15,7 @@
 #define KEP_SOAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/tree.h>
 
@@ -60,6 +61,24 @@ xmlNodePtr soap_nth(xmlNodePtr ret, const char *name, size_t i);
 char *soap_text(xmlNodePtr node);
 /* Shorthand: soap_text(soap_nth(ret, name, 0)). */
 char *soap_field(xmlNodePtr ret, const char *name);
+
+/* The strings of a string[] answer: a `return` without child elements is
+ * one itself; in a `return` with children (the durum/dizin form), every
+ * child but durum and hataaciklama is one. Empty and nil ones are skipped.
+ * *names is xmalloc'd (each name too); *n may be 0. */
+void soap_string_list(const struct soap_resp *r, char ***names, size_t *n);
+/* The public clients' empty listing: one row whose `key` is nil (or empty)
+ * with durum[0] set. 1: it is that answer and says "nothing" (durum[0] is 0,
+ * or hataaciklama contains empty_text, compared without case); -1: the
+ * key is nil but durum says a failure; 0: the first key has a value. */
+int soap_nil_first_empty(xmlNodePtr ret, const char *key, const char *empty_text);
+/* 1 when text is a number equal to zero ("0", " 0", "00", "+0"): durum comes
+ * as text, int or in an array and is read as numeric text everywhere. */
+int soap_num_is_zero(const char *text);
+/* An xsd:dateTime "YYYY-MM-DDThh:mm:ss[.fff][Z|+hh:mm|-hh:mm]" (a space for
+ * the T is tolerated) to ms since the epoch (UTC). A naive time is Turkish
+ * time (UTC+3, no DST since 2016). -1 when it does not parse. */
+int soap_parse_time(const char *text, int64_t *ms);
 
 /* The href of an xop:Include child of node ("cid:..."), or NULL. Points
  * into the document. */

@@ -60,6 +60,7 @@ static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct ke
 	s->p11_key_label = dup_or_null(c->pkcs11.key_label);
 	s->p11_key_id = dup_or_null(c->pkcs11.key_id);
 	s->pin_file = dup_or_null(c->pkcs11.pin_file);
+	ptt_creds_form_recall(s);
 	return s;
 }
 
@@ -113,7 +114,7 @@ static int row_durum(const struct ptt_reply *r, size_t i, size_t n, char **text)
 	if (r->soap.nret <= 1 && soap_count(r->ret, "durum") != n)
 		return 0;
 	d = row_field(r, "durum", i);
-	if (d != NULL && strcmp(d, "0") != 0 && *d != '\0') {
+	if (d != NULL && !soap_num_is_zero(d) && *d != '\0') {
 		v = atoi(d) ? atoi(d) : 1;
 		*text = row_field(r, "hataaciklama", i);
 	}
@@ -132,11 +133,25 @@ static int64_t parse_i64(const char *v)
 	return *end == '\0' && x >= 0 ? (int64_t)x : -1;
 }
 
-/* A listing with no rows and durum != 0 is a failure, not an empty list. */
-static int check_empty_list(struct ptt_reply *r, size_t n, const char *op,
-			    enum kerr_class cls, struct kerr *err)
+/* The number of rows of a listing keyed by `key` (soap_nil_first_empty
+ * for the public clients' empty answer). A listing with no rows and
+ * durum != 0 is a failure, not an empty list. */
+static int list_rows(struct ptt_reply *r, const char *key, const char *empty_text,
+		     const char *op, enum kerr_class cls, size_t *n, struct kerr *err)
 {
-	if (n > 0)
+	xmlNodePtr ret = r->soap.nret > 1 ? r->soap.rets[0] : r->ret;
+
+	*n = row_count(r, key);
+	if (*n == 1) {
+		switch (soap_nil_first_empty(ret, key, empty_text)) {
+		case 1:
+			*n = 0;
+			return 0;
+		case -1:
+			return ptt_check_durum(ret, op, cls, err);
+		}
+	}
+	if (*n > 0)
 		return 0;
 	if (soap_count(r->ret, "durum") == 0)
 		return 0;
@@ -174,11 +189,9 @@ static int ptt_list_folders(struct kep_session *s, struct kep_folder_list *out,
 			    struct kerr *err)
 {
 	struct ptt_reply r;
-	xmlNodePtr p, n;
-	size_t i, cap = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (ptt_call(s, "DizinSorgula", ptt_request(s, "DizinSorgula", &p), &r, err) < 0)
+	if (ptt_call_creds(s, "DizinSorgula", &r, err) < 0)
 		return -1;
 	/* PTT's generated client declares string[] DizinSorgula: one bare
 	 * `return` string per folder and no durum. The durum/dizin form is
@@ -188,40 +201,17 @@ static int ptt_list_folders(struct kep_session *s, struct kep_folder_list *out,
 		ptt_reply_free(&r);
 		return -1;
 	}
-	/* The field's name is not documented: every text field but the status
-	 * is a folder name; a `return` without child elements is one itself. */
-	for (i = 0; i < r.soap.nret; i++) {
-		xmlNodePtr first = r.soap.rets[i]->children;
-		int bare = 1;
-
-		for (n = first; n != NULL; n = n->next)
-			if (n->type == XML_ELEMENT_NODE)
-				bare = 0;
-		for (n = bare ? r.soap.rets[i] : first; n != NULL; n = bare ? NULL : n->next) {
-			char *v;
-
-			if (n->type != XML_ELEMENT_NODE ||
-			    strcmp((const char *)n->name, "durum") == 0 ||
-			    strcmp((const char *)n->name, "hataaciklama") == 0)
-				continue;
-			v = soap_text(n);
-			if (v == NULL || *v == '\0') {
-				free(v);
-				continue;
-			}
-			if (out->n == cap) {
-				cap = cap ? 2 * cap : 8;
-				out->names = xrealloc(out->names, cap * sizeof(*out->names));
-			}
-			out->names[out->n++] = v;
-		}
-	}
+	soap_string_list(&r.soap, &out->names, &out->n);
 	ptt_reply_free(&r);
 	return 0;
 }
 
 /* "YYYY-MM-DDThh:mm:ss" in Turkish time (UTC+3, no DST since 2016), the
- * time PaketSorgula's window is given in. */
+ * time PaketSorgula's window is given in. Sent naive, as the provider's
+ * guide writes the field and the Node client sends it: any xsd:dateTime
+ * reader takes it, and a provider that reads only this form would refuse
+ * the .NET client's "+03:00". Answers' times may be naive, "Z" or with an
+ * offset (soap_parse_time). */
 static void format_tr_time(time_t t, char buf[20])
 {
 	struct tm tm;
@@ -231,16 +221,19 @@ static void format_tr_time(time_t t, char buf[20])
 	strftime(buf, 20, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-/* The other way: "YYYY-MM-DDThh:mm:ss" Turkish time -> ms; 0 when it
- * does not parse. */
-static int64_t parse_tr_time(const char *s)
+/* An answer's time -> ms; 0 (unknown) when it does not parse, logged with
+ * the provider's text. */
+static int64_t parse_time(const char *op, const char *field, const char *s)
 {
-	struct tm tm = { 0 };
-	const char *end;
+	int64_t ms;
 
-	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+	if (s == NULL || *s == '\0')
 		return 0;
-	return ((int64_t)timegm(&tm) - 3 * 3600) * 1000;
+	if (soap_parse_time(s, &ms) < 0) {
+		log_warn("%s: %s '%s' is not a date and time: kept as unknown", op, field, s);
+		return 0;
+	}
+	return ms;
 }
 
 static int ptt_list_packages(struct kep_session *s, const char *folder,
@@ -262,8 +255,8 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 	soap_add(p, "sontarih", end);
 	if (ptt_call(s, "PaketSorgula", req, &r, err) < 0)
 		return -1;
-	n = row_count(&r, "kepId");
-	if (check_empty_list(&r, n, "PaketSorgula", KERR_PERMANENT, err) < 0) {
+	if (list_rows(&r, "kepId", "paket bulunamad", "PaketSorgula", KERR_PERMANENT, &n,
+		      err) < 0) {
 		ptt_reply_free(&r);
 		return -1;
 	}
@@ -358,8 +351,8 @@ static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *re
 	add_ref(p, ref, 1);
 	if (ptt_call(s, "PaketDelilSorgula", req, &r, err) < 0)
 		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
-	n = row_count(&r, "delilId");
-	if (check_empty_list(&r, n, "PaketDelilSorgula", KERR_PACKAGE, err) < 0) {
+	if (list_rows(&r, "delilId", "delil bulunamad", "PaketDelilSorgula", KERR_PACKAGE, &n,
+		      err) < 0) {
 		ptt_reply_free(&r);
 		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
 	}
@@ -377,7 +370,7 @@ static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *re
 		e->code = code >= 0 && code < 1000000 ? (int)code : -1;
 		e->text = row_field(&r, "delilaciklama", i);
 		tarih = row_field(&r, "tarih", i);
-		e->time_ms = parse_tr_time(tarih);
+		e->time_ms = parse_time("PaketDelilSorgula", "tarih", tarih);
 		free(tarih);
 		e->issuer = row_field(&r, "kephs", i);
 		e->status = row_durum(&r, i, n, &e->error);

@@ -23,6 +23,12 @@ struct kep_session {
 	char *otp_file;
 	char *p11_module, *p11_token, *p11_key_label, *p11_key_id, *pin_file;
 	char *guvenlik_id;   /* eGuvenlikId after GuvenliGiris; secret */
+	int bare_creds;      /* credential-only operations send the four fields
+	                      * directly in param0 (1, the public clients' form)
+	                      * or wrapped in a kepHesap child (0); see ptt_login.c */
+	int shape_error;     /* the last ptt_call failed on the answer's shape (a
+	                      * SOAP Fault, an answer not parsed or not understood),
+	                      * not on the transport or the provider's durum */
 };
 
 /* One answered call: the HTTP body, its MTOM index if any, the envelope. */
@@ -33,7 +39,8 @@ struct ptt_reply {
 	xmlNodePtr ret;      /* the first `return`, or NULL */
 };
 
-/* A request for op with the credentials block already filled in. */
+/* A request for op with the credentials block already filled in
+ * (ptt_add_credentials). */
 xmlDocPtr ptt_request(struct kep_session *s, const char *op, xmlNodePtr *param0);
 /* Sends req (and frees it, wiping secrets), receives and parses the reply.
  * Transport, HTTP and SOAP Fault errors are graded; a reply without a
@@ -52,6 +59,22 @@ int ptt_mime_prepare(struct kep_session *s, const struct kep_mime_request *q,
 		     struct kep_send_result *out, struct kerr *err);
 int ptt_mime_send(struct kep_session *s, const char *mesaj_id, const void *imza, size_t len,
 		  struct kep_send_result *out, struct kerr *err);
+
+/* ptt_login.c: the credentials block, in the WSDL's order (kepHesap, tcno,
+ * parola, sifre). Operations whose whole input is eyKepHesapGirisP
+ * (DizinSorgula, KotaSorgula, KontorSorgula) take it as param0 itself, as
+ * the public generated clients send it (s->bare_creds), the others in a
+ * kepHesap child of param0. */
+int ptt_creds_only_op(const char *op);
+void ptt_add_credentials(struct kep_session *s, const char *op, xmlNodePtr param0);
+/* ptt_call for a credential-only operation: when the remembered form fails
+ * on the answer's shape (s->shape_error, not an authentication refusal),
+ * the other form is tried once and, if it is answered, remembered for the
+ * account (in memory, for the life of the process). */
+int ptt_call_creds(struct kep_session *s, const char *op, struct ptt_reply *r,
+		   struct kerr *err);
+/* At open: the form remembered for this endpoint and account, else bare. */
+void ptt_creds_form_recall(struct kep_session *s);
 
 /* Giris, then GuvenliGiris for OTP and EIMZA; stores eGuvenlikId. */
 int ptt_login(struct kep_session *s, struct kerr *err);

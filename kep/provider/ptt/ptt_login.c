@@ -5,9 +5,25 @@
  * SMS; GuvenliGiris answers it. EIMZA: Giris returns a challenge (eMetin)
  * which the officer's card signs as CAdES-BES; GuvenliGiris checks it. Both
  * return eGuvenlikId, which Indir carries afterwards. Every refusal is
- * KERR_AUTH with the provider's own text; nothing is retried. */
+ * KERR_AUTH with the provider's own text; nothing is retried.
+ *
+ * The credentials block (kep-domain.md section 2) is sent in the WSDL's
+ * order, kepHesap, tcno, parola, sifre, as PTT's generated .NET client and
+ * the Node client send it. Operations whose whole input is the credentials
+ * type (DizinSorgula, KotaSorgula, KontorSorgula: `string[]
+ * DizinSorgula(eyKepHesapGirisP param0)`) get the four fields as param0
+ * itself; every other operation gets them in a kepHesap child of param0.
+ * Because an earlier guess (and so perhaps a provider built against it)
+ * wrapped the block for those three operations too, a credential-only call
+ * whose answer fails on its shape (a SOAP Fault or an answer not
+ * understood; never a durum refusal, an HTTP 401/403 or a transport error)
+ * is repeated once in the other form, and a form that is answered is
+ * remembered per endpoint and account for the life of the process (a
+ * daemon keeps it across refreshes; a new process starts with the public
+ * clients' form again). */
 #include "ptt_eyws_p.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +33,106 @@
 #include "p11_sign.h"
 #include "pin.h"
 #include "util.h"
+
+int ptt_creds_only_op(const char *op)
+{
+	return strcmp(op, "DizinSorgula") == 0 || strcmp(op, "KotaSorgula") == 0 ||
+	       strcmp(op, "KontorSorgula") == 0;
+}
+
+void ptt_add_credentials(struct kep_session *s, const char *op, xmlNodePtr param0)
+{
+	xmlNodePtr cred = param0;
+
+	if (!(ptt_creds_only_op(op) && s->bare_creds))
+		cred = soap_add(param0, "kepHesap", NULL);
+	soap_add(cred, "kepHesap", s->kep_hesap);
+	soap_add(cred, "tcno", s->tcno);
+	soap_add(cred, "parola", s->parola);
+	soap_add(cred, "sifre", s->sifre);
+}
+
+/* The forms that worked, per "endpoint address" (a few accounts at most). */
+static pthread_mutex_t forms_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct form_memo {
+	struct form_memo *next;
+	char *key;
+	int bare;
+} *forms;
+
+static char *form_key(const struct kep_session *s)
+{
+	return xasprintf("%s %s", s->endpoint, s->kep_hesap);
+}
+
+void ptt_creds_form_recall(struct kep_session *s)
+{
+	char *key = form_key(s);
+	struct form_memo *m;
+
+	s->bare_creds = 1;
+	pthread_mutex_lock(&forms_lock);
+	for (m = forms; m != NULL; m = m->next)
+		if (strcmp(m->key, key) == 0)
+			s->bare_creds = m->bare;
+	pthread_mutex_unlock(&forms_lock);
+	free(key);
+}
+
+static void creds_form_remember(const struct kep_session *s)
+{
+	char *key = form_key(s);
+	struct form_memo *m;
+
+	pthread_mutex_lock(&forms_lock);
+	for (m = forms; m != NULL; m = m->next)
+		if (strcmp(m->key, key) == 0)
+			break;
+	if (m == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		m->key = key;
+		key = NULL;
+		m->next = forms;
+		forms = m;
+	}
+	m->bare = s->bare_creds;
+	pthread_mutex_unlock(&forms_lock);
+	free(key);
+}
+
+static const char *form_name(int bare)
+{
+	return bare ? "as param0 itself" : "wrapped in a kepHesap element";
+}
+
+int ptt_call_creds(struct kep_session *s, const char *op, struct ptt_reply *r,
+		   struct kerr *err)
+{
+	struct kerr first, second;
+	int form = s->bare_creds;
+	xmlNodePtr p;
+
+	if (ptt_call(s, op, ptt_request(s, op, &p), r, &first) == 0)
+		return 0;
+	if (!s->shape_error || first.cls == KERR_AUTH || first.cls == KERR_INTERRUPTED) {
+		if (err != NULL)
+			*err = first;
+		return -1;
+	}
+	s->bare_creds = !form;
+	if (ptt_call(s, op, ptt_request(s, op, &p), r, &second) == 0) {
+		log_warn("%s: %s answered the credentials %s, not %s (%s); using that form "
+			 "for %s from now on", op, s->endpoint, form_name(!form), form_name(form),
+			 first.msg, s->kep_hesap);
+		creds_form_remember(s);
+		return 0;
+	}
+	log_debug("%s: the credentials %s failed too: %s", op, form_name(!form), second.msg);
+	s->bare_creds = form;
+	if (err != NULL)
+		*err = first;
+	return -1;
+}
 
 static char *base64_of(const unsigned char *data, size_t len)
 {

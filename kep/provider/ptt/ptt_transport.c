@@ -14,12 +14,8 @@
 xmlDocPtr ptt_request(struct kep_session *s, const char *op, xmlNodePtr *param0)
 {
 	xmlDocPtr doc = soap_request_new(op, param0);
-	xmlNodePtr cred = soap_add(*param0, "kepHesap", NULL);
 
-	soap_add(cred, "kepHesap", s->kep_hesap);
-	soap_add(cred, "parola", s->parola);
-	soap_add(cred, "sifre", s->sifre);
-	soap_add(cred, "tcno", s->tcno);
+	ptt_add_credentials(s, op, *param0);
 	return doc;
 }
 
@@ -54,6 +50,7 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 
 	memset(r, 0, sizeof(*r));
 	r->http.body_fd = -1;
+	s->shape_error = 0;
 	rc = soap_serialize(req, &body, err);
 	soap_request_free(req);
 	if (rc == 0)
@@ -68,18 +65,22 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 		if (err != NULL && parse_body(r, &perr) == 0 && r->soap.fault != NULL) {
 			size_t l = strlen(err->msg);
 
+			s->shape_error = err->cls != KERR_AUTH;
 			snprintf(err->msg + l, sizeof(err->msg) - l, ": %s", r->soap.fault);
 		}
 		ptt_reply_free(r);
 		return kerr_prefix(err, "%s", op);
 	}
 	if (parse_body(r, err) < 0) {
-		if (err && err->cls != KERR_TRANSIENT && err->cls != KERR_IO)
+		if (err && err->cls != KERR_TRANSIENT && err->cls != KERR_IO) {
 			err->cls = KERR_PERMANENT;
+			s->shape_error = 1;
+		}
 		ptt_reply_free(r);
 		return kerr_prefix(err, "%s: bad response", op);
 	}
 	if (r->soap.fault != NULL) {
+		s->shape_error = 1;
 		kerr_set(err, KERR_PERMANENT, "%s: SOAP Fault: %s", op, r->soap.fault);
 		ptt_reply_free(r);
 		return -1;
@@ -89,6 +90,7 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 	if (r->soap.resp == NULL || r->soap.resp->name == NULL ||
 	    strncmp((const char *)r->soap.resp->name, op, strlen(op)) != 0 ||
 	    strcmp((const char *)r->soap.resp->name + strlen(op), "Response") != 0) {
+		s->shape_error = 1;
 		kerr_set(err, KERR_PERMANENT, "%s: bad response: the answer is %s, not %sResponse",
 			 op, r->soap.resp && r->soap.resp->name ? (const char *)r->soap.resp->name
 								: "empty", op);
@@ -96,6 +98,7 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 		return -1;
 	}
 	if (r->soap.nret == 0) {
+		s->shape_error = 1;
 		ptt_reply_free(r);
 		return kerr_set(err, KERR_PERMANENT, "%s: response without a return element", op);
 	}
