@@ -12,6 +12,7 @@
 #include <openssl/sha.h>
 
 #include "config.h"
+#include "crashpoint.h"
 #include "log.h"
 #include "reply.h"
 #include "send.h"
@@ -408,6 +409,7 @@ int outbox_submit(struct store *st, const struct config *cfg, const struct outbo
 	}
 	if (!*existing_r) {
 		log_info("outbox item %lld accepted for %s (%s)", (long long)id, p.acct->name, mid);
+		crashpoint("send-accepted");
 		/* Yukle: the entity is built now, so the item waits for its
 		 * signature from the start. A failure leaves it accepted, and
 		 * the sender builds it. */

@@ -4,3 +4,5 @@ dist_noinst_SCRIPTS += tests/send-kepsim.sh
 EXTRA_DIST += tests/send-lib.sh
 TESTS += tests/send-api.sh
 dist_noinst_SCRIPTS += tests/send-api.sh
+TESTS += tests/send-crash.sh
+dist_noinst_SCRIPTS += tests/send-crash.sh

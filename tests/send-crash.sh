@@ -1,0 +1,128 @@
+#!/bin/sh
+# Sending survives SIGKILL at every step of the outbox's state machine
+# (lib/crashpoint.h; sync/send.c names each point between a durable write
+# and the next provider call), on both paths (Yukle; MimeYap + SmimeGonder)
+# in seal mode with the seal on SoftHSM2. After each kill and a rerun:
+# kepsim performed exactly one submission for the item (its request log) and
+# holds exactly one package with its iletiID in the sent folder, the item is
+# submitted with that package's kepId, and its Message-ID and iletiID are
+# the ones stored before the kill. send-reconciled is reached by a second
+# kill in the run that reconciles after a kill at send-answered.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/send-lib.sh"
+
+send_world
+n=0
+
+# sent_copies ILETI-ID: packages with that iletiID in the sender's sent folder.
+sent_copies() {
+	python3 - "$ACC" "$1" <<'PY'
+import glob, json, os, sys
+acc, ileti = sys.argv[1:]
+n = 0
+for meta in glob.glob(os.path.join(acc, "*", "*", "meta.json")):
+    if json.load(open(meta)).get("iletiID") == ileti:
+        n += 1
+print(n)
+PY
+}
+
+# killed_run POINT: a refresh that must die of SIGKILL at POINT.
+killed_run() {
+	set +e
+	KEPAGENT_CRASHPOINT=$1 "$KEPAGENT" refresh >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+	[ $rc -eq 137 ] || { cat "$T/err"; fail "$path $1: refresh exited $rc, not by SIGKILL"; }
+	grep -q "crash point.*$1" "$T/err" || { cat "$T/err"; fail "$path $1: crash point not reached"; }
+	[ "$(kenv_sql 'PRAGMA integrity_check')" = ok ] || fail "$path $1: integrity_check"
+}
+
+# send_item: `kepagent send` of item CR-$n (its JSON in $T/out).
+send_item() {
+	"$KEPAGENT" send --json --to "$PEER" --subject "Kesinti $n" --body "Sınama $n" \
+		--attach "$T/ek.pdf" --ileti-id "CR-$n" "$@"
+}
+
+# crash PATH POINT...: one item killed at each POINT in turn (send-accepted
+# kills `kepagent send`, which EBYS then repeats; the others a refresh),
+# then rerun to the end and checked.
+crash() {
+	path=$1; shift
+	points=$*
+	n=$((n + 1))
+	ileti=CR-$n
+	if [ "$1" = send-accepted ]; then
+		set +e
+		KEPAGENT_CRASHPOINT=send-accepted send_item >"$T/out" 2>"$T/err"
+		rc=$?
+		set -e
+		[ $rc -eq 137 ] || { cat "$T/err"; fail "$path send-accepted: send exited $rc"; }
+		shift
+		# EBYS did not hear back: it repeats the submission, which is the same item.
+		expect_exit 0 send_item
+		[ "$(kenv_sql "SELECT count(*) FROM outbox WHERE ileti_id = '$ileti'")" = 1 ] \
+			|| fail "$path send-accepted: the repeat made a second item"
+	else
+		expect_exit 0 send_item
+	fi
+	cp "$T/out" "$T/item"
+	id=$(item 'j["id"]')
+	mid=$(item 'j["message_id"]') mesaj=
+	for point in "$@"; do
+		killed_run "$point"
+		item_json "$id"
+		[ "$(item 'j["ileti_id"]')" = "$ileti" ] || fail "$path $point: iletiID changed"
+		[ "$(item 'j["message_id"]')" = "$mid" ] || fail "$path $point: Message-ID changed"
+		[ -n "$mesaj" ] || mesaj=$(item 'j["mesaj_id"]')
+	done
+	expect_exit 0 "$KEPAGENT" refresh
+	item_json "$id"
+	[ "$(item 'j["state"]')" = submitted ] || { cat "$T/item" "$T/err"; fail "$path $points: item is $(item 'j["state"]')"; }
+	[ "$(item 'j["ileti_id"]')" = "$ileti" ] || fail "$path $points: iletiID changed after the rerun"
+	# What was stored before a kill is what was sent: the Message-ID chosen
+	# at acceptance, MimeYap's mesajid once stored.
+	[ "$(item 'j["message_id"]')" = "$mid" ] \
+		|| fail "$path $points: Message-ID $mid became $(item 'j["message_id"]')"
+	[ -z "$mesaj" ] || [ "$(item 'j["mesaj_id"]')" = "$mesaj" ] \
+		|| fail "$path $points: mesajid $mesaj became $(item 'j["mesaj_id"]')"
+	sent=$mid
+	[ "$path" = yukle ] || sent=$(item 'j["mesaj_id"]')
+	[ "$(submitted "$sent")" = 1 ] || fail "$path $points: kepsim performed $(submitted "$sent") submissions of $sent"
+	[ "$(sent_copies "$ileti")" = 1 ] || fail "$path $points: $(sent_copies "$ileti") packages of $ileti in the sent folder"
+	kep=$(item 'j["kep_id"]')
+	python3 - "$ACC" "$ileti" "$kep" <<'PY' || fail "$path $points: the item's kepId is not its package's"
+import glob, json, os, sys
+acc, ileti, kep = sys.argv[1:]
+for meta in glob.glob(os.path.join(acc, "*", "*", "meta.json")):
+    m = json.load(open(meta))
+    if m.get("iletiID") == ileti:
+        sys.exit(0 if m["kepId"] == kep else 1)
+sys.exit(1)
+PY
+	echo "$path: killed at $points; submitted once"
+}
+
+head -c 20000 /dev/urandom >"$T/ek.pdf"
+send_config seal yukle
+crash yukle send-accepted send-prepared
+for p in send-signed send-submitting send-answered send-submitted; do
+	crash yukle $p
+done
+crash yukle send-answered send-reconciled
+
+send_config seal mimeyap
+crash mimeyap send-accepted
+for p in send-mimeyap-answered send-prepared send-signed send-submitting send-answered send-submitted; do
+	crash mimeyap $p
+done
+crash mimeyap send-answered send-reconciled
+
+# A last run changes nothing: nothing is submitted twice.
+expect_exit 0 "$KEPAGENT" refresh
+[ "$(kenv_sql "SELECT count(*) FROM outbox WHERE state <> 'submitted'")" = 0 ] \
+	|| fail "items not submitted: $(kenv_sql "SELECT id, state FROM outbox WHERE state <> 'submitted'")"
+for i in $(seq 1 $n); do
+	[ "$(sent_copies CR-$i)" = 1 ] || fail "CR-$i: sent $(sent_copies CR-$i) times in the end"
+done
+echo "$n items, each killed at its send crash points and sent exactly once"
