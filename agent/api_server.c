@@ -160,14 +160,6 @@ static int authorized(struct api_server *srv, struct MHD_Connection *conn)
 	return const_time_eq(h, len, srv->token, srv->token_len);
 }
 
-static void hex32(const unsigned char *d, char out[65])
-{
-	size_t i;
-
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 /* attachment; filename="ASCII fallback"; filename*=UTF-8''percent-encoded
  * (RFC 6266, RFC 8187). */
 static char *content_disposition(const char *name)
@@ -286,7 +278,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
 								     MHD_HTTP_HEADER_IF_RANGE);
 
 			etag[0] = '"';
-			hex32(resp->sha256, etag + 1);
+			hex_encode(resp->sha256, 32, etag + 1);
 			strcpy(etag + 65, "\"");
 			if (etag_listed(inm, etag)) {
 				resp->status = 304;

@@ -67,22 +67,6 @@ static void files_free(struct files *f)
 	free(f->e);
 }
 
-static void hex_digest(const unsigned char md[32], char out[65])
-{
-	size_t i;
-
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-static void sha256_hex(const void *d, size_t n, char out[65])
-{
-	unsigned char md[32];
-
-	SHA256(d, n, md);
-	hex_digest(md, out);
-}
-
 /* certs/<digest>.pem for every certificate of the CMS, once each, and
  * what a reader needs of it in certs_json. */
 static void add_certs(struct files *f, CMS_ContentInfo *cms, json_t *certs_json)
@@ -344,7 +328,7 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	/* The Package object (doc/openapi.yaml) and what a bundle adds. */
 	if (evidence_query_package(st, id, &pj, err) < 0)
 		goto out;
-	hex_digest(p->raw_sha256, raw_hex);
+	hex_encode(p->raw_sha256, 32, raw_hex);
 	json_object_update_new(pj, json_pack("{s:o, s:o, s:o, s:s, s:I}",
 			   "org_mesaj_id", reply_text(p->meta.org_mesaj_id),
 			   "ileti_id", reply_text(p->meta.ileti_id),

@@ -86,16 +86,6 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 	return 0;
 }
 
-static void sha256_hex(const void *d, size_t n, char out[65])
-{
-	unsigned char md[32];
-	size_t i;
-
-	SHA256(d, n, md);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /* Every file listed in the report must be there with its digest; files not
  * listed (other than the reports) are reported too. */
 static void check_files(const struct zip_archive *za, json_t *report, json_t *tampered)

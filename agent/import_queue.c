@@ -72,12 +72,10 @@ int import_queue_list(struct store *st, const char *account, int state, size_t l
 static void new_lease(char out[33])
 {
 	unsigned char r[16];
-	size_t i;
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		abort(); /* no randomness: a guessable lease would break the queue's promise */
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	hex_encode(r, sizeof(r), out);
 }
 
 /* 0 means the configured default; otherwise within the range the
@@ -162,15 +160,6 @@ static int hold(struct store *st, int64_t id, const char *lease, const char **co
 	return l == STORE_LEASE_HELD ? 0 : lease_refused(id, l, code_r, err);
 }
 
-static const char *hex(const unsigned char *d, size_t n, char *buf)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(buf + 2 * i, 3, "%02x", d[i]);
-	return buf;
-}
-
 static int is_attachment(const struct store_part_row *p)
 {
 	return strcmp(p->meta.role, "attachment") == 0 || strcmp(p->meta.role, "eyp") == 0;
@@ -195,7 +184,7 @@ static json_t *attachments_json(struct store *st, int64_t id, struct kerr *err)
 			"index", p->idx, "filename", reply_text(p->meta.file_name),
 			"safe_name", p->meta.safe_name ? p->meta.safe_name : "attachment.bin",
 			"content_type", p->meta.content_type, "size", (json_int_t)p->size,
-			"sha256", hex(p->sha256, 32, h)));
+			"sha256", hex_encode(p->sha256, 32, h)));
 	}
 	store_part_rows_free(&parts, n);
 	return a;

@@ -431,11 +431,8 @@ out:
 static json_t *hex32(const unsigned char d[32])
 {
 	char h[65];
-	int i;
 
-	for (i = 0; i < 32; i++)
-		sprintf(h + 2 * i, "%02x", d[i]);
-	return json_string(h);
+	return json_string(hex_encode(d, 32, h));
 }
 
 static json_t *item_json(struct store *st, const struct store_outbox_item *it)

@@ -25,14 +25,12 @@ static int is_ascii(const char *s)
 static void random_hex(char *out, size_t nbytes)
 {
 	unsigned char r[32];
-	size_t i;
 
 	if (nbytes > sizeof(r))
 		nbytes = sizeof(r);
 	if (RAND_bytes(r, (int)nbytes) != 1)
 		abort();
-	for (i = 0; i < nbytes; i++)
-		sprintf(out + 2 * i, "%02x", r[i]);
+	hex_encode(r, nbytes, out);
 }
 
 /* Base64 in lines of 76 characters, each ending in CRLF. */

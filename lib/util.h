@@ -49,6 +49,12 @@ int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct kerr *err);
 
+/* Lower-case hex of the n bytes at in, NUL-terminated, into out (2n+1
+ * bytes); returns out. */
+char *hex_encode(const void *in, size_t n, char *out);
+/* Lower-case hex of the SHA-256 of n bytes at d (64 digits and a NUL). */
+char *sha256_hex(const void *d, size_t n, char out[65]);
+
 /* Constant-time comparison of two byte strings; 1 when equal. */
 int const_time_eq(const void *a, size_t alen, const void *b, size_t blen);
 

@@ -51,18 +51,6 @@ static void batch_free(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void hex32(const unsigned char d[32], char out[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 static struct sa_entry *add_ent(struct batch *b)
 {
 	if (b->n_ents == b->cap_ents) {
@@ -96,7 +84,7 @@ static int load_parts(struct store *s, struct batch *b, struct cand *c, json_t *
 		e->size = st_col_int64(st, 3);
 		e->mtime_ms = c->item.stored_at;
 		st_col_sha256(st, 4, e->sha256);
-		hex32(e->sha256, hex);
+		hex_encode(e->sha256, 32, hex);
 		e->name = xasprintf("parts/%lld-%d-%s", (long long)c->item.package_id,
 				    sqlite3_column_int(st, 1), hex);
 		c->n_ents++;
@@ -164,7 +152,7 @@ static int load_batch(struct store *s, int64_t cutoff, int64_t after, struct bat
 		e->size = c->item.raw_size;
 		e->mtime_ms = c->item.stored_at;
 		memcpy(e->sha256, c->item.raw_sha256, 32);
-		hex32(e->sha256, hex);
+		hex_encode(e->sha256, 32, hex);
 		e->name = xasprintf("packages/%lld-%s.eml", (long long)c->item.package_id, hex);
 		pj = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:s}",
 			       "id", (json_int_t)c->item.package_id, "account", c->account,
@@ -248,7 +236,7 @@ static int record_package(struct store *s, struct cand *c, const struct batch *b
 		if (point_at_archive(s, "parts", "content", b->ents[j].rowid, &b->ents[j], path,
 				     now, &changed, err) < 0)
 			return -1;
-	hex32(c->item.raw_sha256, hex);
+	hex_encode(c->item.raw_sha256, 32, hex);
 	snprintf(id, sizeof(id), "%lld", (long long)c->item.package_id);
 	detail = xasprintf("%s entry=%s sha256=%s parts=%zu", path, pe->name, hex,
 			   c->item.n_parts);
