@@ -53,16 +53,9 @@ void api_h_account_get(const struct api_request *req, struct api_response *resp)
 static char *account_location(const char *name)
 {
 	struct kbuf b = { 0 };
-	const unsigned char *p;
 
 	kbuf_append_str(&b, "/v1/accounts/");
-	for (p = (const unsigned char *)name; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p) != NULL)
-			kbuf_append(&b, p, 1);
-		else
-			kbuf_printf(&b, "%%%02X", *p);
-	}
+	kbuf_pct_encode(&b, name, "-._~");
 	kbuf_append_str(&b, "/refresh");
 	kbuf_cstr(&b);
 	return (char *)b.data;

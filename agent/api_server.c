@@ -179,13 +179,7 @@ static char *content_disposition(const char *name)
 		}
 	}
 	kbuf_append_str(&b, "\"; filename*=UTF-8''");
-	for (p = (const unsigned char *)name; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("!#$&+-.^_`|~", *p) != NULL)
-			kbuf_append(&b, p, 1);
-		else
-			kbuf_printf(&b, "%%%02X", *p);
-	}
+	kbuf_pct_encode(&b, name, "!#$&+-.^_`|~");
 	kbuf_cstr(&b);
 	return (char *)b.data;
 }

@@ -89,18 +89,8 @@ static void quoted(struct kbuf *b, const char *s)
 /* RFC 2231 extended value: UTF-8''percent-encoded. */
 static void ext_value(struct kbuf *b, const char *s)
 {
-	static const char safe[] = "!#$&+-.^_`|~";
-
 	kbuf_append_str(b, "UTF-8''");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c != 0 && strchr(safe, c) != NULL))
-			kbuf_append(b, s, 1);
-		else
-			kbuf_printf(b, "%%%02X", c);
-	}
+	kbuf_pct_encode(b, s, "!#$&+-.^_`|~");
 }
 
 static void addresses(struct kbuf *b, const struct smime_msg *m, char role, const char *hdr)

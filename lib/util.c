@@ -285,3 +285,16 @@ char *sha256_hex(const void *d, size_t n, char out[65])
 	SHA256(d, n, md);
 	return hex_encode(md, sizeof(md), out);
 }
+
+void kbuf_pct_encode(struct kbuf *b, const char *s, const char *keep)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(keep, *p) != NULL)
+			kbuf_append(b, p, 1);
+		else
+			kbuf_printf(b, "%%%02X", *p);
+	}
+}

@@ -37,6 +37,10 @@ void kbuf_append_str(struct kbuf *b, const char *s);
 void kbuf_printf(struct kbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns data as a NUL-terminated string (the NUL is not counted in len). */
 const char *kbuf_cstr(struct kbuf *b);
+/* Appends s percent-encoded: ASCII letters, digits and the characters of
+ * keep stay, every other byte is %XX (upper case). With keep "-._~" it is a
+ * URI path segment (RFC 3986); with "!#$&+-.^_`|~" an RFC 8187 ext-value. */
+void kbuf_pct_encode(struct kbuf *b, const char *s, const char *keep);
 void kbuf_reset(struct kbuf *b);
 void kbuf_free(struct kbuf *b);
 
