@@ -31,3 +31,6 @@ tests_test_sync_null_LDADD = $(TEST_LDADD)
 # Crash points beyond refresh and a random-kill soak (issue 16).
 TESTS += tests/crash-more.sh
 dist_noinst_SCRIPTS += tests/crash-more.sh
+# With ca_file set, a provider certificate from a system CA only is refused (issue 15).
+TESTS += tests/refresh-ca-system.sh
+dist_noinst_SCRIPTS += tests/refresh-ca-system.sh
