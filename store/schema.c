@@ -284,6 +284,16 @@ static const char v9[] =
 	" pin_fingerprint TEXT,"          /* the PIN file as it was: device, inode, size, mtime */
 	" created_at INTEGER NOT NULL);";
 
+/* v10: the provider's folder list as last fetched (store_folder_list.h):
+ * asked for once a day, not on every refresh. */
+static const char v10[] =
+	"CREATE TABLE folder_lists ("
+	" account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	" idx INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" fetched_at INTEGER NOT NULL,"
+	" PRIMARY KEY (account_id, idx));";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -294,5 +304,6 @@ const struct store_migration store_migrations[] = {
 	{ 7, "outbox", v7 },
 	{ 8, "final evidence", v8 },
 	{ 9, "sending blocks", v9 },
+	{ 10, "folder lists", v10 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -307,6 +307,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	log_info("%s: listing %s .. %s", folder, from, to);
 	if (sync_call(c, "list_packages", do_list, &la, &err) < 0) {
 		sync_fail(c, folder, NULL, &err);
+		sync_folders_forget(c);
 		if (store_sync_failure(c->store, a->name, folder, now, err.msg, &err) < 0)
 			log_warn("%s: %s", folder, err.msg);
 		return;
@@ -393,18 +394,9 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 	return 0;
 }
 
-struct folders_arg {
-	struct kep_folder_list l;
-};
-
-static int do_folders(struct sync_ctx *c, void *arg, struct kerr *err)
-{
-	return c->drv->list_folders(c->sess, &((struct folders_arg *)arg)->l, err);
-}
-
 static void run_account(struct sync_ctx *c)
 {
-	struct folders_arg fa = { { 0, NULL } };
+	struct kep_folder_list fl = { 0, NULL };
 	struct kerr err;
 
 	if (open_session(c, &err) < 0) {
@@ -415,14 +407,14 @@ static void run_account(struct sync_ctx *c)
 		}
 		return;
 	}
-	if (sync_call(c, "list_folders", do_folders, &fa, &err) < 0) {
+	if (sync_folders(c, &fl, &err) < 0) {
 		sync_fail(c, NULL, NULL, &err);
 		c->fatal = 1;
 		c->fatal_err = err;
 		return;
 	}
-	sync_map_roles(c->acct, &fa.l, &c->rep->inbox, &c->rep->sent);
-	kep_folder_list_free(&fa.l);
+	sync_map_roles(c->acct, &fl, &c->rep->inbox, &c->rep->sent);
+	kep_folder_list_free(&fl);
 	if (c->rep->inbox != NULL && !c->fatal)
 		sync_folder(c, c->rep->inbox, 1);
 	/* Before the sent folder: what is submitted now is stored and followed

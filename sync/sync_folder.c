@@ -1,13 +1,47 @@
-/* sync_folder.c: mapping folder roles (inbox, sent) to the names the
- * provider lists. The contract says "ask, do not assume":
- * providers have shown INBOX.Sent and OUTBOX; a configured name always wins. */
+/* sync_folder.c: the provider's folder list (asked for once a day, see
+ * sync_p.h) and mapping folder roles (inbox, sent) to the names it lists.
+ * The contract says "ask, do not assume": providers have shown INBOX.Sent
+ * and OUTBOX; a configured name always wins. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
+#include "store_folder_list.h"
 #include "sync_p.h"
 #include "util.h"
+
+static int do_folders(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	return c->drv->list_folders(c->sess, arg, err);
+}
+
+int sync_folders(struct sync_ctx *c, struct kep_folder_list *l, struct kerr *err)
+{
+	int64_t now = now_ms();
+	struct kerr e;
+	int rc;
+
+	rc = store_folders_get(c->store, c->acct->name, now - SYNC_FOLDERS_TTL_S * 1000LL,
+			       &l->names, &l->n, &e);
+	if (rc > 0)
+		return 0;
+	if (rc < 0)
+		log_warn("%s (asking the provider)", e.msg);
+	if (sync_call(c, "list_folders", do_folders, l, err) < 0)
+		return -1;
+	if (store_folders_put(c->store, c->acct->name, l->names, l->n, now, &e) < 0)
+		log_warn("%s (the next run asks the provider again)", e.msg);
+	return 0;
+}
+
+void sync_folders_forget(struct sync_ctx *c)
+{
+	struct kerr e;
+
+	if (store_folders_forget(c->store, c->acct->name, &e) < 0)
+		log_warn("%s", e.msg);
+}
 
 static int contains_ci(const char *s, const char *needle)
 {

@@ -72,8 +72,15 @@ int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
  * above max. */
 int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err);
 
-/* sync_folder.c: folder roles from the provider's folder list; results
- * malloc'd or NULL. */
+/* sync_folder.c: the provider's folder list, asked for at most once per
+ * SYNC_FOLDERS_TTL_S and kept in the store between runs (folders hardly
+ * ever change, and an idle refresh should cost the provider few requests);
+ * sync_folders_forget() after a folder could not be listed, so the next run
+ * asks again. */
+#define SYNC_FOLDERS_TTL_S 86400
+int sync_folders(struct sync_ctx *c, struct kep_folder_list *l, struct kerr *err);
+void sync_folders_forget(struct sync_ctx *c);
+/* Folder roles from the provider's folder list; results malloc'd or NULL. */
 void sync_map_roles(const struct account_config *acct, const struct kep_folder_list *l,
 		    char **inbox_r, char **sent_r);
 

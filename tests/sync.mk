@@ -34,3 +34,6 @@ dist_noinst_SCRIPTS += tests/crash-more.sh
 # With ca_file set, a provider certificate from a system CA only is refused (issue 15).
 TESTS += tests/refresh-ca-system.sh
 dist_noinst_SCRIPTS += tests/refresh-ca-system.sh
+# An idle refresh: at most 3 requests, the folder list kept a day (issue 15).
+TESTS += tests/refresh-idle.sh
+dist_noinst_SCRIPTS += tests/refresh-idle.sh
