@@ -294,21 +294,6 @@ int cms_verify_detached(const struct verify_opts *o, const void *cms, size_t cms
 	return rc;
 }
 
-int cms_verify_detached_file(const struct verify_opts *o, const void *cms, size_t cms_len,
-			     const char *content_path, struct cms_result *res, struct kerr *err)
-{
-	BIO *b = BIO_new_file(content_path, "rb");
-	int rc;
-
-	if (b == NULL) {
-		ERR_clear_error();
-		return kerr_errno(err, KERR_IO, errno, "cannot open %s", content_path);
-	}
-	rc = verify_cms(o, cms, cms_len, b, res, err);
-	BIO_free(b);
-	return rc;
-}
-
 int cms_verify_attached(const struct verify_opts *o, const void *cms, size_t cms_len,
 			struct cms_result *res, struct kerr *err)
 {

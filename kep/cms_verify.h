@@ -86,9 +86,6 @@ enum verdict sig_report_overall(const struct sig_report *r);
 int cms_verify_detached(const struct verify_opts *o, const void *cms, size_t cms_len,
 			const void *content, size_t content_len, struct cms_result *res,
 			struct kerr *err);
-/* Detached signature over the bytes of the file at content_path. */
-int cms_verify_detached_file(const struct verify_opts *o, const void *cms, size_t cms_len,
-			     const char *content_path, struct cms_result *res, struct kerr *err);
 /* Opaque (attached) SignedData: on success res->content holds the signed content. */
 int cms_verify_attached(const struct verify_opts *o, const void *cms, size_t cms_len,
 			struct cms_result *res, struct kerr *err);

@@ -48,8 +48,3 @@ int st_account_id(struct store *s, const char *name, int64_t *id_r, struct kerr 
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
-
-int store_account_id(struct store *s, const char *name, int64_t *id_r, struct kerr *err)
-{
-	return st_account_id(s, name, id_r, err);
-}

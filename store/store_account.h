@@ -16,8 +16,5 @@ struct store;
  * NULL) gets its id. */
 int store_account_ensure(struct store *store, const char *name, const char *address,
 			 const char *provider, int64_t *id_r, struct kerr *err);
-/* The id of a known account; KERR_NOTFOUND when unknown. */
-int store_account_id(struct store *store, const char *name, int64_t *id_r,
-		     struct kerr *err);
 
 #endif
