@@ -38,7 +38,8 @@ static void run_usage(FILE *out)
 		"  -h, --help        show this help\n"
 		"\n"
 		"Signals: SIGHUP reloads the configuration (an invalid one is reported and\n"
-		"the running one kept); SIGTERM and SIGINT stop after the current package.\n");
+		"the running one kept); SIGTERM and SIGINT stop at once (a provider request\n"
+		"in flight is abandoned; nothing is half stored).\n");
 }
 
 /* Reads the API token: a 0600 file, first line, surrounding blanks removed. */

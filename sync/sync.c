@@ -379,6 +379,7 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 	o.transfer_timeout_s = a->timeout;
 	/* Response bodies (whole packages) spool beside the store, not in /tmp. */
 	o.tmp_dir = c->env->store_dir;
+	o.stop = c->env->stop;
 	c->sess = c->drv->open(&o, err);
 	if (c->sess == NULL)
 		return -1;

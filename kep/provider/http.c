@@ -22,6 +22,7 @@ struct http_session {
 	long transfer_timeout_s;
 	long long max_body;
 	char *tmp_dir;
+	volatile sig_atomic_t *stop;
 };
 
 /* Response headers above this are refused (curl's own limit reports
@@ -36,6 +37,8 @@ struct sink {
 	int too_big;
 	size_t header_len;
 	int headers_too_big;
+	volatile sig_atomic_t *stop;
+	int stopped;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -95,6 +98,7 @@ struct http_session *http_session_new(const struct http_opts *o, struct kerr *er
 	s->connect_timeout_s = o->connect_timeout_s > 0 ? o->connect_timeout_s : 30;
 	s->transfer_timeout_s = o->transfer_timeout_s > 0 ? o->transfer_timeout_s : 300;
 	s->max_body = o->max_body > 0 ? o->max_body : 128LL * 1024 * 1024;
+	s->stop = o->stop;
 	return s;
 }
 
@@ -157,6 +161,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	}
 	k->len += (off_t)len;
 	return len;
+}
+
+/* libcurl calls this often while data flows and about once a second while
+ * the server is silent: a stop request ends even a hung answer at once,
+ * not after the transfer timeout (systemd's stop timeout is 30 s). */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct sink *k = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (k->stop != NULL && *k->stop) {
+		k->stopped = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* Plain http is accepted for loopback test servers only: credentials travel
@@ -223,6 +243,7 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	if (k.fd < 0)
 		return -1;
 	k.max = s->max_body;
+	k.stop = s->stop;
 
 	soapaction = xasprintf("SOAPAction: \"urn:%s\"", action);
 	hdrs = curl_slist_append(hdrs, "Content-Type: text/xml; charset=UTF-8");
@@ -256,6 +277,11 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	if (s->stop != NULL) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &k);
+	}
 
 	rc = curl_easy_perform(c);
 	/* The request body held credentials: curl must not keep a pointer to it. */
@@ -264,6 +290,9 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
 		close(k.fd);
+		if (k.stopped)
+			return kerr_set(err, KERR_INTERRUPTED, "%s %s: abandoned (stop requested)",
+					url, action);
 		if (k.too_big)
 			return kerr_set(err, KERR_PERMANENT, "%s: response larger than %lld bytes",
 					url, k.max);

@@ -9,6 +9,7 @@
 #ifndef KEP_HTTP_H
 #define KEP_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,6 +22,10 @@ struct http_opts {
 	long transfer_timeout_s;  /* whole request; 0: 300 s */
 	long long max_body;       /* refuse larger responses; 0: 128 MiB */
 	const char *tmp_dir;      /* response bodies are spooled here; NULL: $TMPDIR or /tmp */
+	/* When set and *stop becomes non-zero, a transfer in flight is abandoned
+	 * within about a second (KERR_INTERRUPTED). The flag must outlive the
+	 * session; it is only read. */
+	volatile sig_atomic_t *stop;
 };
 
 struct http_response {
@@ -37,8 +42,9 @@ struct http_session *http_session_new(const struct http_opts *o, struct kerr *er
 void http_session_free(struct http_session **s);
 
 /* POSTs body as text/xml with SOAPAction "urn:<action>". On a transport
- * failure returns -1 with KERR_TRANSIENT (network, timeout) or
- * KERR_PERMANENT (TLS verification, bad URL: retrying will not help).
+ * failure returns -1 with KERR_TRANSIENT (network, timeout),
+ * KERR_PERMANENT (TLS verification, bad URL: retrying will not help) or
+ * KERR_INTERRUPTED (the stop flag was raised; nothing of the answer is kept).
  * Any HTTP status is a success here; classify it with http_status_check().
  * On success the caller owns *resp and frees it with http_response_free(). */
 int http_post_soap(struct http_session *s, const char *url, const char *action,

@@ -17,6 +17,7 @@
 #ifndef KEP_PROVIDER_H
 #define KEP_PROVIDER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -43,6 +44,9 @@ struct kep_provider_opts {
 	long transfer_timeout_s;       /* 0: 300 */
 	const char *tmp_dir;           /* responses are spooled here (the store's directory);
 	                                * NULL: $TMPDIR or /tmp */
+	volatile sig_atomic_t *stop;   /* a raised flag abandons a call in flight
+	                                * (KERR_INTERRUPTED); NULL: none. Read only,
+	                                * must outlive the session */
 };
 
 /* What the engine and the commands may know of an account's login. */

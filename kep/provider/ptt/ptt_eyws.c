@@ -24,6 +24,7 @@ static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct ke
 		.connect_timeout_s = o->connect_timeout_s,
 		.transfer_timeout_s = o->transfer_timeout_s,
 		.tmp_dir = o->tmp_dir,
+		.stop = o->stop,
 	};
 	const struct kep_account_conf *c = o->conf;
 	struct kep_session *s;
