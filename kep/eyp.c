@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "digest_uri.h"
 #include "eyp.h"
@@ -40,6 +41,84 @@ static char *olusturan(xmlNodePtr n)
 	return s;
 }
 
+/* The part a package-level relationship of this type (matched without case:
+ * producers differ in spelling) points at, or NULL. */
+static const struct zip_entry *rel_target(const struct eyp *e, const char *type)
+{
+	const struct zip_entry *rels = eyp_part(e, "_rels/.rels"), *p = NULL;
+	struct kerr perr = { 0 };
+	xmlDocPtr doc;
+
+	if (!rels || !(doc = xml_safe_parse(rels->data, rels->len, ".rels", &perr)))
+		return NULL;
+	for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c && !p; c = c->next) {
+		xmlChar *t, *target;
+
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Relationship") != 0)
+			continue;
+		t = xmlGetProp(c, BAD_CAST "Type");
+		target = xmlGetProp(c, BAD_CAST "Target");
+		if (t && target && strcasecmp((const char *)t, type) == 0)
+			p = eyp_part(e, (const char *)target + (target[0] == '/'));
+		xmlFree(t);
+		xmlFree(target);
+	}
+	xmlFreeDoc(doc);
+	return p;
+}
+
+/* The version in the Core properties (OPC: the package relationship of type
+ * core-properties; System.IO.Packaging names the part
+ * /package/services/metadata/core-properties/<id>.psmdcp). Without one the
+ * layout decides: Tarih/BelgeNo in Ustveri is 1.x, a NihaiUstveri beside an
+ * Ustveri without them is 2.x. */
+static void read_version(struct eyp *e, xmlNodePtr ustveri)
+{
+	const struct zip_entry *core = rel_target(e,
+		"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties");
+	struct kerr perr = { 0 };
+	xmlDocPtr doc;
+
+	for (size_t i = 0; !core && i < e->za.n; i++) {
+		size_t n = strlen(e->za.e[i].name);
+
+		if ((n > 7 && strcmp(e->za.e[i].name + n - 7, ".psmdcp") == 0) ||
+		    strcmp(e->za.e[i].name, "docProps/core.xml") == 0)
+			core = &e->za.e[i];
+	}
+	if (core && (doc = xml_safe_parse(core->data, core->len, "Core properties", &perr))) {
+		e->version = xml_text(xml_find(xmlDocGetRootElement(doc), "version"));
+		xmlFreeDoc(doc);
+	}
+	if (e->version && *e->version) {
+		e->major = atoi(e->version) == 1 ? 1 : atoi(e->version) >= 2 ? 2 : 0;
+		snprintf(e->version_source, sizeof(e->version_source), "core");
+		if (e->major)
+			return;
+	}
+	if (xml_child(ustveri, "Tarih") || xml_child(ustveri, "BelgeNo") ||
+	    !eyp_part(e, "NihaiUstveri/NihaiUstveri.xml"))
+		e->major = 1;
+	else
+		e->major = 2;
+	snprintf(e->version_source, sizeof(e->version_source), "layout");
+}
+
+/* 2.x keeps Tarih and BelgeNo in NihaiUstveri (root NihaiUstVeri); its
+ * absence leaves them unknown rather than read from the wrong part. */
+static void read_nihai_ustveri(struct eyp *e)
+{
+	const struct zip_entry *n = eyp_part(e, "NihaiUstveri/NihaiUstveri.xml");
+	struct kerr perr = { 0 };
+	xmlDocPtr doc;
+
+	if (!n || !(doc = xml_safe_parse(n->data, n->len, "NihaiUstveri.xml", &perr)))
+		return;
+	e->tarih = xml_child_text(xmlDocGetRootElement(doc), "Tarih");
+	e->belge_no = xml_child_text(xmlDocGetRootElement(doc), "BelgeNo");
+	xmlFreeDoc(doc);
+}
+
 static int read_ustveri(struct eyp *e, struct kerr *err)
 {
 	const struct zip_entry *u = eyp_part(e, "Ustveri/Ustveri.xml");
@@ -52,10 +131,15 @@ static int read_ustveri(struct eyp *e, struct kerr *err)
 	if (!(doc = xml_safe_parse(u->data, u->len, "Ustveri.xml", err)))
 		return -1;
 	root = xmlDocGetRootElement(doc);
+	read_version(e, root);
 	e->belge_id = xml_child_text(root, "BelgeId");
 	e->konu = xml_child_text(root, "Konu");
-	e->tarih = xml_child_text(root, "Tarih");
-	e->belge_no = xml_child_text(root, "BelgeNo");
+	if (e->major == 2) {
+		read_nihai_ustveri(e);
+	} else {
+		e->tarih = xml_child_text(root, "Tarih");
+		e->belge_no = xml_child_text(root, "BelgeNo");
+	}
 	e->dosya_adi = xml_child_text(root, "DosyaAdi");
 	e->olusturan = olusturan(xml_child(root, "Olusturan"));
 	ekler = xml_child(root, "Ekler");
@@ -116,33 +200,57 @@ static void uri_decode(const char *s, char *buf, size_t cap)
 	buf[n] = 0;
 }
 
-static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbuf *bad,
-		      size_t *checked)
+/* One DigestMethod/DigestValue pair under item against part p: 1 match,
+ * else 0 with the failure appended to bad. */
+static int check_digest(xmlNodePtr item, const char *uri, const struct zip_entry *p,
+			struct kbuf *bad)
 {
-	xmlNodePtr dm = xml_find(ref, "DigestMethod");
+	xmlNodePtr dm = xml_find(item, "DigestMethod");
 	xmlChar *alg = dm ? xmlGetProp(dm, BAD_CAST "Algorithm") : NULL;
-	char *val = xml_text(xml_find(ref, "DigestValue"));
+	char *val = xml_text(xml_find(item, "DigestValue"));
 	const EVP_MD *md = digest_for_uri((const char *)alg);
-	const struct zip_entry *p = eyp_part(e, uri);
-	char dec[1024];
-	int m;
+	int m = 0;
 
-	if (!p) {
-		uri_decode(uri, dec, sizeof(dec));
-		p = eyp_part(e, dec);
-	}
-	if (!p)
-		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
-	else if (!md || !val)
+	if (!md || !val)
 		kbuf_printf(bad, "%s%s (unsupported digest %s)", bad->len ? ", " : "", uri,
 			    alg ? (const char *)alg : "none");
 	else if ((m = digest_b64_matches(md, p->data, p->len, val)) != 1)
 		kbuf_printf(bad, "%s%s (%s)", bad->len ? ", " : "", uri,
 			    m < 0 ? "unreadable digest" : "digest mismatch");
-	(*checked)++;
 	xmlFree(alg);
 	free(val);
+	return m == 1;
 }
+
+/* A Reference: 1.x holds one digest, 2.x two DigestItems (both checked). */
+static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbuf *bad,
+		      size_t *checked)
+{
+	const struct zip_entry *p = eyp_part(e, uri);
+	char dec[1024];
+	int items = 0;
+
+	if (!p) {
+		uri_decode(uri, dec, sizeof(dec));
+		p = eyp_part(e, dec);
+	}
+	(*checked)++;
+	if (!p) {
+		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
+		return;
+	}
+	for (xmlNodePtr c = ref->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "DigestItem") == 0) {
+			items++;
+			if (!check_digest(c, uri, p, bad))
+				return;
+		}
+	if (items == 0)
+		check_digest(ref, uri, p, bad);
+}
+
+/* References of this Type name a document outside the package: nothing to hash. */
+#define EYP_REF_EXTERNAL "http://eyazisma.dpt/bilesen#harici"
 
 static void walk_refs(struct eyp *e, xmlNodePtr n, struct kbuf *bad, size_t *checked, int depth)
 {
@@ -152,9 +260,13 @@ static void walk_refs(struct eyp *e, xmlNodePtr n, struct kbuf *bad, size_t *che
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		uri = xmlGetProp(n, BAD_CAST "URI");
-		if (uri && xml_find(n, "DigestValue"))
-			check_one(e, n, (const char *)uri, bad, checked);
-		else
+		if (uri && xml_find(n, "DigestValue")) {
+			xmlChar *type = xmlGetProp(n, BAD_CAST "Type");
+
+			if (!type || strcasecmp((const char *)type, EYP_REF_EXTERNAL) != 0)
+				check_one(e, n, (const char *)uri, bad, checked);
+			xmlFree(type);
+		} else
 			walk_refs(e, n->children, bad, checked, depth + 1);
 		xmlFree(uri);
 	}
@@ -216,6 +328,7 @@ void eyp_free(struct eyp *e)
 	free(e->belge_no);
 	free(e->olusturan);
 	free(e->dosya_adi);
+	free(e->version);
 	for (size_t i = 0; i < e->n_ekler; i++) {
 		free(e->ekler[i].dosya_adi);
 		free(e->ekler[i].ad);

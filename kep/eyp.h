@@ -2,9 +2,10 @@
  *
  * eyp_open() reads the whole package through zip_safe.h (bounded: entries,
  * per-entry and total size, compression ratio -> KERR_LIMIT; ".." or
- * absolute part names -> KERR_MALFORMED), reads /Ustveri/Ustveri.xml
- * (namespace urn:dpt:eyazisma:schema:xsd:Ustveri-2, matched by local name)
- * through xml_safe.h, lists the main document (/UstYazi/ *) and attachments
+ * absolute part names -> KERR_MALFORMED), recognises the version (Core
+ * properties, else the layout), reads /Ustveri/Ustveri.xml (matched by local
+ * name) through xml_safe.h, Tarih and BelgeNo from Ustveri in 1.x and from
+ * /NihaiUstveri/NihaiUstveri.xml in 2.x, lists the main document (/UstYazi/ *) and attachments
  * (/Ekler/ *), and checks every Reference digest of /PaketOzeti/PaketOzeti.xml
  * (an element with a URI attribute and DigestMethod/DigestValue children;
  * xmlenc#sha256/#sha512) against the parts -> `digests` verdict: valid,
@@ -36,6 +37,9 @@ struct eyp_file {          /* a part of the package shown to users */
 
 struct eyp {
 	struct zip_archive za;
+	char *version;            /* Core properties' version ("2.0"), NULL when absent */
+	int major;                /* 1 or 2: from version, else from the layout */
+	char version_source[8];   /* "core" or "layout" */
 	char *belge_id, *konu, *tarih, *belge_no, *olusturan, *dosya_adi;
 	struct eyp_ek *ekler;
 	size_t n_ekler;

@@ -1,7 +1,10 @@
 /* eyp_verify.h: the .eyp CAdES signature and seal, handed to the CMS
- * verifier (cms_verify.h): /Imzalar/ImzaCades.imz is a detached signature
- * over /PaketOzeti/PaketOzeti.xml (an attached one is accepted too), and
- * /Muhur/MuhurCades.imz over /NihaiOzet/NihaiOzet.xml. A missing .imz gives
+ * verifier (cms_verify.h): /Imzalar/ImzaCades.imz over
+ * /PaketOzeti/PaketOzeti.xml and /Muhur/MuhurCades.imz (1.x:
+ * /Muhurler/MuhurCades.imz) over /NihaiOzet/NihaiOzet.xml. Both forms are
+ * accepted: attached (the CMS embeds the content, the normal form in 2.x;
+ * the embedded bytes must equal the part byte for byte, else every signer
+ * is invalid) and detached (verified over the part). A missing .imz gives
  * a result with verdict "unsigned" and no signers. Results are owned by the
  * caller (cms_result_free). Returns 0, or -1 when verification could not be
  * carried out. Thread-safe as cms_verify is. */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # kep/eyp: Ustveri fields, PaketOzeti digests, CAdES signature hand-over,
-# zip bomb and path traversal refusal.
+# zip bomb and path traversal refusal; e-Yazisma 2.x (attached CAdES,
+# NihaiUstveri) and 1.x packages and forgeries made by kepsim-gen.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/formats-pki.sh"
 TOOL=$top_builddir/tests/formats-tool
@@ -49,6 +50,9 @@ expect_grep '^digests=valid$' "$T/out"
 expect_grep '^digests_reason=all 4 part digests match$' "$T/out"
 expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
 expect_grep '^seal=unsigned$' "$T/out"
+# no Core properties: the layout (Tarih in Ustveri) says 1.x
+expect_grep '^major=1$' "$T/out"
+expect_grep '^version_source=layout$' "$T/out"
 
 # a tampered part: mismatch named in the reason; the signature over PaketOzeti still holds
 printf '%%PDF-1.4 forged attachment\n' >"$D/Ekler/ek1.pdf"
@@ -66,6 +70,94 @@ expect_grep '^signature=invalid$' "$T/out"
 expect_exit 0 "$TOOL" eyp "$T/ok.eyp" -a "$P/other.pem"
 expect_grep '^signature=untrusted$' "$T/out"
 
+# Packages made by kepsim-gen (the test PKI's e-imza signs, its mali muhur seals).
+. "$top_srcdir/tests/kepsim-env.sh"
+kenv_pki
+K=$KENV_PKI
+gen_eyp() { # gen_eyp OUT [kepsim-gen eyp options]
+	_o=$1; shift
+	"$KEPSIM_GEN" eyp --pki "$K" --out "$_o" "$@" >"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen eyp $*"; }
+}
+# 2.x, the official library's form: Core version 2.0, Tarih/BelgeNo only in
+# NihaiUstveri, ImzaCades and MuhurCades attached (embedding PaketOzeti and
+# NihaiOzet), two DigestItems per reference and one #harici reference.
+for chain in rsa ec; do
+	gen_eyp "$T/v2-$chain.eyp" --version 2 --chain $chain
+	expect_exit 0 "$TOOL" eyp "$T/v2-$chain.eyp" -a "$K/$chain/root.pem"
+	expect_grep '^version=2.0$' "$T/out"
+	expect_grep '^major=2$' "$T/out"
+	expect_grep '^version_source=core$' "$T/out"
+	expect_grep '^belge_no=E-12345678-010.01-4242$' "$T/out"
+	expect_grep '^tarih=2025-11-05T10:00:00$' "$T/out"
+	expect_grep '^digests=valid$' "$T/out"
+	expect_grep '^digests_reason=all 2 part digests match$' "$T/out"
+	expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
+	expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
+done
+# the test is about the 2.x layout: Ustveri holds neither, the CMS embeds PaketOzeti
+(cd "$T" && unzip -q -o -d v2x v2-rsa.eyp)
+expect_no_grep 'Tarih|BelgeNo' "$T/v2x/Ustveri/Ustveri.xml"
+openssl cms -cmsout -print -inform DER -in "$T/v2x/Imzalar/ImzaCades.imz" >"$T/cms.txt" 2>&1
+grep -q 'eContent: <ABSENT>' "$T/cms.txt" && fail "ImzaCades.imz is detached"
+openssl cms -verify -noverify -inform DER -in "$T/v2x/Imzalar/ImzaCades.imz" -out "$T/embedded" 2>/dev/null \
+	|| fail "ImzaCades.imz embeds no content"
+cmp -s "$T/embedded" "$T/v2x/PaketOzeti/PaketOzeti.xml" || fail "ImzaCades.imz does not embed PaketOzeti"
+# without Core properties the layout still says 2.x (NihaiUstveri, no Tarih in Ustveri)
+cp "$T/v2-rsa.eyp" "$T/v2-nocore.eyp"
+zip -q -d "$T/v2-nocore.eyp" 'package/*'
+expect_exit 0 "$TOOL" eyp "$T/v2-nocore.eyp"
+expect_grep '^major=2$' "$T/out"
+expect_grep '^version_source=layout$' "$T/out"
+expect_grep '^belge_no=E-12345678-010.01-4242$' "$T/out"
+# 2.x with detached signatures is accepted too
+gen_eyp "$T/v2-det.eyp" --version 2 --detached
+expect_exit 0 "$TOOL" eyp "$T/v2-det.eyp" -a "$K/rsa/root.pem"
+expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
+expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
+# 1.x: Core 1.3, Tarih/BelgeNo in Ustveri, detached CAdES, the seal in /Muhurler/
+gen_eyp "$T/v1.eyp" --version 1
+expect_exit 0 "$TOOL" eyp "$T/v1.eyp" -a "$K/rsa/root.pem"
+expect_grep '^version=1.3$' "$T/out"
+expect_grep '^major=1$' "$T/out"
+expect_grep '^belge_no=E-12345678-010.01-4242$' "$T/out"
+expect_grep '^tarih=2025-11-05T10:00:00$' "$T/out"
+expect_grep '^digests=valid$' "$T/out"
+expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
+expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
+unzip -l "$T/v1.eyp" | grep -q 'Muhurler/MuhurCades.imz' || fail "1.x seal not under /Muhurler/"
+# Forgeries, each caught by its own check and by nothing else.
+#   attached-other-ozet: a genuine attached signature whose content is another PaketOzeti
+gen_eyp "$T/f1.eyp" --forgery attached-other-ozet
+expect_exit 0 "$TOOL" eyp "$T/f1.eyp" -a "$K/rsa/root.pem"
+expect_grep '^digests=valid$' "$T/out"
+expect_grep '^signature=invalid$' "$T/out"
+expect_grep '^signature_reason=the content signed in /Imzalar/ImzaCades.imz .* is not /PaketOzeti/PaketOzeti.xml' "$T/out"
+#   ozet-mismatch: PaketOzeti digests another UstYazi, the signature over it is genuine
+gen_eyp "$T/f2.eyp" --forgery ozet-mismatch
+expect_exit 0 "$TOOL" eyp "$T/f2.eyp" -a "$K/rsa/root.pem"
+expect_grep '^digests=invalid$' "$T/out"
+expect_grep '^digests_reason=.*/UstYazi/ustyazi.pdf \(digest mismatch\)' "$T/out"
+expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
+#   swapped-part: Ustveri replaced after signing
+gen_eyp "$T/f3.eyp" --forgery swapped-part
+expect_exit 0 "$TOOL" eyp "$T/f3.eyp" -a "$K/rsa/root.pem"
+expect_grep '^digests=invalid$' "$T/out"
+expect_grep '^digests_reason=.*/Ustveri/Ustveri.xml \(digest mismatch\)' "$T/out"
+expect_no_grep 'ustyazi.pdf \(digest' "$T/out"
+#   a 2.x signature with a second DigestItem altered: both digests are checked
+(cd "$T/v2x" && python3 - <<'EOPY'
+import re
+p = "PaketOzeti/PaketOzeti.xml"
+s = open(p).read()
+i = s.index("xmlenc#sha512")
+j = s.index("<DigestValue>", i) + len("<DigestValue>")
+s = s[:j] + ("B" if s[j] != "B" else "C") + s[j + 1:]
+open(p, "w").write(s)
+EOPY
+rm -f "$T/f4.eyp"; zip -q -r -X "$T/f4.eyp" .)
+expect_exit 0 "$TOOL" eyp "$T/f4.eyp"
+expect_grep '^digests=invalid$' "$T/out"
+expect_grep '^digests_reason=.*/Ustveri/Ustveri.xml \(digest mismatch\)' "$T/out"
 # zip bomb: 1 GiB of zeros in about 1 MB, refused from the headers at once
 python3 - "$T/bomb.eyp" <<'EOPY'
 import sys, zipfile, zlib

@@ -177,6 +177,8 @@ static int cmd_eyp(int argc, char **argv)
 		kbuf_free(&b);
 		return 1;
 	}
+	printf("version=%s\nmajor=%d\nversion_source=%s\n", e.version ? e.version : "",
+	       e.major, e.version_source);
 	printf("belge_id=%s\nkonu=%s\ntarih=%s\nbelge_no=%s\nolusturan=%s\n",
 	       e.belge_id ? e.belge_id : "", e.konu ? e.konu : "", e.tarih ? e.tarih : "",
 	       e.belge_no ? e.belge_no : "", e.olusturan ? e.olusturan : "");

@@ -195,43 +195,94 @@ def check_cms(path, verdict, what, attime=None):
         check(False, "%s: unexpected verdict %s" % (what, verdict))
 
 
+EY = "urn:dpt:eyazisma:schema:xsd:"
+DIGESTS = {"http://www.w3.org/2001/04/xmlenc#sha256": hashlib.sha256,
+           "http://www.w3.org/2001/04/xmlenc#sha512": hashlib.sha512}
+
+
+def ref_digests(r):
+    """(algorithm, value) pairs of a Reference: 1.x holds one ds: pair, 2.x
+    two DigestItems of different algorithms."""
+    items = [e for e in r if e.tag.endswith("}DigestItem")] or [r]
+    out = []
+    for it in items:
+        dm = next((e for e in it if e.tag.endswith("}DigestMethod")), None)
+        dv = next((e for e in it if e.tag.endswith("}DigestValue")), None)
+        out.append((dm.get("Algorithm") if dm is not None else None,
+                    dv.text if dv is not None else None))
+    return out
+
+
 def check_eyp(data, verdict, what):
+    """Both layouts of FORMAT.md: 2.x (Core 2.0, Tarih/BelgeNo in NihaiUstveri,
+    two digests per reference, attached CAdES, /Muhur/) and 1.x (Core 1.3,
+    Tarih/BelgeNo in Ustveri, BelgeHedef, detached CAdES, /Muhurler/)."""
     p = write("paket.eyp", data)
     rc, out = run(["unzip", "-t", p])
     check(rc == 0, what + ": unzip -t: " + out[-200:])
     z = zipfile.ZipFile(io.BytesIO(data))
     names = set(z.namelist())
+    core = [n for n in names if n.endswith(".psmdcp")]
+    check(len(core) == 1, what + ": one Core properties part")
+    version = ET.fromstring(z.read(core[0])).findtext(
+        "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version") if core else None
+    check(version in ("1.3", "2.0"), "%s: Core version %s" % (what, version))
+    v1 = version == "1.3"
+    seal = "Muhurler/MuhurCades.imz" if v1 else "Muhur/MuhurCades.imz"
     for need in ["[Content_Types].xml", "_rels/.rels", "Ustveri/Ustveri.xml",
-                 "NihaiUstveri/NihaiUstveri.xml", "BelgeHedef/BelgeHedef.xml",
-                 "PaketOzeti/PaketOzeti.xml", "NihaiOzet/NihaiOzet.xml",
-                 "Imzalar/ImzaCades.imz", "Muhur/MuhurCades.imz"]:
+                 "NihaiUstveri/NihaiUstveri.xml", "PaketOzeti/PaketOzeti.xml",
+                 "NihaiOzet/NihaiOzet.xml", "Imzalar/ImzaCades.imz", seal] + \
+                (["BelgeHedef/BelgeHedef.xml"] if v1 else []):
         check(need in names, "%s: part %s missing" % (what, need))
+    ns = EY + ("Ustveri-1" if v1 else "Ustveri-2")
     ust = ET.fromstring(z.read("Ustveri/Ustveri.xml"))
-    check(ust.tag == "{urn:dpt:eyazisma:schema:xsd:Ustveri-2}Ustveri", what + ": Ustveri namespace")
-    for f in ["BelgeId", "Konu", "Tarih", "BelgeNo", "Olusturan", "DagitimListesi", "Ekler", "DosyaAdi"]:
-        check(ust.find("{urn:dpt:eyazisma:schema:xsd:Ustveri-2}" + f) is not None, "%s: Ustveri/%s" % (what, f))
+    check(ust.tag == "{%s}%s" % (ns, "Ustveri" if v1 else "UstVeri"), what + ": Ustveri root")
+    for f in ["BelgeId", "Konu", "Olusturan", "DagitimListesi", "Ekler", "DosyaAdi"]:
+        check(ust.find("{%s}%s" % (ns, f)) is not None, "%s: Ustveri/%s" % (what, f))
+    for f in ["Tarih", "BelgeNo"]:
+        check((ust.find("{%s}%s" % (ns, f)) is not None) == v1,
+              "%s: Ustveri/%s %s" % (what, f, "missing (1.x)" if v1 else "present (2.x)"))
+    nihai = ET.fromstring(z.read("NihaiUstveri/NihaiUstveri.xml"))
+    for f in ["Tarih", "BelgeNo"]:
+        check(nihai.find("{%sTipler-2}%s" % (EY, f)) is not None, "%s: NihaiUstveri/%s" % (what, f))
     ok = True
     for doc in ["PaketOzeti/PaketOzeti.xml", "NihaiOzet/NihaiOzet.xml"]:
         root = ET.fromstring(z.read(doc))
         refs = [e for e in root.iter() if e.tag.endswith("}Reference")]
-        check(len(refs) >= 3, "%s: %s has references" % (what, doc))
+        check(len(refs) >= 2, "%s: %s has references" % (what, doc))
         for r in refs:
-            dm = r.find("{http://www.w3.org/2000/09/xmldsig#}DigestMethod")
-            check(dm is not None and dm.get("Algorithm") == "http://www.w3.org/2001/04/xmlenc#sha256",
-                  what + ": digest method")
-            dv = r.find("{http://www.w3.org/2000/09/xmldsig#}DigestValue").text
+            dg = ref_digests(r)
+            algs = [a for a, _ in dg]
+            if v1:
+                check(algs == ["http://www.w3.org/2001/04/xmlenc#sha256"], what + ": digest method")
+            else:
+                check(len(dg) == 2 and len(set(algs)) == 2 and
+                      "http://www.w3.org/2001/04/xmlenc#sha512" in algs and
+                      all(a in DIGESTS for a in algs), what + ": two digests, one SHA-512")
+            if r.get("Type") == "http://eyazisma.dpt/bilesen#harici":
+                check(not v1 and doc.startswith("PaketOzeti"), what + ": external reference")
+                continue
             part = z.read(r.get("URI").lstrip("/"))
-            if base64.b64encode(hashlib.sha256(part).digest()).decode() != dv:
-                ok = False
-    check(ok == (verdict == "valid"), "%s: PaketOzeti/NihaiOzet digests %s, expected eyp %s"
-          % (what, "hold" if ok else "fail", verdict))
+            for a, v in dg:
+                if a in DIGESTS and base64.b64encode(DIGESTS[a](part).digest()).decode() != v:
+                    ok = False
     for sig, content in [("Imzalar/ImzaCades.imz", "PaketOzeti/PaketOzeti.xml"),
-                         ("Muhur/MuhurCades.imz", "NihaiOzet/NihaiOzet.xml")]:
+                         (seal, "NihaiOzet/NihaiOzet.xml")]:
         s = write("sig.der", z.read(sig))
         c = write("content.bin", z.read(content))
-        rc, out = run(["openssl", "cms", "-verify", "-inform", "DER", "-in", s, "-content", c,
-                       "-binary", "-CAfile", BUNDLE, "-purpose", "smimesign", "-out", "/dev/null"])
-        check(rc == 0, "%s: %s over %s: %s" % (what, sig, content, out[-200:]))
+        if v1:
+            rc, out = run(["openssl", "cms", "-verify", "-inform", "DER", "-in", s, "-content", c,
+                           "-binary", "-CAfile", BUNDLE, "-purpose", "smimesign", "-out", "/dev/null"])
+            check(rc == 0, "%s: %s over %s: %s" % (what, sig, content, out[-200:]))
+            continue
+        emb = write("embedded.bin", b"")
+        rc, out = run(["openssl", "cms", "-verify", "-inform", "DER", "-in", s, "-binary",
+                       "-CAfile", BUNDLE, "-purpose", "smimesign", "-out", emb])
+        check(rc == 0, "%s: %s (attached): %s" % (what, sig, out[-200:]))
+        if open(emb, "rb").read() != z.read(content):
+            ok = False  # a genuine signature over another document
+    check(ok == (verdict == "valid"), "%s: digests and embedded content %s, expected eyp %s"
+          % (what, "hold" if ok else "fail", verdict))
 
 
 # Attacks outside the signed entities (FORMAT.md): the part kepsim-gen put

@@ -74,12 +74,24 @@ void mime_iso_time(char *out, size_t n, time_t t);    /* YYYY-MM-DDThh:mm:ss (UT
 void mime_boundary(struct grand *r, char *out, size_t n);
 
 /* --- e-Yazisma package (gen_eyp.c). */
+enum eyp_forgery {
+	EYP_HONEST = 0,
+	EYP_ATTACHED_OTHER_OZET,  /* ImzaCades: attached, genuine, over another PaketOzeti */
+	EYP_OZET_MISMATCH,        /* PaketOzeti digests another UstYazi; signature genuine */
+	EYP_SWAPPED_PART,         /* Ustveri replaced after signing */
+};
+/* "attached-other-ozet", "ozet-mismatch", "swapped-part"; NULL for EYP_HONEST. */
+const char *eyp_forgery_name(enum eyp_forgery f);
+int eyp_forgery_parse(const char *name, enum eyp_forgery *f);
 struct eyp_spec {
 	const char *belge_id, *konu, *belge_no, *olusturan, *hedef, *pdf_name;
 	time_t tarih;
 	const unsigned char *pdf; size_t pdf_len;
 	const struct signer *imza, *muhur;
+	int version;              /* 1 (1.3 layout, detached CAdES) or 2 (2.0, attached) */
+	int detached;             /* 2.x: detached signature and seal instead */
 	int alter_part;           /* fault: change UstYazi after PaketOzeti was made */
+	enum eyp_forgery forgery;
 };
 int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err);
 

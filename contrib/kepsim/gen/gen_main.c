@@ -24,7 +24,9 @@ static void usage(FILE *f)
 		"                  [--big N] [--account ADDR ...] [--faults all|none|LIST]\n"
 		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
 		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n"
-		"                  [--fault EVIDENCE-FAULT]\n");
+		"                  [--fault EVIDENCE-FAULT]\n"
+		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
+		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part]\n");
 }
 
 static int parse_int(const char *s, int *out)
@@ -285,6 +287,61 @@ bad:
 	return kerr_set(err, KERR_USAGE, "bad arguments");
 }
 
+/* One .eyp alone, honest or forged, signed by the PKI's e-imza and sealed by
+ * its mali muhur (for tests of the package reader). */
+static int cmd_eyp(int argc, char **argv, struct kerr *err)
+{
+	static const struct option opts[] = {
+		{"pki", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
+		{"version", required_argument, NULL, 'v'}, {"detached", no_argument, NULL, 'd'},
+		{"chain", required_argument, NULL, 'c'}, {"forgery", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *pki = NULL, *out = NULL, *chain = "rsa";
+	struct eyp_spec e = {
+		.belge_id = "5f3c1a2e-0000-4000-8000-00000000e1p5", .konu = "Ödeme güncellemesi",
+		.belge_no = "E-12345678-010.01-4242", .olusturan = "Örnek Kurum",
+		.hedef = "gelen.evrak@hs02.kep.tr", .pdf_name = "ustyazi.pdf",
+		.tarih = 1762336800, .version = 2,
+	};
+	int c, rc = -1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': pki = optarg; break;
+		case 'o': out = optarg; break;
+		case 'c': chain = optarg; break;
+		case 'd': e.detached = 1; break;
+		case 'v': if (parse_int(optarg, &e.version) < 0 || e.version < 1 || e.version > 2)
+				goto bad;
+			break;
+		case 'F': if (eyp_forgery_parse(optarg, &e.forgery) < 0) goto bad; break;
+		default: goto bad;
+		}
+	}
+	if (!pki || !out || optind != argc || (strcmp(chain, "rsa") && strcmp(chain, "ec")))
+		goto bad;
+	struct gen g;
+	struct kbuf zip = {0};
+	static const char pdf[] = "%PDF-1.4\n% kepsim-gen eyp\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+	memset(&g, 0, sizeof(g));
+	g.pkidir = xstrdup(pki);
+	if (gen_load_pki(&g, err) == 0) {
+		int h = gen_hier_index(chain);
+		e.imza = &g.eimza[h];
+		e.muhur = &g.mali[h];
+		e.pdf = (const unsigned char *)pdf;
+		e.pdf_len = sizeof(pdf) - 1;
+		if (eyp_build(&e, &zip, err) == 0)
+			rc = write_file_plain(out, zip.data, zip.len, err);
+	}
+	kbuf_free(&zip);
+	gen_free(&g);
+	return rc;
+bad:
+	usage(stderr);
+	return kerr_set(err, KERR_USAGE, "bad arguments");
+}
+
 int main(int argc, char **argv)
 {
 	struct kerr err;
@@ -293,6 +350,8 @@ int main(int argc, char **argv)
 	int rc;
 	if (argc > 1 && strcmp(argv[1], "add") == 0)
 		rc = cmd_add(argc - 1, argv + 1, &err);
+	else if (argc > 1 && strcmp(argv[1], "eyp") == 0)
+		rc = cmd_eyp(argc - 1, argv + 1, &err);
 	else
 		rc = cmd_generate(argc, argv, &err);
 	if (rc < 0) {
