@@ -298,3 +298,24 @@ void kbuf_pct_encode(struct kbuf *b, const char *s, const char *keep)
 			kbuf_printf(b, "%%%02X", *p);
 	}
 }
+
+int tmpfile_in(const char *dir, const char *prefix, struct kerr *err)
+{
+	char *path;
+	int fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	/* File systems without O_TMPFILE: create and unlink at once. */
+	path = xasprintf("%s/%s.XXXXXX", dir, prefix);
+	fd = mkostemp(path, O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file in %s", dir);
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}

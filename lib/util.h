@@ -59,6 +59,11 @@ char *hex_encode(const void *in, size_t n, char *out);
 /* Lower-case hex of the SHA-256 of n bytes at d (64 digits and a NUL). */
 char *sha256_hex(const void *d, size_t n, char out[65]);
 
+/* An anonymous read-write file in dir (O_TMPFILE, else a name made with
+ * prefix, created O_EXCL and unlinked at once): nothing is left behind when
+ * the process dies. -1 with KERR_IO when dir cannot take one. */
+int tmpfile_in(const char *dir, const char *prefix, struct kerr *err);
+
 /* Constant-time comparison of two byte strings; 1 when equal. */
 int const_time_eq(const void *a, size_t alen, const void *b, size_t blen);
 

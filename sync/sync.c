@@ -167,22 +167,7 @@ int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, str
 
 int sync_tmpfile(const struct sync_ctx *c, struct kerr *err)
 {
-	char *path;
-	int fd;
-
-	fd = open(c->env->store_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	/* File systems without O_TMPFILE: create and unlink at once. */
-	path = xasprintf("%s/.kepagent-dl.XXXXXX", c->env->store_dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0)
-		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file in %s",
-			   c->env->store_dir);
-	else
-		unlink(path);
-	free(path);
-	return fd;
+	return tmpfile_in(c->env->store_dir, ".kepagent-dl", err);
 }
 
 int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err)

@@ -51,28 +51,11 @@ static void curl_init(void)
 
 int http_tmpfile(const char *dir, struct kerr *err)
 {
-	char *path;
-	int fd;
-
 	if (dir == NULL || *dir == '\0')
 		dir = getenv("TMPDIR");
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-#endif
-	path = xasprintf("%s/kepagent-http.XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		kerr_errno(err, KERR_IO, errno, "cannot create a temporary file in %s", dir);
-		free(path);
-		return -1;
-	}
-	unlink(path);
-	free(path);
-	return fd;
+	return tmpfile_in(dir, "kepagent-http", err);
 }
 
 struct http_session *http_session_new(const struct http_opts *o, struct kerr *err)
