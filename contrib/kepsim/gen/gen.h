@@ -130,6 +130,7 @@ enum gen_fault {
 	F_ENVELOPE_BY_EIMZA, F_TIMESTAMP_NOT_BY_TSA,
 	F_EVIDENCE_BROKEN_SIGNATURE, F_EVIDENCE_DIGEST_MISMATCH,
 	F_EVIDENCE_BY_EIMZA, F_EVIDENCE_BY_TSA, F_EVIDENCE_BY_SEAL,
+	F_EVIDENCE_UNPARSEABLE,   /* only with `add --fault`: no mailbox plants it */
 	F__COUNT
 };
 struct fault_info {

@@ -48,6 +48,30 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 	char *jpath = xasprintf("%s/%s.json", dir, id);
 	if (evidence_build(&e, &xml, err) < 0)
 		goto out;
+	if (fault == F_EVIDENCE_UNPARSEABLE) {
+		/* The genuine signed document behind an entity bomb. */
+		static const char bomb[] =
+			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			"<!DOCTYPE lolz [<!ENTITY a \"lollollollollollollollollollol\">"
+			"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+			"<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+			"<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>\n";
+		struct kbuf forged = {0};
+		const char *body = (const char *)xml.data;
+		size_t blen = xml.len;
+		if (blen > 5 && memcmp(body, "<?xml", 5) == 0) {
+			const char *q = memchr(body, '>', blen);
+			if (q != NULL) {
+				blen -= (size_t)(q + 1 - body);
+				body = q + 1;
+			}
+		}
+		kbuf_append_str(&forged, bomb);
+		kbuf_append(&forged, body, blen);
+		kbuf_append_str(&forged, "<!-- &d; -->\n");
+		kbuf_free(&xml);
+		xml = forged;
+	}
 	struct kbuf *data = &xml;
 	if (zipped) {
 		if (zip_one(xname, xml.data, xml.len, &zip, err) < 0)

@@ -54,6 +54,8 @@ static const struct fault_info table[F__COUNT] = {
 		{"invalid", "match", "invalid", NULL, NULL}, "signature"},
 	[F_EVIDENCE_DIGEST_MISMATCH] = {"evidence-digest-mismatch", 1,
 		{"valid", "mismatch", "invalid", NULL, NULL}, "digest"},
+	[F_EVIDENCE_UNPARSEABLE] = {"evidence-unparseable", 1,
+		{"malformed", "unchecked", "malformed", NULL, NULL}, "DTD"},
 };
 
 const struct fault_info *fault_info(enum gen_fault f)
