@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/x509.h>
 
 #include "err.h"
 
@@ -63,15 +64,21 @@ struct bundle_file {
  * at time at. *out: {"validation_time", "package": {"overall", "checks"},
  * "evidence": [{"file", "verdict", "reason" (the whole verdict), "delil_code",
  * "signature", "signature_reason", "digest", "digest_reason", "event_time",
- * "signer_subject"}]}. */
+ * "signer_subject"}]}. signers (NULL: not wanted) gets each evidence
+ * file's signer certificate, up-referenced. */
 int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
-		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
-		    struct kerr *err);
+		    const struct bundle_file *evidence, size_t n_evidence,
+		    STACK_OF(X509) *signers, json_t **out, struct kerr *err);
 
 /* Re-verifies the bundle at path. *result_r gets {"bundle", "intact",
  * "tampered": [names], "same_verdicts", "differences": [text],
- * "reverified": {...}, "report": {... as exported}}. *ok_r is 1 when every
- * file is intact and every verdict equals the report's. -1 when the bundle
+ * "verdicts_valid" (every re-derived verdict acceptable, verdict.h),
+ * "kephs_from", "reverified": {...}, "report": {... as exported}}. *ok_r is
+ * 1 when every file is intact and every verdict equals the report's.
+ * Who may sign as a KEPHS is ts's; when ts names nobody, the certificates
+ * the report marks "kephs" are added to ts (kephs_from "bundle": then the
+ * signer roles rest on the bundle's own word, as the output says), else
+ * kephs_from is "configuration" (or "none": nothing in either). -1 when the bundle
  * cannot be read at all (not a ZIP, no report.json). */
 int bundle_verify(const char *path, const struct trust_store *ts, json_t **result_r, int *ok_r,
 		  struct kerr *err);

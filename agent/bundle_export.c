@@ -16,6 +16,8 @@
 #include <zip.h>
 
 #include "cert_info.h"
+#include "signer_role.h"
+#include "trust.h"
 #include "mime.h"
 #include "store.h"
 #include "store_archive.h"
@@ -36,6 +38,7 @@ struct entry {
 struct files {
 	struct entry *e;
 	size_t n;
+	const struct kephs_signers *kephs;  /* borrowed: the exporting trust's */
 };
 
 static struct kbuf *add(struct files *f, char *name)
@@ -67,45 +70,50 @@ static void files_free(struct files *f)
 	free(f->e);
 }
 
-/* certs/<digest>.pem for every certificate of the CMS, once each, and
- * what a reader needs of it in certs_json. */
+/* certs/<digest>.pem for one certificate, once, and what a reader needs of
+ * it in certs_json; "kephs" when the exporting trust lets it sign envelopes
+ * and delils (what `evidence verify` uses when its own trust names none). */
+static void add_cert(struct files *f, X509 *x, json_t *certs_json)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+	char h[65], *name, t1[32], t2[32];
+	struct cert_info ci;
+	BIO *bio;
+	BUF_MEM *mem;
+
+	if (len <= 0)
+		return;
+	sha256_hex(der, (size_t)len, h);
+	OPENSSL_free(der);
+	name = xasprintf("certs/%.16s.pem", h);
+	if (has(f, name)) {
+		free(name);
+		return;
+	}
+	bio = BIO_new(BIO_s_mem());
+	PEM_write_bio_X509(bio, x);
+	BIO_get_mem_ptr(bio, &mem);
+	kbuf_append(add(f, name), mem->data, mem->length);
+	BIO_free(bio);
+	if (cert_info_get(x, &ci) == 0)
+		json_array_append_new(certs_json, json_pack(
+			"{s:s, s:o, s:o, s:s, s:s?, s:s?, s:s, s:b, s:b}", "file", name,
+			"subject", reply_text(ci.subject), "issuer", reply_text(ci.issuer),
+			"serial", ci.serial,
+			"not_before", reply_time((int64_t)ci.not_before * 1000, t1),
+			"not_after", reply_time((int64_t)ci.not_after * 1000, t2),
+			"sha256", ci.sha256, "self_issued", ci.self_issued,
+			"kephs", f->kephs != NULL && kephs_signers_match(f->kephs, NULL, x)));
+}
+
 static void add_certs(struct files *f, CMS_ContentInfo *cms, json_t *certs_json)
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	int i;
 
-	for (i = 0; certs != NULL && i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
-		unsigned char *der = NULL;
-		int len = i2d_X509(x, &der);
-		char h[65], *name, t1[32], t2[32];
-		struct cert_info ci;
-		BIO *bio;
-		BUF_MEM *mem;
-
-		if (len <= 0)
-			continue;
-		sha256_hex(der, (size_t)len, h);
-		OPENSSL_free(der);
-		name = xasprintf("certs/%.16s.pem", h);
-		if (has(f, name)) {
-			free(name);
-			continue;
-		}
-		bio = BIO_new(BIO_s_mem());
-		PEM_write_bio_X509(bio, x);
-		BIO_get_mem_ptr(bio, &mem);
-		kbuf_append(add(f, name), mem->data, mem->length);
-		BIO_free(bio);
-		if (cert_info_get(x, &ci) == 0)
-			json_array_append_new(certs_json, json_pack(
-				"{s:s, s:o, s:o, s:s, s:s?, s:s?, s:s, s:b}", "file", name,
-				"subject", reply_text(ci.subject), "issuer", reply_text(ci.issuer),
-				"serial", ci.serial,
-				"not_before", reply_time((int64_t)ci.not_before * 1000, t1),
-				"not_after", reply_time((int64_t)ci.not_after * 1000, t2),
-				"sha256", ci.sha256, "self_issued", ci.self_issued));
-	}
+	for (i = 0; certs != NULL && i < sk_X509_num(certs); i++)
+		add_cert(f, sk_X509_value(certs, i), certs_json);
 	sk_X509_pop_free(certs, X509_free);
 }
 
@@ -283,8 +291,10 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	size_t nv = 0, i, n_ev = 0;
 	time_t at = time(NULL);
 	char t[32], h[65], raw_hex[65];
+	STACK_OF(X509) *signers = sk_X509_new_null();
 	int rc = -1;
 
+	f.kephs = trust_kephs(ts);
 	if (unavailable_r != NULL)
 		*unavailable_r = 0;
 	if (store_package_get(st, id, &p, err) < 0)
@@ -316,8 +326,12 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 		if (strncmp(f.e[i].name, "evidence/", 9) == 0)
 			evf[n_ev++] = (struct bundle_file){ f.e[i].name, f.e[i].data.data,
 							   f.e[i].data.len };
-	if (bundle_reverify(ts, at, &pkgf, evf, n_ev, &rv, err) < 0)
+	if (bundle_reverify(ts, at, &pkgf, evf, n_ev, signers, &rv, err) < 0)
 		goto out;
+	/* The delils' signers beside the envelope's: a bundle carries the
+	 * KEPHS certificates its verdicts rest on. */
+	for (i = 0; i < (size_t)sk_X509_num(signers); i++)
+		add_cert(&f, sk_X509_value(signers, i), certs);
 	files = json_array();
 	for (i = 0; i < f.n; i++) {
 		sha256_hex(f.e[i].data.data ? (const void *)f.e[i].data.data : "", f.e[i].data.len, h);
@@ -368,5 +382,6 @@ out:
 	files_free(&f);
 	store_verification_rows_free(&vr, nv);
 	store_package_row_free(&p);
+	sk_X509_pop_free(signers, X509_free);
 	return rc;
 }

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 
 #include "config.h"
 #include "delil_verdict.h"
 #include "mime.h"
 #include "reply.h"
+#include "signer_role.h"
 #include "trust.h"
 #include "util.h"
 #include "verify_package.h"
@@ -21,8 +24,8 @@
 
 
 int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
-		    const struct bundle_file *evidence, size_t n_evidence, json_t **out,
-		    struct kerr *err)
+		    const struct bundle_file *evidence, size_t n_evidence,
+		    STACK_OF(X509) *signers, json_t **out, struct kerr *err)
 {
 	struct verify_opts vo = { .trust = ts, .validation_time = at };
 	struct mime_package mp;
@@ -76,6 +79,8 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 			"digest", evidence_digest_name(ev->digest),
 			"digest_reason", ev->digest_reason, "event_time", ev->event_time,
 			"signer_subject", ev->signer_subject[0] ? ev->signer_subject : NULL));
+		if (signers != NULL && ev->signer_cert != NULL && X509_up_ref(ev->signer_cert) == 1)
+			sk_X509_push(signers, ev->signer_cert);
 		delil_verdict_free(&dv);
 	}
 	if (parsed)
@@ -248,14 +253,65 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len };
 	}
 	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &pkg, ev, n,
-			     got_r, err);
+			     NULL, got_r, err);
 	free(ev);
 	return rc;
+}
+
+/* The certificates the report marks "kephs", as KEPHS signers of ts, when
+ * ts names none of its own. Returns "configuration", "bundle" or "none". */
+static const char *kephs_from_bundle(const struct zip_archive *za, json_t *report,
+				     const struct trust_store *ts)
+{
+	struct kephs_signers *ks = trust_kephs(ts);
+	json_t *c;
+	size_t i, n = 0;
+
+	if (kephs_signers_count(ks, NULL) > 0)
+		return "configuration";
+	json_array_foreach(json_object_get(report, "certificates"), i, c) {
+		const char *name = json_string_value(json_object_get(c, "file"));
+		const struct zip_entry *e = name != NULL ? zip_archive_find(za, name) : NULL;
+		BIO *bio;
+		X509 *x;
+		struct kerr e2;
+
+		if (!json_is_true(json_object_get(c, "kephs")) || e == NULL)
+			continue;
+		bio = BIO_new_mem_buf(e->data, (int)e->len);
+		x = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+		if (x != NULL && kephs_signers_add_cert(ks, NULL, x, &e2) == 0)
+			n++;
+		X509_free(x);
+		BIO_free(bio);
+	}
+	ERR_clear_error();
+	return n > 0 ? "bundle" : "none";
+}
+
+/* 1 when the re-derived verdicts are all acceptable (verdict.h). */
+static int all_acceptable(json_t *got)
+{
+	json_t *e;
+	size_t i;
+	int v = verdict_from_name(json_string_value(json_object_get(json_object_get(got, "package"),
+								     "overall")) ?: "");
+
+	if (v < 0 || !verdict_acceptable((enum verdict)v))
+		return 0;
+	json_array_foreach(json_object_get(got, "evidence"), i, e) {
+		v = verdict_from_name(json_string_value(json_object_get(e, "verdict")) ?: "");
+		if (v < 0 || !verdict_acceptable((enum verdict)v))
+			return 0;
+	}
+	return 1;
 }
 
 int bundle_verify(const char *path, const struct trust_store *ts, json_t **result_r, int *ok_r,
 		  struct kerr *err)
 {
+	const char *kephs;
+	int valid = 0;
 	struct zip_limits lim = zip_default_limits;
 	struct zip_archive za = { 0 };
 	const struct zip_entry *re;
@@ -285,18 +341,21 @@ int bundle_verify(const char *path, const struct trust_store *ts, json_t **resul
 	diffs = json_array();
 	check_files(&za, report, tampered);
 	check_reports(&za, report, tampered);
+	kephs = kephs_from_bundle(&za, report, ts);
 	if (reverify_archive(&za, report, ts, &got, err) < 0) {
 		/* A package too damaged to verify is a finding, not a failure. */
 		json_array_append_new(diffs, json_sprintf("re-verification failed: %s", err->msg));
 		got = json_null();
 	} else {
 		compare_all(json_object_get(report, "reverified"), got, diffs);
+		valid = all_acceptable(got);
 	}
 	zip_archive_free(&za);
 	*ok_r = json_array_size(tampered) == 0 && json_array_size(diffs) == 0;
-	*result_r = json_pack("{s:s, s:b, s:o, s:b, s:o, s:o, s:o}", "bundle", path,
+	*result_r = json_pack("{s:s, s:b, s:o, s:b, s:o, s:b, s:s, s:o, s:o}", "bundle", path,
 			      "intact", json_array_size(tampered) == 0, "tampered", tampered,
 			      "same_verdicts", json_array_size(diffs) == 0, "differences", diffs,
+			      "verdicts_valid", valid, "kephs_from", kephs,
 			      "reverified", got, "report", report);
 	return 0;
 }

@@ -53,7 +53,8 @@ static void usage(FILE *out)
 		"                JSON field names as the header row)\n"
 		"  -h, --help    show this help\n"
 		"\n"
-		"Exit (verify): 0 intact and the same verdicts, 1 otherwise.\n");
+		"Exit (verify): 0 intact, the same verdicts and all valid; 1 tampered or a\n"
+		"verdict differs; 9 intact and the same, but a verdict is not valid.\n");
 }
 
 static int parse(int argc, char **argv, struct eopts *o)
@@ -203,10 +204,20 @@ static void print_verify(json_t *r)
 		printf("  DIFFERS  %s\n", json_string_value(x));
 	x = json_object_get(json_object_get(r, "reverified"), "package");
 	printf("package overall: %s\n", json_string_value(json_object_get(x, "overall")) ?: "-");
+	json_array_foreach(json_object_get(json_object_get(r, "reverified"), "evidence"), i, x)
+		printf("evidence %s: %s (%s)\n", json_string_value(json_object_get(x, "file")) ?: "",
+		       json_string_value(json_object_get(x, "verdict")) ?: "-",
+		       json_string_value(json_object_get(x, "reason")) ?: "");
 	printf("files: %s\nverdicts: %s\n",
 	       json_is_true(json_object_get(r, "intact")) ? "intact" : "TAMPERED",
 	       json_is_true(json_object_get(r, "same_verdicts")) ?
 	       "the same as the bundle's report" : "DIFFERENT from the bundle's report");
+	printf("valid: %s\n", json_is_true(json_object_get(r, "verdicts_valid")) ? "yes" :
+	       "NO (a verdict above is not valid: this evidence does not prove the message)");
+	if (strcmp(json_string_value(json_object_get(r, "kephs_from")) ?: "", "bundle") == 0)
+		printf("note: no KEPHS signer configured: signer roles were judged against the "
+		       "KEPHS certificates the bundle names; give --kephs PATH to judge them "
+		       "independently\n");
 }
 
 static int verify(struct cmd_ctx *ctx, struct eopts *o, const char *path)
@@ -214,7 +225,7 @@ static int verify(struct cmd_ctx *ctx, struct eopts *o, const char *path)
 	struct config *cfg = NULL;
 	json_t *r = NULL;
 	struct kerr err;
-	int ok = 0;
+	int ok = 0, valid;
 
 	/* Offline and without the store: trust comes from --anchors or the
 	 * configuration's trust section only. */
@@ -235,8 +246,9 @@ static int verify(struct cmd_ctx *ctx, struct eopts *o, const char *path)
 		reply_print_json(r);
 	else
 		print_verify(r);
+	valid = json_is_true(json_object_get(r, "verdicts_valid"));
 	json_decref(r);
-	return ok ? KEXIT_OK : KEXIT_FAILURE;
+	return !ok ? KEXIT_FAILURE : valid ? KEXIT_OK : KEXIT_NOT_VALID;
 }
 
 static int with_store(struct cmd_ctx *ctx, struct eopts *o, const char *sub, int64_t id)

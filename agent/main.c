@@ -69,7 +69,8 @@ static void usage(FILE *out)
 		"\n"
 		"Run 'kepagent COMMAND --help' for a command's options. Exit codes: 0 ok,\n"
 		"1 failure, 2 usage, 3 configuration, 4 authentication, 5 provider, 6 store,\n"
-		"7 busy (another refresh holds the lock), 8 not found, 130 interrupted.\n"
+		"7 busy (another refresh holds the lock), 8 not found, 9 not valid (an intact\n"
+		"evidence bundle whose verdicts are not all valid), 130 interrupted.\n"
 		"See kepagent(8).\n");
 }
 

@@ -267,6 +267,8 @@ int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 		evidence_free(ev);
 		return -1;
 	}
+	if (r.signer != NULL && X509_up_ref(r.signer) == 1)
+		ev->signer_cert = r.signer;
 	xmldsig_result_free(&r);
 	memcpy(ev->signer_subject, r.subject, sizeof(r.subject));
 	memcpy(ev->signer_serial, r.serial, sizeof(r.serial));
@@ -293,4 +295,6 @@ void evidence_free(struct evidence *ev)
 		free(*f[i]);
 		*f[i] = NULL;
 	}
+	X509_free(ev->signer_cert);
+	ev->signer_cert = NULL;
 }

@@ -79,6 +79,7 @@ struct evidence {
 	char signer_subject[256];
 	char signer_serial[80];  /* hex */
 	char signer_issuer[256];
+	X509 *signer_cert;       /* owned: the certificate whose key verified, or NULL */
 	/* SenderMessageDetails digest against the stored original */
 	enum evidence_digest digest;
 	char digest_reason[256];

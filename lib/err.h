@@ -63,6 +63,7 @@ enum kexit {
 	KEXIT_STORE = 6,
 	KEXIT_BUSY = 7,
 	KEXIT_NOTFOUND = 8,
+	KEXIT_NOT_VALID = 9,     /* evidence verify: intact, the same verdicts, not all valid */
 	KEXIT_INTERRUPTED = 130, /* 128 + SIGINT, as a shell reports it */
 };
 int kerr_exit_code(const struct kerr *e);

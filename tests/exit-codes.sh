@@ -70,6 +70,19 @@ EVID=$(kenv_sql "SELECT id FROM evidence ORDER BY id LIMIT 1")
 [ -n "$PKG" ] && [ -n "$KEPID" ] && [ -n "$EVID" ] || fail "the first refresh stored too little"
 "$KEPAGENT" -c "$T/good.yaml" evidence export "$PKG" -o "$T/bundle.zip" >"$T/out" 2>"$T/err" \
 	|| { cat "$T/err"; fail "evidence export"; }
+# A sent message whose only delil is forged (broken XML signature): its
+# bundle is intact and re-verifies to its own report, but is not valid (9).
+world forged
+kenv_add_package OUTBOX
+fsira=$(awk -F/ '{print $NF}' "$T/add.log")
+"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
+	--kep-sira-no "$fsira" --delil-tur-id 10 --fault evidence-broken-signature >"$T/addev.log" 2>&1 \
+	|| { cat "$T/addev.log"; fail "kepsim-gen add --fault"; }
+"$KEPAGENT" -c "$T/forged.yaml" refresh >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "refresh of the forged delil"; }
+FPKG=$(STORE=$T/st-forged/kepagent.db kenv_sql "SELECT id FROM packages WHERE kep_id = '$(kenv_json "$ACC/OUTBOX/$fsira/meta.json" kepId)'")
+[ -n "$FPKG" ] || fail "the package of the forged delil is not stored"
+"$KEPAGENT" -c "$T/forged.yaml" evidence export "$FPKG" -o "$T/forged-bundle.zip" >"$T/out" 2>"$T/err" \
+	|| { cat "$T/err"; fail "evidence export of the forged delil"; }
 # tamper: one letter of the signed content, two thirds into the package.
 cat >"$T/tamper.py" <<'PY'
 def tamper(d):
@@ -169,6 +182,7 @@ rows() {
 8 good evidence export 999999 -o $T/none.zip
 0 good evidence verify $T/bundle.zip
 1 good evidence verify $T/tampered.zip
+9 good evidence verify $T/forged-bundle.zip
 0 retention archive --dry-run
 3 good archive
 3 missing archive
