@@ -4,6 +4,7 @@
 #
 #   api_world [kepsim-gen options]  mailbox, kepsim, config, token, refresh, run;
 #                                   sets API (base URL), TOKEN, DAEMON_PID;
+#                                   calls api_before_refresh when defined;
 #                                   API_MAX_REQUEST (bytes) sets max_request_size
 #   api METHOD PATH [JSON]          curl with the token; body in $T/body,
 #                                   prints the HTTP status
@@ -33,6 +34,7 @@ open(p, "w").write(s)
 PY
 	(umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/api-token")
 	TOKEN=$(cat "$T/api-token")
+	! command -v api_before_refresh >/dev/null || api_before_refresh
 	"$KEPAGENT" refresh >"$T/refresh.log" 2>&1 || { cat "$T/refresh.log"; fail "kepagent refresh"; }
 	"$KEPAGENT" run -d >"$T/run.log" 2>&1 &
 	DAEMON_PID=$!
