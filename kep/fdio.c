@@ -7,23 +7,6 @@
 
 #include "util.h"
 
-int fd_write_all(int fd, const void *buf, size_t len, struct kerr *err)
-{
-	const unsigned char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kerr_errno(err, KERR_IO, errno, "cannot write the download");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 void b64_writer_init(struct b64_writer *w, int fd)
 {
 	w->ctx = EVP_ENCODE_CTX_new();

@@ -13,9 +13,7 @@
 #include <openssl/evp.h>
 
 #include "err.h"
-
-/* Writes all of buf to fd; -1 with KERR_IO on failure. */
-int fd_write_all(int fd, const void *buf, size_t len, struct kerr *err);
+#include "util.h" /* fd_write_all() */
 
 struct b64_writer {
 	EVP_ENCODE_CTX *ctx;

@@ -189,14 +189,29 @@ int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err
 	return 0;
 }
 
+int fd_write_all(int fd, const void *buf, size_t len, struct kerr *err)
+{
+	const unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kerr_errno(err, KERR_IO, errno, "cannot write");
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct kerr *err)
 {
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
 	char *dircopy = xstrdup(path);
-	const unsigned char *p = data;
 	int fd, dfd, ret = -1;
-	ssize_t n;
 
 	/* mkostemp opens with O_CREAT|O_EXCL (so never through a link) and 0600. */
 	fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
@@ -210,18 +225,11 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		unlink(tmp);
 		goto out;
 	}
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			kerr_errno(err, KERR_IO, errno, "cannot write %s", tmp);
-			close(fd);
-			unlink(tmp);
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (fd_write_all(fd, data, len, err) < 0) {
+		kerr_prefix(err, "%s", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		kerr_errno(err, KERR_IO, errno, "cannot flush %s", tmp);

@@ -46,6 +46,9 @@ void kbuf_free(struct kbuf *b);
 
 /* Reads a whole file of at most max_len bytes into b (appended). */
 int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err);
+/* Writes all of buf to fd, retrying short writes and EINTR; -1 with
+ * KERR_IO on failure. */
+int fd_write_all(int fd, const void *buf, size_t len, struct kerr *err);
 /* Writes data to path durably: a new temporary file beside it (random name,
  * O_EXCL|O_NOFOLLOW: a link planted there is never followed), fsync, rename
  * over path (which replaces a link at path rather than writing through it),

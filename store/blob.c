@@ -202,20 +202,8 @@ int store_blob_read(struct store *s, enum store_blob_kind kind, int64_t id,
 
 static int to_fd(void *arg, const void *chunk, size_t len, struct kerr *err)
 {
-	const unsigned char *p = chunk;
-	int fd = *(int *)arg;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kerr_errno(err, KERR_IO, errno, "cannot write content");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return fd_write_all(*(int *)arg, chunk, len, err) < 0 ?
+		kerr_prefix(err, "content") : 0;
 }
 
 int store_blob_read_to_fd(struct store *s, enum store_blob_kind kind, int64_t id, int fd,
