@@ -14,19 +14,6 @@
 send_world
 n=0
 
-# sent_copies ILETI-ID: packages with that iletiID in the sender's sent folder.
-sent_copies() {
-	python3 - "$ACC" "$1" <<'PY'
-import glob, json, os, sys
-acc, ileti = sys.argv[1:]
-n = 0
-for meta in glob.glob(os.path.join(acc, "*", "*", "meta.json")):
-    if json.load(open(meta)).get("iletiID") == ileti:
-        n += 1
-print(n)
-PY
-}
-
 # killed_run POINT: a refresh that must die of SIGKILL at POINT.
 killed_run() {
 	set +e

@@ -9,7 +9,10 @@
 #   send_config MODE [PATH] [PIN-FILE] [KEY]
 #                                 kenv_config with a sending: block
 #   submitted MESSAGE-ID          how many Yukle/SmimeGonder kepsim performed
-#                                 for that Message-ID (request log)
+#                                 for that Message-ID (the request logs of
+#                                 every kepsim started in this test)
+#   sent_copies ILETI-ID          packages with that iletiID in the sender's
+#                                 sent folder (kepsim's mailbox)
 #   item_json ID                  `kepagent outbox show --json ID` into $T/item
 #   item FIELD                    a field of $T/item (python expression over j)
 . "$top_srcdir/tests/kepsim-env.sh"
@@ -42,16 +45,25 @@ send_config() {
 }
 
 submitted() {
-	python3 - "$KEPSIM_REQ" "$1" <<'PY'
-import json, sys
+	python3 - "$T" "$1" <<'PY'
+import glob, json, os, sys
 n = 0
-for line in open(sys.argv[1]):
+for line in (l for f in glob.glob(os.path.join(sys.argv[1], "*.req")) for l in open(f)):
     r = json.loads(line)
     if r.get("op") in ("Yukle", "SmimeGonder") and r.get("performed") is True:
         ids = {r.get("messageId"), r.get("mesajid")}
         if sys.argv[2] in ids or sys.argv[2].strip("<>") in {str(i).strip("<>") for i in ids}:
             n += 1
 print(n)
+PY
+}
+
+sent_copies() {
+	python3 - "$ACC" "$1" <<'PY'
+import glob, json, os, sys
+acc, ileti = sys.argv[1:]
+print(sum(1 for m in glob.glob(os.path.join(acc, "*", "*", "meta.json"))
+          if json.load(open(m)).get("iletiID") == ileti))
 PY
 }
 

@@ -6,3 +6,5 @@ TESTS += tests/send-api.sh
 dist_noinst_SCRIPTS += tests/send-api.sh
 TESTS += tests/send-crash.sh
 dist_noinst_SCRIPTS += tests/send-crash.sh
+TESTS += tests/send-faults.sh
+dist_noinst_SCRIPTS += tests/send-faults.sh

@@ -204,7 +204,7 @@ static int classify_curl(CURLcode rc, struct kerr *err, const char *url, const c
 }
 
 int http_post_soap(struct http_session *s, const char *url, const char *action,
-		   const void *body, size_t len, struct http_response *resp,
+		   const void *body, size_t len, int once, struct http_response *resp,
 		   struct kerr *err)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -265,6 +265,7 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &k);
 	}
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, once ? 1L : 0L);
 
 	rc = curl_easy_perform(c);
 	/* The request body held credentials: curl must not keep a pointer to it. */

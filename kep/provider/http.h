@@ -41,14 +41,18 @@ struct http_session;
 struct http_session *http_session_new(const struct http_opts *o, struct kerr *err);
 void http_session_free(struct http_session **s);
 
-/* POSTs body as text/xml with SOAPAction "urn:<action>". On a transport
+/* POSTs body as text/xml with SOAPAction "urn:<action>". once: the request
+ * is not idempotent (it submits a package), so it goes over a new
+ * connection, which libcurl never repeats by itself (it silently sends a
+ * request again when a reused connection closes before any answer, and the
+ * server may have performed it). On a transport
  * failure returns -1 with KERR_TRANSIENT (network, timeout),
  * KERR_PERMANENT (TLS verification, bad URL: retrying will not help) or
  * KERR_INTERRUPTED (the stop flag was raised; nothing of the answer is kept).
  * Any HTTP status is a success here; classify it with http_status_check().
  * On success the caller owns *resp and frees it with http_response_free(). */
 int http_post_soap(struct http_session *s, const char *url, const char *action,
-		   const void *body, size_t len, struct http_response *resp,
+		   const void *body, size_t len, int once, struct http_response *resp,
 		   struct kerr *err);
 void http_response_free(struct http_response *resp);
 

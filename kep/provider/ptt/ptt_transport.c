@@ -41,6 +41,13 @@ static int parse_body(struct ptt_reply *r, struct kerr *err)
 	return soap_parse_mem(root->body, root->len, &r->soap, err);
 }
 
+/* The operations that send: a repeat may be a second message. */
+static int sends(const char *op)
+{
+	return strcmp(op, "Yukle") == 0 || strcmp(op, "SmimeGonder") == 0 ||
+	       strcmp(op, "MimeYap") == 0;
+}
+
 int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_reply *r,
 	     struct kerr *err)
 {
@@ -54,7 +61,8 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 	rc = soap_serialize(req, &body, err);
 	soap_request_free(req);
 	if (rc == 0)
-		rc = http_post_soap(s->http, s->endpoint, op, body.data, body.len, &r->http, err);
+		rc = http_post_soap(s->http, s->endpoint, op, body.data, body.len, sends(op),
+				    &r->http, err);
 	/* The request held parola and sifre. */
 	secure_wipe(body.data, body.cap);
 	kbuf_free(&body);
