@@ -83,7 +83,7 @@ kenv_add_package() {
 import json, os, sys, time
 p = sys.argv[1]
 m = json.load(open(p))
-m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 3 * 3600))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())  # FORMAT.md: UTC
 open(p + ".tmp", "w").write(json.dumps(m))
 os.rename(p + ".tmp", p)
 PY

@@ -59,19 +59,21 @@ stop_kepsim() {
 # curl's exit code in CURL_RC. Values are XML-escaped by python.
 soap() {
 	op=$1; shift
-	python3 - "$op" "$HESAP" "$TCNO" "${CRED_PAROLA:-$PAROLA}" "$SIFRE" "$@" >"$T/req.xml" <<'PY'
+	python3 - "$op" "$HESAP" "$TCNO" "${CRED_PAROLA:-$PAROLA}" "$SIFRE" "${CRED_FORM:-wrapped}" "$@" >"$T/req.xml" <<'PY'
 import sys
 from xml.sax.saxutils import escape
-op, hesap, tcno, parola, sifre = sys.argv[1:6]
+op, hesap, tcno, parola, sifre, form = sys.argv[1:7]
+bare = form == "bare"
 fields = "".join("<xsd:%s>%s</xsd:%s>" % (k, escape(v), k)
-                 for k, v in (a.split("=", 1) for a in sys.argv[6:]))
+                 for k, v in (a.split("=", 1) for a in sys.argv[7:]))
 print('<?xml version="1.0" encoding="UTF-8"?>'
       '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
       'xmlns:axis="http://ws.apache.org/axis2" xmlns:xsd="http://ws.apache.org/axis2/xsd">'
-      '<soapenv:Body><axis:%s><axis:param0><xsd:kepHesap><xsd:kepHesap>%s</xsd:kepHesap>'
-      '<xsd:tcno>%s</xsd:tcno><xsd:parola>%s</xsd:parola><xsd:sifre>%s</xsd:sifre></xsd:kepHesap>'
+      '<soapenv:Body><axis:%s><axis:param0>%s<xsd:kepHesap>%s</xsd:kepHesap>'
+      '<xsd:tcno>%s</xsd:tcno><xsd:parola>%s</xsd:parola><xsd:sifre>%s</xsd:sifre>%s'
       '%s</axis:param0></axis:%s></soapenv:Body></soapenv:Envelope>'
-      % (op, escape(hesap), tcno, escape(parola), escape(sifre), fields, op))
+      % (op, "" if bare else "<xsd:kepHesap>", escape(hesap), tcno, escape(parola), escape(sifre),
+         "" if bare else "</xsd:kepHesap>", fields, op))
 PY
 	post_file "$T/req.xml" "urn:$op"
 }
@@ -107,6 +109,25 @@ try:
 except BrokenPipeError:
     pass
 PY
+}
+# folders: the folder names of a DizinSorgula answer in $T/root.xml, in
+# either form (string[] returns, or durum/dizin), one per line.
+folders() {
+	python3 - "$T/root.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+for e in r.iter("{http://ws.apache.org/axis2}return"):
+    kids = list(e)
+    if not kids: print(e.text or "")
+    for k in kids:
+        if k.tag.endswith("}dizin") or k.tag == "dizin": print(k.text or "")
+PY
+}
+# expect_answer: HTTP 200 and an answer (no Fault); split into $T/root.xml.
+expect_answer() {
+	[ "$(http_status)" = 200 ] || { cat "$T/hdr" "$T/resp"; fail "HTTP $(http_status)"; }
+	split_resp >/dev/null
+	expect_no_grep 'Fault>' "$T/root.xml"
 }
 # expect_durum VALUE [HATAACIKLAMA REGEX]
 expect_durum() {

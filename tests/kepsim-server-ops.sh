@@ -20,11 +20,18 @@ CRED_PAROLA=yanlis soap PaketSorgula
 expect_durum 1 'Kullanıcı adı veya parola hatalı'
 expect_no_grep '<ax:kepId>' "$T/root.xml"
 
-# DizinSorgula: the account's folders.
+# DizinSorgula: the account's folders, as string[] (one bare return each,
+# no durum), for the credentials wrapped or (the public clients' form) bare.
 soap DizinSorgula
-expect_durum 0
-field dizin >"$T/got"; jget "$ACC/account.json" folders >"$T/want"
+expect_answer
+folders >"$T/got"; jget "$ACC/account.json" folders >"$T/want"
 cmp "$T/got" "$T/want" || fail "DizinSorgula folders differ"
+[ -z "$(field durum)" ] || fail "string[] DizinSorgula carries a durum"
+CRED_FORM=bare soap DizinSorgula
+expect_answer
+folders >"$T/got"
+cmp "$T/got" "$T/want" || fail "DizinSorgula (bare credentials) folders differ"
+expect_grep '"op":"DizinSorgula".*"creds":"bare"' "$T/req.jsonl"
 
 # PaketSorgula, whole INBOX: parallel arrays in kepSiraNo order.
 soap PaketSorgula ilktarih=2000-01-01T00:00:00 sontarih=2099-12-31T23:59:59
@@ -45,12 +52,19 @@ done
 # Date window: exactly the packages whose tarih is inside.
 s2=$(sed -n 2p "$T/want")
 t2=$(jget "$ACC/INBOX/$s2/meta.json" tarih)
-soap PaketSorgula ilktarih="$t2" sontarih="$t2" dizin=INBOX
+# The mailbox holds UTC; on the wire a naive time is Turkish time (UTC+3).
+soap PaketSorgula ilktarih="${t2}Z" sontarih="${t2}Z" dizin=INBOX
+expect_durum 0
+[ "$(field kepSiraNo)" = "$s2" ] || fail "window [${t2}Z, ${t2}Z] did not give only $s2"
+tr=$(python3 -c 'import sys,calendar,time; print(time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%S")) + 3 * 3600)))' "$t2")
+soap PaketSorgula ilktarih="$tr" sontarih="${tr}+03:00" dizin=INBOX
 expect_durum 0
 [ "$(field kepSiraNo)" = "$s2" ] || fail "window [$t2, $t2] did not give only $s2"
+# Empty: the public clients' form, kepId nil and durum[0] set.
 soap PaketSorgula ilktarih=2099-01-01T00:00:00
-expect_durum 0
+expect_durum 1 'Paket Bulunamad'
 [ -z "$(field kepSiraNo)" ] || fail "future window not empty"
+expect_grep 'kepId xsi:nil="true"' "$T/root.xml"
 soap PaketSorgula ilktarih=2020-01-01
 expect_durum 1 'Tarih'
 soap PaketSorgula dizin=NOPE

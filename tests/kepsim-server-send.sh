@@ -64,8 +64,8 @@ as "$ACCA"
 
 # DizinSorgula names the sent folder.
 soap DizinSorgula
-expect_durum 0
-field dizin | grep -qx OUTBOX || fail "no OUTBOX folder"
+expect_answer
+folders | grep -qx OUTBOX || fail "no OUTBOX folder"
 n0=$(npkgs "$ACCA/OUTBOX")
 
 # --- Yukle, inline base64, by the account's seal (muhur_cert).

@@ -42,7 +42,8 @@ else:
     assert ctype.lower().startswith("text/xml"), ctype
     root = body
     for tag in (b"ePaket", b"eDelil"):
-        for v in re.findall(rb"<ax:" + tag + rb">([^<]*)</ax:" + tag + rb">", root):
+        # Any prefix or none, attributes allowed (xmime:contentType, fileName).
+        for v in re.findall(rb"<(?:\w+:)?" + tag + rb"(?:\s[^>]*)?>([^<]*)</(?:\w+:)?" + tag + rb">", root):
             bins.append(base64.b64decode(v))
 open(out + "/root.xml", "wb").write(root)
 for i, b in enumerate(bins, 1):

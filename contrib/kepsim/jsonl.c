@@ -75,6 +75,6 @@ void jsonl_now(char out[20])
 	time_t t = time(NULL);
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	gmtime_r(&t, &tm); /* FORMAT.md: times in JSON are UTC without a suffix */
 	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
 }

@@ -15,7 +15,8 @@ int jsonl_append(const char *path, const json_t *obj, struct kerr *err);
  * stops early when fn returns nonzero and returns that value. Lines that do
  * not parse are skipped: a writer may have been killed mid-line. */
 int jsonl_each(const char *path, int (*fn)(json_t *line, void *arg), void *arg);
-/* The current time as "YYYY-MM-DDThh:mm:ss" (local time, as the provider). */
+/* The current time as "YYYY-MM-DDThh:mm:ss" in UTC (FORMAT.md: the
+ * mailbox's times; the wire form is the dialect's, soap.h). */
 void jsonl_now(char out[20]);
 
 #endif

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "ops.h"
 #include "revocation_http.h"
+#include "soap.h"
 #include "submit.h"
 #include "util.h"
 
@@ -44,6 +45,17 @@ static const char usage_text[] =
 	"  --evidence-delay-ms N a sent package's evidence after the 10 (20, 40, ...) appears\n"
 	"                        one stage per N ms (default 0: all at submission)\n"
 	"  --max-request N       largest request body in bytes (default 67108864)\n"
+	"  --dialect NAME        public (default), plain or legacy: a set of the switches below\n"
+	"  --creds=bare|wrapped  credentials of DizinSorgula/KotaSorgula/KontorSorgula expected\n"
+	"                        as param0 itself (bare, default) or in a kepHesap child\n"
+	"  --strict-creds[=on|off] the other credential form gets an Axis2 Fault (default: both\n"
+	"                        forms are accepted)\n"
+	"  --folders=strings|durum   DizinSorgula answers string[] or durum/dizin/hataaciklama\n"
+	"  --empty-list=nil-first|empty  an empty list: nil first key with durum[0], or durum 0\n"
+	"  --durum=mixed|text|int    durum typed as the public clients see it, untyped, or xs:int\n"
+	"  --times=offset|naive|z    answer times +03:00, naive Turkish time, or UTC with Z\n"
+	"  --children=qualified|unqualified  the return's children in the xsd namespace or none\n"
+	"  --xmime-attrs[=on|off]    binaries carry xmime:contentType and fileName (default on)\n"
 	"  -d, --foreground      stay in the foreground with debug logging\n"
 	"  -h, --help            this text\n";
 
@@ -77,7 +89,14 @@ int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_HTTP_PORT, O_HTTP_PORT_FILE, O_CERT, O_KEY, O_INLINE, O_FAULTS,
 	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_MAXREQ,
-	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY };
+	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY, O_DIALECT };
+	/* The dialect switches: their long names are dialect_option()'s names. */
+	static const char *const dialect_opts[] = { "dialect", "creds", "strict-creds", "folders",
+						    "empty-list", "durum", "times", "children",
+						    "xmime-attrs" };
+	int opt_index = 0;
+	size_t di;
+	char described[256];
 	static const struct option opts[] = {
 		{ "mailbox", required_argument, NULL, 'm' },
 		{ "port", required_argument, NULL, 'p' },
@@ -99,6 +118,15 @@ int main(int argc, char **argv)
 		{ "delay-ms", required_argument, NULL, O_DELAY },
 		{ "slow-ms", required_argument, NULL, O_SLOW },
 		{ "max-request", required_argument, NULL, O_MAXREQ },
+		{ "dialect", required_argument, NULL, O_DIALECT },
+		{ "creds", required_argument, NULL, O_DIALECT },
+		{ "strict-creds", optional_argument, NULL, O_DIALECT },
+		{ "folders", required_argument, NULL, O_DIALECT },
+		{ "empty-list", required_argument, NULL, O_DIALECT },
+		{ "durum", required_argument, NULL, O_DIALECT },
+		{ "times", required_argument, NULL, O_DIALECT },
+		{ "children", required_argument, NULL, O_DIALECT },
+		{ "xmime-attrs", optional_argument, NULL, O_DIALECT },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -118,7 +146,7 @@ int main(int argc, char **argv)
 	struct kerr err;
 	sigset_t set;
 
-	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "dh", opts, &opt_index)) != -1) {
 		switch (c) {
 		case 'm': conf.mailbox = optarg; break;
 		case 'p': if (parse_int(optarg, 0, 65535, &port) < 0) goto usage; break;
@@ -146,6 +174,17 @@ int main(int argc, char **argv)
 		case O_DELAY: if (parse_int(optarg, 0, 600000, &v) < 0) goto usage; conf.delay_ms = (int)v; break;
 		case O_SLOW: if (parse_int(optarg, 0, 600000, &v) < 0) goto usage; conf.slow_ms = (int)v; break;
 		case O_MAXREQ: if (parse_int(optarg, 1024, 1L << 30, &v) < 0) goto usage; conf.max_request = (size_t)v; break;
+		case O_DIALECT:
+			for (di = 0; di < ARRAY_SIZE(dialect_opts); di++)
+				if (strcmp(opts[opt_index].name, dialect_opts[di]) == 0)
+					break;
+			if (di == ARRAY_SIZE(dialect_opts) ||
+			    dialect_option(dialect_opts[di], optarg, &err) < 0) {
+				fprintf(stderr, "kepsim: %s\n", di < ARRAY_SIZE(dialect_opts) ? err.msg
+						 : "unknown dialect switch");
+				goto usage;
+			}
+			break;
 		case 'd': verbosity = LOG_LVL_DEBUG; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: goto usage;
@@ -188,6 +227,8 @@ int main(int argc, char **argv)
 		goto out;
 	log_info("serving %s on https://127.0.0.1:%d/KepEYazismaV1.1/KepEYazismaCOREWSDL.php%s",
 		 conf.mailbox, bound, conf.inline_base64 ? " (inline base64)" : " (MTOM)");
+	dialect_describe(described, sizeof(described));
+	log_info("dialect: %s", described);
 	if (rev != NULL)
 		log_info("CRL/OCSP on http://127.0.0.1:%d/", hbound);
 	sigwait(&set, &sig);

@@ -369,7 +369,8 @@ int mailbox_delils(const struct pkg *p, struct delil_list *out, struct kerr *err
 	}
 	closedir(d);
 	free(ddir);
-	qsort(out->v, out->n, sizeof(*out->v), by_delil_id);
+	if (out->n > 1) /* qsort(NULL, 0) is undefined: an empty delil folder */
+		qsort(out->v, out->n, sizeof(*out->v), by_delil_id);
 	return 0;
 }
 

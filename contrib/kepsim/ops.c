@@ -82,9 +82,6 @@ static int check_credentials(struct op_ctx *c)
 	char *sifre = soap_req_cred(c->req, "sifre");
 	int ok = 0;
 
-	if (c->req->creds_form != CREDS_NONE)
-		json_object_set_new(c->log, "creds", json_string(c->req->creds_form == CREDS_BARE
-								  ? "bare" : "wrapped"));
 	if (hesap != NULL) {
 		json_object_set_new(c->log, "account", json_string(hesap));
 		if (account_load(c->conf->mailbox, hesap, &c->acct, NULL) == 0)
@@ -99,6 +96,37 @@ static int check_credentials(struct op_ctx *c)
 	secret_free(&parola);
 	secret_free(&sifre);
 	return ok;
+}
+
+/* --strict-creds: the credentials in a form the operation's schema does not
+ * have get the Fault Axis2's generated databinding gives. The expected
+ * form: param0 itself for the credential-only operations when the dialect
+ * says bare, a kepHesap child otherwise. */
+/* The credential form, last in the request-log line. */
+static void log_creds(struct op_ctx *c)
+{
+	if (c->req->creds_form != CREDS_NONE)
+		json_object_set_new(c->log, "creds", json_string(c->req->creds_form == CREDS_BARE
+								  ? "bare" : "wrapped"));
+}
+
+static struct soap_resp *creds_form_fault(struct op_ctx *c)
+{
+	int want_bare = dialect_creds_only_op(c->op) && kepsim_dialect.creds_bare;
+	struct soap_resp *r;
+	char *msg;
+
+	if (!kepsim_dialect.creds_strict || c->req->creds_form == CREDS_NONE ||
+	    (c->req->creds_form == CREDS_BARE) == want_bare)
+		return NULL;
+	msg = xasprintf("org.apache.axis2.databinding.ADBException: Unexpected subelement %s",
+			want_bare ? "kepHesap" : "tcno");
+	r = soap_resp_fault("soapenv:Client", msg);
+	free(msg);
+	json_object_set_new(c->log, "result", json_string("soap-fault"));
+	json_object_set_new(c->log, "reason", json_string("credential form"));
+	log_creds(c);
+	return r;
 }
 
 struct soap_resp *ops_run(const struct kepsim_conf *conf, const struct soap_req *req,
@@ -121,8 +149,13 @@ struct soap_resp *ops_run(const struct kepsim_conf *conf, const struct soap_req 
 		return r;
 	}
 	submit_tick(conf);
-	if (!check_credentials(&c))
-		return op_error(&c, "Kullanıcı adı veya parola hatalı");
+	if ((r = creds_form_fault(&c)) != NULL)
+		return r;
+	if (!check_credentials(&c)) {
+		r = op_error(&c, "Kullanıcı adı veya parola hatalı");
+		log_creds(&c);
+		return r;
+	}
 	log_set_context(c.acct->name);
 	if (fault == FAULT_DURUM1_TRANSIENT)
 		r = op_error(&c, "Sistem meşgul, lütfen daha sonra tekrar deneyiniz");
@@ -130,6 +163,7 @@ struct soap_resp *ops_run(const struct kepsim_conf *conf, const struct soap_req 
 		r = ops[i].fn(&c);
 	if (json_object_get(log, "durum") == NULL)
 		json_object_set_new(log, "durum", json_string("0"));
+	log_creds(&c);
 	account_free(&c.acct);
 	log_set_context(NULL);
 	return r;

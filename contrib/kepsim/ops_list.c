@@ -70,9 +70,12 @@ static void reorder(struct op_ctx *c, struct rows *r)
 }
 
 /* Writes the rows as parallel arrays: all of field 1, then all of field 2...
- * durum and hataaciklama are per row ("0" and ""). An empty list answers a
- * single durum "0" and an empty hataaciklama. */
-static struct soap_resp *emit(struct op_ctx *c, const char *const *fields, struct rows *r)
+ * durum and hataaciklama are per row ("0" and ""); tarih in the dialect's
+ * time form. An empty list answers (--empty-list=nil-first) durum "1", the
+ * key field (fields[1]) nil and empty_text, or (empty) a single durum "0"
+ * and an empty hataaciklama. */
+static struct soap_resp *emit(struct op_ctx *c, const char *const *fields, struct rows *r,
+			      const char *empty_text)
 {
 	struct soap_resp *resp = soap_resp_new(c->op);
 	char buf[32];
@@ -83,6 +86,14 @@ static struct soap_resp *emit(struct op_ctx *c, const char *const *fields, struc
 	else if (c->fault == FAULT_REORDER)
 		reorder(c, r);
 	json_object_set_new(c->log, "count", json_integer((json_int_t)r->n));
+	if (r->n == 0 && kepsim_dialect.empty_nil_first) {
+		/* The public clients' empty answer: the key's first item nil,
+		 * durum[0] set, the official client's message. */
+		soap_resp_add(resp, "durum", "1");
+		soap_resp_add_nil(resp, fields[1]);
+		soap_resp_add(resp, "hataaciklama", empty_text);
+		return resp;
+	}
 	if (r->n == 0) {
 		soap_resp_add(resp, "durum", "0");
 		soap_resp_add(resp, "hataaciklama", "");
@@ -93,23 +104,15 @@ static struct soap_resp *emit(struct op_ctx *c, const char *const *fields, struc
 			const char *v = strcmp(fields[f], "durum") == 0 ? "0"
 				      : strcmp(fields[f], "hataaciklama") == 0 ? ""
 				      : meta_text(r->v[i], fields[f], buf);
+			char t[32];
 
+			if (strcmp(fields[f], "tarih") == 0) {
+				dialect_time(v, t);
+				v = t;
+			}
 			soap_resp_add(resp, fields[f], v);
 		}
 	return resp;
-}
-
-static int valid_time(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	if (strlen(s) != sizeof(pat) - 1)
-		return 0;
-	for (i = 0; pat[i]; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
-			return 0;
-	return 1;
 }
 
 struct soap_resp *op_paket_sorgula(struct op_ctx *c)
@@ -122,8 +125,12 @@ struct soap_resp *op_paket_sorgula(struct op_ctx *c)
 	struct rows rows = { 0 };
 	size_t i;
 
-	if ((ilk != NULL && *ilk != '\0' && !valid_time(ilk)) ||
-	    (son != NULL && *son != '\0' && !valid_time(son))) {
+	char ilk_utc[20] = "", son_utc[20] = "";
+
+	/* The window is on the wire (naive = Turkish time, or Z, or an offset);
+	 * the mailbox's tarih is UTC text, which compares as text. */
+	if ((ilk != NULL && *ilk != '\0' && dialect_request_time(ilk, ilk_utc) < 0) ||
+	    (son != NULL && *son != '\0' && dialect_request_time(son, son_utc) < 0)) {
 		resp = op_error(c, "Tarih formatı hatalı (YYYY-MM-DDThh:mm:ss)");
 		goto out;
 	}
@@ -139,15 +146,15 @@ struct soap_resp *op_paket_sorgula(struct op_ctx *c)
 			if (t == NULL)
 				t = "";
 			/* The fixed-width format compares as text. */
-			if ((ilk != NULL && *ilk != '\0' && strcmp(t, ilk) < 0) ||
-			    (son != NULL && *son != '\0' && strcmp(t, son) > 0))
+			if ((*ilk_utc != '\0' && strcmp(t, ilk_utc) < 0) ||
+			    (*son_utc != '\0' && strcmp(t, son_utc) > 0))
 				continue;
 			if (!json_is_string(json_object_get(l.v[i].meta, "kepSiraNo")) &&
 			    !json_is_integer(json_object_get(l.v[i].meta, "kepSiraNo")))
 				json_object_set_new(l.v[i].meta, "kepSiraNo", json_integer(l.v[i].sirano));
 			rows_push(&rows, json_incref(l.v[i].meta));
 		}
-		resp = emit(c, fields, &rows);
+		resp = emit(c, fields, &rows, "Verilen Tarihler Arasında Paket Bulunamadı");
 		pkg_list_free(&l);
 	}
 	free(folder);
@@ -187,7 +194,7 @@ struct soap_resp *op_paket_delil_sorgula(struct op_ctx *c)
 						   "delilTurId", 40, "delilaciklama", "Teslim Edildi",
 						   "tarih", now, "kephs", "hs01.kep.tr"));
 		}
-		resp = emit(c, fields, &rows);
+		resp = emit(c, fields, &rows, "Pakete Ait Delil Bulunamadı");
 	} else {
 		resp = op_error(c, "Deliller okunamadı");
 	}
@@ -205,8 +212,20 @@ struct soap_resp *op_dizin_sorgula(struct op_ctx *c)
 {
 	struct soap_resp *r = soap_resp_new(c->op);
 	json_t *fs = json_object_get(c->acct->json, "folders"), *v;
-	size_t i;
+	const char **names = NULL;
+	size_t i, n = 0;
 
+	if (kepsim_dialect.folders_strings) {
+		/* string[] DizinSorgula: one bare return per folder, no durum. */
+		json_array_foreach(fs, i, v)
+			if (json_is_string(v)) {
+				names = xrealloc(names, (n + 1) * sizeof(*names));
+				names[n++] = json_string_value(v);
+			}
+		soap_resp_strings(r, names, n);
+		free(names);
+		return r;
+	}
 	soap_resp_add(r, "durum", "0");
 	json_array_foreach(fs, i, v)
 		if (json_is_string(v))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <libxml/parser.h>
 
 #include "util.h"
@@ -396,6 +397,180 @@ void soap_req_free(struct soap_req *req)
 	memset(req, 0, sizeof(*req));
 }
 
+#define NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
+#define NS_XS "http://www.w3.org/2001/XMLSchema"
+#define NS_XMIME "http://www.w3.org/2005/05/xmlmime"
+
+/* The default: the public clients' forms (kep-domain.md section 2). */
+struct kepsim_dialect kepsim_dialect = {
+	.creds_bare = 1, .folders_strings = 1, .empty_nil_first = 1, .durum = DURUM_MIXED,
+	.times = TIMES_OFFSET, .xmime_attrs = 1,
+};
+
+static int pick(const char *v, const char *const *names, int *out)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+int dialect_option(const char *name, const char *value, struct kerr *err)
+{
+	static const char *const creds[] = { "wrapped", "bare", NULL };
+	static const char *const folders[] = { "durum", "strings", NULL };
+	static const char *const empty[] = { "empty", "nil-first", NULL };
+	static const char *const durum[] = { "mixed", "text", "int", NULL };
+	static const char *const times[] = { "naive", "offset", "z", NULL };
+	static const char *const children[] = { "qualified", "unqualified", NULL };
+	static const char *const onoff[] = { "off", "on", NULL };
+	struct kepsim_dialect *d = &kepsim_dialect;
+	int v = 0, rc = 0;
+
+	if (value == NULL)
+		value = "on";
+	if (strcmp(name, "dialect") == 0) {
+		if (strcmp(value, "public") == 0) {
+			*d = (struct kepsim_dialect){ .creds_bare = 1, .folders_strings = 1,
+				.empty_nil_first = 1, .durum = DURUM_MIXED, .times = TIMES_OFFSET,
+				.xmime_attrs = 1 };
+		} else if (strcmp(value, "plain") == 0) {
+			*d = (struct kepsim_dialect){ .creds_bare = 1, .creds_strict = 1,
+				.folders_strings = 1, .empty_nil_first = 1, .durum = DURUM_INT,
+				.times = TIMES_Z, .unqualified = 1, .xmime_attrs = 1 };
+		} else if (strcmp(value, "legacy") == 0) {
+			*d = (struct kepsim_dialect){ .creds_bare = 0, .creds_strict = 1,
+				.folders_strings = 0, .empty_nil_first = 0, .durum = DURUM_TEXT,
+				.times = TIMES_NAIVE, .xmime_attrs = 0 };
+		} else {
+			rc = -1;
+		}
+	} else if (strcmp(name, "creds") == 0) {
+		if ((rc = pick(value, creds, &v)) == 0)
+			d->creds_bare = v;
+	} else if (strcmp(name, "strict-creds") == 0) {
+		if ((rc = pick(value, onoff, &v)) == 0)
+			d->creds_strict = v;
+	} else if (strcmp(name, "folders") == 0) {
+		if ((rc = pick(value, folders, &v)) == 0)
+			d->folders_strings = v;
+	} else if (strcmp(name, "empty-list") == 0) {
+		if ((rc = pick(value, empty, &v)) == 0)
+			d->empty_nil_first = v;
+	} else if (strcmp(name, "durum") == 0) {
+		if ((rc = pick(value, durum, &v)) == 0)
+			d->durum = (enum dialect_durum)v;
+	} else if (strcmp(name, "times") == 0) {
+		if ((rc = pick(value, times, &v)) == 0)
+			d->times = (enum dialect_times)v;
+	} else if (strcmp(name, "children") == 0) {
+		if ((rc = pick(value, children, &v)) == 0)
+			d->unqualified = v;
+	} else if (strcmp(name, "xmime-attrs") == 0) {
+		if ((rc = pick(value, onoff, &v)) == 0)
+			d->xmime_attrs = v;
+	} else {
+		rc = -1;
+	}
+	if (rc < 0)
+		return kerr_set(err, KERR_USAGE, "--%s: unknown value '%s'", name, value);
+	return 0;
+}
+
+void dialect_describe(char *buf, size_t n)
+{
+	static const char *const durum[] = { "mixed", "text", "int" };
+	static const char *const times[] = { "naive", "offset", "z" };
+	const struct kepsim_dialect *d = &kepsim_dialect;
+
+	snprintf(buf, n, "creds=%s%s folders=%s empty-list=%s durum=%s times=%s children=%s "
+		 "xmime-attrs=%s", d->creds_bare ? "bare" : "wrapped",
+		 d->creds_strict ? " strict-creds" : "", d->folders_strings ? "strings" : "durum",
+		 d->empty_nil_first ? "nil-first" : "empty", durum[d->durum], times[d->times],
+		 d->unqualified ? "unqualified" : "qualified", d->xmime_attrs ? "on" : "off");
+}
+
+int dialect_creds_only_op(const char *op)
+{
+	return strcmp(op, "DizinSorgula") == 0 || strcmp(op, "KotaSorgula") == 0 ||
+	       strcmp(op, "KontorSorgula") == 0;
+}
+
+#define TR_OFFSET (3 * 3600)
+
+static int parse_fixed(const char *s, time_t *t, const char **rest)
+{
+	struct tm tm = { 0 };
+	const char *e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	if (e == NULL)
+		return -1;
+	*t = timegm(&tm);
+	*rest = e;
+	return 0;
+}
+
+static void fmt_fixed(time_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+void dialect_time(const char *mailbox_utc, char out[32])
+{
+	const char *rest;
+	time_t t;
+
+	if (mailbox_utc == NULL || parse_fixed(mailbox_utc, &t, &rest) < 0 || *rest != '\0') {
+		snprintf(out, 32, "%s", mailbox_utc != NULL ? mailbox_utc : "");
+		return;
+	}
+	switch (kepsim_dialect.times) {
+	case TIMES_Z:
+		fmt_fixed(t, out, 32);
+		strcat(out, "Z");
+		break;
+	case TIMES_OFFSET:
+		fmt_fixed(t + TR_OFFSET, out, 32);
+		strcat(out, "+03:00");
+		break;
+	default:
+		fmt_fixed(t + TR_OFFSET, out, 32);
+	}
+}
+
+int dialect_request_time(const char *wire, char out[20])
+{
+	const char *rest;
+	time_t t;
+	long off = TR_OFFSET;
+	int hh, mm;
+
+	if (wire == NULL || parse_fixed(wire, &t, &rest) < 0)
+		return -1;
+	if (*rest == '.')
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+			;
+	if (*rest == 'Z') {
+		off = 0;
+		rest++;
+	} else if ((*rest == '+' || *rest == '-') && sscanf(rest + 1, "%2d:%2d", &hh, &mm) == 2 &&
+		   strlen(rest) == 6) {
+		off = (hh * 3600L + mm * 60L) * (*rest == '-' ? -1 : 1);
+		rest += 6;
+	}
+	if (*rest != '\0')
+		return -1;
+	fmt_fixed(t - off, out, 20);
+	return 0;
+}
+
 static struct soap_resp *envelope(xmlNodePtr *body)
 {
 	struct soap_resp *r = xcalloc(1, sizeof(*r));
@@ -406,6 +581,8 @@ static struct soap_resp *envelope(xmlNodePtr *body)
 	env = xmlNewNode(NULL, BAD_CAST "Envelope");
 	ns = xmlNewNs(env, BAD_CAST NS_SOAPENV, BAD_CAST "soapenv");
 	xmlSetNs(env, ns);
+	xmlNewNs(env, BAD_CAST NS_XSI, BAD_CAST "xsi");
+	xmlNewNs(env, BAD_CAST NS_XS, BAD_CAST "xs");
 	xmlDocSetRootElement(r->doc, env);
 	*body = xmlNewChild(env, ns, BAD_CAST "Body", NULL);
 	r->http_status = 200;
@@ -425,6 +602,7 @@ struct soap_resp *soap_resp_new(const char *op)
 	r->ret = xmlNewChild(opel, ns, BAD_CAST "return", NULL);
 	xmlNewNs(r->ret, BAD_CAST NS_AXIS2_XSD, BAD_CAST "ax");
 	free(name);
+	r->op = xstrdup(op);
 	return r;
 }
 
@@ -444,16 +622,87 @@ struct soap_resp *soap_resp_fault(const char *faultcode, const char *faultstring
 	return r;
 }
 
+static xmlNsPtr child_ns(struct soap_resp *r)
+{
+	if (kepsim_dialect.unqualified)
+		return NULL;
+	return xmlSearchNsByHref(r->doc, r->ret, BAD_CAST NS_AXIS2_XSD);
+}
+
+/* durum as the public clients see it: a string in Giris and MimeYap, an
+ * int in Indir and PaketDelilIndir, untyped elsewhere (--durum=mixed). */
+static const char *durum_type(const struct soap_resp *r)
+{
+	const char *op = r->op != NULL ? r->op : "";
+
+	switch (kepsim_dialect.durum) {
+	case DURUM_INT:
+		return "xs:int";
+	case DURUM_TEXT:
+		return NULL;
+	default:
+		if (strcmp(op, "Indir") == 0 || strcmp(op, "PaketDelilIndir") == 0)
+			return "xs:int";
+		if (strcmp(op, "Giris") == 0 || strcmp(op, "MimeYap") == 0)
+			return "xs:string";
+		return NULL;
+	}
+}
+
 void soap_resp_add(struct soap_resp *r, const char *name, const char *value)
 {
-	xmlNsPtr ns = xmlSearchNsByHref(r->doc, r->ret, BAD_CAST NS_AXIS2_XSD);
+	xmlNodePtr n = xmlNewTextChild(r->ret, child_ns(r), BAD_CAST name,
+				       BAD_CAST(value != NULL ? value : ""));
+	const char *type = strcmp(name, "durum") == 0 ? durum_type(r) : NULL;
 
-	xmlNewTextChild(r->ret, ns, BAD_CAST name, BAD_CAST(value != NULL ? value : ""));
+	if (type != NULL)
+		xmlNewNsProp(n, xmlSearchNsByHref(r->doc, n, BAD_CAST NS_XSI), BAD_CAST "type",
+			     BAD_CAST type);
+}
+
+void soap_resp_add_nil(struct soap_resp *r, const char *name)
+{
+	xmlNodePtr n = xmlNewChild(r->ret, child_ns(r), BAD_CAST name, NULL);
+
+	xmlNewNsProp(n, xmlSearchNsByHref(r->doc, n, BAD_CAST NS_XSI), BAD_CAST "nil",
+		     BAD_CAST "true");
+}
+
+void soap_resp_strings(struct soap_resp *r, const char *const *values, size_t n)
+{
+	xmlNodePtr parent = r->ret->parent, first = r->ret;
+	size_t i;
+
+	if (n == 0) {
+		xmlUnlinkNode(first);
+		xmlFreeNode(first);
+		r->ret = parent;
+		return;
+	}
+	xmlNodeAddContent(first, BAD_CAST values[0]);
+	for (i = 1; i < n; i++)
+		xmlNewTextChild(parent, first->ns, BAD_CAST "return", BAD_CAST values[i]);
+}
+
+/* xmime:contentType and fileName, as the official client reads them. */
+static void xmime_attrs(struct soap_resp *r, xmlNodePtr e, const char *name,
+			const unsigned char *data, size_t len)
+{
+	int zip = len >= 4 && memcmp(data, "PK\003\004", 4) == 0;
+	int delil = strcmp(name, "eDelil") == 0;
+	char file[64];
+	xmlNsPtr ns;
+
+	ns = xmlNewNs(e, BAD_CAST NS_XMIME, BAD_CAST "xmime");
+	xmlNewNsProp(e, ns, BAD_CAST "contentType",
+		     BAD_CAST(zip ? "application/zip" : delil ? "application/xml" : "message/rfc822"));
+	snprintf(file, sizeof(file), "%s%zu.%s", delil ? "delil" : "paket", r->nbins,
+		 zip ? "zip" : delil ? "xml" : "eml");
+	xmlNewProp(e, BAD_CAST "fileName", BAD_CAST file);
 }
 
 void soap_resp_add_binary(struct soap_resp *r, const char *name, unsigned char *data, size_t len)
 {
-	xmlNsPtr ns = xmlSearchNsByHref(r->doc, r->ret, BAD_CAST NS_AXIS2_XSD);
 	struct soap_binary *b;
 
 	r->bins = xrealloc(r->bins, (r->nbins + 1) * sizeof(*r->bins));
@@ -461,7 +710,9 @@ void soap_resp_add_binary(struct soap_resp *r, const char *name, unsigned char *
 	b->data = data;
 	b->len = len;
 	b->cid = NULL;
-	b->elem = xmlNewChild(r->ret, ns, BAD_CAST name, NULL);
+	b->elem = xmlNewChild(r->ret, child_ns(r), BAD_CAST name, NULL);
+	if (kepsim_dialect.xmime_attrs)
+		xmime_attrs(r, b->elem, name, data, len);
 }
 
 void soap_resp_free(struct soap_resp **rp)
@@ -476,6 +727,7 @@ void soap_resp_free(struct soap_resp **rp)
 		free(r->bins[i].cid);
 	}
 	free(r->bins);
+	free(r->op);
 	xmlFreeDoc(r->doc);
 	free(r);
 	*rp = NULL;

@@ -8,7 +8,8 @@
  * multipart/related (MTOM) request is accepted: its root part is parsed.
  *
  * Responses: <ns:OpResponse xmlns:ns=axis2><ns:return xmlns:ax=axis2/xsd>
- * with ax: fields in order of adding. Binaries are recorded beside the tree
+ * with ax: fields in order of adding (unqualified ones with --children=
+ * unqualified), durum typed per --durum, binaries with xmime attributes. Binaries are recorded beside the tree
  * and referenced with xop:Include until mtom.c encodes the message.
  * Not thread-safe per object; distinct objects may be used concurrently. */
 #ifndef KEPSIM_SOAP_H
@@ -67,6 +68,47 @@ char *soap_req_field(const struct soap_req *req, const char *name);
 char *soap_req_cred(const struct soap_req *req, const char *name);
 void soap_req_free(struct soap_req *req);
 
+struct soap_resp;
+
+/* The forms kepsim answers and accepts (--dialect and its switches; README
+ * "Dialects"). Set by kepsim_main.c before any thread starts, read-only
+ * afterwards. */
+enum dialect_durum { DURUM_MIXED, DURUM_TEXT, DURUM_INT };
+enum dialect_times { TIMES_NAIVE, TIMES_OFFSET, TIMES_Z };
+struct kepsim_dialect {
+	int creds_bare;        /* DizinSorgula/KotaSorgula/KontorSorgula expect param0 itself */
+	int creds_strict;      /* the other credential form gets an Axis2 Fault */
+	int folders_strings;   /* DizinSorgula answers string[] (1) or durum/dizin */
+	int empty_nil_first;   /* an empty list: nil key + durum[0] (1) or durum "0" alone */
+	enum dialect_durum durum;
+	enum dialect_times times;
+	int unqualified;       /* the return's children in no namespace */
+	int xmime_attrs;       /* binaries carry xmime:contentType and fileName */
+};
+extern struct kepsim_dialect kepsim_dialect;
+/* --dialect NAME (name "dialect") or one switch ("creds", "folders",
+ * "empty-list", "durum", "times", "children", "xmime-attrs",
+ * "strict-creds"); later calls override earlier ones. KERR_USAGE when
+ * unknown. */
+int dialect_option(const char *name, const char *value, struct kerr *err);
+/* One line naming every setting (for the start-up log). */
+void dialect_describe(char *buf, size_t n);
+/* The interface time rule: the mailbox holds UTC without a suffix; on the
+ * wire a naive time is Turkish time (UTC+3, no DST). dialect_time renders
+ * a mailbox time in the dialect's form (out: 32 bytes; the input unchanged
+ * when it does not parse). dialect_request_time reads a request's time
+ * (naive, Z or +hh:mm) into mailbox form (UTC, 20 bytes); -1 when bad. */
+void dialect_time(const char *mailbox_utc, char out[32]);
+int dialect_request_time(const char *wire, char out[20]);
+/* 1 for the operations whose whole input is the credentials type. */
+int dialect_creds_only_op(const char *op);
+
+/* Several `return` strings (string[] answers) instead of the one return
+ * element: the return gets values[0], later ones follow; none: no return. */
+void soap_resp_strings(struct soap_resp *r, const char *const *values, size_t n);
+/* Appends the child name with xsi:nil="true". */
+void soap_resp_add_nil(struct soap_resp *r, const char *name);
+
 struct soap_binary {
 	char *cid;             /* without "cid:" and without <> */
 	unsigned char *data;   /* owned */
@@ -80,6 +122,7 @@ struct soap_resp {
 	struct soap_binary *bins;
 	size_t nbins;
 	int http_status;       /* 200, or 500 for a Fault */
+	char *op;              /* the operation answered, or NULL for a Fault */
 };
 
 /* A response envelope for op ("PaketSorgula" -> PaketSorgulaResponse). */
