@@ -7,6 +7,9 @@ TESTS += tests/refresh-faults.sh
 dist_noinst_SCRIPTS += tests/refresh-faults.sh
 TESTS += tests/refresh-login.sh
 dist_noinst_SCRIPTS += tests/refresh-login.sh
+# The contract matrix: full, idle and fault syncs in every kepsim dialect (issue 12).
+TESTS += tests/refresh-dialects.sh
+dist_noinst_SCRIPTS += tests/refresh-dialects.sh
 # The store hooks of the sync (on-import ack due, evidence still to follow).
 check_PROGRAMS += tests/test-store-sync-hooks
 TESTS += tests/test-store-sync-hooks
