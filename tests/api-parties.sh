@@ -45,7 +45,7 @@ m["kepId"] = "<EYWS-parties-test.pttkepMimeyap>"
 m["kepSiraNo"] = last + 1
 m["konu"] = "Taraflar"
 # Dated now, as a provider dates new mail (inside the next refresh's window).
-m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 3 * 3600))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())  # FORMAT.md: UTC
 json.dump(m, open(os.path.join(new, "meta.json"), "w"))
 os.rename(new, os.path.join(d, str(last + 1)))
 PY
