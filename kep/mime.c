@@ -624,30 +624,156 @@ static int precheck(const char *d, size_t len, struct kerr *err)
 	return 0;
 }
 
-int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
+/* ---- nested messages too deep for one pass ----
+ *
+ * The walk never descends into a message/rfc822 part (it is an attachment,
+ * parsed on its own bytes by whoever needs it), but libetpan does, and the
+ * bounds count what it would see. So a deep original inside an envelope
+ * would make the envelope itself unparseable, hiding its signature and
+ * headers. When a parse fails on a bound, it is tried once more on a copy in
+ * which the bodies of message/rfc822 parts are blanked: every byte but CR
+ * and LF becomes 'x', so offsets, line structure and signed ranges stay
+ * those of the real bytes (which signatures are verified over), while
+ * libetpan sees leaves. Blanking can only remove delimiters, never make
+ * one: a misjudged extent at worst leaves the message malformed. */
+
+struct blank { size_t off, len; };
+
+static const char *find_ci(const char *h, size_t hlen, size_t from, const char *needle)
 {
-	struct walk w = { .m = m, .err = err };
+	size_t n = strlen(needle);
+
+	for (size_t i = from; i + n <= hlen; i++)
+		if (strncasecmp(h + i, needle, n) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* Appends to bd (one NUL-terminated string after another) the boundary of
+ * every "boundary=" in [from, to). */
+static void collect_boundaries(const char *c, size_t from, size_t to, struct kbuf *bd)
+{
+	const char *p;
+
+	while ((p = find_ci(c, to, from, "boundary=")) != NULL) {
+		const char *v = p + 9, *e;
+		int q = *v == '"';
+
+		v += q;
+		for (e = v; (size_t)(e - c) < to && *e != '\r' && *e != '\n' &&
+		     (q ? *e != '"' : *e != ';' && *e != ' ' && *e != '\t'); e++)
+			;
+		if (e > v && e - v <= 70) {  /* RFC 2046: 1..70 characters */
+			kbuf_append(bd, v, (size_t)(e - v));
+			kbuf_append(bd, "", 1);
+		}
+		from = (size_t)(e - c);
+	}
+}
+
+/* Where the body at off ends: before the CRLF of the first line "--B" for
+ * a boundary B declared earlier (an enclosing multipart's), else at len. */
+static size_t body_end(const char *c, size_t len, size_t off, const struct kbuf *bd)
+{
+	for (size_t i = off; i + 2 < len; i++) {
+		if (!(i == off || c[i - 1] == '\n') || c[i] != '-' || c[i + 1] != '-')
+			continue;
+		for (size_t k = 0; k < bd->len; k += strlen((const char *)bd->data + k) + 1) {
+			const char *b = (const char *)bd->data + k;
+			size_t bl = strlen(b);
+
+			if (i + 2 + bl <= len && memcmp(c + i + 2, b, bl) == 0) {
+				size_t e = i;
+
+				if (e > off && c[e - 1] == '\n')
+					e--;
+				if (e > off && c[e - 1] == '\r')
+					e--;
+				return e;
+			}
+		}
+	}
+	return len;
+}
+
+/* Blanks the body of every message/rfc822 part with an identity transfer
+ * encoding (base64 or quoted-printable bodies hold no MIME structure).
+ * Records the ranges in out; returns how many. */
+static size_t blank_nested(char *c, size_t len, struct kbuf *out)
+{
+	struct kbuf bd = { 0 };
+	size_t from = 0, scanned = 0, n = 0;
+
+	while (from < len) {
+		const char *ct = find_ci(c, len, from, "content-type:");
+		size_t at, hdr_end;
+		const char *v, *e2, *e1;
+
+		if (!ct)
+			break;
+		at = (size_t)(ct - c);
+		from = at + 13;
+		if (at > 0 && c[at - 1] != '\n')
+			continue;
+		for (v = ct + 13; (size_t)(v - c) < len && (*v == ' ' || *v == '\t'); v++)
+			;
+		if ((size_t)(v - c) + 14 > len || strncasecmp(v, "message/rfc822", 14) != 0)
+			continue;
+		/* the end of this part's header block */
+		e2 = find_ci(c, len, at, "\r\n\r\n");
+		e1 = find_ci(c, len, at, "\n\n");
+		if (!e2 && !e1)
+			break;
+		hdr_end = e2 && (!e1 || e2 < e1) ? (size_t)(e2 - c) + 4 : (size_t)(e1 - c) + 2;
+		{
+			/* the part's own header block starts at the blank line before it */
+			size_t hs = at;
+			const char *cte;
+
+			while (hs > 1 && !(c[hs - 1] == '\n' && (c[hs - 2] == '\n' ||
+				(hs > 2 && c[hs - 2] == '\r' && c[hs - 3] == '\n'))))
+				hs--;
+			cte = find_ci(c, hdr_end, hs, "content-transfer-encoding:");
+			if (cte) {
+				const char *w = cte + 26;
+
+				while ((size_t)(w - c) < hdr_end && (*w == ' ' || *w == '\t'))
+					w++;
+				if (strncasecmp(w, "base64", 6) == 0 ||
+				    strncasecmp(w, "quoted-printable", 16) == 0)
+					continue;
+			}
+		}
+		collect_boundaries(c, scanned, at, &bd);
+		scanned = at;
+		{
+			struct blank bl = { hdr_end, body_end(c, len, hdr_end, &bd) - hdr_end };
+
+			for (size_t i = bl.off; i < bl.off + bl.len; i++)
+				if (c[i] != '\r' && c[i] != '\n')
+					c[i] = 'x';
+			kbuf_append(out, &bl, sizeof(bl));
+			n++;
+			from = bl.off + bl.len;
+		}
+	}
+	kbuf_free(&bd);
+	return n;
+}
+
+/* Parses the private NUL-terminated copy c of data into m. */
+static int parse_copy(const char *c, size_t len, struct mime_message *m, struct kerr *err)
+{
+	struct walk w = { .m = m, .err = err, .buf = c, .len = len };
 	struct mailmime *root = NULL;
-	char *copy;
 	size_t idx = 0;
 	int rc = 0;
 	const char *hdr_end_crlf, *hdr_end_lf;
 
-	memset(m, 0, sizeof(*m));
-	m->data = data;
-	m->len = len;
-	if (len == 0 || data == NULL)   /* an empty file: data may be NULL */
-		return kerr_set(err, KERR_MALFORMED, "empty message");
-	if (precheck(data, len, err) < 0)
+	if (precheck(c, len, err) < 0)
 		return -1;
-	copy = xmalloc(len + 1); /* libetpan wants a NUL-terminated buffer */
-	memcpy(copy, data, len);
-	copy[len] = 0;
-	w.buf = copy;
-	w.len = len;
-	if (len == 0 || mailmime_parse(copy, len, &idx, &root) != MAILIMF_NO_ERROR || !root ||
+	if (mailmime_parse(c, len, &idx, &root) != MAILIMF_NO_ERROR || !root ||
 	    root->mm_type != MAILMIME_MESSAGE) {
-		free(copy);
 		if (root)
 			mailmime_free(root);
 		return kerr_set(err, KERR_MALFORMED, "not a MIME message");
@@ -659,8 +785,8 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1, "", 0);
 	if (rc == 0)
 		split_signed(&w);
-	hdr_end_crlf = strstr(copy, "\r\n\r\n");
-	hdr_end_lf = strstr(copy, "\n\n");
+	hdr_end_crlf = strstr(c, "\r\n\r\n");
+	hdr_end_lf = strstr(c, "\n\n");
 	m->lf_only = hdr_end_lf && (!hdr_end_crlf || hdr_end_lf < hdr_end_crlf);
 	m->sigs = (struct mime_sig *)w.sigs.data;
 	m->n_sigs = w.sigs.len / sizeof(struct mime_sig);
@@ -670,7 +796,45 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 	m->n_extra = w.extra.len / sizeof(struct mime_extra);
 	kbuf_free(&w.att_inside);
 	mailmime_free(root);
+	return rc;
+}
+
+int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
+{
+	struct kbuf blanks = { 0 };
+	struct kerr first;
+	char *copy;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (len == 0 || data == NULL)   /* an empty file: data may be NULL */
+		return kerr_set(err, KERR_MALFORMED, "empty message");
+	if (len > MIME_MAX_LEN)
+		return kerr_set(err, KERR_LIMIT, "message of %zu bytes exceeds %u", len, MIME_MAX_LEN);
+	copy = xmalloc(len + 1); /* libetpan wants a NUL-terminated buffer */
+	memcpy(copy, data, len);
+	copy[len] = 0;
+	kerr_clear(&first);
+	rc = parse_copy(copy, len, m, &first);
+	if (rc < 0 && first.cls == KERR_LIMIT && blank_nested(copy, len, &blanks) > 0) {
+		mime_message_free(m);
+		m->data = data;
+		m->len = len;
+		rc = parse_copy(copy, len, m, err);
+		/* the nested messages' bytes are the real ones, not the blanks */
+		for (size_t i = 0; rc == 0 && i < m->n_att; i++)
+			if (m->att[i].is_message && m->att[i].verbatim)
+				memcpy(m->att[i].data, (const unsigned char *)data + m->att[i].src_off,
+				       m->att[i].len);
+		if (rc < 0 && err)   /* report the first failure: it names the real cause */
+			*err = first;
+	} else if (rc < 0 && err) {
+		*err = first;
+	}
+	kbuf_free(&blanks);
 	free(copy);
+	m->data = data;
+	m->len = len;
 	if (rc < 0) {
 		mime_message_free(m);
 		return -1;
@@ -758,7 +922,9 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 			return kerr_prefix(err, "original message");
 		}
 		/* The envelope and its signature stand on their own. */
-		snprintf(p->original_error, sizeof(p->original_error), "%s", oerr.msg);
+		snprintf(p->original_error, sizeof(p->original_error),
+			 "the original message (envelope part %.60s) does not parse: %.900s",
+			 o->path[0] ? o->path : "1", oerr.msg);
 		p->orig_in_package = 0;
 		free(p->orig_copy);
 		p->orig_copy = NULL;

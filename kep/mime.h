@@ -15,7 +15,11 @@
  * orig_in_package is 1 and orig_off/len locate them; otherwise (a base64
  * .eml attachment) they are an owned decoded copy.
  *
- * Bounds: input size, MIME nesting depth and part count (KERR_LIMIT).
+ * Bounds: input size, MIME nesting depth and part count (KERR_LIMIT). A
+ * message/rfc822 part is a leaf of its message, parsed on its own bytes
+ * with its own bounds: one nested too deep (or with too many parts) leaves
+ * the message around it parseable, its signatures and headers intact, and
+ * only the nested one reported (mime_package.original_error names its part).
  * Malformed input gives -1 with KERR_MALFORMED, never a crash.
  * Ownership: everything in the structs is owned by them and freed by
  * mime_message_free()/mime_package_free(); `data` pointers borrow the

@@ -1,6 +1,7 @@
 #!/bin/sh
 # kep/mime: exact signed byte ranges (checked with openssl cms -verify), nested
-# envelope -> original, header decoding, variants and malformed input.
+# envelope -> original, header decoding, variants and malformed input; an
+# original nested too deep leaves the envelope verifiable (kepsim-gen deep).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/formats-pki.sh"
 TOOL=$top_builddir/tests/formats-tool
@@ -140,4 +141,54 @@ for n in 1 10 50 100 200 400 1000 1500; do # every cut: never a crash (ASan woul
 	set +e; "$TOOL" mime "$T/cut.eml" "$T/o" >/dev/null 2>"$T/cut.err"; rc=$?; set -e
 	[ "$rc" -le 1 ] || { cat "$T/cut.err"; fail "crash on a package cut at $n bytes"; }
 done
+# --- an original nested too deep (kepsim-gen deep): the envelope stays a
+# parsed, verifiable message with its own headers; only the original is
+# reported, with its place in the envelope.
+. "$top_srcdir/tests/kepsim-env.sh"
+kenv_pki
+K=$KENV_PKI
+for depth in 20 300 3000; do
+	"$KEPSIM_GEN" deep --pki "$K" --out "$T/deep$depth.eml" --depth $depth --chain ec >"$T/gen.log" 2>&1 \
+		|| { cat "$T/gen.log"; fail "kepsim-gen deep"; }
+	rm -rf "$T/deep"; mkdir "$T/deep"
+	expect_exit 0 "$TOOL" mime "$T/deep$depth.eml" "$T/deep"
+	expect_grep '^envelope.state=signed$' "$T/out"
+	expect_grep '^envelope.ileti_id=EBYS-DEEP-0001$' "$T/out"
+	expect_grep '^envelope.ileti_tip=eYazisma$' "$T/out"
+	expect_grep '^envelope.hdr.X-REM-Msg-Type=Dispatch$' "$T/out"
+	expect_grep '^envelope.att0=ileti.eml type=message/rfc822 .* message=1$' "$T/out"
+	expect_grep '^original_error=the original message \(envelope part 1.2\) does not parse: (MIME nesting deeper than 16|more than 500 MIME parts)' "$T/out"
+	expect_no_grep '^original\.' "$T/out"
+	# the signed range is the real bytes: it verifies under the EC chain
+	openssl cms -verify -binary -inform DER -in "$T/deep/envelope-sig0.der" \
+		-content "$T/deep/envelope-content0.bin" -CAfile "$K/ec/root.pem" -purpose any \
+		-out /dev/null 2>"$T/verify.err" || { cat "$T/verify.err"; fail "deep $depth: envelope range"; }
+	# the original handed on is the real one, not the parser's blanked view
+	grep -q 'X-TR-REM-iletiID: EBYS-DEEP-0001' "$T/deep/envelope-att0.bin" || fail "deep $depth: original bytes"
+	grep -q 'xxxxxxxx' "$T/deep/envelope-att0.bin" && fail "deep $depth: blanked bytes handed on"
+	# kepagent verify: the KEPHS signature checked and kept, the original flagged
+	set +e
+	"$top_builddir/kepagent" verify --json --anchors "$K/ec/root.pem" --tsa-anchors "$K/ec/root.pem" \
+		--kephs "$K/ec/kephs.pem" "$T/deep$depth.eml" >"$T/v.json" 2>"$T/v.err"
+	set -e
+	python3 - "$T/v.json" "$depth" <<'EOPY' || { cat "$T/v.json" "$T/v.err"; fail "deep $depth: verify verdicts"; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["check"]: x for x in d["checks"]}
+ok = ("valid", "revocation-unknown")
+assert c["envelope-signature"]["verdict"] in ok, c["envelope-signature"]
+assert c["envelope-signature"]["signer_subject"].startswith("CN=PTT KEPHS"), c["envelope-signature"]
+assert c["envelope-timestamp"]["verdict"] in ok, c["envelope-timestamp"]
+assert c["original-signature"]["verdict"] == "malformed", c["original-signature"]
+assert "envelope part 1.2" in c["original-signature"]["reason"]
+assert d["overall"] == "malformed"
+EOPY
+done
+# A shallow one parses whole: the original and its signature are there.
+"$KEPSIM_GEN" deep --pki "$K" --out "$T/deep3.eml" --depth 3 >"$T/gen.log" 2>&1 || fail "kepsim-gen deep 3"
+rm -rf "$T/deep"; mkdir "$T/deep"
+expect_exit 0 "$TOOL" mime "$T/deep3.eml" "$T/deep"
+expect_grep '^original.state=signed$' "$T/out"
+expect_grep '^original.ileti_id=EBYS-DEEP-0001$' "$T/out"
+expect_no_grep '^original_error=' "$T/out"
 exit 0

@@ -79,6 +79,8 @@ static int cmd_mime(const char *file, const char *dir)
 		return 1;
 	}
 	print_msg("envelope", &p.envelope, dir);
+	if (p.original_error[0])
+		printf("original_error=%s\n", p.original_error);
 	if (p.has_original) {
 		printf("original.in_package=%d off=%zu len=%zu\n", p.orig_in_package, p.orig_off,
 		       p.orig_len);

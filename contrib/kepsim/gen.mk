@@ -26,7 +26,7 @@ KEPSIMGEN_LIBS = contrib/kepsim/libkepsimgen.a $(XMLSEC_LIBS) $(XML_LIBS) $(OPEN
 
 noinst_PROGRAMS += contrib/kepsim/kepsim-gen
 contrib_kepsim_kepsim_gen_SOURCES = \
-	contrib/kepsim/gen/gen_main.c \
+	contrib/kepsim/gen/gen_main.c contrib/kepsim/gen/gen_deep.c \
 	contrib/kepsim/gen/gen_mailbox.c contrib/kepsim/gen/gen_mailbox.h
 contrib_kepsim_kepsim_gen_CPPFLAGS = $(contrib_kepsim_libkepsimgen_a_CPPFLAGS)
 contrib_kepsim_kepsim_gen_LDADD = $(KEPSIMGEN_LIBS) lib/libkcommon.a

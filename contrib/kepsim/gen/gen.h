@@ -247,6 +247,9 @@ int gen_hier_index(const char *hier);
 int gen_load_pki(struct gen *g, struct kerr *err);
 void gen_free(struct gen *g);
 
+/* `kepsim-gen deep` (gen_deep.c): a package whose original nests DEPTH levels. */
+int cmd_deep(int argc, char **argv, struct kerr *err);
+
 /* --- JSON files (gen_manifest.c). Items are jansson objects. */
 int json_write_atomic(const char *path, void *json /* json_t* */, struct kerr *err);
 /* Builds the "expect" object of a package or evidence item. */

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n"
 		"                  [--fault EVIDENCE-FAULT]\n"
 		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
-		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part]\n");
+		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part]\n"
+		"       kepsim-gen deep --pki DIR --out FILE [--depth N] [--chain rsa|ec]\n");
 }
 
 static int parse_int(const char *s, int *out)
@@ -352,6 +353,8 @@ int main(int argc, char **argv)
 		rc = cmd_add(argc - 1, argv + 1, &err);
 	else if (argc > 1 && strcmp(argv[1], "eyp") == 0)
 		rc = cmd_eyp(argc - 1, argv + 1, &err);
+	else if (argc > 1 && strcmp(argv[1], "deep") == 0)
+		rc = cmd_deep(argc - 1, argv + 1, &err);
 	else
 		rc = cmd_generate(argc, argv, &err);
 	if (rc < 0) {
