@@ -12,8 +12,9 @@ GEN=$top_builddir/contrib/kepsim/kepsim-gen
 [ -x "$KEPSIM" ] || skip "kepsim is not built"
 [ -x "$GEN" ] || skip "kepsim-gen is not built"
 
-sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$T/pki" >"$T/mkpki.log" 2>&1 || { cat "$T/mkpki.log"; fail "mkpki.sh"; }
-"$GEN" --pki "$T/pki" --out "$T/mb" --seed 11 --received 3 --sent 2 --faults none >"$T/gen.log" 2>&1 \
+. "$top_srcdir/tests/kepsim-pki.sh"
+kenv_pki
+"$GEN" --pki "$KENV_PKI" --out "$T/mb" --seed 11 --received 3 --sent 2 --faults none >"$T/gen.log" 2>&1 \
 	|| { cat "$T/gen.log"; fail "kepsim-gen"; }
 
 json() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"; }
@@ -172,7 +173,7 @@ check_downloads inline INBOX
 stop_kepsim
 
 # A package near the 25 MB cap streams through intact in both encodings.
-"$GEN" --pki "$T/pki" --out "$T/big" --seed 12 --received 1 --sent 0 --big 1 --faults none \
+"$GEN" --pki "$KENV_PKI" --out "$T/big" --seed 12 --received 1 --sent 0 --big 1 --faults none \
 	>"$T/gen-big.log" 2>&1 || { cat "$T/gen-big.log"; fail "kepsim-gen --big"; }
 BIGACC=$T/big/accounts/$HESAP
 bigpkg=$(ls -S "$BIGACC"/INBOX/*/package.eml | head -n 1)

@@ -13,6 +13,7 @@
 #   kenv_json FILE KEY                  a JSON value (lists one per line)
 #   kenv_sql SQL                        run SQL on the store, rows as tab-separated lines
 # Settings (environment, before kenv_config): KENV_ACK (on-import), KENV_LOGIN (base).
+. "$top_srcdir/tests/kepsim-pki.sh"
 KEPSIM=$top_builddir/contrib/kepsim/kepsim
 KEPSIM_GEN=$top_builddir/contrib/kepsim/kepsim-gen
 [ -x "$KEPSIM" ] || skip "kepsim is not built"
@@ -26,21 +27,6 @@ export KEPAGENT_CONFIG
 # Back-off stays short so fault tests are quick.
 KEPAGENT_RETRY_BASE_MS=${KEPAGENT_RETRY_BASE_MS:-5}
 export KEPAGENT_RETRY_BASE_MS
-
-kenv_pki() {
-	KENV_PKI=$top_builddir/tests/kepsim-pki.cache
-	(
-		flock 9
-		# Keyed on the script: a changed mkpki.sh rebuilds the cache.
-		_key=$(cksum <"$top_srcdir/contrib/kepsim/mkpki.sh")
-		if [ "$(cat "$KENV_PKI/.done" 2>/dev/null)" != "$_key" ]; then
-			rm -rf "$KENV_PKI"
-			sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$KENV_PKI" >"$T/mkpki.log" 2>&1 \
-				|| { cat "$T/mkpki.log"; exit 1; }
-			echo "$_key" >"$KENV_PKI/.done"
-		fi
-	) 9>"$top_builddir/tests/kepsim-pki.lock" || fail "mkpki.sh"
-}
 
 kenv_json() {
 	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"

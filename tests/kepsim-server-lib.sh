@@ -1,5 +1,6 @@
 # kepsim-server-lib.sh: helpers for the kepsim server tests (sourced after
 # tests/lib.sh). Independent tools only: curl, python3, openssl.
+. "$top_srcdir/tests/kepsim-pki.sh"
 KEPSIM=$top_builddir/contrib/kepsim/kepsim
 GEN=$top_builddir/contrib/kepsim/kepsim-gen
 [ -x "$KEPSIM" ] || skip "kepsim is not built"
@@ -12,8 +13,8 @@ done
 # $T/mb; sets ACC (account dir), HESAP, TCNO, PAROLA, SIFRE, CA.
 make_mailbox() {
 	seed=$1; shift
-	sh "$top_srcdir/contrib/kepsim/mkpki.sh" "$T/pki" >"$T/mkpki.log" 2>&1 || { cat "$T/mkpki.log"; fail "mkpki.sh"; }
-	"$GEN" --pki "$T/pki" --out "$T/mb" --seed "$seed" "$@" >"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen"; }
+	kenv_pki
+	"$GEN" --pki "$KENV_PKI" --out "$T/mb" --seed "$seed" "$@" >"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen"; }
 	ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
 	ACC=${ACC%/}
 	HESAP=$(jget "$ACC/account.json" kepHesap)

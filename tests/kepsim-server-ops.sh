@@ -184,7 +184,7 @@ field kepSiraNo | grep -qx "$new" || fail "added package not listed"
 field kepId | grep -qx "<EYWSadded-$new.pttkepMimeyap>" || fail "added package's kepId"
 
 # The request log: one line per request, with operation and parameters.
-expect_grep '"op":"Indir","account":"[^"]+","kepSiraNo":"999999"' "$T/req.jsonl"
+expect_grep '"op":"Indir",("creds":"[a-z]+",)?"account":"[^"]+","kepSiraNo":"999999"' "$T/req.jsonl"
 [ "$(grep -c '"op":"PaketSil"' "$T/req.jsonl")" -eq 2 ] || fail "request log PaketSil count"
 expect_no_grep "$PAROLA|$SIFRE" "$T/req.jsonl"
 stop_kepsim
