@@ -8,3 +8,5 @@ TESTS += tests/send-crash.sh
 dist_noinst_SCRIPTS += tests/send-crash.sh
 TESTS += tests/send-faults.sh
 dist_noinst_SCRIPTS += tests/send-faults.sh
+TESTS += tests/send-loop.sh
+dist_noinst_SCRIPTS += tests/send-loop.sh
