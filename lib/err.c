@@ -12,6 +12,7 @@ __attribute__((format(printf, 3, 0)))
 static void vset(struct kerr *e, enum kerr_class cls, const char *fmt, va_list ap)
 {
 	e->cls = cls;
+	e->retry_after_ms = 0;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
@@ -85,6 +86,7 @@ void kerr_clear(struct kerr *e)
 		return;
 	e->cls = KERR_NONE;
 	e->msg[0] = '\0';
+	e->retry_after_ms = 0;
 }
 
 const char *kerr_class_name(enum kerr_class cls)

@@ -34,6 +34,9 @@ enum kerr_class {
 struct kerr {
 	enum kerr_class cls;
 	char msg[1024];
+	/* The server's own word on when to try again (HTTP Retry-After), in ms;
+	 * 0: it said nothing. kerr_set() clears it, kerr_prefix() keeps it. */
+	long long retry_after_ms;
 };
 
 /* Sets class and message; always returns -1 so callers can `return kerr_set(...)`. */

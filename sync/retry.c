@@ -2,10 +2,13 @@
 #include "retry.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "provider.h"
 #include "util.h"
 
@@ -57,17 +60,37 @@ int retry_run(const struct retry_policy *p, volatile sig_atomic_t *stop, retry_f
 {
 	unsigned seed = (unsigned)now_ms() ^ (unsigned)getpid();
 	int attempt, rc = -1, tries = p->tries < 1 ? 1 : p->tries;
+	long long asked = 0;
 
 	for (attempt = 1; attempt <= tries; attempt++) {
 		if (attempt > 1) {
+			int64_t d = retry_delay_ms(p, attempt, &seed);
+
 			if (stop != NULL && *stop)
 				break;
-			nap(retry_delay_ms(p, attempt, &seed), stop);
+			if (asked > d)
+				d = asked;
+			if (asked > 0)
+				log_info("waiting %lld ms before try %d, as the provider asked "
+					 "(Retry-After)", (long long)d, attempt);
+			nap(d, stop);
 		}
 		kerr_clear(err);
 		rc = fn(arg, err);
 		if (rc == 0 || err == NULL || !kep_err_retryable(err))
 			break;
+		asked = err->retry_after_ms;
+		if (asked > p->cap_ms) {
+			/* Coming back sooner than the provider asked would only
+			 * add load to a busy server: this run gives up on the call
+			 * and the next one (the daemon's poll) tries again. */
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (not retried now: the provider asks for %lld s, more than the "
+				 "%lld ms back-off bound)", asked / 1000, (long long)p->cap_ms);
+			break;
+		}
 	}
 	if (tries_r != NULL)
 		*tries_r = attempt > tries ? tries : attempt;

@@ -5,6 +5,9 @@
  * retried, a PIN above all), or has been tried p->tries times. Between
  * tries it sleeps a random time in [d/2, d] with d = base * 2^(try-1)
  * capped at cap ("equal jitter", so many agents do not retry in step).
+ * A failure that carries the server's Retry-After (err->retry_after_ms)
+ * waits at least that long; one that asks for more than cap is not retried
+ * by this run (the message says so).
  * A set *stop ends the waiting at once (err keeps the last failure).
  * Thread-safe (the jitter source is per call). */
 #ifndef KEP_RETRY_H

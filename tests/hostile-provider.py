@@ -31,6 +31,14 @@ WRONG_OP = (b'<?xml version="1.0" encoding="UTF-8"?>'
             b'<ns:return>1024</ns:return></ns:KotaSorgulaResponse></soapenv:Body>'
             b'</soapenv:Envelope>')
 
+# A Giris answer in a shape nobody knows, holding a session id: the error
+# shows an excerpt, the id masked.
+NO_RETURN = (b'<?xml version="1.0" encoding="UTF-8"?>'
+             b'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+             b'<soapenv:Body><ns:GirisResponse xmlns:ns="http://ws.apache.org/axis2">'
+             b'<ns:sonuc><ns:durum>0</ns:durum><ns:eGuvenlikId>SESSION-SECRET-42</ns:eGuvenlikId>'
+             b'</ns:sonuc></ns:GirisResponse></soapenv:Body></soapenv:Envelope>')
+
 
 def bomb():
     # 256 MiB of zeros, about 1 MiB gzipped: more than any body limit. Made
@@ -123,6 +131,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, ctype, body)
         elif MODE == "wrong-op":
             self.send(200, "text/xml; charset=UTF-8", WRONG_OP)
+        elif MODE == "no-return":
+            self.send(200, "text/xml; charset=UTF-8", NO_RETURN)
         else:
             self.send(500, "text/xml; charset=UTF-8", FAULT)
 

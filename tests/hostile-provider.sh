@@ -80,7 +80,10 @@ run_case() {
 }
 
 run_case garbage garbage good
+# An answer not understood names what was found and shows an excerpt.
+expect_grep "HTTP body of text/xml.*; excerpt: \(binary data\)" "$T/err"
 run_case html200 html200 good
+expect_grep "HTTP body of text/html; excerpt: <html><head><title>Bakim</title>" "$T/err"
 run_case empty200 empty200 good
 run_case redirect-host redirect-host good
 expect_grep "HTTP status 302" "$T/err"
@@ -99,6 +102,10 @@ expect_grep "headers larger than" "$T/err"
 run_case truncated-mtom truncated-mtom good
 run_case wrong-op wrong-op good
 expect_grep "the answer is KotaSorgulaResponse, not [A-Za-z]+Response" "$T/err"
+expect_grep "found element KotaSorgulaResponse; excerpt: <ns:KotaSorgulaResponse[^)]*1024" "$T/err"
+run_case no-return no-return good
+expect_grep "without a return element \(found element GirisResponse; excerpt: .*<ns:eGuvenlikId>\*+</ns:eGuvenlikId>" "$T/err"
+expect_no_grep "SESSION-SECRET" "$T/err"
 run_case tls-wrong-name soap-ok wrongname
 expect_grep 'certificate|SSL|TLS|subject' "$T/err"
 run_case tls-self-signed soap-ok selfsigned

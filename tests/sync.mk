@@ -5,8 +5,8 @@ TESTS += tests/crash-refresh.sh
 dist_noinst_SCRIPTS += tests/crash-refresh.sh
 TESTS += tests/refresh-faults.sh
 dist_noinst_SCRIPTS += tests/refresh-faults.sh
-TESTS += tests/refresh-login.sh
-dist_noinst_SCRIPTS += tests/refresh-login.sh
+TESTS += tests/refresh-login.sh tests/refresh-transient.sh
+dist_noinst_SCRIPTS += tests/refresh-login.sh tests/refresh-transient.sh
 # The contract matrix: full, idle and fault syncs in every kepsim dialect (issue 12).
 TESTS += tests/refresh-dialects.sh
 dist_noinst_SCRIPTS += tests/refresh-dialects.sh

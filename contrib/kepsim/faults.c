@@ -14,11 +14,13 @@ static const char *const names[FAULT__COUNT] = {
 	[FAULT_NONE] = "none",
 	[FAULT_HTTP500] = "http500",
 	[FAULT_HTTP503] = "http503",
+	[FAULT_HTTP429] = "http429",
 	[FAULT_SLOW] = "slow",
 	[FAULT_DROP] = "drop",
 	[FAULT_TRUNCATED_MTOM] = "truncated-mtom",
 	[FAULT_SOAP_FAULT] = "soap-fault",
 	[FAULT_DURUM1_TRANSIENT] = "durum1-transient",
+	[FAULT_DURUM1_UNAVAILABLE] = "durum1-unavailable",
 	[FAULT_DUPLICATE] = "duplicate-list-entries",
 	[FAULT_REORDER] = "reordered-list-entries",
 	[FAULT_UNKNOWN_EVIDENCE] = "unknown-package-evidence",
@@ -38,6 +40,16 @@ static atomic_ulong injected;
 const char *fault_name(enum fault f)
 {
 	return (unsigned)f < FAULT__COUNT ? names[f] : "?";
+}
+
+const char *fault_durum1_text(enum fault f)
+{
+	switch (f) {
+	case FAULT_DURUM1_TRANSIENT: return "Sistem meşgul, lütfen daha sonra tekrar deneyiniz";
+	/* What PTT answers (at Giris too) while the service is down. */
+	case FAULT_DURUM1_UNAVAILABLE: return "Sistem geçici olarak hizmet verememektedir";
+	default: return NULL;
+	}
 }
 
 int faults_init(const char *list, double rate, uint64_t seed, const char *log_path,

@@ -17,11 +17,13 @@ enum fault {
 	FAULT_NONE = 0,
 	FAULT_HTTP500,          /* HTTP 500 with an HTML body; the operation is not run */
 	FAULT_HTTP503,          /* HTTP 503 + Retry-After; the operation is not run */
+	FAULT_HTTP429,          /* HTTP 429 + Retry-After; the operation is not run */
 	FAULT_SLOW,             /* sleep slow_ms, then answer normally */
 	FAULT_DROP,             /* send part of the body, then close the connection */
 	FAULT_TRUNCATED_MTOM,   /* multipart cut inside the last part, Content-Length consistent */
 	FAULT_SOAP_FAULT,       /* HTTP 500 SOAP Fault; the operation is not run */
 	FAULT_DURUM1_TRANSIENT, /* durum=1 "Sistem meşgul..."; the operation is not run */
+	FAULT_DURUM1_UNAVAILABLE, /* durum=1 "Sistem geçici olarak hizmet verememektedir"; not run */
 	FAULT_DUPLICATE,        /* list operations: some entries twice */
 	FAULT_REORDER,          /* list operations: entries shuffled */
 	FAULT_UNKNOWN_EVIDENCE, /* PaketDelilSorgula: an extra item for a kepId that does not exist */
@@ -39,6 +41,8 @@ int faults_restrict(const char *ops, unsigned long limit, struct kerr *err);
  * the request did not parse: no fault). Logs it when not FAULT_NONE. */
 enum fault faults_decide(uint64_t seq, const char *op);
 const char *fault_name(enum fault f);
+/* The hataaciklama of a durum=1 fault (FAULT_DURUM1_*), else NULL. */
+const char *fault_durum1_text(enum fault f);
 /* A deterministic pseudo-random number for (seq, salt): what a content
  * fault uses to choose which entries to duplicate or how to shuffle. */
 uint64_t faults_random(uint64_t seq, uint64_t salt);

@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,8 +56,8 @@ static void sleep_ms(int ms)
 		nanosleep(&ts, NULL);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, const char *ctype,
-			     const void *data, size_t len)
+static enum MHD_Result queue_ra(struct MHD_Connection *c, unsigned status, const char *ctype,
+				const void *data, size_t len, const char *retry_after)
 {
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -64,11 +65,33 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, const ch
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_SERVER, "Apache");
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	if (retry_after != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, const char *ctype,
+			     const void *data, size_t len)
+{
+	return queue_ra(c, status, ctype, data, len, NULL);
+}
+
+/* The http503/http429 faults' Retry-After: seconds, or the HTTP-date that
+ * many seconds ahead (RFC 9110 allows both). */
+static void retry_after_value(const struct kepsim_conf *conf, char out[64])
+{
+	time_t t;
+	struct tm tm;
+
+	if (!conf->retry_after_date) {
+		snprintf(out, 64, "%s", conf->retry_after);
+		return;
+	}
+	t = time(NULL) + atol(conf->retry_after);
+	gmtime_r(&t, &tm);
+	strftime(out, 64, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
 static ssize_t partial_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -170,7 +193,8 @@ static enum MHD_Result handle_soap(struct http_server *s, struct MHD_Connection 
 	json_t *log;
 
 	jsonl_now(now);
-	log = json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "time", now);
+	log = json_pack("{s:I, s:s, s:I}", "seq", (json_int_t)seq, "time", now, "ms",
+			(json_int_t)now_ms());
 	sleep_ms(s->conf->delay_ms);
 	if (soap_parse_request(u->body.data, u->body.len, ctype, &req, &err) < 0) {
 		log_warn("request %llu: %s", (unsigned long long)seq, err.msg);
@@ -195,16 +219,27 @@ static enum MHD_Result handle_soap(struct http_server *s, struct MHD_Connection 
 	if (f == FAULT_PERFORMED_NO_ANSWER) {
 		json_object_set_new(log, "http", json_integer(0));
 		rc = MHD_NO; /* MHD closes the connection without a byte of answer */
-	} else if (f == FAULT_HTTP500 || f == FAULT_HTTP503 || f == FAULT_PERFORMED_HTTP500) {
-		static const char h500[] = "<html><head><title>500 Internal Server Error</title></head>"
-					   "<body><h1>Internal Server Error</h1></body></html>\n";
+	} else if (f == FAULT_HTTP503 || f == FAULT_HTTP429) {
 		static const char h503[] = "<html><head><title>503 Service Unavailable</title></head>"
 					   "<body><h1>Service Unavailable</h1></body></html>\n";
-		int is500 = f != FAULT_HTTP503;
+		static const char h429[] = "<html><head><title>429 Too Many Requests</title></head>"
+					   "<body><h1>Too Many Requests</h1></body></html>\n";
+		unsigned status = f == FAULT_HTTP503 ? 503 : 429;
+		char ra[64];
 
-		json_object_set_new(log, "http", json_integer(is500 ? 500 : 503));
-		rc = queue(c, is500 ? 500 : 503, "text/html; charset=iso-8859-1", is500 ? h500 : h503,
-			   is500 ? sizeof(h500) - 1 : sizeof(h503) - 1);
+		retry_after_value(s->conf, ra);
+		json_object_set_new(log, "http", json_integer(status));
+		if (s->conf->retry_after != NULL)
+			json_object_set_new(log, "retry_after", json_string(ra));
+		rc = queue_ra(c, status, "text/html; charset=iso-8859-1", status == 503 ? h503 : h429,
+			      status == 503 ? sizeof(h503) - 1 : sizeof(h429) - 1,
+			      s->conf->retry_after != NULL ? ra : NULL);
+	} else if (f == FAULT_HTTP500 || f == FAULT_PERFORMED_HTTP500) {
+		static const char h500[] = "<html><head><title>500 Internal Server Error</title></head>"
+					   "<body><h1>Internal Server Error</h1></body></html>\n";
+
+		json_object_set_new(log, "http", json_integer(500));
+		rc = queue(c, 500, "text/html; charset=iso-8859-1", h500, sizeof(h500) - 1);
 	} else {
 		if (f == FAULT_SOAP_FAULT)
 			resp = soap_resp_fault("soapenv:Server", "Internal server error (geçici hata)");

@@ -14,6 +14,10 @@ struct kepsim_conf {
 	int inline_base64;        /* binaries inline in text/xml instead of MTOM */
 	int delay_ms;             /* added before every answer */
 	int slow_ms;              /* the "slow" fault's sleep */
+	const char *retry_after;  /* the http503/http429 faults' Retry-After value
+	                           * (seconds or an HTTP-date), NULL: none */
+	int retry_after_date;     /* retry_after is seconds, sent as the HTTP-date
+	                           * that many seconds ahead */
 	size_t max_request;       /* request bodies above this get 413 */
 	const char *request_log;  /* JSON lines, or NULL */
 	const char *otp_file;     /* the last OTP code is written here, or NULL */

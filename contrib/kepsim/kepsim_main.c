@@ -29,8 +29,9 @@ static const char usage_text[] =
 	"  --http-port-file F    write the HTTP port there (implies --http-port 0 if unset)\n"
 	"  --cert F --key F      HTTPS certificate and key (default DIR/pki/https/server.crt/.key)\n"
 	"  --inline-base64       binaries inline in text/xml instead of MTOM/XOP\n"
-	"  --faults LIST         all, or a comma list: http500,http503,slow,drop,truncated-mtom,\n"
-	"                        soap-fault,durum1-transient,duplicate-list-entries,\n"
+	"  --faults LIST         all, or a comma list: http500,http503,http429,slow,drop,\n"
+	"                        truncated-mtom,soap-fault,durum1-transient,\n"
+	"                        durum1-unavailable,duplicate-list-entries,\n"
 	"                        reordered-list-entries,unknown-package-evidence,\n"
 	"                        performed-http500,performed-no-answer\n"
 	"  --fault-ops LIST      only these operations get faults (comma list)\n"
@@ -39,6 +40,8 @@ static const char usage_text[] =
 	"  --seed N              fault decisions are reproducible per seed (default 1)\n"
 	"  --fault-log F         JSON line per injected fault {seq,op,fault}\n"
 	"  --slow-ms N           the slow fault's delay (default 5000)\n"
+	"  --retry-after N|date:N|none  the http503/http429 faults' Retry-After: N seconds,\n"
+	"                        or the HTTP-date N seconds ahead, or no header (default 1)\n"
 	"  --request-log F       JSON line per request\n"
 	"  --otp-file F          Giris OTP writes the code there\n"
 	"  --delay-ms N          delay every answer by N ms\n"
@@ -88,7 +91,7 @@ static int write_port(const char *path, int port)
 int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_HTTP_PORT, O_HTTP_PORT_FILE, O_CERT, O_KEY, O_INLINE, O_FAULTS,
-	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_MAXREQ,
+	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_RETRY_AFTER, O_MAXREQ,
 	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY, O_DIALECT };
 	/* The dialect switches: their long names are dialect_option()'s names. */
 	static const char *const dialect_opts[] = { "dialect", "creds", "strict-creds", "folders",
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 		{ "otp-file", required_argument, NULL, O_OTP },
 		{ "delay-ms", required_argument, NULL, O_DELAY },
 		{ "slow-ms", required_argument, NULL, O_SLOW },
+		{ "retry-after", required_argument, NULL, O_RETRY_AFTER },
 		{ "max-request", required_argument, NULL, O_MAXREQ },
 		{ "dialect", required_argument, NULL, O_DIALECT },
 		{ "creds", required_argument, NULL, O_DIALECT },
@@ -132,7 +136,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	/* 64 MiB: a 25 MB package inline in base64 must reach Yukle's own check. */
-	struct kepsim_conf conf = { .slow_ms = 5000, .max_request = 64u << 20 };
+	struct kepsim_conf conf = { .slow_ms = 5000, .max_request = 64u << 20, .retry_after = "1" };
 	const char *port_file = NULL, *http_port_file = NULL, *faults = NULL, *fault_log = NULL;
 	const char *fault_ops = NULL;
 	long fault_limit = 0;
@@ -172,6 +176,14 @@ int main(int argc, char **argv)
 		case O_REQ_LOG: conf.request_log = optarg; break;
 		case O_OTP: conf.otp_file = optarg; break;
 		case O_DELAY: if (parse_int(optarg, 0, 600000, &v) < 0) goto usage; conf.delay_ms = (int)v; break;
+		case O_RETRY_AFTER:
+			conf.retry_after_date = strncmp(optarg, "date:", 5) == 0;
+			conf.retry_after = optarg + (conf.retry_after_date ? 5 : 0);
+			if (strcmp(optarg, "none") == 0)
+				conf.retry_after = NULL;
+			else if (parse_int(conf.retry_after, 0, 86400, &v) < 0)
+				goto usage;
+			break;
 		case O_SLOW: if (parse_int(optarg, 0, 600000, &v) < 0) goto usage; conf.slow_ms = (int)v; break;
 		case O_MAXREQ: if (parse_int(optarg, 1024, 1L << 30, &v) < 0) goto usage; conf.max_request = (size_t)v; break;
 		case O_DIALECT:

@@ -157,8 +157,8 @@ struct soap_resp *ops_run(const struct kepsim_conf *conf, const struct soap_req 
 		return r;
 	}
 	log_set_context(c.acct->name);
-	if (fault == FAULT_DURUM1_TRANSIENT)
-		r = op_error(&c, "Sistem meşgul, lütfen daha sonra tekrar deneyiniz");
+	if (fault_durum1_text(fault) != NULL)
+		r = op_error(&c, fault_durum1_text(fault));
 	else
 		r = ops[i].fn(&c);
 	if (json_object_get(log, "durum") == NULL)

@@ -219,6 +219,7 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	resp->content_type = NULL;
 	resp->body_fd = -1;
 	resp->body_len = 0;
+	resp->retry_after_s = -1;
 	if (!url_allowed(url))
 		return kerr_set(err, KERR_CONFIG,
 				"endpoint %s: only https:// (or http:// on loopback) is allowed", url);
@@ -292,6 +293,14 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
 	resp->content_type = xstrdup(ct ? ct : "");
 	resp->body_len = k.len;
+	{
+		/* curl reads both forms: delay-seconds and an HTTP-date (made
+		 * relative to now; a date in the past is 0). */
+		curl_off_t ra = -1;
+
+		if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+			resp->retry_after_s = (long long)ra;
+	}
 	if (lseek(k.fd, 0, SEEK_SET) < 0) {
 		kerr_errno(err, KERR_IO, errno, "lseek on the response file");
 		close(k.fd);
@@ -305,13 +314,25 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	return 0;
 }
 
-int http_status_check(long status, struct kerr *err)
+int http_status_check(const struct http_response *resp, struct kerr *err)
 {
+	long status = resp->status;
+
 	if (status >= 200 && status < 300)
 		return 0;
 	if (status == 401 || status == 403)
 		return kerr_set(err, KERR_AUTH, "the provider refused access (HTTP %ld)", status);
-	if (status >= 500)
-		return kerr_set(err, KERR_TRANSIENT, "provider error (HTTP %ld)", status);
+	if (status >= 500 || status == 429) {
+		kerr_set(err, KERR_TRANSIENT, "provider %s (HTTP %ld)",
+			 status == 429 ? "busy" : "error", status);
+		if (resp->retry_after_s > 0 && err != NULL) {
+			size_t l = strlen(err->msg);
+
+			err->retry_after_ms = resp->retry_after_s * 1000;
+			snprintf(err->msg + l, sizeof(err->msg) - l, ", Retry-After %llds",
+				 resp->retry_after_s);
+		}
+		return -1;
+	}
 	return kerr_set(err, KERR_PERMANENT, "unexpected HTTP status %ld", status);
 }

@@ -33,6 +33,8 @@ struct http_response {
 	char *content_type;  /* owned; "" when the server sent none */
 	int body_fd;         /* owned; unlinked temp file positioned at 0 */
 	off_t body_len;
+	long long retry_after_s; /* Retry-After (seconds, or an HTTP-date made
+	                          * relative to now); -1: none */
 };
 
 struct http_session;
@@ -56,8 +58,9 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 		   struct kerr *err);
 void http_response_free(struct http_response *resp);
 
-/* 2xx: 0. 401/403: KERR_AUTH. 5xx: KERR_TRANSIENT. Other: KERR_PERMANENT. */
-int http_status_check(long status, struct kerr *err);
+/* 2xx: 0. 401/403: KERR_AUTH. 5xx and 429: KERR_TRANSIENT, with the
+ * response's Retry-After in err->retry_after_ms. Other: KERR_PERMANENT. */
+int http_status_check(const struct http_response *resp, struct kerr *err);
 
 /* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in dir,
  * or in $TMPDIR or /tmp when dir is NULL. Returns the fd or -1. */

@@ -48,6 +48,12 @@ xmlDocPtr ptt_request(struct kep_session *s, const char *op, xmlNodePtr *param0)
 int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_reply *r,
 	     struct kerr *err);
 void ptt_reply_free(struct ptt_reply *r);
+/* A one-line excerpt of the answer for an error about its shape: the
+ * answer's element serialised (or the raw body when it did not parse), at
+ * most about 240 bytes, the text of eGuvenlikId, parola, sifre and tcno
+ * masked. Use it whenever an answer is not understood, so the operator can
+ * send it to us without a secret. */
+void ptt_reply_excerpt(const struct ptt_reply *r, char *out, size_t cap);
 /* durum "0" -> 0; otherwise sets err to cls with the provider's text. */
 int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err);
 
