@@ -160,19 +160,6 @@ static const char *chain_of(const struct account *a)
 	return c != NULL && strcmp(c, "ec") == 0 ? "ec" : "rsa";
 }
 
-/* A provider dates packages in Turkish time (UTC+3, no DST since 2016),
- * naive, as PaketSorgula's ilktarih/sontarih are compared. */
-#define TR_OFFSET (3 * 3600)
-
-/* A package this file submitted, read back (its tarih is Turkish time). */
-static int sent_load(const char *dir, struct pkg_result *r, struct kerr *err)
-{
-	if (package_load(dir, r, err) < 0)
-		return -1;
-	r->tarih -= TR_OFFSET;
-	return 0;
-}
-
 static json_t *make_meta(const struct account *a, const struct submission *s, const char *kep_id,
 			 long long sira, time_t now)
 {
@@ -183,7 +170,7 @@ static json_t *make_meta(const struct account *a, const struct submission *s, co
 
 	for (i = 0; i < s->nrcpt; i++)
 		json_array_append_new(kime, json_string(s->rcpt[i]));
-	mime_iso_time(tarih, sizeof(tarih), now + TR_OFFSET);
+	mime_iso_time(tarih, sizeof(tarih), now);
 	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o, s:s}",
 			 "kepId", kep_id, "kepSiraNo", (json_int_t)sira, "OrgMesajId", s->msg_id,
 			 "from", name != NULL ? name : a->name, "fromKep", a->name,
@@ -348,7 +335,7 @@ static int write_pending(const struct kepsim_conf *conf, const struct pending *p
 	if (account_load(conf->mailbox, p->account, &a, err) < 0)
 		return -1;
 	dir = xasprintf("%s/%s/%lld", a->dir, p->folder, p->sira);
-	rc = sent_load(dir, &r, err);
+	rc = package_load(dir, &r, err);
 	if (rc == 0) {
 		r.recipient = xstrdup(p->rcpt);
 		rc = evidence_write(&g, a->name, p->folder, (int)p->sira, &r, chain_of(a), p->code,
@@ -407,7 +394,7 @@ int submit_read_receipt(const struct kepsim_conf *conf, const struct account *a,
 	if ((rc = load_signers(conf, err)) == 0 &&
 	    (rc = account_load(conf->mailbox, from, &s, err)) == 0) {
 		pdir = xasprintf("%s/%s/%lld", s->dir, folder, (long long)sira);
-		rc = sent_load(pdir, &r, err);
+		rc = package_load(pdir, &r, err);
 	}
 	if (rc == 0) {
 		r.recipient = xstrdup(a->name);
