@@ -20,6 +20,7 @@
 #include "store_archive.h"
 #include "store_evidence.h"
 #include "store_evidence_pending.h"
+#include "store_package.h"
 #include "store_part.h"
 #include "sync_p.h"
 #include "trust.h"
@@ -110,11 +111,27 @@ static const char *strip_angle(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/* delil_judge() with the sync's trust; orig may be empty (not checked). */
+static int judge(struct sync_ctx *c, const struct kep_evidence_info *ei, const struct kbuf *raw,
+		 const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err)
+{
+	struct evidence_opts eo = { 0 };
+
+	eo.verify = &c->vo; /* the signer judged like a CMS signer, chain cache shared */
+	eo.anchors = trust_x509_store(c->env->trust, TRUST_ANCHOR);
+	eo.intermediates = trust_intermediates(c->env->trust);
+	eo.original = orig->len ? orig->data : NULL;
+	eo.original_len = orig->len;
+	eo.provider_code = ei->code > 0 ? ei->code : 0;
+	if (delil_judge(raw->data, raw->len, &eo, dv, err) < 0)
+		return kerr_prefix(err, "evidence %s", ei->id);
+	return 0;
+}
+
 static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		      int64_t package_id, const struct kep_evidence_info *ei,
 		      const struct kbuf *raw, const struct kbuf *orig, struct kerr *err)
 {
-	struct evidence_opts eo = { 0 };
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
 	struct delil_verdict dv;
@@ -124,14 +141,37 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	int inserted = 0, rc;
 	int64_t id;
 
-	eo.verify = &c->vo; /* the signer judged like a CMS signer, chain cache shared */
-	eo.anchors = trust_x509_store(c->env->trust, TRUST_ANCHOR);
-	eo.intermediates = trust_intermediates(c->env->trust);
-	eo.original = orig->len ? orig->data : NULL;
-	eo.original_len = orig->len;
-	eo.provider_code = ei->code > 0 ? ei->code : 0;
-	if (delil_judge(raw->data, raw->len, &eo, &dv, err) < 0)
-		return kerr_prefix(err, "evidence %s", ei->id);
+	if (judge(c, ei, raw, orig, &dv, err) < 0)
+		return -1;
+	/* An item about another message is not this package's evidence: kept
+	 * for that package and judged against its original (the one the store
+	 * links it to), or with none when the store does not hold it yet. */
+	if (ev->remmd_message_id != NULL && pi->kep_id != NULL &&
+	    strcmp(strip_angle(ev->remmd_message_id, a, sizeof(a)),
+		   strip_angle(pi->kep_id, b, sizeof(b))) != 0) {
+		struct kbuf other = { 0 };
+		int64_t *ids = NULL;
+		size_t nids = 0;
+		struct kerr e;
+
+		log_warn("evidence %s names package %s, not %s: kept for that package",
+			 ei->id, ev->remmd_message_id, pi->kep_id);
+		if (store_package_find(c->store, STORE_PKG_BY_KEP_ID, c->acct->name,
+				       ev->remmd_message_id, &ids, &nids, &e) < 0)
+			log_warn("evidence %s: %s", ei->id, e.msg);
+		else if (nids > 0)
+			load_original(c, ids[0], &other);
+		free(ids);
+		ref_id = xstrdup(ev->remmd_message_id);
+		package_id = 0;
+		delil_verdict_free(&dv);
+		rc = judge(c, ei, raw, &other, &dv, err);
+		kbuf_free(&other);
+		if (rc < 0) {
+			free((char *)ref_id);
+			return -1;
+		}
+	}
 	v[0].check = DELIL_CHECK_SIGNATURE;
 	v[0].verdict = verdict_name(ev->verdict);
 	v[0].reason = ev->reason;
@@ -141,15 +181,6 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	v[1].check = DELIL_CHECK_DIGEST;
 	v[1].verdict = verdict_name(dv.digest_verdict);
 	v[1].reason = ev->digest_reason[0] ? ev->digest_reason : evidence_digest_name(ev->digest);
-	/* An item about another message is not this package's evidence. */
-	if (ev->remmd_message_id != NULL && pi->kep_id != NULL &&
-	    strcmp(strip_angle(ev->remmd_message_id, a, sizeof(a)),
-		   strip_angle(pi->kep_id, b, sizeof(b))) != 0) {
-		log_warn("evidence %s names package %s, not %s: kept for that package",
-			 ei->id, ev->remmd_message_id, pi->kep_id);
-		ref_id = ev->remmd_message_id;
-		package_id = 0;
-	}
 	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	se.meta.account = c->acct->name;
 	se.meta.kep_id = ref_id;
@@ -179,6 +210,8 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 			 ref_id, verdict_name(dv.verdict));
 	}
 	delil_verdict_free(&dv);
+	if (ref_id != pi->kep_id)
+		free((char *)ref_id);
 	return rc;
 }
 

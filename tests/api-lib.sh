@@ -35,7 +35,7 @@ PY
 	(umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/api-token")
 	TOKEN=$(cat "$T/api-token")
 	! command -v api_before_refresh >/dev/null || api_before_refresh
-	"$KEPAGENT" refresh >"$T/refresh.log" 2>&1 || { cat "$T/refresh.log"; fail "kepagent refresh"; }
+	"$KEPAGENT" refresh >"$T/refresh.log" 2>&1 || { cat "$T/refresh.log"; tail -20 "$T/sim.log" >&2; fail "kepagent refresh"; }
 	"$KEPAGENT" run -d >"$T/run.log" 2>&1 &
 	DAEMON_PID=$!
 	on_exit "kill $DAEMON_PID 2>/dev/null || true; wait $DAEMON_PID 2>/dev/null || true"

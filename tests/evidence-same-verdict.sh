@@ -3,7 +3,7 @@
 # honest delil and forged ones (broken XML signature, the digest of another
 # message, signed by a person's e-imza instead of the KEPHS, an entity bomb
 # that does not parse), each the only delil (code 10) of its own sent
-# message, the verdict the sync stored == `kepagent verify --original` ==
+# message, and a genuine delil of one message listed under another, the verdict the sync stored == `kepagent verify --original` ==
 # the bundle's re-verification (`evidence export` + `evidence verify`) ==
 # what the status lookup counts (API and CLI: stage 10 only when the verdict
 # is acceptable, the delil listed with the same verdict). Without
@@ -27,9 +27,29 @@ api_before_refresh() {
 			|| { cat "$T/addev.log"; fail "kepsim-gen add $*"; }
 		echo "$f $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
 	done
+	# A genuine delil of message B listed under message A: kept for B and
+	# judged against B's original (not A's: that would say "mismatch").
+	kenv_add_package OUTBOX
+	asira=$(awk -F/ '{print $NF}' "$T/add.log")
+	kenv_add_package OUTBOX
+	sira=$(awk -F/ '{print $NF}' "$T/add.log")
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
+		--kep-sira-no "$sira" --delil-tur-id 10 >"$T/addev.log" 2>&1 \
+		|| { cat "$T/addev.log"; fail "kepsim-gen add (B)"; }
+	python3 - "$ACC/OUTBOX/$sira/delil" "$ACC/OUTBOX/$asira/delil" <<'PY'
+import json, os, sys
+src, dst = sys.argv[1:3]
+os.makedirs(dst, exist_ok=True)
+for f in os.listdir(src):
+    if f.endswith(".json"):
+        j = json.load(open(os.path.join(src, f)))
+        os.rename(os.path.join(src, j["file"]), os.path.join(dst, j["file"]))
+        os.rename(os.path.join(src, f), os.path.join(dst, f))
+PY
+	echo "other-message $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
 }
 api_world --seed 17 --received 1 --sent 0 --faults none
-[ "$(wc -l <"$T/cases")" = 5 ] || fail "not every case was planted"
+[ "$(wc -l <"$T/cases")" = 6 ] || fail "not every case was planted"
 
 # no-kephs.yaml: the same configuration without trust.kephs.
 python3 - "$KEPAGENT_CONFIG" "$T/no-kephs.yaml" <<'PY'
@@ -44,7 +64,7 @@ n=0
 while read -r fault sira kep; do
 	n=$((n + 1))
 	case $fault in
-	none) want="valid revocation-unknown" word= ;;
+	none|other-message) want="valid revocation-unknown" word= ;;
 	evidence-broken-signature) want=invalid word=signature ;;
 	evidence-digest-mismatch) want=invalid word="does not match the stored original" ;;
 	evidence-by-eimza) want=untrusted word="not by a KEPHS signing certificate" ;;
@@ -66,12 +86,12 @@ while read -r fault sira kep; do
 	delil=$(ls "$T/x$n"/evidence/*)
 	[ -f "$T/x$n/original.eml" ] || fail "$fault: the bundle has no original.eml"
 	code=0
-	[ "$fault" = none ] || code=9
+	case $fault in none|other-message) ;; *) code=9 ;; esac
 	expect_exit $code "$KEPAGENT" evidence verify --json "$T/b$n.zip"
 	cp "$T/out" "$T/bv$n.json"
 
 	# kepagent verify of the bundle's delil, with the bundle's original.
-	case $fault in none) code=0 ;; *) code=1 ;; esac
+	case $fault in none|other-message) code=0 ;; *) code=1 ;; esac
 	expect_exit $code "$KEPAGENT" verify --json --original "$T/x$n/original.eml" "$delil"
 	cp "$T/out" "$T/v$n.json"
 	expect_exit 0 "$KEPAGENT" status --json "$kep"
@@ -105,7 +125,7 @@ if bad: sys.exit("%s: %s" % (fault, bad))
 PY
 
 	# Without --original the digest is not checked, and said so.
-	case $fault in none|evidence-digest-mismatch) code=0 ;; *) code=1 ;; esac
+	case $fault in none|other-message|evidence-digest-mismatch) code=0 ;; *) code=1 ;; esac
 	expect_exit $code "$KEPAGENT" verify --json "$delil"
 	python3 - "$fault" "$T/out" <<'PY' || fail "$fault: verify without --original"
 import json, sys
@@ -135,4 +155,4 @@ PY
 	expect_exit $code "$KEPAGENT" -c "$T/no-kephs.yaml" evidence verify "$T/b$n.zip"
 	expect_grep "^note: no KEPHS signer configured: signer roles were judged against the KEPHS certificates the bundle names" "$T/out"
 done <"$T/cases"
-[ $n = 5 ] || fail "$n cases checked"
+[ $n = 6 ] || fail "$n cases checked"
