@@ -202,13 +202,14 @@ static void check_revocation(const struct verify_opts *o, X509_STORE *store,
 	int i, n = sk_X509_num(chain);
 	char why[256], subj[256];
 
-	if (mode == REV_OFFLINE) {
+	if (mode == REV_OFFLINE && n < 2) {
 		out->revocation = REV_NOT_CHECKED;
 		set_reason(out, VERDICT_REVOCATION_UNKNOWN, "revocation not checked (offline mode)");
 		return;
 	}
 	out->revocation = REV_GOOD;
-	/* Every issued certificate up to, not including, the anchor. */
+	/* Every issued certificate up to, not including, the anchor (offline:
+	 * only CRLs from the trust files answer, revocation.h). */
 	for (i = 0; i + 1 < n; i++) {
 		X509 *x = sk_X509_value(chain, i);
 		enum rev_status st = revocation_check(o->rev, x, sk_X509_value(chain, i + 1), store,
@@ -219,6 +220,12 @@ static void check_revocation(const struct verify_opts *o, X509_STORE *store,
 			out->revocation = REV_REVOKED;
 			set_reason(out, VERDICT_REVOKED, "certificate %s revoked: %s", subj, why);
 			return;
+		}
+		if (st == REV_NOT_CHECKED) {
+			if (out->revocation == REV_GOOD)
+				out->revocation = REV_NOT_CHECKED;
+			set_reason(out, VERDICT_REVOCATION_UNKNOWN, "%s", why);
+			continue;
 		}
 		if (st != REV_GOOD) {
 			out->revocation = REV_UNKNOWN;

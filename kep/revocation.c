@@ -1,5 +1,7 @@
 /* revocation.c: see revocation.h. OCSP is asked first (fresh, signed, with
- * a nonce), the CRL second; either answer settles the status. */
+ * a nonce), the CRL second; either answer settles the status. Offline, or
+ * when neither answers, a CRL loaded with the anchors (the trust files')
+ * does, while its nextUpdate has not passed. */
 #include "revocation.h"
 
 #include <pthread.h>
@@ -381,6 +383,84 @@ static enum rev_status by_crl(struct revocation *rv, const char *url, X509 *cert
 	return st;
 }
 
+static time_t crl_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	return t != NULL && ASN1_TIME_to_tm(t, &tm) ? timegm(&tm) : 0;
+}
+
+/* The freshest CRL by issuer among those loaded with the anchors (the trust
+ * files' CRLs, conf/trust_config.c): signed by issuer, named for it, its
+ * nextUpdate not passed. REV_NOT_CHECKED when there is none (or only stale
+ * ones, named in reason); else the certificate's status in it. */
+static enum rev_status by_local_crl(X509 *cert, X509 *issuer, X509_STORE *anchors, time_t at,
+				    char *reason, size_t rlen)
+{
+	STACK_OF(X509_OBJECT) *objs;
+	EVP_PKEY *pk = X509_get0_pubkey(issuer);
+	X509_CRL *best = NULL;
+	time_t best_this = 0, stale_next = 0, now = now_s();
+	X509_REVOKED *rev = NULL;
+	enum rev_status st = REV_NOT_CHECKED;
+	char t[32], n[32];
+	struct tm tm;
+	int i;
+
+	if (anchors == NULL || pk == NULL || !X509_STORE_lock(anchors))
+		return REV_NOT_CHECKED;
+	objs = X509_STORE_get0_objects(anchors);
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_CRL *c = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
+		time_t tu, nu;
+
+		if (c == NULL ||
+		    X509_NAME_cmp(X509_CRL_get_issuer(c), X509_get_subject_name(issuer)) != 0 ||
+		    X509_CRL_verify(c, pk) <= 0)
+			continue;
+		tu = crl_time(X509_CRL_get0_lastUpdate(c));
+		nu = crl_time(X509_CRL_get0_nextUpdate(c));
+		if (nu <= now) {
+			if (nu > stale_next)
+				stale_next = nu;
+			continue;
+		}
+		if (best == NULL || tu > best_this) {
+			if (best != NULL)
+				X509_CRL_free(best);
+			X509_CRL_up_ref(c);
+			best = c;
+			best_this = tu;
+		}
+	}
+	X509_STORE_unlock(anchors);
+	ERR_clear_error();
+	if (best == NULL) {
+		if (stale_next != 0) {
+			strftime(n, sizeof(n), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&stale_next, &tm));
+			why(reason, rlen, "revocation not checked: the issuer's CRL among the "
+			    "trust files is stale (next update %s passed)", n);
+		}
+		return REV_NOT_CHECKED;
+	}
+	{
+		time_t nu = crl_time(X509_CRL_get0_nextUpdate(best));
+		strftime(n, sizeof(n), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&nu, &tm));
+	}
+	if (X509_CRL_get0_by_cert(best, &rev, cert) == 1 && rev != NULL) {
+		time_t rt = crl_time(X509_REVOKED_get0_revocationDate(rev));
+
+		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
+		st = rt <= at ? REV_REVOKED : REV_GOOD;
+		why(reason, rlen, "revoked on %s (CRL from the trust files, next update %s)", t, n);
+	} else {
+		st = REV_GOOD;
+		why(reason, rlen, "not revoked (CRL from the trust files, next update %s)", n);
+	}
+	X509_CRL_free(best);
+	return st;
+}
+
 enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer,
 				 X509_STORE *anchors, time_t at, char *reason,
 				 size_t reason_len)
@@ -392,7 +472,7 @@ enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer
 
 	if (rv == NULL || rv->mode == REV_OFFLINE) {
 		why(reason, reason_len, "revocation not checked (offline mode)");
-		return REV_NOT_CHECKED;
+		return by_local_crl(cert, issuer, anchors, at, reason, reason_len);
 	}
 	ocsp = X509_get1_ocsp(cert);
 	for (i = 0; ocsp != NULL && i < sk_OPENSSL_STRING_num(ocsp) && st == REV_UNKNOWN; i++) {
@@ -424,5 +504,15 @@ enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer
 	if (tried == 0)
 		why(reason, reason_len,
 		    "certificate names no OCSP responder and no CRL distribution point");
+	if (st == REV_UNKNOWN) {
+		/* unreachable: a CRL from the trust files still answers */
+		char local[256];
+		enum rev_status ls = by_local_crl(cert, issuer, anchors, at, local, sizeof(local));
+
+		if (ls == REV_GOOD || ls == REV_REVOKED) {
+			why(reason, reason_len, "%s; online check failed", local);
+			st = ls;
+		}
+	}
 	return st;
 }

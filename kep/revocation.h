@@ -1,13 +1,19 @@
 /* revocation.h: certificate revocation by OCSP and CRL, with a cache.
  *
  * Modes: REV_OFFLINE never touches the network and reports "revocation not
- * checked (offline mode)" (verdict revocation-unknown); REV_ONLINE asks the
+ * checked (offline mode)" (verdict revocation-unknown) unless a CRL from the
+ * trust files answers (below); REV_ONLINE asks the
  * OCSP responder named in the certificate's AIA (request with a nonce,
  * response signature checked) and falls back to the CRL distribution point
  * (fetched with libcurl; http, or https with TLS verification on); if neither
  * answers, the status is unknown (verdict revocation-unknown); REV_REQUIRE is
  * online, but unknown status is a failure: cms_verify maps it to the verdict
  * "untrusted" with a reason starting "revocation status unknown".
+ * CRLs found among the trust files (conf/trust_config.c puts them into the
+ * anchors' X509_STORE, which revocation_check is handed) answer in offline
+ * mode, and online when neither OCSP nor the distribution point does: the
+ * freshest one by the issuer whose nextUpdate has not passed (a stale one is
+ * not used: the status stays not checked / unknown).
  * CRLs are cached until their nextUpdate through struct rev_cache_ops (the
  * store implements it; an in-memory cache is the default). A struct
  * revocation may be shared by threads: the in-memory cache has a mutex, and

@@ -13,6 +13,10 @@ tests_bench_verify_SOURCES = tests/bench-verify.c tests/verify-testlib.c tests/v
 tests_bench_verify_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_verify_LDADD = $(TEST_LDADD)
 
+# Offline revocation from the CRLs among the trust files (verify and refresh).
+TESTS += tests/verify-offline-crl.sh
+dist_noinst_SCRIPTS += tests/verify-offline-crl.sh
+
 # End to end: kepagent refresh with revocation online against kepsim, every manifest item.
 TESTS += tests/verify-e2e.sh
 dist_noinst_SCRIPTS += tests/verify-e2e.sh
