@@ -200,6 +200,27 @@ static void check_endpoint(struct report *r, const struct account_config *a)
 	free(url);
 }
 
+/* The mailbox's quota, asked as the sync asks it after each run: a full
+ * PTT mailbox blocks sending. Not answered is not a failure. */
+static void check_quota(struct report *r, const struct account_config *a,
+			struct kep_session *s)
+{
+	struct kep_quota q;
+	struct kerr err = { 0 };
+	char line[512];
+
+	if (a->driver->quota == NULL)
+		return;
+	if (a->driver->quota(s, &q, &err) < 0) {
+		say(r, WARN, "quota", "account %s: the provider did not answer the quota: %s",
+		    a->name, err.msg);
+		return;
+	}
+	kep_quota_describe(&q, a->quota_warn_percent, line, sizeof(line));
+	say(r, kep_quota_over(&q, a->quota_warn_percent) ? WARN : OK, "quota", "account %s: %s",
+	    a->name, line);
+}
+
 /* A real login, for accounts whose login asks nobody (a password: BASE):
  * it proves the secrets, the KEP address form and the T.C. number, which
  * no local check can. A login a person answers (SMS code, card PIN) is not
@@ -245,6 +266,8 @@ static void check_login(struct report *r, const struct config *cfg,
 	else
 		say(r, OK, "login", "account %s: logged in as %s (%s), %zu folder(s)", a->name,
 		    a->mailbox, li.mode, fl.n);
+	if (s != NULL && err.cls == KERR_NONE)
+		check_quota(r, a, s);
 	kep_folder_list_free(&fl);
 	if (s != NULL)
 		a->driver->close(&s);

@@ -69,6 +69,23 @@ static void on_progress(void *arg, const char *account, const char *folder, size
 	fflush(stderr);
 }
 
+/* A figure the provider did not answer is null; the whole object is null
+ * when the quota was not asked or not answered. */
+static json_t *quota_json(const struct sync_report *r)
+{
+	const struct kep_quota *q = &r->quota;
+	int pct = kep_quota_percent(q);
+
+	if (!r->quota_known)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}",
+			 "used_kb", q->used_kb >= 0 ? json_integer(q->used_kb) : json_null(),
+			 "total_kb", q->total_kb >= 0 ? json_integer(q->total_kb) : json_null(),
+			 "percent", pct >= 0 ? json_integer(pct) : json_null(),
+			 "credit", q->credit >= 0 ? json_integer(q->credit) : json_null(),
+			 "warning", r->quota_over);
+}
+
 static json_t *report_json(const struct sync_report *r, const struct kerr *err, int rc)
 {
 	json_t *f = json_array();
@@ -79,14 +96,26 @@ static json_t *report_json(const struct sync_report *r, const struct kerr *err, 
 						   r->failures[i].folder, "item", r->failures[i].item,
 						   "class", kerr_class_name(r->failures[i].cls),
 						   "reason", r->failures[i].reason));
-	return json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I}",
+	return json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:o}",
 			 "account", r->account, "ok", rc == 0, "error", rc == 0 ? NULL : err->msg,
 			 "inbox", r->inbox, "sent", r->sent, "listed", (json_int_t)r->listed,
 			 "new_packages", (json_int_t)r->new_packages,
 			 "new_evidence", (json_int_t)r->new_evidence,
 			 "acknowledged", (json_int_t)r->acknowledged,
 			 "deleted", (json_int_t)r->deleted, "flagged", (json_int_t)r->flagged,
-			 "failures", f, "duration_ms", (json_int_t)(r->finished - r->started));
+			 "failures", f, "duration_ms", (json_int_t)(r->finished - r->started),
+			 "quota", quota_json(r));
+}
+
+static void print_quota(const struct sync_report *r, const struct config *cfg)
+{
+	const struct account_config *a = config_find_account(cfg, r->account);
+	char line[512];
+
+	if (!r->quota_known || a == NULL)
+		return;
+	kep_quota_describe(&r->quota, a->quota_warn_percent, line, sizeof(line));
+	printf("  quota: %s%s\n", r->quota_over ? "WARNING: " : "", line);
 }
 
 static void print_summary(const struct sync_report *r, const struct kerr *err, int rc)
@@ -197,6 +226,8 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 			json_array_append_new(all, report_json(&rep, &err, rc));
 		else
 			print_summary(&rep, &err, rc);
+		if (!json)
+			print_quota(&rep, cfg);
 		sync_report_free(&rep);
 	}
 	if (ran == 0)

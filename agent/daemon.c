@@ -167,6 +167,15 @@ static void run_refresh(struct sched *s)
 	s->st.last_refresh_ms = start;
 	s->st.packages_synced += res.packages;
 	s->st.evidence_synced += res.evidence;
+	if (res.quota_known) {
+		s->st.quota_known = 1;
+		s->st.quota_over = res.quota_over;
+		s->st.quota_used_kb = res.quota_used_kb;
+		s->st.quota_total_kb = res.quota_total_kb;
+		s->st.credit = res.credit;
+		if (acct != NULL)
+			s->st.quota_warn_percent = acct->quota_warn_percent;
+	}
 	if (r == 0) {
 		s->st.last_success_ms = now_ms();
 		s->st.consecutive_failures = 0;

@@ -28,6 +28,9 @@ struct daemon_sync_result {
 	unsigned long packages;   /* new packages stored */
 	unsigned long evidence;   /* new evidence items stored */
 	int needs_officer;        /* the account cannot sync unattended (otp/eimza) */
+	int quota_known;          /* the provider answered the quota after the sync */
+	int quota_over;           /* at or above the account's quota_warn_percent */
+	int64_t quota_used_kb, quota_total_kb, credit; /* -1: not answered */
 };
 
 /* Runs one refresh of acct; 0 on success, -1 with err. stop is raised on
@@ -84,6 +87,10 @@ struct account_status {
 	int consecutive_failures;
 	unsigned long packages_synced;  /* since the daemon started */
 	unsigned long evidence_synced;
+	/* The last quota the provider answered (kept when a later ask fails). */
+	int quota_known, quota_over;
+	int64_t quota_used_kb, quota_total_kb, credit; /* -1: not answered */
+	long quota_warn_percent;
 };
 
 /* Number of configured accounts, and the status of the i-th / named one.

@@ -76,6 +76,47 @@ static void render_accounts(struct daemon *d, struct kbuf *out)
 			    d->scheds[i]->st.name, d->scheds[i]->st.refreshing);
 }
 
+/* One gauge per account that has the figure (val() >= 0). */
+static void render_quota_gauge(struct daemon *d, struct kbuf *out, const char *name,
+			       const char *help, int64_t (*val)(const struct account_status *),
+			       double scale)
+{
+	size_t i;
+
+	kbuf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	for (i = 0; i < d->n_scheds; i++) {
+		const struct account_status *st = &d->scheds[i]->st;
+
+		if (st->quota_known && val(st) >= 0)
+			kbuf_printf(out, "%s{account=\"%s\"} %.0f\n", name, st->name,
+				    (double)val(st) * scale);
+	}
+}
+
+static int64_t q_used(const struct account_status *st) { return st->quota_used_kb; }
+static int64_t q_total(const struct account_status *st) { return st->quota_total_kb; }
+static int64_t q_credit(const struct account_status *st) { return st->credit; }
+static int64_t q_over(const struct account_status *st)
+{
+	return st->quota_used_kb >= 0 && st->quota_total_kb > 0 ? st->quota_over : -1;
+}
+static int64_t q_warn(const struct account_status *st) { return st->quota_warn_percent; }
+
+/* The quota asked after each refresh: a full PTT mailbox blocks sending. */
+static void render_quota(struct daemon *d, struct kbuf *out)
+{
+	render_quota_gauge(d, out, "kepagent_quota_used_bytes",
+			   "Mailbox storage in use at the provider (KotaSorgula).", q_used, 1024);
+	render_quota_gauge(d, out, "kepagent_quota_total_bytes",
+			   "Mailbox storage quota at the provider (KotaSorgula).", q_total, 1024);
+	render_quota_gauge(d, out, "kepagent_quota_warning",
+			   "1 when the mailbox is at or above quota_warn_percent full.", q_over, 1);
+	render_quota_gauge(d, out, "kepagent_quota_warn_percent",
+			   "The account's quota warning threshold (percent).", q_warn, 1);
+	render_quota_gauge(d, out, "kepagent_credit",
+			   "Message credit (kontor) at the provider (KontorSorgula).", q_credit, 1);
+}
+
 static void render_ops(struct daemon *d, struct kbuf *out)
 {
 	size_t i, b;
@@ -144,6 +185,7 @@ void daemon_metrics_render(struct daemon *d, struct kbuf *out)
 		    "kepagent_start_timestamp_seconds %.3f\n", (double)d->started_ms / 1000.0);
 	pthread_mutex_lock(&d->mu);
 	render_accounts(d, out);
+	render_quota(d, out);
 	render_ops(d, out);
 	pthread_mutex_unlock(&d->mu);
 	render_store(d, out);

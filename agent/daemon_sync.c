@@ -28,6 +28,11 @@ int daemon_sync_account(struct daemon *d, const struct config *cfg,
 	r = sync_account(env, acct, &hooks, &rep, err);
 	res->packages = rep.new_packages;
 	res->evidence = rep.new_evidence;
+	res->quota_known = rep.quota_known;
+	res->quota_over = rep.quota_over;
+	res->quota_used_kb = rep.quota.used_kb;
+	res->quota_total_kb = rep.quota.total_kb;
+	res->credit = rep.quota.credit;
 	sync_report_free(&rep);
 	sync_env_free(&env);
 	return r;

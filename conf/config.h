@@ -78,6 +78,7 @@ struct account_config {
 	long connect_timeout;   /* seconds, default 15 */
 	long timeout;           /* seconds, default 300 */
 	int enabled;            /* default 1 */
+	long quota_warn_percent; /* warn when the mailbox is this full, 1..100; default 90 */
 	struct sending_config sending;
 };
 

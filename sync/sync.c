@@ -380,6 +380,40 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 	return 0;
 }
 
+static int do_quota(struct sync_ctx *c, void *arg, struct kerr *err)
+{
+	return c->drv->quota(c->sess, arg, err);
+}
+
+/* After each sync: a full PTT mailbox blocks sending, so the officer must
+ * hear of it before. One try; the answer is information, its failure is
+ * not the sync's. */
+static void sync_quota(struct sync_ctx *c)
+{
+	struct sync_report *r = c->rep;
+	int pct;
+	struct kerr err;
+	char detail[160];
+
+	if (c->drv->quota == NULL || c->sess == NULL)
+		return;
+	if (timed(&(struct call){ c, "quota", do_quota, &r->quota }, &err) < 0) {
+		log_warn("quota: %s", err.msg);
+		return;
+	}
+	r->quota_known = 1;
+	pct = kep_quota_percent(&r->quota);
+	if (!kep_quota_over(&r->quota, c->acct->quota_warn_percent))
+		return;
+	r->quota_over = 1;
+	snprintf(detail, sizeof(detail), "%d%% used (%lld of %lld KB), warning at %ld%%", pct,
+		 (long long)r->quota.used_kb, (long long)r->quota.total_kb,
+		 c->acct->quota_warn_percent);
+	log_warn("the mailbox is %s: sending is blocked once it is full; delete old "
+		 "packages at the provider or raise the quota", detail);
+	sync_audit(c, "sync.quota-warning", NULL, detail);
+}
+
 static void run_account(struct sync_ctx *c)
 {
 	struct kep_folder_list fl = { 0, NULL };
@@ -415,6 +449,8 @@ static void run_account(struct sync_ctx *c)
 		sync_ack_due(c);
 	if (!c->fatal && !sync_stopping(c))
 		sync_backfill(c);
+	if (!c->fatal && !sync_stopping(c))
+		sync_quota(c);
 }
 
 /* Single items that failed are item failures (exit 1) whatever their cause;

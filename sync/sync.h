@@ -80,6 +80,12 @@ struct sync_report {
 	struct sync_failure *failures;
 	size_t n_failures;
 	int64_t started, finished;    /* ms since the epoch */
+	/* The quota asked after the sync (provider.h); quota_known 0 when the
+	 * driver has none, the run ended early or the provider did not answer
+	 * (that is logged, never a failure of the sync). quota_over: at or
+	 * above the account's quota_warn_percent (warned in the log). */
+	int quota_known, quota_over;
+	struct kep_quota quota;
 };
 
 /* interactive: 1 when a person sits at a terminal for OTP/PIN prompts.

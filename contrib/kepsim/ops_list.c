@@ -260,7 +260,7 @@ struct soap_resp *op_kontor_sorgula(struct op_ctx *c)
 struct soap_resp *op_kota_sorgula(struct op_ctx *c)
 {
 	static const char *const keys[] = { "kota", "kullanilan", NULL };
-	static const long long defs[] = { 1073741824LL, 0 };
+	static const long long defs[] = { 102400, 0 }; /* KB: PTT's 100 MB, empty */
 
 	return counters(c, keys, defs);
 }

@@ -11,7 +11,7 @@ kep_libkep_a_SOURCES += \
 kep_libkep_a_SOURCES += \
 	kep/provider/ptt/ptt_eyws.c kep/provider/ptt/ptt_eyws_p.h \
 	kep/provider/ptt/ptt_login.c kep/provider/ptt/ptt_transport.c \
-	kep/provider/ptt/ptt_send.c \
+	kep/provider/ptt/ptt_send.c kep/provider/ptt/ptt_quota.c \
 	kep/provider/ptt/ptt_config.c kep/provider/ptt/ptt_config.h \
 	kep/provider/ptt/ptt_secrets.c
 # The null driver: an in-memory mailbox with scripted faults for the sync

@@ -1,6 +1,7 @@
 /* provider.c: driver lookup and the helpers every driver shares. */
 #include "provider.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,44 @@ int kep_officer_check(const struct kep_driver *drv, const struct kep_account_con
 		return 0;
 	return kerr_set(err, KERR_AUTH, "account %s logs in with %s and needs an officer: "
 			"run `kepagent refresh --account %s`", account, li.mode, account);
+}
+
+int kep_quota_percent(const struct kep_quota *q)
+{
+	if (q->used_kb < 0 || q->total_kb <= 0)
+		return -1;
+	return (int)(q->used_kb * 100 / q->total_kb);
+}
+
+int kep_quota_over(const struct kep_quota *q, long warn_percent)
+{
+	int p = kep_quota_percent(q);
+
+	return p >= 0 && p >= warn_percent;
+}
+
+void kep_quota_describe(const struct kep_quota *q, long warn_percent, char *out, size_t n)
+{
+	int pct = kep_quota_percent(q);
+	size_t l = 0;
+
+	out[0] = '\0';
+	if (q->used_kb >= 0 && q->total_kb > 0)
+		l = (size_t)snprintf(out, n, "%.1f MB of %.1f MB used (%d%%)",
+				     (double)q->used_kb / 1024.0, (double)q->total_kb / 1024.0, pct);
+	else if (q->used_kb >= 0)
+		l = (size_t)snprintf(out, n, "%.1f MB used (quota not answered)",
+				     (double)q->used_kb / 1024.0);
+	else if (q->total_kb >= 0)
+		l = (size_t)snprintf(out, n, "quota %.1f MB (use not answered)",
+				     (double)q->total_kb / 1024.0);
+	if (l < n && q->credit >= 0)
+		l += (size_t)snprintf(out + l, n - l, "%scredit %lld", l ? ", " : "",
+				      (long long)q->credit);
+	if (l < n && kep_quota_over(q, warn_percent))
+		snprintf(out + l, n - l, "; above the %ld%% warning: sending is blocked once the "
+			 "mailbox is full: delete old packages at the provider or raise the quota",
+			 warn_percent);
 }
 
 int kep_err_retryable(const struct kerr *e)

@@ -108,6 +108,23 @@ struct kep_evidence_list {
 	struct kep_evidence_info *items;
 };
 
+/* A mailbox's storage quota and credit (PTT: KotaSorgula, KontorSorgula).
+ * A figure the provider did not answer is -1. */
+struct kep_quota {
+	int64_t used_kb;
+	int64_t total_kb;
+	int64_t credit;                /* kontör (message credit) */
+};
+/* The share of the quota in use, 0..100 (may exceed 100); -1 when used or
+ * total is unknown. The one rule for the quota warning: kep_quota_over()
+ * is 1 when that share is at least warn_percent. */
+int kep_quota_percent(const struct kep_quota *q);
+int kep_quota_over(const struct kep_quota *q, long warn_percent);
+/* One line for people (doctor, the refresh summary): "12.5 MB of 100.0 MB
+ * used (12%), credit 40" with what is known; when over, the warning and the
+ * fix are added. */
+void kep_quota_describe(const struct kep_quota *q, long warn_percent, char *out, size_t n);
+
 /* Which package: by kep_id, or (kep_id NULL) by seq, in folder (NULL: the
  * inbox). list_evidence, acknowledge and delete send both when known. */
 struct kep_pkg_ref {
@@ -234,6 +251,10 @@ struct kep_driver {
 	 * of its eHash; out->kep_id / mesaj_id as answered. Errors as upload. */
 	int (*mime_send)(struct kep_session *s, const char *mesaj_id, const void *imza,
 			 size_t len, struct kep_send_result *out, struct kerr *err);
+	/* The mailbox's quota and credit, as far as the provider answers them
+	 * (out's unanswered figures -1); fails only when nothing was answered.
+	 * NULL: the driver knows no quota. */
+	int (*quota)(struct kep_session *s, struct kep_quota *out, struct kerr *err);
 };
 
 /* The driver called name ("ptt"), or NULL. */

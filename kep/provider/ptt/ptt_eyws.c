@@ -454,4 +454,5 @@ const struct kep_driver kep_driver_ptt = {
 	.upload = ptt_upload,
 	.mime_prepare = ptt_mime_prepare,
 	.mime_send = ptt_mime_send,
+	.quota = ptt_quota,
 };

@@ -82,6 +82,9 @@ int ptt_call_creds(struct kep_session *s, const char *op, struct ptt_reply *r,
 /* At open: the form remembered for this endpoint and account, else bare. */
 void ptt_creds_form_recall(struct kep_session *s);
 
+/* ptt_quota.c: KotaSorgula (+ KontorSorgula, best effort). */
+int ptt_quota(struct kep_session *s, struct kep_quota *q, struct kerr *err);
+
 /* Giris, then GuvenliGiris for OTP and EIMZA; stores eGuvenlikId. */
 int ptt_login(struct kep_session *s, struct kerr *err);
 
