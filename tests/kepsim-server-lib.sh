@@ -56,7 +56,8 @@ stop_kepsim() {
 }
 
 # soap OP [FIELD=VALUE...]: posts the request with the account's credentials
-# (override with CRED_PAROLA=...); body in $T/resp, headers in $T/hdr,
+# (override with CRED_PAROLA=...; CRED_FORM=wrapped|bare[-reordered] is
+# the credentials' form, default wrapped); body in $T/resp, headers in $T/hdr,
 # curl's exit code in CURL_RC. Values are XML-escaped by python.
 soap() {
 	op=$1; shift
@@ -64,17 +65,21 @@ soap() {
 import sys
 from xml.sax.saxutils import escape
 op, hesap, tcno, parola, sifre, form = sys.argv[1:7]
-bare = form == "bare"
+bare = form.startswith("bare")
 fields = "".join("<xsd:%s>%s</xsd:%s>" % (k, escape(v), k)
                  for k, v in (a.split("=", 1) for a in sys.argv[7:]))
+cred = {"kepHesap": hesap, "tcno": tcno, "parola": parola, "sifre": sifre}
+# CRED_FORM: wrapped (default) or bare; a "-reordered" suffix sends the
+# fields in the order kepagent once used (kepHesap, parola, sifre, tcno).
+order = ["kepHesap", "parola", "sifre", "tcno"] if form.endswith("-reordered") else list(cred)
+creds = "".join("<xsd:%s>%s</xsd:%s>" % (k, escape(cred[k]), k) for k in order)
 print('<?xml version="1.0" encoding="UTF-8"?>'
       '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
       'xmlns:axis="http://ws.apache.org/axis2" xmlns:xsd="http://ws.apache.org/axis2/xsd">'
-      '<soapenv:Body><axis:%s><axis:param0>%s<xsd:kepHesap>%s</xsd:kepHesap>'
-      '<xsd:tcno>%s</xsd:tcno><xsd:parola>%s</xsd:parola><xsd:sifre>%s</xsd:sifre>%s'
+      '<soapenv:Body><axis:%s><axis:param0>%s%s%s%s'
       '%s</axis:param0></axis:%s></soapenv:Body></soapenv:Envelope>'
-      % (op, "" if bare else "<xsd:kepHesap>", escape(hesap), tcno, escape(parola), escape(sifre),
-         "" if bare else "</xsd:kepHesap>", fields, op))
+      % (op, "" if bare else "<xsd:kepHesap>", creds,
+         "" if bare else "</xsd:kepHesap>", "", fields, op))
 PY
 	post_file "$T/req.xml" "urn:$op"
 }
@@ -117,11 +122,14 @@ folders() {
 	python3 - "$T/root.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 r = ET.parse(sys.argv[1]).getroot()
-for e in r.iter("{http://ws.apache.org/axis2}return"):
-    kids = list(e)
-    if not kids: print(e.text or "")
-    for k in kids:
-        if k.tag.endswith("}dizin") or k.tag == "dizin": print(k.text or "")
+try:
+    for e in r.iter("{http://ws.apache.org/axis2}return"):
+        kids = list(e)
+        if not kids: print(e.text or "")
+        for k in kids:
+            if k.tag.endswith("}dizin") or k.tag == "dizin": print(k.text or "")
+except BrokenPipeError:
+    pass
 PY
 }
 # expect_answer: HTTP 200 and an answer (no Fault); split into $T/root.xml.

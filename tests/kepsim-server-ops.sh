@@ -108,16 +108,25 @@ for s in $(ls "$ACC/OUTBOX"); do
 	p=$ACC/OUTBOX/$s
 	soap PaketDelilSorgula kepSiraNo=$s kepId="$(jget "$p/meta.json" kepId)" dizin=OUTBOX
 	expect_durum 0
-	field delilId >"$T/dids"; field delilTurId >"$T/dturs"
+	field delilId >"$T/dids"; field delilTurId >"$T/dturs"; field tarih >"$T/dtarih"
 	[ "$(wc -l <"$T/dids")" -eq "$(ls "$p/delil" 2>/dev/null | grep -c '\.json$')" ] || fail "evidence count $s"
 	i=0
 	for id in $(cat "$T/dids"); do
 		i=$((i + 1))
 		j=$p/delil/$id.json
 		[ "$(sed -n ${i}p "$T/dturs")" = "$(jget "$j" delilTurId)" ] || fail "delilTurId of $id"
+		# The interface time rule: the mailbox's UTC, on the wire (default
+		# --times=offset) Turkish time with +03:00.
+		python3 - "$(sed -n ${i}p "$T/dtarih")" "$(jget "$j" tarih)" <<'PY' || fail "tarih of $id"
+import calendar, sys, time
+wire, utc = sys.argv[1:3]
+t = calendar.timegm(time.strptime(utc, "%Y-%m-%dT%H:%M:%S")) + 3 * 3600
+assert wire == time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + "+03:00", (wire, utc)
+PY
 		soap PaketDelilIndir delilId="$id"
 		expect_durum 0
 		cmp "$T/bin.1" "$p/delil/$(jget "$j" file)" || fail "eDelil $id differs"
+		expect_grep 'eDelil xmlns:xmime="http://www.w3.org/2005/05/xmlmime" xmime:contentType="application/(xml|zip)" fileName="delil1\.(xml|zip)"' "$T/root.xml"
 		nev=$((nev + 1))
 	done
 done
@@ -194,4 +203,28 @@ expect_no_grep "$PAROLA|$SIFRE" "$T/mtom.log"
 start_kepsim inline --inline-base64
 check_indir inline
 grep -qi '^Content-Type: text/xml' "$T/hdr" || fail "inline mode is not text/xml"
+stop_kepsim
+
+# --strict-creds (here by --dialect plain): a credential-only operation
+# wants the fields bare in param0, every other operation wrapped, both in
+# the WSDL's order; anything else is Axis2's databinding Fault.
+start_kepsim strict --dialect plain --request-log "$T/strict.jsonl"
+expect_grep 'dialect: creds=bare strict-creds' "$T/strict.log"
+CRED_FORM=bare soap DizinSorgula
+expect_answer
+folders | grep -qx INBOX || fail "strict: bare DizinSorgula"
+soap DizinSorgula
+[ "$(http_status)" = 500 ] || fail "strict: wrapped DizinSorgula answered HTTP $(http_status)"
+expect_grep 'Unexpected subelement kepHesap' "$T/resp"
+CRED_FORM=bare-reordered soap DizinSorgula
+[ "$(http_status)" = 500 ] || fail "strict: reordered credentials answered HTTP $(http_status)"
+expect_grep 'Unexpected subelement parola' "$T/resp"
+CRED_FORM=bare soap PaketSorgula
+[ "$(http_status)" = 500 ] || fail "strict: bare PaketSorgula answered HTTP $(http_status)"
+soap PaketSorgula
+expect_answer
+# plain: unqualified children (no namespace, no prefix), durum typed xs:int.
+expect_grep '<ns:return[^>]*><durum xsi:type="xs:int">0</durum>' "$T/root.xml"
+expect_grep '<kepId>' "$T/root.xml"
+expect_no_grep '<ax:|<ns:kepId' "$T/root.xml"
 stop_kepsim

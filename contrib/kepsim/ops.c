@@ -99,7 +99,8 @@ static int check_credentials(struct op_ctx *c)
 }
 
 /* --strict-creds: the credentials in a form the operation's schema does not
- * have get the Fault Axis2's generated databinding gives. The expected
+ * have, or out of the WSDL's order (kepHesap, tcno, parola, sifre), get the
+ * Fault Axis2's generated databinding gives. The expected
  * form: param0 itself for the credential-only operations when the dialect
  * says bare, a kepHesap child otherwise. */
 /* The credential form, last in the request-log line. */
@@ -116,11 +117,15 @@ static struct soap_resp *creds_form_fault(struct op_ctx *c)
 	struct soap_resp *r;
 	char *msg;
 
-	if (!kepsim_dialect.creds_strict || c->req->creds_form == CREDS_NONE ||
-	    (c->req->creds_form == CREDS_BARE) == want_bare)
+	const char *bad;
+
+	if (!kepsim_dialect.creds_strict || c->req->creds_form == CREDS_NONE)
 		return NULL;
-	msg = xasprintf("org.apache.axis2.databinding.ADBException: Unexpected subelement %s",
-			want_bare ? "kepHesap" : "tcno");
+	if ((c->req->creds_form == CREDS_BARE) != want_bare)
+		bad = want_bare ? "kepHesap" : "tcno";
+	else if ((bad = c->req->creds_misplaced) == NULL)
+		return NULL;
+	msg = xasprintf("org.apache.axis2.databinding.ADBException: Unexpected subelement %s", bad);
 	r = soap_resp_fault("soapenv:Client", msg);
 	free(msg);
 	json_object_set_new(c->log, "result", json_string("soap-fault"));

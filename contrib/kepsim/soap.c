@@ -143,6 +143,8 @@ static int mtom_split(const unsigned char *body, size_t len, const char *ctype,
 	return 0;
 }
 
+static const char *creds_misplaced(xmlNodePtr block);
+
 int soap_parse_request(const unsigned char *body, size_t len, const char *content_type,
 		       struct soap_req *req, struct kerr *err)
 {
@@ -209,7 +211,31 @@ int soap_parse_request(const unsigned char *body, size_t len, const char *conten
 				req->creds_form = CREDS_BARE;
 			}
 		}
+	req->creds_misplaced = creds_misplaced(req->creds);
 	return 0;
+}
+
+/* The first credential field out of the WSDL's sequence (kepHesap, tcno,
+ * parola, sifre; none missing, other fields after them), as Axis2's ADB
+ * would name it in "Unexpected subelement", or NULL when in order. */
+static const char *creds_misplaced(xmlNodePtr block)
+{
+	static const char *const seq[] = { "kepHesap", "tcno", "parola", "sifre" };
+	xmlNodePtr n;
+	size_t i = 0;
+
+	if (block == NULL)
+		return NULL;
+	for (n = first_elem(block->children); n != NULL && i < ARRAY_SIZE(seq);
+	     n = first_elem(n->next), i++) {
+		if (xmlStrcmp(n->name, BAD_CAST seq[i]) != 0) {
+			/* The wrapped block inside param0 is the kepHesap field itself. */
+			if (i == 0 && first_elem(n->children) != NULL)
+				return NULL;
+			return (const char *)n->name;
+		}
+	}
+	return i == ARRAY_SIZE(seq) ? NULL : seq[i];
 }
 
 static char *child_text(xmlNodePtr parent, const char *name)
@@ -649,10 +675,21 @@ static const char *durum_type(const struct soap_resp *r)
 	}
 }
 
+/* A child of the return: in the xsd namespace, or (unqualified) in none;
+ * xmlNewChild would give a NULL-namespace child its parent's namespace. */
+static xmlNodePtr new_child(struct soap_resp *r, const char *name, const char *text)
+{
+	xmlNodePtr n = xmlNewDocRawNode(r->doc, child_ns(r), BAD_CAST name, NULL);
+
+	xmlAddChild(r->ret, n);
+	if (text != NULL)
+		xmlNodeAddContent(n, BAD_CAST text); /* text, escaped when written */
+	return n;
+}
+
 void soap_resp_add(struct soap_resp *r, const char *name, const char *value)
 {
-	xmlNodePtr n = xmlNewTextChild(r->ret, child_ns(r), BAD_CAST name,
-				       BAD_CAST(value != NULL ? value : ""));
+	xmlNodePtr n = new_child(r, name, value != NULL ? value : "");
 	const char *type = strcmp(name, "durum") == 0 ? durum_type(r) : NULL;
 
 	if (type != NULL)
@@ -662,7 +699,7 @@ void soap_resp_add(struct soap_resp *r, const char *name, const char *value)
 
 void soap_resp_add_nil(struct soap_resp *r, const char *name)
 {
-	xmlNodePtr n = xmlNewChild(r->ret, child_ns(r), BAD_CAST name, NULL);
+	xmlNodePtr n = new_child(r, name, NULL);
 
 	xmlNewNsProp(n, xmlSearchNsByHref(r->doc, n, BAD_CAST NS_XSI), BAD_CAST "nil",
 		     BAD_CAST "true");
@@ -710,7 +747,7 @@ void soap_resp_add_binary(struct soap_resp *r, const char *name, unsigned char *
 	b->data = data;
 	b->len = len;
 	b->cid = NULL;
-	b->elem = xmlNewChild(r->ret, child_ns(r), BAD_CAST name, NULL);
+	b->elem = new_child(r, name, NULL);
 	if (kepsim_dialect.xmime_attrs)
 		xmime_attrs(r, b->elem, name, data, len);
 }

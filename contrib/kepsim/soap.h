@@ -39,6 +39,8 @@ struct soap_req {
 	xmlNodePtr param0;
 	xmlNodePtr creds;    /* the kepHesap block (or param0 itself), or NULL */
 	enum { CREDS_NONE, CREDS_WRAPPED, CREDS_BARE } creds_form;
+	const char *creds_misplaced; /* the first credential field out of the WSDL's
+	                              * order (kepHesap, tcno, parola, sifre), or NULL */
 	struct soap_part *parts;   /* MTOM: the parts after the root */
 	size_t nparts;
 };
