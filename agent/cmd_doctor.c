@@ -152,6 +152,68 @@ static size_t discard(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
+/* The endpoint's leaf certificate, fetched without verifying it: what a
+ * refused handshake was shown, so the FAIL line can say self-signed or
+ * name the issuer ca_file lacks. subject/issuer: caller frees; NULL when
+ * even an unverified handshake fails. */
+static void peer_certificate(const char *url, const char *proxy, char **subject, char **issuer)
+{
+	struct curl_certinfo *ci = NULL;
+	CURL *c = curl_easy_init();
+	struct curl_slist *sl;
+
+	*subject = *issuer = NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	if (proxy != NULL)
+		curl_easy_setopt(c, CURLOPT_PROXY, proxy);
+	/* The handshake is what counts: a refused request after it still
+	 * leaves the certificate. */
+	(void)curl_easy_perform(c);
+	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci != NULL &&
+	    ci->num_of_certs > 0) {
+		for (sl = ci->certinfo[0]; sl != NULL; sl = sl->next) {
+			if (strncmp(sl->data, "Subject:", 8) == 0 && *subject == NULL)
+				*subject = xstrdup(sl->data + 8 + strspn(sl->data + 8, " "));
+			else if (strncmp(sl->data, "Issuer:", 7) == 0 && *issuer == NULL)
+				*issuer = xstrdup(sl->data + 7 + strspn(sl->data + 7, " "));
+		}
+	}
+	curl_easy_cleanup(c);
+}
+
+/* A refused TLS handshake: self-signed (a test server, a TLS-intercepting
+ * proxy or the wrong host) or issued by a CA that ca_file does not hold. */
+static void say_untrusted(struct report *r, const struct account_config *a, const char *endpoint,
+			  const char *url, const char *why)
+{
+	char *subject, *issuer;
+
+	peer_certificate(url, a->proxy, &subject, &issuer);
+	if (subject != NULL && issuer != NULL && strcmp(subject, issuer) == 0)
+		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s is self-signed (%s), "
+		    "not issued by a CA; fix: check the endpoint URL and any TLS-intercepting "
+		    "proxy (a provider's certificate is CA-issued); only for a test provider put "
+		    "this certificate in ca_file", a->name, endpoint, subject);
+	else if (issuer != NULL)
+		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s not trusted: issued by "
+		    "%s, which %s does not hold (%s); fix: set ca_file to the CA that issued the "
+		    "provider's certificate", a->name, endpoint, issuer,
+		    a->ca_file ? a->ca_file : "the system CA store", why);
+	else
+		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s not trusted (%s); fix: "
+		    "set ca_file to the CA that issued the provider's certificate", a->name,
+		    endpoint, why);
+	free(subject);
+	free(issuer);
+}
+
 static void check_endpoint(struct report *r, const struct account_config *a)
 {
 	struct kep_login_info li = { 0 };
@@ -184,9 +246,7 @@ static void check_endpoint(struct report *r, const struct account_config *a)
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 	    rc == CURLE_SSL_CERTPROBLEM)
-		say(r, FAIL, "endpoint", "account %s: TLS certificate of %s not trusted (%s); fix: set "
-		    "ca_file to the CA that issued the provider's certificate", a->name, li.endpoint,
-		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		say_untrusted(r, a, li.endpoint, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	else if (rc != CURLE_OK)
 		say(r, FAIL, "endpoint", "account %s: %s unreachable (%s); fix: check the URL, DNS, "
 		    "firewall and proxy settings", a->name, li.endpoint,
@@ -238,9 +298,9 @@ static void check_login(struct report *r, const struct config *cfg,
 
 	config_login_info(a, &li);
 	if (li.personal) {
-		say(r, OK, "login", "account %s logs in with %s: an officer answers it, so doctor "
-		    "does not try; run 'kepagent refresh --account %s' to prove it", a->name,
-		    li.mode, a->name);
+		say(r, OK, "login", "account %s logs in with %s: an officer is needed to answer "
+		    "it, so doctor does not try (endpoint and TLS checked above); run 'kepagent "
+		    "refresh --account %s' at a terminal to prove it", a->name, li.mode, a->name);
 		free(dircopy);
 		return;
 	}

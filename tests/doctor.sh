@@ -79,7 +79,29 @@ write_config "$(free_port)" "$T/ca.pem"
 expect_one_fail endpoint 'unreachable'
 
 write_config "$port" "$T/other-ca.pem"
-expect_one_fail endpoint 'not trusted'
+expect_one_fail endpoint 'not trusted: issued by .*doctor-ca, which .*other-ca.pem does not hold'
+
+# A self-signed endpoint (a test server, an intercepting proxy): said so.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem -subj /CN=selfsigned \
+	-addext subjectAltName=IP:127.0.0.1 -days 400 2>/dev/null
+sport=$(free_port)
+openssl s_server -quiet -accept "127.0.0.1:$sport" -cert self.pem -key self.key -www >/dev/null 2>&1 &
+self_pid=$!
+on_exit "kill $self_pid 2>/dev/null"
+i=0
+until curl -s --cacert self.pem "https://127.0.0.1:$sport/" >/dev/null; do
+	i=$((i + 1)); [ $i -lt 50 ] || fail "openssl s_server (self-signed) did not start"; sleep 0.1
+done
+write_config "$sport" "$T/ca.pem"
+expect_one_fail endpoint 'is self-signed \(.*CN *= *selfsigned.*\).*fix: check the endpoint URL'
+
+# A KEP address of the wrong form: the configuration says which form.
+write_config "$port" "$T/ca.pem"
+sed -i 's|address: birim@hs01.kep.tr|address: birim@gmail.com|' kepagent.yaml
+expect_exit 3 "$KEPAGENT" doctor
+[ "$(grep -c '^FAIL' "$T/out")" = 1 ] || { cat "$T/out"; fail "expected exactly one FAIL line"; }
+expect_grep '^FAIL +config .*address.*birim@hs01\.kep\.tr.*fix: ' "$T/out"
+write_config "$port" "$T/other-ca.pem"
 
 # JSON output carries the same verdicts.
 expect_exit 1 "$KEPAGENT" doctor --json
@@ -130,5 +152,6 @@ expect_exit 0 "$KEPAGENT" doctor
 KENV_LOGIN=otp kenv_config "otp_file: $T/otp"
 printf '123456\n' >"$T/otp"; chmod 600 "$T/otp"
 expect_exit 0 "$KEPAGENT" doctor
-expect_grep "^ok +login +account acct logs in with otp: an officer answers it" "$T/out"
+expect_grep "^ok +endpoint +account acct: .* reachable over verified TLS" "$T/out"
+expect_grep "^ok +login +account acct logs in with otp: an officer is needed" "$T/out"
 ! grep -q '"op":"Giris"' "$KEPSIM_REQ" || fail "doctor tried an OTP login"
