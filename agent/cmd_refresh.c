@@ -18,8 +18,11 @@
 #include "commands.h"
 #include "config.h"
 #include "err.h"
+#include "i18n.h"
 #include "log.h"
 #include "sync.h"
+#include "util.h"
+#include "verdict.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -46,27 +49,103 @@ static void usage(FILE *out)
 		"130 interrupted.\n");
 }
 
+/* The terminal display: one status line per folder (log.h owns it: log
+ * lines go above it), counts of what this folder brought so far. */
 struct ui {
-	int tty;          /* stderr is a terminal: update lines in place */
-	int open_line;    /* a \r line is being updated */
+	int live;           /* redraw a status line (stderr is a terminal, not -q) */
+	int plain;          /* not a terminal: a plain line when a folder starts and ends */
+	int in_folder;      /* between a folder's first and last progress call */
+	char folder[128];
+	size_t done, total, new_packages, new_evidence, flagged;
+	int64_t started_ms;
 };
+
+static void eta_text(const struct ui *u, char *buf, size_t sz)
+{
+	int64_t elapsed = now_ms() - u->started_ms, left;
+
+	buf[0] = '\0';
+	if (u->done == 0 || u->done >= u->total || elapsed < 1000)
+		return;
+	left = elapsed * (int64_t)(u->total - u->done) / (int64_t)u->done / 1000;
+	/* TRANSLATORS: time left, minutes:seconds. */
+	snprintf(buf, sz, _(", %lld:%02lld left"), (long long)(left / 60), (long long)(left % 60));
+}
+
+static void show(struct ui *u, const char *account, int final)
+{
+	char eta[64];
+
+	eta_text(u, eta, sizeof(eta));
+	/* TRANSLATORS: account folder: examined/listed packages, then counts. */
+	if (u->live)
+		log_status(_("%s %s: %zu/%zu examined, %zu new, %zu evidence, %zu flagged%s"),
+			   account, u->folder, u->done, u->total, u->new_packages,
+			   u->new_evidence, u->flagged, final ? "" : eta);
+	else if (u->plain)
+		fprintf(stderr, _("%s %s: %zu/%zu examined, %zu new, %zu evidence, %zu flagged%s"),
+			account, u->folder, u->done, u->total, u->new_packages, u->new_evidence,
+			u->flagged, "\n");
+}
 
 static void on_progress(void *arg, const char *account, const char *folder, size_t done,
 			size_t total)
 {
 	struct ui *u = arg;
 
-	if (u->tty) {
-		fprintf(stderr, "\r%s %s: %zu/%zu packages", account, folder, done, total);
-		u->open_line = 1;
-		if (done == total) {
-			fputc('\n', stderr);
-			u->open_line = 0;
-		}
-	} else if (done == 0 || done == total) {
-		fprintf(stderr, "%s %s: %zu/%zu packages\n", account, folder, done, total);
+	if (!u->in_folder || strcmp(folder, u->folder) != 0) {
+		snprintf(u->folder, sizeof(u->folder), "%s", folder);
+		u->new_packages = u->new_evidence = u->flagged = 0;
+		u->started_ms = now_ms();
+		u->in_folder = 1;
+		if (u->plain)
+			fprintf(stderr, _("%s %s: %zu package(s) listed\n"), account, folder, total);
 	}
-	fflush(stderr);
+	u->done = done;
+	u->total = total;
+	if (done < total) {
+		if (u->live)
+			show(u, account, 0);
+		return;
+	}
+	/* The folder's last line stays on the screen. */
+	show(u, account, 1);
+	log_status_end(1);
+	u->in_folder = 0;
+}
+
+static void on_stored(void *arg, const char *account, const char *what, const char *verdict)
+{
+	struct ui *u = arg;
+	int v = verdict_from_name(verdict);
+
+	if (!u->in_folder)
+		return;
+	if (strcmp(what, "package") == 0)
+		u->new_packages++;
+	else
+		u->new_evidence++;
+	if (v < 0 || !verdict_acceptable((enum verdict)v))
+		u->flagged++;
+	if (u->live)
+		show(u, account, 0);
+}
+
+static json_t *flags_json(const struct sync_report *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n_flags; i++) {
+		const struct sync_flag *f = &r->flags[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+						   "what", f->what, "folder", f->folder,
+						   "kep_id", f->kep_id, "delil_id", f->item,
+						   "subject", f->subject, "verdict", f->verdict,
+						   "reason", f->reason));
+	}
+	return a;
 }
 
 /* A figure the provider did not answer is null; the whole object is null
@@ -89,6 +168,7 @@ static json_t *quota_json(const struct sync_report *r)
 static json_t *report_json(const struct sync_report *r, const struct kerr *err, int rc)
 {
 	json_t *f = json_array();
+	int stopped = rc < 0 && err->cls == KERR_INTERRUPTED;
 	size_t i;
 
 	for (i = 0; i < r->n_failures; i++)
@@ -96,13 +176,16 @@ static json_t *report_json(const struct sync_report *r, const struct kerr *err, 
 						   r->failures[i].folder, "item", r->failures[i].item,
 						   "class", kerr_class_name(r->failures[i].cls),
 						   "reason", r->failures[i].reason));
-	return json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:o}",
-			 "account", r->account, "ok", rc == 0, "error", rc == 0 ? NULL : err->msg,
+	return json_pack("{s:s, s:b, s:b, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:o, "
+			 "s:o, s:I, s:o}",
+			 "account", r->account, "ok", rc == 0, "interrupted", stopped,
+			 "error", rc == 0 ? NULL : err->msg,
 			 "inbox", r->inbox, "sent", r->sent, "listed", (json_int_t)r->listed,
 			 "new_packages", (json_int_t)r->new_packages,
 			 "new_evidence", (json_int_t)r->new_evidence,
 			 "acknowledged", (json_int_t)r->acknowledged,
 			 "deleted", (json_int_t)r->deleted, "flagged", (json_int_t)r->flagged,
+			 "flagged_items", flags_json(r),
 			 "failures", f, "duration_ms", (json_int_t)(r->finished - r->started),
 			 "quota", quota_json(r));
 }
@@ -118,23 +201,40 @@ static void print_quota(const struct sync_report *r, const struct config *cfg)
 	printf("  quota: %s%s\n", r->quota_over ? "WARNING: " : "", line);
 }
 
+static void print_flag(const struct sync_flag *f)
+{
+	const char *subject = f->subject ? f->subject : "";
+
+	if (f->item != NULL)
+		/* TRANSLATORS: delilId, kepId, subject, verdict, reason. */
+		printf(_("  flagged: evidence %s of %s \"%s\": %s: %s\n"), f->item,
+		       f->kep_id ? f->kep_id : "?", subject, f->verdict ? f->verdict : "?",
+		       f->reason ? f->reason : "");
+	else
+		/* TRANSLATORS: kepId, subject, verdict, reason. */
+		printf(_("  flagged: package %s \"%s\": %s: %s\n"), f->kep_id ? f->kep_id : "?",
+		       subject, f->verdict ? f->verdict : "?", f->reason ? f->reason : "");
+}
+
 static void print_summary(const struct sync_report *r, const struct kerr *err, int rc)
 {
+	int stopped = rc < 0 && err->cls == KERR_INTERRUPTED;
 	size_t i;
 
-	int stopped = rc < 0 && err->cls == KERR_INTERRUPTED;
-
 	/* An interrupted run says so first: its counts are what got done. */
-	printf("%s%s: %zu new package(s), %zu new evidence item(s), %zu acknowledged, "
-	       "%zu flagged by verification, %zu failure(s)\n", r->account,
-	       stopped ? " (interrupted)" : "", r->new_packages, r->new_evidence,
+	printf(_("%s%s: %zu new package(s), %zu new evidence item(s), %zu acknowledged, "
+		 "%zu flagged by verification, %zu failure(s)\n"), r->account,
+	       stopped ? _(" (interrupted)") : "", r->new_packages, r->new_evidence,
 	       r->acknowledged, r->flagged, r->n_failures);
+	for (i = 0; i < r->n_flags; i++)
+		print_flag(&r->flags[i]);
 	for (i = 0; i < r->n_failures; i++)
-		printf("  failed: %s%s%s%s%s\n", r->failures[i].folder ? r->failures[i].folder : "",
+		printf(_("  failed: %s%s%s%s%s\n"),
+		       r->failures[i].folder ? r->failures[i].folder : "",
 		       r->failures[i].folder ? " " : "", r->failures[i].item ? r->failures[i].item : "",
 		       r->failures[i].item ? ": " : "", r->failures[i].reason);
 	if (rc < 0 && r->n_failures == 0 && !stopped)
-		printf("  failed: %s\n", err->msg);
+		printf(_("  failed: %s\n"), err->msg);
 }
 
 int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
@@ -148,13 +248,13 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *only = NULL;
 	struct config *cfg = NULL;
 	struct sync_env *env = NULL;
-	struct ui u = { isatty(STDERR_FILENO), 0 };
-	struct sync_hooks hooks = { .arg = &u, .progress = on_progress };
+	struct ui u = { 0 };
+	struct sync_hooks hooks = { .arg = &u, .progress = on_progress, .stored = on_stored };
 	struct sigaction sa;
 	json_t *all = json_array();
 	struct kerr err;
 	int c, json = 0, code = KEXIT_OK, ran = 0;
-	size_t i;
+	size_t i, wanted = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
@@ -197,12 +297,17 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 		json_decref(all);
 		return kerr_exit_code(&err);
 	}
+	u.live = !ctx->quiet && log_status_available();
+	u.plain = !ctx->quiet && !u.live;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	for (i = 0; i < cfg->n_accounts; i++)
+		if (only != NULL ? strcmp(cfg->accounts[i].name, only) == 0 : cfg->accounts[i].enabled)
+			wanted++;
 	for (i = 0; i < cfg->n_accounts && !stop_flag; i++) {
 		const struct account_config *a = &cfg->accounts[i];
 		struct sync_report rep;
@@ -213,10 +318,9 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 		ran++;
 		kerr_clear(&err);
 		rc = sync_account(env, a, &hooks, &rep, &err);
-		if (u.open_line) {
-			fputc('\n', stderr);
-			u.open_line = 0;
-		}
+		/* An interrupted folder's line stays as it got. */
+		log_status_end(1);
+		u.in_folder = 0;
 		if (rc < 0) {
 			log_error("refresh %s: %s", a->name, err.msg);
 			if (code == KEXIT_OK)
@@ -230,13 +334,16 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 			print_quota(&rep, cfg);
 		sync_report_free(&rep);
 	}
-	if (ran == 0)
+	if (wanted == 0)
 		log_warn("refresh: no enabled account in %s", cfg->path);
+	else if (stop_flag && ran < (int)wanted && !json)
+		printf(_("interrupted: %zu account(s) not synced\n"), wanted - (size_t)ran);
 	if (stop_flag)
 		code = KEXIT_INTERRUPTED;
 	if (json) {
-		json_t *o = json_pack("{s:O, s:b, s:b}", "accounts", all, "ok", code == KEXIT_OK,
-					"interrupted", stop_flag != 0);
+		json_t *o = json_pack("{s:O, s:b, s:b, s:I}", "accounts", all, "ok",
+				      code == KEXIT_OK, "interrupted", stop_flag != 0,
+				      "not_synced", (json_int_t)(wanted - (size_t)ran));
 		char *s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 
 		printf("%s\n", s);

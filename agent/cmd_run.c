@@ -86,8 +86,6 @@ static void reload(struct daemon *d, const char *path, const struct config *old)
 	if (strcmp(cfg->store_path, old->store_path) != 0 ||
 	    strcmp(cfg->api_listen, old->api_listen) != 0 || cfg->api_port != old->api_port)
 		log_warn("store and API listen settings change only on restart");
-	log_set_verbosity(cfg->log_level > log_get_verbosity() ? cfg->log_level :
-			  log_get_verbosity());
 	daemon_reload(d, cfg);
 	log_info("configuration reloaded: %zu accounts", cfg->n_accounts);
 }
@@ -208,6 +206,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		log_error("%s", err.msg);
 		return kerr_exit_code(&err);
 	}
-	log_init("kepagent", foreground, cfg->log_level + ctx->verbose);
+	/* config_load applied log.level, -v and -q. */
+	log_init("kepagent", foreground, log_get_verbosity());
 	return serve(ctx, cfg);
 }

@@ -10,6 +10,7 @@
 struct cmd_ctx {
 	const char *config_path; /* -c, $KEPAGENT_CONFIG, or the default */
 	int verbose;             /* number of -v */
+	int quiet;               /* -q: warnings and errors only, no progress display */
 };
 
 typedef int cmd_fn(struct cmd_ctx *ctx, int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "err.h"
+#include "i18n.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/kepagent/kepagent.yaml"
@@ -50,7 +51,7 @@ static void usage(FILE *out)
 	const struct command *c;
 
 	fprintf(out,
-		"Usage: kepagent [-c FILE] [-v] COMMAND [OPTIONS] [ARGS]\n"
+		"Usage: kepagent [-c FILE] [-v|-q] COMMAND [OPTIONS] [ARGS]\n"
 		"\n"
 		"Keeps a KEP (registered e-mail) mailbox in sync for an EBYS, verifies every\n"
 		"signature, time stamp and delil, and serves an import queue and status lookup.\n"
@@ -58,7 +59,8 @@ static void usage(FILE *out)
 		"Global options:\n"
 		"  -c, --config FILE  configuration file (default $KEPAGENT_CONFIG, else\n"
 		"                     %s)\n"
-		"  -v, --verbose      more log output (repeat for debug)\n"
+		"  -v, --verbose      more log output than log.level (repeat for debug)\n"
+		"  -q, --quiet        warnings and errors only, no progress display\n"
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version\n"
 		"\n"
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -88,18 +91,22 @@ int main(int argc, char **argv)
 	int c;
 
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 	ctx.config_path = getenv("KEPAGENT_CONFIG");
 	if (ctx.config_path == NULL || ctx.config_path[0] == '\0')
 		ctx.config_path = DEFAULT_CONFIG;
 
 	/* '+' stops at the first non-option: the rest belongs to the subcommand. */
-	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:vqhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			ctx.config_path = optarg;
 			break;
 		case 'v':
 			ctx.verbose++;
+			break;
+		case 'q':
+			ctx.quiet = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -116,7 +123,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return KEXIT_USAGE;
 	}
-	log_init("kepagent", 1, LOG_LVL_INFO + ctx.verbose);
+	log_init("kepagent", 1, LOG_LVL_INFO);
+	log_follow_config(ctx.verbose, ctx.quiet);
 	for (cmd = commands; cmd->name != NULL; cmd++) {
 		if (strcmp(cmd->name, argv[optind]) == 0)
 			return cmd->fn(&ctx, argc - optind, argv + optind);

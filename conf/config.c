@@ -607,6 +607,8 @@ int config_load_report(const char *path, struct config **cfg_r, struct kbuf *rep
 	set_default(&l.cfg->store_path, DEFAULT_STORE);
 	set_default(&l.cfg->api_listen, "127.0.0.1");
 	set_default(&l.cfg->api_token_file, DEFAULT_TOKEN);
+	/* log.level holds for every command that reads the configuration. */
+	log_config_level(l.cfg->log_level);
 	*cfg_r = l.cfg;
 	return 0;
 }

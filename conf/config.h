@@ -123,7 +123,8 @@ struct config {
 /* Loads and validates path. On success returns 0 and *cfg_r (free with
  * config_free). On failure returns -1, sets *cfg_r to NULL and puts the first
  * problem, "FILE:LINE:COLUMN: message (expected ...)", in err (KERR_CONFIG,
- * also when the file cannot be read), noting how many more there are. */
+ * also when the file cannot be read), noting how many more there are.
+ * A valid file's log.level is applied (log_config_level(), log.h). */
 int config_load(const char *path, struct config **cfg_r, struct kerr *err);
 
 /* As config_load, and also appends every problem found, one line each, to

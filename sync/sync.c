@@ -124,6 +124,29 @@ void sync_fail(struct sync_ctx *c, const char *folder, const char *item, const s
 	}
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void sync_flagged(struct sync_ctx *c, const char *what, const char *folder, const char *kep_id,
+		  const char *item, const char *subject, const char *verdict, const char *reason)
+{
+	struct sync_report *r = c->rep;
+	struct sync_flag *f;
+
+	r->flags = xrealloc(r->flags, (r->n_flags + 1) * sizeof(*r->flags));
+	f = &r->flags[r->n_flags++];
+	f->what = what;
+	f->folder = dup_or_null(folder);
+	f->kep_id = dup_or_null(kep_id);
+	f->item = dup_or_null(item);
+	f->subject = dup_or_null(subject);
+	f->verdict = dup_or_null(verdict);
+	f->reason = dup_or_null(reason);
+	r->flagged++;
+}
+
 void sync_audit(struct sync_ctx *c, const char *action, const char *object, const char *detail)
 {
 	struct kerr err;
@@ -534,6 +557,15 @@ void sync_report_free(struct sync_report *rep)
 		free(rep->failures[i].reason);
 	}
 	free(rep->failures);
+	for (i = 0; i < rep->n_flags; i++) {
+		free(rep->flags[i].folder);
+		free(rep->flags[i].kep_id);
+		free(rep->flags[i].item);
+		free(rep->flags[i].subject);
+		free(rep->flags[i].verdict);
+		free(rep->flags[i].reason);
+	}
+	free(rep->flags);
 	free(rep->account);
 	free(rep->inbox);
 	free(rep->sent);

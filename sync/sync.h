@@ -68,6 +68,19 @@ struct sync_failure {
 	char *reason;
 };
 
+/* One new item stored with a verdict worse than valid (flagged), kept for
+ * the summary: the officer sees which, not only how many. Strings owned by
+ * the report; folder and subject may be NULL. */
+struct sync_flag {
+	const char *what;    /* "package" or "evidence" (static) */
+	char *folder;
+	char *kep_id;        /* the package's kepId */
+	char *item;          /* delilId for evidence, else NULL */
+	char *subject;
+	char *verdict;       /* verdict name */
+	char *reason;
+};
+
 struct sync_report {
 	char *account;
 	char *inbox, *sent;           /* folder names used; NULL when unmapped */
@@ -77,6 +90,8 @@ struct sync_report {
 	size_t acknowledged;
 	size_t deleted;
 	size_t flagged;               /* new items stored with a verdict worse than valid */
+	struct sync_flag *flags;      /* each of them (n_flags == flagged) */
+	size_t n_flags;
 	struct sync_failure *failures;
 	size_t n_failures;
 	int64_t started, finished;    /* ms since the epoch */

@@ -202,7 +202,8 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
 		if (!verdict_acceptable(dv.verdict))
-			c->rep->flagged++;
+			sync_flagged(c, "evidence", NULL, ref_id, ei->id, pi->subject,
+				     se.meta.verdict, se.meta.verdict_reason);
 		if (c->hooks != NULL && c->hooks->stored != NULL)
 			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
 					 verdict_name(dv.verdict));

@@ -52,6 +52,9 @@ int sync_stopping(const struct sync_ctx *c);
 /* Records a failed item in the report (and logs it); an auth or store
  * failure also marks the account's sync fatal. */
 void sync_fail(struct sync_ctx *c, const char *folder, const char *item, const struct kerr *e);
+/* A new item stored flagged: counted and listed in the report. */
+void sync_flagged(struct sync_ctx *c, const char *what, const char *folder, const char *kep_id,
+		  const char *item, const char *subject, const char *verdict, const char *reason);
 /* Appends an audit line; failures are logged, not returned (the audit
  * never blocks the sync; the package insert writes its own line). */
 void sync_audit(struct sync_ctx *c, const char *action, const char *object,

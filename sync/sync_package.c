@@ -229,7 +229,8 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 		if (*new_r) {
 			c->rep->new_packages++;
 			if (!verdict_acceptable(r.overall))
-				c->rep->flagged++;
+				sync_flagged(c, "package", folder, pi->kep_id, NULL, m->subject,
+					     m->verdict, m->verdict_reason);
 			if (c->hooks != NULL && c->hooks->stored != NULL)
 				c->hooks->stored(c->hooks->arg, c->acct->name, "package",
 						 verdict_name(r.overall));

@@ -34,7 +34,8 @@ for want in '^-rwxr-xr-x root/root /usr/sbin/kepagent$' \
 	' /lib/systemd/system/kepagent\.service$' ' /usr/lib/sysusers\.d/kepagent\.conf$' \
 	' /usr/lib/tmpfiles\.d/kepagent\.conf$' ' /usr/share/bash-completion/completions/kepagent$' \
 	' /etc/kepagent/kepagent\.yaml$' ' /usr/share/doc/kepagent/copyright$' \
-	' /usr/share/doc/kepagent/kepagent\.yaml\.sample$'; do
+	' /usr/share/doc/kepagent/kepagent\.yaml\.sample$' \
+	' /usr/share/locale/tr/LC_MESSAGES/kepagent\.mo$'; do
 	expect_grep "$want" "$T/files"
 done
 expect_no_grep ' /usr/bin/kepagent$' "$T/files"
