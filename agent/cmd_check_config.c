@@ -65,8 +65,9 @@ static json_t *summary_json(const struct config *cfg)
 
 		config_login_info(a, &li);
 		json_array_append_new(accounts, json_pack(
-			"{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:s, s:s?, s:s?}",
+			"{s:s, s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:s, s:s?, s:s?}",
 			"name", a->name, "provider", a->driver->name, "address", a->mailbox,
+			"kep_hesap", a->mailbox,
 			"endpoint", li.endpoint, "login", li.mode,
 			"enabled", a->enabled, "poll_interval", (json_int_t)a->poll_interval,
 			"ack_policy", config_ack_policy_name(a->ack_policy),
@@ -103,6 +104,12 @@ static void summary_text(const struct config *cfg)
 		printf("  %s: %s, login %s, poll every %lds, ack %s%s\n", a->name, a->mailbox,
 		       li.mode, a->poll_interval,
 		       config_ack_policy_name(a->ack_policy), a->enabled ? "" : " (disabled)");
+		/* What the provider gets, so an officer who typed the address as
+		 * the EBYS asks for it (without the domain) sees the whole one. */
+		printf("    sends kepHesap %s%s%s%s\n", a->mailbox,
+		       strcmp(a->address, a->mailbox) != 0 ? " (written as " : "",
+		       strcmp(a->address, a->mailbox) != 0 ? a->address : "",
+		       strcmp(a->address, a->mailbox) != 0 ? ")" : "");
 	}
 }
 

@@ -305,7 +305,7 @@ static void check_login(struct report *r, const struct config *cfg,
 		return;
 	}
 	o.conf = a->driver_conf;
-	o.mailbox = a->address;
+	o.mailbox = a->mailbox;
 	o.ca_file = a->ca_file;
 	o.proxy = a->proxy;
 	o.connect_timeout_s = a->connect_timeout;

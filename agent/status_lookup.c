@@ -8,6 +8,7 @@
 #include "store_evidence.h"
 #include "store_package.h"
 #include "store_search.h"
+#include "util.h"
 #include "evidence_query.h"
 
 static const enum store_package_key key_order[] = {
@@ -17,7 +18,7 @@ static const enum store_package_key key_order[] = {
 
 /* The package the key names and its evidence; *pkg_r 0 when only orphan
  * evidence (or nothing) was found. */
-static int find(struct store *st, const char *key, int64_t *pkg_r,
+static int find_as(struct store *st, const char *key, int64_t *pkg_r,
 		struct store_evidence_row **ev_r, size_t *nev_r, struct kerr *err)
 {
 	size_t k, i, n = 0;
@@ -56,6 +57,52 @@ static int find(struct store *st, const char *key, int64_t *pkg_r,
 	if (*pkg_r == 0)
 		return store_evidence_orphans(st, key, ev_r, nev_r, err);
 	return 0;
+}
+
+/* The key without blanks around it (people paste them), xmalloc'd. */
+static char *trimmed(const char *key)
+{
+	size_t n;
+
+	while (*key == ' ' || *key == '\t')
+		key++;
+	n = strlen(key);
+	while (n > 0 && (key[n - 1] == ' ' || key[n - 1] == '\t' || key[n - 1] == '\n' ||
+			 key[n - 1] == '\r'))
+		n--;
+	return xasprintf("%.*s", (int)n, key);
+}
+
+/* A kepId and a Message-ID are "<...>" on the wire, but people copy them
+ * with or without the angle brackets: the other bracket form of a trimmed
+ * key, or NULL when there is none. */
+static char *other_form(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n == 0)
+		return NULL;
+	if (n >= 2 && key[0] == '<' && key[n - 1] == '>')
+		return n > 2 ? xasprintf("%.*s", (int)(n - 2), key + 1) : NULL;
+	if (memchr(key, '<', n) != NULL || memchr(key, '>', n) != NULL)
+		return NULL;
+	return xasprintf("<%.*s>", (int)n, key);
+}
+
+static int find(struct store *st, const char *key, int64_t *pkg_r,
+		struct store_evidence_row **ev_r, size_t *nev_r, struct kerr *err)
+{
+	char *t = trimmed(key), *alt = NULL;
+	int rc;
+
+	rc = find_as(st, t, pkg_r, ev_r, nev_r, err);
+	if (rc == 0 && *pkg_r == 0 && *nev_r == 0 && (alt = other_form(t)) != NULL) {
+		store_evidence_rows_free(ev_r, *nev_r);
+		rc = find_as(st, alt, pkg_r, ev_r, nev_r, err);
+	}
+	free(alt);
+	free(t);
+	return rc;
 }
 
 static json_t *not_found(const char *key)

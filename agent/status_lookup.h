@@ -1,7 +1,8 @@
 /* status_lookup.h: delivery status of sent messages ("KEP Delili Durumu").
  *
  * A key is tried as kepId, then OrgMesajId/Message-ID, X-TR-REM-iletiID and
- * e-Yazisma BelgeNo; among the packages found, a sent one (with evidence) is
+ * e-Yazisma BelgeNo, trimmed, and when nothing answers in its other angle
+ * bracket form ("<id>" for "id" and back: people copy ids either way); among the packages found, a sent one (with evidence) is
  * preferred. The answer (Status of doc/openapi.yaml) gives the furthest
  * progress stage reached (10 < 20 < 40 < 60) with its Turkish label, the
  * failure stage when one was received (11/21/31/41), and every evidence item

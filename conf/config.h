@@ -65,8 +65,9 @@ struct account_config {
 	const struct kep_driver *driver;    /* chosen by provider: */
 	struct kep_account_conf *driver_conf; /* its own keys (the driver's, opaque here) */
 	char *ca_file;          /* NULL: the system CA store */
-	char *address;          /* KEP address as written (what the provider is sent) */
-	char *mailbox;          /* full address: the driver's domain added if missing */
+	char *address;          /* KEP address as written (EBYS often without @hs01.kep.tr) */
+	char *mailbox;          /* full address, the driver's domain added if missing: what
+	                         * the provider is sent (kepHesap), as the public clients do */
 	char *folder_inbox;     /* NULL: "auto" (map the role from DizinSorgula) */
 	char *folder_sent;      /* NULL: "auto" */
 	long poll_interval;     /* seconds, default 300 */

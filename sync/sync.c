@@ -380,7 +380,7 @@ static int open_session(struct sync_ctx *c, struct kerr *err)
 
 	c->drv = a->driver;
 	o.conf = a->driver_conf;
-	o.mailbox = a->address;
+	o.mailbox = a->mailbox; /* the whole address, as the public clients send kepHesap */
 	o.ca_file = a->ca_file;
 	o.proxy = a->proxy;
 	o.connect_timeout_s = a->connect_timeout;

@@ -21,3 +21,5 @@ TESTS += tests/test-api-server
 # Man pages: groff -wall -ww clean, mandoc lint where installed, Turkish letters.
 TESTS += tests/man-pages.sh
 dist_noinst_SCRIPTS += tests/man-pages.sh
+TESTS += tests/identifiers.sh
+dist_noinst_SCRIPTS += tests/identifiers.sh
