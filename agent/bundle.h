@@ -33,7 +33,7 @@ struct trust_store;
 /* report.json "reports": the rendering of report.txt and report.html;
  * bump it whenever bundle_report_* change what they write, so bundles made
  * before still verify (their human reports are then not compared). */
-#define BUNDLE_REPORTS_VERSION 1
+#define BUNDLE_REPORTS_VERSION 2
 
 /* Writes the bundle of package_id to path (mode 0600, replaced atomically).
  * KERR_NOTFOUND when there is no such package. When the package is there

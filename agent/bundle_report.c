@@ -149,7 +149,7 @@ void bundle_report_txt(struct kbuf *t, const json_t *r)
 		txt_row(t, "Sonuç", s);
 		free(s);
 		txt_row(t, "Gerekçe", str(x, "reason"));
-		txt_row(t, "Özet algoritması", str(x, "digest"));
+		txt_row(t, "Özet karşılaştırması", str(x, "digest"));
 	}
 
 	kbuf_append_str(t, "\nDosyalar (SHA-256)\n");
@@ -450,7 +450,7 @@ void bundle_report_html(struct kbuf *h, const json_t *r)
 			row_verdict(h, "Yeniden doğrulama", str(again, "verdict"));
 			row(h, "Gerekçe", str(again, "reason"), 0);
 			row(h, "İmzacı", str(again, "signer_subject"), 0);
-			row(h, "Özet algoritması", str(again, "digest"), 1);
+			row(h, "Özet karşılaştırması", str(again, "digest"), 1);
 		}
 		row(h, "Dosya", str(x, "file"), 1);
 		kbuf_append_str(h, "</table>\n</article>\n");
