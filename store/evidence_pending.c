@@ -7,7 +7,7 @@
 #include "util.h"
 
 int store_evidence_pending_list(struct store *s, const char *account, const char *folder,
-				int64_t since_ms, size_t limit,
+				int64_t since_ms, int64_t due_ms, size_t limit,
 				struct store_evidence_pending **rows_r, size_t *n_r,
 				struct kerr *err)
 {
@@ -24,11 +24,14 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 		       " WHERE a.name = :acc AND p.folder = :folder"
 		       " AND COALESCE(NULLIF(d.provider_time, 0), p.stored_at) >= :since"
 		       " AND NOT EXISTS (SELECT 1 FROM evidence_final f WHERE f.package_id = p.id)"
+		       " AND NOT EXISTS (SELECT 1 FROM evidence_polls e WHERE e.package_id = p.id"
+		       "  AND e.due_at > :due)"
 		       " ORDER BY p.id LIMIT :limit", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":acc", account);
 	st_bind_text(st, ":folder", folder);
 	st_bind_int64(st, ":since", since_ms);
+	st_bind_int64(st, ":due", due_ms);
 	st_bind_int64(st, ":limit", limit ? (int64_t)limit : 1000);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
@@ -77,6 +80,46 @@ int store_evidence_final_mark(struct store *s, int64_t package_id, struct kerr *
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot mark the evidence final", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_evidence_poll_interval(struct store *s, int64_t package_id, int64_t *interval_ms_r,
+				 struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*interval_ms_r = 0;
+	if (st_prepare(s, "SELECT interval_ms FROM evidence_polls WHERE package_id = :pkg", &st,
+		       err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*interval_ms_r = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		st_err(s, err, "cannot read the evidence poll schedule");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_evidence_poll_set(struct store *s, int64_t package_id, int64_t due_ms,
+			    int64_t interval_ms, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if (st_prepare(s, "INSERT INTO evidence_polls (package_id, due_at, interval_ms, polled_at)"
+		       " VALUES (:pkg, :due, :interval, :now) ON CONFLICT (package_id) DO UPDATE"
+		       " SET due_at = excluded.due_at, interval_ms = excluded.interval_ms,"
+		       " polled_at = excluded.polled_at", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":pkg", package_id);
+	st_bind_int64(st, ":due", due_ms);
+	st_bind_int64(st, ":interval", interval_ms);
+	st_bind_int64(st, ":now", now_ms());
+	ret = st_step_done(s, st, "cannot record the evidence poll schedule", err);
 	sqlite3_finalize(st);
 	return ret;
 }

@@ -294,6 +294,16 @@ static const char v10[] =
 	" fetched_at INTEGER NOT NULL,"
 	" PRIMARY KEY (account_id, idx));";
 
+/* v11: when the evidence of each sent package not yet final is polled
+ * next (store_evidence_pending.h; the sync sets the schedule). A package
+ * without a row was never polled and is due. */
+static const char v11[] =
+	"CREATE TABLE evidence_polls ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" due_at INTEGER NOT NULL,"
+	" interval_ms INTEGER NOT NULL,"
+	" polled_at INTEGER NOT NULL);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -305,5 +315,6 @@ const struct store_migration store_migrations[] = {
 	{ 8, "final evidence", v8 },
 	{ 9, "sending blocks", v9 },
 	{ 10, "folder lists", v10 },
+	{ 11, "evidence poll schedule", v11 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

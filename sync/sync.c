@@ -336,7 +336,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 			sync_fail(c, folder, rows[i]->kep_id, &err);
 			failed = 1;
 		} else if (!received && !c->fatal && !sync_stopping(c) &&
-			   sync_evidence(c, folder, rows[i], id, &err) < 0) {
+			   sync_evidence_follow(c, folder, rows[i], id, &err) < 0) {
 			/* Evidence is followed on every run: it does not hold the window. */
 			sync_fail(c, folder, rows[i]->kep_id, &err);
 		}

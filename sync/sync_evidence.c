@@ -315,6 +315,39 @@ int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_packa
 	return 0;
 }
 
+int sync_evidence_follow(struct sync_ctx *c, const char *folder,
+			 const struct kep_package_info *pi, int64_t package_id, struct kerr *err)
+{
+	size_t got = c->rep->new_evidence, failed = c->rep->n_failures;
+	int64_t prev = 0, next, due;
+	struct kerr e;
+	int rc;
+
+	rc = sync_evidence(c, folder, pi, package_id, err);
+	if (c->fatal || sync_stopping(c))
+		return rc;
+	if (store_evidence_poll_interval(c->store, package_id, &prev, &e) < 0) {
+		log_warn("%s: %s", pi->kep_id, e.msg);
+		return rc;
+	}
+	due = now_ms();
+	if (rc < 0 || c->rep->n_failures > failed) {
+		/* What failed is tried again on the next run; the interval stays. */
+		next = prev > 0 ? prev : SYNC_EVIDENCE_POLL_MIN_MS;
+	} else {
+		if (prev <= 0 || c->rep->new_evidence > got)
+			next = SYNC_EVIDENCE_POLL_MIN_MS;
+		else if (prev >= SYNC_EVIDENCE_POLL_MAX_MS / 2)
+			next = SYNC_EVIDENCE_POLL_MAX_MS;
+		else
+			next = 2 * prev;
+		due += next;
+	}
+	if (store_evidence_poll_set(c->store, package_id, due, next, &e) < 0)
+		log_warn("%s: %s", pi->kep_id, e.msg);
+	return rc;
+}
+
 static int listed_has(const struct kep_package_info *const *listed, size_t n, const char *kep_id)
 {
 	size_t i;
@@ -332,8 +365,8 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 	size_t n = 0, i;
 	struct kerr err;
 
-	if (store_evidence_pending_list(c->store, c->acct->name, folder, since_ms, 0, &rows, &n,
-					&err) < 0) {
+	if (store_evidence_pending_list(c->store, c->acct->name, folder, since_ms, now_ms(), 0,
+					&rows, &n, &err) < 0) {
 		sync_fail(c, folder, NULL, &err);
 		return;
 	}
@@ -345,7 +378,7 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 			continue;
 		pi.kep_id = rows[i].kep_id;
 		pi.seq = sync_seq(rows[i].provider_seq);
-		if (sync_evidence(c, folder, &pi, rows[i].package_id, &err) < 0)
+		if (sync_evidence_follow(c, folder, &pi, rows[i].package_id, &err) < 0)
 			sync_fail(c, folder, rows[i].kep_id, &err);
 	}
 	store_evidence_pending_free(&rows, n);

@@ -46,6 +46,11 @@ struct sync_ctx {
 #define SYNC_ACTOR "sync"
 /* Evidence is followed for sent packages at least this long. */
 #define SYNC_EVIDENCE_DAYS 60
+/* ... each package on its own schedule: polled again this soon after its
+ * first poll or one that brought something new, then twice as long after
+ * each poll that brought nothing, up to once a day. */
+#define SYNC_EVIDENCE_POLL_MIN_MS (5 * 60 * 1000LL)
+#define SYNC_EVIDENCE_POLL_MAX_MS (24 * 3600 * 1000LL)
 
 /* 1 when a stop was requested. */
 int sync_stopping(const struct sync_ctx *c);
@@ -97,8 +102,13 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
  * listing or the store failed (err set, not recorded). */
 int sync_evidence(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		  int64_t package_id, struct kerr *err);
-/* sync_evidence() for every stored package of folder dated since since_ms
- * whose evidence is not final, except those in listed (followed already). */
+/* sync_evidence(), then the package's next poll scheduled (see
+ * SYNC_EVIDENCE_POLL_MIN_MS); after a failure it is due on the next run. */
+int sync_evidence_follow(struct sync_ctx *c, const char *folder,
+			 const struct kep_package_info *pi, int64_t package_id, struct kerr *err);
+/* sync_evidence_follow() for every stored package of folder dated since
+ * since_ms whose evidence is not final and whose poll is due, except those
+ * in listed (followed already). */
 void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since_ms,
 			   const struct kep_package_info *const *listed, size_t n_listed);
 

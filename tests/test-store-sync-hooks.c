@@ -1,7 +1,7 @@
 /* Unit tests of the store hooks the sync uses: store_queue_ack_due() (the
  * EBYS ack and the provider ack made due in one transaction, idempotent),
  * and store_evidence_pending_list() (sent packages not marked final by
- * store_evidence_final_mark(), within a date window). */
+ * store_evidence_final_mark(), within a date window, whose poll is due). */
 #include "test-store-util.h"
 
 #include "store_evidence.h"
@@ -107,7 +107,7 @@ static void test_evidence_pending(void **state)
 	assert_int_equal(store_evidence_final_mark(t->st, p2, &err), 0);
 	assert_int_equal(store_evidence_final_mark(t->st, p3, &err), 0);
 	assert_int_equal(store_evidence_final_mark(t->st, p3, &err), 0);   /* idempotent */
-	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day, 0,
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day, now, 0,
 						     &rows, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[0].package_id, p1);
@@ -117,18 +117,56 @@ static void test_evidence_pending(void **state)
 	store_evidence_pending_free(&rows, n);
 	assert_null(rows);
 	/* A wider window reaches the old package; the limit holds. */
-	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 100 * day, 2,
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 100 * day, now, 2,
 						     &rows, &n, &err), 0);
 	assert_int_equal(n, 2);
 	store_evidence_pending_free(&rows, n);
-	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 100 * day, 0,
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 100 * day, now, 0,
 						     &rows, &n, &err), 0);
 	assert_int_equal(n, 3);
 	store_evidence_pending_free(&rows, n);
 	/* Another folder or account: nothing. */
-	assert_int_equal(store_evidence_pending_list(t->st, "acc2", "OUTBOX", 0, 0, &rows, &n,
+	assert_int_equal(store_evidence_pending_list(t->st, "acc2", "OUTBOX", 0, now, 0, &rows, &n,
 						     &err), 0);
 	assert_int_equal(n, 0);
+	store_evidence_pending_free(&rows, n);
+}
+
+/* The poll schedule: a package whose next poll is later is not listed;
+ * one never polled or whose poll is due is. */
+static void test_evidence_poll_schedule(void **state)
+{
+	struct tstore *t = *state;
+	struct store_evidence_pending *rows = NULL;
+	struct kerr err = { 0 };
+	int64_t now = now_ms(), day = 86400000, iv = -1;
+	int64_t p1 = add_package(t, "OUTBOX", "<p1>", now - day, 0);
+	int64_t p2 = add_package(t, "OUTBOX", "<p2>", now - day, 0);
+	int64_t p3 = add_package(t, "OUTBOX", "<p3>", now - day, 0);
+	size_t n = 0;
+
+	assert_int_equal(store_evidence_poll_interval(t->st, p1, &iv, &err), 0);
+	assert_int_equal(iv, 0);                                   /* never polled */
+	assert_int_equal(store_evidence_poll_set(t->st, p1, now + 60000, 60000, &err), 0);
+	assert_int_equal(store_evidence_poll_set(t->st, p2, now - 1, 120000, &err), 0);
+	assert_int_equal(store_evidence_poll_interval(t->st, p2, &iv, &err), 0);
+	assert_int_equal(iv, 120000);
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day, now,
+						     0, &rows, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].package_id, p2);
+	assert_int_equal(rows[1].package_id, p3);
+	store_evidence_pending_free(&rows, n);
+	/* Later, p1 is due too; a poll set again replaces the schedule. */
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day,
+						     now + 60000, 0, &rows, &n, &err), 0);
+	assert_int_equal(n, 3);
+	store_evidence_pending_free(&rows, n);
+	assert_int_equal(store_evidence_poll_set(t->st, p2, now + day, day, &err), 0);
+	assert_int_equal(store_evidence_pending_list(t->st, "acc1", "OUTBOX", now - 60 * day, now,
+						     0, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].package_id, p3);
 	store_evidence_pending_free(&rows, n);
 }
 
@@ -137,6 +175,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ack_due, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_pending, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_poll_schedule, tstore_setup,
 						tstore_teardown),
 	};
 
