@@ -23,7 +23,8 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "sha1-signature", "unsigned-original", "eyp-altered-part", "evidence-broken-signature",
         "evidence-digest-mismatch", "wrapped-envelope", "swapped-original",
         "unsigned-extra-attachment", "second-signed-entity", "envelope-by-eimza",
-        "timestamp-not-by-tsa", "evidence-by-eimza", "evidence-by-tsa", "evidence-by-seal"}
+        "timestamp-not-by-tsa", "evidence-by-eimza", "evidence-by-tsa", "evidence-by-seal",
+        "eyp-attached-other-ozet", "eyp-ozet-mismatch", "eyp-swapped-part"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

@@ -131,6 +131,9 @@ enum gen_fault {
 	F_EVIDENCE_BROKEN_SIGNATURE, F_EVIDENCE_DIGEST_MISMATCH,
 	F_EVIDENCE_BY_EIMZA, F_EVIDENCE_BY_TSA, F_EVIDENCE_BY_SEAL,
 	F_EVIDENCE_UNPARSEABLE,   /* only with `add --fault`: no mailbox plants it */
+	/* e-Yazisma 2.x forgeries (enum eyp_forgery), last so that adding them
+	 * left the other faults' packages as they were */
+	F_EYP_ATTACHED_OTHER_OZET, F_EYP_OZET_MISMATCH, F_EYP_SWAPPED_PART,
 	F__COUNT
 };
 struct fault_info {
@@ -142,6 +145,10 @@ struct fault_info {
 	const char *reason;
 };
 const struct fault_info *fault_info(enum gen_fault f);
+/* The .eyp forgery a package fault plants (EYP_HONEST for none), and
+ * whether the fault needs an eYazisma package at all. */
+enum eyp_forgery fault_eyp_forgery(enum gen_fault f);
+int fault_needs_eyp(enum gen_fault f);
 /* Parses "all", "none" or a comma list into want[F__COUNT]. */
 int faults_parse(const char *spec, int want[F__COUNT], struct kerr *err);
 

@@ -56,7 +56,25 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "mismatch", "invalid", NULL, NULL}, "digest"},
 	[F_EVIDENCE_UNPARSEABLE] = {"evidence-unparseable", 1,
 		{"malformed", "unchecked", "malformed", NULL, NULL}, "DTD"},
+	[F_EYP_ATTACHED_OTHER_OZET] = {"eyp-attached-other-ozet", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "another document"},
+	[F_EYP_OZET_MISMATCH] = {"eyp-ozet-mismatch", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
+	[F_EYP_SWAPPED_PART] = {"eyp-swapped-part", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
 };
+
+enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
+{
+	return f == F_EYP_ATTACHED_OTHER_OZET ? EYP_ATTACHED_OTHER_OZET
+	       : f == F_EYP_OZET_MISMATCH ? EYP_OZET_MISMATCH
+	       : f == F_EYP_SWAPPED_PART ? EYP_SWAPPED_PART : EYP_HONEST;
+}
+
+int fault_needs_eyp(enum gen_fault f)
+{
+	return f == F_EYP_ALTERED_PART || fault_eyp_forgery(f) != EYP_HONEST;
+}
 
 const struct fault_info *fault_info(enum gen_fault f)
 {

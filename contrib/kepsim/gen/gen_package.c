@@ -507,8 +507,11 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 			.tarih = p->tarih, .pdf = att[0].body.data, .pdf_len = att[0].body.len,
 			.imza = &g->eimza[h], .muhur = &g->mali[h],
 			.alter_part = p->fault == F_EYP_ALTERED_PART,
-			/* both layouts occur in the wild: 2.x (attached CAdES) and 1.x */
-			.version = p->sira % 3 == 0 ? 1 : 2,
+			/* both layouts occur in the wild: 2.x (attached CAdES) and 1.x;
+			 * the forgeries are of 2.x packages */
+			.version = p->sira % 3 == 0 && fault_eyp_forgery(p->fault) == EYP_HONEST
+				   ? 1 : 2,
+			.forgery = fault_eyp_forgery(p->fault),
 		};
 		att[1].name = "paket.eyp";
 		att[1].ctype = "application/eyazisma";
