@@ -103,6 +103,13 @@ void sync_fail(struct sync_ctx *c, const char *folder, const char *item, const s
 	struct sync_report *r = c->rep;
 	struct sync_failure *f;
 
+	/* Work abandoned because a stop was asked for is not a failure: the
+	 * run ends as interrupted and the next one does it again. */
+	if (e->cls == KERR_INTERRUPTED) {
+		log_info("%s%s%s%s%s", folder ? folder : "", folder ? ": " : "", item ? item : "",
+			 item ? ": " : "", e->msg);
+		return;
+	}
 	r->failures = xrealloc(r->failures, (r->n_failures + 1) * sizeof(*r->failures));
 	f = &r->failures[r->n_failures++];
 	f->folder = folder != NULL ? xstrdup(folder) : NULL;
