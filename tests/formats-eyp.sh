@@ -158,6 +158,50 @@ rm -f "$T/f4.eyp"; zip -q -r -X "$T/f4.eyp" .)
 expect_exit 0 "$TOOL" eyp "$T/f4.eyp"
 expect_grep '^digests=invalid$' "$T/out"
 expect_grep '^digests_reason=.*/Ustveri/Ustveri.xml \(digest mismatch\)' "$T/out"
+# Through a refresh: the BelgeNo stored for every e-Yazisma package (what the
+# status lookup by BelgeNo finds) is the one in the package's NihaiUstveri
+# (2.x) or Ustveri (1.x), and both layouts verify valid (seed 9 holds 2.x
+# packages and a 1.x one, kepSiraNo 6).
+kenv_mailbox --seed 9 --received 8 --sent 0 --faults none
+kenv_start eyp
+kenv_config
+expect_exit 0 "$KEPAGENT" refresh
+python3 - "$STORE" "$MB" <<'EOPY' || fail "stored BelgeNo or verdicts of e-Yazisma packages"
+import glob, io, json, os, sqlite3, sys, zipfile
+import xml.etree.ElementTree as ET
+db = sqlite3.connect(sys.argv[1])
+bad, seen = [], set()
+for d in glob.glob(os.path.join(sys.argv[2], "accounts", "*", "INBOX", "*")):
+    eyp = [f for f in glob.glob(os.path.join(d, "attachments", "*")) if f.endswith(".eyp")]
+    orig = open(os.path.join(d, "original.eml"), "rb").read()
+    if not eyp or b"pkcs7-mime" in orig.split(b"\r\n\r\n", 1)[0].lower():
+        continue  # an opaque signed original: its attachments are not read (yet)
+    z = zipfile.ZipFile(eyp[0])
+    core = [n for n in z.namelist() if n.endswith(".psmdcp")][0]
+    v = ET.fromstring(z.read(core)).findtext("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version")
+    part = "NihaiUstveri/NihaiUstveri.xml" if v == "2.0" else "Ustveri/Ustveri.xml"
+    want = next(e.text for e in ET.fromstring(z.read(part)).iter() if e.tag.endswith("}BelgeNo"))
+    kep_id = json.load(open(os.path.join(d, "meta.json")))["kepId"]
+    row = db.execute("SELECT belge_no, verdict FROM packages WHERE kep_id=?", (kep_id,)).fetchone()
+    seen.add(v)
+    if row is None or row[0] != want:
+        bad.append("%s (%s): stored %s, want %s" % (kep_id, v, row and row[0], want))
+    elif row[1] not in ("valid", "revocation-unknown"):
+        bad.append("%s (%s): verdict %s" % (kep_id, v, row[1]))
+    checks = {n: vv for n, vv in db.execute(
+        "SELECT r.check_name, r.verdict FROM verification_results r JOIN packages p ON p.id = r.package_id "
+        "WHERE p.kep_id=? AND r.check_name LIKE 'eyp-%'", (kep_id,))}
+    if set(checks) < {"eyp-digests", "eyp-signature", "eyp-seal"} or \
+       any(x not in ("valid", "revocation-unknown") for x in checks.values()):
+        bad.append("%s (%s): eyp checks %s" % (kep_id, v, checks))
+if seen != {"1.3", "2.0"}:
+    bad.append("versions seen: %s (want both layouts)" % sorted(seen))
+if bad:
+    bad += ["stored: %s" % (r,) for r in db.execute("SELECT kep_id, folder, verdict, belge_no, ileti_tip FROM packages")]
+print("\n".join(bad)); sys.exit(1 if bad else 0)
+EOPY
+kenv_stop
+
 # zip bomb: 1 GiB of zeros in about 1 MB, refused from the headers at once
 python3 - "$T/bomb.eyp" <<'EOPY'
 import sys, zipfile, zlib
