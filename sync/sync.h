@@ -29,8 +29,10 @@
  * A non-interactive env (the daemon) refuses an account whose login asks a
  * person at a terminal (kep_officer_check(), provider.h): "needs an officer:
  * run `kepagent refresh --account NAME`" (KERR_AUTH). *stop (may be NULL) is checked between packages and
- * during back-off: the current package is finished or abandoned cleanly
- * (an abandoned package is simply fetched again by the next run).
+ * during back-off, and the driver abandons a provider request in flight as
+ * soon as it is raised (provider.h, stop): the current package is finished
+ * or abandoned cleanly (an abandoned package is simply fetched again by the
+ * next run). After the sync the mailbox's quota is asked (rep->quota).
  *
  * Crash points: crashpoint() (lib/crashpoint.h) is called at each step that
  * matters. KEPAGENT_RETRY_BASE_MS overrides the back-off base (tests). */
