@@ -226,53 +226,64 @@ int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,
 	return 0;
 }
 
-int verify_package(const struct verify_opts *o, const void *data, size_t len,
-		   struct pkg_report *r, struct kerr *err)
+int verify_package_parsed(const struct verify_opts *o, const struct mime_package *p,
+			  const struct kerr *perr, struct pkg_report *r, struct kerr *err)
 {
 	struct verify_opts kephs = *o, sender = *o;
-	struct mime_package p;
-	struct kerr perr;
 	size_t i;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	memset(&p, 0, sizeof(p));
-	if (mime_package_parse(data, len, &p, &perr) < 0) {
-		if (perr.cls != KERR_MALFORMED && perr.cls != KERR_LIMIT) {
-			*err = perr;
+	if (p == NULL) {
+		if (perr->cls != KERR_MALFORMED && perr->cls != KERR_LIMIT) {
+			*err = *perr;
 			return -1;
 		}
-		add_check(r, "envelope-signature", VERDICT_MALFORMED, perr.msg);
+		add_check(r, "envelope-signature", VERDICT_MALFORMED, perr->msg);
 		return 0;
 	}
-	record_ranges(&p, &r->signed_range);
+	record_ranges(p, &r->signed_range);
 	/* The envelope is the provider's, the original and its .eyp the sender's. */
 	kephs.role = SIGNER_KEPHS;
 	sender.role = SIGNER_SENDER;
-	rc = verify_message(&kephs, &p.envelope, "envelope", r, err);
-	if (rc == 0 && p.has_original)
-		rc = verify_message(&sender, &p.original, "original", r, err);
-	else if (rc == 0 && p.original_error[0] != '\0')
-		add_check(r, "original-signature", VERDICT_MALFORMED, p.original_error);
+	rc = verify_message(&kephs, &p->envelope, "envelope", r, err);
+	if (rc == 0 && p->has_original)
+		rc = verify_message(&sender, &p->original, "original", r, err);
+	else if (rc == 0 && p->original_error[0] != '\0')
+		add_check(r, "original-signature", VERDICT_MALFORMED, p->original_error);
 	else if (rc == 0)
 		add_check(r, "original-signature", VERDICT_MALFORMED,
 			  "the envelope's signed content holds no original message");
 	if (rc == 0) {
-		for (i = 0; rc == 0 && p.has_original && i < p.original.n_att; i++)
-			if (p.original.att[i].is_eyp)
-				rc = verify_eyp(&sender, &p.original.att[i], r, err);
+		for (i = 0; rc == 0 && p->has_original && i < p->original.n_att; i++)
+			if (p->original.att[i].is_eyp)
+				rc = verify_eyp(&sender, &p->original.att[i], r, err);
 	}
 	if (rc == 0) {
-		const struct mime_message *m = p.has_original ? &p.original : &p.envelope;
+		const struct mime_message *m = p->has_original ? &p->original : &p->envelope;
 
 		if (m->subject != NULL)
 			r->subject = xstrdup(m->subject);
 		if (m->message_id != NULL)
 			r->message_id = xstrdup(m->message_id);
 	}
-	mime_package_free(&p);
 	if (rc < 0)
 		pkg_report_free(r);
+	return rc;
+}
+
+int verify_package(const struct verify_opts *o, const void *data, size_t len,
+		   struct pkg_report *r, struct kerr *err)
+{
+	struct mime_package p;
+	struct kerr perr;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if (mime_package_parse(data, len, &p, &perr) < 0)
+		return verify_package_parsed(o, NULL, &perr, r, err);
+	rc = verify_package_parsed(o, &p, NULL, r, err);
+	mime_package_free(&p);
 	return rc;
 }
 

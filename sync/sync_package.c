@@ -1,9 +1,8 @@
 /* sync_package.c: one package: download (the whole package) into an unlinked
  * temporary file next to the store, verify, and store it with everything
  * derived from it in one transaction. The file is mapped, not read into a
- * buffer, and the store streams the raw package from the descriptor. (The
- * MIME parse still runs twice, here and in verify_package(), each decoding
- * the parts onto the heap; one shared package view is still to come.)
+ * buffer, and the store streams the raw package from the descriptor. One
+ * MIME parse serves verification and storage.
  * A package that fails verification is stored all the same, flagged by
  * its verdict: nothing is ever dropped. */
 #include <errno.h>
@@ -180,7 +179,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 		d.mp_ok = 1;
 	else
 		log_warn("package %s does not parse: %s (stored as malformed)", pi->kep_id, perr.msg);
-	if (verify_package(&c->vo, data, len, &r, err) < 0) {
+	if (verify_package_parsed(&c->vo, d.mp_ok ? &d.mp : NULL, &perr, &r, err) < 0) {
 		derived_free(&d);
 		return kerr_prefix(err, "verify");
 	}
