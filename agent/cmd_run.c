@@ -137,7 +137,8 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 	log_info("kepagent %s running: %zu accounts, API on %s%s:%u", PACKAGE_VERSION,
 		 cfg->n_accounts, cfg->api_tls_cert != NULL ? "https://" : "http://",
 		 cfg->api_listen, api_server_port(srv));
-	notify_systemd("READY=1");
+	notify_systemd_status("READY=1", "running: %zu account(s), API on %s:%u", cfg->n_accounts,
+			      cfg->api_listen, api_server_port(srv));
 
 	for (;;) {
 		int64_t wait_ms = wd_ms > 0 ? wd_ms / 2 : 1000;
@@ -149,17 +150,20 @@ static int serve(struct cmd_ctx *ctx, struct config *cfg)
 		if (sig < 0)
 			continue;
 		if (sig == SIGHUP) {
-			notify_systemd("RELOADING=1");
+			notify_systemd_status("RELOADING=1", "reloading %s", ctx->config_path);
 			cur = daemon_config_get(d);
 			reload(d, ctx->config_path, cur);
 			daemon_config_put(d, cur);
-			notify_systemd("READY=1");
+			cur = daemon_config_get(d);
+			notify_systemd_status("READY=1", "running: %zu account(s), API on %s:%u",
+					      cur->n_accounts, cur->api_listen, api_server_port(srv));
+			daemon_config_put(d, cur);
 			continue;
 		}
 		log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		break;
 	}
-	notify_systemd("STOPPING=1");
+	notify_systemd_status("STOPPING=1", "stopping");
 	api_server_stop(&srv);
 	daemon_free(&d);
 	log_info("stopped");

@@ -180,6 +180,9 @@ static void render_store(struct daemon *d, struct kbuf *out)
 
 void daemon_metrics_render(struct daemon *d, struct kbuf *out)
 {
+	kbuf_printf(out, "# HELP kepagent_build_info The running kepagent's version (always 1).\n"
+		    "# TYPE kepagent_build_info gauge\n"
+		    "kepagent_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
 	kbuf_printf(out, "# HELP kepagent_start_timestamp_seconds When the daemon started.\n"
 		    "# TYPE kepagent_start_timestamp_seconds gauge\n"
 		    "kepagent_start_timestamp_seconds %.3f\n", (double)d->started_ms / 1000.0);

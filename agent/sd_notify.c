@@ -1,7 +1,9 @@
 /* sd_notify.c: see sd_notify.h. */
 #include "sd_notify.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -37,6 +39,18 @@ void notify_systemd(const char *state)
 		     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
 	close(fd);
 #endif
+}
+
+void notify_systemd_status(const char *state, const char *fmt, ...)
+{
+	char text[400], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "%s%sSTATUS=%s", state ? state : "", state ? "\n" : "", text);
+	notify_systemd(msg);
 }
 
 int64_t notify_watchdog_interval_ms(void)

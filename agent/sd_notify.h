@@ -10,6 +10,10 @@
 
 /* Sends a state string such as "READY=1" or "WATCHDOG=1". */
 void notify_systemd(const char *state);
+/* Sends state (may be NULL) together with STATUS=text, the line
+ * `systemctl status kepagent` shows. */
+void notify_systemd_status(const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The watchdog interval systemd expects pings at, in ms; 0 when disabled. */
 int64_t notify_watchdog_interval_ms(void);
 

@@ -26,3 +26,23 @@ done
 expect_exit 0 "$KEPAGENT" version --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["kepagent"]' "$T/out" \
 	|| fail "version --json is not JSON with a kepagent key"
+# Every library the binary links directly is named, in the text and the JSON.
+command -v readelf >/dev/null || skip "readelf is missing"
+readelf -d "$KEPAGENT" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' >"$T/needed"
+"$KEPAGENT" version >"$T/version.txt"
+python3 - "$T/needed" "$T/out" "$T/version.txt" <<'PY' || fail "kepagent version leaves out a linked library"
+import json, sys
+# soname prefix -> the name kepagent version gives it
+names = {"libcurl": "libcurl", "libetpan": "libetpan", "libssl": "openssl",
+         "libcrypto": "openssl", "libp11.": "libp11", "libsqlite3": "sqlite",
+         "libyaml": "libyaml", "libxml2": "libxml2", "libxmlsec1": "xmlsec1",
+         "libzip": "libzip", "libmicrohttpd": "libmicrohttpd", "libjansson": "jansson",
+         "libsystemd": "libsystemd"}
+libs = json.load(open(sys.argv[2]))["libraries"]
+text = open(sys.argv[3]).read().split()
+for so in open(sys.argv[1]).read().split():
+    for w in [v for k, v in names.items() if so.startswith(k)]:
+        assert w in libs and libs[w], (so, w, libs)
+        assert w in text, (so, w)
+assert len(libs) >= 11, libs
+PY

@@ -58,12 +58,19 @@ DMN_PID=$!
 on_exit "kill $DMN_PID 2>/dev/null || true"
 dmn_wait 20 grep -q '^READY=1' "$T/notify.log" || { cat "$T/run.log"; fail "no READY=1"; }
 curl -sf "http://127.0.0.1:$API_PORT/healthz" -o /dev/null || fail "READY=1 before the API serves"
+# STATUS= says what the daemon does (systemctl status shows it).
+expect_grep '^STATUS=running: 1 account\(s\), API on 127\.0\.0\.1:[0-9]+$' "$T/notify.log"
+# /metrics names the build.
+ver=$("$KEPAGENT" version | sed -n '1s/^kepagent //p')
+[ "$(dmn_metric "kepagent_build_info{version=\"$ver\"}")" = 1 ] || fail "no kepagent_build_info in /metrics"
 sleep 1.5
 [ "$(grep -c '^WATCHDOG=1' "$T/notify.log")" -ge 3 ] || { cat "$T/notify.log"; fail "watchdog not pinged every 200 ms"; }
 kill -HUP "$DMN_PID"
 dmn_wait 10 grep -q '^RELOADING=1' "$T/notify.log" || fail "no RELOADING=1 on SIGHUP"
+dmn_wait 10 grep -q '^STATUS=reloading ' "$T/notify.log" || fail "no STATUS= on SIGHUP"
 [ "$(grep -c '^READY=1' "$T/notify.log")" -ge 2 ] || dmn_wait 5 sh -c "[ \$(grep -c '^READY=1' '$T/notify.log') -ge 2 ]" \
 	|| fail "no READY=1 after the reload"
 kill -TERM "$DMN_PID"
 wait "$DMN_PID" || fail "kepagent run exited non-zero"
 dmn_wait 5 grep -q '^STOPPING=1' "$T/notify.log" || fail "no STOPPING=1 on SIGTERM"
+dmn_wait 5 grep -q '^STATUS=stopping$' "$T/notify.log" || fail "no STATUS=stopping on SIGTERM"
