@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "commands.h"
@@ -368,19 +370,99 @@ static void check_store(struct report *r, const struct config *cfg)
 	free(dircopy);
 }
 
+/* A private file owned by another user than the one doctor runs as: root
+ * reads it, the service user (doctor run as it) would not. NULL when the
+ * owner is the running user. */
+static const char *foreign_owner(const char *path, char *buf, size_t sz)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || st.st_uid == geteuid())
+		return NULL;
+	snprintf(buf, sz, "uid %ld", (long)st.st_uid);
+	return buf;
+}
+
 static void check_token(struct report *r, const struct config *cfg)
 {
 	struct kbuf b = { 0 };
 	struct kerr err = { 0 };
+	char owner[32];
 
 	if (secret_file_read(cfg->api_token_file, 4096, &b, &err) < 0)
 		say(r, FAIL, "api-token", "%s", err.msg);
 	else if (b.len < 16)
 		say(r, FAIL, "api-token", "%s holds fewer than 16 characters; fix: write a long random "
 		    "token into it", cfg->api_token_file);
+	else if (foreign_owner(cfg->api_token_file, owner, sizeof(owner)) != NULL)
+		say(r, WARN, "api-token", "%s is owned by %s, not by the user doctor runs as (uid %ld); "
+		    "fix: chown it to the service user (run doctor as that user to prove it)",
+		    cfg->api_token_file, owner, (long)geteuid());
 	else
 		say(r, OK, "api-token", "%s is private", cfg->api_token_file);
 	secret_kbuf_free(&b);
+}
+
+/* The API's TLS key is a secret as the token is; the certificate must
+ * parse and be current. */
+static void check_api_tls(struct report *r, const struct config *cfg)
+{
+	struct kerr err = { 0 };
+	X509 *cert = NULL;
+	FILE *f;
+
+	if (cfg->api_tls_cert == NULL)
+		return;
+	if (secret_file_check(cfg->api_tls_key, &err) < 0) {
+		say(r, FAIL, "api-tls", "%s", err.msg);
+		return;
+	}
+	f = fopen(cfg->api_tls_cert, "r");
+	if (f != NULL) {
+		cert = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (cert == NULL)
+		say(r, FAIL, "api-tls", "%s: no PEM certificate can be read; fix: put the API's "
+		    "certificate there (PEM), readable by the service user", cfg->api_tls_cert);
+	else if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0)
+		say(r, FAIL, "api-tls", "%s has expired; fix: renew the API's certificate",
+		    cfg->api_tls_cert);
+	else
+		say(r, OK, "api-tls", "%s current, key %s private", cfg->api_tls_cert,
+		    cfg->api_tls_key);
+	X509_free(cert);
+}
+
+/* Under systemd: whether kepagent.service is enabled and running. */
+static void check_unit(struct report *r)
+{
+	char active[64] = "", enabled[64] = "";
+	FILE *p;
+
+	if (access("/run/systemd/system", F_OK) != 0)
+		return; /* systemd is not the init system here: nothing to ask */
+	if ((p = popen("systemctl is-active kepagent.service 2>/dev/null", "r")) != NULL) {
+		if (fgets(active, sizeof(active), p) == NULL)
+			active[0] = '\0';
+		pclose(p);
+	}
+	if ((p = popen("systemctl is-enabled kepagent.service 2>/dev/null", "r")) != NULL) {
+		if (fgets(enabled, sizeof(enabled), p) == NULL)
+			enabled[0] = '\0';
+		pclose(p);
+	}
+	active[strcspn(active, "\n")] = '\0';
+	enabled[strcspn(enabled, "\n")] = '\0';
+	if (strcmp(active, "failed") == 0)
+		say(r, FAIL, "unit", "kepagent.service has failed; fix: see 'journalctl -u kepagent', "
+		    "correct it, then 'systemctl restart kepagent'");
+	else if (strcmp(active, "active") != 0 || strcmp(enabled, "enabled") != 0)
+		say(r, WARN, "unit", "kepagent.service is %s and %s; fix: 'systemctl enable --now "
+		    "kepagent' once doctor passes", active[0] ? active : "unknown",
+		    enabled[0] ? enabled : "not installed");
+	else
+		say(r, OK, "unit", "kepagent.service is enabled and running");
 }
 
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
@@ -428,6 +510,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		say(&r, OK, "config", "%s is valid (%zu accounts)", cfg->path, cfg->n_accounts);
 		check_token(&r, cfg);
+		check_api_tls(&r, cfg);
 		check_trust(&r, cfg);
 		check_kephs(&r, cfg);
 		for (i = 0; i < cfg->n_accounts; i++) {
@@ -438,6 +521,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 				check_login(&r, cfg, &cfg->accounts[i]);
 		}
 		check_store(&r, cfg);
+		check_unit(&r);
 	}
 	if (r.json) {
 		json_t *o = json_pack("{s:o, s:b}", "checks", r.checks, "ok", r.fails == 0);

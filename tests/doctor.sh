@@ -3,7 +3,7 @@
 # trust anchor, world-readable secrets, unreachable endpoint, wrong CA, and
 # against kepsim: a wrong password, a wrong KEP address, an expired anchor,
 # a world-readable API token) is reported as exactly one FAIL line with a
-# fix, and the exit status is 1. The account of the first part is disabled:
+# fix, and the exit status is 1 (the API's TLS key too). The account of the first part is disabled:
 # its endpoint is an openssl s_server, no provider to log in to.
 . "$top_srcdir/tests/lib.sh"
 
@@ -74,6 +74,15 @@ mv anchor.gone anchor.pem
 chmod 644 secrets.yaml
 expect_one_fail secrets 'chmod 600'
 chmod 600 secrets.yaml
+
+# The API's TLS key is a secret too; its certificate must be current.
+sed -i "s|^  token_file: .*|&\n  tls_cert: $T/srv.pem\n  tls_key: $T/srv.key|" kepagent.yaml
+expect_exit 0 "$KEPAGENT" doctor
+expect_grep '^ok +api-tls .*srv.pem current' "$T/out"
+chmod 644 srv.key
+expect_one_fail api-tls 'chmod 600'
+chmod 600 srv.key
+write_config "$port" "$T/ca.pem"
 
 write_config "$(free_port)" "$T/ca.pem"
 expect_one_fail endpoint 'unreachable'
