@@ -46,11 +46,11 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 
 	/* Without an explicit package, the oldest package with this kepId. */
 	if (st_prepare(s, "INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no,"
-		       " delil_id, delil_tur_id, description, event_time, issuer, raw, raw_size,"
-		       " raw_sha256, verdict, verdict_reason, stored_at) VALUES (:acc,"
+		       " delil_id, delil_tur_id, description, event_time, event_time_text, issuer,"
+		       " raw, raw_size, raw_sha256, verdict, verdict_reason, stored_at) VALUES (:acc,"
 		       " IFNULL(:pkg, (SELECT MIN(id) FROM packages WHERE account_id = :acc"
-		       "  AND kep_id = :kep)), :kep, :sira, :delil, :tur, :descr, :time, :issuer,"
-		       " :raw, :size, zeroblob(32), :verdict, :reason, :now)", &st, err) < 0)
+		       "  AND kep_id = :kep)), :kep, :sira, :delil, :tur, :descr, :time, :ttext,"
+		       " :issuer, :raw, :size, zeroblob(32), :verdict, :reason, :now)", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":acc", acc);
 	st_bind_time(st, ":pkg", ev->package_id);
@@ -60,6 +60,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 	st_bind_int64(st, ":tur", m->delil_tur_id);
 	st_bind_text(st, ":descr", m->description);
 	st_bind_time(st, ":time", m->event_time);
+	st_bind_text(st, ":ttext", m->event_time_text);
 	st_bind_text(st, ":issuer", m->issuer);
 	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":raw"),
 				(sqlite3_uint64)src->size);

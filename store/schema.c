@@ -304,6 +304,11 @@ static const char v11[] =
 	" interval_ms INTEGER NOT NULL,"
 	" polled_at INTEGER NOT NULL);";
 
+/* v12: an evidence item's event time as the provider wrote it (naive
+ * Turkish time, Z or an offset) beside event_time (UTC). */
+static const char v12[] =
+	"ALTER TABLE evidence ADD COLUMN event_time_text TEXT;";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -316,5 +321,6 @@ const struct store_migration store_migrations[] = {
 	{ 9, "sending blocks", v9 },
 	{ 10, "folder lists", v10 },
 	{ 11, "evidence poll schedule", v11 },
+	{ 12, "the provider's text of evidence times", v12 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

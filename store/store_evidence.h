@@ -22,7 +22,8 @@ struct store_evidence_meta {
 	const char *delil_id;       /* required */
 	int64_t delil_tur_id;       /* 10, 20, ... ; unknown codes kept as they are */
 	const char *description;    /* delilaciklama */
-	int64_t event_time;
+	int64_t event_time;         /* UTC, ms */
+	const char *event_time_text; /* the provider's own text of it (tarih), or NULL */
 	const char *issuer;         /* kephs */
 	const char *verdict;        /* verdict_name(); NULL = not verified */
 	const char *verdict_reason;

@@ -189,6 +189,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	se.meta.delil_tur_id = ei->code;
 	se.meta.description = ei->text;
 	se.meta.event_time = ei->time_ms;
+	se.meta.event_time_text = ei->time_text;
 	se.meta.issuer = ei->issuer;
 	se.meta.verdict = verdict_name(dv.verdict);
 	se.meta.verdict_reason = dv.reason;

@@ -4,6 +4,7 @@
 # plain, strict and unqualified; legacy, the shapes kepsim and kepagent
 # once shared): a full sync, an idle one and a run with transport and
 # SOAP faults, each checked byte-exact and exactly once (kenv_check_store).
+# Evidence times are stored as the provider wrote them and in UTC.
 # A package whose delil folder is empty rides along (an empty evidence list
 # in each dialect's empty-list form). The credential form the driver sends
 # is checked in the request log: bare for DizinSorgula where the dialect
@@ -45,6 +46,30 @@ for d in public plain legacy; do
 		expect_no_grep 'soap-fault' "$KEPSIM_REQ"
 		;;
 	esac
+	# Evidence times: the provider's text kept as it was sent (each
+	# dialect's form), the UTC value beside it equal to the mailbox's.
+	python3 - "$STORE" "$ACC" "$d" <<'PY' || fail "$d: evidence times"
+import calendar, json, os, sqlite3, sys, time
+db, acc, d = sys.argv[1:4]
+c = sqlite3.connect(db)
+n = 0
+for folder in os.listdir(acc):
+    fd = os.path.join(acc, folder)
+    if not os.path.isdir(fd): continue
+    for sira in os.listdir(fd):
+        dd = os.path.join(fd, sira, "delil")
+        for j in (os.listdir(dd) if os.path.isdir(dd) else []):
+            if not j.endswith(".json"): continue
+            m = json.load(open(os.path.join(dd, j)))
+            utc = calendar.timegm(time.strptime(m["tarih"], "%Y-%m-%dT%H:%M:%S"))
+            tr = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(utc + 3 * 3600))
+            want = {"public": tr + "+03:00", "plain": m["tarih"] + "Z", "legacy": tr}[d]
+            row = c.execute("SELECT event_time, event_time_text FROM evidence WHERE delil_id=?",
+                            (m["delilId"],)).fetchone()
+            assert row == (utc * 1000, want), (m["delilId"], row, utc * 1000, want)
+            n += 1
+assert n > 0, "no evidence"
+PY
 	# The package without evidence was asked and answered with an empty list.
 	expect_grep '"op":"PaketDelilSorgula".*"count":0' "$KEPSIM_REQ"
 

@@ -132,6 +132,7 @@ void kep_evidence_list_free(struct kep_evidence_list *l)
 
 		free(e->id);
 		free(e->text);
+		free(e->time_text);
 		free(e->issuer);
 		free(e->error);
 	}

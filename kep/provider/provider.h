@@ -99,6 +99,8 @@ struct kep_evidence_info {
 	int code;                      /* its type code; -1 when missing; unknown codes are kept */
 	char *text;                    /* the provider's description */
 	int64_t time_ms;               /* the event time, ms since the epoch; 0: unknown */
+	char *time_text;               /* the event time as the provider wrote it (naive
+	                                * Turkish time, Z or an offset), or NULL */
 	char *issuer;                  /* the KEP provider that issued it */
 	int status;
 	char *error;

@@ -372,7 +372,7 @@ static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *re
 		e->text = row_field(&r, "delilaciklama", i);
 		tarih = row_field(&r, "tarih", i);
 		e->time_ms = parse_time("PaketDelilSorgula", "tarih", tarih);
-		free(tarih);
+		e->time_text = tarih;
 		e->issuer = row_field(&r, "kephs", i);
 		e->status = row_durum(&r, i, n, &e->error);
 	}
