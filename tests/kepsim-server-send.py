@@ -24,16 +24,18 @@ def b64lines(data):
     return CRLF.join(s[i:i + 76] for i in range(0, len(s), 76)) + CRLF
 
 
-def entity(out):
+def entity(out, size=None, enc="base64"):
     text = "Sayın ilgili,\n\nEkte yazımız sunulmuştur.\n".encode()
-    pdf = b"%PDF-1.4\n" + os.urandom(3000) + b"\n%%EOF\n"
+    # size: an attachment of that many bytes (zeros: no line ends to fix).
+    pdf = b"%PDF-1.4\n" + os.urandom(3000) + b"\n%%EOF\n" if size is None else bytes(size)
     b = b"----=_test_entity_1"
     e = (b"Content-Type: multipart/mixed; boundary=\"" + b + b"\"\r\n\r\n"
          b"--" + b + b"\r\nContent-Type: text/plain; charset=utf-8\r\n"
          b"Content-Transfer-Encoding: base64\r\n\r\n" + b64lines(text) +
          b"--" + b + b"\r\nContent-Type: application/pdf; name=\"belge.pdf\"\r\n"
-         b"Content-Transfer-Encoding: base64\r\n"
-         b"Content-Disposition: attachment; filename=\"belge.pdf\"\r\n\r\n" + b64lines(pdf) +
+         b"Content-Transfer-Encoding: " + enc.encode() + b"\r\n"
+         b"Content-Disposition: attachment; filename=\"belge.pdf\"\r\n\r\n" +
+         (b64lines(pdf) if enc == "base64" else pdf + CRLF) +
          b"--" + b + b"--\r\n")
     open(out, "wb").write(e)
 
@@ -103,7 +105,7 @@ def request(body_out, ctype_out, op, hesap, tcno, parola, sifre, args):
 
 cmd = sys.argv[1]
 if cmd == "entity":
-    entity(sys.argv[2])
+    entity(sys.argv[2], *([int(sys.argv[3])] + sys.argv[4:5] if len(sys.argv) > 3 else []))
 elif cmd == "smime":
     smime(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
 elif cmd == "request":

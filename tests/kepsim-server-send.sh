@@ -198,6 +198,12 @@ refuse 'iletiTip' Yukle ePaketTur=EYazisma ePaket=@"$T/y1.eml"
 head -c $((25 * 1024 * 1024 + 1)) /dev/zero >"$T/big"
 refuse '25 MB' Yukle --mtom ePaketTur=Standart ePaket=@"$T/big"
 refuse '25 MB' Yukle ePaketTur=Standart ePaket=@"$T/big"
+# 20 MB of attachments, decoded: a binary one of 20 MB + 1 fits in 25 MB on
+# the wire, and kepsim unpacks the message to count it.
+python3 "$PY" entity "$T/ent20" $((20 * 1024 * 1024 + 1)) binary
+sign "$T/ent20" "$T/sig20.der" "$P/rsa/mali.key" "$P/mali/rsa-cert.pem"
+smime "$T/y20.eml" "$T/ent20" "$T/sig20.der" "<big-20@ebys.test>"
+refuse '20 MB' Yukle --mtom ePaketTur=Standart ePaket=@"$T/y20.eml"
 
 # --- MimeYap + SmimeGonder by the officer's card, with two attachments.
 head -c 5000 /dev/urandom >"$T/ek1.pdf"

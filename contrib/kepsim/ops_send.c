@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <libetpan/libetpan.h>
 
 #include "draft.h"
 #include "jsonl.h"
@@ -79,6 +80,139 @@ static struct soap_resp *answer_kep_id(struct op_ctx *c, const char *kep_id)
 	return r;
 }
 
+/* ---- Yukle's attachments ---- */
+
+#define MAX_MIME_DEPTH 32
+
+static int is_signature(struct mailmime_content *ct)
+{
+	return ct != NULL && ct->ct_subtype != NULL &&
+	       (strcasecmp(ct->ct_subtype, "pkcs7-signature") == 0 ||
+		strcasecmp(ct->ct_subtype, "x-pkcs7-signature") == 0);
+}
+
+static int has_param(clist *l, const char *name)
+{
+	clistiter *it;
+
+	for (it = l != NULL ? clist_begin(l) : NULL; it != NULL; it = clist_next(it)) {
+		struct mailmime_parameter *p = clist_content(it);
+
+		if (p->pa_name != NULL && strcasecmp(p->pa_name, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A part is an attachment when its disposition says so or it is named. */
+static int is_attachment(struct mailmime *mm, int *base64)
+{
+	clistiter *it;
+	int att = mm->mm_content_type != NULL &&
+		  has_param(mm->mm_content_type->ct_parameters, "name");
+
+	*base64 = 0;
+	for (it = mm->mm_mime_fields != NULL ? clist_begin(mm->mm_mime_fields->fld_list) : NULL;
+	     it != NULL; it = clist_next(it)) {
+		struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == MAILMIME_FIELD_TRANSFER_ENCODING && f->fld_data.fld_encoding)
+			*base64 = f->fld_data.fld_encoding->enc_type == MAILMIME_MECHANISM_BASE64;
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION && f->fld_data.fld_disposition) {
+			struct mailmime_disposition *d = f->fld_data.fld_disposition;
+			clistiter *p;
+
+			if (d->dsp_type != NULL &&
+			    d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+				att = 1;
+			for (p = clist_begin(d->dsp_parms); p != NULL; p = clist_next(p))
+				if (((struct mailmime_disposition_parm *)clist_content(p))->pa_type ==
+				    MAILMIME_DISPOSITION_PARM_FILENAME)
+					att = 1;
+		}
+	}
+	return att && !is_signature(mm->mm_content_type);
+}
+
+/* Decoded bytes of base64 text: its alphabet characters, 3 per 4. */
+static size_t base64_bytes(const char *s, size_t n)
+{
+	size_t i, k = 0, pad = 0;
+
+	for (i = 0; i < n; i++)
+		if (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '/')
+			k++;
+		else if (s[i] == '=')
+			pad++;
+	return (k + pad) / 4 * 3 - (pad > 2 ? 2 : pad);
+}
+
+struct sizes {
+	size_t content;      /* every part's decoded bytes but the signature's */
+	size_t attachments;  /* the attachments' */
+};
+
+/* Adds the decoded sizes of the parts under mm; -1 when too deep. */
+static int sum_parts(struct mailmime *mm, int depth, struct sizes *z)
+{
+	clistiter *it;
+	int b64;
+
+	if (depth > MAX_MIME_DEPTH)
+		return -1;
+	switch (mm->mm_type) {
+	case MAILMIME_SINGLE:
+		if (mm->mm_data.mm_single != NULL && !is_signature(mm->mm_content_type)) {
+			struct mailmime_data *d = mm->mm_data.mm_single;
+			int att = is_attachment(mm, &b64);
+			size_t n = b64 ? base64_bytes(d->dt_data.dt_text.dt_data,
+						      d->dt_data.dt_text.dt_length)
+				       : d->dt_data.dt_text.dt_length;
+
+			z->content += n;
+			if (att)
+				z->attachments += n;
+		}
+		return 0;
+	case MAILMIME_MULTIPLE:
+		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it != NULL;
+		     it = clist_next(it))
+			if (sum_parts(clist_content(it), depth + 1, z) < 0)
+				return -1;
+		return 0;
+	case MAILMIME_MESSAGE:
+		return mm->mm_data.mm_message.mm_msg_mime == NULL
+			       ? 0 : sum_parts(mm->mm_data.mm_message.mm_msg_mime, depth + 1, z);
+	default:
+		return 0;
+	}
+}
+
+/* KEP's limits are on what the message carries, decoded: 25 MB in all and
+ * 20 MB of attachments (base64 makes a 20 MB attachment about 27 MB on the
+ * wire). NULL when within them. */
+static const char *check_sizes(struct op_ctx *c, const struct kbuf *pkt)
+{
+	struct mailmime *mm = NULL;
+	struct sizes z = { 0 };
+	size_t idx = 0;
+	int rc = 0;
+
+	if (mailmime_parse((const char *)pkt->data, pkt->len, &idx, &mm) != MAILIMF_NO_ERROR) {
+		z.content = pkt->len; /* not MIME: all of it counts */
+	} else {
+		rc = sum_parts(mm, 0, &z);
+		mailmime_free(mm);
+	}
+	json_object_set_new(c->log, "contentBytes", json_integer((json_int_t)z.content));
+	json_object_set_new(c->log, "attachmentBytes", json_integer((json_int_t)z.attachments));
+	if (rc < 0)
+		return "ePaket MIME yapısı çok derin";
+	if (z.attachments > KEP_MAX_ATTACHMENTS)
+		return E_ATT_TOO_LARGE;
+	return z.content > KEP_MAX_MESSAGE ? E_TOO_LARGE : NULL;
+}
+
 struct soap_resp *op_yukle(struct op_ctx *c)
 {
 	char *tur_name = op_field(c, "ePaketTur");
@@ -101,11 +235,15 @@ struct soap_resp *op_yukle(struct op_ctx *c)
 		r = op_error(c, "ePaket alanı boş");
 		goto out;
 	}
-	if (soap_req_binary(c->req, f, KEP_MAX_MESSAGE, &pkt, &err) < 0) {
+	if (soap_req_binary(c->req, f, KEP_MAX_WIRE, &pkt, &err) < 0) {
 		r = op_error(c, err.cls == KERR_LIMIT ? E_TOO_LARGE : "ePaket okunamadı (base64 ya da MTOM bekleniyor)");
 		goto out;
 	}
 	json_object_set_new(c->log, "ePaketBytes", json_integer((json_int_t)pkt.len));
+	if ((fail = check_sizes(c, &pkt)) != NULL) {
+		r = op_error(c, fail);
+		goto out;
+	}
 	/* Signed bytes must be the bytes sent: OpenSSL's S/MIME reader would
 	 * accept bare LFs by canonicalising, recipients' exact verifiers not. */
 	for (size_t i = 0; i < pkt.len; i++)

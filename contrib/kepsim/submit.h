@@ -22,6 +22,9 @@
 /* KEP's size limits (kep-domain.md section 2), in bytes. */
 #define KEP_MAX_MESSAGE (25u * 1024 * 1024)
 #define KEP_MAX_ATTACHMENTS (20u * 1024 * 1024)
+/* A Yukle package on the wire: 25 MB of content base64-encoded in 76-column
+ * lines, with headers and the signature. */
+#define KEP_MAX_WIRE (KEP_MAX_MESSAGE / 3 * 4 / 76 * 78 + 2u * 1024 * 1024)
 #define E_TOO_LARGE "İleti boyutu 25 MB sınırını aşıyor"
 #define E_ATT_TOO_LARGE "Eklerin toplam boyutu 20 MB sınırını aşıyor"
 
