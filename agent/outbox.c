@@ -517,3 +517,27 @@ int outbox_find(struct store *st, const char *key, int64_t *id_r, struct kerr *e
 {
 	return store_outbox_find(st, NULL, key, id_r, err);
 }
+
+int outbox_status_json(struct store *st, const char *key, json_t **out, struct kerr *err)
+{
+	struct store_outbox_item it;
+	int64_t id;
+	int rc = store_outbox_find(st, NULL, key, &id, err);
+
+	if (rc <= 0)
+		return rc;
+	if (store_outbox_get(st, id, &it, err) < 0)
+		return -1;
+	*out = json_pack("{s:s, s:b, s:s, s:n, s:n, s:n, s:n, s:b, s:[], s:{s:I, s:s, s:o, s:o}, s:s}",
+			 "key", key, "found", 1, "account", it.account, "stage", "label",
+			 "failure", "failure_label",
+			 /* A refused item is never sent: nothing will follow. */
+			 "final", it.state == STORE_OB_FAILED, "evidence",
+			 "outbox", "id", (json_int_t)it.id, "state", store_outbox_state_name(it.state),
+			 "kep_id", reply_text(it.kep_id), "provider_text", reply_text(it.provider_text),
+			 "message", it.state == STORE_OB_SUBMITTED
+					    ? "submitted; no evidence is stored yet"
+					    : "in the outbox, not submitted yet: no evidence can exist");
+	store_outbox_item_clear(&it);
+	return 1;
+}

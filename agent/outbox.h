@@ -66,5 +66,10 @@ int outbox_list_json(struct store *st, const char *account, const char *state, s
 		     json_t **out, struct kerr *err);
 /* The outbox item with this iletiID, Message-ID or kepId: 1 found (*id_r). */
 int outbox_find(struct store *st, const char *key, int64_t *id_r, struct kerr *err);
+/* The status lookup's answer (Status of doc/openapi.yaml) for an outbox item
+ * the key names whose package is not stored yet (not submitted, or just
+ * submitted): found, no stage, its outbox state. 1 with *out, 0 when no
+ * item has the key. */
+int outbox_status_json(struct store *st, const char *key, json_t **out, struct kerr *err);
 
 #endif

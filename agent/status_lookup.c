@@ -10,6 +10,7 @@
 #include "store_search.h"
 #include "util.h"
 #include "evidence_query.h"
+#include "outbox.h"
 
 static const enum store_package_key key_order[] = {
 	STORE_PKG_BY_KEP_ID, STORE_PKG_BY_MESSAGE_ID, STORE_PKG_BY_ILETI_ID,
@@ -124,8 +125,12 @@ int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *
 	if (find(st, key, &pkg, &ev, &nev, err) < 0)
 		return -1;
 	if (pkg == 0 && nev == 0) {
-		*out = not_found(key);
-		return 0;
+		/* Sent by this agent but not yet a stored package: its outbox state. */
+		int rc = outbox_status_json(st, key, out, err);
+
+		if (rc == 0)
+			*out = not_found(key);
+		return rc < 0 ? -1 : 0;
 	}
 	if (pkg != 0 && store_package_get(st, pkg, &p, err) < 0) {
 		store_evidence_rows_free(&ev, nev);

@@ -36,6 +36,14 @@ head -c 11000000 /dev/zero >"$T/big1.pdf"
 cp "$T/big1.pdf" "$T/big2.pdf"
 refused 'attachments\[1\]' --to "$PEER" --subject S --ileti-id R-8 --attach "$T/big1.pdf" \
 	--attach "$T/big2.pdf"
+# One attachment over 20 MB; a message over 25 MB with the body (before
+# anything is signed).
+head -c $((20 * 1024 * 1024 + 1)) /dev/zero >"$T/big3.pdf"
+refused 'attachments\[0\].*20 MB' --to "$PEER" --subject S --ileti-id R-12 --attach "$T/big3.pdf"
+head -c $((19 * 1024 * 1024)) /dev/zero >"$T/big19.pdf"
+python3 -c 'import sys; open(sys.argv[1], "w").write("yazı " * (1300 * 1024))' "$T/big-body.txt"
+refused '(body|attachments).*25 MB' --to "$PEER" --subject S --ileti-id R-13 \
+	--body-file "$T/big-body.txt" --attach "$T/big19.pdf"
 printf 'PK\003\004 not a zip' >"$T/bad.eyp"
 refused 'eyp' --to "$PEER" --subject S --ileti-id R-9 --eyp "$T/bad.eyp"
 refused 'eyp' --to "$PEER" --subject S --ileti-id R-10 --ileti-tip eYazisma
@@ -119,6 +127,15 @@ id3=$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'DOC-OFF'")
 expect_exit 0 "$KEPAGENT" refresh
 item_json "$id3"
 [ "$(item 'j["state"]')" = needs-signature ] || fail "the daemon signed an officer's item"
+# The status lookup knows the item before it is submitted: its outbox state.
+expect_exit 0 "$KEPAGENT" status --json DOC-OFF
+python3 - "$T/out" "$id3" <<'PY' || { cat "$T/out"; fail "the status of an item not yet submitted"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+assert r["found"] is True and r["stage"] is None and r["evidence"] == [], r
+assert r["outbox"]["id"] == int(sys.argv[2]) and r["outbox"]["state"] == "needs-signature", r
+assert "not submitted" in r["message"], r
+PY
 expect_exit 0 "$KEPAGENT" outbox list --state needs-signature
 expect_grep "^$id3 +needs-signature" "$T/out"
 expect_exit 0 "$KEPAGENT" outbox sign
