@@ -42,7 +42,7 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 	if (ev->digest == EVIDENCE_DIGEST_MATCH) {
 		add_reason(dv, ev->digest_reason);
 	} else {
-		snprintf(why, sizeof(why), "digest not checked: %s",
+		snprintf(why, sizeof(why), DELIL_DIGEST_UNCHECKED ": %s",
 			 ev->digest_reason[0] ? ev->digest_reason : "nothing to compare with");
 		add_reason(dv, why);
 	}

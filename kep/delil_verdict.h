@@ -37,6 +37,9 @@
 
 #define DELIL_CHECK_SIGNATURE "evidence-signature"
 #define DELIL_CHECK_DIGEST "evidence-digest"
+/* In the reason of a verdict whose digest was not checked for want of an
+ * original: the sync judges such a stored item again once it has one. */
+#define DELIL_DIGEST_UNCHECKED "digest not checked"
 
 struct delil_verdict {
 	struct evidence ev;           /* fields; ev.verdict: signature and signer */

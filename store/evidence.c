@@ -128,6 +128,39 @@ int store_evidence_insert(struct store *s, const struct store_evidence *ev, int6
 	return 0;
 }
 
+int store_evidence_rejudge(struct store *s, const struct store_evidence_row *row,
+			   const char *verdict, const char *reason,
+			   const struct store_verification *v, size_t n, const char *actor,
+			   struct kerr *err)
+{
+	sqlite3_stmt *st;
+	struct st_tx tx;
+	size_t i;
+	int ret;
+
+	if (st_tx_begin(s, &tx, err) < 0)
+		return -1;
+	ret = st_prepare(s, "UPDATE evidence SET verdict = :verdict, verdict_reason = :reason"
+			 " WHERE id = :id", &st, err);
+	if (ret == 0) {
+		st_bind_text(st, ":verdict", verdict);
+		st_bind_text(st, ":reason", reason);
+		st_bind_int64(st, ":id", row->id);
+		ret = st_step_done(s, st, "cannot record the evidence's new verdict", err);
+		sqlite3_finalize(st);
+	}
+	for (i = 0; ret == 0 && i < n; i++)
+		ret = store_verification_add(s, STORE_VERIF_EVIDENCE, row->id, &v[i], err);
+	if (ret == 0)
+		ret = store_audit_append(s, actor != NULL ? actor : "store", "evidence.rejudged",
+					 row->meta.account, row->meta.delil_id, verdict, err);
+	if (ret < 0) {
+		st_tx_rollback(s, &tx);
+		return kerr_prefix(err, "evidence %s", row->meta.delil_id);
+	}
+	return st_tx_commit(s, &tx, err);
+}
+
 int store_evidence_delil_ids(struct store *s, const char *account, const char *kep_id,
 			     char ***ids_r, size_t *n_r, struct kerr *err)
 {

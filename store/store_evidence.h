@@ -58,6 +58,14 @@ int store_evidence_exists(struct store *store, const char *account, const char *
 int store_evidence_delil_ids(struct store *store, const char *account, const char *kep_id,
 			     char ***ids_r, size_t *n_r, struct kerr *err);
 void store_evidence_delil_ids_free(char ***ids, size_t n);
+/* A later judgement of a stored item (its digest checked once the original
+ * of its package is stored): the row's verdict and reason replaced, the
+ * checks v appended (store_verification_add), audited "evidence.rejudged";
+ * one transaction. */
+int store_evidence_rejudge(struct store *store, const struct store_evidence_row *row,
+			   const char *verdict, const char *reason,
+			   const struct store_verification *v, size_t n, const char *actor,
+			   struct kerr *err);
 /* The evidence of a package, by event time then id. */
 int store_evidence_list_for_package(struct store *store, int64_t package_id,
 				    struct store_evidence_row **rows_r, size_t *n_r,

@@ -52,6 +52,9 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->download_evidence(c->sess, a->delil_id, a->fd, err);
 }
 
+static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
+			     struct store_evidence_row *rows, size_t n, struct kerr *err);
+
 /* 1 when the stored, verified evidence is final (evidence_stage.h), and
  * then recorded so the store stops listing the package as pending. Final
  * items are fetched last and a package's fetching stops at its first
@@ -66,6 +69,10 @@ static int settle(struct sync_ctx *c, int64_t package_id, struct kerr *err)
 
 	if (store_evidence_list_for_package(c->store, package_id, &rows, &n, err) < 0)
 		return -1;
+	if (rejudge_unchecked(c, package_id, rows, n, err) < 0) {
+		store_evidence_rows_free(&rows, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
 		evidence_stage_add(&stage, (int)rows[i].meta.delil_tur_id, rows[i].meta.verdict);
 	store_evidence_rows_free(&rows, n);
@@ -112,7 +119,7 @@ static const char *strip_angle(const char *s, char *buf, size_t len)
 }
 
 /* delil_judge() with the sync's trust; orig may be empty (not checked). */
-static int judge(struct sync_ctx *c, const struct kep_evidence_info *ei, const struct kbuf *raw,
+static int judge(struct sync_ctx *c, const char *id, int code, const struct kbuf *raw,
 		 const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err)
 {
 	struct evidence_opts eo = { 0 };
@@ -122,10 +129,81 @@ static int judge(struct sync_ctx *c, const struct kep_evidence_info *ei, const s
 	eo.intermediates = trust_intermediates(c->env->trust);
 	eo.original = orig->len ? orig->data : NULL;
 	eo.original_len = orig->len;
-	eo.provider_code = ei->code > 0 ? ei->code : 0;
+	eo.provider_code = code > 0 ? code : 0;
 	if (delil_judge(raw->data, raw->len, &eo, dv, err) < 0)
-		return kerr_prefix(err, "evidence %s", ei->id);
+		return kerr_prefix(err, "evidence %s", id);
 	return 0;
+}
+
+/* The two stored checks of a judged delil (pointers into dv). */
+static void checks(const struct delil_verdict *dv, struct store_verification v[2])
+{
+	const struct evidence *ev = &dv->ev;
+
+	memset(v, 0, 2 * sizeof(*v));
+	v[0].check = DELIL_CHECK_SIGNATURE;
+	v[0].verdict = verdict_name(ev->verdict);
+	v[0].reason = ev->reason;
+	v[0].signer_subject = ev->signer_subject[0] ? ev->signer_subject : NULL;
+	v[0].signer_serial = ev->signer_serial[0] ? ev->signer_serial : NULL;
+	v[0].signer_issuer = ev->signer_issuer[0] ? ev->signer_issuer : NULL;
+	v[1].check = DELIL_CHECK_DIGEST;
+	v[1].verdict = verdict_name(dv->digest_verdict);
+	v[1].reason = ev->digest_reason[0] ? ev->digest_reason : evidence_digest_name(ev->digest);
+}
+
+/* Items stored before their package (or whose original could not be read)
+ * carry a verdict whose digest was not checked: judged again once the
+ * package's original is in the store, so the stage counts only what the
+ * bundle's re-verification would count too. rows are updated in place. */
+static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
+			     struct store_evidence_row *rows, size_t n, struct kerr *err)
+{
+	struct kbuf orig = { 0 };
+	int loaded = 0, rc = 0;
+	size_t i;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		struct store_evidence_row *r = &rows[i];
+		struct store_verification v[2];
+		struct delil_verdict dv;
+		struct kbuf raw = { 0 };
+		struct kerr e;
+
+		if (r->meta.verdict_reason == NULL ||
+		    strstr(r->meta.verdict_reason, DELIL_DIGEST_UNCHECKED) == NULL)
+			continue;
+		if (!loaded) {
+			load_original(c, package_id, &orig);
+			loaded = 1;
+		}
+		if (orig.len == 0)
+			break;
+		if (store_content_read_mem(c->store, STORE_BLOB_EVIDENCE_RAW, r->id, EVIDENCE_MAX_LEN,
+					&raw, &e) < 0) {
+			log_warn("evidence %s: %s", r->meta.delil_id, e.msg);
+			continue;
+		}
+		rc = judge(c, r->meta.delil_id, (int)r->meta.delil_tur_id, &raw, &orig, &dv, err);
+		kbuf_free(&raw);
+		if (rc < 0)
+			break;
+		if (dv.digest_verdict != VERDICT_UNSIGNED) {
+			checks(&dv, v);
+			rc = store_evidence_rejudge(c->store, r, verdict_name(dv.verdict), dv.reason,
+						    v, 2, SYNC_ACTOR, err);
+			if (rc == 0) {
+				log_info("evidence %s of %s judged again against its original: %s",
+					 r->meta.delil_id, r->meta.kep_id ? r->meta.kep_id : "?",
+					 verdict_name(dv.verdict));
+				free((char *)r->meta.verdict);
+				r->meta.verdict = xstrdup(verdict_name(dv.verdict));
+			}
+		}
+		delil_verdict_free(&dv);
+	}
+	kbuf_free(&orig);
+	return rc;
 }
 
 static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
@@ -141,7 +219,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	int inserted = 0, rc;
 	int64_t id;
 
-	if (judge(c, ei, raw, orig, &dv, err) < 0)
+	if (judge(c, ei->id, ei->code, raw, orig, &dv, err) < 0)
 		return -1;
 	/* An item about another message is not this package's evidence: kept
 	 * for that package and judged against its original (the one the store
@@ -165,22 +243,14 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		ref_id = xstrdup(ev->remmd_message_id);
 		package_id = 0;
 		delil_verdict_free(&dv);
-		rc = judge(c, ei, raw, &other, &dv, err);
+		rc = judge(c, ei->id, ei->code, raw, &other, &dv, err);
 		kbuf_free(&other);
 		if (rc < 0) {
 			free((char *)ref_id);
 			return -1;
 		}
 	}
-	v[0].check = DELIL_CHECK_SIGNATURE;
-	v[0].verdict = verdict_name(ev->verdict);
-	v[0].reason = ev->reason;
-	v[0].signer_subject = ev->signer_subject[0] ? ev->signer_subject : NULL;
-	v[0].signer_serial = ev->signer_serial[0] ? ev->signer_serial : NULL;
-	v[0].signer_issuer = ev->signer_issuer[0] ? ev->signer_issuer : NULL;
-	v[1].check = DELIL_CHECK_DIGEST;
-	v[1].verdict = verdict_name(dv.digest_verdict);
-	v[1].reason = ev->digest_reason[0] ? ev->digest_reason : evidence_digest_name(ev->digest);
+	checks(&dv, v);
 	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	se.meta.account = c->acct->name;
 	se.meta.kep_id = ref_id;

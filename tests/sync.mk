@@ -24,6 +24,8 @@ TESTS += tests/evidence-final.sh
 dist_noinst_SCRIPTS += tests/evidence-final.sh
 TESTS += tests/evidence-same-verdict.sh
 dist_noinst_SCRIPTS += tests/evidence-same-verdict.sh
+TESTS += tests/evidence-before-package.sh
+dist_noinst_SCRIPTS += tests/evidence-before-package.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py
