@@ -4,7 +4,9 @@
  * Layout: package.eml (the package exactly as received), original.eml,
  * evidence/NN-ID.xml or .zip (each evidence file as received),
  * signatures/WHICH-N.p7s (the CMS signatures of envelope and original),
- * certs/DIGEST.pem (every certificate they carry), timestamps/WHICH-N-M.tst
+ * certs/DIGEST.pem (every certificate they carry, and each delil's signer;
+ * report.json's "certificates" marks with "kephs" those the exporting trust
+ * names KEPHS signers), timestamps/WHICH-N-M.tst
  * (RFC 3161 tokens), report.json and report.txt. report.json lists every file with its
  * SHA-256, the verdicts stored at sync time, and the verdicts of an offline
  * re-verification at export time, with the validation time used;
