@@ -136,6 +136,17 @@ static int64_t next_delay(struct daemon *d, const struct account_config *acct,
 	return jitter(d, delay);
 }
 
+/* The schedule runs on the monotonic clock: a step of the wall clock (NTP,
+ * an operator's date) neither stalls the refreshes (backwards) nor starts
+ * them all at once (forwards). The condition variable waits on it too. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Runs one refresh of s's account outside the lock. Called locked; returns locked. */
 static void run_refresh(struct sched *s)
 {
@@ -196,9 +207,9 @@ static void run_refresh(struct sched *s)
 	if (acct != NULL && r != 0 && res.needs_officer)
 		/* Nothing changes until an officer refreshes from the CLI or the
 		 * configuration is reloaded: look again once a day. */
-		s->st.next_refresh_ms = now_ms() + NEEDS_OFFICER_RECHECK_MS;
+		s->st.next_refresh_ms = mono_ms() + NEEDS_OFFICER_RECHECK_MS;
 	else if (acct != NULL)
-		s->st.next_refresh_ms = now_ms() + next_delay(d, acct, &s->st);
+		s->st.next_refresh_ms = mono_ms() + next_delay(d, acct, &s->st);
 	pthread_mutex_unlock(&d->mu);
 	daemon_config_put(d, cfg);
 	pthread_mutex_lock(&d->mu);
@@ -212,7 +223,7 @@ static void *sched_thread(void *arg)
 	log_set_context(s->st.name);
 	pthread_mutex_lock(&d->mu);
 	while (!d->stopping && !s->removed) {
-		int64_t now = now_ms();
+		int64_t now = mono_ms();
 
 		if (s->trigger || now >= s->st.next_refresh_ms) {
 			run_refresh(s);
@@ -235,14 +246,14 @@ static void *sched_thread(void *arg)
 static void *housekeeping_thread(void *arg)
 {
 	struct daemon *d = arg;
-	int64_t next = now_ms() + HOUSEKEEPING_FIRST_MS;
+	int64_t next = mono_ms() + HOUSEKEEPING_FIRST_MS;
 
 	log_set_context("retention");
 	pthread_mutex_lock(&d->mu);
 	while (!d->stopping) {
 		struct timespec ts = { .tv_sec = next / 1000, .tv_nsec = (next % 1000) * 1000000 };
 
-		if (now_ms() < next) {
+		if (mono_ms() < next) {
 			pthread_cond_timedwait(&d->cv, &d->mu, &ts);
 			continue;
 		}
@@ -256,7 +267,7 @@ static void *housekeeping_thread(void *arg)
 				log_error("%s", err.msg);
 			daemon_config_put(d, cfg);
 		}
-		next = now_ms() + HOUSEKEEPING_EVERY_MS;
+		next = mono_ms() + HOUSEKEEPING_EVERY_MS;
 		pthread_mutex_lock(&d->mu);
 	}
 	pthread_mutex_unlock(&d->mu);
@@ -274,7 +285,7 @@ static int add_sched(struct daemon *d, const struct account_config *acct, struct
 	s->d = d;
 	snprintf(s->st.name, sizeof(s->st.name), "%s", acct->name);
 	snprintf(s->st.address, sizeof(s->st.address), "%s", acct->mailbox);
-	s->st.next_refresh_ms = now_ms() + (spread > 0 ? rand_r(&d->seed) % spread : 0);
+	s->st.next_refresh_ms = mono_ms() + (spread > 0 ? rand_r(&d->seed) % spread : 0);
 	if (pthread_create(&s->thread, NULL, sched_thread, s) != 0) {
 		free(s);
 		return kerr_set(err, KERR_INTERNAL, "cannot start the scheduler of account %s",
@@ -307,7 +318,7 @@ int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
 		pthread_condattr_t ca;
 
 		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_REALTIME);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_cond_init(&d->cv, &ca);
 		pthread_condattr_destroy(&ca);
 	}
@@ -350,7 +361,7 @@ void daemon_reload(struct daemon *d, struct config *cfg)
 		if (a == NULL || !a->enabled)
 			d->scheds[i]->removed = 1;
 		else if (d->scheds[i]->st.last_result == ACCOUNT_RESULT_NEEDS_OFFICER)
-			d->scheds[i]->st.next_refresh_ms = now_ms(); /* its login may have changed */
+			d->scheds[i]->st.next_refresh_ms = mono_ms(); /* its login may have changed */
 	}
 	for (i = 0; i < cfg->n_accounts; i++) {
 		if (!cfg->accounts[i].enabled || find_sched(d, cfg->accounts[i].name) != NULL)

@@ -81,7 +81,7 @@ struct account_status {
 	int refreshing;               /* a refresh is running now */
 	int64_t last_refresh_ms;      /* start of the last finished refresh; 0: none */
 	int64_t last_success_ms;      /* end of the last successful refresh; 0: none */
-	int64_t next_refresh_ms;      /* when the scheduler runs it next */
+	int64_t next_refresh_ms;      /* when the scheduler runs it next (CLOCK_MONOTONIC) */
 	enum account_result last_result;
 	char last_error[1024];
 	int consecutive_failures;
