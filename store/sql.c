@@ -1,11 +1,37 @@
 /* sql.c: statement, binding and error helpers (see store_p.h). */
 #include "store_p.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "log.h"
 #include "util.h"
+
+/* SQLite's "disk I/O error" or "unable to open database file" says nothing
+ * of the cause; the system's error behind it, or the file system the store
+ * is on, often does: no space left, or mounted read-only. */
+static const char *os_cause(struct store *s, int code)
+{
+	int e = sqlite3_system_errno(s->db);
+	struct statvfs vfs;
+	char *dir;
+	int rc;
+
+	if (code != SQLITE_IOERR && code != SQLITE_FULL && code != SQLITE_CANTOPEN &&
+	    code != SQLITE_READONLY)
+		return "";
+	dir = xstrdup(s->path);
+	rc = statvfs(dirname(dir), &vfs);
+	free(dir);
+	if (e == EROFS || (rc == 0 && (vfs.f_flag & ST_RDONLY)))
+		return ": the store's file system is read-only";
+	if (e == ENOSPC || (rc == 0 && vfs.f_bavail == 0))
+		return ": no space left on the store's file system (disk full)";
+	return "";
+}
 
 int st_err(struct store *s, struct kerr *err, const char *what)
 {
@@ -14,7 +40,8 @@ int st_err(struct store *s, struct kerr *err, const char *what)
 
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		cls = KERR_BUSY;
-	return kerr_set(err, cls, "%s: %s (%s)", what, sqlite3_errmsg(s->db), s->path);
+	return kerr_set(err, cls, "%s: %s%s (%s)", what, sqlite3_errmsg(s->db), os_cause(s, code),
+			s->path);
 }
 
 int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct kerr *err)
@@ -32,8 +59,8 @@ int st_exec(struct store *s, const char *sql, struct kerr *err)
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
-		kerr_set(err, (rc & 0xff) == SQLITE_BUSY ? KERR_BUSY : KERR_STORE, "%s (%s)",
-			 msg != NULL ? msg : sqlite3_errstr(rc), s->path);
+		kerr_set(err, (rc & 0xff) == SQLITE_BUSY ? KERR_BUSY : KERR_STORE, "%s%s (%s)",
+			 msg != NULL ? msg : sqlite3_errstr(rc), os_cause(s, rc & 0xff), s->path);
 		sqlite3_free(msg);
 		return -1;
 	}
