@@ -15,7 +15,7 @@ apt-get install -y --no-install-recommends \
 	libxml2-dev libxmlsec1-dev libzip-dev libmicrohttpd-dev libjansson-dev \
 	libcmocka-dev libsystemd-dev systemd clang libclang-rt-dev \
 	debhelper dh-autoreconf dpkg-dev fakeroot lintian \
-	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind man-db groff mandoc \
+	openssl xmlsec1 unzip zip curl python3 python3-yaml sqlite3 hyperfine valgrind faketime man-db groff mandoc \
 	gettext locales tmux
 # The Turkish locale tests/refresh-tty.sh runs refresh under (LANG=tr_TR.UTF-8).
 locale -a 2>/dev/null | grep -qi '^tr_TR\.utf-\?8$' || localedef -i tr_TR -c -f UTF-8 tr_TR.UTF-8

@@ -47,3 +47,6 @@ dist_noinst_SCRIPTS += tests/refresh-idle.sh
 # refresh at a terminal (tmux): progress line, log lines above, flagged items, Turkish.
 TESTS += tests/refresh-tty.sh
 dist_noinst_SCRIPTS += tests/refresh-tty.sh
+# Faults of the machine: disk full, read-only and locked store, clock jumps (issue 16).
+TESTS += tests/machine-faults.sh
+dist_noinst_SCRIPTS += tests/machine-faults.sh
