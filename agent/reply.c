@@ -69,8 +69,12 @@ const char *reply_time_tr(int64_t ms, char buf[40])
 	local = (time_t)(t + off);
 	if (gmtime_r(&local, &tm) == NULL)
 		return NULL;
-	snprintf(buf, 40, "%02d.%02d.%04d %02d:%02d:%02d (UTC+%02d:00)", tm.tm_mday, tm.tm_mon + 1,
-		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, off / 3600);
+	/* The result is checked, so gcc -O2 without sanitizers does not warn
+	 * (-Werror) that a year past 9999 would not fit. */
+	if (snprintf(buf, 40, "%02d.%02d.%04d %02d:%02d:%02d (UTC+%02d:00)", tm.tm_mday,
+		     tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     off / 3600) >= 40)
+		return NULL;
 	return buf;
 }
 
