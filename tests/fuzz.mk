@@ -27,3 +27,12 @@ dist_noinst_SCRIPTS += tests/fuzz-run.sh
 EXTRA_DIST += tests/fuzz/mime.c tests/fuzz/soap.c tests/fuzz/mtom.c tests/fuzz/evidence.c \
 	tests/fuzz/eyp.c tests/fuzz/config.c tests/fuzz/xml.dict tests/fuzz/config.dict \
 	tests/fuzz/corpus
+# `make torture`: the reliability figures in one table (tests/reliability.sh):
+# the crash, hostile-peer and machine-fault tests here, the fuzz targets for
+# FUZZ_TIME s each in TORTURE_FUZZ_BUILD (a clang build, made when missing).
+TORTURE_FUZZ_BUILD = $(abs_top_srcdir)/build-fuzz
+torture: all
+	$(SHELL) $(srcdir)/tests/reliability.sh $(abs_top_builddir) $(TORTURE_FUZZ_BUILD)
+.PHONY: torture
+dist_noinst_SCRIPTS += tests/reliability.sh tests/valgrind.sh tests/valgrind-refresh.sh
+EXTRA_DIST += tests/valgrind.supp

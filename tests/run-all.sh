@@ -3,7 +3,9 @@
 # Ends with the line "N passed, N failed, N skipped"; exits non-zero on any
 # failure. Also builds the libFuzzer targets with clang in ./build-fuzz and
 # runs each for FUZZ_TIME seconds (default 15; tests/fuzz-run.sh), counted
-# as one test. Usage: tests/run-all.sh [--no-distcheck]
+# as one test; runs valgrind over the unit tests and one refresh in
+# ./build-valgrind (tests/valgrind.sh), one more; prints the reliability
+# table (tests/reliability.sh --report). Usage: tests/run-all.sh [--no-distcheck]
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
@@ -49,6 +51,32 @@ else
 	echo "fuzz: skipped: clang with libFuzzer is missing"
 	extra_skip=1
 fi
+# valgrind memcheck over the unit tests and one refresh, in a build without
+# sanitizers (tests/valgrind.sh); counted as one test.
+echo "=== valgrind (memcheck, unit tests and one refresh, build-valgrind)"
+if command -v valgrind >/dev/null; then
+	vg_build=$src/build-valgrind
+	if mkdir -p "$vg_build" && (cd "$vg_build" &&
+		"$src/configure" --enable-werror >configure.log 2>&1 &&
+		make -j"$jobs" >make.log 2>&1 && make -j"$jobs" check TESTS= >>make.log 2>&1) &&
+		"$src/tests/valgrind.sh" "$vg_build"; then
+		echo "valgrind: ok"
+		extra_pass=$((extra_pass + 1))
+	else
+		tail -n 40 "$vg_build/make.log" 2>/dev/null
+		echo "valgrind: FAILED"
+		extra_fail=$((extra_fail + 1))
+	fi
+elif [ "${CI:-}" = true ]; then
+	echo "valgrind: FAILED: valgrind is missing (contrib/install-deps.sh installs it)"
+	extra_fail=$((extra_fail + 1))
+else
+	echo "valgrind: skipped: valgrind is missing"
+	extra_skip=$((extra_skip + 1))
+fi
+# The reliability figures of this run (make torture's table, from the logs
+# above: nothing runs again; its failures are already counted).
+"$src/tests/reliability.sh" --report "$build" "$src/build-fuzz" || true
 if [ "$distcheck" = yes ]; then
 	echo "=== make distcheck"
 	if make -j"$jobs" distcheck >"$build/distcheck.log" 2>&1; then
@@ -61,7 +89,7 @@ if [ "$distcheck" = yes ]; then
 fi
 summary=$("$src/tests/summary.sh" "$build")
 sum_status=$?
-# The fuzz run counts as one more test in the closing line, distcheck when it fails.
+# The fuzz and valgrind runs count as tests in the closing line, distcheck when it fails.
 summary=$(echo "$summary" | awk -F'[ ,]+' -v p="$extra_pass" -v f="$extra_fail" -v s="$extra_skip" \
 	'{printf "%d passed, %d failed, %d skipped\n", $1 + p, $3 + f, $5 + s}')
 echo "$summary"
