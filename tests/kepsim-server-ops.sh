@@ -223,8 +223,15 @@ CRED_FORM=bare soap PaketSorgula
 [ "$(http_status)" = 500 ] || fail "strict: bare PaketSorgula answered HTTP $(http_status)"
 soap PaketSorgula
 expect_answer
-# plain: unqualified children (no namespace, no prefix), durum typed xs:int.
-expect_grep '<ns:return[^>]*><durum xsi:type="xs:int">0</durum>' "$T/root.xml"
-expect_grep '<kepId>' "$T/root.xml"
-expect_no_grep '<ax:|<ns:kepId' "$T/root.xml"
+# plain: default namespaces, unqualified children (xmlns=""), durum typed
+# xs:int; parsed, every field is in no namespace.
+expect_grep '<PaketSorgulaResponse xmlns="http://ws.apache.org/axis2"><return><durum xmlns="" xsi:type="xs:int">0</durum>' "$T/root.xml"
+expect_no_grep '<ax:|<ns:' "$T/root.xml"
+python3 - "$T/root.xml" <<'PY' || fail "plain: fields not in the empty namespace"
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+ret = next(r.iter("{http://ws.apache.org/axis2}return"))
+assert len(ret) > 0 and all(k.tag in ("durum", "kepId", "OrgMesajId", "kepSiraNo", "from", "fromKep",
+                                      "konu", "tur", "turId", "hataaciklama") for k in ret), [k.tag for k in ret]
+PY
 stop_kepsim

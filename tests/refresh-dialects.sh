@@ -1,7 +1,8 @@
 #!/bin/sh
 # The contract matrix: kepagent refresh against kepsim in every dialect
 # (contrib/kepsim/README "Dialects": public, the public clients' forms;
-# plain, strict and unqualified; legacy, the shapes kepsim and kepagent
+# plain, strict, unqualified fields under default namespaces, inline
+# base64; legacy, the shapes kepsim and kepagent
 # once shared): a full sync, an idle one and a run with transport and
 # SOAP faults, each checked byte-exact and exactly once (kenv_check_store).
 # Evidence times are stored as the provider wrote them and in UTC.

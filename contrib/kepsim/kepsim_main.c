@@ -58,6 +58,7 @@ static const char usage_text[] =
 	"  --durum=mixed|text|int    durum typed as the public clients see it, untyped, or xs:int\n"
 	"  --times=offset|naive|z    answer times +03:00, naive Turkish time, or UTC with Z\n"
 	"  --children=qualified|unqualified  the return's children in the xsd namespace or none\n"
+	"  --namespaces=prefixed|default  ns:/ax: prefixes, or default namespace declarations\n"
 	"  --xmime-attrs[=on|off]    binaries carry xmime:contentType and fileName (default on)\n"
 	"  -d, --foreground      stay in the foreground with debug logging\n"
 	"  -h, --help            this text\n";
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
 	/* The dialect switches: their long names are dialect_option()'s names. */
 	static const char *const dialect_opts[] = { "dialect", "creds", "strict-creds", "folders",
 						    "empty-list", "durum", "times", "children",
-						    "xmime-attrs" };
+						    "namespaces", "xmime-attrs" };
 	int opt_index = 0;
 	size_t di;
 	char described[256];
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
 		{ "durum", required_argument, NULL, O_DIALECT },
 		{ "times", required_argument, NULL, O_DIALECT },
 		{ "children", required_argument, NULL, O_DIALECT },
+		{ "namespaces", required_argument, NULL, O_DIALECT },
 		{ "xmime-attrs", optional_argument, NULL, O_DIALECT },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },

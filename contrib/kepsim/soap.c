@@ -454,6 +454,7 @@ int dialect_option(const char *name, const char *value, struct kerr *err)
 	static const char *const times[] = { "naive", "offset", "z", NULL };
 	static const char *const children[] = { "qualified", "unqualified", NULL };
 	static const char *const onoff[] = { "off", "on", NULL };
+	static const char *const namespaces[] = { "prefixed", "default", NULL };
 	struct kepsim_dialect *d = &kepsim_dialect;
 	int v = 0, rc = 0;
 
@@ -467,7 +468,8 @@ int dialect_option(const char *name, const char *value, struct kerr *err)
 		} else if (strcmp(value, "plain") == 0) {
 			*d = (struct kepsim_dialect){ .creds_bare = 1, .creds_strict = 1,
 				.folders_strings = 1, .empty_nil_first = 1, .durum = DURUM_INT,
-				.times = TIMES_Z, .unqualified = 1, .xmime_attrs = 1 };
+				.times = TIMES_Z, .unqualified = 1, .default_ns = 1,
+				.xmime_attrs = 1 };
 		} else if (strcmp(value, "legacy") == 0) {
 			*d = (struct kepsim_dialect){ .creds_bare = 0, .creds_strict = 1,
 				.folders_strings = 0, .empty_nil_first = 0, .durum = DURUM_TEXT,
@@ -496,6 +498,9 @@ int dialect_option(const char *name, const char *value, struct kerr *err)
 	} else if (strcmp(name, "children") == 0) {
 		if ((rc = pick(value, children, &v)) == 0)
 			d->unqualified = v;
+	} else if (strcmp(name, "namespaces") == 0) {
+		if ((rc = pick(value, namespaces, &v)) == 0)
+			d->default_ns = v;
 	} else if (strcmp(name, "xmime-attrs") == 0) {
 		if ((rc = pick(value, onoff, &v)) == 0)
 			d->xmime_attrs = v;
@@ -514,10 +519,11 @@ void dialect_describe(char *buf, size_t n)
 	const struct kepsim_dialect *d = &kepsim_dialect;
 
 	snprintf(buf, n, "creds=%s%s folders=%s empty-list=%s durum=%s times=%s children=%s "
-		 "xmime-attrs=%s", d->creds_bare ? "bare" : "wrapped",
+		 "namespaces=%s xmime-attrs=%s", d->creds_bare ? "bare" : "wrapped",
 		 d->creds_strict ? " strict-creds" : "", d->folders_strings ? "strings" : "durum",
 		 d->empty_nil_first ? "nil-first" : "empty", durum[d->durum], times[d->times],
-		 d->unqualified ? "unqualified" : "qualified", d->xmime_attrs ? "on" : "off");
+		 d->unqualified ? "unqualified" : "qualified", d->default_ns ? "default" : "prefixed",
+		 d->xmime_attrs ? "on" : "off");
 }
 
 int dialect_creds_only_op(const char *op)
@@ -623,10 +629,13 @@ struct soap_resp *soap_resp_new(const char *op)
 	char *name = xasprintf("%sResponse", op);
 
 	opel = xmlNewChild(body, NULL, BAD_CAST name, NULL);
-	ns = xmlNewNs(opel, BAD_CAST NS_AXIS2, BAD_CAST "ns");
+	/* --namespaces=default: xmlns="axis2" on the operation, each field
+	 * declaring its own default (xsd, or "" when unqualified). */
+	ns = xmlNewNs(opel, BAD_CAST NS_AXIS2, kepsim_dialect.default_ns ? NULL : BAD_CAST "ns");
 	xmlSetNs(opel, ns);
 	r->ret = xmlNewChild(opel, ns, BAD_CAST "return", NULL);
-	xmlNewNs(r->ret, BAD_CAST NS_AXIS2_XSD, BAD_CAST "ax");
+	if (!kepsim_dialect.default_ns)
+		xmlNewNs(r->ret, BAD_CAST NS_AXIS2_XSD, BAD_CAST "ax");
 	free(name);
 	r->op = xstrdup(op);
 	return r;
@@ -681,6 +690,9 @@ static xmlNodePtr new_child(struct soap_resp *r, const char *name, const char *t
 {
 	xmlNodePtr n = xmlNewDocRawNode(r->doc, child_ns(r), BAD_CAST name, NULL);
 
+	if (kepsim_dialect.default_ns)
+		xmlSetNs(n, xmlNewNs(n, BAD_CAST(kepsim_dialect.unqualified ? "" : NS_AXIS2_XSD),
+				     NULL));
 	xmlAddChild(r->ret, n);
 	if (text != NULL)
 		xmlNodeAddContent(n, BAD_CAST text); /* text, escaped when written */

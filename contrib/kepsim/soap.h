@@ -85,11 +85,12 @@ struct kepsim_dialect {
 	enum dialect_durum durum;
 	enum dialect_times times;
 	int unqualified;       /* the return's children in no namespace */
+	int default_ns;        /* default namespace declarations instead of ns:/ax: */
 	int xmime_attrs;       /* binaries carry xmime:contentType and fileName */
 };
 extern struct kepsim_dialect kepsim_dialect;
 /* --dialect NAME (name "dialect") or one switch ("creds", "folders",
- * "empty-list", "durum", "times", "children", "xmime-attrs",
+ * "empty-list", "durum", "times", "children", "namespaces", "xmime-attrs",
  * "strict-creds"); later calls override earlier ones. KERR_USAGE when
  * unknown. */
 int dialect_option(const char *name, const char *value, struct kerr *err);
