@@ -33,6 +33,10 @@ struct revocation {
 	unsigned long fetches;
 	pthread_mutex_t mu; /* guards the in-memory cache */
 	struct memcrl *mem;
+	/* Connections (and DNS answers, TLS sessions) shared by every fetch, so
+	 * a run asks a responder over one kept-alive connection. */
+	CURLSH *share;
+	pthread_mutex_t share_mu[CURL_LOCK_DATA_LAST];
 };
 
 static time_t now_s(void)
@@ -84,13 +88,41 @@ static int mem_put(void *ud, const char *key, const unsigned char *der, size_t l
 	return 0;
 }
 
+static void share_lock(CURL *h, curl_lock_data d, curl_lock_access a, void *ud)
+{
+	struct revocation *rv = ud;
+
+	(void)h;
+	(void)a;
+	pthread_mutex_lock(&rv->share_mu[d]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data d, void *ud)
+{
+	struct revocation *rv = ud;
+
+	(void)h;
+	pthread_mutex_unlock(&rv->share_mu[d]);
+}
+
 struct revocation *revocation_new(enum rev_mode mode, const struct rev_cache_ops *ops)
 {
 	struct revocation *rv = xcalloc(1, sizeof(*rv));
+	int i;
 
 	rv->mode = mode;
 	rv->timeout = 10;
 	pthread_mutex_init(&rv->mu, NULL);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&rv->share_mu[i], NULL);
+	if (mode != REV_OFFLINE && (rv->share = curl_share_init()) != NULL) {
+		curl_share_setopt(rv->share, CURLSHOPT_LOCKFUNC, share_lock);
+		curl_share_setopt(rv->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+		curl_share_setopt(rv->share, CURLSHOPT_USERDATA, rv);
+		curl_share_setopt(rv->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+		curl_share_setopt(rv->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+		curl_share_setopt(rv->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	}
 	if (ops != NULL) {
 		rv->ops = *ops;
 	} else {
@@ -105,9 +137,14 @@ void revocation_free(struct revocation **rvp)
 {
 	struct revocation *rv = rvp != NULL ? *rvp : NULL;
 	struct memcrl *m, *n;
+	int i;
 
 	if (rv == NULL)
 		return;
+	if (rv->share != NULL)
+		curl_share_cleanup(rv->share);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&rv->share_mu[i]);
 	for (m = rv->mem; m != NULL; m = n) {
 		n = m->next;
 		free(m->key);
@@ -197,6 +234,8 @@ static int http_fetch(struct revocation *rv, const char *url, const void *body, 
 		return -1;
 	}
 	__atomic_add_fetch(&rv->fetches, 1, __ATOMIC_RELAXED);
+	if (rv->share != NULL)
+		curl_easy_setopt(c, CURLOPT_SHARE, rv->share);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	/* Only plain HTTP (CRLs and OCSP are signed) or HTTPS with verification. */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -228,24 +267,108 @@ static int http_fetch(struct revocation *rv, const char *url, const void *body, 
 	return 0;
 }
 
+/* The status of cert in a signed OCSP answer, judged now: signed by a
+ * responder the anchors trust, naming the certificate, current. 0 with *st
+ * and *next_r (the answer's nextUpdate; 0 when it has none), -1 with a
+ * reason when the answer cannot be used. */
+static int ocsp_judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, X509_STORE *anchors,
+		      time_t at, const char *url, enum rev_status *st, time_t *next_r,
+		      char *reason, size_t rlen)
+{
+	STACK_OF(X509) *helpers = sk_X509_new_null();
+	ASN1_GENERALIZEDTIME *rev_time = NULL, *thisupd = NULL, *nextupd = NULL;
+	OCSP_CERTID *id = NULL;
+	int status, rsn, rc = -1;
+	struct tm tm;
+	char t[32];
+
+	sk_X509_push(helpers, issuer);
+	if (OCSP_basic_verify(bs, helpers, anchors, 0) <= 0) {
+		why(reason, rlen, "OCSP %s: response signature does not verify", url);
+		goto out;
+	}
+	id = OCSP_cert_to_id(NULL, cert, issuer);
+	if (!OCSP_resp_find_status(bs, id, &status, &rsn, &rev_time, &thisupd, &nextupd)) {
+		why(reason, rlen, "OCSP %s: response does not name the certificate", url);
+		goto out;
+	}
+	if (!OCSP_check_validity(thisupd, nextupd, 300, -1)) {
+		why(reason, rlen, "OCSP %s: response is stale", url);
+		goto out;
+	}
+	*next_r = nextupd != NULL && ASN1_TIME_to_tm(nextupd, &tm) ? timegm(&tm) : 0;
+	rc = 0;
+	if (status == V_OCSP_CERTSTATUS_GOOD) {
+		*st = REV_GOOD;
+		why(reason, rlen, "OCSP %s: good", url);
+	} else if (status == V_OCSP_CERTSTATUS_REVOKED) {
+		time_t rt = ASN1_TIME_to_tm(rev_time, &tm) ? timegm(&tm) : 0;
+		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
+		/* Revoked after the time judged (e.g. the time-stamped moment): still good then. */
+		*st = rt <= at ? REV_REVOKED : REV_GOOD;
+		why(reason, rlen, "revoked on %s (OCSP %s)", t, url);
+	} else {
+		*st = REV_UNKNOWN;
+		why(reason, rlen, "OCSP %s: status unknown", url);
+	}
+out:
+	OCSP_CERTID_free(id);
+	sk_X509_free(helpers);
+	return rc;
+}
+
+/* Parses a DER OCSPResponse; NULL unless successful with a basic answer. */
+static OCSP_BASICRESP *ocsp_basic(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
+	OCSP_BASICRESP *bs = NULL;
+
+	if (resp != NULL && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL)
+		bs = OCSP_response_get1_basic(resp);
+	OCSP_RESPONSE_free(resp);
+	return bs;
+}
+
+/* OCSP answers are cached (rv->ops, beside the CRLs) until their nextUpdate,
+ * keyed by responder and certificate; a cached answer is judged again on
+ * every use (signature, validity, the time judged), and an answer without
+ * nextUpdate or whose status is unknown is not kept. */
 static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cert, X509 *issuer,
 			       X509_STORE *anchors, time_t at, char *reason, size_t rlen)
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new();
 	OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
-	OCSP_RESPONSE *resp = NULL;
 	OCSP_BASICRESP *bs = NULL;
-	STACK_OF(X509) *helpers = sk_X509_new_null();
-	ASN1_GENERALIZEDTIME *rev_time = NULL, *thisupd = NULL, *nextupd = NULL;
 	enum rev_status st = REV_UNKNOWN;
 	struct kbuf body = { 0 };
-	unsigned char *der = NULL;
-	const unsigned char *p;
-	int len, status, rsn;
-	char t[32];
+	unsigned char *der = NULL, *cached = NULL;
+	size_t clen = 0;
+	time_t nu = 0;
+	char *key = NULL, hex[65];
+	int len;
 
-	sk_X509_push(helpers, issuer);
-	if (req == NULL || id == NULL || OCSP_request_add0_id(req, id) == NULL) {
+	len = id != NULL ? i2d_OCSP_CERTID(id, &der) : -1;
+	if (req == NULL || len <= 0) {
+		OCSP_CERTID_free(id);
+		why(reason, rlen, "cannot build OCSP request");
+		goto out;
+	}
+	key = xasprintf("ocsp %s %s", url, sha256_hex(der, (size_t)len, hex));
+	OPENSSL_free(der);
+	der = NULL;
+	if (rv->ops.get(rv->ops.ud, key, &cached, &clen, &nu) == 0) {
+		bs = ocsp_basic(cached, clen);
+		if (bs != NULL && ocsp_judge(bs, cert, issuer, anchors, at, url, &st, &nu, reason,
+					     rlen) == 0 && st != REV_UNKNOWN) {
+			OCSP_CERTID_free(id);
+			goto out;
+		}
+		OCSP_BASICRESP_free(bs);
+		bs = NULL;
+		st = REV_UNKNOWN;
+	}
+	if (OCSP_request_add0_id(req, id) == NULL) {
 		OCSP_CERTID_free(id);
 		why(reason, rlen, "cannot build OCSP request");
 		goto out;
@@ -255,10 +378,7 @@ static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cer
 	if (len <= 0 || http_fetch(rv, url, der, (size_t)len,
 				   "Content-Type: application/ocsp-request", &body, reason, rlen) < 0)
 		goto out;
-	p = body.data;
-	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)body.len);
-	if (resp == NULL || OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL ||
-	    (bs = OCSP_response_get1_basic(resp)) == NULL) {
+	if ((bs = ocsp_basic(body.data, body.len)) == NULL) {
 		why(reason, rlen, "OCSP %s: no successful response", url);
 		goto out;
 	}
@@ -266,41 +386,19 @@ static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cer
 		why(reason, rlen, "OCSP %s: nonce missing or wrong (replayed response?)", url);
 		goto out;
 	}
-	if (OCSP_basic_verify(bs, helpers, anchors, 0) <= 0) {
-		why(reason, rlen, "OCSP %s: response signature does not verify", url);
+	if (ocsp_judge(bs, cert, issuer, anchors, at, url, &st, &nu, reason, rlen) < 0) {
+		st = REV_UNKNOWN;
 		goto out;
 	}
-	id = OCSP_cert_to_id(NULL, cert, issuer);
-	if (!OCSP_resp_find_status(bs, id, &status, &rsn, &rev_time, &thisupd, &nextupd)) {
-		OCSP_CERTID_free(id);
-		why(reason, rlen, "OCSP %s: response does not name the certificate", url);
-		goto out;
-	}
-	OCSP_CERTID_free(id);
-	if (!OCSP_check_validity(thisupd, nextupd, 300, -1)) {
-		why(reason, rlen, "OCSP %s: response is stale", url);
-		goto out;
-	}
-	if (status == V_OCSP_CERTSTATUS_GOOD) {
-		st = REV_GOOD;
-		why(reason, rlen, "OCSP %s: good", url);
-	} else if (status == V_OCSP_CERTSTATUS_REVOKED) {
-		struct tm tm;
-		time_t rt = ASN1_TIME_to_tm(rev_time, &tm) ? timegm(&tm) : 0;
-		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
-		/* Revoked after the time judged (e.g. the time-stamped moment): still good then. */
-		st = rt <= at ? REV_REVOKED : REV_GOOD;
-		why(reason, rlen, "revoked on %s (OCSP %s)", t, url);
-	} else {
-		why(reason, rlen, "OCSP %s: status unknown", url);
-	}
+	if (st != REV_UNKNOWN && nu > now_s())
+		rv->ops.put(rv->ops.ud, key, body.data, body.len, nu);
 out:
+	free(key);
+	free(cached);
 	OPENSSL_free(der);
 	kbuf_free(&body);
 	OCSP_BASICRESP_free(bs);
-	OCSP_RESPONSE_free(resp);
 	OCSP_REQUEST_free(req);
-	sk_X509_free(helpers);
 	ERR_clear_error();
 	return st;
 }

@@ -14,8 +14,10 @@
  * mode, and online when neither OCSP nor the distribution point does: the
  * freshest one by the issuer whose nextUpdate has not passed (a stale one is
  * not used: the status stays not checked / unknown).
- * CRLs are cached until their nextUpdate through struct rev_cache_ops (the
- * store implements it; an in-memory cache is the default). A struct
+ * CRLs and OCSP answers are cached until their nextUpdate through struct
+ * rev_cache_ops (the store implements it; an in-memory cache is the
+ * default); every fetch of one struct revocation shares a connection cache,
+ * so a responder is asked over a kept-alive connection. A struct
  * revocation may be shared by threads: the in-memory cache has a mutex, and
  * callers' cache callbacks must be thread-safe themselves. */
 #ifndef KEP_REVOCATION_H
@@ -37,8 +39,9 @@ enum rev_status {
 	REV_UNKNOWN,         /* responder/CRL unreachable or unusable */
 };
 
-/* CRL cache. get returns 0 and a malloc'd copy in *der (caller frees) when
- * key is cached and still fresh, -1 otherwise. put stores a copy. */
+/* CRL and OCSP answer cache. get returns 0 and a malloc'd copy in *der
+ * (caller frees) when key is cached and still fresh, -1 otherwise. put
+ * stores a copy. */
 struct rev_cache_ops {
 	int (*get)(void *ud, const char *key, unsigned char **der, size_t *len,
 		   time_t *next_update);

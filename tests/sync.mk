@@ -50,3 +50,6 @@ dist_noinst_SCRIPTS += tests/refresh-tty.sh
 # Faults of the machine: disk full, read-only and locked store, clock jumps (issue 16).
 TESTS += tests/machine-faults.sh
 dist_noinst_SCRIPTS += tests/machine-faults.sh
+# Revocation online: OCSP answers cached in the store, one connection (issue 15).
+TESTS += tests/refresh-revocation-cache.sh
+dist_noinst_SCRIPTS += tests/refresh-revocation-cache.sh

@@ -315,6 +315,38 @@ static void test_ocsp(void **state)
 	cms_result_free(&res);
 }
 
+/* OCSP answers are cached until their nextUpdate (the responder gives 5
+ * minutes): the same signers judged again ask nothing, with the same
+ * verdicts, a revoked one still revoked. */
+static void test_ocsp_cached(void **state)
+{
+	struct tl_sign_opts so = { .signer = "ocsp-good", .chain = { "rsa-inter" } };
+	struct revocation *rv = revocation_new(REV_ONLINE, NULL);
+	struct verify_opts vo = { .trust = ts, .rev = rv };
+	struct cms_result res;
+	unsigned long fetched;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		so.signer = "ocsp-good";
+		run(&so, &vo, NULL, &res);
+		EXPECT(&res, VERDICT_VALID);
+		assert_int_equal(res.signers[0].revocation, REV_GOOD);
+		cms_result_free(&res);
+		so.signer = "ocsp-leaf";
+		run(&so, &vo, NULL, &res);
+		EXPECT(&res, VERDICT_REVOKED);
+		assert_non_null(strstr(res.reason, "OCSP"));
+		cms_result_free(&res);
+		if (i == 0)
+			fetched = revocation_fetch_count(rv);
+	}
+	assert_true(fetched >= 2);
+	assert_int_equal(revocation_fetch_count(rv), fetched);
+	revocation_free(&rv);
+}
+
 static void test_offline(void **state)
 {
 	struct tl_sign_opts so = { .signer = "crl-leaf", .chain = { "rsa-inter" } };
@@ -466,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_key_usage),
 		cmocka_unit_test(test_crl_revoked),
 		cmocka_unit_test(test_ocsp),
+		cmocka_unit_test(test_ocsp_cached),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_responder_down),
 		cmocka_unit_test(test_kamusm_store),

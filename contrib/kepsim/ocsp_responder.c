@@ -200,7 +200,7 @@ void ocsp_answer(const char *pki, const unsigned char *der, size_t len, unsigned
 	OCSP_BASICRESP *basic = NULL;
 	OCSP_RESPONSE *resp;
 	struct responder rsp = { 0 };
-	ASN1_TIME *now = NULL;
+	ASN1_TIME *now = NULL, *next = NULL;
 	int i, n, ok = 1;
 
 	if (req == NULL || (n = OCSP_request_onereq_count(req)) <= 0) {
@@ -211,6 +211,8 @@ void ocsp_answer(const char *pki, const unsigned char *der, size_t len, unsigned
 	}
 	basic = OCSP_BASICRESP_new();
 	now = X509_gmtime_adj(NULL, 0);
+	/* Like the public responders: the answer holds for a while (a day). */
+	next = X509_gmtime_adj(NULL, 86400);
 	for (i = 0; i < n && ok; i++) {
 		OCSP_CERTID *cid = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i));
 		ASN1_INTEGER *serial = NULL;
@@ -223,7 +225,7 @@ void ocsp_answer(const char *pki, const unsigned char *der, size_t len, unsigned
 		}
 		OCSP_id_get0_info(NULL, NULL, NULL, &serial, cid);
 		st = index_status(rsp.index, serial, &rev, &reason);
-		OCSP_basic_add1_status(basic, cid, st, reason, rev, now, NULL);
+		OCSP_basic_add1_status(basic, cid, st, reason, rev, now, next);
 		ASN1_GENERALIZEDTIME_free(rev);
 	}
 	if (ok) {
@@ -239,6 +241,7 @@ void ocsp_answer(const char *pki, const unsigned char *der, size_t len, unsigned
 	}
 	ERR_clear_error();
 	ASN1_TIME_free(now);
+	ASN1_TIME_free(next);
 	OCSP_BASICRESP_free(basic);
 	OCSP_REQUEST_free(req);
 	responder_free(&rsp);
