@@ -4,8 +4,10 @@
 # Debian wants them (no secret in it), then installed with dpkg into a
 # throwaway root (maintainer scripts chrootless, DPKG_ROOT): the kepagent
 # user, /var/lib/kepagent and the API token made by postinst with the right
-# owners and modes, the unit enabled, the configuration a conffile; purged
-# again, the store stays.
+# owners and modes, the unit enabled, the configuration a conffile; the
+# installed kepagent doctor, run as the service user, passes against kepsim
+# (a real login) with the installed token, store and secrets directories;
+# purged again, the store stays.
 . "$top_srcdir/tests/lib.sh"
 
 for t in dpkg-buildpackage dh dh_autoreconf lintian; do
@@ -94,6 +96,68 @@ grep -q '^Conffiles:' "$R/var/lib/dpkg/status" && grep -q ' /etc/kepagent/kepage
 	|| fail "the configuration is not a conffile"
 "$R/usr/sbin/kepagent" --version >"$T/out" || fail "the installed binary does not run"
 expect_grep "^kepagent $ver" "$T/out"
+
+# ---- doctor as the service user proves the installed layout against kepsim ----
+# The installed binary, run as the kepagent user (setpriv, by uid: the user
+# exists in $R only), with a configuration beside the shipped one naming the
+# installed token, store directory and secrets directory; a BASE account of
+# a kepsim mailbox, so the login is real.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	. "$top_srcdir/tests/kepsim-env.sh"
+	kenv_mailbox --seed 5 --received 1 --sent 1 --faults none
+	kenv_start pkg
+	chmod 711 "$T"
+	E=$R/etc/kepagent
+	mkdir -p -m 755 "$E/trust"
+	cp "$MB/pki/trust/rsa-root.pem" "$MB/pki/trust/ec-root.pem" "$MB/pki/https/ca.pem" \
+		"$MB/pki/rsa/kephs.pem" "$E/trust/"
+	cp "$MB/pki/ec/kephs.pem" "$E/trust/kephs-ec.pem"
+	chmod 644 "$E/trust/"*
+	python3 - "$ACC/account.json" "$E/secrets/acct.yaml" <<'PY'
+import json, os, sys
+a = json.load(open(sys.argv[1]))
+fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+os.write(fd, ("parola: %s\nsifre: %s\n" % (json.dumps(a["parola"]), json.dumps(a["sifre"]))).encode())
+os.close(fd)
+PY
+	chown "$uid:$gid" "$E/secrets/acct.yaml"
+	cat >"$E/doctor.yaml" <<EOT
+store:
+  path: $R/var/lib/kepagent/kepagent.db
+api:
+  token_file: $E/api-token
+trust:
+  anchors: [$E/trust/rsa-root.pem, $E/trust/ec-root.pem]
+  revocation: offline
+  kephs:
+    - provider: ptt
+      certificates: [$E/trust/kephs.pem, $E/trust/kephs-ec.pem]
+accounts:
+  - name: acct
+    provider: ptt
+    endpoint: $URL
+    ca_file: $E/trust/ca.pem
+    address: $HESAP
+    tcno: "$(kenv_json "$ACC/account.json" tcno)"
+    secrets_file: $E/secrets/acct.yaml
+EOT
+	chown "0:$gid" "$E/doctor.yaml"
+	chmod 640 "$E/doctor.yaml"
+	expect_exit 0 setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+		"$R/usr/sbin/kepagent" -c "$E/doctor.yaml" doctor
+	expect_grep '^ok +api-token .*is private' "$T/out"
+	expect_grep "^ok +login +account acct: logged in as $HESAP" "$T/out"
+	expect_grep '^ok +store ' "$T/out"
+	expect_no_grep '^(FAIL|warn)' "$T/out"
+	# As root the same token is someone else's: doctor says whose to make it.
+	expect_exit 0 "$R/usr/sbin/kepagent" -c "$E/doctor.yaml" doctor --no-network
+	expect_grep '^warn +api-token .*owned by uid '"$uid"'.*fix: chown' "$T/out"
+	rm -rf "$E/doctor.yaml" "$E/trust" "$E/secrets/acct.yaml"
+	kenv_stop
+	chmod 700 "$T"
+else
+	echo "note: not root or no setpriv: doctor as the service user not run"
+fi
 # A second install (an upgrade) keeps the token.
 cp "$R/etc/kepagent/api-token" "$T/token.before"
 dpkg --root="$R" --force-script-chrootless --force-depends --log=/dev/null -i "$deb" \
