@@ -22,7 +22,7 @@ int store_account_ensure(struct store *s, const char *name, const char *address,
 	st_bind_text(st, ":provider", provider);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store account", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret < 0 || id_r == NULL)
 		return ret;
 	return st_account_id(s, name, id_r, err);
@@ -45,6 +45,6 @@ int st_account_id(struct store *s, const char *name, int64_t *id_r, struct kerr 
 		kerr_set(err, KERR_NOTFOUND, "account '%s' is not known to the store", name);
 	else
 		st_err(s, err, "cannot look up account");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }

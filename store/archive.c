@@ -95,7 +95,7 @@ static int load_parts(struct store *s, struct batch *b, struct cand *c, json_t *
 			"role", (const char *)sqlite3_column_text(st, 2), "entry", e->name,
 			"size", (json_int_t)e->size, "sha256", hex));
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	json_object_set_new(pj, "parts", parts);
 	if (rc != SQLITE_DONE)
 		return st_err(s, err, "cannot list parts to archive");
@@ -133,7 +133,7 @@ static int load_batch(struct store *s, int64_t cutoff, int64_t after, struct bat
 		c->item.raw_size = st_col_int64(st, 5);
 		st_col_sha256(st, 6, c->item.raw_sha256);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc != SQLITE_DONE)
 		return st_err(s, err, "cannot list packages to archive");
 	for (i = 0; i < b->n; i++) {
@@ -213,7 +213,7 @@ static int point_at_archive(struct store *s, const char *table, const char *col,
 	st_bind_int64(st, ":id", id);
 	st_bind_blob(st, ":sha", e->sha256, 32);
 	ret = st_step_done(s, st, "cannot record archived content", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*changed_r = sqlite3_changes(s->db) > 0;
 	return ret;
 }

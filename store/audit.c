@@ -25,7 +25,7 @@ int store_audit_append(struct store *s, const char *actor, const char *action,
 	st_bind_text(st, ":object", object);
 	st_bind_text(st, ":detail", detail);
 	ret = st_step_done(s, st, "cannot append to the audit log", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -61,11 +61,11 @@ int store_audit_list(struct store *s, const struct store_audit_filter *f,
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot list the audit log");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		store_audit_rows_free(&rows, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;

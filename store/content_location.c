@@ -46,7 +46,7 @@ int store_content_location(struct store *s, enum store_blob_kind kind, int64_t i
 		loc->archived_at = st_col_int64(st, 4);
 		loc->archived = loc->archive != NULL;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return kerr_set(err, KERR_NOTFOUND, "no stored content %lld of kind %d",
 				(long long)id, (int)kind);

@@ -69,7 +69,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 	st_bind_text(st, ":reason", m->verdict_reason);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store evidence", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		*id_r = sqlite3_last_insert_rowid(s->db);
 	return ret;
@@ -181,11 +181,11 @@ int store_evidence_delil_ids(struct store *s, const char *account, const char *k
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot list evidence ids");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		store_evidence_delil_ids_free(&ids, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*ids_r = ids;
 	*n_r = n;
 	return 0;
@@ -231,7 +231,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		st_col_sha256(st, 13, r->raw_sha256);
 		r->stored_at = st_col_int64(st, 14);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot read evidence");
 		store_evidence_rows_free(&rows, n);

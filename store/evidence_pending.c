@@ -45,11 +45,11 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot list packages with pending evidence");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		store_evidence_pending_free(&rows, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;
@@ -80,7 +80,7 @@ int store_evidence_final_mark(struct store *s, int64_t package_id, struct kerr *
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot mark the evidence final", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -100,7 +100,7 @@ int store_evidence_poll_interval(struct store *s, int64_t package_id, int64_t *i
 		*interval_ms_r = sqlite3_column_int64(st, 0);
 	else if (rc != SQLITE_DONE)
 		st_err(s, err, "cannot read the evidence poll schedule");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -120,6 +120,6 @@ int store_evidence_poll_set(struct store *s, int64_t package_id, int64_t due_ms,
 	st_bind_int64(st, ":interval", interval_ms);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot record the evidence poll schedule", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }

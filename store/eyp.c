@@ -24,7 +24,7 @@ int st_eyp_insert(struct store *s, int64_t package_id, const struct store_eyp *e
 	st_bind_text(st, ":olusturan", e->olusturan);
 	st_bind_text(st, ":ekler", e->attachments_json);
 	ret = st_step_done(s, st, "cannot store e-Yazisma metadata", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -43,7 +43,7 @@ int store_eyp_get(struct store *s, int64_t package_id, struct store_eyp **eyp_r,
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
 			st_err(s, err, "cannot read e-Yazisma metadata");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
 	e = xcalloc(1, sizeof(*e));
@@ -53,7 +53,7 @@ int store_eyp_get(struct store *s, int64_t package_id, struct store_eyp **eyp_r,
 	e->belge_no = st_col_str(st, 3);
 	e->olusturan = st_col_str(st, 4);
 	e->attachments_json = st_col_str(st, 5);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*eyp_r = e;
 	return 1;
 }

@@ -28,13 +28,13 @@ int store_folders_get(struct store *s, const char *account, int64_t since_ms,
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot read the folder list");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*names_r = names;
 	*n_r = n;
 	return n > 0;
@@ -49,7 +49,7 @@ static int forget(struct store *s, int64_t acc, struct kerr *err)
 		return -1;
 	st_bind_int64(st, ":acc", acc);
 	ret = st_step_done(s, st, "cannot drop the folder list", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -77,10 +77,10 @@ int store_folders_put(struct store *s, const char *account, char *const *names, 
 		if (st_step_done(s, st, "cannot store the folder list", err) < 0)
 			goto fail;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return st_tx_commit(s, &tx, err);
 fail:
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	st_tx_rollback(s, &tx);
 	return -1;
 }

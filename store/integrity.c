@@ -15,13 +15,13 @@ int store_quick_check(struct store *store, struct kerr *err)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		st_finalize(store, st);
 		return st_err(store, err, "integrity check");
 	}
 	msg = sqlite3_column_text(st, 0);
 	ok = msg != NULL && strcmp((const char *)msg, "ok") == 0;
 	if (!ok)
 		kerr_set(err, KERR_STORE, "database damaged: %s", msg != NULL ? (const char *)msg : "?");
-	sqlite3_finalize(st);
+	st_finalize(store, st);
 	return ok ? 0 : -1;
 }

@@ -17,11 +17,11 @@ int store_schema_version(struct store *s, int *version_r, struct kerr *err)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		st_err(s, err, "cannot read the schema version");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		return -1;
 	}
 	*version_r = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return 0;
 }
 

@@ -68,7 +68,7 @@ static int find_existing(struct store *s, int64_t acc, const struct store_outbox
 		*id_r = st_col_int64(st, 0);
 		st_col_sha256(st, 1, sha);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
@@ -101,7 +101,7 @@ static int insert_file(struct store *s, int64_t id, const struct store_outbox_fi
 	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":content"),
 				(sqlite3_uint64)src.size);
 	ret = st_step_done(s, st, "cannot store an outbox file", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		ret = st_blob_fill(s, "outbox_files", "content", "sha256",
 				   sqlite3_last_insert_rowid(s->db), &src, sha, err);
@@ -134,7 +134,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_outbox_ne
 	st_bind_blob(st, ":sha", n->request_sha256, 32);
 	st_bind_int64(st, ":now", now);
 	ret = st_step_done(s, st, "cannot store the outbox item", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		*id_r = sqlite3_last_insert_rowid(s->db);
 	return ret;
@@ -259,7 +259,7 @@ static int read_files(struct store *s, struct store_outbox_item *it, struct kerr
 		f->size = st_col_int64(st, 4);
 		st_col_sha256(st, 5, f->sha256);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot read outbox files");
 }
 
@@ -277,7 +277,7 @@ int store_outbox_get(struct store *s, int64_t id, struct store_outbox_item *it,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_item(st, it);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return kerr_set(err, KERR_NOTFOUND, "no outbox item %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -327,7 +327,7 @@ int store_outbox_list(struct store *s, const struct store_outbox_filter *f,
 		items = xrealloc(items, (n + 1) * sizeof(*items));
 		read_item(st, &items[n++]);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		store_outbox_items_free(&items, n);
 		return st_err(s, err, "cannot list the outbox");
@@ -361,7 +361,7 @@ static int update_state(struct store *s, int64_t id, const struct store_outbox_s
 	st_bind_int64(st, ":bump", p->bump_attempts ? 1 : 0);
 	st_bind_int64(st, ":id", id);
 	ret = st_step_done(s, st, "cannot record the outbox state", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0 && sqlite3_changes(s->db) != 1)
 		return kerr_set(err, KERR_BUSY, "outbox item %lld is no longer %s", (long long)id,
 				store_outbox_state_name(p->from));
@@ -381,7 +381,7 @@ static int account_of(struct store *s, int64_t id, char **name_r, struct kerr *e
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*name_r = st_col_str(st, 0);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return kerr_set(err, KERR_NOTFOUND, "no outbox item %lld", (long long)id);
 	return rc == SQLITE_ROW ? 0 : st_err(s, err, "cannot read the outbox item");
@@ -446,7 +446,7 @@ int store_outbox_link_packages(struct store *s, const char *account, struct kerr
 		return -1;
 	st_bind_text(st, ":acc", account);
 	ret = st_step_done(s, st, "cannot link outbox items to their packages", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret < 0 ? -1 : sqlite3_changes(s->db);
 }
 
@@ -464,7 +464,7 @@ int store_outbox_counts(struct store *s, int64_t counts[STORE_OB_N_STATES], stru
 		if (i >= 0)
 			counts[i] = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot count the outbox");
 }
 
@@ -485,7 +485,7 @@ int store_send_block_get(struct store *s, const char *account, char **reason_r,
 		*reason_r = st_col_str(st, 0);
 		*fp_r = st_col_str(st, 1);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : st_err(s, err, "cannot read the sending block");
@@ -509,7 +509,7 @@ int store_send_block_set(struct store *s, const char *account, const char *reaso
 	st_bind_text(st, ":fp", fp);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot record the sending block", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		(void)store_audit_append(s, "sync", "outbox.blocked", account, NULL, reason, NULL);
 	return ret;
@@ -525,7 +525,7 @@ int store_send_block_clear(struct store *s, const char *account, struct kerr *er
 		return -1;
 	st_bind_text(st, ":acc", account);
 	ret = st_step_done(s, st, "cannot clear the sending block", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 

@@ -98,7 +98,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	st_bind_int64(st, ":size", src->size);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store package", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		*id_r = sqlite3_last_insert_rowid(s->db);
 	return ret;
@@ -118,7 +118,7 @@ static int link_evidence(struct store *s, int64_t acc, int64_t id, const char *k
 	st_bind_int64(st, ":acc", acc);
 	st_bind_text(st, ":kep", kep_id);
 	ret = st_step_done(s, st, "cannot link evidence", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -252,7 +252,7 @@ int store_package_get(struct store *s, int64_t id, struct store_package_row **ro
 		kerr_set(err, KERR_NOTFOUND, "no package with id %lld", (long long)id);
 	else
 		st_err(s, err, "cannot read package");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -340,7 +340,7 @@ int store_package_set_ack(struct store *s, int64_t id, enum store_ack ack, int64
 	st_bind_time(st, ":time", time);
 	st_bind_int64(st, ":id", id);
 	ret = st_step_done(s, st, "cannot set provider acknowledgement", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0 && sqlite3_changes(s->db) == 0)
 		return kerr_set(err, KERR_NOTFOUND, "no package with id %lld", (long long)id);
 	return ret;

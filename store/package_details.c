@@ -43,7 +43,7 @@ int st_recipients_insert(struct store *s, enum st_recipients_table t, int64_t id
 		st_bind_text(st, ":name", r[i].name);
 		ret = st_step_done(s, st, "cannot store recipients", err);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -67,7 +67,7 @@ int st_recipients_read(struct store *s, enum st_recipients_table t, int64_t id,
 		r[n].name = st_col_str(st, 2);
 		n++;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		for (i = 0; i < n; i++) {
 			free((char *)r[i].role);
@@ -96,7 +96,7 @@ int st_details_insert(struct store *s, int64_t id, const struct store_package_de
 	st_bind_time(st, ":ptime", d->provider_time);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store package details", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		ret = st_recipients_insert(s, ST_RCPT_PACKAGE, id, d->recipients, d->n_recipients,
 					   err);
@@ -121,7 +121,7 @@ int store_package_details_get(struct store *s, int64_t id, struct store_package_
 		d->message_date = st_col_int64(st, 0);
 		d->provider_time = st_col_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return kerr_set(err, KERR_NOTFOUND, "package %lld has no details", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -175,7 +175,7 @@ int store_package_details_fill(struct store *s, int64_t id, const struct store_p
 		goto fail;
 	st_bind_int64(st, ":id", id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return st_tx_commit(s, &tx, err);
 	if (rc != SQLITE_DONE) {
@@ -194,7 +194,7 @@ int store_package_details_fill(struct store *s, int64_t id, const struct store_p
 		st_bind_int64(st, ":id", id);
 		st_bind_int64(st, ":idx", (int64_t)i);
 		rc = st_step_done(s, st, "cannot store a raw attachment name", err);
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		if (rc < 0)
 			goto fail;
 	}

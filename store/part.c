@@ -33,7 +33,7 @@ int st_part_insert(struct store *s, int64_t package_id, int idx, const struct st
 	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":content"),
 				(sqlite3_uint64)src.size);
 	ret = st_step_done(s, st, "cannot store part", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret == 0)
 		ret = st_blob_fill(s, "parts", "content", "sha256", sqlite3_last_insert_rowid(s->db),
 				   &src, sha, err);
@@ -70,11 +70,11 @@ int store_part_list(struct store *s, int64_t package_id,
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot list parts");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		store_part_rows_free(&rows, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;

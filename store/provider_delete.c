@@ -21,7 +21,7 @@ static int set_state(struct store *s, int64_t package_id, const char *state, str
 	st_bind_text(st, ":state", state);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot record the provider deletion", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 

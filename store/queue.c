@@ -43,7 +43,7 @@ int st_queue_enqueue(struct store *s, int64_t package_id, struct kerr *err)
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":now", now);
 	ret = st_step_done(s, st, "cannot enqueue package", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -84,7 +84,7 @@ static int collect(struct store *s, sqlite3_stmt *st, struct store_queue_item **
 	}
 	if (rc != SQLITE_DONE)
 		st_err(s, err, "cannot read the import queue");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -151,7 +151,7 @@ int store_queue_claim(struct store *s, const char *owner, const char *account, s
 	}
 	if (rc != SQLITE_DONE)
 		st_err(s, err, "cannot claim from the import queue");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	for (i = 0; i < n_ids; i++) {
@@ -195,7 +195,7 @@ static int current(struct store *s, int64_t package_id, int *state_r, int64_t *a
 	} else {
 		st_err(s, err, "cannot read the import queue");
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -217,7 +217,7 @@ static int set_state(struct store *s, int64_t package_id, const char *state,
 	st_bind_int64(st, ":now", now_ms());
 	st_bind_int64(st, ":pkg", package_id);
 	ret = st_step_done(s, st, "cannot update the import queue", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 

@@ -20,10 +20,10 @@ int store_queue_ack_due(struct store *s, int64_t package_id, const char *actor,
 		goto fail;
 	st_bind_int64(st, ":pkg", package_id);
 	if (st_step_done(s, st, "cannot mark the provider acknowledgement due", err) < 0) {
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		goto fail;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return st_tx_commit(s, &tx, err);
 fail:
 	st_tx_rollback(s, &tx);

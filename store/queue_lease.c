@@ -44,7 +44,7 @@ static int collect(struct store *s, sqlite3_stmt *st, struct store_queue_view **
 	}
 	if (rc != SQLITE_DONE)
 		st_err(s, err, "cannot read the import queue");
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -94,11 +94,11 @@ int store_queue_view_list(struct store *s, const struct store_queue_filter *f, s
 		bind_filter(st, f);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			st_err(s, err, "cannot count the import queue");
-			sqlite3_finalize(st);
+			st_finalize(s, st);
 			return -1;
 		}
 		*total_r = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 	}
 	if (st_prepare(s, VIEW_SELECT VIEW_FILTER " ORDER BY q.id LIMIT :limit OFFSET :off",
 		       &st, err) < 0)
@@ -155,7 +155,7 @@ static int raw_lease(struct store *s, int64_t package_id, char **owner_r, int64_
 		*owner_r = st_col_str(st, 1);
 		*expires_r = st_col_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return kerr_set(err, KERR_NOTFOUND, "package %lld is not in the import queue",
 				(long long)package_id);
@@ -208,7 +208,7 @@ int store_queue_lease_extend(struct store *s, int64_t package_id, const char *to
 	st_bind_int64(st, ":now", now);
 	st_bind_int64(st, ":pkg", package_id);
 	ret = st_step_done(s, st, "cannot extend the lease", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (ret < 0 || st_tx_commit(s, &tx, err) < 0)
 		goto fail;
 	*expires_r = now + lease_ms;

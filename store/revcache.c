@@ -28,7 +28,7 @@ int store_revcache_put(struct store *s, const char *key, const void *der, size_t
 	st_bind_time(st, ":next", next_update);
 	st_bind_int64(st, ":fetched", fetched_at ? fetched_at : now_ms());
 	ret = st_step_done(s, st, "cannot store revocation data", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -47,7 +47,7 @@ int store_revcache_get(struct store *s, const char *key, struct store_revcache_e
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
 			st_err(s, err, "cannot read revocation cache");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
 	e = xcalloc(1, sizeof(*e));
@@ -59,7 +59,7 @@ int store_revcache_get(struct store *s, const char *key, struct store_revcache_e
 	e->this_update = st_col_int64(st, 1);
 	e->next_update = st_col_int64(st, 2);
 	e->fetched_at = st_col_int64(st, 3);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*entry_r = e;
 	return 1;
 }

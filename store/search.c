@@ -57,7 +57,7 @@ static int count(struct store *s, sqlite3_stmt *st, int64_t *n_r, struct kerr *e
 
 	if (rc == SQLITE_ROW)
 		*n_r = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW ? 0 : st_err(s, err, "cannot count search results");
 }
 

@@ -46,11 +46,70 @@ int st_err(struct store *s, struct kerr *err, const char *what)
 
 int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct kerr *err)
 {
-	if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+	struct st_cached *c, *victim = NULL;
+	size_t i;
+
+	s->tick++;
+	for (i = 0; i < s->n_cache; i++) {
+		c = &s->cache[i];
+		if (c->busy)
+			continue;
+		if (strcmp(c->sql, sql) == 0) {
+			c->busy = 1;
+			c->used = s->tick;
+			*stmt = c->stmt;
+			return 0;
+		}
+		if (victim == NULL || c->used < victim->used)
+			victim = c;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) !=
+	    SQLITE_OK) {
 		*stmt = NULL;
 		return st_err(s, err, "cannot prepare statement");
 	}
+	if (s->n_cache < ST_STMT_CACHE) {
+		c = &s->cache[s->n_cache++];
+	} else if (victim != NULL) {
+		c = victim;
+		sqlite3_finalize(c->stmt);
+		free(c->sql);
+	} else {
+		return 0; /* every slot is in use: this one is finalized when given back */
+	}
+	c->sql = xstrdup(sql);
+	c->stmt = *stmt;
+	c->busy = 1;
+	c->used = s->tick;
 	return 0;
+}
+
+void st_finalize(struct store *s, sqlite3_stmt *stmt)
+{
+	size_t i;
+
+	if (stmt == NULL)
+		return;
+	for (i = 0; i < s->n_cache; i++) {
+		if (s->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			s->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+void st_cache_clear(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_cache; i++) {
+		sqlite3_finalize(s->cache[i].stmt);
+		free(s->cache[i].sql);
+	}
+	s->n_cache = 0;
 }
 
 int st_exec(struct store *s, const char *sql, struct kerr *err)
@@ -85,7 +144,7 @@ int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *w
 		*id_r = sqlite3_column_int64(stmt, 0);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		st_err(s, err, what);
-	sqlite3_finalize(stmt);
+	st_finalize(s, stmt);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -105,7 +164,7 @@ int st_step_ids(struct store *s, sqlite3_stmt *stmt, int64_t **ids_r, size_t *n_
 	}
 	if (rc != SQLITE_DONE)
 		st_err(s, err, what);
-	sqlite3_finalize(stmt);
+	st_finalize(s, stmt);
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return -1;

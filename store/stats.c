@@ -35,7 +35,7 @@ int store_stats_collect(struct store *store, struct store_stats *out, struct ker
 		out->rows[out->n].count = st_col_int64(st, 2);
 		out->n++;
 	}
-	sqlite3_finalize(st);
+	st_finalize(store, st);
 	if (rc != SQLITE_DONE) {
 		store_stats_free(out);
 		return st_err(store, err, "collecting statistics");

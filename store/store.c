@@ -82,7 +82,7 @@ static int set_pragmas(struct store *s, struct kerr *err)
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	mode = ok ? sqlite3_column_text(st, 0) : NULL;
 	ok = mode != NULL && sqlite3_stricmp((const char *)mode, "wal") == 0;
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	if (!ok)
 		return st_err(s, err, "cannot switch to WAL journal mode");
 	return 0;
@@ -141,6 +141,7 @@ void store_close(struct store **store)
 
 	if (s == NULL)
 		return;
+	st_cache_clear(s);
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
 	free(s->path);

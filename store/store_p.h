@@ -13,15 +13,37 @@
 
 #include "store.h"
 
+/* Prepared statements are kept per connection and handed out again for the
+ * same SQL text (a status lookup prepares six; preparing cost more than
+ * running them). A statement is the caller's from st_prepare() until
+ * st_finalize(), which resets it and clears its bindings for the next use. */
+#define ST_STMT_CACHE 64
+struct st_cached {
+	char *sql;
+	sqlite3_stmt *stmt;
+	int busy;
+	uint64_t used;     /* s->tick at its last hand-out: the least recent goes first */
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	int fail_countdown;   /* store_test_fail_at_step() */
+	struct st_cached cache[ST_STMT_CACHE];
+	size_t n_cache;
+	uint64_t tick;
 };
 
 /* Fills err from the connection's last error (KERR_BUSY when locked). */
 int st_err(struct store *s, struct kerr *err, const char *what);
+/* A statement for sql: a cached one when it is free, else a new one. Give it
+ * back with st_finalize() (never sqlite3_finalize()). */
 int st_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct kerr *err);
+/* Returns a statement from st_prepare() (reset and unbound when cached,
+ * finalized otherwise); NULL-safe. */
+void st_finalize(struct store *s, sqlite3_stmt *stmt);
+/* Finalizes every cached statement (before the connection closes). */
+void st_cache_clear(struct store *s);
 /* Runs static SQL without parameters (may hold several statements). */
 int st_exec(struct store *s, const char *sql, struct kerr *err);
 /* Steps a statement that returns no rows; resets nothing. */

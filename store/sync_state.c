@@ -28,7 +28,7 @@ int store_sync_get(struct store *s, const char *account, const char *folder,
 	} else if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot read sync state");
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -49,7 +49,7 @@ static int record(struct store *s, const char *sql, const char *account, const c
 	else
 		st_bind_time(st, ":window_end", window_end);
 	ret = st_step_done(s, st, "cannot record sync state", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 

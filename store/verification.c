@@ -40,7 +40,7 @@ int store_verification_add(struct store *s, enum store_verif_owner owner, int64_
 	st_bind_text(st, ":details", v->details_json);
 	st_bind_int64(st, ":now", now_ms());
 	ret = st_step_done(s, st, "cannot store verification result", err);
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	return ret;
 }
 
@@ -86,11 +86,11 @@ int store_verification_list(struct store *s, enum store_verif_owner owner, int64
 	}
 	if (rc != SQLITE_DONE) {
 		st_err(s, err, "cannot list verification results");
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 		store_verification_rows_free(&rows, n);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	st_finalize(s, st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;
