@@ -147,7 +147,7 @@ int store_evidence_rejudge(struct store *s, const struct store_evidence_row *row
 		st_bind_text(st, ":reason", reason);
 		st_bind_int64(st, ":id", row->id);
 		ret = st_step_done(s, st, "cannot record the evidence's new verdict", err);
-		sqlite3_finalize(st);
+		st_finalize(s, st);
 	}
 	for (i = 0; ret == 0 && i < n; i++)
 		ret = store_verification_add(s, STORE_VERIF_EVIDENCE, row->id, &v[i], err);

@@ -1,4 +1,5 @@
 /* sql.c: statement, binding and error helpers (see store_p.h). */
+#define ST_STMT_CACHE_IMPL /* the one place that finalizes */
 #include "store_p.h"
 
 #include <errno.h>

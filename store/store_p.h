@@ -13,6 +13,12 @@
 
 #include "store.h"
 
+/* Statements come from st_prepare() and go back with st_finalize(): a
+ * direct sqlite3_finalize() would free a statement the cache still holds. */
+#ifndef ST_STMT_CACHE_IMPL
+#define sqlite3_finalize(stmt) use_st_finalize_not_sqlite3_finalize(stmt)
+#endif
+
 /* Prepared statements are kept per connection and handed out again for the
  * same SQL text (a status lookup prepares six; preparing cost more than
  * running them). A statement is the caller's from st_prepare() until
