@@ -57,6 +57,7 @@ struct ui {
 	int in_folder;      /* between a folder's first and last progress call */
 	char folder[128];
 	size_t done, total, new_packages, new_evidence, flagged;
+	uint64_t bytes;     /* downloaded in this folder */
 	int64_t started_ms;
 };
 
@@ -72,20 +73,37 @@ static void eta_text(const struct ui *u, char *buf, size_t sz)
 	snprintf(buf, sz, _(", %lld:%02lld left"), (long long)(left / 60), (long long)(left % 60));
 }
 
+/* Bytes downloaded and the rate, once there are any. */
+static void bytes_text(const struct ui *u, char *buf, size_t sz)
+{
+	int64_t ms = now_ms() - u->started_ms;
+	double mb = (double)u->bytes / 1e6;
+
+	buf[0] = '\0';
+	if (u->bytes == 0)
+		return;
+	/* TRANSLATORS: megabytes downloaded, then megabytes per second. */
+	snprintf(buf, sz, _(", %.1f MB at %.1f MB/s"), mb, ms > 0 ? mb * 1000.0 / (double)ms : 0.0);
+}
+
 static void show(struct ui *u, const char *account, int final)
 {
-	char eta[64];
+	char eta[64], bytes[64], tail[128];
 
 	eta_text(u, eta, sizeof(eta));
+	bytes_text(u, bytes, sizeof(bytes));
+	snprintf(tail, sizeof(tail), "%s%s", bytes, final ? "" : eta);
 	/* TRANSLATORS: account folder: examined/listed packages, then counts. */
 	if (u->live)
 		log_status(_("%s %s: %zu/%zu examined, %zu new, %zu evidence, %zu flagged%s"),
 			   account, u->folder, u->done, u->total, u->new_packages,
-			   u->new_evidence, u->flagged, final ? "" : eta);
-	else if (u->plain)
+			   u->new_evidence, u->flagged, tail);
+	else if (u->plain) {
 		fprintf(stderr, _("%s %s: %zu/%zu examined, %zu new, %zu evidence, %zu flagged%s"),
 			account, u->folder, u->done, u->total, u->new_packages, u->new_evidence,
-			u->flagged, "\n");
+			u->flagged, tail);
+		fputc('\n', stderr);
+	}
 }
 
 static void on_progress(void *arg, const char *account, const char *folder, size_t done,
@@ -96,6 +114,7 @@ static void on_progress(void *arg, const char *account, const char *folder, size
 	if (!u->in_folder || strcmp(folder, u->folder) != 0) {
 		snprintf(u->folder, sizeof(u->folder), "%s", folder);
 		u->new_packages = u->new_evidence = u->flagged = 0;
+		u->bytes = 0;
 		u->started_ms = now_ms();
 		u->in_folder = 1;
 		if (u->plain)
@@ -112,6 +131,18 @@ static void on_progress(void *arg, const char *account, const char *folder, size
 	show(u, account, 1);
 	log_status_end(1);
 	u->in_folder = 0;
+}
+
+static void on_downloaded(void *arg, const char *account, const char *folder, uint64_t bytes)
+{
+	struct ui *u = arg;
+
+	(void)folder;
+	if (!u->in_folder)
+		return;
+	u->bytes += bytes;
+	if (u->live)
+		show(u, account, 0);
 }
 
 static void on_stored(void *arg, const char *account, const char *what, const char *verdict)
@@ -249,7 +280,8 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 	struct config *cfg = NULL;
 	struct sync_env *env = NULL;
 	struct ui u = { 0 };
-	struct sync_hooks hooks = { .arg = &u, .progress = on_progress, .stored = on_stored };
+	struct sync_hooks hooks = { .arg = &u, .progress = on_progress,
+				   .downloaded = on_downloaded, .stored = on_stored };
 	struct sigaction sa;
 	json_t *all = json_array();
 	struct kerr err;

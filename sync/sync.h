@@ -57,6 +57,8 @@ struct sync_hooks {
 	/* One provider request: op (the driver operation: "login",
 	 * "download_package", ...), duration, ok or not. */
 	void (*request)(void *arg, const char *account, const char *op, int64_t ms, int ok);
+	/* A package of folder downloaded: its size in bytes. */
+	void (*downloaded)(void *arg, const char *account, const char *folder, uint64_t bytes);
 	/* A package (what = "package") or evidence item ("evidence") stored now,
 	 * with its overall verdict name. */
 	void (*stored)(void *arg, const char *account, const char *what, const char *verdict);

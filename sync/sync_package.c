@@ -267,6 +267,8 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 		close(a.fd);
 		return rc;
 	}
+	if (c->hooks != NULL && c->hooks->downloaded != NULL)
+		c->hooks->downloaded(c->hooks->arg, c->acct->name, folder, (uint64_t)st.st_size);
 	if (st.st_size == 0) {
 		close(a.fd);
 		return kerr_set(err, KERR_PACKAGE, "the download gave an empty package");

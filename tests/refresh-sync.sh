@@ -16,7 +16,7 @@ count() { grep -c "\"op\":\"$1\"" "$KEPSIM_REQ" || true; }
 expect_exit 0 "$KEPAGENT" refresh
 expect_grep '^acct: 7 new package\(s\), 7 new evidence item\(s\)' "$T/out"
 expect_grep '^acct INBOX: 4 package\(s\) listed$' "$T/err"
-expect_grep '^acct INBOX: 4/4 examined, 4 new, [0-9]+ evidence, 0 flagged$' "$T/err"
+expect_grep '^acct INBOX: 4/4 examined, 4 new, [0-9]+ evidence, 0 flagged, [0-9]+\.[0-9] MB at [0-9]+\.[0-9] MB/s$' "$T/err"
 kenv_check_store
 [ "$(count Indir)" -eq 7 ] || fail "first sync: $(count Indir) Indir calls, expected 7"
 [ "$(kenv_sql "SELECT count(*) FROM sync_state")" -eq 2 ] || fail "sync state not recorded"

@@ -91,6 +91,7 @@ if locale -a 2>/dev/null | grep -qi '^tr_TR\.utf-\?8$'; then
 	rm -rf "$T/store"/*
 	tty_run tr tr_TR.UTF-8 refresh
 	check_screen tr incelendi 'işaretli: paket'
+	expect_grep '^acct INBOX: .* işaretli, [0-9]+\.[0-9] MB, saniyede [0-9]+\.[0-9] MB$' "$T/tr.screen"
 	expect_grep '^acct: [0-9]+ yeni paket, [0-9]+ yeni delil, 0 onaylandı, doğrulamada [1-9][0-9]* işaretli, 0 hata$' "$T/tr.screen"
 	expect_no_grep 'examined|flagged by verification' "$T/tr.screen"
 else
@@ -131,7 +132,11 @@ expect_grep '^acct: [0-9]+ new package\(s\)' "$T/quiet.screen"
 rm -rf "$T/store"/*
 expect_exit 0 "$KEPAGENT" refresh
 expect_grep '^acct INBOX: [0-9]+ package\(s\) listed$' "$T/err"
-expect_grep '^acct INBOX: ([0-9]+)/\1 examined, \1 new, [0-9]+ evidence, [1-9][0-9]* flagged$' "$T/err"
+expect_grep '^acct INBOX: ([0-9]+)/\1 examined, \1 new, [0-9]+ evidence, [1-9][0-9]* flagged, [0-9]+\.[0-9] MB at [0-9]+\.[0-9] MB/s$' "$T/err"
+# The bytes are what the store holds of the folder's packages.
+mb=$(sed -n 's|^acct INBOX: .* flagged, \([0-9.]*\) MB at .*|\1|p' "$T/err")
+[ "$mb" = "$(kenv_sql "SELECT printf('%.1f', sum(length(raw)) / 1e6) FROM packages WHERE folder = 'INBOX'")" ] \
+	|| fail "INBOX: $mb MB shown, not the stored packages' size"
 ! grep -q "$(printf '[\r\033]')" "$T/err" || fail "control characters in non-terminal output"
 expect_grep '^  flagged: package ' "$T/out"
 # log.level: warn in the configuration holds for refresh too.
