@@ -86,6 +86,7 @@ static void read_version(struct eyp *e, xmlNodePtr ustveri)
 		    strcmp(e->za.e[i].name, "docProps/core.xml") == 0)
 			core = &e->za.e[i];
 	}
+	e->core = core;
 	if (core && (doc = xml_safe_parse(core->data, core->len, "Core properties", &perr))) {
 		e->version = xml_text(xml_find(xmlDocGetRootElement(doc), "version"));
 		xmlFreeDoc(doc);
@@ -222,11 +223,19 @@ static int check_digest(xmlNodePtr item, const char *uri, const struct zip_entry
 	return m == 1;
 }
 
+/* What a digest document's references were found to cover. */
+struct refwalk {
+	struct kbuf bad;
+	size_t checked, external;
+	const struct zip_entry *seen[64];
+	size_t n_seen;
+};
+
 /* A Reference: 1.x holds one digest, 2.x two DigestItems (both checked). */
-static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbuf *bad,
-		      size_t *checked)
+static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct refwalk *w)
 {
 	const struct zip_entry *p = eyp_part(e, uri);
+	struct kbuf *bad = &w->bad;
 	char dec[1024];
 	int items = 0;
 
@@ -234,11 +243,13 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbu
 		uri_decode(uri, dec, sizeof(dec));
 		p = eyp_part(e, dec);
 	}
-	(*checked)++;
+	w->checked++;
 	if (!p) {
 		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
 		return;
 	}
+	if (w->n_seen < ARRAY_SIZE(w->seen))
+		w->seen[w->n_seen++] = p;
 	for (xmlNodePtr c = ref->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "DigestItem") == 0) {
 			items++;
@@ -252,7 +263,7 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct kbu
 /* References of this Type name a document outside the package: nothing to hash. */
 #define EYP_REF_EXTERNAL "http://eyazisma.dpt/bilesen#harici"
 
-static void walk_refs(struct eyp *e, xmlNodePtr n, struct kbuf *bad, size_t *checked, int depth)
+static void walk_refs(struct eyp *e, xmlNodePtr n, struct refwalk *w, int depth)
 {
 	for (; n && depth < 64; n = n->next) {
 		xmlChar *uri;
@@ -264,10 +275,12 @@ static void walk_refs(struct eyp *e, xmlNodePtr n, struct kbuf *bad, size_t *che
 			xmlChar *type = xmlGetProp(n, BAD_CAST "Type");
 
 			if (!type || strcasecmp((const char *)type, EYP_REF_EXTERNAL) != 0)
-				check_one(e, n, (const char *)uri, bad, checked);
+				check_one(e, n, (const char *)uri, w);
+			else
+				w->external++;
 			xmlFree(type);
 		} else
-			walk_refs(e, n->children, bad, checked, depth + 1);
+			walk_refs(e, n->children, w, depth + 1);
 		xmlFree(uri);
 	}
 }
@@ -276,8 +289,7 @@ static void check_digests(struct eyp *e)
 {
 	const struct zip_entry *po = eyp_part(e, "PaketOzeti/PaketOzeti.xml");
 	struct kerr perr = { 0 };
-	struct kbuf bad = { 0 };
-	size_t checked = 0;
+	struct refwalk w = { 0 };
 	xmlDocPtr doc;
 
 	if (!po || !(doc = xml_safe_parse(po->data, po->len, "PaketOzeti.xml", &perr))) {
@@ -286,21 +298,85 @@ static void check_digests(struct eyp *e)
 			 po ? perr.msg : "no /PaketOzeti/PaketOzeti.xml in the package");
 		return;
 	}
-	walk_refs(e, xmlDocGetRootElement(doc), &bad, &checked, 0);
+	walk_refs(e, xmlDocGetRootElement(doc), &w, 0);
 	xmlFreeDoc(doc);
-	if (checked == 0) {
+	if (w.checked == 0) {
 		e->digests = VERDICT_MALFORMED;
 		snprintf(e->digests_reason, sizeof(e->digests_reason), "PaketOzeti lists no digest");
-	} else if (bad.len) {
+	} else if (w.bad.len) {
 		e->digests = VERDICT_INVALID;
 		snprintf(e->digests_reason, sizeof(e->digests_reason), "%zu part digest(s) checked; "
-			 "failed: %.900s", checked, kbuf_cstr(&bad));
+			 "failed: %.900s", w.checked, kbuf_cstr(&w.bad));
 	} else {
 		e->digests = VERDICT_VALID;
 		snprintf(e->digests_reason, sizeof(e->digests_reason), "all %zu part digests match",
-			 checked);
+			 w.checked);
 	}
-	kbuf_free(&bad);
+	kbuf_free(&w.bad);
+}
+
+static int seen(const struct refwalk *w, const struct zip_entry *p)
+{
+	for (size_t i = 0; p && i < w->n_seen; i++)
+		if (w->seen[i] == p)
+			return 1;
+	return 0;
+}
+
+/* NihaiOzet (what the seal covers): in 2.x it must digest NihaiUstveri, the
+ * Core properties, PaketOzeti and ImzaCades, each digest matching, and name
+ * no external document; a part changed after the seal fails here even when
+ * the seal over NihaiOzet holds. 1.x packages without one are not checked
+ * (VERDICT_UNSIGNED). */
+static void check_nihai_ozet(struct eyp *e)
+{
+	const struct zip_entry *no = eyp_part(e, "NihaiOzet/NihaiOzet.xml");
+	const struct { const char *name; const struct zip_entry *p; } need[] = {
+		{ "/NihaiUstveri/NihaiUstveri.xml", eyp_part(e, "NihaiUstveri/NihaiUstveri.xml") },
+		{ "the Core properties", e->core },
+		{ "/PaketOzeti/PaketOzeti.xml", eyp_part(e, "PaketOzeti/PaketOzeti.xml") },
+		{ "/Imzalar/ImzaCades.imz", eyp_part(e, "Imzalar/ImzaCades.imz") },
+	};
+	struct kerr perr = { 0 };
+	struct refwalk w = { 0 };
+	struct kbuf absent = { 0 };
+	xmlDocPtr doc;
+
+	if (!no) {
+		e->nihai_ozet = e->major == 2 ? VERDICT_MALFORMED : VERDICT_UNSIGNED;
+		snprintf(e->nihai_ozet_reason, sizeof(e->nihai_ozet_reason),
+			 "no /NihaiOzet/NihaiOzet.xml in the package");
+		return;
+	}
+	if (!(doc = xml_safe_parse(no->data, no->len, "NihaiOzet.xml", &perr))) {
+		e->nihai_ozet = VERDICT_MALFORMED;
+		snprintf(e->nihai_ozet_reason, sizeof(e->nihai_ozet_reason), "%.900s", perr.msg);
+		return;
+	}
+	walk_refs(e, xmlDocGetRootElement(doc), &w, 0);
+	xmlFreeDoc(doc);
+	if (e->major == 2)
+		for (size_t i = 0; i < ARRAY_SIZE(need); i++)
+			if (!seen(&w, need[i].p))
+				kbuf_printf(&absent, "%s%s", absent.len ? ", " : "", need[i].name);
+	if (w.checked == 0 && e->major != 2) {
+		e->nihai_ozet = VERDICT_UNSIGNED;
+		snprintf(e->nihai_ozet_reason, sizeof(e->nihai_ozet_reason),
+			 "NihaiOzet lists no digest");
+	} else if (w.bad.len || absent.len || w.external) {
+		e->nihai_ozet = VERDICT_INVALID;
+		snprintf(e->nihai_ozet_reason, sizeof(e->nihai_ozet_reason),
+			 "NihaiOzet: %zu digest(s) checked%s%.400s%s%.400s%s", w.checked,
+			 w.bad.len ? "; failed: " : "", kbuf_cstr(&w.bad),
+			 absent.len ? "; not covered: " : "", kbuf_cstr(&absent),
+			 w.external ? "; an external reference (none is allowed)" : "");
+	} else {
+		e->nihai_ozet = VERDICT_VALID;
+		snprintf(e->nihai_ozet_reason, sizeof(e->nihai_ozet_reason),
+			 "NihaiOzet: all %zu digests match", w.checked);
+	}
+	kbuf_free(&w.bad);
+	kbuf_free(&absent);
 }
 
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
@@ -314,6 +390,7 @@ int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
 	}
 	list_files(e);
 	check_digests(e);
+	check_nihai_ozet(e);
 	return 0;
 }
 

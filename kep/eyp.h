@@ -10,7 +10,7 @@
  * (an element with a URI attribute and DigestMethod/DigestValue children;
  * xmlenc#sha256/#sha512) against the parts -> `digests` verdict: valid,
  * invalid (each mismatching or missing part named in the reason) or
- * malformed. eyp_verify.h hands the CAdES signature and seal to the CMS
+ * malformed; and NihaiOzet likewise -> `nihai_ozet`. eyp_verify.h hands the CAdES signature and seal to the CMS
  * verifier. Everything is owned by struct eyp; free with eyp_free().
  * Thread-safe (no globals). */
 #ifndef KEP_EYP_H
@@ -47,6 +47,13 @@ struct eyp {
 	size_t n_files;
 	enum verdict digests;
 	char digests_reason[1024];
+	/* NihaiOzet's digests over NihaiUstveri, Core, PaketOzeti, ImzaCades
+	 * (all four required in 2.x): valid, invalid (mismatch, part not
+	 * covered, external reference), malformed; unsigned when a 1.x package
+	 * has none to check. */
+	enum verdict nihai_ozet;
+	char nihai_ozet_reason[1024];
+	const struct zip_entry *core; /* the Core properties part, NULL when absent */
 };
 
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err);

@@ -195,6 +195,8 @@ static int verify_eyp(const struct verify_opts *o, const struct mime_attachment 
 		return 0;
 	}
 	add_check(r, "eyp-digests", e.digests, e.digests_reason);
+	if (e.nihai_ozet != VERDICT_UNSIGNED)
+		add_check(r, "eyp-nihai-ozet", e.nihai_ozet, e.nihai_ozet_reason);
 	rc = eyp_verify_signature(&e, o, &res, err);
 	if (rc == 0) {
 		add_signer_checks(r, "eyp-signature", "eyp-signature-timestamp", &res);

@@ -7,7 +7,8 @@
  * original-signature, original-timestamp (a *-timestamp check only when a
  * time stamp is present; an unsigned original gives original-signature
  * "unsigned"). Each .eyp attachment of the original adds eyp-digests
- * (eyp.h), eyp-signature and eyp-seal (eyp_verify.h; "unsigned" when the
+ * (eyp.h), eyp-nihai-ozet (NihaiOzet's digests; 2.x, and 1.x when it has
+ * one), eyp-signature and eyp-seal (eyp_verify.h; "unsigned" when the
  * .imz is missing), with eyp-*-timestamp when stamped. Every signature of a
  * message is verified: the second and later ones as <what>-signature-N.
  * The envelope's signer must be a KEPHS signing certificate (o->provider's,

@@ -91,6 +91,8 @@ for chain in rsa ec; do
 	expect_grep '^tarih=2025-11-05T10:00:00$' "$T/out"
 	expect_grep '^digests=valid$' "$T/out"
 	expect_grep '^digests_reason=all 2 part digests match$' "$T/out"
+	expect_grep '^nihai_ozet=valid$' "$T/out"
+	expect_grep '^nihai_ozet_reason=NihaiOzet: all 4 digests match$' "$T/out"
 	expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
 	expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
 done
@@ -144,6 +146,28 @@ expect_exit 0 "$TOOL" eyp "$T/f3.eyp" -a "$K/rsa/root.pem"
 expect_grep '^digests=invalid$' "$T/out"
 expect_grep '^digests_reason=.*/Ustveri/Ustveri.xml \(digest mismatch\)' "$T/out"
 expect_no_grep 'ustyazi.pdf \(digest' "$T/out"
+expect_grep '^nihai_ozet=valid$' "$T/out"
+#   nihai-changed: NihaiUstveri's BelgeNo changed after the seal; PaketOzeti,
+#   the signature and the seal (over NihaiOzet) all hold: only NihaiOzet tells
+gen_eyp "$T/f5.eyp" --forgery nihai-changed
+expect_exit 0 "$TOOL" eyp "$T/f5.eyp" -a "$K/rsa/root.pem"
+expect_grep '^digests=valid$' "$T/out"
+expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
+expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
+expect_grep '^nihai_ozet=invalid$' "$T/out"
+expect_grep '^nihai_ozet_reason=NihaiOzet: 4 digest\(s\) checked; failed: /NihaiUstveri/NihaiUstveri.xml \(digest mismatch\)$' "$T/out"
+#   a NihaiOzet that leaves ImzaCades out (the honest digests of the rest) is invalid
+(cd "$T" && rm -rf v2n && unzip -q -o -d v2n v2-rsa.eyp && cd v2n && python3 - <<'EOPY'
+import re
+p = "NihaiOzet/NihaiOzet.xml"
+s = open(p).read()
+s = re.sub(r'\s*<Reference URI="/Imzalar/ImzaCades.imz".*?</Reference>', '', s, flags=re.S)
+open(p, "w").write(s)
+EOPY
+rm -f "$T/f6.eyp"; zip -q -r -X "$T/f6.eyp" .)
+expect_exit 0 "$TOOL" eyp "$T/f6.eyp"
+expect_grep '^nihai_ozet=invalid$' "$T/out"
+expect_grep '^nihai_ozet_reason=NihaiOzet: 3 digest\(s\) checked; not covered: /Imzalar/ImzaCades.imz$' "$T/out"
 #   a 2.x signature with a second DigestItem altered: both digests are checked
 (cd "$T/v2x" && python3 - <<'EOPY'
 import re

@@ -79,8 +79,9 @@ enum eyp_forgery {
 	EYP_ATTACHED_OTHER_OZET,  /* ImzaCades: attached, genuine, over another PaketOzeti */
 	EYP_OZET_MISMATCH,        /* PaketOzeti digests another UstYazi; signature genuine */
 	EYP_SWAPPED_PART,         /* Ustveri replaced after signing */
+	EYP_NIHAI_CHANGED,        /* NihaiUstveri (BelgeNo) changed after the seal */
 };
-/* "attached-other-ozet", "ozet-mismatch", "swapped-part"; NULL for EYP_HONEST. */
+/* "attached-other-ozet", "ozet-mismatch", "swapped-part", "nihai-changed"; NULL for EYP_HONEST. */
 const char *eyp_forgery_name(enum eyp_forgery f);
 int eyp_forgery_parse(const char *name, enum eyp_forgery *f);
 struct eyp_spec {

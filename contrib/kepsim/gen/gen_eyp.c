@@ -9,7 +9,8 @@
  * - 1.x: Core version 1.3; Tarih/BelgeNo in Ustveri; BelgeHedef; one SHA-256
  *   digest per Reference; ImzaCades detached; the seal under /Muhurler/.
  * Forgeries (enum eyp_forgery) change one thing after the honest parts
- * were made, so each check can be shown to catch its own. */
+ * were made, so each check can be shown to catch its own (nihai-changed:
+ * NihaiUstveri altered after the seal, caught by the NihaiOzet digests). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ static const char *const forgery_names[] = {
 	[EYP_ATTACHED_OTHER_OZET] = "attached-other-ozet",
 	[EYP_OZET_MISMATCH] = "ozet-mismatch",
 	[EYP_SWAPPED_PART] = "swapped-part",
+	[EYP_NIHAI_CHANGED] = "nihai-changed",
 };
 
 const char *eyp_forgery_name(enum eyp_forgery f)
@@ -221,6 +223,13 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		struct eyp_spec o = *e;
 		kbuf_free(&ust);
 		ustveri(&ust, &o, "Değiştirilmiş konu", tarih, (const char *)olusturan);
+	}
+	if (e->forgery == EYP_NIHAI_CHANGED) {
+		/* NihaiUstveri's BelgeNo changed after NihaiOzet was sealed: only
+		 * NihaiOzet's digest over NihaiUstveri can tell */
+		char *x = strstr((char *)nihai.data, "</tipler:BelgeNo>");
+		if (x && x > (char *)nihai.data)
+			x[-1] = x[-1] == '9' ? '8' : '9';
 	}
 	const char *names[] = {"[Content_Types].xml", "_rels/.rels", CORE_PART,
 		"Ustveri/Ustveri.xml", "NihaiUstveri/NihaiUstveri.xml", upath,
