@@ -32,7 +32,7 @@ if [ $run = yes ]; then
 	echo "=== fuzzing in $fuzz_build, ${FUZZ_TIME:-60} s per target"
 	if [ ! -f "$fuzz_build/Makefile" ]; then
 		mkdir -p "$fuzz_build" && (cd "$fuzz_build" &&
-			"$src/configure" CC=clang --enable-werror --enable-sanitizers >configure.log 2>&1) ||
+			"$src/configure" CC=clang CFLAGS="-g -O1 -fsanitize=fuzzer-no-link" --enable-werror --enable-sanitizers >configure.log 2>&1) ||
 			{ echo "reliability: cannot configure $fuzz_build with clang"; exit 1; }
 	fi
 	make -C "$fuzz_build" -j"$jobs" fuzz >"$fuzz_build/make.log" 2>&1 ||

@@ -34,7 +34,7 @@ if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0
 	| clang -x c -fsanitize=fuzzer,address,undefined -o /dev/null - >/dev/null 2>&1; then
 	fuzz_build=$src/build-fuzz
 	if mkdir -p "$fuzz_build" && (cd "$fuzz_build" &&
-		"$src/configure" CC=clang --enable-werror --enable-sanitizers >configure.log 2>&1 &&
+		"$src/configure" CC=clang CFLAGS="-g -O1 -fsanitize=fuzzer-no-link" --enable-werror --enable-sanitizers >configure.log 2>&1 &&
 		make -j"$jobs" fuzz >make.log 2>&1) &&
 		FUZZ_TIME=${FUZZ_TIME:-15} "$src/tests/fuzz-run.sh" "$fuzz_build"; then
 		echo "fuzz: ok"
