@@ -17,6 +17,7 @@
 #include "evidence_stage.h"
 #include "evidence.h"
 #include "log.h"
+#include "mime.h"
 #include "store_archive.h"
 #include "store_evidence.h"
 #include "store_evidence_pending.h"
@@ -25,6 +26,7 @@
 #include "sync_p.h"
 #include "trust.h"
 #include "util.h"
+#include "verify_package.h"
 
 struct ev_list_arg {
 	const struct kep_pkg_ref *ref;
@@ -54,6 +56,20 @@ static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
 
 static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 			     struct store_evidence_row *rows, size_t n, struct kerr *err);
+
+/* In the reason of a delil that came as an e-mail whose own signature is
+ * not acceptable: what follows it is that check, and it stays part of the
+ * verdict when the delil is judged again. */
+#define CARRIER_MARK "carrying message: "
+
+static void carrier_apply(struct delil_verdict *dv, enum verdict v, const char *text)
+{
+	size_t n = strlen(dv->reason);
+
+	dv->verdict = verdict_worst(dv->verdict, v);
+	snprintf(dv->reason + n, sizeof(dv->reason) - n, "%s" CARRIER_MARK "%s", n ? "; " : "",
+		 text);
+}
 
 /* 1 when the stored, verified evidence is final (evidence_stage.h), and
  * then recorded so the store stops listing the package as pending. Final
@@ -189,6 +205,12 @@ static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 		if (rc < 0)
 			break;
 		if (dv.digest_verdict != VERDICT_UNSIGNED) {
+			const char *carrier = strstr(r->meta.verdict_reason, CARRIER_MARK);
+			int old = verdict_from_name(r->meta.verdict);
+
+			if (carrier != NULL)
+				carrier_apply(&dv, old < 0 ? VERDICT_INVALID : (enum verdict)old,
+					      carrier + strlen(CARRIER_MARK));
 			checks(&dv, v);
 			rc = store_evidence_rejudge(c->store, r, verdict_name(dv.verdict), dv.reason,
 						    v, 2, SYNC_ACTOR, err);
@@ -206,9 +228,12 @@ static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 	return rc;
 }
 
+/* env: the check of the message that carried the delil (an evidence
+ * mail), NULL for a PaketDelilIndir item. */
 static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		      int64_t package_id, const struct kep_evidence_info *ei,
-		      const struct kbuf *raw, const struct kbuf *orig, struct kerr *err)
+		      const struct kbuf *raw, const struct kbuf *orig,
+		      const struct pkg_check *env, struct kerr *err)
 {
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
@@ -249,6 +274,12 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 			free((char *)ref_id);
 			return -1;
 		}
+	}
+	if (env != NULL && !verdict_acceptable(env->verdict)) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "%s: %s", env->name, env->reason);
+		carrier_apply(&dv, env->verdict, why);
 	}
 	checks(&dv, v);
 	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
@@ -319,7 +350,7 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 		*orig_loaded = 1;
 	}
 	if (rc == 0)
-		rc = store_item(c, pi, package_id, ei, &raw, orig, err);
+		rc = store_item(c, pi, package_id, ei, &raw, orig, NULL, err);
 	kbuf_free(&raw);
 	return rc;
 }
@@ -453,4 +484,92 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 			sync_fail(c, folder, rows[i].kep_id, &err);
 	}
 	store_evidence_pending_free(&rows, n);
+}
+
+static const char *rem_header(const struct mime_message *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_rem; i++)
+		if (strcasecmp(m->rem[i].name, name) == 0)
+			return m->rem[i].value;
+	return NULL;
+}
+
+int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
+		       const struct pkg_report *r, struct kerr *err)
+{
+	const struct mime_message *m = &mp->envelope;
+	static const struct pkg_check none = { "envelope-signature", VERDICT_UNSIGNED,
+					       "not signed" };
+	const struct pkg_check *env = &none;
+	const struct mime_attachment *xml = NULL;
+	const char *type = rem_header(m, "X-REM-Msg-Type");
+	struct kep_package_info pi = { 0 };
+	struct kep_evidence_info ei = { 0 };
+	struct delil_verdict dv;
+	struct kbuf raw = { 0 }, orig = { 0 };
+	int64_t *ids = NULL, package_id = 0, eid;
+	size_t nids = 0, i;
+	struct kerr e;
+	int rc;
+
+	while (type != NULL && (*type == ' ' || *type == '\t'))
+		type++;
+	if (type == NULL || strncasecmp(type, "Message", 7) != 0)
+		return 0;
+	/* Only what the signature covers is the delil (att: the signed entity). */
+	for (i = 0; i < m->n_att && xml == NULL; i++)
+		if (strstr(m->att[i].content_type, "xml") != NULL ||
+		    strstr(m->att[i].content_type, "zip") != NULL)
+			xml = &m->att[i];
+	if (xml == NULL) {
+		log_warn("evidence mail %s carries no evidence document",
+			 m->message_id ? m->message_id : "?");
+		return 0;
+	}
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->checks[i].name, "envelope-signature") == 0)
+			env = &r->checks[i];
+	kbuf_append(&raw, xml->data, xml->len);
+	/* Read once for its identifiers; judged in store_item. */
+	if (judge(c, "(mail)", 0, &raw, &orig, &dv, err) < 0) {
+		kbuf_free(&raw);
+		return -1;
+	}
+	pi.kep_id = dv.ev.remmd_message_id ? dv.ev.remmd_message_id
+		    : (char *)rem_header(m, "X-REM-MessageIdentifierByREMMD");
+	pi.kep_id = xstrdup(pi.kep_id ? pi.kep_id : "");
+	pi.seq = -1;
+	pi.subject = m->subject;
+	ei.id = xstrdup(dv.ev.evidence_id ? dv.ev.evidence_id
+			: m->message_id ? m->message_id : "evidence-mail");
+	ei.code = dv.ev.delil_code > 0 ? dv.ev.delil_code : -1;
+	ei.issuer = dv.ev.issuer ? xstrdup(dv.ev.issuer) : NULL;
+	delil_verdict_free(&dv);
+	rc = store_evidence_exists(c->store, c->acct->name, ei.id, &eid, &e);
+	if (rc == 1) {
+		rc = 0;
+		goto out;
+	}
+	if (store_package_find(c->store, STORE_PKG_BY_KEP_ID, c->acct->name, pi.kep_id, &ids,
+			       &nids, &e) < 0)
+		log_warn("evidence mail %s: %s", ei.id, e.msg);
+	else if (nids > 0)
+		package_id = ids[0];
+	free(ids);
+	if (package_id != 0)
+		load_original(c, package_id, &orig);
+	log_info("evidence mail %s: delil %s of %s", m->message_id ? m->message_id : "?", ei.id,
+		 pi.kep_id);
+	rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, err);
+	if (rc == 0 && package_id != 0 && settle(c, package_id, err) < 0)
+		rc = -1;
+out:
+	kbuf_free(&raw);
+	kbuf_free(&orig);
+	free(pi.kep_id);
+	free(ei.id);
+	free(ei.issuer);
+	return rc;
 }

@@ -97,6 +97,16 @@ void sync_map_roles(const struct account_config *acct, const struct kep_folder_l
 int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		 int received, int64_t *id_r, int *new_r, struct kerr *err);
 
+/* sync_evidence.c: a just stored package that is a delil delivered as an
+ * e-mail (X-REM-Msg-Type: Message, the evidence XML attached inside the
+ * signed entity): the XML stored and judged as a PaketDelilIndir item of
+ * the package its MessageIdentifierByREMMD names; an envelope-signature
+ * check (r) that is not acceptable makes the item's verdict as bad. 0 when
+ * it is not such a message or the item is stored, -1 with err. */
+struct mime_package;
+struct pkg_report;
+int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
+		       const struct pkg_report *r, struct kerr *err);
 /* sync_evidence.c: new evidence items of a stored package, unless final.
  * Failed items are recorded in the report here (and return 0); -1 means the
  * listing or the store failed (err set, not recorded). */

@@ -234,6 +234,10 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 				c->hooks->stored(c->hooks->arg, c->acct->name, "package",
 						 verdict_name(r.overall));
 			log_info("%s: stored %s (%s)", folder, pi->kep_id, verdict_name(r.overall));
+			/* A delil delivered as an e-mail: stored as above, and its XML as
+			 * the evidence of the package it names. */
+			if (d.mp_ok && sync_evidence_mail(c, &d.mp, &r, &perr) < 0)
+				sync_fail(c, folder, pi->kep_id, &perr);
 		}
 	}
 	pkg_report_free(&r);

@@ -26,6 +26,9 @@ TESTS += tests/evidence-same-verdict.sh
 dist_noinst_SCRIPTS += tests/evidence-same-verdict.sh
 TESTS += tests/evidence-before-package.sh
 dist_noinst_SCRIPTS += tests/evidence-before-package.sh
+# A delil delivered as a KEPHS-signed e-mail (issue 12 item 6).
+TESTS += tests/evidence-mail.sh
+dist_noinst_SCRIPTS += tests/evidence-mail.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py

@@ -8,6 +8,7 @@ contrib_kepsim_libkepsimgen_a_SOURCES = \
 	contrib/kepsim/gen/gen.h \
 	contrib/kepsim/gen/gen_package.c \
 	contrib/kepsim/gen/gen_delil.c \
+	contrib/kepsim/gen/gen_evmail.c \
 	contrib/kepsim/gen/gen_mime.c \
 	contrib/kepsim/gen/gen_cms.c \
 	contrib/kepsim/gen/gen_tsa.c \

@@ -235,6 +235,12 @@ int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *re
 int evidence_write(struct gen *g, const char *account, const char *folder, int sira,
 		   const struct pkg_result *pkg, const char *hier, int code, enum gen_fault fault,
 		   int zipped, time_t when, char **delil_id_out, struct kerr *err);
+/* A delil as a KEPHS-signed e-mail in <account>/INBOX/<inbox_sira>
+ * (gen_evmail.c): the evidence of pkg (a sent package); fault: an
+ * evidence-by-* forgery of the XML, or envelope-by-eimza for the mail. */
+int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
+			const struct pkg_result *pkg, const char *hier, int code,
+			enum gen_fault fault, time_t when, struct kerr *err);
 /* Reads back what an evidence item needs of a package directory (meta.json,
  * original.eml); recipient stays NULL. */
 int package_load(const char *dir, struct pkg_result *r, struct kerr *err);

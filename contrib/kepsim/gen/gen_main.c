@@ -23,7 +23,7 @@ static void usage(FILE *f)
 		"Usage: kepsim-gen --pki DIR --out MAILBOX --seed N [--received N] [--sent N]\n"
 		"                  [--big N] [--account ADDR ...] [--faults all|none|LIST]\n"
 		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
-		"                  [--kind package|evidence] [--kep-sira-no N] [--delil-tur-id N]\n"
+		"                  [--kind package|evidence|evidence-mail] [--kep-sira-no N] [--delil-tur-id N]\n"
 		"                  [--fault EVIDENCE-FAULT]\n"
 		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
 		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part|nihai-changed]\n"
@@ -214,7 +214,10 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		default: goto bad;
 		}
 	}
-	int is_ev = strcmp(kind, "evidence") == 0;
+	/* evidence-mail: the delil of package --kep-sira-no in --folder, as a
+	 * KEPHS-signed message put into the account's INBOX. */
+	int is_em = strcmp(kind, "evidence-mail") == 0;
+	int is_ev = is_em || strcmp(kind, "evidence") == 0;
 	if (!mailbox || !acct || !folder || optind != argc ||
 	    (!is_ev && strcmp(kind, "package") != 0) || (is_ev && sira == 0) ||
 	    strchr(acct, '/') || strchr(folder, '/') || !evidence_label(code))
@@ -224,7 +227,8 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		for (int f = 1; f < F__COUNT && fault == F_NONE; f++)
 			if (strcmp(fault_info((enum gen_fault)f)->name, fault_name) == 0)
 				fault = (enum gen_fault)f;
-		if (!is_ev || fault == F_NONE || !fault_info(fault)->evidence)
+		if (!is_ev || fault == F_NONE ||
+		    !(fault_info(fault)->evidence || (is_em && fault == F_ENVELOPE_BY_EIMZA)))
 			goto bad;
 	}
 	struct gen g;
@@ -253,7 +257,21 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 		   (is_ev ? 7u : 0u) + (uint64_t)strlen(acct) * 17u + (uint64_t)folder[0] +
 		   (uint64_t)nprev * 7919u);
 	json_t *item = NULL;
-	if (is_ev) {
+	if (is_em) {
+		char *pdir = xasprintf("%s/%d", fdir, sira);
+		char *idir = xasprintf("%s/accounts/%s/INBOX", mailbox, acct);
+		int ok = package_load(pdir, &res, err) == 0;
+		free(pdir);
+		if (ok && stat(idir, &st) < 0)
+			ok = kerr_set(err, KERR_NOTFOUND, "no INBOX in account %s", acct) == 0;
+		if (ok) {
+			res.recipient = xstrdup(acct);
+			rc = evidence_mail_write(&g, acct, max_sira(idir) + 1, &res,
+						 package_chain(mailbox, acct, folder, sira), code,
+						 fault, res.tarih + 3600, err);
+		}
+		free(idir);
+	} else if (is_ev) {
 		char *pdir = xasprintf("%s/%d", fdir, sira);
 		int ok = package_load(pdir, &res, err) == 0;
 		free(pdir);

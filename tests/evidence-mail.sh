@@ -1,0 +1,86 @@
+#!/bin/sh
+# A delil that arrives as an e-mail (kep-domain.md §4: X-REM-Msg-Type:
+# Message, signed by the KEPHS, the evidence XML attached; issue 12 item 6):
+# the carrying message is stored byte-exact in INBOX, its XML stored and
+# judged as a PaketDelilIndir delil of the sent package its
+# MessageIdentifierByREMMD names, and counted by the status lookup only when
+# both the XML and the carrying message are signed by the KEPHS. Forged:
+# the XML signed by a person's e-imza, or the message signed by one.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/kepsim-env.sh"
+
+kenv_mailbox --seed 23 --received 1 --sent 0 --faults none
+kenv_start sim --delay-ms 0
+kenv_config
+for f in none evidence-by-eimza envelope-by-eimza; do
+	kenv_add_package OUTBOX
+	sira=$(awk -F/ '{print $NF}' "$T/add.log")
+	echo "$f $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
+done
+expect_exit 0 "$KEPAGENT" refresh
+while read -r f sira kep; do
+	set -- --delil-tur-id 10
+	[ "$f" = none ] || set -- "$@" --fault "$f"
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence-mail \
+		--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 \
+		|| { cat "$T/addev.log"; fail "kepsim-gen add --kind evidence-mail $*"; }
+	set -- $(cat "$T/addev.log")
+	[ "$1" = evidence-mail ] || fail "kepsim-gen add said: $(cat "$T/addev.log")"
+	dir=$MB/accounts/$2 delil=$3
+	# New mail: dated now, as kenv_add_package does.
+	python3 - "$dir/meta.json" <<'PY'
+import json, os, sys, time
+p = sys.argv[1]
+m = json.load(open(p))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+open(p + ".tmp", "w").write(json.dumps(m))
+os.rename(p + ".tmp", p)
+PY
+	grep -q '^X-REM-Msg-Type: Message' "$dir/package.eml" || fail "$f: no X-REM-Msg-Type: Message"
+	echo "$f $sira $kep $dir $delil $(kenv_json "$dir/meta.json" kepId)" >>"$T/mails"
+done <"$T/cases"
+expect_exit 0 "$KEPAGENT" refresh
+cat "$T/out" "$T/err" >"$T/refresh2.log"
+# A second run stores nothing twice.
+expect_exit 0 "$KEPAGENT" refresh
+
+while read -r f sira kep dir delil mkep; do
+	# The carrying message: stored in INBOX, byte-exact.
+	pid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$mkep' AND folder = 'INBOX'")
+	[ -n "$pid" ] || fail "$f: the carrying message is not stored"
+	python3 -c 'import hashlib, sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute("SELECT raw_sha256 FROM packages WHERE id = ?", (sys.argv[2],)).fetchone()
+assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE" "$pid" "$dir/package.eml" \
+		|| fail "$f: the carrying message is not stored byte-exact"
+	# The delil: one row, linked to the sent package, with its verdict.
+	spid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$kep'")
+	row=$(kenv_sql "SELECT verdict, IFNULL(package_id, 'none'), delil_tur_id FROM evidence WHERE delil_id = '$delil'")
+	[ "$(echo "$row" | wc -l)" = 1 ] || fail "$f: $(echo "$row" | wc -l) rows for $delil"
+	verdict=$(echo "$row" | cut -f1)
+	[ "$(echo "$row" | cut -f2)" = "$spid" ] || fail "$f: linked to $(echo "$row" | cut -f2), not $spid"
+	[ "$(echo "$row" | cut -f3)" = 10 ] || fail "$f: code $(echo "$row" | cut -f3)"
+	reason=$(kenv_sql "SELECT verdict_reason FROM evidence WHERE delil_id = '$delil'")
+	case $f in
+	none) case $verdict in valid|revocation-unknown) ;; *) fail "$f: $verdict ($reason)" ;; esac
+	      wstage=10 ;;
+	evidence-by-eimza) [ "$verdict" = untrusted ] || fail "$f: $verdict ($reason)"
+	      case $reason in *"not by a KEPHS"*) ;; *) fail "$f: reason $reason" ;; esac
+	      wstage=None ;;
+	envelope-by-eimza) case $verdict in valid|revocation-unknown) fail "$f: counted as $verdict" ;; esac
+	      case $reason in *"carrying message: envelope-signature"*) ;; *) fail "$f: reason $reason" ;; esac
+	      wstage=None ;;
+	esac
+	# Flagged when it does not count (the refresh names it).
+	if [ "$wstage" = None ]; then
+		grep -q "$delil" "$T/refresh2.log" || fail "$f: the refresh does not flag $delil"
+	fi
+	expect_exit 0 "$KEPAGENT" status --json "$kep"
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1])); want = sys.argv[2]; verdict = sys.argv[3]
+if "results" in j: j = j["results"][0]
+assert str(j.get("stage")) == want, ("stage", j.get("stage"), want)
+assert [e["verdict"] for e in j["evidence"]] == [verdict], j["evidence"]' "$T/out" "$wstage" "$verdict" \
+		|| fail "$f: the status lookup: $(cat "$T/out")"
+done <"$T/mails"
+[ "$(kenv_sql "SELECT count(*) FROM evidence")" = 3 ] || fail "evidence rows: $(kenv_sql "SELECT delil_id FROM evidence")"
+exit 0
