@@ -337,7 +337,8 @@ static void test_provider(void **state)
 				  "'a' (expected one of: name, provider, ca_file, address, folders, "
 				  "poll_interval, initial_days, overlap_seconds, ack_policy, "
 				  "delete_after_ack, proxy, connect_timeout, timeout, enabled, sending, "
-				  "endpoint, tcno, secrets_file, login, otp_file, pkcs11)"));
+				  "quota_warn_percent, endpoint, tcno, secrets_file, login, otp_file, "
+				  "pkcs11)"));
 	report.len = 0;
 
 	/* An e-imza card with no PIN file needs a person at the terminal. */
