@@ -1,4 +1,5 @@
 /* eyp.c: e-Yazisma package contents and digests; see eyp.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,21 @@ static const struct zip_limits eyp_limits = {
 const struct zip_entry *eyp_part(const struct eyp *e, const char *name)
 {
 	return zip_archive_find(&e->za, name);
+}
+
+static void warn(struct eyp *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct eyp *e, const char *fmt, ...)
+{
+	size_t n = strlen(e->warnings);
+	va_list ap;
+
+	if (n + 3 >= sizeof(e->warnings))
+		return;
+	if (n)
+		n += (size_t)snprintf(e->warnings + n, sizeof(e->warnings) - n, "; ");
+	va_start(ap, fmt);
+	vsnprintf(e->warnings + n, sizeof(e->warnings) - n, fmt, ap);
+	va_end(ap);
 }
 
 /* Olusturan: a legal person's name, or a person's first and last name. */
@@ -120,6 +136,48 @@ static void read_nihai_ustveri(struct eyp *e)
 	xmlFreeDoc(doc);
 }
 
+/* The attachments some Dagitim lists in KonulmamisEkListesi (by Ek Id): a
+ * recipient's copy may lack them (Rehber K.23). Kept by DosyaAdi. */
+static void read_withheld(struct eyp *e, xmlNodePtr root, xmlNodePtr ekler)
+{
+	struct kbuf b = { 0 };
+	xmlNodePtr dl = xml_child(root, "DagitimListesi");
+
+	for (xmlNodePtr d = dl ? dl->children : NULL; d; d = d->next) {
+		xmlNodePtr kl = d->type == XML_ELEMENT_NODE ? xml_child(d, "KonulmamisEkListesi") : NULL;
+
+		for (xmlNodePtr k = kl ? kl->children : NULL; k; k = k->next) {
+			char *id = k->type == XML_ELEMENT_NODE ? xml_child_text(k, "EkId") : NULL;
+
+			for (xmlNodePtr c = ekler && id ? ekler->children : NULL; c; c = c->next) {
+				char *cid, *name;
+
+				if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Ek") != 0)
+					continue;
+				cid = xml_child_text(c, "Id");
+				name = cid && strcasecmp(cid, id) == 0 ? xml_child_text(c, "DosyaAdi") : NULL;
+				if (name)
+					kbuf_append(&b, &name, sizeof(name));
+				free(cid);
+			}
+			free(id);
+		}
+	}
+	e->withheld = (char **)b.data;
+	e->n_withheld = b.len / sizeof(char *);
+}
+
+static int withheld(const struct eyp *e, const char *uri)
+{
+	const char *base = strrchr(uri, '/');
+
+	base = base ? base + 1 : uri;
+	for (size_t i = 0; i < e->n_withheld; i++)
+		if (strcmp(e->withheld[i], base) == 0)
+			return 1;
+	return 0;
+}
+
 static int read_ustveri(struct eyp *e, struct kerr *err)
 {
 	const struct zip_entry *u = eyp_part(e, "Ustveri/Ustveri.xml");
@@ -158,6 +216,7 @@ static int read_ustveri(struct eyp *e, struct kerr *err)
 	}
 	e->ekler = (struct eyp_ek *)ek.data;
 	e->n_ekler = ek.len / sizeof(struct eyp_ek);
+	read_withheld(e, root, ekler);
 	xmlFreeDoc(doc);
 	return 0;
 }
@@ -225,6 +284,7 @@ static int check_digest(xmlNodePtr item, const char *uri, const struct zip_entry
 
 /* What a digest document's references were found to cover. */
 struct refwalk {
+	const char *doc, *rule;   /* "PaketOzeti", "K.33" */
 	struct kbuf bad;
 	size_t checked, external;
 	const struct zip_entry *seen[64];
@@ -244,6 +304,16 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct ref
 		p = eyp_part(e, dec);
 	}
 	w->checked++;
+	if (!p && strncasecmp(uri + (uri[0] == '/'), "Paraf", 5) == 0) {
+		warn(e, "%s: %s digested in %s is not in the package (a paraf may be left out)",
+		     w->rule, uri, w->doc);
+		return;
+	}
+	if (!p && strncasecmp(uri + (uri[0] == '/'), "Ekler/", 6) == 0 && withheld(e, uri)) {
+		warn(e, "K.23: attachment %s is not in the package (not included for this "
+		     "recipient: KonulmamisEkListesi)", uri);
+		return;
+	}
 	if (!p) {
 		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
 		return;
@@ -289,7 +359,7 @@ static void check_digests(struct eyp *e)
 {
 	const struct zip_entry *po = eyp_part(e, "PaketOzeti/PaketOzeti.xml");
 	struct kerr perr = { 0 };
-	struct refwalk w = { 0 };
+	struct refwalk w = { .doc = "PaketOzeti", .rule = "K.33" };
 	xmlDocPtr doc;
 
 	if (!po || !(doc = xml_safe_parse(po->data, po->len, "PaketOzeti.xml", &perr))) {
@@ -338,7 +408,7 @@ static void check_nihai_ozet(struct eyp *e)
 		{ "/Imzalar/ImzaCades.imz", eyp_part(e, "Imzalar/ImzaCades.imz") },
 	};
 	struct kerr perr = { 0 };
-	struct refwalk w = { 0 };
+	struct refwalk w = { .doc = "NihaiOzet", .rule = "K.43" };
 	struct kbuf absent = { 0 };
 	xmlDocPtr doc;
 
@@ -379,6 +449,28 @@ static void check_nihai_ozet(struct eyp *e)
 	kbuf_free(&absent);
 }
 
+#define EYP_REL "http://eyazisma.dpt/iliskiler/"
+
+/* The package relationships the Rehber names (types compared without case:
+ * "PaketOzeti" and "paketozeti" both occur); an absent one is a warning. */
+static void check_rels(struct eyp *e)
+{
+	static const struct { const char *type, *rule, *what; int major; } rels[] = {
+		{ EYP_REL "ustveri", "K.16", "Ustveri", 0 },
+		{ EYP_REL "ustyazi", "K.2", "UstYazi", 0 },
+		{ EYP_REL "paketozeti", "K.26", "PaketOzeti", 0 },
+		{ EYP_REL "nihaiustveri", "K.82", "NihaiUstveri", 2 },
+		{ EYP_REL "nihaiozet", "K.98", "NihaiOzet", 2 },
+	};
+
+	if (!eyp_part(e, "_rels/.rels"))
+		return; /* hand-made packages without OPC relationships: nothing to say */
+	for (size_t i = 0; i < ARRAY_SIZE(rels); i++)
+		if ((!rels[i].major || rels[i].major == e->major) && !rel_target(e, rels[i].type))
+			warn(e, "%s: no package relationship of type %s to a part in the package (%s)", rels[i].rule,
+			     rels[i].type, rels[i].what);
+}
+
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
 {
 	memset(e, 0, sizeof(*e));
@@ -389,8 +481,15 @@ int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
 		return kerr_prefix(err, "e-Yazisma package");
 	}
 	list_files(e);
+	check_rels(e);
 	check_digests(e);
 	check_nihai_ozet(e);
+	if (e->warnings[0]) {
+		size_t n = strlen(e->digests_reason);
+
+		snprintf(e->digests_reason + n, sizeof(e->digests_reason) - n, "; warnings: %s",
+			 e->warnings);
+	}
 	return 0;
 }
 
@@ -412,6 +511,9 @@ void eyp_free(struct eyp *e)
 		free(e->ekler[i].mime);
 	}
 	free(e->ekler);
+	for (size_t i = 0; i < e->n_withheld; i++)
+		free(e->withheld[i]);
+	free(e->withheld);
 	for (size_t i = 0; i < e->n_files; i++)
 		free(e->files[i].safe);
 	free(e->files);

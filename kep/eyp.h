@@ -54,6 +54,15 @@ struct eyp {
 	enum verdict nihai_ozet;
 	char nihai_ozet_reason[1024];
 	const struct zip_entry *core; /* the Core properties part, NULL when absent */
+	/* What is missing but allowed (each "K.<n>: ..." naming the Teknik
+	 * Rehber's rule, "; "-separated; empty when none): a referenced
+	 * ParafImza/ParafOzeti absent, an attachment listed as not included for
+	 * this recipient (Dagitim/KonulmamisEkListesi), a package relationship
+	 * absent (types compared without case). Not failures; also appended to
+	 * digests_reason. */
+	char warnings[1024];
+	char **withheld;          /* DosyaAdi of attachments withheld (KonulmamisEk) */
+	size_t n_withheld;
 };
 
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err);

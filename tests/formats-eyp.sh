@@ -93,6 +93,8 @@ for chain in rsa ec; do
 	expect_grep '^digests_reason=all 2 part digests match$' "$T/out"
 	expect_grep '^nihai_ozet=valid$' "$T/out"
 	expect_grep '^nihai_ozet_reason=NihaiOzet: all 4 digests match$' "$T/out"
+	# its relationships spell PaketOzeti with a capital P: types compare without case
+	expect_grep '^warnings=$' "$T/out"
 	expect_grep '^signature=(valid|revocation-unknown)$' "$T/out"
 	expect_grep '^seal=(valid|revocation-unknown)$' "$T/out"
 done
@@ -168,6 +170,46 @@ rm -f "$T/f6.eyp"; zip -q -r -X "$T/f6.eyp" .)
 expect_exit 0 "$TOOL" eyp "$T/f6.eyp"
 expect_grep '^nihai_ozet=invalid$' "$T/out"
 expect_grep '^nihai_ozet_reason=NihaiOzet: 3 digest\(s\) checked; not covered: /Imzalar/ImzaCades.imz$' "$T/out"
+expect_grep 'iliskiler/PaketOzeti"' "$T/v2x/_rels/.rels"
+# a relationship missing is a warning naming its Rehber rule, not a failure
+(cd "$T" && rm -rf v2r && unzip -q -o -d v2r v2-rsa.eyp && cd v2r &&
+	sed -i 's|iliskiler/PaketOzeti"|iliskiler/PaketOzetiX"|' _rels/.rels &&
+	rm -f "$T/r1.eyp" && zip -q -r -X "$T/r1.eyp" .)
+expect_exit 0 "$TOOL" eyp "$T/r1.eyp"
+expect_grep '^digests=valid$' "$T/out"
+expect_grep '^warnings=K.26: no package relationship of type http://eyazisma.dpt/iliskiler/paketozeti .*\(PaketOzeti\)$' "$T/out"
+expect_grep '^digests_reason=all 2 part digests match; warnings: K.26: ' "$T/out"
+# Optional parts missing: a ParafImza digested in PaketOzeti (K.33) and an
+# attachment withheld from this recipient (KonulmamisEkListesi, K.23) are
+# warnings; any other digested part missing is a failure.
+python3 - "$T" <<'EOPY'
+import base64, hashlib, sys, zipfile
+T = sys.argv[1]
+ust = ('<?xml version="1.0" encoding="UTF-8"?><UstVeri xmlns="urn:dpt:eyazisma:schema:xsd:Ustveri-2">'
+       '<BelgeId>5f3c1a2e-0000-4000-8000-000000000002</BelgeId><Konu>k</Konu>'
+       '<DagitimListesi><Dagitim><KepAdresi>a@hs01.kep.tr</KepAdresi><KonulmamisEkListesi>'
+       '<KonulmamisEk><EkId>AA-1</EkId></KonulmamisEk></KonulmamisEkListesi></Dagitim></DagitimListesi>'
+       '<Ekler><Ek><Id>aa-1</Id><DosyaAdi>gizli.pdf</DosyaAdi><MimeTuru>application/pdf</MimeTuru></Ek>'
+       '<Ek><Id>BB-2</Id><DosyaAdi>acik.pdf</DosyaAdi><MimeTuru>application/pdf</MimeTuru></Ek></Ekler>'
+       '</UstVeri>').encode()
+def ref(uri, data):
+    items = "".join('<DigestItem><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#%s"/>'
+                    '<DigestValue>%s</DigestValue></DigestItem>' % (a, base64.b64encode(hashlib.new(a, data).digest()).decode())
+                    for a in ("sha256", "sha512"))
+    return '<Reference URI="%s">%s</Reference>' % (uri, items)
+for name, extra in (("opt", []), ("req", ["/Ekler/acik.pdf"])):
+    refs = ref("/Ustveri/Ustveri.xml", ust) + ref("/Paraflar/ParafImzaCades.imz", b"x") + ref("/Ekler/gizli.pdf", b"y")
+    refs += "".join(ref(u, b"z") for u in extra)
+    with zipfile.ZipFile("%s/%s.eyp" % (T, name), "w") as z:
+        z.writestr("Ustveri/Ustveri.xml", ust)
+        z.writestr("PaketOzeti/PaketOzeti.xml", '<PaketOzeti xmlns="urn:dpt:eyazisma:schema:xsd:PaketOzeti-2">%s</PaketOzeti>' % refs)
+EOPY
+expect_exit 0 "$TOOL" eyp "$T/opt.eyp"
+expect_grep '^digests=valid$' "$T/out"
+expect_grep '^warnings=K.33: /Paraflar/ParafImzaCades.imz digested in PaketOzeti is not in the package .*; K.23: attachment /Ekler/gizli.pdf is not in the package \(not included for this recipient' "$T/out"
+expect_exit 0 "$TOOL" eyp "$T/req.eyp"
+expect_grep '^digests=invalid$' "$T/out"
+expect_grep '^digests_reason=.*failed: /Ekler/acik.pdf \(missing\); warnings: K.33: .*K.23: ' "$T/out"
 #   a 2.x signature with a second DigestItem altered: both digests are checked
 (cd "$T/v2x" && python3 - <<'EOPY'
 import re

@@ -191,6 +191,7 @@ static int cmd_eyp(int argc, char **argv)
 		printf("file%zu=%s main=%d size=%zu safe=%s\n", i, e.files[i].part,
 		       e.files[i].main_doc, e.files[i].size, e.files[i].safe);
 	printf("digests=%s\ndigests_reason=%s\n", verdict_name(e.digests), e.digests_reason);
+	printf("warnings=%s\n", e.warnings);
 	printf("nihai_ozet=%s\nnihai_ozet_reason=%s\n", verdict_name(e.nihai_ozet),
 	       e.nihai_ozet_reason);
 	if (argc == 5 && strcmp(argv[3], "-a") == 0) {
