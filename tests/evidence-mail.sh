@@ -5,7 +5,9 @@
 # judged as a PaketDelilIndir delil of the sent package its
 # MessageIdentifierByREMMD names, and counted by the status lookup only when
 # both the XML and the carrying message are signed by the KEPHS. Forged:
-# the XML signed by a person's e-imza, or the message signed by one.
+# the XML signed by a person's e-imza, or the message signed by one. Also
+# with the sent package and its delil mail in the same run (the mail stored
+# first, judged again against the original later: the carrier's verdict stays).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/kepsim-env.sh"
 
@@ -82,5 +84,48 @@ assert str(j.get("stage")) == want, ("stage", j.get("stage"), want)
 assert [e["verdict"] for e in j["evidence"]] == [verdict], j["evidence"]' "$T/out" "$wstage" "$verdict" \
 		|| fail "$f: the status lookup: $(cat "$T/out")"
 done <"$T/mails"
-[ "$(kenv_sql "SELECT count(*) FROM evidence")" = 3 ] || fail "evidence rows: $(kenv_sql "SELECT delil_id FROM evidence")"
+# The sent package and its delil mail in one run (the mail may be stored
+# first, its digest unchecked): judged again once the package is stored,
+# the forged carrier still does not count.
+for f in none envelope-by-eimza; do
+	kenv_add_package OUTBOX
+	sira=$(awk -F/ '{print $NF}' "$T/add.log")
+	kep=$(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)
+	set -- --delil-tur-id 10
+	[ "$f" = none ] || set -- "$@" --fault "$f"
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence-mail \
+		--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 || { cat "$T/addev.log"; fail "add $f"; }
+	set -- $(cat "$T/addev.log")
+	python3 - "$MB/accounts/$2/meta.json" <<'PY'
+import json, os, sys, time
+p = sys.argv[1]
+m = json.load(open(p))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+open(p + ".tmp", "w").write(json.dumps(m))
+os.rename(p + ".tmp", p)
+PY
+	echo "$f $kep $3" >>"$T/same"
+done
+expect_exit 0 "$KEPAGENT" refresh
+grep -i "judged again\|evidence mail" "$T/out" "$T/err" >&2 || true
+while read -r f kep delil; do
+	spid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$kep'")
+	row=$(kenv_sql "SELECT verdict, IFNULL(package_id, 'none') FROM evidence WHERE delil_id = '$delil'")
+	[ "$(echo "$row" | cut -f2)" = "$spid" ] || fail "same run $f: linked to $(echo "$row" | cut -f2), not $spid"
+	verdict=$(echo "$row" | cut -f1)
+	case $f:$verdict in
+	none:valid|none:revocation-unknown) wstage=10 ;;
+	none:*) fail "same run $f: $verdict" ;;
+	*:valid|*:revocation-unknown) fail "same run $f: counted as $verdict" ;;
+	*) wstage=None
+	   kenv_sql "SELECT verdict_reason FROM evidence WHERE delil_id = '$delil'" |
+		grep -q "carrying message: envelope-signature" || fail "same run $f: the reason lost the carrier" ;;
+	esac
+	expect_exit 0 "$KEPAGENT" status --json "$kep"
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+if "results" in j: j = j["results"][0]
+assert str(j.get("stage")) == sys.argv[2], j' "$T/out" "$wstage" || fail "same run $f: status $(cat "$T/out")"
+done <"$T/same"
+[ "$(kenv_sql "SELECT count(*) FROM evidence")" = 5 ] || fail "evidence rows: $(kenv_sql "SELECT delil_id FROM evidence")"
 exit 0
