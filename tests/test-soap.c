@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "ptt_eyws_p.h"
 #include "soap.h"
 #include "util.h"
 
@@ -284,6 +285,38 @@ static void test_durum_numeric(void **state)
 	assert_false(soap_num_is_zero("false"));
 }
 
+/* ptt_check_durum reads durum as a number like the list parsing does: text,
+ * an xs:int with blanks, an array (its first item). */
+static void test_check_durum(void **state)
+{
+	static const char text0[] = RET("Giris", "<ax:durum>0</ax:durum>");
+	static const char int0[] = RET("Indir",
+		"<ax:durum xsi:type=\"xs:int\"> 0 </ax:durum><ax:ePaket>aGk=</ax:ePaket>");
+	static const char arr0[] = RET("AlindiOnay", "<ax:durum>00</ax:durum><ax:durum>0</ax:durum>");
+	static const char one[] = RET("Giris",
+		"<ax:durum> 1 </ax:durum><ax:hataaciklama>Şifre veya Parola Yanlış</ax:hataaciklama>");
+	static const char none[] = RET("Giris", "<ax:hataaciklama>x</ax:hataaciklama>");
+	static const char *const ok[] = { text0, int0, arr0 };
+	struct soap_resp r;
+	struct kerr err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(soap_parse_mem(ok[i], strlen(ok[i]), &r, &err), 0);
+		assert_int_equal(ptt_check_durum(r.rets[0], "op", KERR_PACKAGE, &err), 0);
+		soap_resp_free(&r);
+	}
+	assert_int_equal(soap_parse_mem(one, strlen(one), &r, &err), 0);
+	assert_int_equal(ptt_check_durum(r.rets[0], "Giris", KERR_AUTH, &err), -1);
+	assert_int_equal(err.cls, KERR_AUTH);
+	assert_non_null(strstr(err.msg, "Parola"));
+	soap_resp_free(&r);
+	assert_int_equal(soap_parse_mem(none, strlen(none), &r, &err), 0);
+	assert_int_equal(ptt_check_durum(r.rets[0], "Giris", KERR_AUTH, &err), -1);
+	soap_resp_free(&r);
+}
+
 static void test_times(void **state)
 {
 	/* 2025-11-05T18:37:48 in Turkey is 15:37:48Z = 1762357068. */
@@ -368,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_folder_answers),
 		cmocka_unit_test(test_nil_first_empty),
 		cmocka_unit_test(test_durum_numeric),
+		cmocka_unit_test(test_check_durum),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_fault_with_detail),
 		cmocka_unit_test(test_xmime_inline),

@@ -4,8 +4,11 @@
  * before anything else is asked. OTP: Giris sends the officer a code by
  * SMS; GuvenliGiris answers it. EIMZA: Giris returns a challenge (eMetin)
  * which the officer's card signs as CAdES-BES; GuvenliGiris checks it. Both
- * return eGuvenlikId, which Indir carries afterwards. Every refusal is
- * KERR_AUTH with the provider's own text; nothing is retried.
+ * return eGuvenlikId, which Indir carries afterwards. A refusal carries the
+ * provider's own text and is graded by its meaning (ptt_check_durum,
+ * ptt_transport.c): a transient text such as "Sistem geçici olarak hizmet
+ * verememektedir" is KERR_TRANSIENT and retried by the sync's backoff;
+ * every other refusal is KERR_AUTH, never retried.
  *
  * The credentials block (kep-domain.md section 2) is sent in the WSDL's
  * order, kepHesap, tcno, parola, sifre, as PTT's generated .NET client and

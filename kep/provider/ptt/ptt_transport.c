@@ -300,7 +300,9 @@ int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct 
 {
 	char *durum = soap_field(ret, "durum");
 	char *text;
-	int ok = durum != NULL && strcmp(durum, "0") == 0;
+	/* Numeric text wherever it appears (kep-domain.md §2): "0", " 0 " as an
+	 * xs:int, the first of an array; as the list parsing reads it. */
+	int ok = soap_num_is_zero(durum);
 
 	free(durum);
 	if (ok)
