@@ -190,6 +190,49 @@ static json_t *attachments_json(struct store *st, int64_t id, struct kerr *err)
 	return a;
 }
 
+static json_t *opt_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_incref(v) : json_null();
+}
+
+/* The package's main document and attachment list (store_eyp.h) into the
+ * Ustveri object: main_document {name, type, size, digest} or null, and
+ * attachments [{name, description, type, size, digest}]. Rows stored before
+ * the list existed give the Ek entries with size null and digest "unknown". */
+static void ustveri_files(json_t *j, const char *stored)
+{
+	json_t *list = stored ? json_loads(stored, 0, NULL) : NULL, *x, *main_doc = json_null();
+	json_t *att = json_array();
+	size_t i;
+
+	json_array_foreach(list, i, x) {
+		json_t *m = json_object_get(x, "main"), *size = json_object_get(x, "size");
+		json_t *d = json_object_get(x, "digest");
+		json_t *name = opt_str(x, "name"), *item;
+
+		if (m == NULL) { /* before the list: {dosya_adi, ad, mime} */
+			json_decref(name);
+			name = opt_str(x, "dosya_adi");
+		}
+		item = json_pack("{s:o, s:o, s:o, s:o, s:s}", "name", name,
+			"description", opt_str(x, m ? "description" : "ad"),
+			"type", opt_str(x, m ? "type" : "mime"),
+			"size", json_is_integer(size) ? json_incref(size) : json_null(),
+			"digest", json_is_string(d) ? json_string_value(d) : "unknown");
+		if (json_is_true(m) && json_is_null(main_doc)) {
+			json_object_del(item, "description");
+			main_doc = item;
+		} else {
+			json_array_append_new(att, item);
+		}
+	}
+	json_decref(list);
+	json_object_set_new(j, "main_document", main_doc);
+	json_object_set_new(j, "attachments", att);
+}
+
 static json_t *ustveri_json(struct store *st, int64_t id, struct kerr *err, int *rc)
 {
 	struct store_eyp *e = NULL;
@@ -200,6 +243,7 @@ static json_t *ustveri_json(struct store *st, int64_t id, struct kerr *err, int 
 		return json_null();
 	j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "belge_id", e->belge_id, "konu", e->konu,
 		      "tarih", e->tarih, "belge_no", e->belge_no, "olusturan", e->olusturan);
+	ustveri_files(j, e->attachments_json);
 	store_eyp_free(&e);
 	return j;
 }

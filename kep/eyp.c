@@ -167,7 +167,7 @@ static void read_withheld(struct eyp *e, xmlNodePtr root, xmlNodePtr ekler)
 	e->n_withheld = b.len / sizeof(char *);
 }
 
-static int withheld(const struct eyp *e, const char *uri)
+int eyp_withheld(const struct eyp *e, const char *uri)
 {
 	const char *base = strrchr(uri, '/');
 
@@ -200,6 +200,7 @@ static int read_ustveri(struct eyp *e, struct kerr *err)
 		e->belge_no = xml_child_text(root, "BelgeNo");
 	}
 	e->dosya_adi = xml_child_text(root, "DosyaAdi");
+	e->mime = xml_child_text(root, "MimeTuru");
 	e->olusturan = olusturan(xml_child(root, "Olusturan"));
 	ekler = xml_child(root, "Ekler");
 	for (xmlNodePtr c = ekler ? ekler->children : NULL; c; c = c->next) {
@@ -236,6 +237,7 @@ static void list_files(struct eyp *e)
 			f.safe = safe_name(n, pass ? "ustyazi" : "ek");
 			f.size = e->za.e[i].len;
 			f.main_doc = pass;
+			f.digest_state = "not-digested";
 			kbuf_append(&b, &f, sizeof(f));
 		}
 	e->files = (struct eyp_file *)b.data;
@@ -285,6 +287,7 @@ static int check_digest(xmlNodePtr item, const char *uri, const struct zip_entry
 /* What a digest document's references were found to cover. */
 struct refwalk {
 	const char *doc, *rule;   /* "PaketOzeti", "K.33" */
+	int files;                /* record each file's digest_state (PaketOzeti) */
 	struct kbuf bad;
 	size_t checked, external;
 	const struct zip_entry *seen[64];
@@ -297,7 +300,7 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct ref
 	const struct zip_entry *p = eyp_part(e, uri);
 	struct kbuf *bad = &w->bad;
 	char dec[1024];
-	int items = 0;
+	int items = 0, ok = 1;
 
 	if (!p) {
 		uri_decode(uri, dec, sizeof(dec));
@@ -309,7 +312,7 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct ref
 		     w->rule, uri, w->doc);
 		return;
 	}
-	if (!p && strncasecmp(uri + (uri[0] == '/'), "Ekler/", 6) == 0 && withheld(e, uri)) {
+	if (!p && strncasecmp(uri + (uri[0] == '/'), "Ekler/", 6) == 0 && eyp_withheld(e, uri)) {
 		warn(e, "K.23: attachment %s is not in the package (not included for this "
 		     "recipient: KonulmamisEkListesi)", uri);
 		return;
@@ -320,14 +323,17 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct ref
 	}
 	if (w->n_seen < ARRAY_SIZE(w->seen))
 		w->seen[w->n_seen++] = p;
-	for (xmlNodePtr c = ref->children; c; c = c->next)
+	for (xmlNodePtr c = ref->children; c && ok; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "DigestItem") == 0) {
 			items++;
-			if (!check_digest(c, uri, p, bad))
-				return;
+			ok = check_digest(c, uri, p, bad);
 		}
 	if (items == 0)
-		check_digest(ref, uri, p, bad);
+		ok = check_digest(ref, uri, p, bad);
+	for (size_t i = 0; w->files && i < e->n_files; i++)
+		if (e->files[i].part == p->name)
+			e->files[i].digest_state = ok && strcmp(e->files[i].digest_state, "invalid") != 0
+						   ? "valid" : "invalid";
 }
 
 /* References of this Type name a document outside the package: nothing to hash. */
@@ -359,7 +365,7 @@ static void check_digests(struct eyp *e)
 {
 	const struct zip_entry *po = eyp_part(e, "PaketOzeti/PaketOzeti.xml");
 	struct kerr perr = { 0 };
-	struct refwalk w = { .doc = "PaketOzeti", .rule = "K.33" };
+	struct refwalk w = { .doc = "PaketOzeti", .rule = "K.33", .files = 1 };
 	xmlDocPtr doc;
 
 	if (!po || !(doc = xml_safe_parse(po->data, po->len, "PaketOzeti.xml", &perr))) {
@@ -504,6 +510,7 @@ void eyp_free(struct eyp *e)
 	free(e->belge_no);
 	free(e->olusturan);
 	free(e->dosya_adi);
+	free(e->mime);
 	free(e->version);
 	for (size_t i = 0; i < e->n_ekler; i++) {
 		free(e->ekler[i].dosya_adi);

@@ -33,6 +33,9 @@ struct eyp_file {          /* a part of the package shown to users */
 	char *safe;        /* safe_name() of its last segment */
 	size_t size;
 	int main_doc;      /* 1 for /UstYazi/ *, 0 for /Ekler/ * */
+	/* its PaketOzeti digests: "valid", "invalid" (a digest does not match
+	 * or is unsupported) or "not-digested" (no Reference names it) */
+	const char *digest_state;
 };
 
 struct eyp {
@@ -41,6 +44,7 @@ struct eyp {
 	int major;                /* 1 or 2: from version, else from the layout */
 	char version_source[8];   /* "core" or "layout" */
 	char *belge_id, *konu, *tarih, *belge_no, *olusturan, *dosya_adi;
+	char *mime;               /* Ustveri's MimeTuru (the main document's type) */
 	struct eyp_ek *ekler;
 	size_t n_ekler;
 	struct eyp_file *files;   /* main document(s) first */
@@ -66,6 +70,9 @@ struct eyp {
 };
 
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err);
+/* 1 when Ustveri's DagitimListesi withholds the attachment of this DosyaAdi
+ * from some recipient (KonulmamisEkListesi), else 0. */
+int eyp_withheld(const struct eyp *e, const char *dosya_adi);
 void eyp_free(struct eyp *e);
 /* The bytes of a part ("/PaketOzeti/PaketOzeti.xml" or without "/"), or NULL. */
 const struct zip_entry *eyp_part(const struct eyp *e, const char *name);

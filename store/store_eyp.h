@@ -14,7 +14,11 @@ struct store;
 
 struct store_eyp {
 	const char *belge_id, *konu, *tarih, *belge_no, *olusturan;
-	const char *attachments_json;   /* NULL or a valid JSON array */
+	/* NULL or a JSON array of the package's documents, main document(s)
+	 * first: {main, name, description, type, size, digest} (digest:
+	 * valid, invalid, not-digested, missing, withheld). Rows stored before
+	 * that hold Ustveri's Ek entries {dosya_adi, ad, mime}. */
+	const char *attachments_json;
 };
 
 /* 1 and *eyp_r when the package has e-Yazisma metadata, 0 when not. */

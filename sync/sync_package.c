@@ -92,6 +92,54 @@ static void derive_parts(struct derived *d)
 	}
 }
 
+static const char *last_segment(const char *part)
+{
+	const char *s = strrchr(part, '/');
+
+	return s ? s + 1 : part;
+}
+
+/* What EBYS is shown of the package's documents (store_eyp.h): the main
+ * document(s), then each attachment Ustveri lists (a file absent from the
+ * package is "withheld" when the DagitimListesi says so, else "missing"),
+ * then files under /Ekler/ that Ustveri does not list. */
+static json_t *eyp_files_json(const struct eyp *e)
+{
+	json_t *a = json_array();
+	char *used = xcalloc(e->n_files + 1, 1);
+
+	for (size_t i = 0; i < e->n_files; i++)
+		if (e->files[i].main_doc) {
+			json_array_append_new(a, json_pack("{s:b, s:s, s:n, s:s?, s:I, s:s}", "main", 1,
+				"name", last_segment(e->files[i].part), "description", "type", e->mime,
+				"size", (json_int_t)e->files[i].size, "digest", e->files[i].digest_state));
+			used[i] = 1;
+		}
+	for (size_t k = 0; k < e->n_ekler; k++) {
+		const struct eyp_ek *x = &e->ekler[k];
+		const struct eyp_file *f = NULL;
+
+		for (size_t i = 0; x->dosya_adi && !f && i < e->n_files; i++)
+			if (!e->files[i].main_doc && !used[i] &&
+			    strcmp(last_segment(e->files[i].part), x->dosya_adi) == 0) {
+				f = &e->files[i];
+				used[i] = 1;
+			}
+		json_array_append_new(a, json_pack("{s:b, s:s?, s:s?, s:s?, s:o, s:s}", "main", 0,
+			"name", x->dosya_adi, "description", x->ad, "type", x->mime,
+			"size", f ? json_integer((json_int_t)f->size) : json_null(),
+			"digest", f ? f->digest_state : x->dosya_adi && eyp_withheld(e, x->dosya_adi)
+			? "withheld" : "missing"));
+	}
+	for (size_t i = 0; i < e->n_files; i++)
+		if (!used[i])
+			json_array_append_new(a, json_pack("{s:b, s:s, s:n, s:n, s:I, s:s}", "main", 0,
+				"name", last_segment(e->files[i].part), "description", "type",
+				"size", (json_int_t)e->files[i].size, "digest", e->files[i].digest_state));
+	free(used);
+	return a;
+}
+
 static void derive_eyp(struct derived *d)
 {
 	const struct mime_message *o = &d->mp.original;
@@ -109,11 +157,7 @@ static void derive_eyp(struct derived *d)
 		return;
 	}
 	d->eyp_ok = 1;
-	a = json_array();
-	for (i = 0; i < d->eyp.n_ekler; i++)
-		json_array_append_new(a, json_pack("{s:s?, s:s?, s:s?}", "dosya_adi",
-						   d->eyp.ekler[i].dosya_adi, "ad", d->eyp.ekler[i].ad,
-						   "mime", d->eyp.ekler[i].mime));
+	a = eyp_files_json(&d->eyp);
 	d->ek_json = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	d->seyp.belge_id = d->eyp.belge_id;

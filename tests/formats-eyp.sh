@@ -254,10 +254,20 @@ for d in glob.glob(os.path.join(sys.argv[2], "accounts", "*", "INBOX", "*")):
         bad.append("%s (%s): stored %s, want %s" % (kep_id, v, row and row[0], want))
     elif row[1] not in ("valid", "revocation-unknown"):
         bad.append("%s (%s): verdict %s" % (kep_id, v, row[1]))
+    # the documents EBYS is shown: the main document first, with its size
+    # and PaketOzeti digest state
+    pid = db.execute("SELECT id FROM packages WHERE kep_id=?", (kep_id,)).fetchone()[0]
+    docs = json.loads(db.execute("SELECT attachments_json FROM eyp_metadata WHERE package_id=?", (pid,)).fetchone()[0])
+    ust = [n for n in z.namelist() if n.startswith("UstYazi/")]
+    want_docs = [{"main": True, "name": ust[0][8:], "description": None, "type": "application/pdf",
+                  "size": z.getinfo(ust[0]).file_size, "digest": "valid"}]
+    if docs != want_docs:
+        bad.append("%s (%s): documents %s, want %s" % (kep_id, v, docs, want_docs))
     checks = {n: vv for n, vv in db.execute(
         "SELECT r.check_name, r.verdict FROM verification_results r JOIN packages p ON p.id = r.package_id "
         "WHERE p.kep_id=? AND r.check_name LIKE 'eyp-%'", (kep_id,))}
     if set(checks) < {"eyp-digests", "eyp-signature", "eyp-seal"} or \
+       (v == "2.0" and "eyp-nihai-ozet" not in checks) or \
        any(x not in ("valid", "revocation-unknown") for x in checks.values()):
         bad.append("%s (%s): eyp checks %s" % (kep_id, v, checks))
 if seen != {"1.3", "2.0"}:
