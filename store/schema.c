@@ -309,6 +309,16 @@ static const char v11[] =
 static const char v12[] =
 	"ALTER TABLE evidence ADD COLUMN event_time_text TEXT;";
 
+/* v13: the provider quota last asked (store_quota.h): asked again only when
+ * the mailbox changed or the answer is old. */
+static const char v13[] =
+	"CREATE TABLE quota_state ("
+	" account_id INTEGER PRIMARY KEY REFERENCES accounts(id),"
+	" used_kb INTEGER NOT NULL,"
+	" total_kb INTEGER NOT NULL,"
+	" credit INTEGER NOT NULL,"
+	" asked_at INTEGER NOT NULL);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -322,5 +332,6 @@ const struct store_migration store_migrations[] = {
 	{ 10, "folder lists", v10 },
 	{ 11, "evidence poll schedule", v11 },
 	{ 12, "the provider's text of evidence times", v12 },
+	{ 13, "the provider quota last asked", v13 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -19,6 +19,7 @@
 #include "revocation.h"
 #include "store_account.h"
 #include "store_audit.h"
+#include "store_quota.h"
 #include "store_sync_state.h"
 #include "sync_p.h"
 #include "trust_config.h"
@@ -415,6 +416,31 @@ static int do_quota(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->quota(c->sess, arg, err);
 }
 
+/* A stored quota answer younger than this is shown again when the run did
+ * not change the mailbox (no package stored, sent or deleted; evidence is
+ * small beside them). */
+#define QUOTA_MAX_AGE_MS (3600LL * 1000)
+
+/* The quota, asked again only when the mailbox changed or the stored
+ * answer is old: an idle refresh stays at its three requests. 1 when the
+ * stored answer serves, 0 when the provider must be asked. */
+static int quota_from_store(struct sync_ctx *c)
+{
+	struct sync_report *r = c->rep;
+	struct store_quota q;
+	struct kerr err;
+
+	if (r->new_packages > 0 || r->deleted > 0)
+		return 0;
+	if (store_quota_get(c->store, c->acct->name, &q, &err) != 1 ||
+	    now_ms() - q.asked_at > QUOTA_MAX_AGE_MS || now_ms() < q.asked_at)
+		return 0;
+	r->quota.used_kb = q.used_kb;
+	r->quota.total_kb = q.total_kb;
+	r->quota.credit = q.credit;
+	return 1;
+}
+
 /* After each sync: a full PTT mailbox blocks sending, so the officer must
  * hear of it before. One try; the answer is information, its failure is
  * not the sync's. */
@@ -427,9 +453,19 @@ static void sync_quota(struct sync_ctx *c)
 
 	if (c->drv->quota == NULL || c->sess == NULL)
 		return;
-	if (timed(&(struct call){ c, "quota", do_quota, &r->quota }, &err) < 0) {
-		log_warn("quota: %s", err.msg);
-		return;
+	if (!quota_from_store(c)) {
+		struct store_quota q;
+
+		if (timed(&(struct call){ c, "quota", do_quota, &r->quota }, &err) < 0) {
+			log_warn("quota: %s", err.msg);
+			return;
+		}
+		q.used_kb = r->quota.used_kb;
+		q.total_kb = r->quota.total_kb;
+		q.credit = r->quota.credit;
+		q.asked_at = now_ms();
+		if (store_quota_put(c->store, c->acct->name, &q, &err) < 0)
+			log_warn("quota: %s", err.msg);
 	}
 	r->quota_known = 1;
 	pct = kep_quota_percent(&r->quota);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # An idle refresh is cheap for the provider (issue 15). With nothing new, a
 # received-only account costs at most 3 requests: the login and one listing
-# per folder (besides the quota watch, KotaSorgula and KontorSorgula, asked
-# after every sync: tests/quota-watch.sh). The folder list (DizinSorgula) is kept in the store and asked
+# per folder. The quota (KotaSorgula, KontorSorgula: tests/quota-watch.sh)
+# is asked again only when the run changed the mailbox or the stored answer
+# is an hour old; otherwise the stored figures are shown. The folder list (DizinSorgula) is kept in the store and asked
 # again only when it is a day old or when a folder it named could not be
 # listed (renamed on the provider). The evidence of sent packages not yet
 # final is followed on a backoff schedule per package (5 minutes after a
@@ -15,7 +16,7 @@ kenv_mailbox --seed 7 --received 5 --sent 0 --faults none
 kenv_start sim --delay-ms 0
 KENV_ACK=never kenv_config
 count() { grep -c "\"op\":\"$1\"" "$KEPSIM_REQ" || true; }
-requests() { grep -Evc '"op":"(KotaSorgula|KontorSorgula)"' "$KEPSIM_REQ" || true; }
+requests() { grep -c '"op":' "$KEPSIM_REQ" || true; }
 sql_write() {
 	python3 -c 'import sqlite3,sys
 c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$STORE" "$1"
@@ -36,6 +37,19 @@ expect_exit 0 "$KEPAGENT" refresh --json
 roles "idle refresh"
 [ "$(requests)" -le 3 ] || { cat "$KEPSIM_REQ"; fail "idle refresh made $(requests) requests, at most 3 expected"; }
 [ "$(count DizinSorgula)" -eq 0 ] || { cat "$KEPSIM_REQ"; fail "idle refresh asked for the folder list again"; }
+[ "$(count KotaSorgula)" -eq 0 ] || { cat "$KEPSIM_REQ"; fail "idle refresh asked for the quota again"; }
+python3 -c 'import json,sys; q=json.load(open(sys.argv[1]))["accounts"][0]["quota"]; sys.exit(not (q and q["total_kb"] > 0))' "$T/out" \
+	|| { cat "$T/out"; fail "idle refresh: the stored quota is not shown"; }
+# A run that changes the mailbox asks for the quota again.
+kenv_add_package INBOX
+: >"$KEPSIM_REQ"
+expect_exit 0 "$KEPAGENT" refresh --json
+[ "$(count KotaSorgula)" -eq 1 ] || { cat "$KEPSIM_REQ"; fail "a refresh that stored new mail did not ask for the quota"; }
+# The stored answer ages out after an hour.
+sql_write "UPDATE quota_state SET asked_at = asked_at - 3601000"
+: >"$KEPSIM_REQ"
+expect_exit 0 "$KEPAGENT" refresh --json
+[ "$(count KotaSorgula)" -eq 1 ] || { cat "$KEPSIM_REQ"; fail "an hour-old quota was not asked again"; }
 [ "$(count Giris)" -eq 1 ] && [ "$(count PaketSorgula)" -eq 2 ] || { cat "$KEPSIM_REQ"; fail "idle refresh did not list both folders"; }
 
 # New mail is still found by an idle-style refresh.
