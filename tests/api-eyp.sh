@@ -1,0 +1,46 @@
+#!/bin/sh
+# The Ustveri EBYS is shown in the queue detail of an e-Yazisma package: the
+# main document and the attachment list (name, type, size, digest state),
+# each as in the package, on a store filled from kepsim by `kepagent
+# refresh`; a package whose PaketOzeti digests another main document shows
+# that document's digest "invalid" (and the package not valid).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/api-lib.sh"
+api_world --seed 9 --received 8 --sent 0 --faults eyp-ozet-mismatch
+
+expect_status 200 "$(api POST /v1/queue/claim '{"count": 100}')" "claim all"
+cp "$T/body" "$T/claim.json"
+n_eyp=0 n_invalid=0
+for id in $(jget "$T/claim.json" '" ".join(str(i["id"]) for i in j["items"])'); do
+	lease=$(jget "$T/claim.json" '[i["lease"] for i in j["items"] if i["id"] == '"$id"'][0]')
+	expect_status 200 "$(api GET "/v1/queue/$id?lease=$lease")" "detail $id"
+	api_conforms GET "/v1/queue/{id}" 200
+	[ "$(jget "$T/body" 'j["ustveri"] is not None')" = True ] || continue
+	sira=$(kenv_sql "SELECT kep_sira_no FROM packages WHERE id = $id")
+	eyp=$(ls "$ACC/INBOX/$sira/attachments/"*.eyp)
+	state=$(python3 - "$T/body" "$eyp" <<'EOPY'
+import json, sys, zipfile
+j = json.load(open(sys.argv[1]))
+z = zipfile.ZipFile(sys.argv[2])
+u = j["ustveri"]
+main = [n for n in z.namelist() if n.startswith("UstYazi/")][0]
+m = u["main_document"]
+assert m is not None, "no main_document: %r" % u
+assert m["name"] == main[len("UstYazi/"):], m
+assert m["size"] == z.getinfo(main).file_size, m
+assert m["type"] == "application/pdf", m
+assert m["digest"] in ("valid", "invalid"), m
+assert isinstance(u["attachments"], list), u
+if m["digest"] == "invalid":
+    assert j["verification"]["overall"] not in ("valid", "revocation-unknown"), j["verification"]
+else:
+    assert j["verification"]["overall"] in ("valid", "revocation-unknown"), j["verification"]
+print(m["digest"])
+EOPY
+) || fail "queue detail $id: the Ustveri's documents are not the package's"
+	n_eyp=$((n_eyp + 1))
+	[ "$state" = invalid ] && n_invalid=$((n_invalid + 1))
+done
+[ $n_eyp -ge 2 ] || fail "only $n_eyp e-Yazisma items in the queue"
+[ $n_invalid = 1 ] || fail "$n_invalid main documents with an invalid digest (the ozet-mismatch one expected)"
+exit 0
