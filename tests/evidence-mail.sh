@@ -41,8 +41,19 @@ PY
 	grep -q '^X-REM-Msg-Type: Message' "$dir/package.eml" || fail "$f: no X-REM-Msg-Type: Message"
 	echo "$f $sira $kep $dir $delil $(kenv_json "$dir/meta.json" kepId)" >>"$T/mails"
 done <"$T/cases"
-expect_exit 0 "$KEPAGENT" refresh
-cat "$T/out" "$T/err" >"$T/refresh2.log"
+expect_exit 0 "$KEPAGENT" refresh --json
+# The delil ids the refresh flags as evidence.
+python3 -c 'import json, sys
+def walk(j):
+    if isinstance(j, dict):
+        for k, v in j.items():
+            if k == "flagged_items":
+                for f in v:
+                    if f.get("what") == "evidence" and f.get("delil_id"): print(f["delil_id"])
+            else: walk(v)
+    elif isinstance(j, list):
+        for v in j: walk(v)
+walk(json.load(open(sys.argv[1])))' "$T/out" >"$T/flagged"
 # A second run stores nothing twice.
 expect_exit 0 "$KEPAGENT" refresh
 
@@ -74,7 +85,9 @@ assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE"
 	esac
 	# Flagged when it does not count (the refresh names it).
 	if [ "$wstage" = None ]; then
-		grep -q "$delil" "$T/refresh2.log" || fail "$f: the refresh does not flag $delil"
+		grep -qx "$delil" "$T/flagged" || fail "$f: the refresh does not flag $delil"
+	else
+		! grep -qx "$delil" "$T/flagged" || fail "$f: the refresh flags the honest $delil"
 	fi
 	expect_exit 0 "$KEPAGENT" status --json "$kep"
 	python3 -c 'import json, sys
