@@ -223,8 +223,20 @@ static int append_der(CMS_ContentInfo *cms, struct kbuf *out)
 	return 0;
 }
 
-static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len, int detached,
-		    struct kbuf *out, struct kerr *err)
+/* Adds the chain: recipients verify the signer up to their anchors, and
+ * a token usually holds the intermediate beside the leaf. */
+static int add_chain(CMS_ContentInfo *cms, STACK_OF(X509) *chain)
+{
+	int i;
+
+	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++)
+		if (CMS_add1_cert(cms, sk_X509_value(chain, i)) != 1)
+			return -1;
+	return 0;
+}
+
+static int cms_sign(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *pkey, const void *data,
+		    size_t len, int detached, struct kbuf *out, struct kerr *err)
 {
 	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | (detached ? CMS_DETACHED : 0);
 	CMS_ContentInfo *cms;
@@ -236,7 +248,7 @@ static int cms_sign(X509 *cert, EVP_PKEY *pkey, const void *data, size_t len, in
 	if (cms == NULL)
 		goto out;
 	si = CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags);
-	if (si == NULL || add_signing_cert_v2(si, cert) < 0)
+	if (si == NULL || add_signing_cert_v2(si, cert) < 0 || add_chain(cms, chain) < 0)
 		goto out;
 	in = BIO_new_mem_buf(data, (int)len);
 	/* CMS_final computes the digest and asks the token to sign. */
@@ -255,8 +267,9 @@ out:
 
 /* A detached SignedData whose messageDigest is digest (SHA-256): what a card
  * makes when it signs a hash it was given, without the content. */
-static int cms_sign_digest(X509 *cert, EVP_PKEY *pkey, const unsigned char *digest,
-			   size_t len, struct kbuf *out, struct kerr *err)
+static int cms_sign_digest(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *pkey,
+			   const unsigned char *digest, size_t len, struct kbuf *out,
+			   struct kerr *err)
 {
 	const unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_DETACHED | CMS_PARTIAL;
 	CMS_ContentInfo *cms;
@@ -269,7 +282,7 @@ static int cms_sign_digest(X509 *cert, EVP_PKEY *pkey, const unsigned char *dige
 	si = CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags);
 	/* Without the content OpenSSL adds neither contentType nor
 	 * messageDigest: both are set here, as the content would have set them. */
-	if (si == NULL || add_signing_cert_v2(si, cert) < 0 ||
+	if (si == NULL || add_signing_cert_v2(si, cert) < 0 || add_chain(cms, chain) < 0 ||
 	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 					OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
 	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
@@ -293,9 +306,35 @@ struct sign_what {
 	int digest;
 };
 
+/* The CA certificates on the token (the signer's chain, when it is there). */
+static STACK_OF(X509) *token_cas(struct p11 *p, X509 *signer)
+{
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	PKCS11_CERT *certs = NULL;
+	unsigned int n = 0, i;
+
+	if (chain == NULL || PKCS11_enumerate_certs(p->slot->token, &certs, &n) < 0)
+		return chain;
+	for (i = 0; i < n; i++) {
+		X509 *x = certs[i].x509;
+		int j, dup = 0;
+
+		if (x == NULL || X509_cmp(x, signer) == 0 || X509_check_ca(x) <= 0)
+			continue;
+		/* The same certificate under two ids is one (CMS refuses it twice). */
+		for (j = 0; j < sk_X509_num(chain) && !dup; j++)
+			dup = X509_cmp(x, sk_X509_value(chain, j)) == 0;
+		if (!dup && X509_up_ref(x) == 1 && sk_X509_push(chain, x) <= 0)
+			X509_free(x);
+	}
+	return chain;
+}
+
 static int p11_sign_with_token(const struct p11_opts *o, const struct sign_what *w,
 			       struct kbuf *der, struct kerr *err)
 {
+	STACK_OF(X509) *chain = NULL;
+	X509 *signer = NULL;
 	struct p11 p = { 0 };
 	PKCS11_CERT *cert;
 	PKCS11_KEY *key;
@@ -320,12 +359,19 @@ static int p11_sign_with_token(const struct p11_opts *o, const struct sign_what 
 		kerr_add_openssl(err);
 		goto out;
 	}
-	rc = w->digest ? cms_sign_digest(cert->x509, pkey, w->data, w->len, der, err)
-		       : cms_sign(cert->x509, pkey, w->data, w->len, o->detached, der, err);
+	/* Enumerating the certificates may reload the token's list: the
+	 * signer is held by its own reference. */
+	signer = cert->x509;
+	X509_up_ref(signer);
+	chain = token_cas(&p, signer);
+	rc = w->digest ? cms_sign_digest(signer, chain, pkey, w->data, w->len, der, err)
+		       : cms_sign(signer, chain, pkey, w->data, w->len, o->detached, der, err);
 	if (rc == 0)
 		log_debug("signed %zu bytes%s with token '%s'", w->len, w->digest ? " (a digest)" : "",
 			  p.slot->token->label);
 out:
+	sk_X509_pop_free(chain, X509_free);
+	X509_free(signer);
 	EVP_PKEY_free(pkey);
 	if (p.slot != NULL)
 		PKCS11_logout(p.slot);

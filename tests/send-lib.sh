@@ -3,7 +3,8 @@
 #
 #   send_world [kepsim options]   mailbox, the account's seal (mali muhur) and
 #                                 card (e-imza) on a SoftHSM2 token "kep"
-#                                 (labels muhur, eimza; PIN 1234 in $T/pin),
+#                                 (labels muhur, eimza, with their issuing
+#                                 CAs; PIN 1234 in $T/pin),
 #                                 kepsim started as "sim"; sets PEER (another
 #                                 kepsim account, a recipient)
 #   send_config MODE [PATH] [PIN-FILE] [KEY]
@@ -33,6 +34,20 @@ send_world() {
 	_m=${_m%-cert.pem} _e=${_e%-cert.pem}
 	hsm_import kep 1234 "$_m-key.der" "$_m-cert.der" 01 muhur
 	hsm_import kep 1234 "$_e-key.der" "$_e-cert.der" 02 eimza
+	# The signers' issuing CAs beside them, as on a real token: the agent
+	# puts them into its signatures so that recipients reach their anchors.
+	_n=16
+	for _c in "$_m-cert.pem" "$_e-cert.pem"; do
+		_iss=$(openssl x509 -in "$_c" -noout -issuer -nameopt RFC2253)
+		for _i in "$MB"/pki/*/inter.pem; do
+			[ "$(openssl x509 -in "$_i" -noout -subject -nameopt RFC2253 | sed 's/^subject/issuer/')" = "$_iss" ] || continue
+			_n=$((_n + 1))
+			openssl x509 -in "$_i" -outform DER -out "$T/ca-$_n.der"
+			pkcs11-tool --module "$MODULE" --token-label kep --login --pin 1234 \
+				--write-object "$T/ca-$_n.der" --type cert --id $_n --label "ca-$_n" >/dev/null \
+				|| fail "import CA certificate $_i"
+		done
+	done
 	hsm_pin_file "$T/pin" 1234
 	hsm_pin_file "$T/badpin" 9999
 	kenv_start sim "$@"

@@ -109,6 +109,11 @@ PY
 			|| fail "$ileti: B's original is not the S/MIME message A signed"
 	fi
 	expect_exit 0 b queue ack "$pid" --lease "$lease"
+	# Signed by A's seal with its chain: trusted by both agents.
+	for db in "$STORE_A" "$STORE_B"; do
+		v=$(STORE=$db kenv_sql "SELECT verdict || ': ' || coalesce(verdict_reason, '') FROM packages WHERE kep_id = '$kep'")
+		case $v in valid*|revocation-unknown*) ;; *) fail "$ileti: stored as $v" ;; esac
+	done
 	echo "B: received $kep byte-exact, imported and acked"
 	# B acknowledges to the provider at its next refresh (ack_policy on-import).
 	expect_exit 0 b refresh
