@@ -57,6 +57,15 @@ pkcs11-tool --module "$MODULE" --token-label kurum --login --pin 1234 --write-ob
 	"$seal-key.der" --type privkey --id 01 --label muhur --usage-sign >/dev/null
 pkcs11-tool --module "$MODULE" --token-label kurum --login --pin 1234 --write-object \
 	"$seal-cert.der" --type cert --id 01 --label muhur >/dev/null
+# The seal's issuing CA beside it, as on a real token: the agent puts it into
+# its signatures, so that the recipient reaches its trust anchor.
+iss=$(openssl x509 -in "$seal-cert.pem" -noout -issuer -nameopt RFC2253)
+for ca in "$DEMO"/mailbox/pki/*/inter.pem; do
+	[ "$(openssl x509 -in "$ca" -noout -subject -nameopt RFC2253 | sed 's/^subject/issuer/')" = "$iss" ] || continue
+	openssl x509 -in "$ca" -outform DER -out "$DEMO/seal-ca.der"
+	pkcs11-tool --module "$MODULE" --token-label kurum --login --pin 1234 --write-object \
+		"$DEMO/seal-ca.der" --type cert --id 02 --label ca >/dev/null
+done
 (umask 077 && echo 1234 >"$DEMO/seal-pin")
 echo "token 'kurum', key 'muhur' ($(openssl x509 -in "$seal-cert.pem" -noout -subject))"
 
