@@ -50,9 +50,20 @@ static void print_text(json_t *r)
 		printf("; failure: %s (%lld)",
 		       json_string_value(json_object_get(r, "failure_label")),
 		       (long long)json_integer_value(json_object_get(r, "failure")));
+	if (json_is_object(json_object_get(r, "outbox"))) {
+		json_t *o = json_object_get(r, "outbox");
+
+		/* Not a stored package yet: where the outbox item stands. */
+		printf("%s  [outbox item %lld %s, account %s]\n",
+		       json_is_true(json_object_get(r, "final")) ? "; final" : "",
+		       (long long)json_integer_value(json_object_get(o, "id")),
+		       json_string_value(json_object_get(o, "state")),
+		       json_string_value(json_object_get(r, "account")));
+		return;
+	}
 	printf("%s  [kepId %s, account %s]\n",
 	       json_is_true(json_object_get(r, "final")) ? "; final" : "",
-	       json_string_value(json_object_get(r, "kep_id")),
+	       json_string_value(json_object_get(r, "kep_id")) ?: "-",
 	       json_string_value(json_object_get(r, "account")));
 	json_array_foreach(json_object_get(r, "evidence"), i, ev) {
 		printf("  %-4lld ", (long long)json_integer_value(json_object_get(ev, "delil_tur_id")));

@@ -136,6 +136,8 @@ assert r["found"] is True and r["stage"] is None and r["evidence"] == [], r
 assert r["outbox"]["id"] == int(sys.argv[2]) and r["outbox"]["state"] == "needs-signature", r
 assert "not submitted" in r["message"], r
 PY
+expect_exit 0 "$KEPAGENT" status DOC-OFF
+expect_grep "^DOC-OFF: no evidence yet  \[outbox item $id3 needs-signature, account acct\]" "$T/out"
 expect_exit 0 "$KEPAGENT" outbox list --state needs-signature
 expect_grep "^$id3 +needs-signature" "$T/out"
 expect_exit 0 "$KEPAGENT" outbox sign
