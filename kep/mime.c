@@ -891,6 +891,32 @@ const char *mime_signed_state(const struct mime_message *m)
 	return m->sigs[0].kind == MIME_SIG_OPAQUE ? "opaque-signed" : "signed";
 }
 
+const char *mime_rem_header(const struct mime_message *m, const char *name)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < m->n_rem; i++) {
+		if (strcasecmp(m->rem[i].name, name) != 0)
+			continue;
+		for (v = m->rem[i].value; *v == ' ' || *v == '\t'; v++)
+			;
+		return v;
+	}
+	return NULL;
+}
+
+int mime_is_evidence_mail(const struct mime_message *m)
+{
+	const char *t = mime_rem_header(m, "X-REM-Msg-Type");
+	size_t n;
+
+	if (t == NULL)
+		return 0;
+	n = strcspn(t, " \t\r\n;");
+	return n == 7 && strncasecmp(t, "Message", 7) == 0;
+}
+
 int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err)
 {
 	const struct mime_attachment *o = NULL;

@@ -142,6 +142,13 @@ void mime_package_free(struct mime_package *p);
 /* "unsigned", "signed" (detached), "opaque-signed": for display and logs. */
 const char *mime_signed_state(const struct mime_message *m);
 
+/* The value of the first X-REM-* / X-TR-REM-* header of that name
+ * (case-insensitive), leading blanks skipped; NULL when absent. */
+const char *mime_rem_header(const struct mime_message *m, const char *name);
+/* 1 when the message is an evidence delivered as an e-mail (X-REM-Msg-Type:
+ * Message, kep-domain.md): it carries the evidence XML, not an original. */
+int mime_is_evidence_mail(const struct mime_message *m);
+
 /* Decodes an RFC 2047 header value to UTF-8 (malloc'd); never NULL. */
 char *mime_decode_header(const char *raw);
 

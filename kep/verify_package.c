@@ -253,9 +253,11 @@ int verify_package_parsed(const struct verify_opts *o, const struct mime_package
 		rc = verify_message(&sender, &p->original, "original", r, err);
 	else if (rc == 0 && p->original_error[0] != '\0')
 		add_check(r, "original-signature", VERDICT_MALFORMED, p->original_error);
-	else if (rc == 0)
+	else if (rc == 0 && !mime_is_evidence_mail(&p->envelope))
 		add_check(r, "original-signature", VERDICT_MALFORMED,
 			  "the envelope's signed content holds no original message");
+	/* An evidence mail carries the evidence XML, no original: its
+	 * envelope's signature is the whole check of the package. */
 	if (rc == 0) {
 		for (i = 0; rc == 0 && p->has_original && i < p->original.n_att; i++)
 			if (p->original.att[i].is_eyp)

@@ -486,16 +486,6 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 	store_evidence_pending_free(&rows, n);
 }
 
-static const char *rem_header(const struct mime_message *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_rem; i++)
-		if (strcasecmp(m->rem[i].name, name) == 0)
-			return m->rem[i].value;
-	return NULL;
-}
-
 int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 		       const struct pkg_report *r, struct kerr *err)
 {
@@ -504,7 +494,6 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 					       "not signed" };
 	const struct pkg_check *env = &none;
 	const struct mime_attachment *xml = NULL;
-	const char *type = rem_header(m, "X-REM-Msg-Type");
 	struct kep_package_info pi = { 0 };
 	struct kep_evidence_info ei = { 0 };
 	struct delil_verdict dv;
@@ -514,9 +503,7 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 	struct kerr e;
 	int rc;
 
-	while (type != NULL && (*type == ' ' || *type == '\t'))
-		type++;
-	if (type == NULL || strncasecmp(type, "Message", 7) != 0)
+	if (!mime_is_evidence_mail(m))
 		return 0;
 	/* Only what the signature covers is the delil (att: the signed entity). */
 	for (i = 0; i < m->n_att && xml == NULL; i++)
@@ -538,7 +525,7 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 		return -1;
 	}
 	pi.kep_id = dv.ev.remmd_message_id ? dv.ev.remmd_message_id
-		    : (char *)rem_header(m, "X-REM-MessageIdentifierByREMMD");
+		    : (char *)mime_rem_header(m, "X-REM-MessageIdentifierByREMMD");
 	pi.kep_id = xstrdup(pi.kep_id ? pi.kep_id : "");
 	pi.seq = -1;
 	pi.subject = m->subject;

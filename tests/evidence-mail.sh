@@ -65,6 +65,15 @@ while read -r f sira kep dir delil mkep; do
 r = sqlite3.connect(sys.argv[1]).execute("SELECT raw_sha256 FROM packages WHERE id = ?", (sys.argv[2],)).fetchone()
 assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE" "$pid" "$dir/package.eml" \
 		|| fail "$f: the carrying message is not stored byte-exact"
+	# Its own verdict is its envelope's: an honest evidence mail has no
+	# original to miss, a forged envelope is not acceptable.
+	pverdict=$(kenv_sql "SELECT verdict FROM packages WHERE id = $pid")
+	case $f:$pverdict in
+	envelope-by-eimza:valid|envelope-by-eimza:revocation-unknown) fail "$f: the carrying message is $pverdict" ;;
+	envelope-by-eimza:*) ;;
+	*:valid|*:revocation-unknown) ;;
+	*) fail "$f: the carrying message is $pverdict ($(kenv_sql "SELECT verdict_reason FROM packages WHERE id = $pid"))" ;;
+	esac
 	# The delil: one row, linked to the sent package, with its verdict.
 	spid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$kep'")
 	row=$(kenv_sql "SELECT verdict, IFNULL(package_id, 'none'), delil_tur_id FROM evidence WHERE delil_id = '$delil'")
