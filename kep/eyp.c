@@ -312,11 +312,8 @@ static void check_one(struct eyp *e, xmlNodePtr ref, const char *uri, struct ref
 		     w->rule, uri, w->doc);
 		return;
 	}
-	if (!p && strncasecmp(uri + (uri[0] == '/'), "Ekler/", 6) == 0 && eyp_withheld(e, uri)) {
-		warn(e, "K.23: attachment %s is not in the package (not included for this "
-		     "recipient: KonulmamisEkListesi)", uri);
-		return;
-	}
+	if (!p && strncasecmp(uri + (uri[0] == '/'), "Ekler/", 6) == 0 && eyp_withheld(e, uri))
+		return; /* check_withheld() warned */
 	if (!p) {
 		kbuf_printf(bad, "%s%s (missing)", bad->len ? ", " : "", uri);
 		return;
@@ -457,6 +454,22 @@ static void check_nihai_ozet(struct eyp *e)
 
 #define EYP_REL "http://eyazisma.dpt/iliskiler/"
 
+/* An attachment withheld from this recipient and absent from /Ekler/. */
+static void check_withheld(struct eyp *e)
+{
+	for (size_t k = 0; k < e->n_withheld; k++) {
+		size_t i;
+
+		for (i = 0; i < e->n_files; i++)
+			if (!e->files[i].main_doc && strcmp(strrchr(e->files[i].part, '/') + 1,
+							    e->withheld[k]) == 0)
+				break;
+		if (i == e->n_files)
+			warn(e, "K.23: attachment /Ekler/%s is not in the package (not included for "
+			     "this recipient: KonulmamisEkListesi)", e->withheld[k]);
+	}
+}
+
 /* The package relationships the Rehber names (types compared without case:
  * "PaketOzeti" and "paketozeti" both occur); an absent one is a warning. */
 static void check_rels(struct eyp *e)
@@ -488,6 +501,7 @@ int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
 	}
 	list_files(e);
 	check_rels(e);
+	check_withheld(e);
 	check_digests(e);
 	check_nihai_ozet(e);
 	if (e->warnings[0]) {

@@ -3,7 +3,9 @@
  * - 2.x (the official CBDDO library's): Core properties version 2.0;
  *   Ustveri without Tarih/BelgeNo, which are in NihaiUstveri; PaketOzeti
  *   with two DigestItems (SHA-256, SHA-512) per Reference over Ustveri and
- *   UstYazi, plus one external (#harici) reference that is not hashed;
+ *   UstYazi and the signed attachment /Ekler/ek1.pdf (Ustveri lists a second,
+ *   ek2.pdf, withheld from this recipient: KonulmamisEkListesi), plus one
+ *   external (#harici) reference that is not hashed;
  *   ImzaCades attached (embeds PaketOzeti); NihaiOzet over NihaiUstveri,
  *   Core, PaketOzeti and ImzaCades; MuhurCades attached under /Muhur/.
  * - 1.x: Core version 1.3; Tarih/BelgeNo in Ustveri; BelgeHedef; one SHA-256
@@ -26,6 +28,10 @@
 #define REL "http://eyazisma.dpt/iliskiler/"
 #define REL_CORE "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 #define CORE_PART "package/services/metadata/core-properties/kepsim.psmdcp"
+
+#define EK1_ID "IdEk_6F1C2B3A-0000-4000-8000-000000000001"
+#define EK2_ID "IdEk_6F1C2B3A-0000-4000-8000-000000000002"
+static const char ek1_pdf[] = "%PDF-1.4\n% kepsim attachment Ek-1\n%%EOF\n";
 
 struct part { const char *uri; const unsigned char *data; size_t len; };
 
@@ -95,11 +101,20 @@ static void ustveri(struct kbuf *b, const struct eyp_spec *e, const char *konu,
 	if (v1)
 		kbuf_printf(b, "  <Tarih>%s</Tarih>\r\n  <BelgeNo>%s</BelgeNo>\r\n", tarih,
 			    e->belge_no);
+	/* 2.x: one signed attachment (/Ekler/ek1.pdf) and one withheld from
+	 * this recipient (KonulmamisEkListesi: not in the package, Rehber K.23) */
 	kbuf_printf(b, "  <GuvenlikKodu>TSD</GuvenlikKodu>\r\n"
 		"  <Olusturan><Adi>%s</Adi></Olusturan>\r\n"
-		"  <DagitimListesi><Dagitim><KepAdresi>%s</KepAdresi><Tur>GEREGI</Tur></Dagitim></DagitimListesi>\r\n"
-		"  <Ekler/>\r\n  <DosyaAdi>%s</DosyaAdi>\r\n  <MimeTuru>application/pdf</MimeTuru>\r\n"
-		"</%s>\r\n", olusturan, e->hedef, e->pdf_name, v1 ? "Ustveri" : "UstVeri");
+		"  <DagitimListesi><Dagitim><KepAdresi>%s</KepAdresi><Tur>GEREGI</Tur>%s</Dagitim></DagitimListesi>\r\n"
+		"  %s\r\n  <DosyaAdi>%s</DosyaAdi>\r\n  <MimeTuru>application/pdf</MimeTuru>\r\n"
+		"</%s>\r\n", olusturan, e->hedef,
+		v1 ? "" : "<KonulmamisEkListesi><KonulmamisEk><EkId>" EK2_ID "</EkId></KonulmamisEk>"
+			  "</KonulmamisEkListesi>",
+		v1 ? "<Ekler/>" : "<Ekler><Ek><Id>" EK1_ID "</Id><DosyaAdi>ek1.pdf</DosyaAdi>"
+			  "<MimeTuru>application/pdf</MimeTuru><Ad>Ek-1</Ad></Ek>"
+			  "<Ek><Id>" EK2_ID "</Id><DosyaAdi>ek2.pdf</DosyaAdi>"
+			  "<MimeTuru>application/pdf</MimeTuru><Ad>Ek-2</Ad></Ek></Ekler>",
+		e->pdf_name, v1 ? "Ustveri" : "UstVeri");
 }
 
 static const char *const forgery_names[] = {
@@ -190,15 +205,18 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		{uuri, e->forgery == EYP_OZET_MISMATCH ? odd : e->pdf, e->pdf_len},
 		{"/BelgeHedef/BelgeHedef.xml", hedef.data, hedef.len},
 	};
-	digest_doc(&ozet, v1 ? 1 : 2, "PaketOzeti", e->belge_id, p1, v1 ? 3 : 2, !v1);
+	struct part p1v2[] = { p1[0], p1[1],
+		{"/Ekler/ek1.pdf", (const unsigned char *)ek1_pdf, sizeof(ek1_pdf) - 1} };
+	digest_doc(&ozet, v1 ? 1 : 2, "PaketOzeti", e->belge_id, v1 ? p1 : p1v2, 3, !v1);
 	if (e->forgery == EYP_ATTACHED_OTHER_OZET) {
 		/* a genuine attached signature by the same signer over the
 		 * PaketOzeti of another package (another Ustveri) */
 		struct eyp_spec o = *e;
 		o.konu = "Başka bir belge";
 		ustveri(&other, &o, "Başka bir belge", tarih, (const char *)olusturan);
-		struct part p1o[] = { {"/Ustveri/Ustveri.xml", other.data, other.len}, p1[1], p1[2] };
-		digest_doc(&other_ozet, v1 ? 1 : 2, "PaketOzeti", e->belge_id, p1o, v1 ? 3 : 2, !v1);
+		struct part p1o[] = { {"/Ustveri/Ustveri.xml", other.data, other.len}, p1[1],
+			v1 ? p1[2] : p1v2[2] };
+		digest_doc(&other_ozet, v1 ? 1 : 2, "PaketOzeti", e->belge_id, p1o, 3, !v1);
 		if (sign(e->imza, &other_ozet, e->tarih, 0, &imza, err) < 0)
 			goto out;
 	} else if (sign(e->imza, &ozet, e->tarih, v1 || e->detached, &imza, err) < 0) {
@@ -209,8 +227,9 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		{"/" CORE_PART, core.data, core.len},
 		{"/PaketOzeti/PaketOzeti.xml", ozet.data, ozet.len},
 		{"/Imzalar/ImzaCades.imz", imza.data, imza.len},
+		{"/Ekler/ek1.pdf", (const unsigned char *)ek1_pdf, sizeof(ek1_pdf) - 1},
 	};
-	digest_doc(&nozet, v1 ? 1 : 2, "NihaiOzet", e->belge_id, p2, ARRAY_SIZE(p2), 0);
+	digest_doc(&nozet, v1 ? 1 : 2, "NihaiOzet", e->belge_id, p2, ARRAY_SIZE(p2) - (v1 ? 1 : 0), 0);
 	if (sign(e->muhur, &nozet, e->tarih, v1 || e->detached, &muhur, err) < 0)
 		goto out;
 
@@ -234,12 +253,12 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 	const char *names[] = {"[Content_Types].xml", "_rels/.rels", CORE_PART,
 		"Ustveri/Ustveri.xml", "NihaiUstveri/NihaiUstveri.xml", upath,
 		"PaketOzeti/PaketOzeti.xml", "Imzalar/ImzaCades.imz", "NihaiOzet/NihaiOzet.xml",
-		seal_path, "BelgeHedef/BelgeHedef.xml"};
+		seal_path, v1 ? "BelgeHedef/BelgeHedef.xml" : "Ekler/ek1.pdf"};
 	const void *datas[] = {ct.data, rels.data, core.data, ust.data, nihai.data, pdf,
-		ozet.data, imza.data, nozet.data, muhur.data, hedef.data};
+		ozet.data, imza.data, nozet.data, muhur.data, v1 ? hedef.data : (const void *)ek1_pdf};
 	size_t lens[] = {ct.len, rels.len, core.len, ust.len, nihai.len, e->pdf_len,
-		ozet.len, imza.len, nozet.len, muhur.len, hedef.len};
-	rc = zip_build(names, datas, lens, ARRAY_SIZE(names) - (v1 ? 0 : 1), e->tarih, zip, err);
+		ozet.len, imza.len, nozet.len, muhur.len, v1 ? hedef.len : sizeof(ek1_pdf) - 1};
+	rc = zip_build(names, datas, lens, ARRAY_SIZE(names), e->tarih, zip, err);
 	free(pdf);
 out:
 	free(odd);
