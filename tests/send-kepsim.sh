@@ -2,6 +2,7 @@
 # Sending against kepsim, seal mode, Yukle: `kepagent send` accepts a
 # message (refusals name the field), a repeat returns the same item,
 # `kepagent refresh` signs it with the seal on SoftHSM2 and submits it once
+# (also 19 MB of attachments, about 26 MB on the wire, in seconds)
 # (kepsim's request log), the sent package is stored and followed, and the
 # status lookup by iletiID says "Kabul Edildi" and beyond from verified
 # delils. A wrong seal PIN stops sending for the account and is not tried
@@ -100,6 +101,16 @@ PY
 # A second run submits nothing more.
 expect_exit 0 "$KEPAGENT" refresh
 [ "$(submitted "$mid")" = 1 ] || fail "the second run submitted again"
+
+# ---- 19 MB of attachments: within KEP's limits although base64 makes the
+# message about 26 MB on the wire; kepsim counts them decoded and takes it.
+expect_exit 0 "$KEPAGENT" send --to "$PEER" --subject 'Büyük ek' --attach "$T/big19.pdf" \
+	--ileti-id DOC-BIG
+idb=$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'DOC-BIG'")
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$idb"
+[ "$(item 'j["state"]')" = submitted ] || { cat "$T/item" "$T/err"; fail "the 19 MB item was not submitted"; }
+[ "$(submitted "$(item 'j["message_id"]')")" = 1 ] || fail "the 19 MB item was not submitted once"
 
 # ---- a wrong seal PIN stops sending for the account, once ----
 send_config seal yukle "$T/badpin"
