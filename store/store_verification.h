@@ -1,8 +1,8 @@
 /* store_verification.h: results of verification checks, per package or evidence.
  *
  * One row per check (check names such as "envelope-signature",
- * "envelope-timestamp", "original-signature", "eyp-digests", "eyp-signature",
- * "eyp-seal", "evidence-signature", "evidence-digest") with the verdict's
+ * "envelope-timestamp", "original-signature", "eyp-digests", "eyp-nihai-ozet",
+ * "eyp-signature", "eyp-seal", "evidence-signature", "evidence-digest") with the verdict's
  * stable name from kep/verdict.h (verdict_name()). Results are normally
  * written together with their package or evidence (store_package_insert,
  * store_evidence_insert); store_verification_add() records a later
