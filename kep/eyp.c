@@ -140,29 +140,34 @@ static void read_nihai_ustveri(struct eyp *e)
  * recipient's copy may lack them (Rehber K.23). Kept by DosyaAdi. */
 static void read_withheld(struct eyp *e, xmlNodePtr root, xmlNodePtr ekler)
 {
+	enum { MAX_WITHHELD = 256 };  /* bounds the Ek x KonulmamisEk matching */
+	char *ids[MAX_WITHHELD];
+	size_t n_ids = 0;
 	struct kbuf b = { 0 };
 	xmlNodePtr dl = xml_child(root, "DagitimListesi");
 
-	for (xmlNodePtr d = dl ? dl->children : NULL; d; d = d->next) {
+	for (xmlNodePtr d = dl ? dl->children : NULL; d && n_ids < MAX_WITHHELD; d = d->next) {
 		xmlNodePtr kl = d->type == XML_ELEMENT_NODE ? xml_child(d, "KonulmamisEkListesi") : NULL;
 
-		for (xmlNodePtr k = kl ? kl->children : NULL; k; k = k->next) {
-			char *id = k->type == XML_ELEMENT_NODE ? xml_child_text(k, "EkId") : NULL;
-
-			for (xmlNodePtr c = ekler && id ? ekler->children : NULL; c; c = c->next) {
-				char *cid, *name;
-
-				if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Ek") != 0)
-					continue;
-				cid = xml_child_text(c, "Id");
-				name = cid && strcasecmp(cid, id) == 0 ? xml_child_text(c, "DosyaAdi") : NULL;
-				if (name)
-					kbuf_append(&b, &name, sizeof(name));
-				free(cid);
-			}
-			free(id);
-		}
+		for (xmlNodePtr k = kl ? kl->children : NULL; k && n_ids < MAX_WITHHELD; k = k->next)
+			if (k->type == XML_ELEMENT_NODE && (ids[n_ids] = xml_child_text(k, "EkId")))
+				n_ids++;
 	}
+	for (xmlNodePtr c = ekler && n_ids ? ekler->children : NULL; c; c = c->next) {
+		char *cid, *name = NULL;
+
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Ek") != 0)
+			continue;
+		cid = xml_child_text(c, "Id");
+		for (size_t i = 0; cid && !name && i < n_ids; i++)
+			if (strcasecmp(cid, ids[i]) == 0)
+				name = xml_child_text(c, "DosyaAdi");
+		if (name)
+			kbuf_append(&b, &name, sizeof(name));
+		free(cid);
+	}
+	for (size_t i = 0; i < n_ids; i++)
+		free(ids[i]);
 	e->withheld = (char **)b.data;
 	e->n_withheld = b.len / sizeof(char *);
 }
