@@ -46,7 +46,7 @@ result() {
 	r=$(sed -n 's/^:test-result: //p' "$build/${1%.sh}.trs" 2>/dev/null | head -n 1)
 	echo "${r:-not run}"
 }
-row() { printf '%-17s %-52s %s\n' "$1" "$2" "$3"; }
+row() { printf '%-17s %-76s %s\n' "$1" "$2" "$3"; }
 echo
 echo "=== reliability figures"
 row "area" "what" "result"
@@ -69,7 +69,7 @@ if [ $targets -eq 0 ]; then
 	bad=1
 else
 	[ $crashes -eq 0 ] || bad=1
-	row "fuzzing" "$targets targets ($names ), $execs executions" "$crashes crashed"
+	row "fuzzing" "$targets targets ($names ), $execs executions" "$crashes crashes"
 fi
 
 # Crash points: tests/crash-refresh.sh and tests/crash-more.sh.
@@ -109,8 +109,8 @@ fi
 r=$(result tests/machine-faults.sh)
 n=$(grep -c '^machine fault .*: survived' "$build/tests/machine-faults.log" 2>/dev/null)
 if [ "$r" = PASS ]; then
-	row "machine faults" "$(grep '^machine fault .*: survived' "$build/tests/machine-faults.log" |
-		sed 's/^machine fault \(.*\): survived/\1/' | tr '\n' ' ')" "${n:-0} survived"
+	row "machine faults" "disk full (refresh, ack), read-only, locked, clock jumps (leases, schedule)" \
+		"${n:-0} survived"
 else
 	row "machine faults" "${n:-0} survived before it stopped ($r)" "FAILED"
 	bad=1
