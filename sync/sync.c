@@ -315,6 +315,15 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	}
 	start = had && st.window_end > 0 ? st.window_end - (int64_t)a->overlap_seconds * 1000
 					  : now - (int64_t)a->initial_days * 86400000;
+	/* The last window ends after now: the clock was ahead then and has been
+	 * set back, so where that window really ended is unknown; mail that
+	 * came since would fall before a window started there. List from the
+	 * initial window again (what is stored is skipped). */
+	if (had && st.window_end > now) {
+		log_warn("%s: the last listing ended after now (the clock was set back): listing "
+			 "the last %ld days again", folder, (long)a->initial_days);
+		start = now - (int64_t)a->initial_days * 86400000;
+	}
 	store_sync_state_clear(&st);
 	la.w.start = (time_t)(start / 1000);
 	la.w.end = (time_t)(now / 1000);
