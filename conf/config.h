@@ -48,6 +48,8 @@ struct sending_config {
 	enum send_path path;    /* default SEND_YUKLE */
 	struct pkcs11_config pkcs11; /* the seal's token or the officer's card */
 	long max_attempts;      /* submissions before an item is parked; default 5 */
+	long resubmit_after_s;  /* an unanswered submission not in the sent folder is
+	                         * sent again only this long after it; default 600 */
 };
 
 /* One entry of trust.kephs: a provider's signing identities, as

@@ -13,6 +13,7 @@ void config_sending_defaults(struct sending_config *s)
 	s->mode = SEND_OFF;
 	s->path = SEND_YUKLE;
 	s->max_attempts = 5;
+	s->resubmit_after_s = 600;
 }
 
 void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
@@ -25,6 +26,7 @@ void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
 		{ "path", 0, NULL },
 		{ "pkcs11", 1, "pkcs11 { module, token, key, pin_file } of the signing token" },
 		{ "max_attempts", 0, NULL },
+		{ "resubmit_after_seconds", 0, NULL },
 	};
 	yaml_node_t *v[ARRAY_SIZE(keys)];
 	int e;
@@ -40,6 +42,8 @@ void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
 				 &s->pkcs11.key, &s->pkcs11.pin_file);
 	if (v[3] != NULL)
 		cy_int(d, v[3], "max_attempts", 1, 100, &s->max_attempts);
+	if (v[4] != NULL)
+		cy_int(d, v[4], "resubmit_after_seconds", 0, 86400, &s->resubmit_after_s);
 	/* The seal signs unattended: its PIN cannot be asked for. */
 	if (s->mode == SEND_SEAL && v[2] != NULL && s->pkcs11.pin_file == NULL)
 		cy_error(d, v[2], "a pin_file (mode 0600): the seal signs unattended",

@@ -406,6 +406,16 @@ static int advance(struct sync_ctx *c, struct store_outbox_item *it)
 			break;
 		case STORE_OB_SUBMITTING:
 			rc = reconcile(c, it, &err);
+			/* Not listed yet: a provider may take a submission after its
+			 * answer broke off and list it only later, so the same item
+			 * is sent again only once that is unlikely. */
+			if (rc == 0 && now_ms() - it->updated_at <
+					       (int64_t)c->acct->sending.resubmit_after_s * 1000) {
+				log_info("outbox item %lld: not in %s yet; sent again once %ld s "
+					 "have passed since the last submission", (long long)it->id,
+					 c->rep->sent, c->acct->sending.resubmit_after_s);
+				return 0;
+			}
 			if (rc == 0 && it->attempts >= c->acct->sending.max_attempts) {
 				kerr_set(&why, KERR_PERMANENT, "not in the sent folder after %lld "
 					 "submissions", (long long)it->attempts);

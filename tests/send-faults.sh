@@ -75,4 +75,32 @@ fault yukle Yukle http503 2
 fault yukle Yukle soap-fault 2
 fault yukle Yukle durum1-transient 2
 fault mimeyap SmimeGonder http500 2
+
+# With the default grace (resubmit_after_seconds 600) the item whose answer
+# was lost is not submitted again while the provider might still list it.
+n=$((n + 1))
+kenv_start "sim$n" --faults http500 --fault-ops Yukle --fault-rate 1 --fault-limit 1
+SEND_RESUBMIT=600
+send_config seal yukle
+SEND_RESUBMIT=
+expect_exit 0 "$KEPAGENT" send --json --to "$PEER" --subject "Bekle" --body "Sınama" --ileti-id "FT-$n"
+cp "$T/out" "$T/item"
+id=$(item 'j["id"]')
+for r in 1 2; do
+	set +e; "$KEPAGENT" refresh >"$T/out" 2>"$T/err"; set -e
+done
+item_json "$id"
+[ "$(item 'j["state"]')" = submitting ] || fail "grace: the item is $(item 'j["state"]'), not waiting in submitting"
+[ "$(item 'j["attempts"]')" = 1 ] || fail "grace: $(item 'j["attempts"]') submissions within the grace"
+expect_grep "sent again once 600 s have passed" "$T/err"
+# Once the grace has passed, it is submitted again (and performed once).
+kenv_sql_write() { python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$STORE" "$1"; }
+kenv_sql_write "UPDATE outbox SET updated_at = updated_at - 601000 WHERE id = $id"
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$id"
+[ "$(item 'j["state"]')" = submitted ] || fail "grace over: the item is $(item 'j["state"]')"
+[ "$(submitted "$(item 'j["message_id"]')")" = 1 ] || fail "grace: kepsim performed $(submitted "$(item 'j["message_id"]')") submissions"
+echo "grace: not submitted again within 600 s, then submitted once"
+kenv_stop
 echo PASS >"$T/done"

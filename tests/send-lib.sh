@@ -54,7 +54,10 @@ send_world() {
 }
 
 send_config() {
-	kenv_config "sending:" "  mode: $1" "  path: ${2:-yukle}" "  pkcs11:" \
+	# SEND_RESUBMIT: resubmit_after_seconds (0 here: a lost answer is
+	# submitted again on the next run; the default waits 600 s).
+	kenv_config "sending:" "  mode: $1" "  path: ${2:-yukle}" \
+		"  resubmit_after_seconds: ${SEND_RESUBMIT:-0}" "  pkcs11:" \
 		"    module: $MODULE" "    token: kep" "    key: ${4:-muhur}" \
 		"    pin_file: ${3:-$T/pin}"
 }
