@@ -7,7 +7,9 @@
 # to the per-address limit and closed by the idle timeout, and a real request
 # still answers; ids of 2^63 and more are refused; plain HTTP on a
 # non-loopback address is refused; output files are never written through a
-# planted link.
+# planted link; malformed JSON bodies (200,000 levels deep, a NUL, 1e999999,
+# wrong types) and a status batch over its 1,000 keys are 400s, and the daemon
+# stays up.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 API_MAX_REQUEST=1048576 api_world --seed 5 --received 2 --sent 1 --faults none
@@ -58,6 +60,27 @@ expect_exit 0 "$KEPAGENT" evidence export "$id" -o "$T/b.zip"
 [ "$(cat "$T/victim")" = victim ] || fail "evidence export wrote through a planted link"
 [ ! -L "$T/b.zip" ] || fail "evidence export -o is still a link"
 [ "$(ls "$T" | grep -c 'tmp')" = 0 ] || { ls "$T"; fail "temporary files left behind"; }
+
+# Malformed JSON bodies and an oversize batch: each a 400 with a JSON error,
+# the daemon stays up and a real request still answers.
+python3 -c 'print("[" * 200000)' >"$T/deep.json"
+printf '{"count": 1, "x": "\000"}' >"$T/nul.json"
+printf '{"count": 1e999999}' >"$T/num.json"
+printf '{"keys": [%s"k1000"]}' "$(seq -f '"k%g",' 0 999 | tr -d '\n')" >"$T/batch.json"
+for f in deep nul num; do
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/json' --data-binary "@$T/$f.json" "$API/v1/queue/claim")
+	[ "$code" = 400 ] || { cat "$T/body"; fail "malformed JSON ($f): HTTP $code, not 400"; }
+	jget "$T/body" 'j["error"]' >/dev/null || fail "malformed JSON ($f): the answer is not a JSON error"
+done
+for body in '{count' '[]' '"x"' '{"count": "1"}'; do
+	[ "$(api POST /v1/queue/claim "$body")" = 400 ] || fail "malformed body $body: not 400"
+done
+code=$(curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+	-H 'Content-Type: application/json' --data-binary "@$T/batch.json" "$API/v1/status")
+[ "$code" = 400 ] || { head -c 300 "$T/body"; fail "a batch of 1,001 keys: HTTP $code, not 400"; }
+kill -0 "$DAEMON_PID" || fail "the daemon died on malformed input"
+[ "$(api GET /healthz)" = 200 ] || fail "a real request after malformed input: not 200"
 
 # Plain HTTP on a non-loopback address: refused unless explicitly allowed.
 sed -i 's/^api:$/api:\n  listen: 0.0.0.0/' "$KEPAGENT_CONFIG"
