@@ -32,6 +32,10 @@ for d in public plain legacy; do
 	expect_grep '^acct: 4 new package\(s\), [0-9]* new evidence item\(s\)' "$T/out"
 	kenv_check_store || fail "$d: store check"
 	[ "$(count Indir)" -eq 4 ] || fail "$d: $(count Indir) Indir calls, expected 4"
+	# The quota answer is read in this dialect too (a failure there is only
+	# a warning, so it is asserted here): figures in the summary, no warning.
+	expect_grep '^  quota: [0-9.]+ MB of [0-9.]+ MB used' "$T/out"
+	expect_no_grep 'quota: ' "$T/err"
 	case $d in
 	legacy)
 		# The bare form is refused with a Fault once per process, then the
