@@ -106,8 +106,10 @@ import sys
 t = [int(x) for x in open(sys.argv[1])]
 gaps = [b - a for a, b in zip(t, t[1:])]
 print("bad-c gaps between logins:", gaps)
-# Doubling from 2 s: the last gap must clearly exceed the first (1 s clock).
-assert gaps[-1] >= gaps[0] + 2, gaps
+# Doubling from 2 s: 2, 4, ... seconds, read on kepsim's 1 s clock with each
+# refresh's own time added (seen as 3, 4 on a busy machine). Without the
+# back-off every gap would be the 1 s interval plus the refresh: under 4.
+assert gaps[-1] >= 4 and gaps[-1] > gaps[0], gaps
 PY
 [ "$ga" -gt "$gc" ] || fail "good-a was slowed down ($ga logins against $gc for bad-c)"
 [ "$(dmn_metric 'kepagent_consecutive_failures{account="good-a"}')" = 0 ] || fail "good-a was disturbed"
