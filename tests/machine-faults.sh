@@ -15,7 +15,7 @@
 need() { if [ "${CI:-}" = true ]; then fail "$1"; else skip "$1"; fi; }
 [ "$(id -u)" = 0 ] || need "mounting the store's tmpfs needs root"
 command -v sqlite3 >/dev/null || need "sqlite3 is missing (contrib/install-deps.sh)"
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+. "$top_srcdir/tests/faketime-lib.sh"
 [ -n "$FAKETIME_LIB" ] || need "libfaketime is missing (contrib/install-deps.sh installs faketime)"
 
 mkdir -p "$T/store"
@@ -179,11 +179,6 @@ survived "locked-store"
 
 # --- the clock jumps during leases. libfaketime moves the wall clock of one
 # process; monotonic clocks stay true, as they do when an NTP step happens.
-at() { # at OFFSET CMD...: CMD with its wall clock moved by OFFSET (e.g. +2h)
-	_off=$1; shift
-	env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$_off" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
-}
 # Forwards: a lease held across a jump of two hours has expired; the item is
 # claimable again and acked once with its new lease.
 kenv_add_package INBOX
