@@ -296,6 +296,24 @@ static void window_time(time_t t, char buf[24])
 	strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Where the next window may start: the end of this listing by the
+ * provider's clock, which dates the mail and reads the window. Ours may run
+ * ahead of it: a window ending at our now would skip what arrives meanwhile
+ * by the provider's time, overlap_seconds or not. Ours is kept when it is
+ * behind (the next window starts earlier: nothing is skipped) or when the
+ * provider's time is unknown. */
+static int64_t window_end(const char *folder, const struct account_config *a, int64_t now,
+			  int64_t provider_ms)
+{
+	if (provider_ms <= 0 || provider_ms >= now)
+		return now;
+	if (now - provider_ms > (int64_t)a->overlap_seconds * 1000)
+		log_warn("%s: the local clock is %lld s ahead of the provider's: the next "
+			 "window starts from the provider's time", folder,
+			 (long long)((now - provider_ms) / 1000));
+	return provider_ms;
+}
+
 static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 {
 	const struct account_config *a = c->acct;
@@ -367,7 +385,9 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		failed = 1;
 	crashpoint("window-before-record");
 	if (!failed) {
-		if (store_sync_success(c->store, a->name, folder, now, now, &err) < 0)
+		if (store_sync_success(c->store, a->name, folder,
+				       window_end(folder, a, now, la.list.provider_time_ms), now,
+				       &err) < 0)
 			sync_fail(c, folder, NULL, &err);
 		else
 			sync_audit(c, "sync.window", folder, to);

@@ -47,8 +47,9 @@ dist_noinst_SCRIPTS += tests/refresh-ca-system.sh
 # An idle refresh: at most 3 requests, the folder list kept a day (issue 15).
 TESTS += tests/refresh-idle.sh
 dist_noinst_SCRIPTS += tests/refresh-idle.sh
-TESTS += tests/refresh-clock-back.sh
-dist_noinst_SCRIPTS += tests/refresh-clock-back.sh
+# Listing windows dated by the provider's clock: the local one set back, or ahead.
+TESTS += tests/refresh-clock-back.sh tests/refresh-clock-ahead.sh
+dist_noinst_SCRIPTS += tests/refresh-clock-back.sh tests/refresh-clock-ahead.sh tests/faketime-lib.sh
 # refresh at a terminal (tmux): progress line, log lines above, flagged items, Turkish.
 TESTS += tests/refresh-tty.sh
 dist_noinst_SCRIPTS += tests/refresh-tty.sh

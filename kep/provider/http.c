@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -260,6 +261,7 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	resp->body_fd = -1;
 	resp->body_len = 0;
 	resp->retry_after_s = -1;
+	resp->date_ms = 0;
 	if (!url_allowed(url))
 		return kerr_set(err, KERR_CONFIG,
 				"endpoint %s: only https:// (or http:// on loopback) is allowed", url);
@@ -340,6 +342,15 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 
 		if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
 			resp->retry_after_s = (long long)ra;
+	}
+	{
+		/* The provider's clock: what its folder windows are dated by. */
+		struct curl_header *h;
+		time_t t;
+
+		if (curl_easy_header(c, "Date", 0, CURLH_HEADER, -1, &h) == CURLHE_OK &&
+		    (t = curl_getdate(h->value, NULL)) > 0)
+			resp->date_ms = (int64_t)t * 1000;
 	}
 	if (lseek(k.fd, 0, SEEK_SET) < 0) {
 		kerr_errno(err, KERR_IO, errno, "lseek on the response file");

@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -35,6 +36,8 @@ struct http_response {
 	off_t body_len;
 	long long retry_after_s; /* Retry-After (seconds, or an HTTP-date made
 	                          * relative to now); -1: none */
+	int64_t date_ms;     /* the answer's Date (the server's clock), ms since
+	                      * the epoch; 0: none or unreadable */
 };
 
 struct http_session;

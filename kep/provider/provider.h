@@ -91,6 +91,8 @@ struct kep_package_info {
 struct kep_package_list {
 	size_t n;
 	struct kep_package_info *items;
+	int64_t provider_time_ms;      /* the provider's clock when it answered (its
+	                                * HTTP Date), ms since the epoch; 0: unknown */
 };
 
 /* One evidence item (delil) of a package. */

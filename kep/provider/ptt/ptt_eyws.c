@@ -256,6 +256,7 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 	soap_add(p, "sontarih", end);
 	if (ptt_call(s, "PaketSorgula", req, &r, err) < 0)
 		return -1;
+	out->provider_time_ms = r.http.date_ms;
 	if (list_rows(&r, "kepId", "paket bulunamad", "PaketSorgula", KERR_PERMANENT, &n,
 		      err) < 0) {
 		ptt_reply_free(&r);
