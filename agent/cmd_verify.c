@@ -4,7 +4,8 @@
  * that message, delil_verdict.h) and prints a report. Offline by default: no
  * network unless --revocation online|require. Trust comes from --anchors /
  * --kamusm / --tsa-anchors / --intermediates, or else from the
- * configuration file's trust section. Exit 0 when the overall verdict is
+ * configuration file's trust section; CRLs among the trust files, and any
+ * --crl FILE, answer revocation offline (trust_config.h). Exit 0 when the overall verdict is
  * valid or revocation-unknown (which offline mode always gives), 1 when
  * it is worse, 2 on usage errors, 3 when the trust configuration is bad. */
 
@@ -37,6 +38,7 @@ struct vopts {
 	const char *rev;
 	time_t at;
 	struct trust_store *ts;
+	struct trust_files *tf;  /* the CRLs of --anchors... and --crl */
 	const char *original;   /* --original: the message a delil's digest covers */
 };
 
@@ -54,6 +56,8 @@ static void usage(FILE *out)
 		"  --kamusm FILE          Kamu SM certificate store XML (repeatable)\n"
 		"  --tsa-anchors PATH     time-stamp authority anchors (repeatable)\n"
 		"  --intermediates PATH   extra intermediate certificates (repeatable)\n"
+		"  --crl FILE             CRLs (PEM or DER) for offline revocation, beside\n"
+		"                         those among the trust files (repeatable)\n"
 		"  --kephs PATH           KEPHS signing certificates: who may sign envelopes\n"
 		"                         and delils (repeatable; default: trust.kephs)\n"
 		"  --revocation MODE      offline (default), online or require\n"
@@ -180,6 +184,12 @@ static int verify_evidence_file(const struct verify_opts *vo, const struct kbuf 
 	return 0;
 }
 
+static void vopts_free(struct vopts *v)
+{
+	trust_files_free(&v->tf);
+	trust_free(&v->ts);
+}
+
 static int trust_from_config(struct cmd_ctx *ctx, struct vopts *v, struct kerr *err)
 {
 	struct config *cfg = NULL;
@@ -208,6 +218,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "tsa-anchors", required_argument, NULL, 't' },
 		{ "intermediates", required_argument, NULL, 'i' },
 		{ "kephs", required_argument, NULL, 'K' },
+		{ "crl", required_argument, NULL, 'C' },
 		{ "revocation", required_argument, NULL, 'r' },
 		{ "at", required_argument, NULL, 'A' },
 		{ "original", required_argument, NULL, 'O' },
@@ -225,6 +236,7 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 	char *end;
 
 	v.ts = trust_new();
+	v.tf = trust_files_new(v.ts);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		enum trust_kind k = TRUST_ANCHOR;
@@ -238,16 +250,23 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'O':
 			v.original = optarg;
 			continue;
+		case 'C':
+			if (trust_files_add_crl(v.tf, optarg, &err) < 0) {
+				log_error("verify: --crl %s", err.msg);
+				vopts_free(&v);
+				return KEXIT_CONFIG;
+			}
+			continue;
 		case 'A':
 			v.at = (time_t)strtoll(optarg, &end, 10);
 			if (*end != '\0' || v.at <= 0) {
-				trust_free(&v.ts);
+				vopts_free(&v);
 				return cmd_usage_error("verify", "--at wants seconds since the epoch");
 			}
 			continue;
 		case 'h':
 			usage(stdout);
-			trust_free(&v.ts);
+			vopts_free(&v);
 			return KEXIT_OK;
 		case 'a':
 		case 'k':
@@ -264,36 +283,41 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		default:
 			usage(stderr);
-			trust_free(&v.ts);
+			vopts_free(&v);
 			return KEXIT_USAGE;
 		}
 		explicit = 1;
 		if (k == TRUST_KEPHS ? trust_load_kephs(v.ts, NULL, optarg, &err) < 0
-				     : trust_load(v.ts, k, optarg, &err) < 0) {
+				     : trust_files_add(v.tf, k, optarg, &err) < 0) {
 			log_error("verify: %s", err.msg);
-			trust_free(&v.ts);
+			vopts_free(&v);
 			return KEXIT_CONFIG;
 		}
 	}
 	mode = rev_mode_from_name(v.rev);
 	if (optind != argc - 1 || mode < 0) {
-		trust_free(&v.ts);
+		vopts_free(&v);
 		return cmd_usage_error("verify", mode < 0 ? "--revocation: offline, online or require"
 					       : "exactly one FILE expected");
 	}
 	file = argv[optind];
 	if (v.original != NULL && !ends_with(file, ".xml") && !ends_with(file, ".zip")) {
-		trust_free(&v.ts);
+		vopts_free(&v);
 		return cmd_usage_error("verify", "--original is for an evidence document (.xml, .zip)");
 	}
 	if (!explicit && trust_from_config(ctx, &v, &err) < 0) {
 		log_error("verify: no --anchors given and the configuration's trust cannot be "
 			  "used: %s", err.msg);
-		trust_free(&v.ts);
+		vopts_free(&v);
+		return KEXIT_CONFIG;
+	}
+	if (trust_files_done(&v.tf, &err) < 0) {
+		log_error("verify: %s", err.msg);
+		vopts_free(&v);
 		return KEXIT_CONFIG;
 	}
 	if (trust_count(v.ts, TRUST_ANCHOR) == 0) {
-		trust_free(&v.ts);
+		vopts_free(&v);
 		return cmd_usage_error("verify", "no trust anchor configured (--anchors PATH)");
 	}
 	rv = revocation_new((enum rev_mode)mode, NULL);
@@ -321,6 +345,6 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 	kbuf_free(&b);
 	kbuf_free(&orig);
 	revocation_free(&rv);
-	trust_free(&v.ts);
+	vopts_free(&v);
 	return rc;
 }

@@ -96,37 +96,89 @@ static int crls_from(const char *path, STACK_OF(X509_CRL) *out, struct kerr *err
 	return sk_X509_CRL_num(out) > before && certs == 0;
 }
 
-/* Each path's certificates as kind; its CRLs into crls. */
-static int load_list(struct trust_store *ts, enum trust_kind k, char **paths, size_t n,
-		     STACK_OF(X509_CRL) *crls, struct kerr *err)
-{
-	size_t i;
-	int only_crls;
+struct trust_files {
+	struct trust_store *ts;
+	STACK_OF(X509_CRL) *crls;
+};
 
-	for (i = 0; i < n; i++) {
-		if ((only_crls = crls_from(paths[i], crls, err)) < 0)
-			return -1;
-		if (!only_crls && trust_load(ts, k, paths[i], err) < 0)
-			return -1;
-	}
+struct trust_files *trust_files_new(struct trust_store *ts)
+{
+	struct trust_files *tf = xcalloc(1, sizeof(*tf));
+
+	tf->ts = ts;
+	tf->crls = sk_X509_CRL_new_null();
+	if (tf->crls == NULL)
+		abort();
+	return tf;
+}
+
+int trust_files_add(struct trust_files *tf, enum trust_kind k, const char *path,
+		    struct kerr *err)
+{
+	int only_crls = crls_from(path, tf->crls, err);
+
+	if (only_crls < 0)
+		return -1;
+	return only_crls ? 0 : trust_load(tf->ts, k, path, err);
+}
+
+int trust_files_add_crl(struct trust_files *tf, const char *path, struct kerr *err)
+{
+	struct kbuf b = { 0 };
+	int certs = 0, before = sk_X509_CRL_num(tf->crls);
+
+	if (read_file(path, CRL_FILE_MAX, &b, err) < 0)
+		return -1;
+	crls_of(&b, tf->crls, &certs);
+	kbuf_free(&b);
+	if (sk_X509_CRL_num(tf->crls) == before)
+		return kerr_set(err, KERR_CONFIG, "%s: no CRL in it (PEM or DER expected)", path);
 	return 0;
 }
 
 /* The CRLs go into the anchors' stores, where revocation_check (handed the
- * store a chain was built against) finds them for offline use. */
-static int add_crls(struct trust_store *ts, STACK_OF(X509_CRL) *crls, struct kerr *err)
+ * store a chain was built against) finds them for offline use. Added last,
+ * so that a CRL listed before the time-stamp anchors reaches their store. */
+int trust_files_done(struct trust_files **tfp, struct kerr *err)
 {
-	X509_STORE *a = trust_x509_store(ts, TRUST_ANCHOR), *t = trust_x509_store(ts, TRUST_TSA_ANCHOR);
-	int i;
+	struct trust_files *tf = *tfp;
+	X509_STORE *a, *t;
+	int i, rc = 0;
 
-	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
-		X509_CRL *c = sk_X509_CRL_value(crls, i);
+	if (tf == NULL)
+		return 0;
+	a = trust_x509_store(tf->ts, TRUST_ANCHOR);
+	t = trust_x509_store(tf->ts, TRUST_TSA_ANCHOR);
+	for (i = 0; i < sk_X509_CRL_num(tf->crls) && rc == 0; i++) {
+		X509_CRL *c = sk_X509_CRL_value(tf->crls, i);
 
 		if (!X509_STORE_add_crl(a, c) || (t != a && !X509_STORE_add_crl(t, c))) {
 			ERR_clear_error();
-			return kerr_set(err, KERR_CONFIG, "cannot add a CRL to the trust store");
+			rc = kerr_set(err, KERR_CONFIG, "cannot add a CRL to the trust store");
 		}
 	}
+	trust_files_free(tfp);
+	return rc;
+}
+
+void trust_files_free(struct trust_files **tfp)
+{
+	if (*tfp == NULL)
+		return;
+	sk_X509_CRL_pop_free((*tfp)->crls, X509_CRL_free);
+	free(*tfp);
+	*tfp = NULL;
+}
+
+/* Each path's certificates as kind, its CRLs kept for trust_files_done. */
+static int load_list(struct trust_files *tf, enum trust_kind k, char **paths, size_t n,
+		     struct kerr *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (trust_files_add(tf, k, paths[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -151,22 +203,21 @@ static int load_kephs(const struct config *cfg, struct trust_store *ts, struct k
 
 int trust_load_config(const struct config *cfg, struct trust_store *ts, struct kerr *err)
 {
-	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
-	int rc = 0;
+	struct trust_files *tf = trust_files_new(ts);
 
 	if (load_kephs(cfg, ts, err) < 0 ||
-	    load_list(ts, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, crls, err) < 0 ||
-	    load_list(ts, TRUST_ANCHOR, cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
-		      crls, err) < 0 ||
-	    load_list(ts, TRUST_INTERMEDIATE, cfg->trust_intermediates,
-		      cfg->n_trust_intermediates, crls, err) < 0 ||
-	    load_list(ts, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors,
-		      crls, err) < 0 ||
-	    add_crls(ts, crls, err) < 0) {
+	    load_list(tf, TRUST_ANCHOR, cfg->trust_anchors, cfg->n_trust_anchors, err) < 0 ||
+	    load_list(tf, TRUST_ANCHOR, cfg->trust_kamusm_stores, cfg->n_trust_kamusm_stores,
+		      err) < 0 ||
+	    load_list(tf, TRUST_INTERMEDIATE, cfg->trust_intermediates,
+		      cfg->n_trust_intermediates, err) < 0 ||
+	    load_list(tf, TRUST_TSA_ANCHOR, cfg->trust_tsa_anchors, cfg->n_trust_tsa_anchors,
+		      err) < 0 ||
+	    trust_files_done(&tf, err) < 0) {
+		trust_files_free(&tf);
 		if (err != NULL)
 			err->cls = KERR_CONFIG;
-		rc = kerr_prefix(err, "trust");
+		return kerr_prefix(err, "trust");
 	}
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	return rc;
+	return 0;
 }

@@ -6,7 +6,8 @@
 # passed is not used. The signer revoked by mkpki.sh's test PKI (rsa/revoked,
 # keyCompromise 2025-01-01) reads revoked, a good one valid; without CRLs
 # both stay revocation-unknown. Checked with `kepagent verify` (trust from
-# the configuration) and with a refresh from kepsim (the stored verdicts).
+# the configuration, and from --anchors / --crl on the command line) and
+# with a refresh from kepsim (the stored verdicts).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/kepsim-env.sh"
 
@@ -82,6 +83,38 @@ cp "$T/plain.yaml" "$KEPAGENT_CONFIG"
 add_anchor "$T/trustdir"
 [ "$(verdicts "$REVOKED")" = "valid revoked revoked" ] || fail "CRL directory, revoked: $(cat "$T/v.json")"
 [ "$(verdicts "$GOOD")" = "valid valid valid" ] || fail "CRL directory, good: $(cat "$T/v.json")"
+
+# Trust from the command line (--anchors, no configuration's trust): the
+# same CRLs answer, whether among the --anchors (a PEM bundle of CRLs, a
+# directory's *.crl) or given with --crl (DER or PEM); without them the
+# revoked signer is not caught offline.
+A="--anchors $PKI/trust/rsa-root.pem --anchors $PKI/trust/ec-root.pem --kephs $PKI/rsa/kephs.pem --kephs $PKI/ec/kephs.pem"
+cp "$T/plain.yaml" "$KEPAGENT_CONFIG"
+# shellcheck disable=SC2086
+[ "$(verdicts $A "$REVOKED")" = "revocation-unknown revocation-unknown revocation-unknown" ] \
+	|| fail "--anchors without CRLs, revoked: $(cat "$T/v.json")"
+for how in "--anchors $T/crls.pem" "--anchors $T/trustdir" \
+	"--crl $PKI/crl/rsa-inter.crl --crl $PKI/crl/rsa-root.crl.pem --crl $PKI/crl/ec-inter.crl"; do
+	# shellcheck disable=SC2086
+	[ "$(verdicts $A $how "$REVOKED")" = "valid revoked revoked" ] \
+		|| fail "$how, revoked: $(cat "$T/v.json")"
+	grep -q '^original-signature: .*revoked on 2025-01-01T00:00:00Z (CRL from the trust files' "$T/reasons" \
+		|| fail "$how, revoked reason: $(cat "$T/reasons")"
+	# shellcheck disable=SC2086
+	[ "$(verdicts $A $how "$GOOD")" = "valid valid valid" ] || fail "$how, good: $(cat "$T/v.json")"
+	# shellcheck disable=SC2086
+	expect_exit 1 "$KEPAGENT" verify $A $how "$REVOKED"
+done
+# --crl beside the configuration's trust (no --anchors) is used too.
+[ "$(verdicts --crl "$PKI/crl/rsa-inter.crl" --crl "$PKI/crl/rsa-root.crl" "$REVOKED")" = "valid revoked revoked" ] \
+	|| fail "--crl with the configuration's trust: $(cat "$T/v.json")"
+# A --crl file that holds no CRL (a certificate) is a trust error, named.
+# shellcheck disable=SC2086
+expect_exit 3 "$KEPAGENT" verify $A --crl "$PKI/trust/rsa-root.pem" "$GOOD"
+"$KEPAGENT" verify $A --crl "$PKI/trust/rsa-root.pem" "$GOOD" 2>&1 | grep -q 'rsa-root.pem: no CRL in it' \
+	|| fail "--crl of a certificate: no message naming it"
+cp "$T/plain.yaml" "$KEPAGENT_CONFIG"
+add_anchor "$T/trustdir"
 
 # nextUpdate honoured: the RSA intermediate's CRL re-issued (on a copy of its
 # CA) with a nextUpdate in the past is not used; the revoked signer is then
