@@ -70,18 +70,11 @@ done
 echo "token 'kurum', key 'muhur' ($(openssl x509 -in "$seal-cert.pem" -noout -subject))"
 
 step "starting kepsim (HTTPS SOAP on loopback)"
-"$KEPSIM" --mailbox "$DEMO/mailbox" --port 0 --port-file "$DEMO/port" \
-	--http-port "$REVPORT" --request-log "$DEMO/kepsim-requests.jsonl" \
-	--evidence-delay-ms 1000 \
-	>"$DEMO/kepsim.log" 2>&1 &
-KEPSIM_PID=$!
+. "$src/contrib/kepsim/launch.sh"
+kepsim_launch --http "$DEMO" kepsim "$DEMO/mailbox" --http-port "$REVPORT" \
+	--request-log "$DEMO/kepsim-requests.jsonl" --evidence-delay-ms 1000 || exit 1
 trap 'kill $KEPSIM_PID 2>/dev/null || true' EXIT
-i=0
-while [ ! -s "$DEMO/port" ]; do
-	i=$((i + 1)); [ $i -lt 100 ] || { cat "$DEMO/kepsim.log"; exit 1; }
-	sleep 0.1
-done
-PORT=$(cat "$DEMO/port")
+PORT=$KEPSIM_PORT
 echo "kepsim listening on https://127.0.0.1:$PORT (pid $KEPSIM_PID)"
 
 step "writing the configuration $DEMO/kepagent.yaml"

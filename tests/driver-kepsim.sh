@@ -7,48 +7,20 @@
 . "$top_srcdir/tests/lib.sh"
 
 PROBE=$top_builddir/tests/ptt-probe
-KEPSIM=${KEPSIM:-$top_builddir/contrib/kepsim/kepsim}
-GEN=$top_builddir/contrib/kepsim/kepsim-gen
-[ -x "$KEPSIM" ] || skip "kepsim is not built"
-[ -x "$GEN" ] || skip "kepsim-gen is not built"
-
-. "$top_srcdir/tests/kepsim-pki.sh"
-kenv_pki
-"$GEN" --pki "$KENV_PKI" --out "$T/mb" --seed 11 --received 3 --sent 2 --faults none >"$T/gen.log" 2>&1 \
-	|| { cat "$T/gen.log"; fail "kepsim-gen"; }
-
-json() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"; }
-ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
-ACC=${ACC%/}
-HESAP=$(json "$ACC/account.json" kepHesap)
-TCNO=$(json "$ACC/account.json" tcno)
+. "$top_srcdir/tests/kepsim-env.sh"
+kenv_mailbox --seed 11 --received 3 --sent 2 --faults none
+TCNO=$(kenv_json "$ACC/account.json" tcno)
 # write_secrets FILE PAROLA SIFRE: a private secrets file, as an account has.
 write_secrets() {
 	printf "parola: '%s'\nsifre: '%s'\n" "$(printf %s "$2" | sed "s/'/''/g")" \
 		"$(printf %s "$3" | sed "s/'/''/g")" >"$1"
 	chmod 600 "$1"
 }
-PTT_SIFRE=$(json "$ACC/account.json" sifre)
+PTT_SIFRE=$(kenv_json "$ACC/account.json" sifre)
 SECRETS=$T/account.secrets
-write_secrets "$SECRETS" "$(json "$ACC/account.json" parola)" "$PTT_SIFRE"
+write_secrets "$SECRETS" "$(kenv_json "$ACC/account.json" parola)" "$PTT_SIFRE"
 CA=$T/mb/pki/https/ca.pem
 
-# start_kepsim NAME [OPTION...]: kepsim on an ephemeral port; sets URL.
-start_kepsim() {
-	name=$1; shift
-	"$KEPSIM" --mailbox "${MAILBOX:-$T/mb}" --port 0 --port-file "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
-	pid=$!
-	on_exit "kill $pid 2>/dev/null || true"
-	i=0
-	while [ ! -s "$T/$name.port" ]; do
-		kill -0 $pid 2>/dev/null || { cat "$T/$name.log"; fail "kepsim $name exited"; }
-		i=$((i + 1)); [ $i -lt 200 ] || fail "kepsim $name did not start"
-		sleep 0.05
-	done
-	URL=https://127.0.0.1:$(cat "$T/$name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
-	KEPSIM_PID=$pid
-}
-stop_kepsim() { kill "$KEPSIM_PID" 2>/dev/null || true; wait "$KEPSIM_PID" 2>/dev/null || true; }
 probe() { "$PROBE" --endpoint "$URL" --ca-file "$CA" --hesap "$HESAP" --tcno "$TCNO" \
 	--secrets-file "$SECRETS" "$@"; }
 WIN="2000-01-01T00:00:00 2099-12-31T23:59:59"
@@ -64,7 +36,7 @@ check_downloads() {
 			expect_exit 0 probe get "$folder" "$sira" ALL "$T/$tag.eml"
 			cmp "$T/$tag.eml" "$pkg/package.eml" || fail "$tag: $folder/$sira ALL differs"
 			# By kepId too.
-			expect_exit 0 probe get "$folder" "$(json "$pkg/meta.json" kepId)" ORGM "$T/$tag.orgm"
+			expect_exit 0 probe get "$folder" "$(kenv_json "$pkg/meta.json" kepId)" ORGM "$T/$tag.orgm"
 			cmp "$T/$tag.orgm" "$pkg/original.eml" || fail "$tag: $folder/$sira ORGM differs"
 			if [ -d "$pkg/attachments" ] && [ -n "$(ls "$pkg/attachments")" ]; then
 				rm -f "$T/$tag.att"*
@@ -81,14 +53,14 @@ check_downloads() {
 	done
 }
 
-start_kepsim mtom
+kenv_start mtom
 
 # BASE login, folders as the account lists them.
 # (ptt-probe logs in before every command; --no-login skips it.)
 expect_exit 0 probe login
 expect_grep '^ok$' "$T/out"
 expect_exit 0 probe folders
-json "$ACC/account.json" folders | sort >"$T/folders.want"
+kenv_json "$ACC/account.json" folders | sort >"$T/folders.want"
 sort "$T/out" >"$T/folders.got"
 cmp "$T/folders.want" "$T/folders.got" || fail "folders differ"
 
@@ -96,26 +68,26 @@ cmp "$T/folders.want" "$T/folders.got" || fail "folders differ"
 expect_exit 0 probe list INBOX $WIN
 for pkg in "$ACC"/INBOX/*/; do
 	sira=$(basename "$pkg")
-	kepid=$(json "$pkg/meta.json" kepId)
+	kepid=$(kenv_json "$pkg/meta.json" kepId)
 	grep -qF "$(printf '%s\t%s\t0\t' "$sira" "$kepid")" "$T/out" || { cat "$T/out"; fail "INBOX/$sira $kepid not listed"; }
 done
 [ "$(wc -l <"$T/out")" -eq "$(ls -d "$ACC"/INBOX/*/ | wc -l)" ] || fail "INBOX listing has extra rows"
 
-check_downloads mtom $(json "$ACC/account.json" folders)
+check_downloads mtom $(kenv_json "$ACC/account.json" folders)
 
 # Evidence of every sent package: list, then each document byte-identical.
 nev=0
 for pkg in "$ACC"/OUTBOX/*/; do
 	[ -d "$pkg/delil" ] || continue
 	sira=$(basename "$pkg")
-	expect_exit 0 probe evidence OUTBOX "$sira" "$(json "$pkg/meta.json" kepId)"
+	expect_exit 0 probe evidence OUTBOX "$sira" "$(kenv_json "$pkg/meta.json" kepId)"
 	cp "$T/out" "$T/ev.list"
 	for j in "$pkg"/delil/*.json; do
-		id=$(json "$j" delilId)
-		grep -qF "$(printf '%s\t%s\t' "$id" "$(json "$j" delilTurId)")" "$T/ev.list" \
+		id=$(kenv_json "$j" delilId)
+		grep -qF "$(printf '%s\t%s\t' "$id" "$(kenv_json "$j" delilTurId)")" "$T/ev.list" \
 			|| { cat "$T/ev.list"; fail "evidence $id not listed"; }
 		expect_exit 0 probe delil "$id" "$T/ev.bin"
-		cmp "$T/ev.bin" "$pkg/delil/$(json "$j" file)" || fail "evidence $id differs"
+		cmp "$T/ev.bin" "$pkg/delil/$(kenv_json "$j" file)" || fail "evidence $id differs"
 		nev=$((nev + 1))
 	done
 done
@@ -123,7 +95,7 @@ done
 
 # Acknowledge a received package.
 first=$(basename "$(ls -d "$ACC"/INBOX/*/ | head -n 1)")
-expect_exit 0 probe ack INBOX "$first" "$(json "$ACC/INBOX/$first/meta.json" kepId)"
+expect_exit 0 probe ack INBOX "$first" "$(kenv_json "$ACC/INBOX/$first/meta.json" kepId)"
 
 # A package that does not exist: a per-package error, not a session failure.
 expect_exit 1 probe get INBOX 999999 ALL "$T/none.eml"
@@ -151,12 +123,12 @@ chmod 640 "$SECRETS"
 expect_exit 3 probe login
 expect_grep "secrets file $SECRETS has permissions 0640" "$T/err"
 chmod 600 "$SECRETS"
-stop_kepsim
+kenv_stop
 
 # Provider and network failures are graded transient (the sync engine
 # retries them later), with the provider's text where it sent one.
 for f in http500 http503 drop truncated-mtom soap-fault durum1-transient; do
-	start_kepsim "fault-$f" --faults "$f" --fault-rate 1
+	kenv_start "fault-$f" --faults "$f" --fault-rate 1
 	expect_exit 5 probe --no-login get INBOX "$first" ALL "$T/fault.eml"
 	expect_grep "^ptt-probe: transient: package #$first: Indir: " "$T/err"
 	case $f in
@@ -164,16 +136,16 @@ for f in http500 http503 drop truncated-mtom soap-fault durum1-transient; do
 	soap-fault) expect_grep 'HTTP 500\): .*[çğıöşü]' "$T/err" ;;
 	durum1-transient) expect_grep 'the provider says: .*[çğıöşü]' "$T/err" ;;
 	esac
-	stop_kepsim
+	kenv_stop
 done
 
 # Inline base64 (text/xml) responses give the same bytes.
-start_kepsim inline --inline-base64
+kenv_start inline --inline-base64
 check_downloads inline INBOX
-stop_kepsim
+kenv_stop
 
 # A package near the 25 MB cap streams through intact in both encodings.
-"$GEN" --pki "$KENV_PKI" --out "$T/big" --seed 12 --received 1 --sent 0 --big 1 --faults none \
+"$KEPSIM_GEN" --pki "$KENV_PKI" --out "$T/big" --seed 12 --received 1 --sent 0 --big 1 --faults none \
 	>"$T/gen-big.log" 2>&1 || { cat "$T/gen-big.log"; fail "kepsim-gen --big"; }
 BIGACC=$T/big/accounts/$HESAP
 bigpkg=$(ls -S "$BIGACC"/INBOX/*/package.eml | head -n 1)
@@ -181,29 +153,29 @@ bigpkg=$(ls -S "$BIGACC"/INBOX/*/package.eml | head -n 1)
 bigsira=$(basename "$(dirname "$bigpkg")")
 (
 	# This mailbox has its own credentials.
-	TCNO=$(json "$BIGACC/account.json" tcno)
+	TCNO=$(kenv_json "$BIGACC/account.json" tcno)
 	SECRETS=$T/big.secrets
-	write_secrets "$SECRETS" "$(json "$BIGACC/account.json" parola)" \
-		"$(json "$BIGACC/account.json" sifre)"
+	write_secrets "$SECRETS" "$(kenv_json "$BIGACC/account.json" parola)" \
+		"$(kenv_json "$BIGACC/account.json" sifre)"
 	for mode in mtom inline; do
 		opt=; [ $mode = inline ] && opt=--inline-base64
-		MAILBOX=$T/big start_kepsim "big-$mode" $opt
+		KENV_MAILBOX=$T/big kenv_start "big-$mode" $opt
 		expect_exit 0 probe get INBOX "$bigsira" ALL "$T/big.eml"
 		cmp "$T/big.eml" "$bigpkg" || fail "big package differs ($mode)"
-		stop_kepsim
+		kenv_stop
 	done
 )
 rm -f "$T/big.eml"
 
 # OTP: kepsim writes the code it "sent by SMS" to its --otp-file.
-start_kepsim otp --otp-file "$T/otp"
+kenv_start otp --otp-file "$T/otp"
 expect_exit 0 probe --login OTP --otp-file "$T/otp" folders
 expect_grep '^INBOX$' "$T/out"
 printf '000000\n' >"$T/badotp"
 chmod 600 "$T/badotp"
 expect_exit 4 probe --login OTP --otp-file "$T/badotp" login
 expect_grep 'auth: GuvenliGiris: the provider says: ' "$T/err"
-stop_kepsim
+kenv_stop
 
 # EIMZA: the account's e-imza key on a SoftHSM2 token signs kepsim's challenge.
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
@@ -212,7 +184,7 @@ if [ -r "$MODULE" ] && command -v softhsm2-util >/dev/null && command -v pkcs11-
 	mkdir -p "$T/tokens"
 	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' "$T" >"$SOFTHSM2_CONF"
 	softhsm2-util --init-token --free --label eimza --so-pin 12345678 --pin 4321 >/dev/null
-	cert=$(json "$ACC/account.json" eimza_cert)
+	cert=$(kenv_json "$ACC/account.json" eimza_cert)
 	h=$(basename "$cert" -cert.pem)          # rsa or ec
 	other=rsa; [ "$h" = rsa ] && other=ec
 	for k in "$h:01" "$other:02"; do
@@ -225,14 +197,14 @@ if [ -r "$MODULE" ] && command -v softhsm2-util >/dev/null && command -v pkcs11-
 	done
 	printf '4321\n' >"$T/pin"
 	chmod 600 "$T/pin"
-	start_kepsim eimza
+	kenv_start eimza
 	eimza() { probe --login EIMZA --pkcs11-module "$MODULE" --token eimza --pin-file "$T/pin" "$@"; }
 	expect_exit 0 eimza --key-label "$h" get INBOX "$first" ALL "$T/eimza.eml"
 	cmp "$T/eimza.eml" "$ACC/INBOX/$first/package.eml" || fail "EIMZA download differs"
 	# Another person's card: the provider refuses the signature.
 	expect_exit 4 eimza --key-label "$other" login
 	expect_grep 'auth: GuvenliGiris: the provider says: ' "$T/err"
-	stop_kepsim
+	kenv_stop
 else
 	echo "SoftHSM2 missing: EIMZA part not run" >&2
 fi

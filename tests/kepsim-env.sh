@@ -5,8 +5,12 @@
 # API tests.
 #
 #   kenv_mailbox [kepsim-gen options]   generate $MB (default --seed 7 --received 4 --sent 3 --faults none)
-#   kenv_start NAME [kepsim options]    start kepsim; sets URL, KEPSIM_PID; requests logged to $T/NAME.req
-#   kenv_stop                           stop it
+#   kenv_start [--http] NAME [kepsim options]
+#                                       start kepsim on $KENV_MAILBOX (default $MB) with
+#                                       contrib/kepsim/launch.sh; sets URL, KEPSIM_PID,
+#                                       KEPSIM_REQ (requests logged to $T/NAME.req),
+#                                       KEPSIM_HPORT with --http (CRL/OCSP over HTTP)
+#   kenv_stop [--clean]                 stop it; --clean: it must exit 0 with no sanitizer report
 #   kenv_add_package FOLDER             new mail dated now (kepsim-gen add)
 #   kenv_config [YAML lines]            write $KEPAGENT_CONFIG for account "acct" (extra
 #                                       lines are appended to the account, 4-space indented)
@@ -14,6 +18,7 @@
 #   kenv_sql SQL                        run SQL on the store, rows as tab-separated lines
 # Settings (environment, before kenv_config): KENV_ACK (on-import), KENV_LOGIN (base).
 . "$top_srcdir/tests/kepsim-pki.sh"
+. "$top_srcdir/contrib/kepsim/launch.sh"
 KEPSIM=$top_builddir/contrib/kepsim/kepsim
 KEPSIM_GEN=$top_builddir/contrib/kepsim/kepsim-gen
 [ -x "$KEPSIM" ] || skip "kepsim is not built"
@@ -29,7 +34,7 @@ KEPAGENT_RETRY_BASE_MS=${KEPAGENT_RETRY_BASE_MS:-5}
 export KEPAGENT_RETRY_BASE_MS
 
 kenv_json() {
-	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(v) if isinstance(v, list) else v)' "$@"
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(map(str, v)) if isinstance(v, list) else v)' "$@"
 }
 
 kenv_mailbox() {
@@ -43,19 +48,11 @@ kenv_mailbox() {
 }
 
 kenv_start() {
+	_http=
+	if [ "$1" = --http ]; then _http=--http; shift; fi
 	_name=$1; shift
-	rm -f "$T/$_name.port"
-	"$KEPSIM" --mailbox "$MB" --port 0 --port-file "$T/$_name.port" \
-		--request-log "$T/$_name.req" "$@" >"$T/$_name.log" 2>&1 &
-	KEPSIM_PID=$!
+	kepsim_launch $_http "$T" "$_name" "${KENV_MAILBOX:-$MB}" "$@" || fail "kepsim $_name"
 	on_exit "kill $KEPSIM_PID 2>/dev/null || true"
-	_i=0
-	while [ ! -s "$T/$_name.port" ]; do
-		kill -0 $KEPSIM_PID 2>/dev/null || { cat "$T/$_name.log"; fail "kepsim $_name exited"; }
-		_i=$((_i + 1)); [ $_i -lt 200 ] || fail "kepsim $_name did not start"
-		sleep 0.05
-	done
-	URL=https://127.0.0.1:$(cat "$T/$_name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
 	KEPSIM_REQ=$T/$_name.req
 }
 
@@ -75,7 +72,7 @@ os.rename(p + ".tmp", p)
 PY
 }
 
-kenv_stop() { kill "$KEPSIM_PID" 2>/dev/null || true; wait "$KEPSIM_PID" 2>/dev/null || true; }
+kenv_stop() { kepsim_stop "$@" || fail "kepsim"; }
 
 kenv_config() {
 	mkdir -p "$T/store"

@@ -10,30 +10,30 @@ O1=$(for s in $(ls "$ACC/OUTBOX"); do [ -n "$(ls "$ACC/OUTBOX/$s/delil" 2>/dev/n
 [ -n "$O1" ] || fail "no sent package with evidence"
 
 # only FAULT: kepsim with that fault on every eligible request.
-only() { start_kepsim "$1" --faults "$1" --fault-rate 1 --seed 3 --fault-log "$T/$1.faults" --slow-ms 1500; }
+only() { kenv_start --http "$1" --faults "$1" --fault-rate 1 --seed 3 --fault-log "$T/$1.faults" --slow-ms 1500; }
 
 only http500
 soap PaketSorgula
 [ "$(http_status)" = 500 ] || fail "http500: HTTP $(http_status)"
 expect_grep '^\{"seq":1,"op":"PaketSorgula","fault":"http500"\}$' "$T/http500.faults"
-stop_kepsim
+kenv_stop --clean
 
 only http503
 soap Indir kepSiraNo=$S1
 [ "$(http_status)" = 503 ] || fail "http503: HTTP $(http_status)"
 grep -qi '^Retry-After:' "$T/hdr" || fail "http503 without Retry-After"
-stop_kepsim
+kenv_stop --clean
 
 only soap-fault
 soap DizinSorgula
 [ "$(http_status)" = 500 ] || fail "soap-fault: HTTP $(http_status)"
 expect_grep '<faultcode>soapenv:Server</faultcode>' "$T/resp"
-stop_kepsim
+kenv_stop --clean
 
 only durum1-transient
 soap PaketSorgula
 expect_durum 1 'Sistem meşgul'
-stop_kepsim
+kenv_stop --clean
 
 only slow
 t0=$(date +%s%N)
@@ -41,13 +41,13 @@ soap DizinSorgula
 t1=$(date +%s%N)
 expect_answer
 [ $(( (t1 - t0) / 1000000 )) -ge 1400 ] || fail "slow answered in $(( (t1 - t0) / 1000000 )) ms"
-stop_kepsim
+kenv_stop --clean
 
 only drop
 soap Indir kepSiraNo=$S1
 case $CURL_RC in 18|56) ;; *) cat "$T/curl.err"; fail "drop: curl exit $CURL_RC, expected 18 or 56" ;; esac
 [ "$(wc -c <"$T/resp")" -lt "$(wc -c <"$ACC/INBOX/$S1/package.eml")" ] || fail "drop sent everything"
-stop_kepsim
+kenv_stop --clean
 
 only truncated-mtom
 soap Indir kepSiraNo=$S1
@@ -60,27 +60,27 @@ len=$(awk 'tolower($1)=="content-length:" {print $2+0}' "$T/hdr")
 soap PaketSorgula
 expect_durum 0
 [ "$(wc -l <"$T/truncated-mtom.faults")" -eq 1 ] || fail "fault log: only Indir was eligible"
-stop_kepsim
+kenv_stop --clean
 
-start_kepsim clean
+kenv_start --http clean
 soap PaketSorgula; expect_durum 0; field kepId >"$T/clean.ids"
-kid=$(jget "$ACC/OUTBOX/$O1/meta.json" kepId)
+kid=$(kenv_json "$ACC/OUTBOX/$O1/meta.json" kepId)
 soap PaketDelilSorgula kepSiraNo=$O1 dizin=OUTBOX; expect_durum 0; field delilId >"$T/clean.dids"
-stop_kepsim
+kenv_stop --clean
 
 only duplicate-list-entries
 soap PaketSorgula; expect_durum 0; field kepId >"$T/dup.ids"
 [ "$(wc -l <"$T/dup.ids")" -gt "$(wc -l <"$T/clean.ids")" ] || fail "no duplicated entries"
 [ "$(sort -u "$T/dup.ids" | wc -l)" -eq "$(wc -l <"$T/clean.ids")" ] || fail "duplicates changed the set"
 [ "$(field konu | wc -l)" -eq "$(wc -l <"$T/dup.ids")" ] || fail "duplicated arrays not parallel"
-stop_kepsim
+kenv_stop --clean
 
 only reordered-list-entries
 soap PaketSorgula; expect_durum 0; field kepId >"$T/re.ids"
 cmp -s "$T/re.ids" "$T/clean.ids" && fail "order unchanged"
 sort "$T/re.ids" >"$T/a"; sort "$T/clean.ids" >"$T/b"
 cmp "$T/a" "$T/b" || fail "reordering changed the set"
-stop_kepsim
+kenv_stop --clean
 
 only unknown-package-evidence
 soap PaketDelilSorgula kepSiraNo=$O1 dizin=OUTBOX; expect_durum 0; field delilId >"$T/unk.dids"
@@ -90,21 +90,21 @@ soap PaketDelilIndir delilId="$extra"
 expect_durum 0
 expect_grep 'UAMessageIdentifier' "$T/bin.1"
 expect_no_grep "$kid" "$T/bin.1"
-stop_kepsim
+kenv_stop --clean
 
 # drop and truncated-mtom also with chunk-free inline base64 (drop only).
-start_kepsim inl --inline-base64 --faults drop --fault-rate 1
+kenv_start --http inl --inline-base64 --faults drop --fault-rate 1
 soap PaketDelilIndir delilId="$(head -n 1 "$T/clean.dids")"
 case $CURL_RC in 18|56) ;; *) fail "inline drop: curl exit $CURL_RC" ;; esac
-stop_kepsim
+kenv_stop --clean
 
 # Reproducible: the same seed and request sequence give the same faults.
 run_seq() {
-	start_kepsim "seq$1" --faults all --fault-rate 0.5 --seed "$2" --fault-log "$T/seq$1.faults" --slow-ms 10
+	kenv_start --http "seq$1" --faults all --fault-rate 0.5 --seed "$2" --fault-log "$T/seq$1.faults" --slow-ms 10
 	for i in 1 2 3 4 5 6 7 8; do
 		soap PaketSorgula; soap Indir kepSiraNo=$S1; soap PaketDelilSorgula kepSiraNo=$O1 dizin=OUTBOX
 	done
-	stop_kepsim
+	kenv_stop --clean
 }
 run_seq 1 42
 run_seq 2 42

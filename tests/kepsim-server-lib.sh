@@ -1,11 +1,9 @@
 # kepsim-server-lib.sh: helpers for the kepsim server tests (sourced after
-# tests/lib.sh). Independent tools only: curl, python3, openssl.
-. "$top_srcdir/tests/kepsim-pki.sh"
-KEPSIM=$top_builddir/contrib/kepsim/kepsim
-GEN=$top_builddir/contrib/kepsim/kepsim-gen
-[ -x "$KEPSIM" ] || skip "kepsim is not built"
-[ -x "$GEN" ] || skip "kepsim-gen is not built"
-for tool in curl python3 openssl; do
+# tests/lib.sh). kepsim is started with tests/kepsim-env.sh (kenv_start
+# --http, kenv_stop --clean); the requests are made with independent tools
+# only: curl, python3, openssl.
+. "$top_srcdir/tests/kepsim-env.sh"
+for tool in curl openssl; do
 	command -v $tool >/dev/null || skip "$tool not installed"
 done
 
@@ -13,46 +11,11 @@ done
 # $T/mb; sets ACC (account dir), HESAP, TCNO, PAROLA, SIFRE, CA.
 make_mailbox() {
 	seed=$1; shift
-	kenv_pki
-	"$GEN" --pki "$KENV_PKI" --out "$T/mb" --seed "$seed" "$@" >"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen"; }
-	ACC=$(ls -d "$T"/mb/accounts/*/ | head -n 1)
-	ACC=${ACC%/}
-	HESAP=$(jget "$ACC/account.json" kepHesap)
-	TCNO=$(jget "$ACC/account.json" tcno)
-	PAROLA=$(jget "$ACC/account.json" parola)
-	SIFRE=$(jget "$ACC/account.json" sifre)
-	CA=$T/mb/pki/https/ca.pem
-}
-
-# jget FILE KEY: a JSON file's top-level value (lists one per line).
-jget() {
-	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("\n".join(map(str,v)) if isinstance(v, list) else v)' "$@"
-}
-
-# start_kepsim NAME [OPTION...]: kepsim on ephemeral ports; sets URL, KPID, HPORT.
-start_kepsim() {
-	name=$1; shift
-	rm -f "$T/$name.port" "$T/$name.hport"
-	"$KEPSIM" --mailbox "$T/mb" --port 0 --port-file "$T/$name.port" \
-		--http-port-file "$T/$name.hport" "$@" >"$T/$name.log" 2>&1 &
-	KPID=$!
-	on_exit "kill $KPID 2>/dev/null || true"
-	i=0
-	while [ ! -s "$T/$name.port" ] || [ ! -s "$T/$name.hport" ]; do
-		kill -0 $KPID 2>/dev/null || { cat "$T/$name.log"; fail "kepsim $name exited"; }
-		i=$((i + 1)); [ $i -lt 200 ] || fail "kepsim $name did not start"
-		sleep 0.05
-	done
-	URL=https://127.0.0.1:$(cat "$T/$name.port")/KepEYazismaV1.1/KepEYazismaCOREWSDL.php
-	HPORT=$(cat "$T/$name.hport")
-	KNAME=$name
-}
-# stop_kepsim: SIGTERM, which must end it cleanly (exit 0, no sanitizer report).
-stop_kepsim() {
-	kill "$KPID"
-	set +e; wait "$KPID"; rc=$?; set -e
-	[ $rc -eq 0 ] || { cat "$T/$KNAME.log"; fail "kepsim $KNAME exited $rc after SIGTERM"; }
-	expect_no_grep 'ERROR: AddressSanitizer|LeakSanitizer|runtime error' "$T/$KNAME.log"
+	kenv_mailbox --seed "$seed" "$@"
+	TCNO=$(kenv_json "$ACC/account.json" tcno)
+	PAROLA=$(kenv_json "$ACC/account.json" parola)
+	SIFRE=$(kenv_json "$ACC/account.json" sifre)
+	CA=$MB/pki/https/ca.pem
 }
 
 # soap OP [FIELD=VALUE...]: posts the request with the account's credentials

@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/kepsim-server-lib.sh"
 
 make_mailbox 5 --received 4 --sent 2 --faults none
-start_kepsim mtom --request-log "$T/req.jsonl"
+kenv_start --http mtom --request-log "$T/req.jsonl"
 
 # WSDL
 curl -sS --cacert "$CA" -o "$T/wsdl" "$URL?wsdl" || fail "GET ?wsdl"
@@ -24,7 +24,7 @@ expect_no_grep '<ax:kepId>' "$T/root.xml"
 # no durum), for the credentials wrapped or (the public clients' form) bare.
 soap DizinSorgula
 expect_answer
-folders >"$T/got"; jget "$ACC/account.json" folders >"$T/want"
+folders >"$T/got"; kenv_json "$ACC/account.json" folders >"$T/want"
 cmp "$T/got" "$T/want" || fail "DizinSorgula folders differ"
 [ -z "$(field durum)" ] || fail "string[] DizinSorgula carries a durum"
 CRED_FORM=bare soap DizinSorgula
@@ -44,14 +44,14 @@ field konu >"$T/konus"
 n=0
 for s in $(cat "$T/want"); do
 	n=$((n + 1))
-	[ "$(sed -n ${n}p "$T/ids")" = "$(jget "$ACC/INBOX/$s/meta.json" kepId)" ] || fail "kepId $n not parallel"
-	[ "$(sed -n ${n}p "$T/konus")" = "$(jget "$ACC/INBOX/$s/meta.json" konu)" ] || fail "konu $n not parallel"
+	[ "$(sed -n ${n}p "$T/ids")" = "$(kenv_json "$ACC/INBOX/$s/meta.json" kepId)" ] || fail "kepId $n not parallel"
+	[ "$(sed -n ${n}p "$T/konus")" = "$(kenv_json "$ACC/INBOX/$s/meta.json" konu)" ] || fail "konu $n not parallel"
 done
 [ "$(field durum | wc -l)" -eq $n ] && [ "$(field turId | wc -l)" -eq $n ] || fail "arrays not parallel"
 
 # Date window: exactly the packages whose tarih is inside.
 s2=$(sed -n 2p "$T/want")
-t2=$(jget "$ACC/INBOX/$s2/meta.json" tarih)
+t2=$(kenv_json "$ACC/INBOX/$s2/meta.json" tarih)
 # The mailbox holds UTC; on the wire a naive time is Turkish time (UTC+3).
 soap PaketSorgula ilktarih="${t2}Z" sontarih="${t2}Z" dizin=INBOX
 expect_durum 0
@@ -81,7 +81,7 @@ check_indir() {
 		expect_durum 0
 		grep -qi '^Content-Type: multipart/related' "$T/hdr" || [ "$1" = inline ] || fail "Indir is not MTOM"
 		[ "$(sha "$T/bin.1")" = "$(sha "$p/package.eml")" ] || fail "$1 ALL $s differs"
-		soap Indir kepId="$(jget "$p/meta.json" kepId)" ePart=ORGM
+		soap Indir kepId="$(kenv_json "$p/meta.json" kepId)" ePart=ORGM
 		expect_durum 0
 		[ "$(sha "$T/bin.1")" = "$(sha "$p/original.eml")" ] || fail "$1 ORGM $s differs"
 		soap Indir kepSiraNo=$s ePart=ORGMATTACH
@@ -106,7 +106,7 @@ expect_durum 1 'ePart'
 nev=0
 for s in $(ls "$ACC/OUTBOX"); do
 	p=$ACC/OUTBOX/$s
-	soap PaketDelilSorgula kepSiraNo=$s kepId="$(jget "$p/meta.json" kepId)" dizin=OUTBOX
+	soap PaketDelilSorgula kepSiraNo=$s kepId="$(kenv_json "$p/meta.json" kepId)" dizin=OUTBOX
 	expect_durum 0
 	field delilId >"$T/dids"; field delilTurId >"$T/dturs"; field tarih >"$T/dtarih"
 	[ "$(wc -l <"$T/dids")" -eq "$(ls "$p/delil" 2>/dev/null | grep -c '\.json$')" ] || fail "evidence count $s"
@@ -114,10 +114,10 @@ for s in $(ls "$ACC/OUTBOX"); do
 	for id in $(cat "$T/dids"); do
 		i=$((i + 1))
 		j=$p/delil/$id.json
-		[ "$(sed -n ${i}p "$T/dturs")" = "$(jget "$j" delilTurId)" ] || fail "delilTurId of $id"
+		[ "$(sed -n ${i}p "$T/dturs")" = "$(kenv_json "$j" delilTurId)" ] || fail "delilTurId of $id"
 		# The interface time rule: the mailbox's UTC, on the wire (default
 		# --times=offset) Turkish time with +03:00.
-		python3 - "$(sed -n ${i}p "$T/dtarih")" "$(jget "$j" tarih)" <<'PY' || fail "tarih of $id"
+		python3 - "$(sed -n ${i}p "$T/dtarih")" "$(kenv_json "$j" tarih)" <<'PY' || fail "tarih of $id"
 import calendar, sys, time
 wire, utc = sys.argv[1:3]
 t = calendar.timegm(time.strptime(utc, "%Y-%m-%dT%H:%M:%S")) + 3 * 3600
@@ -125,7 +125,7 @@ assert wire == time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + "+03:00", (w
 PY
 		soap PaketDelilIndir delilId="$id"
 		expect_durum 0
-		cmp "$T/bin.1" "$p/delil/$(jget "$j" file)" || fail "eDelil $id differs"
+		cmp "$T/bin.1" "$p/delil/$(kenv_json "$j" file)" || fail "eDelil $id differs"
 		expect_grep 'eDelil xmlns:xmime="http://www.w3.org/2005/05/xmlmime" xmime:contentType="application/(xml|zip)" fileName="delil1\.(xml|zip)"' "$T/root.xml"
 		nev=$((nev + 1))
 	done
@@ -151,7 +151,7 @@ post_file "$T/req.xml" "urn:Giris"
 s1=$(ls "$ACC/INBOX" | sort -n | head -n 1)
 soap AlindiOnay kepSiraNo=$s1 dizin=INBOX
 expect_durum 0
-soap AlindiOnay kepId="$(jget "$ACC/INBOX/$s1/meta.json" kepId)" dizin=INBOX
+soap AlindiOnay kepId="$(kenv_json "$ACC/INBOX/$s1/meta.json" kepId)" dizin=INBOX
 expect_durum 0
 [ "$(wc -l <"$T/mb/state/acks.jsonl")" -eq 1 ] || fail "acks.jsonl should have one line"
 expect_grep "\"kepSiraNo\":$s1" "$T/mb/state/acks.jsonl"
@@ -196,19 +196,19 @@ field kepId | grep -qx "<EYWSadded-$new.pttkepMimeyap>" || fail "added package's
 expect_grep '"op":"Indir",("creds":"[a-z]+",)?"account":"[^"]+","kepSiraNo":"999999"' "$T/req.jsonl"
 [ "$(grep -c '"op":"PaketSil"' "$T/req.jsonl")" -eq 2 ] || fail "request log PaketSil count"
 expect_no_grep "$PAROLA|$SIFRE" "$T/req.jsonl"
-stop_kepsim
+kenv_stop --clean
 expect_no_grep "$PAROLA|$SIFRE" "$T/mtom.log"
 
 # Inline base64: plain text/xml with the same bytes.
-start_kepsim inline --inline-base64
+kenv_start --http inline --inline-base64
 check_indir inline
 grep -qi '^Content-Type: text/xml' "$T/hdr" || fail "inline mode is not text/xml"
-stop_kepsim
+kenv_stop --clean
 
 # --strict-creds (here by --dialect plain): a credential-only operation
 # wants the fields bare in param0, every other operation wrapped, both in
 # the WSDL's order; anything else is Axis2's databinding Fault.
-start_kepsim strict --dialect plain --request-log "$T/strict.jsonl"
+kenv_start --http strict --dialect plain --request-log "$T/strict.jsonl"
 expect_grep 'dialect: creds=bare strict-creds' "$T/strict.log"
 CRED_FORM=bare soap DizinSorgula
 expect_answer
@@ -234,4 +234,4 @@ ret = next(r.iter("{http://ws.apache.org/axis2}return"))
 assert len(ret) > 0 and all(k.tag in ("durum", "kepId", "OrgMesajId", "kepSiraNo", "from", "fromKep",
                                       "konu", "tur", "turId", "hataaciklama") for k in ret), [k.tag for k in ret]
 PY
-stop_kepsim
+kenv_stop --clean

@@ -7,7 +7,7 @@
 
 make_mailbox 13 --received 2 --sent 1 --faults none
 S1=$(ls "$ACC/INBOX" | sort -n | head -n 1)
-start_kepsim pki --otp-file "$T/otp"
+kenv_start --http pki --otp-file "$T/otp"
 
 # BASE: a session id at once.
 soap Giris girisTur=BASE
@@ -30,7 +30,7 @@ soap GuvenliGiris girisTur=OTP eGuvenlikId=nosuchsession smsKey="$code"
 expect_durum 1 'eGuvenlikId'
 
 # EIMZA: sign eMetin (attached, and detached) with the account's e-imza.
-cert=$T/mb/$(jget "$ACC/account.json" eimza_cert)
+cert=$T/mb/$(kenv_json "$ACC/account.json" eimza_cert)
 h=$(basename "$cert" -cert.pem)
 other=rsa; [ "$h" = rsa ] && other=ec
 eimza_login() { # eimza_login SIGNER-DIR [cms -sign options]: sets SESSION or fails
@@ -75,18 +75,18 @@ cmp "$T/bin.1" "$ACC/INBOX/$S1/package.eml" || fail "EIMZA Indir differs"
 
 # CRLs over plain HTTP, at any base path, byte-identical.
 for c in rsa-inter ec-root; do
-	curl -sS -o "$T/got.crl" "http://127.0.0.1:$HPORT/crl/$c.crl" || fail "GET $c.crl"
+	curl -sS -o "$T/got.crl" "http://127.0.0.1:$KEPSIM_HPORT/crl/$c.crl" || fail "GET $c.crl"
 	cmp "$T/got.crl" "$T/mb/pki/crl/$c.crl" || fail "$c.crl differs"
 	openssl crl -inform DER -in "$T/got.crl" -noout || fail "$c.crl is not a CRL"
 done
-curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HPORT/crl/none.crl" >"$T/code"
+curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$KEPSIM_HPORT/crl/none.crl" >"$T/code"
 [ "$(cat "$T/code")" = 404 ] || fail "missing CRL: HTTP $(cat "$T/code")"
 
 # OCSP: good for a valid sender, revoked for the revoked one, per hierarchy.
 for hh in rsa ec; do
 	for who in mali:good revoked:revoked; do
 		openssl ocsp -issuer "$T/mb/pki/$hh/inter.pem" -cert "$T/mb/pki/$hh/${who%:*}.pem" \
-			-url "http://127.0.0.1:$HPORT/ocsp" -CAfile "$T/mb/pki/$hh/root.pem" \
+			-url "http://127.0.0.1:$KEPSIM_HPORT/ocsp" -CAfile "$T/mb/pki/$hh/root.pem" \
 			-verify_other "$T/mb/pki/$hh/inter.pem" >"$T/ocsp.out" 2>&1 \
 			|| { cat "$T/ocsp.out"; fail "openssl ocsp $hh ${who%:*}"; }
 		expect_grep "Response verify OK" "$T/ocsp.out"
@@ -96,11 +96,11 @@ done
 expect_grep 'Reason: keyCompromise' "$T/ocsp.out"
 # The root answers for the intermediate itself.
 openssl ocsp -issuer "$T/mb/pki/rsa/root.pem" -cert "$T/mb/pki/rsa/inter.pem" \
-	-url "http://127.0.0.1:$HPORT/ocsp" -CAfile "$T/mb/pki/rsa/root.pem" >"$T/ocsp.out" 2>&1 \
+	-url "http://127.0.0.1:$KEPSIM_HPORT/ocsp" -CAfile "$T/mb/pki/rsa/root.pem" >"$T/ocsp.out" 2>&1 \
 	|| { cat "$T/ocsp.out"; fail "openssl ocsp inter"; }
 expect_grep 'inter.pem: good' "$T/ocsp.out"
 # A CA kepsim does not answer for: unauthorized.
 openssl ocsp -issuer "$T/mb/pki/https/ca.pem" -cert "$T/mb/pki/https/server.crt" \
-	-url "http://127.0.0.1:$HPORT/ocsp" -CAfile "$CA" >"$T/ocsp.out" 2>&1 || true
+	-url "http://127.0.0.1:$KEPSIM_HPORT/ocsp" -CAfile "$CA" >"$T/ocsp.out" 2>&1 || true
 expect_grep 'unauthorized' "$T/ocsp.out"
-stop_kepsim
+kenv_stop --clean

@@ -16,12 +16,12 @@ A=birim.a@hs01.kep.tr B=birim.b@hs01.kep.tr EXT=dis.kurum@hs02.kep.tr
 make_mailbox 7 --received 1 --sent 1 --faults none --account $A --account $B
 P=$T/mb/pki
 ACCA=$T/mb/accounts/$A ACCB=$T/mb/accounts/$B
-start_kepsim send --request-log "$T/req.jsonl"
+kenv_start --http send --request-log "$T/req.jsonl"
 
 # as ACCOUNT-DIR: the credentials soap() and send_req use.
 as() {
-	HESAP=$(jget "$1/account.json" kepHesap); TCNO=$(jget "$1/account.json" tcno)
-	PAROLA=$(jget "$1/account.json" parola); SIFRE=$(jget "$1/account.json" sifre)
+	HESAP=$(kenv_json "$1/account.json" kepHesap); TCNO=$(kenv_json "$1/account.json" tcno)
+	PAROLA=$(kenv_json "$1/account.json" parola); SIFRE=$(kenv_json "$1/account.json" sifre)
 }
 # send_req OP [--mtom] FIELD...: kepsim-server-send.py's request, posted.
 send_req() {
@@ -52,8 +52,8 @@ npkgs() { ls "$1" | grep -c '^[0-9]*$' || true; }
 delils() {
 	for j in "$1/$2/$3"/delil/*.json; do
 		[ -e "$j" ] || continue
-		c=$(jget "$j" delilTurId)
-		x="$1/$2/$3/delil/$(jget "$j" file)"
+		c=$(kenv_json "$j" delilTurId)
+		x="$1/$2/$3/delil/$(kenv_json "$j" file)"
 		r=$(sed -n 's:.*<EntityDetails><AttributedElectronicAddress[^>]*>\([^<]*\)<.*:\1:p' "$x")
 		echo "$c $r"
 	done | sort
@@ -78,9 +78,9 @@ KID=$(field kepId)
 [ "$(npkgs "$ACCA/OUTBOX")" -eq $((n0 + 1)) ] || fail "Yukle: no new package in OUTBOX"
 S1=$(ls "$ACCA/OUTBOX" | sort -n | tail -n 1)
 D1=$ACCA/OUTBOX/$S1
-[ "$(jget "$D1/meta.json" kepId)" = "$KID" ] || fail "meta kepId"
-[ "$(jget "$D1/meta.json" OrgMesajId)" = "<yukle-1@ebys.test>" ] || fail "OrgMesajId is not the Message-ID"
-[ "$(jget "$D1/meta.json" konu)" = "Görüş yazısı" ] || fail "konu not decoded"
+[ "$(kenv_json "$D1/meta.json" kepId)" = "$KID" ] || fail "meta kepId"
+[ "$(kenv_json "$D1/meta.json" OrgMesajId)" = "<yukle-1@ebys.test>" ] || fail "OrgMesajId is not the Message-ID"
+[ "$(kenv_json "$D1/meta.json" konu)" = "Görüş yazısı" ] || fail "konu not decoded"
 cmp "$D1/original.eml" "$T/y1.eml" || fail "original.eml is not the submitted S/MIME"
 
 # Listed in the sent folder and downloadable.
@@ -129,7 +129,7 @@ SB=$(grep -l "$KID" "$ACCB"/INBOX/*/meta.json | head -n 1)
 [ -n "$SB" ] || fail "not delivered to $B"
 SB=$(dirname "$SB")
 cmp "$SB/package.eml" "$D1/package.eml" || fail "B's copy differs from the sent package"
-[ "$(jget "$SB/meta.json" fromKep)" = "$A" ] || fail "B's copy: fromKep"
+[ "$(kenv_json "$SB/meta.json" fromKep)" = "$A" ] || fail "B's copy: fromKep"
 
 # B reads it: AlindiOnay gives A its 60, once.
 as "$ACCB"
@@ -153,7 +153,7 @@ send_req Yukle --mtom ePaketTur=Standart ePaket=@"$T/y2.eml"
 expect_durum 0
 K2=$(field kepId)
 S2=$(ls "$ACCA/OUTBOX" | sort -n | tail -n 1)
-[ "$(jget "$ACCA/OUTBOX/$S2/meta.json" kepId)" = "$K2" ] && [ "$K2" != "$KID" ] || fail "MTOM Yukle"
+[ "$(kenv_json "$ACCA/OUTBOX/$S2/meta.json" kepId)" = "$K2" ] && [ "$K2" != "$KID" ] || fail "MTOM Yukle"
 cmp "$ACCA/OUTBOX/$S2/original.eml" "$T/y2.eml" || fail "MTOM Yukle: bytes changed"
 
 # --- Refusals change nothing.
@@ -223,9 +223,9 @@ expect_durum 0
 K3=$(field kepId)
 S3=$(ls "$ACCA/OUTBOX" | sort -n | tail -n 1)
 D3=$ACCA/OUTBOX/$S3
-[ "$(jget "$D3/meta.json" kepId)" = "$K3" ] || fail "SmimeGonder: package kepId"
-[ "$(jget "$D3/meta.json" OrgMesajId)" = "$MID" ] || fail "SmimeGonder: OrgMesajId is not the mesajid"
-[ "$(jget "$D3/meta.json" konu)" = 'Toplantı daveti (ÇĞİÖŞÜ)' ] || fail "SmimeGonder: konu"
+[ "$(kenv_json "$D3/meta.json" kepId)" = "$K3" ] || fail "SmimeGonder: package kepId"
+[ "$(kenv_json "$D3/meta.json" OrgMesajId)" = "$MID" ] || fail "SmimeGonder: OrgMesajId is not the mesajid"
+[ "$(kenv_json "$D3/meta.json" konu)" = 'Toplantı daveti (ÇĞİÖŞÜ)' ] || fail "SmimeGonder: konu"
 cmp "$D3/attachments/01-davet.pdf" "$T/ek1.pdf" && cmp "$D3/attachments/02-liste.txt" "$T/ek2.txt" ||
 	fail "SmimeGonder: attachments"
 cat "$P/trust/rsa-root.pem" "$P/rsa/chain.pem" >"$T/rsa-ca.pem" # openssl cms signs without the chain
@@ -297,12 +297,12 @@ assert all(l.get("kepId") for l in done)
 assert all("performed" in l for l in lines if l.get("op") in ("Yukle", "SmimeGonder", "MimeYap"))
 assert any(l.get("op") == "AlindiOnay" and l.get("okundu") for l in lines)
 PY
-stop_kepsim
+kenv_stop --clean
 
 # --- Faults: performed, then the answer lost. The package exists once and
 # the request log says so; the next request (limit 1 per run) is answered.
 for fault in performed-no-answer performed-http500 drop; do
-	start_kepsim "f-$fault" --request-log "$T/f-$fault.jsonl" --faults $fault --fault-rate 1 \
+	kenv_start --http "f-$fault" --request-log "$T/f-$fault.jsonl" --faults $fault --fault-rate 1 \
 		--fault-ops Yukle --fault-limit 1
 	n=$(npkgs "$ACCA/OUTBOX")
 	python3 "$PY" smime "$T/f.eml" "$T/entity" "$T/sig.der" "From=$A" "To=$B" \
@@ -322,11 +322,11 @@ import json, sys
 l = [json.loads(x) for x in open(sys.argv[1]) if '"Yukle"' in x]
 assert len(l) == 1 and l[0]["performed"] is True and l[0]["fault"] == sys.argv[2], l
 PY
-	stop_kepsim
+	kenv_stop --clean
 done
 
 # --- --evidence-delay-ms: the 10 at once, the later stages when due.
-start_kepsim delay --evidence-delay-ms 3000
+kenv_start --http delay --evidence-delay-ms 3000
 python3 "$PY" smime "$T/d.eml" "$T/entity" "$T/sig.der" "From=$A" "To=$EXT" \
 	"Message-ID=<delay@ebys.test>" "Subject=gecikme"
 send_req Yukle ePaketTur=Standart ePaket=@"$T/d.eml"
@@ -337,5 +337,5 @@ sleep 7
 soap DizinSorgula
 [ "$(delils "$ACCA" OUTBOX "$s" | cut -d' ' -f1 | tr '\n' ' ')" = "10 20 40 " ] ||
 	fail "delay: $(delils "$ACCA" OUTBOX "$s" | tr '\n' ' ') after the delay"
-stop_kepsim
+kenv_stop --clean
 exit 0
