@@ -609,8 +609,56 @@ static void split_signed(struct walk *w)
 	w->att.len = k * sizeof(*a);
 }
 
+/* How deep the multiparts open at d[0, upto) nest, for the precheck's
+ * reason: each Content-Type field naming a boundary opens one, a line
+ * "--B--" closing the innermost (B its boundary) closes it. A guess (a
+ * close of an outer boundary or a missing close delimiter is not followed),
+ * used only to name why a message was refused, never to refuse one; one
+ * comparison per line, so it stays linear. */
+static unsigned nesting_at(const char *d, size_t upto)
+{
+	struct open { size_t off, len; } stack[MIME_MAX_PARTS + 1];
+	unsigned n = 0, most = 0;
+
+	for (size_t i = 0; i < upto; i++) {
+		if (i > 0 && d[i - 1] != '\n')
+			continue;
+		if (upto - i >= 13 && strncasecmp(d + i, "content-type:", 13) == 0) {
+			size_t e = i + 13, v;
+
+			/* the field, with its folded lines */
+			while (e < upto && !(d[e] == '\n' && (e + 1 >= upto ||
+							       (d[e + 1] != ' ' && d[e + 1] != '\t'))))
+				e++;
+			for (v = i + 13; v + 9 <= e && strncasecmp(d + v, "boundary=", 9) != 0; v++)
+				;
+			if (v + 9 <= e && n <= MIME_MAX_PARTS) {
+				size_t b = v + 9, l;
+				int q = d[b] == '"';
+
+				b += (size_t)q;
+				for (l = 0; b + l < e && d[b + l] != '\r' && d[b + l] != '\n' &&
+				     (q ? d[b + l] != '"' : d[b + l] != ';' && d[b + l] != ' ' &&
+				      d[b + l] != '\t'); l++)
+					;
+				stack[n].off = b;
+				stack[n].len = l;
+				if (++n > most)
+					most = n;
+			}
+		} else if (n > 0 && upto - i >= stack[n - 1].len + 4 && d[i] == '-' && d[i + 1] == '-' &&
+			   memcmp(d + i + 2, d + stack[n - 1].off, stack[n - 1].len) == 0 &&
+			   d[i + 2 + stack[n - 1].len] == '-' && d[i + 3 + stack[n - 1].len] == '-') {
+			n--;
+		}
+	}
+	return most;
+}
+
 /* libetpan recurses once per nesting level; bound its depth before it runs
- * by bounding the Content-Type headers (each nested level needs one). */
+ * by bounding the Content-Type headers (each nested level needs one). When
+ * they are too many, the reason names the nesting if that is what made
+ * them so (a tree deeper than the walk would take), else the count. */
 static int precheck(const char *d, size_t len, struct kerr *err)
 {
 	size_t n = 0;
@@ -619,8 +667,15 @@ static int precheck(const char *d, size_t len, struct kerr *err)
 		return kerr_set(err, KERR_LIMIT, "message of %zu bytes exceeds %u", len, MIME_MAX_LEN);
 	for (size_t i = 0; i + 13 <= len; i++)
 		if ((i == 0 || d[i - 1] == '\n') && strncasecmp(d + i, "content-type:", 13) == 0 &&
-		    ++n > MIME_MAX_PARTS)
+		    ++n > MIME_MAX_PARTS) {
+			unsigned depth = nesting_at(d, i);
+
+			if (depth > MIME_MAX_DEPTH)
+				return kerr_set(err, KERR_LIMIT, "MIME nesting deeper than %d (%u levels "
+						"open within the first %d parts)", MIME_MAX_DEPTH,
+						depth, MIME_MAX_PARTS);
 			return kerr_set(err, KERR_LIMIT, "more than %d MIME parts", MIME_MAX_PARTS);
+		}
 	return 0;
 }
 

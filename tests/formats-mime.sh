@@ -157,7 +157,7 @@ for depth in 20 300 3000; do
 	expect_grep '^envelope.ileti_tip=eYazisma$' "$T/out"
 	expect_grep '^envelope.hdr.X-REM-Msg-Type=Dispatch$' "$T/out"
 	expect_grep '^envelope.att0=ileti.eml type=message/rfc822 .* message=1$' "$T/out"
-	expect_grep '^original_error=the original message \(envelope part 1.2\) does not parse: (MIME nesting deeper than 16|more than 500 MIME parts)' "$T/out"
+	expect_grep '^original_error=the original message \(envelope part 1.2\) does not parse: MIME nesting deeper than 16' "$T/out"
 	expect_no_grep '^original\.' "$T/out"
 	# the signed range is the real bytes: it verifies under the EC chain
 	openssl cms -verify -binary -inform DER -in "$T/deep/envelope-sig0.der" \

@@ -79,6 +79,19 @@ static void test_part_limit(void **state)
 		kbuf_printf(&b, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
 	assert_int_equal(mime_message_parse(b.data, b.len, &m, &err), -1);
 	assert_int_equal(err.cls, KERR_LIMIT);
+	assert_non_null(strstr(err.msg, "MIME nesting deeper than 16"));
+	kbuf_free(&b);
+
+	/* As many parts, each a multipart closed before the next: too many,
+	 * not too deep. */
+	kbuf_append_str(&b, "From: a@b\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n");
+	for (int i = 0; i < MIME_MAX_PARTS + 5; i++)
+		kbuf_printf(&b, "--o\r\nContent-Type: multipart/mixed;\r\n boundary=c%d\r\n\r\n"
+			    "--c%d\r\nContent-Type: text/plain\r\n\r\nx\r\n--c%d--\r\n", i, i, i);
+	kbuf_append_str(&b, "--o--\r\n");
+	assert_int_equal(mime_message_parse(b.data, b.len, &m, &err), -1);
+	assert_int_equal(err.cls, KERR_LIMIT);
+	assert_string_equal(err.msg, "more than 500 MIME parts");
 	kbuf_free(&b);
 }
 

@@ -126,7 +126,21 @@ for f in deep.eml attrs.xml; do
 	expect_exit 1 timeout 10 "$KEPAGENT" verify $A $f
 	expect_grep '^overall: malformed' "$T/out"
 	expect_no_grep 'runtime error|AddressSanitizer' "$T/err"
+	# within a second of CPU (the wall clock is the shared machine's)
+	python3 - "$KEPAGENT" $A $f <<'PY' || fail "$f: more than a second"
+import resource, subprocess, sys
+subprocess.run(["timeout", "10"] + sys.argv[1:2] + ["verify"] + sys.argv[2:],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = r.ru_utime + r.ru_stime
+print("%.3f s CPU" % cpu)
+sys.exit(cpu >= 1.0)
+PY
 done
+# The 3,000-deep tree is refused for its depth, and says so (it said "more
+# than 500 MIME parts").
+expect_exit 1 "$KEPAGENT" verify $A deep.eml
+expect_grep '^  envelope-signature +malformed +KEP envelope: MIME nesting deeper than 16 ' "$T/out"
 
 # Not a package at all.
 printf 'hello\r\n' > junk.eml
