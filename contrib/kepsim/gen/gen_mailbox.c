@@ -109,6 +109,15 @@ void plan_package(struct gen *g, struct pkg_spec *p, const char *acct, const cha
 		   (strcmp(folder, "OUTBOX") == 0 ? 1800 : 0);
 }
 
+/* The document size that makes a package of about `package` bytes: base64
+ * in 76-column lines turns 57 bytes into 78, and the headers, the envelope
+ * and the signatures add some 30 KB (the package is a little smaller). */
+static size_t big_attachment_size(size_t package)
+{
+	size_t overhead = 32u << 10;
+	return package > 2 * overhead ? (package - overhead) / 78 * 57 : package / 2;
+}
+
 int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 {
 	json_t *items = json_array();
@@ -128,6 +137,8 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 				/* base64 makes 16 MB about 22 MB: under KEP's 25 MB cap. No
 				 * .eyp here, it would carry the document a second time. */
 				p.big = (size_t)grand_range(&g->rnd, 4u << 20, 16u << 20);
+				if (o->big_size > 0)
+					p.big = big_attachment_size(o->big_size);
 				p.ileti = p.ileti == 1 ? 0 : p.ileti;
 			}
 			int r = add_package(g, items, &p, &res, err);

@@ -8,6 +8,7 @@ struct gen_opts {
 	const char **accounts;
 	size_t naccounts;
 	int received, sent, big;
+	size_t big_size;   /* >0: each big package is about this many bytes */
 	int faults[F__COUNT];
 };
 

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: kepsim-gen --pki DIR --out MAILBOX --seed N [--received N] [--sent N]\n"
-		"                  [--big N] [--account ADDR ...] [--faults all|none|LIST]\n"
+		"                  [--big N] [--big-size BYTES] [--account ADDR ...]\n"
+		"                  [--faults all|none|LIST]\n"
 		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
 		"                  [--kind package|evidence|evidence-mail] [--kep-sira-no N] [--delil-tur-id N]\n"
 		"                  [--fault EVIDENCE-FAULT]\n"
@@ -38,6 +39,25 @@ static int parse_int(const char *s, int *out)
 	if (errno || *end || end == s || v < 0 || v > 100000)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* A package size: bytes, or with a suffix K or M (1024-based); 64 KB to
+ * 64 MB (kepagent's MIME limit). */
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end || v < (64u << 10) || v > (64u << 20))
+		return -1;
+	*out = (size_t)v;
 	return 0;
 }
 
@@ -64,6 +84,7 @@ static int cmd_generate(int argc, char **argv, struct kerr *err)
 		{"pki", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
 		{"seed", required_argument, NULL, 's'}, {"received", required_argument, NULL, 'r'},
 		{"sent", required_argument, NULL, 'S'}, {"big", required_argument, NULL, 'b'},
+		{"big-size", required_argument, NULL, 'B'},
 		{"account", required_argument, NULL, 'a'}, {"faults", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
@@ -86,6 +107,7 @@ static int cmd_generate(int argc, char **argv, struct kerr *err)
 		case 'r': if (parse_int(optarg, &o.received) < 0) goto bad; break;
 		case 'S': if (parse_int(optarg, &o.sent) < 0) goto bad; break;
 		case 'b': if (parse_int(optarg, &o.big) < 0) goto bad; break;
+		case 'B': if (parse_size(optarg, &o.big_size) < 0) goto bad; break;
 		case 'h': usage(stdout); free(o.accounts); return 0;
 		default: goto bad;
 		}
