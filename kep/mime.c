@@ -1,5 +1,6 @@
 /* mime.c: libetpan-based splitting of KEP packages; see mime.h. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,13 +8,14 @@
 
 #include <libetpan/libetpan.h>
 #include <libetpan/charconv.h>
+#include <openssl/evp.h>
 
 #include "mime.h"
 #include "safe_name.h"
 #include "util.h"
 
 struct walk {
-	const char *buf;    /* NUL-terminated private copy that libetpan parses */
+	const char *buf;    /* what libetpan parses: the message, or a blanked copy */
 	size_t len;
 	struct mime_message *m;
 	size_t parts;
@@ -362,25 +364,104 @@ static int ends_with_ci(const char *s, const char *suffix)
 
 /* ---- body decoding and ranges ---- */
 
-static int decode_body(struct walk *w, struct mailmime *mm, unsigned char **out, size_t *outlen)
+/* base64 with libetpan's tolerance (mailmime_base64_body_parse, whose
+ * answers must not change): every byte outside the alphabet is skipped,
+ * '=' too, and a last group of 1, 2 or 3 symbols gives 1, 1 or 2 bytes.
+ * The symbols are gathered in blocks that OpenSSL decodes (4 to 3). */
+static int b64_symbol(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+static unsigned char *b64_decode(const unsigned char *in, size_t n, size_t *outlen)
+{
+	unsigned char blk[4096], tail[3];
+	unsigned char *out = xmalloc(n / 4 * 3 + 3);
+	size_t k = 0, o = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !b64_symbol(in[i]))
+			continue;
+		if (i < n)
+			blk[k++] = in[i];
+		if (k == sizeof(blk) || (i == n && k >= 4)) {
+			size_t whole = k / 4 * 4;
+
+			/* only symbols, no padding: exactly 3 bytes per 4 */
+			EVP_DecodeBlock(out + o, blk, (int)whole);
+			o += whole / 4 * 3;
+			memmove(blk, blk + whole, k - whole);
+			k -= whole;
+		}
+	}
+	if (k > 0) {
+		unsigned char last[4] = { 'A', 'A', 'A', 'A' };
+
+		memcpy(last, blk, k);
+		EVP_DecodeBlock(tail, last, 4);
+		memcpy(out + o, tail, k == 3 ? 2 : 1);
+		o += k == 3 ? 2 : 1;
+	}
+	*outlen = o;
+	return xrealloc(out, o + 1);
+}
+
+/* The decoded body of mm: for an identity transfer encoding the body's
+ * bytes in the message, as libetpan's mailmime_binary_body_parse gives them
+ * (*own NULL); else decoded into *own. */
+static int decode_body(struct walk *w, struct mailmime *mm, const unsigned char **out,
+		       unsigned char **own, size_t *outlen)
 {
 	struct mailmime_data *b = mm->mm_body;
-	size_t idx = 0;
+	const char *d;
+	size_t n, idx = 0;
 	char *res = NULL;
 	size_t rlen = 0;
 
+	*own = NULL;
 	if (!b || b->dt_type != MAILMIME_DATA_TEXT) {
-		*out = xmalloc(1);
+		*out = (const unsigned char *)"";
 		*outlen = 0;
 		return 0;
 	}
-	if (mailmime_part_parse(b->dt_data.dt_text.dt_data, b->dt_data.dt_text.dt_length, &idx,
-				b->dt_encoding, &res, &rlen) != MAILIMF_NO_ERROR)
-		return kerr_set(w->err, KERR_MALFORMED, "cannot decode a MIME part body");
-	*out = xmalloc(rlen + 1);
-	memcpy(*out, res, rlen);
-	*outlen = rlen;
-	mailmime_decoded_part_free(res);
+	d = b->dt_data.dt_text.dt_data;
+	n = b->dt_data.dt_text.dt_length;
+	switch (b->dt_encoding) {
+	case MAILMIME_MECHANISM_BASE64:
+		*own = b64_decode((const unsigned char *)d, n, outlen);
+		*out = *own;
+		return 0;
+	case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
+		if (mailmime_part_parse(d, n, &idx, b->dt_encoding, &res, &rlen) != MAILIMF_NO_ERROR)
+			return kerr_set(w->err, KERR_MALFORMED, "cannot decode a MIME part body");
+		*own = xmalloc(rlen + 1);
+		memcpy(*own, res, rlen);
+		mailmime_decoded_part_free(res);
+		*out = *own;
+		*outlen = rlen;
+		return 0;
+	default:
+		*out = (const unsigned char *)d;
+		*outlen = n;
+		return 0;
+	}
+}
+
+/* decode_body into memory of its own (signatures: small, and kept apart
+ * from the message). */
+static int decode_owned(struct walk *w, struct mailmime *mm, unsigned char **out, size_t *outlen)
+{
+	const unsigned char *d;
+	unsigned char *own;
+
+	if (decode_body(w, mm, &d, &own, outlen) < 0)
+		return -1;
+	if (own == NULL) {
+		own = xmalloc(*outlen + 1);
+		memcpy(own, d, *outlen);
+	}
+	*out = own;
 	return 0;
 }
 
@@ -436,7 +517,7 @@ static int add_detached(struct walk *w, struct mailmime *mm)
 	if (!ok)
 		return kerr_set(w->err, KERR_MALFORMED,
 				"multipart/signed: cannot locate the signed part's exact bytes");
-	if (decode_body(w, second, &s.sig, &s.sig_len) < 0)
+	if (decode_owned(w, second, &s.sig, &s.sig_len) < 0)
 		return -1;
 	s.protocol = content_param(mm->mm_content_type, "protocol");
 	s.micalg = content_param(mm->mm_content_type, "micalg");
@@ -448,7 +529,7 @@ static int add_opaque(struct walk *w, struct mailmime *mm, const char *ct)
 {
 	struct mime_sig s = { .kind = MIME_SIG_OPAQUE };
 
-	if (decode_body(w, mm, &s.sig, &s.sig_len) < 0)
+	if (decode_owned(w, mm, &s.sig, &s.sig_len) < 0)
 		return -1;
 	s.protocol = xstrdup(ct);
 	kbuf_append(&w->sigs, &s, sizeof(s));
@@ -487,7 +568,7 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *path,
 
 	snprintf(a.path, sizeof(a.path), "%s", path);
 
-	if (decode_body(w, mm, &a.data, &a.len) < 0) {
+	if (decode_body(w, mm, &a.data, &a.own, &a.len) < 0) {
 		free(fname);
 		return -1;
 	}
@@ -495,7 +576,7 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *path,
 	if (mm->mm_body && mm->mm_body->dt_type == MAILMIME_DATA_TEXT &&
 	    mm->mm_body->dt_data.dt_text.dt_length == a.len &&
 	    offset_of(w, mm->mm_body->dt_data.dt_text.dt_data, a.len, &a.src_off) == 0 &&
-	    memcmp(w->buf + a.src_off, a.data, a.len) == 0)
+	    (a.own == NULL || memcmp(w->buf + a.src_off, a.data, a.len) == 0))
 		a.verbatim = 1;
 	a.is_message = strcmp(ct, "message/rfc822") == 0 || ends_with_ci(fname, ".eml");
 	a.is_eyp = strcmp(ct, "application/eyazisma") == 0 || ends_with_ci(fname, ".eyp");
@@ -603,7 +684,7 @@ static void split_signed(struct walk *w)
 		x.content_type = a[i].content_type;
 		x.filename = a[i].filename;
 		free(a[i].raw_filename);
-		free(a[i].data);
+		free(a[i].own);
 		kbuf_append(&w->extra, &x, sizeof(x));
 	}
 	w->att.len = k * sizeof(*a);
@@ -816,8 +897,8 @@ static size_t blank_nested(char *c, size_t len, struct kbuf *out)
 	return n;
 }
 
-/* Parses the private NUL-terminated copy c of data into m. */
-static int parse_copy(const char *c, size_t len, struct mime_message *m, struct kerr *err)
+/* Parses c (the message, or its blanked copy) into m. */
+static int parse_buf(const char *c, size_t len, struct mime_message *m, struct kerr *err)
 {
 	struct walk w = { .m = m, .err = err, .buf = c, .len = len };
 	struct mailmime *root = NULL;
@@ -840,8 +921,8 @@ static int parse_copy(const char *c, size_t len, struct mime_message *m, struct 
 		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1, "", 0);
 	if (rc == 0)
 		split_signed(&w);
-	hdr_end_crlf = strstr(c, "\r\n\r\n");
-	hdr_end_lf = strstr(c, "\n\n");
+	hdr_end_crlf = memmem(c, len, "\r\n\r\n", 4);
+	hdr_end_lf = memmem(c, len, "\n\n", 2);
 	m->lf_only = hdr_end_lf && (!hdr_end_crlf || hdr_end_lf < hdr_end_crlf);
 	m->sigs = (struct mime_sig *)w.sigs.data;
 	m->n_sigs = w.sigs.len / sizeof(struct mime_sig);
@@ -852,6 +933,24 @@ static int parse_copy(const char *c, size_t len, struct mime_message *m, struct 
 	kbuf_free(&w.att_inside);
 	mailmime_free(root);
 	return rc;
+}
+
+/* p lies in buf[0 .. len] (compared as addresses: p may be elsewhere). */
+static int in_buf(const void *buf, size_t len, const void *p)
+{
+	uintptr_t b = (uintptr_t)buf, q = (uintptr_t)p;
+
+	return q >= b && q - b <= len;
+}
+
+/* The slices of a parse of copy (a blanked copy of data) made slices of
+ * data: the nested messages' bytes are the real ones, not the blanks. */
+static void rebase(struct mime_message *m, const char *copy, size_t len, const void *data)
+{
+	for (size_t i = 0; i < m->n_att; i++)
+		if (m->att[i].own == NULL && in_buf(copy, len, m->att[i].data))
+			m->att[i].data = (const unsigned char *)data +
+					 ((const char *)m->att[i].data - copy);
 }
 
 int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
@@ -866,28 +965,28 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 		return kerr_set(err, KERR_MALFORMED, "empty message");
 	if (len > MIME_MAX_LEN)
 		return kerr_set(err, KERR_LIMIT, "message of %zu bytes exceeds %u", len, MIME_MAX_LEN);
-	copy = xmalloc(len + 1); /* libetpan wants a NUL-terminated buffer */
-	memcpy(copy, data, len);
-	copy[len] = 0;
+	/* libetpan's parser is bounded by the length: the bytes are parsed
+	 * where they are (a mapped file), not copied. */
 	kerr_clear(&first);
-	rc = parse_copy(copy, len, m, &first);
-	if (rc < 0 && first.cls == KERR_LIMIT && blank_nested(copy, len, &blanks) > 0) {
-		mime_message_free(m);
-		m->data = data;
-		m->len = len;
-		rc = parse_copy(copy, len, m, err);
-		/* the nested messages' bytes are the real ones, not the blanks */
-		for (size_t i = 0; rc == 0 && i < m->n_att; i++)
-			if (m->att[i].is_message && m->att[i].verbatim)
-				memcpy(m->att[i].data, (const unsigned char *)data + m->att[i].src_off,
-				       m->att[i].len);
-		if (rc < 0 && err)   /* report the first failure: it names the real cause */
+	rc = parse_buf(data, len, m, &first);
+	if (rc < 0 && first.cls == KERR_LIMIT) {
+		copy = xmalloc(len);
+		memcpy(copy, data, len);
+		if (blank_nested(copy, len, &blanks) > 0) {
+			mime_message_free(m);
+			rc = parse_buf(copy, len, m, err);
+			if (rc == 0)
+				rebase(m, copy, len, data);
+			if (rc < 0 && err)   /* report the first failure: it names the real cause */
+				*err = first;
+		} else if (err) {
 			*err = first;
+		}
+		free(copy);
 	} else if (rc < 0 && err) {
 		*err = first;
 	}
 	kbuf_free(&blanks);
-	free(copy);
 	m->data = data;
 	m->len = len;
 	if (rc < 0) {
@@ -928,7 +1027,7 @@ void mime_message_free(struct mime_message *m)
 		free(m->att[i].filename);
 		free(m->att[i].raw_filename);
 		free(m->att[i].content_type);
-		free(m->att[i].data);
+		free(m->att[i].own);
 	}
 	free(m->att);
 	for (size_t i = 0; i < m->n_extra; i++) {
@@ -974,7 +1073,7 @@ int mime_is_evidence_mail(const struct mime_message *m)
 
 int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err)
 {
-	const struct mime_attachment *o = NULL;
+	struct mime_attachment *o = NULL;
 	struct kerr oerr;
 
 	memset(p, 0, sizeof(*p));
@@ -985,16 +1084,18 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 			o = &p->envelope.att[i];
 	if (!o)
 		return 0;
-	if (o->verbatim) {
+	if (o->own == NULL && in_buf(data, len, o->data)) {
+		/* No transfer encoding: the original is a slice of the package. */
 		p->orig_in_package = 1;
-		p->orig_off = o->src_off;
+		p->orig_off = (size_t)(o->data - (const unsigned char *)data);
 		p->orig_len = o->len;
-		data = (const unsigned char *)data + o->src_off;
 	} else {
-		p->orig_copy = xmalloc(o->len + 1);
-		memcpy(p->orig_copy, o->data, o->len);
-		data = p->orig_copy;
+		/* Decoded once: the package takes the attachment's bytes, which
+		 * the attachment keeps pointing at. */
+		p->orig_copy = o->own ? o->own : xmalloc(1);
+		o->own = NULL;
 	}
+	data = o->data;
 	if (mime_message_parse(data, o->len, &p->original, &oerr) < 0) {
 		if (oerr.cls != KERR_MALFORMED && oerr.cls != KERR_LIMIT) {
 			if (err)
@@ -1007,8 +1108,6 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 			 "the original message (envelope part %.60s) does not parse: %.900s",
 			 o->path[0] ? o->path : "1", oerr.msg);
 		p->orig_in_package = 0;
-		free(p->orig_copy);
-		p->orig_copy = NULL;
 		return 0;
 	}
 	p->has_original = 1;

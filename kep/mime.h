@@ -11,9 +11,10 @@
  * message/rfc822 part (or attachment named *.eml) inside the envelope's
  * signed entity (any, when the envelope is unsigned): a message placed beside
  * the signed entity is never taken for the original. The original is parsed
- * on its own bytes: when they are a verbatim slice of the package,
- * orig_in_package is 1 and orig_off/len locate them; otherwise (a base64
- * .eml attachment) they are an owned decoded copy.
+ * on its own bytes: when the part has no transfer encoding they are a slice
+ * of the package, orig_in_package is 1 and orig_off/len locate them;
+ * otherwise (a base64 .eml attachment) they are decoded once, into
+ * orig_copy.
  *
  * Bounds: input size, MIME nesting depth and part count (KERR_LIMIT). A
  * message/rfc822 part is a leaf of its message, parsed on its own bytes
@@ -23,7 +24,11 @@
  * Malformed input gives -1 with KERR_MALFORMED, never a crash.
  * Ownership: everything in the structs is owned by them and freed by
  * mime_message_free()/mime_package_free(); `data` pointers borrow the
- * caller's buffer, which must outlive the struct. Thread-safe (no globals). */
+ * caller's buffer, which must outlive the struct. The buffer need not be
+ * NUL-terminated (a mapped file) and is parsed in place: no whole copy is
+ * made, and a body is decoded at most once (base64 by OpenSSL's block
+ * decoder), so a 25 MB package costs about its decoded document in heap.
+ * Thread-safe (no globals). */
 #ifndef KEP_MIME_H
 #define KEP_MIME_H
 
@@ -60,8 +65,12 @@ struct mime_attachment {
 	char *filename;        /* decoded (RFC 2231/2047) and made safe (safe_name.h) */
 	char *raw_filename;    /* decoded, as the sender wrote it (untrusted); NULL when none */
 	char *content_type;    /* "type/subtype", lower case */
-	unsigned char *data;   /* decoded body */
+	/* The decoded body. A part without transfer encoding is a slice of the
+	 * message (borrowed, as `data` of the message); base64 and
+	 * quoted-printable bodies are decoded once, into `own`. */
+	const unsigned char *data;
 	size_t len;
+	unsigned char *own;    /* freed with the message: data when decoded, else NULL */
 	int is_eyp;            /* application/eyazisma or *.eyp */
 	int is_message;        /* message/rfc822 or *.eml */
 	int verbatim;          /* data equals message bytes [src_off .. +len) (no transfer encoding) */
@@ -123,7 +132,9 @@ struct mime_package {
 	struct mime_message original;   /* valid when has_original */
 	int orig_in_package;            /* original bytes are package[orig_off .. +orig_len) */
 	size_t orig_off, orig_len;
-	unsigned char *orig_copy;       /* owned decoded copy when !orig_in_package */
+	/* The decoded original when !orig_in_package (owned; the envelope's
+	 * attachment shares it, so it is decoded once); NULL otherwise. */
+	unsigned char *orig_copy;
 	/* The original was found but does not parse (too deep, malformed):
 	 * has_original is 0, the envelope is still complete. "" otherwise. */
 	char original_error[1024];
