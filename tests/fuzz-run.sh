@@ -13,7 +13,7 @@ art=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
 mkdir -p "$art" || exit 1
 status=0
 report=""
-for name in mime soap mtom evidence eyp config kamusm cms; do
+for name in mime soap mtom evidence eyp config kamusm cms api; do
 	bin=$build/tests/fuzz/fuzz-$name
 	if [ ! -x "$bin" ]; then
 		echo "fuzz-run: $bin missing (configure with CC=clang, make fuzz)" >&2
@@ -25,6 +25,7 @@ for name in mime soap mtom evidence eyp config kamusm cms; do
 	dict=""
 	case $name in
 	config) dict=-dict=$src/tests/fuzz/config.dict ;;
+	api) dict=-dict=$src/tests/fuzz/api.dict ;;
 	soap|mtom|evidence|eyp|kamusm) dict=-dict=$src/tests/fuzz/xml.dict ;;
 	esac
 	log=$build/tests/fuzz/fuzz-$name.log

@@ -3,10 +3,10 @@
 # --enable-sanitizers), then `make fuzz`: without fuzzer-no-link the
 # libraries carry no coverage and libFuzzer mutates blind (cov: 2);
 # tests/fuzz-run.sh runs each for a bounded time. Not built by `make all`.
-FUZZ_NAMES = mime soap mtom evidence eyp config kamusm cms
+FUZZ_NAMES = mime soap mtom evidence eyp config kamusm cms api
 FUZZ_TARGETS = tests/fuzz/fuzz-mime tests/fuzz/fuzz-soap tests/fuzz/fuzz-mtom \
 	tests/fuzz/fuzz-evidence tests/fuzz/fuzz-eyp tests/fuzz/fuzz-config \
-	tests/fuzz/fuzz-kamusm tests/fuzz/fuzz-cms
+	tests/fuzz/fuzz-kamusm tests/fuzz/fuzz-cms tests/fuzz/fuzz-api
 FUZZ_LIBS = agent/libagent.a $(SYNC_LIB) $(CONF_LIB) $(KEP_LIB) $(STORE_LIB) lib/libkcommon.a
 FUZZ_LINK = @$(MKDIR_P) tests/fuzz && echo "  FUZZ     $@" && \
 	$(CC) $(TEST_CPPFLAGS) $(AM_CFLAGS) $(CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -28,11 +28,13 @@ tests/fuzz/fuzz-kamusm: $(srcdir)/tests/fuzz/kamusm.c $(FUZZ_LIBS)
 	$(FUZZ_LINK)
 tests/fuzz/fuzz-cms: $(srcdir)/tests/fuzz/cms.c $(FUZZ_LIBS)
 	$(FUZZ_LINK)
+tests/fuzz/fuzz-api: $(srcdir)/tests/fuzz/api.c $(FUZZ_LIBS)
+	$(FUZZ_LINK)
 .PHONY: fuzz
 CLEANFILES += $(FUZZ_TARGETS)
 dist_noinst_SCRIPTS += tests/fuzz-run.sh
 EXTRA_DIST += tests/fuzz/mime.c tests/fuzz/soap.c tests/fuzz/mtom.c tests/fuzz/evidence.c \
-	tests/fuzz/eyp.c tests/fuzz/config.c tests/fuzz/kamusm.c tests/fuzz/cms.c tests/fuzz/xml.dict tests/fuzz/config.dict \
+	tests/fuzz/eyp.c tests/fuzz/config.c tests/fuzz/kamusm.c tests/fuzz/cms.c tests/fuzz/api.c tests/fuzz/xml.dict tests/fuzz/config.dict tests/fuzz/api.dict \
 	tests/fuzz/corpus
 # `make torture`: the reliability figures in one table (tests/reliability.sh):
 # the crash, hostile-peer and machine-fault tests here, the fuzz targets for
