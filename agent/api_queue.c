@@ -101,6 +101,16 @@ static const char *lease_of(const struct api_request *req, struct api_response *
 	return l;
 }
 
+/* The lease of a request that must carry one, or NULL with the 400 sent. */
+static const char *lease_required(const struct api_request *req, struct api_response *resp)
+{
+	const char *l = lease_of(req, resp);
+
+	if (l == NULL)
+		api_error(resp, 400, "bad_parameter", "'lease' is required");
+	return l;
+}
+
 void api_h_queue_claim(const struct api_request *req, struct api_response *resp)
 {
 	const struct config *cfg;
@@ -229,11 +239,7 @@ void api_h_queue_extend(const struct api_request *req, struct api_response *resp
 	    body_str(req, resp, "lease", &lease) < 0 ||
 	    body_int(req, resp, "lease_seconds", 0, &lease_s) < 0)
 		return;
-	if ((lease = lease_of(req, resp)) == NULL) {
-		api_error(resp, 400, "bad_parameter", "'lease' is required");
-		return;
-	}
-	if ((st = api_store(req, resp)) == NULL)
+	if ((lease = lease_required(req, resp)) == NULL || (st = api_store(req, resp)) == NULL)
 		return;
 	cfg = daemon_config_get(req->user);
 	rc = import_queue_extend(st, cfg, id, lease, (long)lease_s, &resp->json, &code, &err);
@@ -257,11 +263,7 @@ static void finish(const struct api_request *req, struct api_response *resp, int
 	    body_str(req, resp, "reason", &reason) < 0 ||
 	    body_int(req, resp, "retry_after", -1, &retry) < 0)
 		return;
-	if ((lease = lease_of(req, resp)) == NULL) {
-		api_error(resp, 400, "bad_parameter", "'lease' is required");
-		return;
-	}
-	if ((st = api_store(req, resp)) == NULL)
+	if ((lease = lease_required(req, resp)) == NULL || (st = api_store(req, resp)) == NULL)
 		return;
 	cfg = daemon_config_get(req->user);
 	if (reject)

@@ -66,26 +66,48 @@ static void txt_time(struct kbuf *t, const char *label, const char *rfc3339)
 	free(s);
 }
 
+/* "valid (geçerli)": a verdict name and its Turkish label. */
+static void txt_verdict(struct kbuf *t, const char *label, const char *v)
+{
+	char *s = xasprintf("%s (%s)", v, verdict_tr(v));
+
+	txt_row(t, label, s);
+	free(s);
+}
+
+/* The verdict and reason rows every check and evidence item starts with. */
+static void txt_outcome(struct kbuf *t, const json_t *x)
+{
+	txt_verdict(t, "Sonuç", str(x, "verdict"));
+	txt_row(t, "Gerekçe", str(x, "reason"));
+}
+
 static void txt_check(struct kbuf *t, const json_t *c)
 {
-	char *v = xasprintf("%s (%s)", str(c, "verdict"), verdict_tr(str(c, "verdict")));
+	/* The rows a check has when it names them. */
+	static const struct {
+		const char *key, *label;
+		int time;
+	} rows[] = {
+		{ "signer_subject", "İmzacı", 0 },
+		{ "signer_serial", "Seri no", 0 },
+		{ "signer_issuer", "Düzenleyen", 0 },
+		{ "signing_time", "İmza zamanı", 1 },
+		{ "timestamp_time", "Zaman damgası", 1 },
+		{ "validation_time", "Doğrulama zamanı", 1 },
+	};
+	size_t i;
 
 	kbuf_printf(t, "  [%s]\n", str(c, "check"));
-	txt_row(t, "Sonuç", v);
-	txt_row(t, "Gerekçe", str(c, "reason"));
-	if (str(c, "signer_subject") != NULL)
-		txt_row(t, "İmzacı", str(c, "signer_subject"));
-	if (str(c, "signer_serial") != NULL)
-		txt_row(t, "Seri no", str(c, "signer_serial"));
-	if (str(c, "signer_issuer") != NULL)
-		txt_row(t, "Düzenleyen", str(c, "signer_issuer"));
-	if (str(c, "signing_time") != NULL)
-		txt_time(t, "İmza zamanı", str(c, "signing_time"));
-	if (str(c, "timestamp_time") != NULL)
-		txt_time(t, "Zaman damgası", str(c, "timestamp_time"));
-	if (str(c, "validation_time") != NULL)
-		txt_time(t, "Doğrulama zamanı", str(c, "validation_time"));
-	free(v);
+	txt_outcome(t, c);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *v = str(c, rows[i].key);
+
+		if (v != NULL && rows[i].time)
+			txt_time(t, rows[i].label, v);
+		else if (v != NULL)
+			txt_row(t, rows[i].label, v);
+	}
 }
 
 void bundle_report_txt(struct kbuf *t, const json_t *r)
@@ -116,20 +138,14 @@ void bundle_report_txt(struct kbuf *t, const json_t *r)
 	txt_row(t, "SHA-256", str(pkg, "sha256"));
 
 	kbuf_append_str(t, "\nEşitlemede kaydedilen sonuçlar\n");
-	s = xasprintf("%s (%s)", str(st, "overall") ?: "unverified",
-		      verdict_tr(str(st, "overall") ?: "unverified"));
-	txt_row(t, "Paket genel sonucu", s);
-	free(s);
+	txt_verdict(t, "Paket genel sonucu", str(st, "overall") ?: "unverified");
 	json_array_foreach(json_object_get(st, "checks"), i, x)
 		txt_check(t, x);
 	json_array_foreach(json_object_get(st, "evidence"), i, x) {
 		kbuf_printf(t, "  [delil %lld: %s]\n",
 			    (long long)json_integer_value(json_object_get(x, "delil_tur_id")),
 			    str(x, "label"));
-		s = xasprintf("%s (%s)", str(x, "verdict"), verdict_tr(str(x, "verdict")));
-		txt_row(t, "Sonuç", s);
-		free(s);
-		txt_row(t, "Gerekçe", str(x, "reason"));
+		txt_outcome(t, x);
 		txt_time(t, "Olay zamanı", str(x, "event_time"));
 		txt_row(t, "Düzenleyen", str(x, "issuer"));
 		txt_row(t, "Dosya", str(x, "file"));
@@ -137,18 +153,12 @@ void bundle_report_txt(struct kbuf *t, const json_t *r)
 
 	kbuf_append_str(t, "\nÇevrimdışı yeniden doğrulama\n");
 	txt_time(t, "Doğrulama zamanı", str(rv, "validation_time"));
-	s = xasprintf("%s (%s)", str(json_object_get(rv, "package"), "overall"),
-		      verdict_tr(str(json_object_get(rv, "package"), "overall")));
-	txt_row(t, "Paket genel sonucu", s);
-	free(s);
+	txt_verdict(t, "Paket genel sonucu", str(json_object_get(rv, "package"), "overall"));
 	json_array_foreach(json_object_get(json_object_get(rv, "package"), "checks"), i, x)
 		txt_check(t, x);
 	json_array_foreach(json_object_get(rv, "evidence"), i, x) {
 		kbuf_printf(t, "  [%s]\n", str(x, "file"));
-		s = xasprintf("%s (%s)", str(x, "verdict"), verdict_tr(str(x, "verdict")));
-		txt_row(t, "Sonuç", s);
-		free(s);
-		txt_row(t, "Gerekçe", str(x, "reason"));
+		txt_outcome(t, x);
 		txt_row(t, "Özet karşılaştırması", str(x, "digest"));
 	}
 
@@ -178,6 +188,14 @@ static void esc(struct kbuf *h, const char *s)
 		default: kbuf_append(h, p, 1);
 		}
 	}
+}
+
+/* ' name="value"' (value escaped) inside a start tag. */
+static void attr(struct kbuf *h, const char *name, const char *value)
+{
+	kbuf_printf(h, " %s=\"", name);
+	esc(h, value);
+	kbuf_append_str(h, "\"");
 }
 
 static void verdict_span(struct kbuf *h, const char *v)
@@ -246,6 +264,24 @@ static void row_verdict(struct kbuf *h, const char *label, const char *v)
 	kbuf_append_str(h, "</td></tr>\n");
 }
 
+/* A summary row: the overall verdict of one source, with its reason if any. */
+static void row_overall(struct kbuf *h, const char *source, const char *label, const char *v,
+			const char *reason)
+{
+	kbuf_append_str(h, "<tr");
+	attr(h, "data-source", source);
+	attr(h, "data-verdict", v);
+	kbuf_append_str(h, "><th scope=\"row\">");
+	esc(h, label);
+	kbuf_append_str(h, "</th><td>");
+	verdict_span(h, v);
+	if (reason != NULL) {
+		kbuf_append_str(h, "<br>");
+		esc(h, reason);
+	}
+	kbuf_append_str(h, "</td></tr>\n");
+}
+
 /* The certificate of the bundle with this subject and serial; else the
  * first with this subject (a time-stamp check's serial is the token's, not
  * the TSA certificate's). */
@@ -302,13 +338,11 @@ static void chain(struct kbuf *h, const json_t *certs, const json_t *check)
 
 static void html_check(struct kbuf *h, const json_t *certs, const json_t *c, const char *source)
 {
-	kbuf_append_str(h, "<article class=\"check\" data-source=\"");
-	esc(h, source);
-	kbuf_append_str(h, "\" data-check=\"");
-	esc(h, str(c, "check"));
-	kbuf_append_str(h, "\" data-verdict=\"");
-	esc(h, str(c, "verdict"));
-	kbuf_append_str(h, "\">\n<h3>");
+	kbuf_append_str(h, "<article class=\"check\"");
+	attr(h, "data-source", source);
+	attr(h, "data-check", str(c, "check"));
+	attr(h, "data-verdict", str(c, "verdict"));
+	kbuf_append_str(h, ">\n<h3>");
 	esc(h, str(c, "check"));
 	kbuf_append_str(h, "</h3>\n<table class=\"kv\">\n");
 	row_verdict(h, "Sonuç", str(c, "verdict"));
@@ -394,19 +428,10 @@ void bundle_report_html(struct kbuf *h, const json_t *r)
 	kbuf_append_str(h, "</table>\n</section>\n");
 
 	kbuf_append_str(h, "<section id=\"ozet\">\n<h2>Sonuçların özeti</h2>\n<table class=\"kv\">\n");
-	kbuf_append_str(h, "<tr data-source=\"stored-overall\" data-verdict=\"");
-	esc(h, str(st, "overall") ?: "unverified");
-	kbuf_append_str(h, "\"><th scope=\"row\">Eşitlemede kaydedilen</th><td>");
-	verdict_span(h, str(st, "overall") ?: "unverified");
-	if (str(st, "reason") != NULL) {
-		kbuf_append_str(h, "<br>");
-		esc(h, str(st, "reason"));
-	}
-	kbuf_append_str(h, "</td></tr>\n<tr data-source=\"reverified-overall\" data-verdict=\"");
-	esc(h, str(rvp, "overall"));
-	kbuf_append_str(h, "\"><th scope=\"row\">Çevrimdışı yeniden doğrulama</th><td>");
-	verdict_span(h, str(rvp, "overall"));
-	kbuf_append_str(h, "</td></tr>\n");
+	row_overall(h, "stored-overall", "Eşitlemede kaydedilen", str(st, "overall") ?: "unverified",
+		    str(st, "reason"));
+	row_overall(h, "reverified-overall", "Çevrimdışı yeniden doğrulama", str(rvp, "overall"),
+		    NULL);
 	row_time(h, "Yeniden doğrulama zamanı", str(rv, "validation_time"));
 	kbuf_append_str(h, "</table>\n</section>\n");
 
@@ -429,13 +454,11 @@ void bundle_report_html(struct kbuf *h, const json_t *r)
 			if (str(y, "file") != NULL && str(x, "file") != NULL &&
 			    strcmp(str(y, "file"), str(x, "file")) == 0)
 				again = y;
-		kbuf_append_str(h, "<article class=\"evidence\" data-file=\"");
-		esc(h, str(x, "file"));
-		kbuf_append_str(h, "\" data-verdict=\"");
-		esc(h, str(x, "verdict"));
-		kbuf_append_str(h, "\" data-reverified-verdict=\"");
-		esc(h, again ? str(again, "verdict") : "");
-		kbuf_append_str(h, "\">\n<h3>");
+		kbuf_append_str(h, "<article class=\"evidence\"");
+		attr(h, "data-file", str(x, "file"));
+		attr(h, "data-verdict", str(x, "verdict"));
+		attr(h, "data-reverified-verdict", again ? str(again, "verdict") : "");
+		kbuf_append_str(h, ">\n<h3>");
 		esc(h, str(x, "label"));
 		snprintf(code, sizeof(code), " (kod %lld)",
 			 (long long)json_integer_value(json_object_get(x, "delil_tur_id")));

@@ -176,20 +176,8 @@ static void print_items(json_t *j, int packages)
 /* One evidence record as "key value" lines, then its checks. */
 static void print_show(json_t *j)
 {
-	const char *k;
-	json_t *v, *x;
-	size_t i;
-
-	json_object_foreach(j, k, v) {
-		if (json_is_string(v))
-			printf("%-14s %s\n", k, json_string_value(v));
-		else if (json_is_integer(v))
-			printf("%-14s %lld\n", k, (long long)json_integer_value(v));
-	}
-	json_array_foreach(json_object_get(j, "checks"), i, x)
-		printf("  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")) ?: "",
-		       json_string_value(json_object_get(x, "verdict")) ?: "",
-		       json_string_value(json_object_get(x, "reason")) ?: "");
+	reply_print_fields(j, 0);
+	reply_print_checks(json_object_get(j, "checks"));
 }
 
 static void print_verify(json_t *r)

@@ -78,14 +78,7 @@ static void print_detail(json_t *j)
 	json_t *v, *x;
 	size_t i;
 
-	json_object_foreach(j, k, v) {
-		if (json_is_string(v))
-			printf("%-14s %s\n", k, json_string_value(v));
-		else if (json_is_integer(v))
-			printf("%-14s %lld\n", k, (long long)json_integer_value(v));
-		else if (json_is_boolean(v))
-			printf("%-14s %s\n", k, json_is_true(v) ? "yes" : "no");
-	}
+	reply_print_fields(j, 1);
 	json_object_foreach(json_object_get(j, "ustveri"), k, v)
 		if (json_is_string(v))
 			printf("ustveri.%-6s %s\n", k, json_string_value(v));
@@ -99,10 +92,7 @@ static void print_detail(json_t *j)
 	if ((v = json_object_get(j, "verification")) == NULL)
 		return;
 	printf("verification   %s\n", json_string_value(json_object_get(v, "overall")) ?: "");
-	json_array_foreach(json_object_get(v, "checks"), i, x)
-		printf("  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")),
-		       json_string_value(json_object_get(x, "verdict")) ?: "",
-		       json_string_value(json_object_get(x, "reason")) ?: "");
+	reply_print_checks(json_object_get(v, "checks"));
 }
 
 static int parse(int argc, char **argv, struct qopts *o)

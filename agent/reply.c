@@ -247,3 +247,29 @@ void reply_print_json(const json_t *j)
 		printf("%s\n", s);
 	free(s);
 }
+
+void reply_print_fields(const json_t *j, int booleans)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)j, k, v) {
+		if (json_is_string(v))
+			printf("%-14s %s\n", k, json_string_value(v));
+		else if (json_is_integer(v))
+			printf("%-14s %lld\n", k, (long long)json_integer_value(v));
+		else if (booleans && json_is_boolean(v))
+			printf("%-14s %s\n", k, json_is_true(v) ? "yes" : "no");
+	}
+}
+
+void reply_print_checks(const json_t *checks)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(checks, i, x)
+		printf("  %-22s %-18s %s\n", json_string_value(json_object_get(x, "check")) ?: "",
+		       json_string_value(json_object_get(x, "verdict")) ?: "",
+		       json_string_value(json_object_get(x, "reason")) ?: "");
+}

@@ -56,6 +56,11 @@ json_t *reply_pkg_check_json(const struct pkg_check *c);
 
 /* Prints JSON (indented) or nothing on failure; for the CLI's --json. */
 void reply_print_json(const json_t *j);
+/* The CLI's text form of a record: each string and integer member (and,
+ * when booleans, each boolean as yes/no) as a "key value" line. */
+void reply_print_fields(const json_t *j, int booleans);
+/* The CLI's text form of an array of Check objects: check, verdict, reason. */
+void reply_print_checks(const json_t *checks);
 /* The width of UTF-8 text in characters (lead bytes), for alignment. */
 int reply_text_width(const char *s);
 /* Appends s (UTF-8; NULL gives "-") left-aligned in a column of width
