@@ -192,6 +192,21 @@ static void free_upto(BIO *f, BIO *upto)
 	}
 }
 
+/* An owned NUL-terminated copy of cms's encapsulated content; NULL when none. */
+static void copy_content(CMS_ContentInfo *cms, unsigned char **out, size_t *len)
+{
+	ASN1_OCTET_STRING **pos = CMS_get0_content(cms);
+
+	*out = NULL;
+	*len = 0;
+	if (pos == NULL || *pos == NULL)
+		return;
+	*len = (size_t)ASN1_STRING_length(*pos);
+	*out = xmalloc(*len + 1);
+	memcpy(*out, ASN1_STRING_get0_data(*pos), *len);
+	(*out)[*len] = '\0';
+}
+
 static void malformed(struct cms_result *res, const char *why)
 {
 	res->verdict = VERDICT_MALFORMED;
@@ -259,15 +274,8 @@ static int verify_cms(const struct verify_opts *o, const void *der, size_t len, 
 				 ? r->reason : r->ts.reason);
 		}
 	}
-	if (dcont == NULL) {
-		ASN1_OCTET_STRING **pos = CMS_get0_content(cms);
-		if (pos != NULL && *pos != NULL) {
-			res->content_len = (size_t)ASN1_STRING_length(*pos);
-			res->content = xmalloc(res->content_len + 1);
-			memcpy(res->content, ASN1_STRING_get0_data(*pos), res->content_len);
-			res->content[res->content_len] = '\0';
-		}
-	}
+	if (dcont == NULL)
+		copy_content(cms, &res->content, &res->content_len);
 out:
 	if (digests != NULL)
 		free_upto(digests, dcont);
@@ -298,6 +306,31 @@ int cms_verify_attached(const struct verify_opts *o, const void *cms, size_t cms
 			struct cms_result *res, struct kerr *err)
 {
 	return verify_cms(o, cms, cms_len, NULL, res, err);
+}
+
+int cms_content(const void *der, size_t len, unsigned char **out, size_t *out_len,
+		struct kerr *err)
+{
+	CMS_ContentInfo *cms = parse_cms(der, len);
+	int rc = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (cms == NULL)
+		return kerr_set(err, KERR_MALFORMED, "not a CMS structure");
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		rc = kerr_set(err, KERR_MALFORMED, "CMS is not SignedData");
+	} else if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		char t[80];
+
+		OBJ_obj2txt(t, sizeof(t), CMS_get0_eContentType(cms), 1);
+		rc = kerr_set(err, KERR_MALFORMED, "encapsulated content of type %s, not data", t);
+	} else {
+		copy_content(cms, out, out_len);
+	}
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return rc;
 }
 
 int cert_verify(const struct verify_opts *o, X509 *leaf, STACK_OF(X509) *extra, time_t at,

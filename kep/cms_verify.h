@@ -89,6 +89,14 @@ int cms_verify_detached(const struct verify_opts *o, const void *cms, size_t cms
 /* Opaque (attached) SignedData: on success res->content holds the signed content. */
 int cms_verify_attached(const struct verify_opts *o, const void *cms, size_t cms_len,
 			struct cms_result *res, struct kerr *err);
+/* The encapsulated content of an opaque SignedData, NOT verified: for
+ * parsing what cms_verify_attached() then proves (its res->content must be
+ * the same bytes). *out is an owned NUL-terminated copy (free()), NULL when
+ * the SignedData holds no content (detached). -1 with KERR_MALFORMED when
+ * cms is not a SignedData, or its content type is not id-data (the content
+ * is not a MIME entity then). */
+int cms_content(const void *cms, size_t cms_len, unsigned char **out, size_t *out_len,
+		struct kerr *err);
 /* Frees what a cms_result owns and zeroes it; NULL-safe. */
 void cms_result_free(struct cms_result *res);
 

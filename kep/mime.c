@@ -10,6 +10,7 @@
 #include <libetpan/charconv.h>
 #include <openssl/evp.h>
 
+#include "cms_verify.h"
 #include "mime.h"
 #include "safe_name.h"
 #include "util.h"
@@ -17,6 +18,7 @@
 struct walk {
 	const char *buf;    /* what libetpan parses: the message, or a blanked copy */
 	size_t len;
+	int in_content;     /* buf is the opaque sigs[0]'s encapsulated content */
 	struct mime_message *m;
 	size_t parts;
 	struct kbuf sigs, att, extra; /* arrays being built */
@@ -488,7 +490,7 @@ static int add_detached(struct walk *w, struct mailmime *mm)
 {
 	clist *l = mm->mm_data.mm_multipart.mm_mp_list;
 	struct mailmime *first, *second;
-	struct mime_sig s = { .kind = MIME_SIG_DETACHED };
+	struct mime_sig s = { .kind = MIME_SIG_DETACHED, .in_content = w->in_content };
 	char *boundary = content_param(mm->mm_content_type, "boundary");
 	size_t after, bl;
 	int ok;
@@ -525,15 +527,98 @@ static int add_detached(struct walk *w, struct mailmime *mm)
 	return 0;
 }
 
-static int add_opaque(struct walk *w, struct mailmime *mm, const char *ct)
+static int walk(struct walk *w, struct mailmime *mm, int depth, const char *path, int inside);
+static int precheck(const char *d, size_t len, struct kerr *err);
+
+/* Undoes what a walk appended past the given lengths (an encapsulated
+ * content that failed to parse exposes nothing). */
+static void walk_truncate(struct walk *w, size_t n_sigs, size_t n_att)
 {
-	struct mime_sig s = { .kind = MIME_SIG_OPAQUE };
+	struct mime_sig *s = (struct mime_sig *)w->sigs.data;
+	struct mime_attachment *a = (struct mime_attachment *)w->att.data;
+
+	for (size_t i = n_sigs; i < w->sigs.len / sizeof(*s); i++) {
+		free(s[i].sig);
+		free(s[i].protocol);
+		free(s[i].micalg);
+		free(s[i].content);
+	}
+	for (size_t i = n_att; i < w->att.len / sizeof(*a); i++) {
+		free(a[i].filename);
+		free(a[i].raw_filename);
+		free(a[i].content_type);
+		free(a[i].own);
+	}
+	w->sigs.len = n_sigs * sizeof(*s);
+	w->att.len = n_att * sizeof(*a);
+	w->att_inside.len = n_att * sizeof(int);
+}
+
+/* Walks the opaque first signature's encapsulated content c (NUL-terminated)
+ * as the signed part of a detached one is walked: what it holds is the
+ * message's signed content, numbered below path as "<path>.1". When it does
+ * not parse as a MIME entity (or hits a bound), nothing of it is kept and
+ * content_error says why; the signature itself stands. */
+static int open_content(struct walk *w, const unsigned char *c, size_t len, int depth,
+			const char *path)
+{
+	struct walk saved = *w;
+	struct mailmime *root = NULL;
+	struct kerr cerr;
+	char sub[MIME_PATH_LEN];
+	size_t idx = 0, n_sigs = w->sigs.len / sizeof(struct mime_sig);
+	size_t n_att = w->att.len / sizeof(struct mime_attachment);
+	int rc = 0;
+
+	kerr_clear(&cerr);
+	snprintf(sub, sizeof(sub), "%s%s1", path, *path ? "." : "");
+	if (precheck((const char *)c, len, &cerr) < 0) {
+		rc = -1;
+	} else if (mailmime_parse((const char *)c, len, &idx, &root) != MAILIMF_NO_ERROR ||
+		   !root || root->mm_type != MAILMIME_MESSAGE || !root->mm_data.mm_message.mm_msg_mime) {
+		rc = kerr_set(&cerr, KERR_MALFORMED, "not a MIME entity");
+	} else {
+		w->buf = (const char *)c;
+		w->len = len;
+		w->in_content = 1;
+		w->err = &cerr;
+		rc = walk(w, root->mm_data.mm_message.mm_msg_mime, depth + 1, sub, 1);
+		w->buf = saved.buf;
+		w->len = saved.len;
+		w->in_content = saved.in_content;
+		w->err = saved.err;
+	}
+	if (root)
+		mailmime_free(root);
+	if (rc == 0)
+		return 0;
+	if (cerr.cls != KERR_MALFORMED && cerr.cls != KERR_LIMIT) {
+		*w->err = cerr;
+		return -1;
+	}
+	walk_truncate(w, n_sigs, n_att);
+	w->m->content_error = xasprintf("the signed content (part %s) does not parse: %s", sub,
+					cerr.msg);
+	return 0;
+}
+
+/* An opaque signature; the first of the message is opened (open_content). */
+static int add_opaque(struct walk *w, struct mailmime *mm, const char *ct, int depth,
+		      const char *path)
+{
+	struct mime_sig s = { .kind = MIME_SIG_OPAQUE, .in_content = w->in_content };
+	int first = w->sigs.len == 0;
+	struct kerr cerr;
 
 	if (decode_owned(w, mm, &s.sig, &s.sig_len) < 0)
 		return -1;
 	s.protocol = xstrdup(ct);
+	if (first && cms_content(s.sig, s.sig_len, &s.content, &s.content_len, &cerr) < 0)
+		w->m->content_error = xasprintf("the signed content cannot be opened: %s", cerr.msg);
 	kbuf_append(&w->sigs, &s, sizeof(s));
-	return 0;
+	if (s.content == NULL)
+		return 0;
+	return open_content(w, s.content, s.content_len, depth, path);
 }
 
 /* A part outside the first signed entity, by its location (no data kept:
@@ -564,7 +649,7 @@ static void add_extra(struct walk *w, struct mailmime *mm, const char *path, con
 static int add_attachment(struct walk *w, struct mailmime *mm, const char *path, const char *ct,
 			  char *fname, int inside)
 {
-	struct mime_attachment a = { 0 };
+	struct mime_attachment a = { .in_content = w->in_content };
 
 	snprintf(a.path, sizeof(a.path), "%s", path);
 
@@ -635,7 +720,7 @@ static int walk(struct walk *w, struct mailmime *mm, int depth, const char *path
 			if (w->sigs.len != 0 && !inside)
 				add_extra(w, mm, path, ct, NULL, 1);
 			free(fname);
-			rc = add_opaque(w, mm, ct);
+			rc = add_opaque(w, mm, ct, depth, path);
 			free(ct);
 			return rc;
 		}
@@ -1021,8 +1106,10 @@ void mime_message_free(struct mime_message *m)
 		free(m->sigs[i].sig);
 		free(m->sigs[i].protocol);
 		free(m->sigs[i].micalg);
+		free(m->sigs[i].content);
 	}
 	free(m->sigs);
+	free(m->content_error);
 	for (size_t i = 0; i < m->n_att; i++) {
 		free(m->att[i].filename);
 		free(m->att[i].raw_filename);
@@ -1036,6 +1123,23 @@ void mime_message_free(struct mime_message *m)
 	}
 	free(m->extra);
 	memset(m, 0, sizeof(*m));
+}
+
+const unsigned char *mime_signed_bytes(const struct mime_message *m, size_t i)
+{
+	const struct mime_sig *s = &m->sigs[i];
+	const unsigned char *base = m->data;
+	size_t len = m->len;
+
+	if (s->kind == MIME_SIG_OPAQUE)
+		return s->content;
+	if (s->in_content) {
+		base = m->sigs[0].content;
+		len = m->sigs[0].content_len;
+	}
+	if (base == NULL || s->content_off > len || s->content_len > len - s->content_off)
+		return NULL;
+	return base + s->content_off;
 }
 
 const char *mime_signed_state(const struct mime_message *m)
@@ -1089,6 +1193,11 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 		p->orig_in_package = 1;
 		p->orig_off = (size_t)(o->data - (const unsigned char *)data);
 		p->orig_len = o->len;
+	} else if (o->own == NULL && o->len > 0) {
+		/* A slice of an opaque envelope's encapsulated content, not of
+		 * the package: orig_copy holds the original all the same. */
+		p->orig_copy = xmalloc(o->len);
+		memcpy(p->orig_copy, o->data, o->len);
 	} else {
 		/* Decoded once: the package takes the attachment's bytes, which
 		 * the attachment keeps pointing at. */

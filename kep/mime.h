@@ -48,12 +48,21 @@ enum mime_sig_kind {
 
 struct mime_sig {
 	enum mime_sig_kind kind;
-	size_t content_off;    /* detached: signed bytes are data[content_off .. +content_len) */
+	/* The signed bytes: detached, data[content_off .. +content_len) of the
+	 * message (in_content: of sigs[0].content); opaque sigs[0], its whole
+	 * encapsulated content, content[0 .. content_len) */
+	size_t content_off;
 	size_t content_len;
 	unsigned char *sig;    /* decoded CMS DER (detached: the p7s; opaque: the SignedData) */
 	size_t sig_len;
 	char *protocol;        /* e.g. "application/pkcs7-signature"; opaque: the content type */
 	char *micalg;          /* NULL when absent */
+	/* opaque, sigs[0] only: the SignedData's encapsulated content as read
+	 * (cms_content(), not verified: verification must prove these very
+	 * bytes), the entity whose parts are the message's; owned,
+	 * NUL-terminated; NULL when not opened (see mime_message.content_error) */
+	unsigned char *content;
+	int in_content;        /* found inside sigs[0].content (a signature within it) */
 };
 
 struct mime_header {
@@ -66,7 +75,8 @@ struct mime_attachment {
 	char *raw_filename;    /* decoded, as the sender wrote it (untrusted); NULL when none */
 	char *content_type;    /* "type/subtype", lower case */
 	/* The decoded body. A part without transfer encoding is a slice of the
-	 * message (borrowed, as `data` of the message); base64 and
+	 * message (borrowed, as `data` of the message; in_content: of the
+	 * opaque signature's content, owned by it); base64 and
 	 * quoted-printable bodies are decoded once, into `own`. */
 	const unsigned char *data;
 	size_t len;
@@ -77,6 +87,8 @@ struct mime_attachment {
 	size_t src_off;
 	char path[MIME_PATH_LEN];  /* MIME part number in the message, "1.2" */
 	size_t part_off, part_len; /* the whole part (headers and body) in the message */
+	int in_content;        /* inside an opaque signature: src_off and part_off are
+				  offsets into sigs[0].content, not the message */
 };
 
 /* Content of a signed message that lies outside its first signed entity
@@ -117,13 +129,19 @@ struct mime_message {
 	struct mime_sig *sigs;     /* document order, outermost first; none: unsigned */
 	size_t n_sigs;
 	/* In a signed message, only the attachments inside the first signed
-	 * entity (sigs[0]); everything else is in extra. In an unsigned message
-	 * every attachment, and extra is empty. */
+	 * entity (sigs[0]; when it is opaque, its encapsulated content, parsed
+	 * as a MIME entity and walked as a detached one's signed part is);
+	 * everything else is in extra. In an unsigned message every
+	 * attachment, and extra is empty. */
 	struct mime_attachment *att;
 	size_t n_att;
 	struct mime_extra *extra;
 	size_t n_extra;
 	int lf_only;           /* the header block ends in LF LF: signatures will fail */
+	/* sigs[0] is opaque and its encapsulated content could not be opened
+	 * as a MIME entity (not data, malformed, too deep): why; nothing of it
+	 * is in att. Owned; NULL otherwise. */
+	char *content_error;
 };
 
 struct mime_package {
@@ -149,6 +167,11 @@ void mime_message_free(struct mime_message *m);
  * envelope itself does not parse. */
 int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err);
 void mime_package_free(struct mime_package *p);
+
+/* The bytes m->sigs[i] signs, content_len of them: a slice of the message
+ * (or of the opaque content it lies in), or an opaque signature's
+ * encapsulated content; NULL when unknown (an opaque one not opened). */
+const unsigned char *mime_signed_bytes(const struct mime_message *m, size_t i);
 
 /* "unsigned", "signed" (detached), "opaque-signed": for display and logs. */
 const char *mime_signed_state(const struct mime_message *m);

@@ -64,15 +64,31 @@ static int verify_sig(const struct verify_opts *o, const struct mime_message *m,
 	int rc;
 
 	if (s->kind == MIME_SIG_DETACHED) {
-		if (s->content_off > m->len || s->content_len > m->len - s->content_off)
+		const unsigned char *signed_bytes = mime_signed_bytes(m, i);
+
+		if (signed_bytes == NULL)
 			return kerr_set(err, KERR_INTERNAL, "signed range outside the message");
-		rc = cms_verify_detached(o, s->sig, s->sig_len, m->data + s->content_off,
-					 s->content_len, &res, err);
+		rc = cms_verify_detached(o, s->sig, s->sig_len, signed_bytes, s->content_len, &res,
+					 err);
 	} else {
 		rc = cms_verify_attached(o, s->sig, s->sig_len, &res, err);
 	}
 	if (rc < 0)
 		return kerr_prefix(err, "%s", what);
+	/* What mime.c opened and exposes must be the very content proved. */
+	if (s->kind == MIME_SIG_OPAQUE && s->content != NULL &&
+	    (res.content == NULL || res.content_len != s->content_len ||
+	     memcmp(res.content, s->content, s->content_len) != 0) &&
+	    res.verdict < VERDICT_INVALID) {
+		res.verdict = VERDICT_INVALID;
+		snprintf(res.reason, sizeof(res.reason),
+			 "the encapsulated content parsed is not the content verified");
+		for (size_t k = 0; k < res.nsigners; k++) {
+			res.signers[k].verdict = VERDICT_INVALID;
+			snprintf(res.signers[k].reason, sizeof(res.signers[k].reason), "%s",
+				 res.reason);
+		}
+	}
 	if (i == 0) {
 		snprintf(name, sizeof(name), "%s-signature", what);
 		snprintf(tname, sizeof(tname), "%s-timestamp", what);
@@ -146,6 +162,10 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	}
 	if (verify_sig(o, m, 0, what, r, err) < 0)
 		return -1;
+	if (m->content_error != NULL) {
+		snprintf(name, sizeof(name), "%s-content", what);
+		add_check(r, name, VERDICT_MALFORMED, m->content_error);
+	}
 	report_extras(m, what, r);  /* before the others: the row's reason names it */
 	for (i = 1; i < m->n_sigs; i++)
 		if (verify_sig(o, m, i, what, r, err) < 0)
@@ -153,27 +173,32 @@ static int verify_message(const struct verify_opts *o, const struct mime_message
 	return 0;
 }
 
+/* Where m's first signed entity is: 1 and its range, or 0 (unsigned, or
+ * an opaque signature whose content was not opened). */
+static int signed_entity(const struct mime_message *m, int *opaque, size_t *off, size_t *len)
+{
+	const struct mime_sig *s = m->n_sigs > 0 ? &m->sigs[0] : NULL;
+
+	if (s == NULL || mime_signed_bytes(m, 0) == NULL)
+		return 0;
+	*opaque = s->kind == MIME_SIG_OPAQUE;
+	*off = s->content_off;
+	*len = s->content_len;
+	return 1;
+}
+
 /* Records which bytes the signatures cover. */
 static void record_ranges(const struct mime_package *p, struct pkg_signed *sr)
 {
-	const struct mime_sig *s;
-
-	if (p->envelope.n_sigs > 0 && (s = &p->envelope.sigs[0])->kind == MIME_SIG_DETACHED) {
-		sr->envelope = 1;
-		sr->env_off = s->content_off;
-		sr->env_len = s->content_len;
-	}
+	sr->envelope = signed_entity(&p->envelope, &sr->env_opaque, &sr->env_off, &sr->env_len);
 	if (!p->has_original)
 		return;
 	sr->original = 1;
 	sr->orig_in_package = p->orig_in_package;
 	sr->orig_off = p->orig_off;
 	sr->orig_len = p->orig_len;
-	if (p->original.n_sigs > 0 && (s = &p->original.sigs[0])->kind == MIME_SIG_DETACHED) {
-		sr->orig_signed = 1;
-		sr->orig_sig_off = s->content_off;
-		sr->orig_sig_len = s->content_len;
-	}
+	sr->orig_signed = signed_entity(&p->original, &sr->orig_opaque, &sr->orig_sig_off,
+					&sr->orig_sig_len);
 }
 
 /* The .eyp attachment: part digests, CAdES signature, seal. */

@@ -15,7 +15,10 @@
  * signer_role.h), else "untrusted"; the original's and the .eyp's may be
  * any signer under the anchors (o->role is ignored).
  * The original and its attachments are taken only from inside the signed
- * entities (mime.h); anything outside them gives <what>-unsigned-content
+ * entities (mime.h): for an opaque signature (application/pkcs7-mime
+ * signed-data) its encapsulated content, checked to be the very bytes the
+ * CMS verification proved; one that does not open as a MIME entity gives
+ * <what>-content "malformed". Anything outside them gives <what>-unsigned-content
  * "invalid" ("content outside the signature: part ...") and is listed in
  * extras. The overall verdict is the worst check (verdict_worst).
  *
@@ -58,15 +61,21 @@ struct pkg_extra {
 };
 
 /* Which bytes the verification proved (offsets into the package, or into
- * the original's bytes for orig_signed_*): only these are the message. */
+ * the original's bytes for orig_signed_*; for an opaque signature into its
+ * encapsulated content, mime_sig.content, the entity whose parts are then
+ * the message's): only these are the message. */
 struct pkg_signed {
 	int envelope;            /* 1: the envelope's first signed entity is... */
-	size_t env_off, env_len; /* ...package[env_off .. +env_len) (detached) */
+	int env_opaque;          /* ...0: package[env_off .. +env_len) (detached);
+				    1: its SignedData's content[env_off .. +env_len) */
+	size_t env_off, env_len;
 	int original;            /* 1: an original was found inside it */
 	int orig_in_package;     /* the original is package[orig_off .. +orig_len) */
 	size_t orig_off, orig_len;
 	int orig_signed;         /* 1: the original's signed entity is... */
-	size_t orig_sig_off, orig_sig_len; /* ...original[off .. +len) (detached) */
+	int orig_opaque;         /* ...0: original[off .. +len) (detached); 1: the
+				    encapsulated content[off .. +len) */
+	size_t orig_sig_off, orig_sig_len;
 };
 
 struct pkg_report {

@@ -243,9 +243,11 @@ db = sqlite3.connect(sys.argv[1])
 bad, seen = [], set()
 for d in glob.glob(os.path.join(sys.argv[2], "accounts", "*", "INBOX", "*")):
     eyp = [f for f in glob.glob(os.path.join(d, "attachments", "*")) if f.endswith(".eyp")]
+    if not eyp:
+        continue
     orig = open(os.path.join(d, "original.eml"), "rb").read()
-    if not eyp or b"pkcs7-mime" in orig.split(b"\r\n\r\n", 1)[0].lower():
-        continue  # an opaque signed original: its attachments are not read (yet)
+    if b"pkcs7-mime" in orig.split(b"\r\n\r\n", 1)[0].lower():
+        seen.add("opaque")  # its .eyp is inside the CMS: checked all the same
     z = zipfile.ZipFile(eyp[0])
     core = [n for n in z.namelist() if n.endswith(".psmdcp")][0]
     v = ET.fromstring(z.read(core)).findtext("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}version")
@@ -279,8 +281,8 @@ for d in glob.glob(os.path.join(sys.argv[2], "accounts", "*", "INBOX", "*")):
        (v == "2.0" and "eyp-nihai-ozet" not in checks) or \
        any(x not in ("valid", "revocation-unknown") for x in checks.values()):
         bad.append("%s (%s): eyp checks %s" % (kep_id, v, checks))
-if seen != {"1.3", "2.0"}:
-    bad.append("versions seen: %s (want both layouts)" % sorted(seen))
+if seen != {"1.3", "2.0", "opaque"}:
+    bad.append("versions seen: %s (want both layouts and an opaque-signed original)" % sorted(seen))
 if bad:
     bad += ["stored: %s" % (r,) for r in db.execute("SELECT kep_id, folder, verdict, belge_no, ileti_tip FROM packages")]
 print("\n".join(bad)); sys.exit(1 if bad else 0)

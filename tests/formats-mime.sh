@@ -113,6 +113,66 @@ expect_grep '^envelope.state=opaque-signed$' "$T/out"
 expect_grep '^envelope.sig0.kind=opaque protocol=application/pkcs7-mime' "$T/out"
 openssl cms -verify -inform DER -in "$T/op/envelope-sig0.der" -CAfile "$P/root.pem" -out "$T/op/content" \
 	2>/dev/null || fail "opaque SignedData DER does not verify"
+# its encapsulated content is opened and walked as a detached one's signed
+# part: the same attachment, the signed bytes exactly what the CMS holds
+expect_grep "^envelope.sig0.kind=opaque .* off=0 len=$(wc -c <"$T/inner.mime")\$" "$T/out"
+cmp -s "$T/op/envelope-content0.bin" "$T/inner.mime" || fail "opaque: the signed bytes are not the encapsulated content"
+expect_grep '^envelope.att0=İhale Yazısı.eyp type=application/eyazisma size=21 eyp=1 message=0$' "$T/out"
+cmp -s "$T/op/envelope-att0.bin" "$T/doc.eyp" || fail "opaque: the .eyp inside is not decoded byte-exact"
+expect_no_grep '^envelope.extra' "$T/out"
+# an unsigned part beside the opaque entity is extra content, not an attachment
+{
+	printf 'From: a@hs01.kep.tr\r\nSubject: opaque\r\nContent-Type: multipart/mixed; boundary="ox"\r\n\r\n--ox\r\n'
+	cat "$T/opaque.body"
+	printf '\r\n--ox\r\nContent-Type: application/pdf; name="ek-imzasiz.pdf"\r\n'
+	printf 'Content-Disposition: attachment; filename="ek-imzasiz.pdf"\r\n\r\n%%PDF-1.4 sahte\r\n--ox--\r\n'
+} >"$T/opaque-extra.eml"
+expect_exit 0 "$TOOL" mime "$T/opaque-extra.eml" "$T/op"
+expect_grep '^envelope.att0=İhale Yazısı.eyp ' "$T/out"
+expect_no_grep '^envelope.att1=' "$T/out"
+expect_grep '^envelope.extra0=2 type=application/pdf name=ek-imzasiz.pdf off=[0-9]* len=[1-9][0-9]* signed=0$' "$T/out"
+# an opaque-signed envelope: the original is found inside its content and
+# parsed on a copy of its bytes (they are not in the package)
+{
+	printf 'Content-Type: multipart/mixed; boundary="oenv"\r\n\r\n--oenv\r\n'
+	printf 'Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="orig.eml"\r\n\r\n'
+	cat "$T/orig.eml"; printf '\r\n--oenv--\r\n'
+} >"$T/oenv.mime"
+openssl cms -sign -nodetach -binary -in "$T/oenv.mime" -signer "$P/signer.pem" -inkey "$P/signer.key" \
+	-md sha256 -out "$T/oenv.body"
+{ printf 'From: kephs@hs01.kep.tr\r\nSubject: zarf\r\n'; cat "$T/oenv.body"; } >"$T/oenv.eml"
+expect_exit 0 "$TOOL" mime "$T/oenv.eml" "$T/op"
+expect_grep '^envelope.state=opaque-signed$' "$T/out"
+expect_grep '^original.in_package=0 ' "$T/out"
+expect_grep '^original.state=signed$' "$T/out"
+expect_grep '^original.att0=İhale Yazısı.eyp ' "$T/out"
+cmp -s "$T/op/original.eml" "$T/orig.eml" || fail "opaque envelope: the original is not byte-exact"
+verify_range "$T/op" original
+# an encapsulated content that does not parse (nested deeper than the bound,
+# an attachment before the deep part): the signature stands, nothing of it
+# is shown
+python3 - >"$T/deep.mime" <<'EOPY'
+import sys
+out = ['Content-Type: multipart/mixed; boundary="d0"', '', '--d0',
+       'Content-Type: application/pdf', 'Content-Disposition: attachment; filename="ust.pdf"', '',
+       '%PDF-1.4', '--d0']
+for i in range(1, 21):
+    out += ['Content-Type: multipart/mixed; boundary="d%d"' % i, '', '--d%d' % i]
+out += ['Content-Type: text/plain', '', 'derin']
+for i in range(20, -1, -1):
+    out += ['--d%d--' % i]
+sys.stdout.write('\r\n'.join(out) + '\r\n')
+EOPY
+openssl cms -sign -nodetach -binary -in "$T/deep.mime" -signer "$P/signer.pem" \
+	-inkey "$P/signer.key" -md sha256 -outform DER -out "$T/notmime.der"
+{
+	printf 'From: a@hs01.kep.tr\r\nSubject: opaque\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data\r\n'
+	printf 'Content-Transfer-Encoding: base64\r\n\r\n'; base64 "$T/notmime.der" | crlf
+} >"$T/notmime.eml"
+expect_exit 0 "$TOOL" mime "$T/notmime.eml" "$T/op"
+expect_grep '^envelope.sig0.kind=opaque ' "$T/out"
+expect_grep '^envelope.content_error=the signed content \(part 1\) does not parse: MIME nesting deeper than 16' "$T/out"
+expect_no_grep '^envelope.att0=' "$T/out"
 sed 's#application/pkcs7-mime#application/x-pkcs7-mime#' "$T/opaque.eml" >"$T/xopaque.eml"
 expect_exit 0 "$TOOL" mime "$T/xopaque.eml" "$T/op"
 expect_grep '^envelope.state=opaque-signed$' "$T/out"

@@ -51,10 +51,18 @@ static void print_msg(const char *pfx, const struct mime_message *m, const char 
 		       s->micalg ? s->micalg : "", s->content_off, s->content_len);
 		snprintf(name, sizeof(name), "%s-sig%zu.der", pfx, i);
 		dump(dir, name, s->sig, s->sig_len);
-		if (s->kind == MIME_SIG_DETACHED) {
+		if (mime_signed_bytes(m, i) != NULL) {
 			snprintf(name, sizeof(name), "%s-content%zu.bin", pfx, i);
-			dump(dir, name, m->data + s->content_off, s->content_len);
+			dump(dir, name, mime_signed_bytes(m, i), s->content_len);
 		}
+	}
+	if (m->content_error != NULL)
+		printf("%s.content_error=%s\n", pfx, m->content_error);
+	for (size_t i = 0; i < m->n_extra; i++) {
+		const struct mime_extra *x = &m->extra[i];
+
+		printf("%s.extra%zu=%s type=%s name=%s off=%zu len=%zu signed=%d\n", pfx, i, x->path,
+		       x->content_type, x->filename ? x->filename : "", x->off, x->len, x->is_signed);
 	}
 	for (size_t i = 0; i < m->n_att; i++) {
 		const struct mime_attachment *a = &m->att[i];
