@@ -281,18 +281,15 @@ int import_queue_detail(struct store *st, int64_t id, const char *lease, json_t 
 		return -1;
 	}
 	json_object_update_new(j, json_pack(
-		"{s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?, s:o}}",
-		"kep_sira_no_text", p->meta.provider_seq,
+		"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?, s:o}}",
+		"kep_sira_no", p->meta.provider_seq >= 0 ?
+			json_integer((json_int_t)p->meta.provider_seq) : json_null(),
 		"org_mesaj_id", reply_text(p->meta.org_mesaj_id),
 		"message_id", reply_text(p->meta.message_id),
 		"ileti_tip", reply_text(p->meta.ileti_tip), "ileti_id", reply_text(p->meta.ileti_id),
 		"ustveri", ust, "attachments", att,
 		"verification", "overall", p->meta.verdict ? p->meta.verdict : "unverified",
 		"reason", p->meta.verdict_reason, "checks", evidence_query_checks_json(vr, nv)));
-	if (p->meta.provider_seq != NULL)
-		json_object_set_new(j, "kep_sira_no", json_integer(strtoll(p->meta.provider_seq,
-									   NULL, 10)));
-	json_object_del(j, "kep_sira_no_text");
 	store_queue_views_free(&v, 1);
 	store_package_row_free(&p);
 	store_verification_rows_free(&vr, nv);

@@ -18,8 +18,9 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 
 	*rows_r = NULL;
 	*n_r = 0;
-	if (st_prepare(s, "SELECT p.id, p.kep_id, p.kep_sira_no FROM packages p"
+	if (st_prepare(s, "SELECT p.id, p.kep_id, COALESCE(q.kep_sira_no, -1) FROM packages p"
 		       " JOIN accounts a ON a.id = p.account_id"
+		       " LEFT JOIN package_seq q ON q.package_id = p.id"
 		       " LEFT JOIN package_details d ON d.package_id = p.id"
 		       " WHERE a.name = :acc AND p.folder = :folder"
 		       " AND COALESCE(NULLIF(d.provider_time, 0), p.stored_at) >= :since"
@@ -40,7 +41,7 @@ int store_evidence_pending_list(struct store *s, const char *account, const char
 		}
 		rows[n].package_id = st_col_int64(st, 0);
 		rows[n].kep_id = st_col_str(st, 1);
-		rows[n].provider_seq = st_col_str(st, 2);
+		rows[n].provider_seq = st_col_int64(st, 2);
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
@@ -63,7 +64,6 @@ void store_evidence_pending_free(struct store_evidence_pending **rows, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free((*rows)[i].kep_id);
-		free((*rows)[i].provider_seq);
 	}
 	free(*rows);
 	*rows = NULL;

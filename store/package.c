@@ -65,11 +65,11 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	sqlite3_stmt *st;
 	int ret;
 
-	if (st_prepare(s, "INSERT INTO packages (account_id, folder, kep_id, kep_sira_no,"
+	if (st_prepare(s, "INSERT INTO packages (account_id, folder, kep_id,"
 		       " org_mesaj_id, message_id, sender, sender_kep, subject,"
 		       " received_at, tur, tur_id, ileti_tip, ileti_id, belge_no, verdict,"
 		       " verdict_reason, provider_ack, provider_ack_time, raw, raw_size,"
-		       " raw_sha256, stored_at) VALUES (:acc, :folder, :kep, :sira, :org, :msgid,"
+		       " raw_sha256, stored_at) VALUES (:acc, :folder, :kep, :org, :msgid,"
 		       " :sender, :sender_kep, :subject, :received, :tur, :tur_id,"
 		       " :ileti_tip, :ileti_id, :belge_no, :verdict, :reason, :ack, :ack_time,"
 		       " :raw, :size, zeroblob(32), :now)", &st, err) < 0)
@@ -77,7 +77,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	st_bind_int64(st, ":acc", acc);
 	st_bind_text(st, ":folder", m->folder);
 	st_bind_text(st, ":kep", m->kep_id);
-	st_bind_text(st, ":sira", m->provider_seq);
 	st_bind_text(st, ":org", m->org_mesaj_id);
 	st_bind_text(st, ":msgid", m->message_id);
 	st_bind_text(st, ":sender", m->sender);
@@ -104,6 +103,29 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	return ret;
 }
 
+/* The provider's sequence number (schema v14): the number, or its text when
+ * it was not one; no row when there is neither. */
+static int insert_seq(struct store *s, int64_t id, const struct store_package_meta *m,
+		      struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if (m->provider_seq_text == NULL && m->provider_seq < 0)
+		return 0;
+	if (st_prepare(s, "INSERT INTO package_seq (package_id, kep_sira_no, kep_sira_no_text)"
+		       " VALUES (:id, :n, :text)", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	if (m->provider_seq_text != NULL)
+		st_bind_text(st, ":text", m->provider_seq_text);
+	else
+		st_bind_int64(st, ":n", m->provider_seq);
+	ret = st_step_done(s, st, "cannot store the sequence number", err);
+	st_finalize(s, st);
+	return ret;
+}
+
 /* Evidence can arrive before its package: attach it now. */
 static int link_evidence(struct store *s, int64_t acc, int64_t id, const char *kep_id,
 			 struct kerr *err)
@@ -127,6 +149,8 @@ static int write_derived(struct store *s, int64_t acc, int64_t id,
 {
 	size_t i;
 
+	if (st_fault(s, "sequence number", err) < 0 || insert_seq(s, id, &p->meta, err) < 0)
+		return -1;
 	for (i = 0; i < p->n_parts; i++)
 		if (st_fault(s, "part", err) < 0 ||
 		    st_part_insert(s, id, (int)i, &p->parts[i], err) < 0)
@@ -197,7 +221,8 @@ fail:
 	return kerr_prefix(err, "package %s", m->kep_id);
 }
 
-#define ROW_COLS "p.id, a.name, p.folder, p.kep_id, p.kep_sira_no, p.org_mesaj_id," \
+#define ROW_COLS "p.id, a.name, p.folder, p.kep_id, COALESCE(q.kep_sira_no, -1)," \
+	" q.kep_sira_no_text, p.org_mesaj_id," \
 	" p.message_id, p.sender, p.sender_kep, p.subject, p.received_at," \
 	" p.tur, p.tur_id, p.ileti_tip, p.ileti_id, p.belge_no, p.verdict, p.verdict_reason," \
 	" p.provider_ack, p.provider_ack_time, p.raw_size, p.raw_sha256, p.stored_at"
@@ -212,26 +237,27 @@ static struct store_package_row *read_row(sqlite3_stmt *st)
 	m->account = st_col_str(st, 1);
 	m->folder = st_col_str(st, 2);
 	m->kep_id = st_col_str(st, 3);
-	m->provider_seq = st_col_str(st, 4);
-	m->org_mesaj_id = st_col_str(st, 5);
-	m->message_id = st_col_str(st, 6);
-	m->sender = st_col_str(st, 7);
-	m->sender_kep = st_col_str(st, 8);
-	m->subject = st_col_str(st, 9);
-	m->received_at = st_col_int64(st, 10);
-	m->tur = st_col_str(st, 11);
-	m->tur_id = st_col_str(st, 12);
-	m->ileti_tip = st_col_str(st, 13);
-	m->ileti_id = st_col_str(st, 14);
-	m->belge_no = st_col_str(st, 15);
-	m->verdict = st_col_str(st, 16);
-	m->verdict_reason = st_col_str(st, 17);
-	ack = sqlite3_column_text(st, 18);
+	m->provider_seq = st_col_int64(st, 4);
+	m->provider_seq_text = st_col_str(st, 5);
+	m->org_mesaj_id = st_col_str(st, 6);
+	m->message_id = st_col_str(st, 7);
+	m->sender = st_col_str(st, 8);
+	m->sender_kep = st_col_str(st, 9);
+	m->subject = st_col_str(st, 10);
+	m->received_at = st_col_int64(st, 11);
+	m->tur = st_col_str(st, 12);
+	m->tur_id = st_col_str(st, 13);
+	m->ileti_tip = st_col_str(st, 14);
+	m->ileti_id = st_col_str(st, 15);
+	m->belge_no = st_col_str(st, 16);
+	m->verdict = st_col_str(st, 17);
+	m->verdict_reason = st_col_str(st, 18);
+	ack = sqlite3_column_text(st, 19);
 	m->ack = ack_from_name((const char *)ack);
-	m->ack_time = st_col_int64(st, 19);
-	r->raw_size = st_col_int64(st, 20);
-	st_col_sha256(st, 21, r->raw_sha256);
-	r->stored_at = st_col_int64(st, 22);
+	m->ack_time = st_col_int64(st, 20);
+	r->raw_size = st_col_int64(st, 21);
+	st_col_sha256(st, 22, r->raw_sha256);
+	r->stored_at = st_col_int64(st, 23);
 	return r;
 }
 
@@ -242,7 +268,8 @@ int store_package_get(struct store *s, int64_t id, struct store_package_row **ro
 	int rc;
 
 	if (st_prepare(s, "SELECT " ROW_COLS " FROM packages p JOIN accounts a"
-		       " ON a.id = p.account_id WHERE p.id = :id", &st, err) < 0)
+		       " ON a.id = p.account_id LEFT JOIN package_seq q ON q.package_id = p.id"
+		       " WHERE p.id = :id", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":id", id);
 	rc = sqlite3_step(st);
@@ -267,7 +294,7 @@ void store_package_row_free(struct store_package_row **row)
 	free((char *)m->account);
 	free((char *)m->folder);
 	free((char *)m->kep_id);
-	free((char *)m->provider_seq);
+	free((char *)m->provider_seq_text);
 	free((char *)m->org_mesaj_id);
 	free((char *)m->message_id);
 	free((char *)m->sender);

@@ -319,6 +319,29 @@ static const char v13[] =
 	" credit INTEGER NOT NULL,"
 	" asked_at INTEGER NOT NULL);";
 
+/* v14: the provider's sequence number of a package as an INTEGER (it sorts
+ * "9" before "10"), in a table of its own: changing the type of
+ * packages.kep_sira_no in place would rewrite every packages row, its raw
+ * content with it. The old TEXT column is renamed (the schema alone is
+ * edited) and no longer read or written. A value that is not a plain
+ * non-negative number (as a provider or an older kepagent wrote it) is kept
+ * verbatim in kep_sira_no_text, never dropped: exactly one of the two is
+ * set; a package without a number has no row. */
+static const char v14[] =
+	"CREATE TABLE package_seq ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" kep_sira_no INTEGER CHECK (kep_sira_no IS NULL"
+	"  OR (typeof(kep_sira_no) = 'integer' AND kep_sira_no >= 0)),"
+	" kep_sira_no_text TEXT,"
+	" CHECK ((kep_sira_no IS NULL) <> (kep_sira_no_text IS NULL)));"
+	/* The number when its text is exactly that number ("007" stays text). */
+	"INSERT INTO package_seq (package_id, kep_sira_no, kep_sira_no_text)"
+	" SELECT id, CASE WHEN n THEN CAST(kep_sira_no AS INTEGER) END,"
+	"  CASE WHEN NOT n THEN kep_sira_no END"
+	" FROM (SELECT id, kep_sira_no, CAST(CAST(kep_sira_no AS INTEGER) AS TEXT) = kep_sira_no"
+	"  AND CAST(kep_sira_no AS INTEGER) >= 0 AS n FROM packages WHERE kep_sira_no IS NOT NULL);"
+	"ALTER TABLE packages RENAME COLUMN kep_sira_no TO kep_sira_no_v13;";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -333,5 +356,6 @@ const struct store_migration store_migrations[] = {
 	{ 11, "evidence poll schedule", v11 },
 	{ 12, "the provider's text of evidence times", v12 },
 	{ 13, "the provider quota last asked", v13 },
+	{ 14, "the provider's sequence number as an integer", v14 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -16,7 +16,7 @@ struct store;
 struct store_evidence_pending {
 	int64_t package_id;
 	char *kep_id;
-	char *provider_seq;   /* NULL when the provider gave none */
+	int64_t provider_seq; /* -1 when the provider gave none (or not a number) */
 };
 
 /* Packages of account/folder dated (KEP provider time, else stored time) at

@@ -31,7 +31,11 @@ struct store_package_meta {
 	const char *account;         /* required; see store_account.h */
 	const char *folder;          /* required, e.g. "INBOX" */
 	const char *kep_id;          /* required */
-	const char *provider_seq;
+	int64_t provider_seq;        /* the provider's sequence number in the folder
+	                              * (kepSiraNo); -1 when none or not a number */
+	const char *provider_seq_text; /* the provider's text when it was not a plain
+	                              * non-negative number (kept, never dropped);
+	                              * NULL otherwise */
 	const char *org_mesaj_id;    /* OrgMesajId */
 	const char *message_id;      /* Message-ID header */
 	const char *sender;          /* From header */

@@ -222,18 +222,6 @@ int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err)
 	}
 }
 
-int64_t sync_seq(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0' ? (int64_t)v : -1;
-}
-
 /* ---- one folder ---- */
 
 struct list_arg {

@@ -33,7 +33,7 @@ static int load_ref(struct sync_ctx *c, int64_t package_id, struct store_package
 		return -1;
 	ref->folder = (*row)->meta.folder;
 	ref->kep_id = (*row)->meta.kep_id;
-	ref->seq = sync_seq((*row)->meta.provider_seq);
+	ref->seq = (*row)->meta.provider_seq;
 	return 0;
 }
 

@@ -479,7 +479,7 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 		if (listed_has(listed, n_listed, rows[i].kep_id))
 			continue;
 		pi.kep_id = rows[i].kep_id;
-		pi.seq = sync_seq(rows[i].provider_seq);
+		pi.seq = rows[i].provider_seq;
 		if (sync_evidence_follow(c, folder, &pi, rows[i].package_id, &err) < 0)
 			sync_fail(c, folder, rows[i].kep_id, &err);
 	}

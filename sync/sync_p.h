@@ -69,10 +69,6 @@ void sync_audit(struct sync_ctx *c, const char *action, const char *object,
 typedef int sync_op_fn(struct sync_ctx *c, void *arg, struct kerr *err);
 int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, struct kerr *err);
 
-/* The provider's sequence number as the store keeps it (text) -> number;
- * -1 for NULL or anything but digits. */
-int64_t sync_seq(const char *s);
-
 /* An unlinked temporary file in the store's directory. */
 int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
 

@@ -215,7 +215,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct store_package p = { 0 };
 	struct store_package_meta *m = &p.meta;
 	const struct mime_message *o;
-	char seq[24], why[600];
+	char why[600];
 	struct kerr perr;
 	int rc;
 
@@ -231,11 +231,11 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	derive_eyp(&d);
 	derive_verifs(&d, &r);
 	o = d.mp_ok && d.mp.has_original ? &d.mp.original : d.mp_ok ? &d.mp.envelope : NULL;
-	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	m->account = c->acct->name;
 	m->folder = folder;
 	m->kep_id = pi->kep_id;
-	m->provider_seq = pi->seq >= 0 ? seq : NULL;
+	m->provider_seq = pi->seq;
+	m->provider_seq_text = pi->seq_text;
 	m->org_mesaj_id = pi->message_id;
 	m->message_id = first_of(r.message_id, o ? o->message_id : NULL);
 	m->sender = first_of(o ? o->from : NULL, pi->from);

@@ -28,7 +28,7 @@ expect_status 200 "$(api POST /v1/queue/claim '{"count": 4}')" claim
 id=$(jget "$T/body" 'j["items"][0]["id"]')
 lease=$(jget "$T/body" 'j["items"][0]["lease"]')
 [ -n "$(kenv_sql "SELECT archived_to FROM packages WHERE id = $id")" ] || fail "claimed item not archived"
-sira=$(kenv_sql "SELECT kep_sira_no FROM packages WHERE id = $id")
+sira=$(kenv_sql "SELECT kep_sira_no FROM package_seq WHERE package_id = $id")
 pd=$ACC/INBOX/$sira
 dl() { curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
 	-H "Kep-Lease: $lease" "$@"; }

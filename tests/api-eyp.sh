@@ -17,7 +17,7 @@ for id in $(jget "$T/claim.json" '" ".join(str(i["id"]) for i in j["items"])'); 
 	expect_status 200 "$(api GET "/v1/queue/$id?lease=$lease")" "detail $id"
 	api_conforms GET "/v1/queue/{id}" 200
 	[ "$(jget "$T/body" 'j["ustveri"] is not None')" = True ] || continue
-	sira=$(kenv_sql "SELECT kep_sira_no FROM packages WHERE id = $id")
+	sira=$(kenv_sql "SELECT kep_sira_no FROM package_seq WHERE package_id = $id")
 	eyp=$(ls "$ACC/INBOX/$sira/attachments/"*.eyp)
 	state=$(python3 - "$T/body" "$eyp" <<'EOPY'
 import json, sys, zipfile

@@ -17,7 +17,7 @@ lease=$(jget "$T/body" 'j["items"][0]["lease"]')
 [ ${#lease} -ge 32 ] || fail "lease token too short: $lease"
 expect_status 200 "$(api GET "/v1/queue/$id?lease=$lease")" detail
 jget "$T/body" 'j["verification"]["overall"]' | grep -q . || fail "no verification summary"
-sira=$(kenv_sql "SELECT kep_sira_no FROM packages WHERE id = $id")
+sira=$(kenv_sql "SELECT kep_sira_no FROM package_seq WHERE package_id = $id")
 pd=$ACC/INBOX/$sira
 expect_status 200 "$(api GET "/v1/queue/$id/package?lease=$lease")" package
 cmp -s "$T/body" "$pd/package.eml" || fail "package bytes differ from the mailbox's"

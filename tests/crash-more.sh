@@ -71,6 +71,46 @@ latest=$(version)
 STORE=$T/store/kepagent.db
 echo "migrations: $steps steps, killed before and after each commit, all reached version $latest"
 
+# --- the upgrade to v14 of a store with packages (their sequence numbers
+# TEXT as v13 kept them, one not a number), killed before and after its
+# commit: the numbers end up INTEGERs, the odd one as its text, none lost.
+py_sql() { python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.executescript(sys.argv[2])' "$@"; }
+py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v13.db'"
+py_sql "$T/v13.db" "ALTER TABLE packages RENAME COLUMN kep_sira_no_v13 TO kep_sira_no;
+UPDATE packages SET kep_sira_no = (SELECT kep_sira_no FROM package_seq q WHERE q.package_id = packages.id);
+UPDATE packages SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM packages);
+DROP TABLE package_seq; PRAGMA user_version = 13;"
+STORE=$T/v13.db
+want_seq=$(kenv_sql "SELECT id || '=' || kep_sira_no FROM packages WHERE kep_sira_no IS NOT NULL ORDER BY id")
+[ "$(echo "$want_seq" | wc -l)" -ge 5 ] || fail "upgrade: only $(echo "$want_seq" | wc -l) packages with a number"
+echo "$want_seq" | grep -q '=X-' || fail "upgrade: no text value"
+for where in before-commit committed; do
+	rm -f "$T/mig/store/"*
+	cp "$T/v13.db" "$T/mig/store/kepagent.db" && chmod 600 "$T/mig/store/kepagent.db"
+	STORE=$T/mig/store/kepagent.db
+	set +e
+	KEPAGENT_CONFIG=$T/mig/kepagent.yaml KEPAGENT_CRASHPOINT=migrate-$where:1 \
+		"$KEPAGENT" queue list >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+	[ $rc -eq 137 ] || { cat "$T/err"; fail "upgrade to v14 $where: exit $rc, not killed"; }
+	want=13; [ $where = committed ] && want=14
+	[ "$(version)" = $want ] || fail "upgrade to v14 $where: version $(version), expected $want"
+	expect_exit 0 env KEPAGENT_CONFIG=$T/mig/kepagent.yaml "$KEPAGENT" queue list
+	[ "$(version)" = 14 ] || fail "upgrade to v14 $where: version $(version) after the rerun"
+	integrity "upgrade to v14 $where"
+	got=$(kenv_sql "SELECT package_id || '=' || COALESCE(kep_sira_no, kep_sira_no_text) FROM package_seq ORDER BY package_id")
+	[ "$got" = "$want_seq" ] || fail "upgrade to v14 $where: sequence numbers $got, expected $want_seq"
+	[ "$(kenv_sql "SELECT count(*) FROM package_seq WHERE kep_sira_no_text IS NOT NULL")" = 1 ] ||
+		fail "upgrade to v14 $where: the text value was not kept as text"
+	[ "$(kenv_sql "SELECT count(*) FROM package_seq WHERE kep_sira_no_text IS NULL AND typeof(kep_sira_no) <> 'integer'")" = 0 ] ||
+		fail "upgrade to v14 $where: a number not stored as an INTEGER"
+done
+STORE=$T/store/kepagent.db
+echo "upgrade to v14 with $(echo "$want_seq" | wc -l) packages: killed before and after its commit, numbers kept"
+
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
 	daemon_up KEPAGENT_CRASHPOINT=$point
 	expect_status 200 "$(api POST /v1/queue/claim '{"count": 1}')" "$point: claim"

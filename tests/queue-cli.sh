@@ -26,7 +26,7 @@ expect_exit 1 "$KEPAGENT" queue show "$id" --lease "$api_lease"
 expect_grep 'not claimed with this lease' "$T/err"
 expect_exit 2 "$KEPAGENT" queue ack "$id"
 expect_exit 0 "$KEPAGENT" queue fetch "$id" --lease "$lease" --what package -o "$T/pkg.eml"
-sira=$(kenv_sql "SELECT kep_sira_no FROM packages WHERE id = $id")
+sira=$(kenv_sql "SELECT kep_sira_no FROM package_seq WHERE package_id = $id")
 cmp -s "$T/pkg.eml" "$ACC/INBOX/$sira/package.eml" || fail "fetched package differs"
 expect_exit 0 "$KEPAGENT" queue fetch "$id" --lease "$lease" >"$T/orig.eml"
 cmp -s "$T/out" "$ACC/INBOX/$sira/original.eml" || fail "fetched original differs"

@@ -97,7 +97,7 @@ expect_exit 0 "$KEPAGENT" refresh
 
 # One package due, new evidence for it and for one not due: only the due
 # one is asked, its new item stored, and its schedule starts again.
-row() { kenv_sql "SELECT p.id, p.kep_sira_no FROM packages p WHERE p.folder = 'OUTBOX' AND p.id NOT IN (SELECT package_id FROM evidence_final) ORDER BY p.id LIMIT 1 OFFSET $1"; }
+row() { kenv_sql "SELECT p.id, q.kep_sira_no FROM packages p JOIN package_seq q ON q.package_id = p.id WHERE p.folder = 'OUTBOX' AND p.id NOT IN (SELECT package_id FROM evidence_final) ORDER BY p.id LIMIT 1 OFFSET $1"; }
 set -- $(row 0); due_id=$1 due_sira=$2
 set -- $(row 1); wait_id=$1 wait_sira=$2
 for s in "$due_sira" "$wait_sira"; do

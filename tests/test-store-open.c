@@ -117,8 +117,9 @@ static void test_newer_refused(void **state)
 static const char v1_data[] =
 	"INSERT INTO accounts (id, name, address, provider, created_at)"
 	" VALUES (1, 'old', 'old@hs01.kep.tr', 'ptt', 1);"
-	"INSERT INTO packages (id, account_id, folder, kep_id, ileti_id, belge_no, raw, raw_size,"
-	" raw_sha256, stored_at, provider_ack) VALUES (1, 1, 'INBOX', '<k1>', 'I1', 'B1', X'616263', 3,"
+	"INSERT INTO packages (id, account_id, folder, kep_id, kep_sira_no, ileti_id, belge_no, raw,"
+	" raw_size, raw_sha256, stored_at, provider_ack) VALUES (1, 1, 'INBOX', '<k1>', '42', 'I1',"
+	" 'B1', X'616263', 3,"
 	" X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 5, 'due');"
 	"INSERT INTO parts (package_id, idx, role, size, sha256, content) VALUES (1, 0, 'original',"
 	" 1, zeroblob(32), X'61');"
@@ -154,6 +155,8 @@ static void check_upgraded(struct tstore *t, int from)
 	assert_string_equal(row->meta.account, "old");
 	assert_string_equal(row->meta.kep_id, "<k1>");
 	assert_int_equal(row->meta.ack, STORE_ACK_DUE);
+	assert_int_equal(row->meta.provider_seq, 42);   /* v14: TEXT '42' -> INTEGER 42 */
+	assert_null(row->meta.provider_seq_text);
 	store_package_row_free(&row);
 	assert_int_equal(store_blob_read_mem(s, STORE_BLOB_PACKAGE_RAW, 1, 100, &raw, &err), 0);
 	assert_int_equal(raw.len, 3);
@@ -224,6 +227,86 @@ static void test_upgrade_from_each_version(void **state)
 	}
 }
 
+/* v14: the sequence numbers an older kepagent stored as TEXT become
+ * INTEGERs in package_seq; what is not exactly a non-negative number is kept
+ * as its text; the packages rows (their raw content) are not rewritten. */
+static void test_upgrade_sequence_numbers(void **state)
+{
+	static const struct { const char *old; const char *n; const char *text; } rows[] = {
+		{ "9", "9", NULL }, { "10", "10", NULL }, { "0", "0", NULL },
+		{ "A-7", NULL, "A-7" }, { "007", NULL, "007" }, { "-3", NULL, "-3" },
+		{ " 5", NULL, " 5" }, { "99999999999999999999", NULL, "99999999999999999999" },
+		{ "", NULL, "" }, { NULL, NULL, NULL },
+	};
+	struct tstore *t = *state;
+	struct store_package_row *row = NULL;
+	struct store *s = NULL;
+	struct kerr err = { 0 };
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct stat sb;
+	char *wal;
+	size_t i;
+
+	store_close(&t->st);
+	unlink(t->path);
+	if (store_open_at_version(t->path, STORE_SCHEMA_VERSION - 1, &s, &err) < 0)
+		fail_msg("open at %d: %s", STORE_SCHEMA_VERSION - 1, err.msg);
+	store_close(&s);
+	db = raw_open(t->path);
+	raw_exec(db, "INSERT INTO accounts (id, name, created_at) VALUES (1, 'old', 1)");
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO packages (id, account_id, folder,"
+		" kep_id, kep_sira_no, raw, raw_size, raw_sha256, stored_at) VALUES (?1, 1, 'INBOX',"
+		" 'k' || ?1, ?2, zeroblob(100000), 100000, zeroblob(32), 1)", -1, &st, NULL),
+		SQLITE_OK);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+		if (rows[i].old != NULL)
+			sqlite3_bind_text(st, 2, rows[i].old, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	raw_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	/* db stays open: the WAL outlives the store's connection, and its size
+	 * is what the migration wrote. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master") > 0, 1);
+
+	if (store_open(t->path, &s, &err) < 0)
+		fail_msg("upgrade to %d: %s", STORE_SCHEMA_VERSION, err.msg);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		assert_int_equal(store_package_get(s, (int64_t)i + 1, &row, &err), 0);
+		assert_int_equal(row->meta.provider_seq, rows[i].n ? atoll(rows[i].n) : -1);
+		if (rows[i].text != NULL)
+			assert_string_equal(row->meta.provider_seq_text, rows[i].text);
+		else
+			assert_null(row->meta.provider_seq_text);
+		store_package_row_free(&row);
+	}
+	store_close(&s);
+	/* The ~1 MB of raw content was not rewritten (that would put more than
+	 * 1 MB in the WAL): a few pages of schema and package_seq. */
+	wal = xasprintf("%s-wal", t->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	if (sb.st_size > 100000)
+		fail_msg("the migration wrote %lld bytes of WAL", (long long)sb.st_size);
+	free(wal);
+	/* Integers in numeric order. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(kep_sira_no) FROM (SELECT"
+		" kep_sira_no FROM package_seq WHERE typeof(kep_sira_no) = 'integer'"
+		" ORDER BY kep_sira_no)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0,9,10");
+	sqlite3_finalize(st);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM package_seq"), ARRAY_SIZE(rows) - 1);
+	/* The old column is renamed, so nothing reads it by mistake. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT kep_sira_no FROM packages", -1, &st, NULL),
+			 SQLITE_ERROR);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +314,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_mode_refused, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refused, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_each_version, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_sequence_numbers, tstore_setup,
 						tstore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

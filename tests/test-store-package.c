@@ -11,7 +11,8 @@
 #include "store_queue.h"
 
 static const char *const derived_tables[] = {
-	"packages", "parts", "eyp_metadata", "verification_results", "import_queue", "audit_log",
+	"packages", "package_seq", "parts", "eyp_metadata", "verification_results", "import_queue",
+	"audit_log",
 };
 
 static void assert_nothing_stored(struct tstore *t)
@@ -52,6 +53,8 @@ static void test_insert_and_read_back(void **state)
 	assert_string_equal(row->meta.ileti_id, "ILETI-42");
 	assert_int_equal(row->meta.received_at, 1762360700000);
 	assert_null(row->meta.tur_id);
+	assert_int_equal(row->meta.provider_seq, 17);
+	assert_null(row->meta.provider_seq_text);
 	assert_int_equal(row->meta.ack, STORE_ACK_DUE);
 	assert_int_equal(row->raw_size, 19);
 	EVP_Digest("raw package bytes\r\n", 19, sha, NULL, EVP_sha256(), NULL);
@@ -170,6 +173,56 @@ static void test_constraint_leaves_nothing(void **state)
 	assert_nothing_stored(t);
 }
 
+/* The provider's sequence number (schema v14): an INTEGER, so it sorts as a
+ * number; a value that is not one is kept as text; none is no row. */
+static void test_sequence_number(void **state)
+{
+	static const struct { int64_t n; const char *text; } in[] = {
+		{ 10, NULL }, { 9, NULL }, { -1, "A-7" }, { -1, NULL }, { 0, NULL },
+	};
+	struct tstore *t = *state;
+	struct store_package p;
+	struct store_part parts[2];
+	struct store_verification v;
+	struct store_eyp eyp;
+	struct store_package_row *row = NULL;
+	struct kerr err = { 0 };
+	int64_t id[ARRAY_SIZE(in)];
+	char kep[32];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		snprintf(kep, sizeof(kep), "<kep-seq-%zu>", i);
+		tstore_sample(&p, kep, "raw", parts, &v, &eyp);
+		p.meta.provider_seq = in[i].n;
+		p.meta.provider_seq_text = in[i].text;
+		if (store_package_insert(t->st, &p, &id[i], NULL, &err) < 0)
+			fail_msg("%s", err.msg);
+	}
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		assert_int_equal(store_package_get(t->st, id[i], &row, &err), 0);
+		assert_int_equal(row->meta.provider_seq, in[i].n);
+		if (in[i].text != NULL)
+			assert_string_equal(row->meta.provider_seq_text, in[i].text);
+		else
+			assert_null(row->meta.provider_seq_text);
+		store_package_row_free(&row);
+	}
+	assert_int_equal(tstore_count(t, "package_seq"), 4);
+	/* Numeric order, stored as integers: 0, 9, 10 (as text: "0", "10", "9"). */
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(kep_sira_no || ':' ||"
+		" typeof(kep_sira_no)) FROM (SELECT kep_sira_no FROM package_seq"
+		" WHERE kep_sira_no IS NOT NULL ORDER BY kep_sira_no)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "0:integer,9:integer,10:integer");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void test_injected_failure_each_step(void **state)
 {
 	struct tstore *t = *state;
@@ -192,8 +245,9 @@ static void test_injected_failure_each_step(void **state)
 		assert_nothing_stored(t);
 	}
 	store_test_fail_at_step(t->st, 0);
-	/* package, raw, 2 parts, eyp, verification, evidence link, queue, audit. */
-	assert_int_equal(step, 10);
+	/* package, raw, sequence number, 2 parts, eyp, verification, evidence
+	 * link, queue, audit. */
+	assert_int_equal(step, 11);
 	assert_int_equal(inserted, 1);
 	assert_int_equal(tstore_count(t, "packages"), 1);
 	assert_int_equal(tstore_count(t, "parts"), 2);
@@ -415,6 +469,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_insert_and_read_back, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_constraint_leaves_nothing, tstore_setup,
 						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_number, tstore_setup, tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_injected_failure_each_step, tstore_setup,
 						tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_caller_transaction, tstore_setup, tstore_teardown),

@@ -20,7 +20,7 @@ static int64_t add_package(struct tstore *t, const char *folder, const char *kep
 	p.meta.account = "acc1";
 	p.meta.folder = folder;
 	p.meta.kep_id = kep_id;
-	p.meta.provider_seq = "17";
+	p.meta.provider_seq = 17;
 	d.provider_time = date;     /* the KEP time dates the package */
 	p.details = &d;
 	p.raw = store_content_mem(kep_id, strlen(kep_id));
@@ -112,7 +112,7 @@ static void test_evidence_pending(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[0].package_id, p1);
 	assert_string_equal(rows[0].kep_id, "<p1>");
-	assert_string_equal(rows[0].provider_seq, "17");
+	assert_int_equal(rows[0].provider_seq, 17);
 	assert_int_equal(rows[1].package_id, p5);
 	store_evidence_pending_free(&rows, n);
 	assert_null(rows);

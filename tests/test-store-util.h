@@ -97,7 +97,7 @@ static inline void tstore_sample(struct store_package *p, const char *kep_id,
 	p->meta.account = "acc1";
 	p->meta.folder = "INBOX";
 	p->meta.kep_id = kep_id;
-	p->meta.provider_seq = "17";
+	p->meta.provider_seq = 17;
 	p->meta.org_mesaj_id = "<org-1@example>";
 	p->meta.message_id = "<msg-1@example>";
 	p->meta.sender = "Ali <ali@hs02.kep.tr>";

@@ -117,6 +117,7 @@ void kep_package_list_free(struct kep_package_list *l)
 		free(p->subject);
 		free(p->kind);
 		free(p->kind_id);
+		free(p->seq_text);
 		free(p->error);
 	}
 	free(l->items);

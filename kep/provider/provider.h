@@ -79,6 +79,9 @@ struct kep_package_info {
 	char *kep_id;                  /* the package's KEP id */
 	int64_t seq;                   /* the provider's sequence number in its folder;
 	                                * -1 when missing or not a number */
+	char *seq_text;                /* the provider's text of it when it is not a
+	                                * plain non-negative number (seq -1), kept so
+	                                * the store never loses it; else NULL */
 	char *message_id;              /* the original message's id */
 	char *from;
 	char *from_kep;

@@ -2,6 +2,7 @@
  * See provider.h for the contract and ptt_login.c for the login modes. */
 #include "ptt_eyws_p.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +129,12 @@ static int64_t parse_i64(const char *v)
 	char *end;
 	long long x;
 
-	if (v == NULL || *v == '\0')
+	/* Digits only: strtoll would take " 7", "+7" and clamp an overflow. */
+	if (v == NULL || *v < '0' || *v > '9')
 		return -1;
+	errno = 0;
 	x = strtoll(v, &end, 10);
-	return *end == '\0' && x >= 0 ? (int64_t)x : -1;
+	return *end == '\0' && errno == 0 ? (int64_t)x : -1;
 }
 
 /* The number of rows of a listing keyed by `key` (soap_nil_first_empty
@@ -270,9 +273,12 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 
 		pi->kep_id = row_field(&r, "kepId", i);
 		pi->seq = parse_i64(sira);
-		if (sira != NULL && pi->seq < 0)
-			log_warn("PaketSorgula: kepSiraNo '%s' is not a number", sira);
-		free(sira);
+		if (sira != NULL && *sira != '\0' && pi->seq < 0) {
+			log_warn("PaketSorgula: kepSiraNo '%s' is not a number (kept as text)", sira);
+			pi->seq_text = sira;
+		} else {
+			free(sira);
+		}
 		pi->message_id = row_field(&r, "OrgMesajId", i);
 		pi->from = row_field(&r, "from", i);
 		pi->from_kep = row_field(&r, "fromKep", i);
