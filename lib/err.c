@@ -13,6 +13,7 @@ static void vset(struct kerr *e, enum kerr_class cls, const char *fmt, va_list a
 {
 	e->cls = cls;
 	e->retry_after_ms = 0;
+	e->not_performed = 0;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
@@ -87,6 +88,8 @@ void kerr_clear(struct kerr *e)
 	e->cls = KERR_NONE;
 	e->msg[0] = '\0';
 	e->retry_after_ms = 0;
+	e->not_performed = 0;
+	e->not_performed = 0;
 }
 
 const char *kerr_class_name(enum kerr_class cls)

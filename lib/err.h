@@ -37,6 +37,12 @@ struct kerr {
 	/* The server's own word on when to try again (HTTP Retry-After), in ms;
 	 * 0: it said nothing. kerr_set() clears it, kerr_prefix() keeps it. */
 	long long retry_after_ms;
+	/* The request provably took no effect: it never left (refused before a
+	 * byte of it was sent) or the server answered that it did not perform
+	 * it (a SOAP Fault, a refusal in the answer, HTTP 503 or 429). Without
+	 * it a failed request may have been performed. kerr_set() clears it,
+	 * kerr_prefix() keeps it. */
+	int not_performed;
 };
 
 /* Sets class and message; always returns -1 so callers can `return kerr_set(...)`. */

@@ -244,6 +244,27 @@ static int classify_curl(CURLcode rc, struct kerr *err, const char *url, const c
 	}
 }
 
+/* 1 when the request provably never left: the failure is one of setting up
+ * the connection (name, TCP, TLS), which comes before any byte of the
+ * request, and curl counted none sent. A fresh connection is assumed (the
+ * `once` requests); on a reused one curl would have tried again itself. */
+static int never_sent(CURL *c, CURLcode rc)
+{
+	long sent = -1;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		break;
+	default:
+		return 0;
+	}
+	return curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent == 0;
+}
+
 int http_post_soap(struct http_session *s, const char *url, const char *action,
 		   const void *body, size_t len, int once, struct http_response *resp,
 		   struct kerr *err)
@@ -262,12 +283,15 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	resp->body_len = 0;
 	resp->retry_after_s = -1;
 	resp->date_ms = 0;
-	if (!url_allowed(url))
-		return kerr_set(err, KERR_CONFIG,
-				"endpoint %s: only https:// (or http:// on loopback) is allowed", url);
+	/* Failures before the transfer: nothing left. */
+	if (!url_allowed(url)) {
+		kerr_set(err, KERR_CONFIG,
+			 "endpoint %s: only https:// (or http:// on loopback) is allowed", url);
+		goto unsent;
+	}
 	k.fd = http_tmpfile(s->tmp_dir, err);
 	if (k.fd < 0)
-		return -1;
+		goto unsent;
 	k.max = s->max_body;
 	k.stop = s->stop;
 
@@ -329,7 +353,10 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 		if (k.write_errno)
 			return kerr_errno(err, KERR_IO, k.write_errno,
 					  "cannot write the response to a temporary file");
-		return classify_curl(rc, err, url, errbuf);
+		classify_curl(rc, err, url, errbuf);
+		if (err != NULL)
+			err->not_performed = never_sent(c, rc);
+		return -1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
@@ -363,6 +390,10 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 	log_debug("POST %s %s: HTTP %ld, %lld bytes, %s", url, action, resp->status,
 		  (long long)k.len, resp->content_type);
 	return 0;
+unsent:
+	if (err != NULL)
+		err->not_performed = 1;
+	return -1;
 }
 
 int http_status_check(const struct http_response *resp, struct kerr *err)
@@ -371,11 +402,19 @@ int http_status_check(const struct http_response *resp, struct kerr *err)
 
 	if (status >= 200 && status < 300)
 		return 0;
-	if (status == 401 || status == 403)
-		return kerr_set(err, KERR_AUTH, "the provider refused access (HTTP %ld)", status);
+	if (status == 401 || status == 403) {
+		kerr_set(err, KERR_AUTH, "the provider refused access (HTTP %ld)", status);
+		if (err != NULL)
+			err->not_performed = 1;
+		return -1;
+	}
 	if (status >= 500 || status == 429) {
 		kerr_set(err, KERR_TRANSIENT, "provider %s (HTTP %ld)",
 			 status == 429 ? "busy" : "error", status);
+		/* 503 and 429 say the request was not handled (RFC 9110 15.6.4,
+		 * RFC 6585 4); a 500 or a gateway's 502/504 do not say that. */
+		if (err != NULL)
+			err->not_performed = status == 503 || status == 429;
 		if (resp->retry_after_s > 0 && err != NULL) {
 			size_t l = strlen(err->msg);
 

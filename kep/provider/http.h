@@ -53,7 +53,10 @@ void http_session_free(struct http_session **s);
  * server may have performed it). On a transport
  * failure returns -1 with KERR_TRANSIENT (network, timeout),
  * KERR_PERMANENT (TLS verification, bad URL: retrying will not help) or
- * KERR_INTERRUPTED (the stop flag was raised; nothing of the answer is kept).
+ * KERR_INTERRUPTED (the stop flag was raised; nothing of the answer is kept);
+ * err->not_performed is set only when the request provably never left (it
+ * failed before the transfer, or the connection could not be made: nothing
+ * was sent).
  * Any HTTP status is a success here; classify it with http_status_check().
  * On success the caller owns *resp and frees it with http_response_free(). */
 int http_post_soap(struct http_session *s, const char *url, const char *action,
@@ -62,7 +65,9 @@ int http_post_soap(struct http_session *s, const char *url, const char *action,
 void http_response_free(struct http_response *resp);
 
 /* 2xx: 0. 401/403: KERR_AUTH. 5xx and 429: KERR_TRANSIENT, with the
- * response's Retry-After in err->retry_after_ms. Other: KERR_PERMANENT. */
+ * response's Retry-After in err->retry_after_ms. 401, 403, 503 and 429 also
+ * set err->not_performed (the server says it did not handle the request).
+ * Other: KERR_PERMANENT. */
 int http_status_check(const struct http_response *resp, struct kerr *err);
 
 /* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in dir,

@@ -245,9 +245,11 @@ struct kep_driver {
 	int (*delete_package)(struct kep_session *s, const struct kep_pkg_ref *ref,
 			      struct kerr *err);
 	/* Yukle: submits a ready signed S/MIME message; out->kep_id. A refusal
-	 * is KERR_PERMANENT with the provider's text; KERR_TRANSIENT means the
-	 * answer was not received and the package MAY have been taken: the
-	 * caller reconciles before it submits again. */
+	 * is KERR_PERMANENT with the provider's text. Any failure without
+	 * err->not_performed means the package MAY have been taken (the answer
+	 * was lost, or says nothing of it): the caller never submits it again
+	 * on its own. err->not_performed: provably not taken (the request never
+	 * left, or the provider refused it: SOAP Fault, durum 1, HTTP 503/429). */
 	int (*upload)(struct kep_session *s, enum kep_paket_tur tur, const void *smime,
 		      size_t len, struct kep_send_result *out, struct kerr *err);
 	/* MimeYap with eOzetAlg SHA256: out->mesaj_id and out->ehash. Nothing is

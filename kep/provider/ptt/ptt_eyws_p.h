@@ -54,7 +54,8 @@ void ptt_reply_free(struct ptt_reply *r);
  * masked. Use it whenever an answer is not understood, so the operator can
  * send it to us without a secret. */
 void ptt_reply_excerpt(const struct ptt_reply *r, char *out, size_t cap);
-/* durum "0" -> 0; otherwise sets err to cls with the provider's text. */
+/* durum "0" -> 0; otherwise sets err to cls with the provider's text and
+ * err->not_performed (the operation refused it). */
 int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err);
 
 /* ptt_send.c: Yukle, MimeYap, SmimeGonder (provider.h's upload,

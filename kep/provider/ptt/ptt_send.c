@@ -6,9 +6,9 @@
  *
  * Grading matters more here than anywhere: a durum=1 answer is a refusal
  * (KERR_PERMANENT, nothing was sent, unless its text says the system is
- * busy); a transport error after the request left is KERR_TRANSIENT and
- * means "perhaps sent", which the sender resolves by reconciling, never by
- * submitting again. */
+ * busy), marked err->not_performed as every provable refusal is (ptt_call);
+ * any other failure after the request left means "perhaps sent", which the
+ * sender resolves by reconciling, never by submitting again. */
 #include "ptt_eyws_p.h"
 
 #include <stdlib.h>
@@ -37,8 +37,12 @@ static int add_binary(xmlNodePtr p, const char *name, const void *data, size_t l
 	xmlNodePtr n;
 	char *b64;
 
-	if (len > PTT_SEND_MAX)
-		return kerr_set(err, KERR_LIMIT, "%s: %zu bytes is more than can be sent", name, len);
+	if (len > PTT_SEND_MAX) {
+		kerr_set(err, KERR_LIMIT, "%s: %zu bytes is more than can be sent", name, len);
+		if (err != NULL)
+			err->not_performed = 1;
+		return -1;
+	}
 	b64 = xmalloc(4 * ((len + 2) / 3) + 1);
 	EVP_EncodeBlock((unsigned char *)b64, data, (int)len);
 	n = soap_add(p, name, b64);

@@ -203,27 +203,34 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 {
 	struct kbuf body = { 0 };
 	struct kerr perr;
-	int rc;
+	int rc, built;
 
 	memset(r, 0, sizeof(*r));
 	r->http.body_fd = -1;
 	s->shape_error = 0;
 	rc = soap_serialize(req, &body, err);
 	soap_request_free(req);
+	built = rc == 0;
 	if (rc == 0)
 		rc = http_post_soap(s->http, s->endpoint, op, body.data, body.len, sends(op),
 				    &r->http, err);
 	/* The request held parola and sifre. */
 	secure_wipe(body.data, body.cap);
 	kbuf_free(&body);
-	if (rc < 0)
+	if (rc < 0) {
+		/* A request that could not be built never left. */
+		if (err != NULL && !built)
+			err->not_performed = 1;
 		return kerr_prefix(err, "%s", op);
+	}
 	if (http_status_check(&r->http, err) < 0) {
 		/* Axis2 answers errors with a Fault: keep its text. */
 		if (err != NULL && parse_body(r, &perr) == 0 && r->soap.fault != NULL) {
 			size_t l = strlen(err->msg);
 
 			s->shape_error = err->cls != KERR_AUTH;
+			/* The service itself answered that the operation failed. */
+			err->not_performed = 1;
 			snprintf(err->msg + l, sizeof(err->msg) - l, ": %s", r->soap.fault);
 		}
 		ptt_reply_free(r);
@@ -241,6 +248,8 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 	if (r->soap.fault != NULL) {
 		s->shape_error = 1;
 		kerr_set(err, KERR_PERMANENT, "%s: SOAP Fault: %s", op, r->soap.fault);
+		if (err != NULL)
+			err->not_performed = 1;
 		ptt_reply_free(r);
 		return -1;
 	}
@@ -310,6 +319,9 @@ int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct 
 	text = soap_field(ret, "hataaciklama");
 	kerr_set(err, class_of_text(text, cls), "%s: the provider says: %s", op,
 		 text && *text ? text : "(no hataaciklama)");
+	/* durum 1 is the operation's own refusal: it did not take effect. */
+	if (err != NULL)
+		err->not_performed = 1;
 	free(text);
 	return -1;
 }
