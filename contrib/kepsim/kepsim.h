@@ -22,6 +22,8 @@ struct kepsim_conf {
 	const char *request_log;  /* JSON lines, or NULL */
 	const char *otp_file;     /* the last OTP code is written here, or NULL */
 	int evidence_delay_ms;    /* a sent package's later evidence: one step per delay */
+	int sent_list_delay_ms;   /* PaketSorgula lists a package submitted to the sent
+	                           * folder only this long after it was taken */
 };
 
 #endif

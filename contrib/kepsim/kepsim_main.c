@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"  --delay-ms N          delay every answer by N ms\n"
 	"  --evidence-delay-ms N a sent package's evidence after the 10 (20, 40, ...) appears\n"
 	"                        one stage per N ms (default 0: all at submission)\n"
+	"  --sent-list-delay-ms N a package taken into the sent folder is listed (PaketSorgula)\n"
+	"                        only N ms later, as by a slow provider\n"
 	"  --max-request N       largest request body in bytes (default 67108864)\n"
 	"  --dialect NAME        public (default), plain or legacy: a set of the switches below\n"
 	"  --creds=bare|wrapped  credentials of DizinSorgula/KotaSorgula/KontorSorgula expected\n"
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_HTTP_PORT, O_HTTP_PORT_FILE, O_CERT, O_KEY, O_INLINE, O_FAULTS,
 	       O_RATE, O_SEED, O_FAULT_LOG, O_REQ_LOG, O_OTP, O_DELAY, O_SLOW, O_RETRY_AFTER, O_MAXREQ,
-	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY, O_DIALECT };
+	       O_FAULT_OPS, O_FAULT_LIMIT, O_EV_DELAY, O_LIST_DELAY, O_DIALECT };
 	/* The dialect switches: their long names are dialect_option()'s names. */
 	static const char *const dialect_opts[] = { "dialect", "creds", "strict-creds", "folders",
 						    "empty-list", "durum", "times", "children",
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
 		{ "fault-ops", required_argument, NULL, O_FAULT_OPS },
 		{ "fault-limit", required_argument, NULL, O_FAULT_LIMIT },
 		{ "evidence-delay-ms", required_argument, NULL, O_EV_DELAY },
+		{ "sent-list-delay-ms", required_argument, NULL, O_LIST_DELAY },
 		{ "request-log", required_argument, NULL, O_REQ_LOG },
 		{ "otp-file", required_argument, NULL, O_OTP },
 		{ "delay-ms", required_argument, NULL, O_DELAY },
@@ -173,6 +176,7 @@ int main(int argc, char **argv)
 			break;
 		case O_FAULT_LOG: fault_log = optarg; break;
 		case O_FAULT_OPS: fault_ops = optarg; break;
+		case O_LIST_DELAY: if (parse_int(optarg, 0, 86400000, &v) < 0) goto usage; conf.sent_list_delay_ms = (int)v; break;
 		case O_EV_DELAY: if (parse_int(optarg, 0, 86400000, &v) < 0) goto usage; conf.evidence_delay_ms = (int)v; break;
 		case O_FAULT_LIMIT: if (parse_int(optarg, 0, 1L << 30, &fault_limit) < 0) goto usage; break;
 		case O_REQ_LOG: conf.request_log = optarg; break;

@@ -142,9 +142,13 @@ struct soap_resp *op_paket_sorgula(struct op_ctx *c)
 	} else {
 		for (i = 0; i < l.n; i++) {
 			const char *t = json_string_value(json_object_get(l.v[i].meta, "tarih"));
+			json_t *after = json_object_get(l.v[i].meta, "listAfterMs");
 
 			if (t == NULL)
 				t = "";
+			/* --sent-list-delay-ms: taken, not listed yet. */
+			if (json_is_integer(after) && json_integer_value(after) > now_ms())
+				continue;
 			/* The fixed-width format compares as text. */
 			if ((*ilk_utc != '\0' && strcmp(t, ilk_utc) < 0) ||
 			    (*son_utc != '\0' && strcmp(t, son_utc) > 0))

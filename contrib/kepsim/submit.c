@@ -265,6 +265,10 @@ int submit_package(const struct kepsim_conf *conf, const struct account *a,
 			goto out;
 	}
 	meta = make_meta(a, s, kep_id, sira, now);
+	/* A provider that lists what it took only later (PaketSorgula). */
+	if (conf->sent_list_delay_ms > 0)
+		json_object_set_new(meta, "listAfterMs",
+				    json_integer(now_ms() + conf->sent_list_delay_ms));
 	if (package_dir_write(fdir, sira, &env, s->original, s->att, s->natt, meta, err) < 0)
 		goto out;
 	log_info("%s accepted from %s: %s/%lld", kep_id, a->name, folder, sira);
