@@ -14,5 +14,5 @@ agent_libagent_a_SOURCES += \
 	agent/cmd_queue.c agent/cmd_status.c agent/cmd_evidence.c \
 	agent/csv_out.c agent/csv_out.h
 # The outbox: what EBYS hands the agent to send (service, API, CLI).
-agent_libagent_a_SOURCES += agent/outbox.c agent/outbox.h agent/api_outbox.c \
+agent_libagent_a_SOURCES += agent/outbox.c agent/outbox.h agent/outbox_park.c agent/api_outbox.c \
 	agent/cmd_send.c agent/cmd_outbox.c

@@ -1,5 +1,6 @@
-/* cmd_outbox.c: `kepagent outbox list|show|sign`: the outbox for the
- * officer. `sign` is the officer's signature at a terminal: each item of an
+/* cmd_outbox.c: `kepagent outbox list|show|sign|resubmit|abandon`: the
+ * outbox for the officer and the operator (resubmit and abandon decide a
+ * parked item, outbox.h). `sign` is the officer's signature at a terminal: each item of an
  * officer account waiting in needs-signature (or the ids given) is signed
  * with the card (PIN from sending.pkcs11.pin_file, else asked on the
  * terminal); a refused PIN stops at once and is never tried again. The
@@ -28,6 +29,8 @@ static void usage(FILE *out)
 		"Usage: kepagent outbox list [--account NAME] [--state STATE] [--json]\n"
 		"       kepagent outbox show [--json] ID|ILETI-ID|MESSAGE-ID\n"
 		"       kepagent outbox sign [--account NAME] [ID...]\n"
+		"       kepagent outbox resubmit ID\n"
+		"       kepagent outbox abandon [--reason TEXT] ID\n"
 		"\n"
 		"list   the outbox, oldest first: id, state, account, iletiID, subject\n"
 		"       (states: accepted, needs-signature, signed, submitting, submitted,\n"
@@ -37,8 +40,12 @@ static void usage(FILE *out)
 		"       the ids given) with the card of the account's sending.pkcs11; the PIN\n"
 		"       is read from its pin_file or asked on the terminal, once per item, and\n"
 		"       never retried\n"
+		"resubmit  a parked item is submitted once more at the next run (the sent\n"
+		"       folder is asked first); check the provider's web mailbox before\n"
+		"abandon   a parked item is given up (failed) and never submitted\n"
 		"\n"
-		"Exit: 0 done, 4 the card or PIN was refused, 8 no such item.\n");
+		"Exit: 0 done, 2 the item is not parked (resubmit, abandon), 4 the card or\n"
+		"PIN was refused, 8 no such item.\n");
 }
 
 static void print_list(const json_t *out)
@@ -153,16 +160,42 @@ static int cmd_sign(struct store *st, const struct config *cfg, const char *acco
 	return KEXIT_OK;
 }
 
+/* resubmit / abandon of one parked item. */
+static int cmd_decide(struct store *st, const char *sub, const char *key, const char *reason)
+{
+	struct kerr err;
+	int64_t id;
+	int rc;
+
+	if (resolve(st, key, &id, &err) < 0)
+		return cli_fail(strcmp(sub, "resubmit") == 0 ? "outbox resubmit" : "outbox abandon",
+				NULL, &err);
+	if (strcmp(sub, "resubmit") == 0)
+		rc = outbox_resubmit(st, id, "cli", &err);
+	else
+		rc = outbox_abandon(st, id, "cli", reason, &err);
+	if (rc < 0)
+		return cli_fail(strcmp(sub, "resubmit") == 0 ? "outbox resubmit" : "outbox abandon",
+				NULL, &err);
+	if (strcmp(sub, "resubmit") == 0)
+		printf("outbox item %lld: submitted once more at the next run (the sent folder "
+		       "is asked first)\n", (long long)id);
+	else
+		printf("outbox item %lld abandoned: it is never submitted\n", (long long)id);
+	return KEXIT_OK;
+}
+
 int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "account", required_argument, NULL, 'a' },
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *account = NULL, *state = NULL, *sub;
+	const char *account = NULL, *state = NULL, *reason = NULL, *sub;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	json_t *out = NULL;
@@ -178,6 +211,8 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 			state = optarg;
 		} else if (c == 'j') {
 			json = 1;
+		} else if (c == 'r') {
+			reason = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			return KEXIT_OK;
@@ -187,18 +222,24 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error("outbox", "list, show or sign expected");
+		return cmd_usage_error("outbox", "list, show, sign, resubmit or abandon expected");
 	sub = argv[optind++];
-	if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "sign"))
+	if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "sign") &&
+	    strcmp(sub, "resubmit") && strcmp(sub, "abandon"))
 		return cmd_usage_error("outbox", "unknown subcommand '%s'", sub);
-	if (strcmp(sub, "show") == 0 && argc - optind != 1)
-		return cmd_usage_error("outbox", "show takes one item");
+	if ((strcmp(sub, "show") == 0 || strcmp(sub, "resubmit") == 0 ||
+	     strcmp(sub, "abandon") == 0) && argc - optind != 1)
+		return cmd_usage_error("outbox", "%s takes one item", sub);
+	if (reason != NULL && strcmp(sub, "abandon") != 0)
+		return cmd_usage_error("outbox", "--reason is for abandon");
 	if (strcmp(sub, "list") == 0 && argc != optind)
 		return cmd_usage_error("outbox", "list takes no arguments");
 	if ((rc = cli_store_open(ctx->config_path, "outbox", &cfg, &st)) != 0)
 		return rc;
 	if (strcmp(sub, "sign") == 0) {
 		rc = cmd_sign(st, cfg, account, argc - optind, argv + optind);
+	} else if (strcmp(sub, "resubmit") == 0 || strcmp(sub, "abandon") == 0) {
+		rc = cmd_decide(st, sub, argv[optind], reason);
 	} else if (strcmp(sub, "list") == 0) {
 		if (outbox_list_json(st, account, state, 1000, &out, &err) < 0)
 			rc = cli_fail("outbox list", NULL, &err);

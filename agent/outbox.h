@@ -72,4 +72,15 @@ int outbox_find(struct store *st, const char *key, int64_t *id_r, struct kerr *e
  * item has the key. */
 int outbox_status_json(struct store *st, const char *key, json_t **out, struct kerr *err);
 
+/* A person's decision on a parked item (outbox_park.c), audited as
+ * outbox.resubmit / outbox.abandon with actor. Resubmit puts the item back
+ * in signed, which allows one more submission (the sender asks the sent
+ * folder first); abandon makes it failed with reason (NULL: a default
+ * text) and it is never submitted. KERR_NOTFOUND: no such item;
+ * KERR_USAGE: it is not parked, or (resubmit) has nothing signed to
+ * submit. */
+int outbox_resubmit(struct store *st, int64_t id, const char *actor, struct kerr *err);
+int outbox_abandon(struct store *st, int64_t id, const char *actor, const char *reason,
+		   struct kerr *err);
+
 #endif

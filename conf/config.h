@@ -47,9 +47,12 @@ struct sending_config {
 	enum send_mode mode;    /* SEND_OFF without a sending: block */
 	enum send_path path;    /* default SEND_YUKLE */
 	struct pkcs11_config pkcs11; /* the seal's token or the officer's card */
-	long max_attempts;      /* submissions before an item is parked; default 5 */
-	long resubmit_after_s;  /* an unanswered submission not in the sent folder is
-	                         * sent again only this long after it; default 600 */
+	long max_attempts;      /* submissions the provider refused before an item is
+	                         * parked; default 5 */
+	long park_after_s;      /* reconcile_park_after_seconds: a submission whose
+	                         * answer is unknown and that the sent folder does
+	                         * not list is parked this long after it (never
+	                         * submitted again by itself); default 600 */
 };
 
 /* One entry of trust.kephs: a provider's signing identities, as

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config_sending.h"
+#include "log.h"
 
 void config_sending_defaults(struct sending_config *s)
 {
@@ -13,7 +14,7 @@ void config_sending_defaults(struct sending_config *s)
 	s->mode = SEND_OFF;
 	s->path = SEND_YUKLE;
 	s->max_attempts = 5;
-	s->resubmit_after_s = 600;
+	s->park_after_s = 600;
 }
 
 void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
@@ -26,6 +27,8 @@ void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
 		{ "path", 0, NULL },
 		{ "pkcs11", 1, "pkcs11 { module, token, key, pin_file } of the signing token" },
 		{ "max_attempts", 0, NULL },
+		{ "reconcile_park_after_seconds", 0, NULL },
+		/* The old name, from when an unlisted item was submitted again. */
 		{ "resubmit_after_seconds", 0, NULL },
 	};
 	yaml_node_t *v[ARRAY_SIZE(keys)];
@@ -42,8 +45,17 @@ void config_parse_sending(struct cy_doc *d, yaml_node_t *n, const char *dir,
 				 &s->pkcs11.key, &s->pkcs11.pin_file);
 	if (v[3] != NULL)
 		cy_int(d, v[3], "max_attempts", 1, 100, &s->max_attempts);
-	if (v[4] != NULL)
-		cy_int(d, v[4], "resubmit_after_seconds", 0, 86400, &s->resubmit_after_s);
+	if (v[4] != NULL && v[5] != NULL)
+		cy_error(d, v[5], "reconcile_park_after_seconds alone",
+			 "resubmit_after_seconds is the old name of reconcile_park_after_seconds; "
+			 "give one of them");
+	else if (v[4] != NULL)
+		cy_int(d, v[4], "reconcile_park_after_seconds", 0, 86400, &s->park_after_s);
+	else if (v[5] != NULL &&
+		 cy_int(d, v[5], "resubmit_after_seconds", 0, 86400, &s->park_after_s) == 0)
+		log_warn("%s:%lu: sending.resubmit_after_seconds is deprecated: it is read as "
+			 "reconcile_park_after_seconds (an unanswered submission is parked after "
+			 "it, never submitted again)", d->file, cy_line(v[5]));
 	/* The seal signs unattended: its PIN cannot be asked for. */
 	if (s->mode == SEND_SEAL && v[2] != NULL && s->pkcs11.pin_file == NULL)
 		cy_error(d, v[2], "a pin_file (mode 0600): the seal signs unattended",

@@ -39,10 +39,14 @@ int store_outbox_transition_ok(enum store_outbox_state from, enum store_outbox_s
 	case STORE_OB_NEEDS_SIGNATURE:
 		return to == STORE_OB_SIGNED || to == STORE_OB_FAILED || to == STORE_OB_PARKED;
 	case STORE_OB_SIGNED:
-		return to == STORE_OB_SUBMITTING || to == STORE_OB_FAILED || to == STORE_OB_PARKED;
-	case STORE_OB_SUBMITTING:
 		return to == STORE_OB_SUBMITTING || to == STORE_OB_SUBMITTED ||
 		       to == STORE_OB_FAILED || to == STORE_OB_PARKED;
+	case STORE_OB_SUBMITTING:
+		return to == STORE_OB_SUBMITTING || to == STORE_OB_SIGNED ||
+		       to == STORE_OB_SUBMITTED || to == STORE_OB_FAILED || to == STORE_OB_PARKED;
+	case STORE_OB_PARKED:
+		/* A person's decision: submit once more, or give it up. */
+		return to == STORE_OB_SIGNED || to == STORE_OB_FAILED;
 	default:
 		return 0;
 	}
@@ -398,7 +402,10 @@ int store_outbox_step(struct store *s, int64_t id, const struct store_outbox_ste
 				store_outbox_state_name(p->from), store_outbox_state_name(p->to));
 	if (st_tx_begin(s, &tx, err) < 0)
 		return -1;
-	snprintf(action, sizeof(action), "outbox.%s", store_outbox_state_name(p->to));
+	if (p->action != NULL)
+		snprintf(action, sizeof(action), "outbox.%s", p->action);
+	else
+		snprintf(action, sizeof(action), "outbox.%s", store_outbox_state_name(p->to));
 	snprintf(obj, sizeof(obj), "outbox/%lld", (long long)id);
 	if (update_state(s, id, p, err) < 0 ||
 	    (p->add_file != NULL && insert_file(s, id, p->add_file, err) < 0) ||

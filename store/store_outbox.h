@@ -15,15 +15,21 @@
  *   accepted --(Yukle: entity built; MimeYap: provider's eHash stored)-->
  *   needs-signature --(seal: the daemon; officer: `kepagent outbox sign`)-->
  *   signed --(written before the provider is called)--> submitting
+ *   signed --(submitted before: reconciliation found it)--> submitted
  *   submitting --(the provider answered with a kepId, or reconciliation
  *                 found the package in the sent folder)--> submitted
- *   submitting --(reconciliation found nothing: provider never took it)-->
- *                 submitting again (attempts + 1)
+ *   submitting --(the provider provably did not take it: the request never
+ *                 left, or it refused it)--> signed (submitted again later)
+ *   submitting --(submitted again as a new attempt: attempts + 1)--> submitting
  *   any but submitted --> failed (the provider refused; its text kept)
- *                     --> parked (ambiguous, or too many attempts: a person)
+ *                     --> parked (ambiguous, unanswered and not listed, or
+ *                         too many attempts: a person decides)
+ *   parked --(a person: `kepagent outbox resubmit`)--> signed
+ *   parked --(a person: `kepagent outbox abandon`)--> failed
  *
- * submitted, failed and parked are final here; evidence of a submitted item
- * is followed through its package in the sent folder (kep_id). Returned
+ * submitted and failed are final; parked waits for a person. Evidence of a
+ * submitted item is followed through its package in the sent folder
+ * (kep_id). Returned
  * items are owned by the caller: store_outbox_item_clear() /
  * store_outbox_items_free(). Thread safety: as struct store. */
 #ifndef KEP_STORE_OUTBOX_H
@@ -152,6 +158,8 @@ struct store_outbox_step {
 	int bump_attempts;
 	const struct store_outbox_file_in *add_file;
 	const char *actor;           /* for the audit line; NULL: "sync" */
+	const char *action;          /* the audit action "outbox.<action>"; NULL: the
+	                              * new state's name */
 	const char *detail;          /* for the audit line */
 };
 int store_outbox_step(struct store *store, int64_t id, const struct store_outbox_step *s,

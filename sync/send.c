@@ -198,8 +198,39 @@ static int do_submit(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->mime_send(c->sess, a->it->mesaj_id, a->data.data, a->data.len, &a->res, err);
 }
 
-/* Provider calls are not retried here: an answer that broke off may mean
- * the package was taken, and only the sent folder can say. */
+/* A refused submission (provably not taken) waits in signed for the next
+ * run, up to max_attempts in all; then a person decides. */
+static int refused(struct sync_ctx *c, struct store_outbox_item *it, const struct kerr *why,
+		   struct kerr *err)
+{
+	struct store_outbox_step s = { .provider_text = why->msg };
+	struct kerr park;
+
+	if (why->cls == KERR_PERMANENT || why->cls == KERR_LIMIT) {
+		item_fail(c, it, STORE_OB_FAILED, why);
+		return 0;
+	}
+	/* it->attempts counts the submission just refused. */
+	if (it->attempts >= c->acct->sending.max_attempts) {
+		kerr_set(&park, KERR_PERMANENT, "the provider refused %lld submissions, the last: "
+			 "%s; run `kepagent outbox resubmit %lld` to try once more, or `kepagent "
+			 "outbox abandon %lld`", (long long)it->attempts, why->msg,
+			 (long long)it->id, (long long)it->id);
+		item_fail(c, it, STORE_OB_PARKED, &park);
+		return 0;
+	}
+	s.detail = "not taken by the provider; submitted again at the next run";
+	if (step(c, it, STORE_OB_SIGNED, &s, err) < 0)
+		return -1;
+	*err = *why;
+	return -1;
+}
+
+/* One submission. The provider call is never repeated here: a failure that
+ * does not prove the package was refused may mean it was taken, and from
+ * then on only the sent folder can say (the item stays in submitting).
+ * 0: done (submitted, failed or parked); 1: taken without a kepId; -1 with
+ * err: left for a later run (submitting: unknown; signed: refused). */
 static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
 {
 	struct submit_arg a = { .it = it };
@@ -223,6 +254,7 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 		return -1;
 	}
 	it->state = STORE_OB_SUBMITTING;
+	it->attempts++;
 	crashpoint("send-submitting");
 	t0 = now_ms();
 	rc = do_submit(c, &a, err);
@@ -231,13 +263,13 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 	kbuf_free(&a.data);
 	crashpoint("send-answered");
 	if (rc < 0) {
-		if (err->cls == KERR_PERMANENT || err->cls == KERR_LIMIT) {
-			item_fail(c, it, STORE_OB_FAILED, err);
-			return 0;
-		}
-		/* Perhaps taken: the next run reconciles. */
-		log_warn("outbox item %lld: %s; it is reconciled with the sent folder before "
-			 "any new submission", (long long)it->id, err->msg);
+		struct kerr why = *err;
+
+		if (why.not_performed)
+			return refused(c, it, &why, err);
+		log_warn("outbox item %lld: %s; the provider may have taken it: it is looked for "
+			 "in the sent folder at each run and never submitted again by itself",
+			 (long long)it->id, err->msg);
 		return -1;
 	}
 	if (a.res.kep_id == NULL) {
@@ -352,19 +384,43 @@ static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct ke
 	return rc;
 }
 
-/* The provider said it took the package (status 0) but gave no KEP id: it is
- * in the sent folder, or a person must look; never submitted again. */
+/* The provider said it took the package (status 0) but gave no KEP id: it
+ * is in the sent folder, or will be; never submitted again. */
 static int unnamed(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
 {
-	struct kerr why;
 	int rc = reconcile(c, it, err);
 
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	kerr_set(&why, KERR_PERMANENT, "the provider took the package without naming a kepId "
-		 "and it is not in %s yet", c->rep->sent);
-	item_fail(c, it, STORE_OB_PARKED, &why);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		log_warn("outbox item %lld: taken without a kepId and not in %s yet; looked for "
+			 "again at each run", (long long)it->id, c->rep->sent);
 	return 0;
+}
+
+/* An item in submitting whose package the sent folder does not list: its
+ * submission may still have been taken (a provider may list a package
+ * late), so it is never submitted again by itself; after park_after_s a
+ * person is asked. */
+static void not_listed(struct sync_ctx *c, const struct store_outbox_item *it)
+{
+	int64_t age_s = (now_ms() - it->updated_at) / 1000;
+	struct kerr why;
+
+	if (age_s < 0)
+		age_s = 0;
+	if (age_s < c->acct->sending.park_after_s) {
+		log_info("outbox item %lld: its submission went unanswered and %s does not list it "
+			 "yet; looked for again at each run, parked after %ld s (%lld s now)",
+			 (long long)it->id, c->rep->sent, c->acct->sending.park_after_s,
+			 (long long)age_s);
+		return;
+	}
+	kerr_set(&why, KERR_PERMANENT, "submission unanswered and not in the sent folder after "
+		 "%lld s; check the provider's web mailbox, then run `kepagent outbox resubmit "
+		 "%lld` or `kepagent outbox abandon %lld`", (long long)age_s, (long long)it->id,
+		 (long long)it->id);
+	item_fail(c, it, STORE_OB_PARKED, &why);
 }
 
 /* A failure to report: sending problems never stop the account's receiving,
@@ -378,10 +434,16 @@ static void report(struct sync_ctx *c, const struct store_outbox_item *it, const
 	sync_fail(c, "outbox", it->message_id, &r);
 }
 
+/* -1 when an error of this class stops the account's sending for this run. */
+static int stops(const struct kerr *e)
+{
+	return e->cls == KERR_AUTH || e->cls == KERR_CONFIG || e->cls == KERR_STORE ? -1 : 0;
+}
+
 /* One item, as far as it can go now. -1: stop the account's sending. */
 static int advance(struct sync_ctx *c, struct store_outbox_item *it)
 {
-	struct kerr err, why;
+	struct kerr err;
 	int64_t id;
 	int rc;
 
@@ -400,36 +462,35 @@ static int advance(struct sync_ctx *c, struct store_outbox_item *it)
 			rc = seal_sign(c, it, &err);
 			break;
 		case STORE_OB_SIGNED:
+			/* Submitted before (refused, or resubmitted by a person): the
+			 * sent folder is asked first, in case it was taken after all. */
+			if (it->attempts > 0) {
+				rc = reconcile(c, it, &err);
+				if (rc < 0) {
+					report(c, it, &err);
+					return stops(&err);
+				}
+				if (rc > 0)
+					return 0;
+			}
 			rc = submit(c, it, &err);
-			if (rc == 1)
-				rc = unnamed(c, it, &err);
+			if (rc == 1 && (rc = unnamed(c, it, &err)) == 0)
+				return 0;
+			if (rc < 0) {
+				/* The item is where a later run takes it up. */
+				report(c, it, &err);
+				return stops(&err);
+			}
 			break;
 		case STORE_OB_SUBMITTING:
 			rc = reconcile(c, it, &err);
-			/* Not listed yet: a provider may take a submission after its
-			 * answer broke off and list it only later, so the same item
-			 * is sent again only once that is unlikely. */
-			if (rc == 0 && now_ms() - it->updated_at <
-					       (int64_t)c->acct->sending.resubmit_after_s * 1000) {
-				log_info("outbox item %lld: not in %s yet; sent again once %ld s "
-					 "have passed since the last submission", (long long)it->id,
-					 c->rep->sent, c->acct->sending.resubmit_after_s);
-				return 0;
+			if (rc < 0) {
+				report(c, it, &err);
+				return stops(&err);
 			}
-			if (rc == 0 && it->attempts >= c->acct->sending.max_attempts) {
-				kerr_set(&why, KERR_PERMANENT, "not in the sent folder after %lld "
-					 "submissions", (long long)it->attempts);
-				item_fail(c, it, STORE_OB_PARKED, &why);
-				return 0;
-			}
-			if (rc > 0)
-				return 0;
-			/* Not taken: submit again, as a new attempt. */
 			if (rc == 0)
-				rc = submit(c, it, &err);
-			if (rc == 1)
-				rc = unnamed(c, it, &err);
-			break;
+				not_listed(c, it);
+			return 0;
 		default:
 			return 0;
 		}
@@ -440,8 +501,7 @@ static int advance(struct sync_ctx *c, struct store_outbox_item *it)
 				return 0;
 			}
 			report(c, it, &err);
-			return err.cls == KERR_AUTH || err.cls == KERR_CONFIG ||
-			       err.cls == KERR_STORE ? -1 : 0;
+			return stops(&err);
 		}
 		id = it->id;
 		store_outbox_item_clear(it);

@@ -9,12 +9,18 @@
  *   needs-signature seal: signed here with the seal's token (PIN from its
  *                   0600 file); officer: left for `kepagent outbox sign`
  *   signed          "submitting" is committed, then Yukle/SmimeGonder called
+ *                   (once submitted before, the sent folder is asked first)
  *   submitting      found at the start of a run (a crash, or an answer that
  *                   broke off): the sent folder named by DizinSorgula is
  *                   searched (PaketSorgula) for the item's Message-ID or
  *                   mesajid; one match is adopted as submitted, several park
- *                   the item, none submits again (at most max_attempts).
- * A provider refusal fails the item with the provider's text. A PIN the
+ *                   the item; none leaves it waiting, and parks it once
+ *                   reconcile_park_after_seconds have passed since the
+ *                   submission. It is never submitted again by itself.
+ * Only a submission that provably took no effect (err->not_performed: it
+ * never left, or the provider refused it) goes back to signed, to be
+ * submitted at the next run (at most max_attempts); a permanent refusal
+ * fails the item with the provider's text. A PIN the
  * seal refuses stops sending for the account (store_send_block_set) until
  * its PIN file changes; it is never tried twice.
  *

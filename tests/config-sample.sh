@@ -40,7 +40,8 @@ for k in path listen port token_file tls_cert tls_key max_request_size anchors k
 	 intermediates tsa_anchors revocation lease_seconds max_attempts archive_after_years \
 	 archive_dir level name provider endpoint ca_file address tcno secrets_file login \
 	 otp_file pkcs11 module token key pin_file folders inbox sent poll_interval initial_days \
-	 overlap_seconds ack_policy delete_after_ack proxy connect_timeout timeout enabled; do
+	 overlap_seconds ack_policy delete_after_ack proxy connect_timeout timeout enabled \
+	 reconcile_park_after_seconds; do
 	grep -Eq "^[ #]*(- )?$k:" "$S" || fail "sample lacks key $k"
 	grep -Eq "^\.BR? $k( |\$)" "$top_srcdir/doc/kepagent.yaml.5" || fail "man page lacks key $k"
 done

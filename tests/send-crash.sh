@@ -3,11 +3,16 @@
 # (lib/crashpoint.h; sync/send.c names each point between a durable write
 # and the next provider call), on both paths (Yukle; MimeYap + SmimeGonder)
 # in seal mode with the seal on SoftHSM2. After each kill and a rerun:
-# kepsim performed exactly one submission for the item (its request log) and
-# holds exactly one package with its iletiID in the sent folder, the item is
-# submitted with that package's kepId, and its Message-ID and iletiID are
-# the ones stored before the kill. send-reconciled is reached by a second
-# kill in the run that reconciles after a kill at send-answered.
+# kepsim got exactly one submission request for the item and performed it
+# (its request log), holds exactly one package with its iletiID in the sent
+# folder, the item is submitted with that package's kepId, and its
+# Message-ID and iletiID are the ones stored before the kill.
+# send-reconciled is reached by a second kill in the run that reconciles
+# after a kill at send-answered. A kill at send-submitting (after
+# 'submitting' was written, before the request) leaves a submission that
+# may have reached the provider as far as kepagent can tell: the rerun
+# finds nothing in the sent folder and parks the item, never submitting it
+# by itself; a person's `kepagent outbox resubmit` then sends it, once.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/send-lib.sh"
 
@@ -65,6 +70,16 @@ crash() {
 	done
 	expect_exit 0 "$KEPAGENT" refresh
 	item_json "$id"
+	if [ "$points" = send-submitting ]; then
+		[ "$(item 'j["state"]')" = parked ] || { cat "$T/item" "$T/err"; fail "$path $points: item is $(item 'j["state"]'), not parked"; }
+		expect_grep "submission unanswered and not in the sent folder" "$T/item"
+		sent=$mid
+		[ "$path" = yukle ] || sent=$(item 'j["mesaj_id"]')
+		[ "$(submitted "$sent" all)" = 0 ] || fail "$path $points: submitted by itself"
+		expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+		expect_exit 0 "$KEPAGENT" refresh
+		item_json "$id"
+	fi
 	[ "$(item 'j["state"]')" = submitted ] || { cat "$T/item" "$T/err"; fail "$path $points: item is $(item 'j["state"]')"; }
 	[ "$(item 'j["ileti_id"]')" = "$ileti" ] || fail "$path $points: iletiID changed after the rerun"
 	# What was stored before a kill is what was sent: the Message-ID chosen
@@ -76,6 +91,7 @@ crash() {
 	sent=$mid
 	[ "$path" = yukle ] || sent=$(item 'j["mesaj_id"]')
 	[ "$(submitted "$sent")" = 1 ] || fail "$path $points: kepsim performed $(submitted "$sent") submissions of $sent"
+	[ "$(submitted "$sent" all)" = 1 ] || fail "$path $points: kepsim got $(submitted "$sent" all) submission requests for $sent"
 	[ "$(sent_copies "$ileti")" = 1 ] || fail "$path $points: $(sent_copies "$ileti") packages of $ileti in the sent folder"
 	kep=$(item 'j["kep_id"]')
 	python3 - "$ACC" "$ileti" "$kep" <<'PY' || fail "$path $points: the item's kepId is not its package's"

@@ -1,13 +1,15 @@
 #!/bin/sh
 # Provider faults while sending (kepsim --faults on the sending operations
-# only, one fault per scenario), seal mode, both paths. A fault after the
-# provider performed the submission (the answer lost: connection closed, an
-# HTML 500, cut off mid-answer, or slower than the account's timeout) is
-# reconciled from the sent folder: the item is adopted as submitted with
-# one attempt and never submitted a second time. A fault before anything
-# was performed (HTTP 500/503, a SOAP Fault, "Sistem meşgul") is retried
-# after the sent folder shows nothing: submitted on the second attempt.
-# Each time kepsim performed exactly one submission and holds one package.
+# only, one fault per scenario), seal mode, both paths. A submission whose
+# answer is unknown (connection closed, an HTML 500, cut off mid-answer,
+# slower than the account's timeout) is never submitted again by kepagent
+# itself: it is looked for in the sent folder at each run and adopted when
+# found, parked for a person when not (after reconcile_park_after_seconds).
+# A submission the provider provably refused (HTTP 503, a SOAP Fault,
+# "Sistem meşgul") is submitted again. kepsim's request log shows, for every
+# item, exactly one Yukle/SmimeGonder performed, and no second request
+# unless the first was refused or a person resubmitted the item. A provider
+# that lists the package late (--sent-list-delay-ms) gets it once too.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/send-lib.sh"
 
@@ -17,90 +19,175 @@ head -c 20000 /dev/urandom >"$T/ek.pdf"
 n=0
 on_exit 'grep -q "^PASS" "$T/done" 2>/dev/null || grep -E "outbox|reconcil|upload|mime_|sent|refused|error|warn" "$T/runs.log" 2>/dev/null | tail -40'
 
-# fault PATH OP FAULT ATTEMPTS [kepsim options]: kepsim injects FAULT into
-# the first OP; after at most three refreshes the item is submitted after
-# ATTEMPTS submissions, performed once.
-fault() {
-	path=$1 op=$2 f=$3 tries=$4; shift 4
+refresh() {
+	set +e
+	"$KEPAGENT" refresh >"$T/out" 2>"$T/err"
+	set -e
+	{ echo "--- $*"; cat "$T/err"; } >>"$T/runs.log"
+}
+
+# new_item PATH [kepsim options]: a kepsim of its own and one item FT-$n
+# ($id, its JSON in $T/item).
+new_item() {
+	path=$1; shift
 	n=$((n + 1))
-	kenv_start "sim$n" --faults "$f" --fault-ops "$op" --fault-rate 1 --fault-limit 1 "$@"
+	kenv_start "sim$n" "$@"
 	send_config seal "$path"
 	# A short timeout, so that a slow answer is one the agent gave up on.
 	echo "    timeout: 2" >>"$KEPAGENT_CONFIG"
-	expect_exit 0 "$KEPAGENT" send --json --to "$PEER" --subject "Arıza $f" --body "Sınama" \
+	expect_exit 0 "$KEPAGENT" send --json --to "$PEER" --subject "Arıza $n" --body "Sınama" \
 		--attach "$T/ek.pdf" --ileti-id "FT-$n"
 	cp "$T/out" "$T/item"
 	id=$(item 'j["id"]')
+}
+
+# sent_id: what kepsim's log names the item's submission by.
+sent_id() {
+	if [ "$path" = yukle ]; then item 'j["message_id"]'; else item 'j["mesaj_id"]'; fi
+}
+
+# once WHAT TRIES REQUESTS: the item is submitted after TRIES attempts, kepsim
+# took REQUESTS submission requests and performed one, and holds one package.
+once() {
+	[ "$(item 'j["state"]')" = submitted ] || { cat "$T/err" "$T/item"; fail "$1: the item is $(item 'j["state"]')"; }
+	[ "$(submitted "$(sent_id)")" = 1 ] || fail "$1: kepsim performed $(submitted "$(sent_id)") submissions"
+	[ "$(submissions)" = "$3" ] || fail "$1: kepsim got $(submissions) submission requests, expected $3"
+	[ "$(sent_copies "FT-$n")" = 1 ] || fail "$1: $(sent_copies "FT-$n") packages in the sent folder"
+	[ "$(item 'j["attempts"]')" = "$2" ] || fail "$1: $(item 'j["attempts"]') attempts, expected $2"
+}
+
+# fault PATH OP FAULT OUTCOME [kepsim options]: kepsim injects FAULT into the
+# first OP. OUTCOME adopted: the answer was lost after the provider took it;
+# the next run finds it in the sent folder (one request). retried: the
+# provider refused it; submitted again by the next run (two requests).
+# parked: not taken, but nothing proves it (an HTML 500): parked at the next
+# run without a second request.
+fault() {
+	op=$2 f=$3 outcome=$4 p=$1; shift 4
+	new_item "$p" --faults "$f" --fault-ops "$op" --fault-rate 1 --fault-limit 1 "$@"
 	runs=0
 	while :; do
 		runs=$((runs + 1))
-		set +e
-		"$KEPAGENT" refresh >"$T/out" 2>"$T/err"
-		set -e
-		{ echo "--- $op $f: run $runs"; cat "$T/err"; } >>"$T/runs.log"
+		refresh "$op $f: run $runs"
 		item_json "$id"
 		st=$(item 'j["state"]')
-		[ "$st" != submitted ] || break
-		case $st in failed|parked) cat "$T/err" "$T/item"; fail "$op $f: the item is $st" ;; esac
+		case $st in submitted|parked) break ;; failed) cat "$T/err" "$T/item"; fail "$op $f: failed" ;; esac
 		[ $runs -lt 3 ] || { cat "$T/err" "$T/item"; fail "$op $f: still $st after $runs runs"; }
 	done
+	grep -q "\"fault\": *\"$f\"" "$KEPSIM_REQ" || fail "$op $f: kepsim injected no fault"
 	# kepsim logs a slow answer when it is done; the agent gave up before.
 	if [ "$f" = slow ]; then
 		sleep 3
 		grep -q 'Yukle: .*timed out' "$T/runs.log" || fail "$op $f: the agent did not time out"
 	fi
-	grep -q "\"fault\": *\"$f\"" "$KEPSIM_REQ" || fail "$op $f: kepsim injected no fault"
-	sent=$(item 'j["message_id"]')
-	[ "$path" = yukle ] || sent=$(item 'j["mesaj_id"]')
-	[ "$(submitted "$sent")" = 1 ] || fail "$op $f: kepsim performed $(submitted "$sent") submissions"
-	[ "$(sent_copies "FT-$n")" = 1 ] || fail "$op $f: $(sent_copies "FT-$n") packages in the sent folder"
-	[ "$(item 'j["attempts"]')" = "$tries" ] \
-		|| fail "$op $f: $(item 'j["attempts"]') attempts, expected $tries"
-	echo "$op $f: submitted after $tries attempt(s) in $runs run(s), performed once"
-	kenv_stop
+	case $outcome in
+	adopted) once "$op $f" 1 1 ;;
+	retried) once "$op $f" 2 2 ;;
+	parked)
+		[ "$st" = parked ] || fail "$op $f: the item is $st, not parked"
+		[ "$(submissions)" = 1 ] || fail "$op $f: $(submissions) submission requests before a person decided"
+		[ "$(submitted "$(sent_id)")" = 0 ] || fail "$op $f: kepsim performed it"
+		expect_grep "submission unanswered and not in the sent folder after" "$T/item"
+		expect_grep "kepagent outbox resubmit $id" "$T/item"
+		# Parked stays parked: more runs submit nothing.
+		refresh "$op $f: parked"
+		[ "$(submissions)" = 1 ] || fail "$op $f: a parked item was submitted again"
+		;;
+	esac
+	echo "$op $f: $outcome in $runs run(s), $(submissions) submission request(s), performed $(submitted "$(sent_id)")"
+	# A parked item's kepsim stays for what the person does next.
+	[ "$outcome" = parked ] || kenv_stop
 }
 
-# Performed, then the answer lost: reconciled, never resubmitted.
-fault yukle Yukle performed-no-answer 1
-fault yukle Yukle performed-http500 1
-fault yukle Yukle drop 1
-fault yukle Yukle slow 1 --slow-ms 4000
-fault mimeyap SmimeGonder performed-no-answer 1
-fault mimeyap SmimeGonder performed-http500 1
+# Performed, then the answer lost: adopted, never submitted again.
+fault yukle Yukle performed-no-answer adopted
+fault yukle Yukle performed-http500 adopted
+fault yukle Yukle drop adopted
+fault yukle Yukle slow adopted --slow-ms 4000
+fault mimeyap SmimeGonder performed-no-answer adopted
+fault mimeyap SmimeGonder performed-http500 adopted
 # MimeYap performed but unanswered: only a draft is lost; MimeYap again.
-fault mimeyap MimeYap performed-no-answer 1
-# Not performed: the sent folder shows nothing, so it is submitted again.
-fault yukle Yukle http500 2
-fault yukle Yukle http503 2
-fault yukle Yukle soap-fault 2
-fault yukle Yukle durum1-transient 2
-fault mimeyap SmimeGonder http500 2
+fault mimeyap MimeYap performed-no-answer adopted
+# Refused by the provider (it says so): submitted again.
+fault yukle Yukle http503 retried
+fault yukle Yukle soap-fault retried
+fault yukle Yukle durum1-transient retried
+fault mimeyap SmimeGonder durum1-transient retried
 
-# With the default grace (resubmit_after_seconds 600) the item whose answer
-# was lost is not submitted again while the provider might still list it.
-n=$((n + 1))
-kenv_start "sim$n" --faults http500 --fault-ops Yukle --fault-rate 1 --fault-limit 1
-SEND_RESUBMIT=600
-send_config seal yukle
-SEND_RESUBMIT=
-expect_exit 0 "$KEPAGENT" send --json --to "$PEER" --subject "Bekle" --body "Sınama" --ileti-id "FT-$n"
-cp "$T/out" "$T/item"
-id=$(item 'j["id"]')
+# An HTML 500 proves nothing (performed-http500 looks the same): parked; a
+# person resubmits, and the next run submits it once more, once.
+fault yukle Yukle http500 parked
+expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+[ "$(kenv_sql "SELECT count(*) FROM audit_log WHERE action = 'outbox.resubmit' AND actor = 'cli' AND object = 'outbox/$id'")" = 1 ] \
+	|| fail "resubmit: no audit line"
+expect_exit 2 "$KEPAGENT" outbox resubmit "$id"
+expect_grep "only a parked item is resubmitted" "$T/err"
+refresh "http500: resubmitted"
+item_json "$id"
+once "Yukle http500 resubmitted" 2 2
+refresh "http500: after"
+[ "$(submissions)" = 2 ] || fail "http500: submitted again after the resubmission was taken"
+echo "Yukle http500: resubmitted by a person, submitted once more, performed once"
+kenv_stop
+# ... or abandons it: failed, never submitted.
+fault mimeyap SmimeGonder http500 parked
+expect_exit 0 "$KEPAGENT" outbox abandon --reason "sent by hand" "$id"
+item_json "$id"
+[ "$(item 'j["state"]')" = failed ] || fail "abandon: the item is $(item 'j["state"]')"
+expect_grep "abandoned by a person: sent by hand" "$T/item"
+[ "$(kenv_sql "SELECT count(*) FROM audit_log WHERE action = 'outbox.abandon' AND object = 'outbox/$id'")" = 1 ] \
+	|| fail "abandon: no audit line"
+refresh "abandoned"
+[ "$(submissions)" = 1 ] || fail "abandon: submitted again"
+expect_exit 2 "$KEPAGENT" outbox resubmit "$id"
+echo "SmimeGonder http500: abandoned by a person, never submitted again"
+kenv_stop
+
+# A provider that lists what it took only 20 s later, with the default
+# window (600 s, under the old key name, which is still read): the item
+# waits in submitting, is looked for at each run and adopted once listed.
+SEND_PARK_AFTER=600 SEND_PARK_KEY=resubmit_after_seconds
+new_item yukle --faults performed-no-answer --fault-ops Yukle --fault-rate 1 --fault-limit 1 \
+	--sent-list-delay-ms 20000
+SEND_PARK_AFTER= SEND_PARK_KEY=
+t0=$(date +%s)
+refresh "late: submit"
+expect_grep "resubmit_after_seconds is deprecated" "$T/err"
 for r in 1 2; do
-	set +e; "$KEPAGENT" refresh >"$T/out" 2>"$T/err"; set -e
+	refresh "late: run $r"
+	item_json "$id"
+	[ "$(item 'j["state"]')" = submitting ] || fail "late: run $r: the item is $(item 'j["state"]'), not waiting in submitting"
+	[ "$(submissions)" = 1 ] || fail "late: run $r: $(submissions) submission requests"
+	expect_grep "does not list it yet; looked for again at each run, parked after 600 s" "$T/err"
 done
+[ $(($(date +%s) - t0)) -lt 19 ] || fail "late: the runs took 19 s, the check came too late"
+sleep $((25 - ($(date +%s) - t0)))
+refresh "late: listed"
 item_json "$id"
-[ "$(item 'j["state"]')" = submitting ] || fail "grace: the item is $(item 'j["state"]'), not waiting in submitting"
-[ "$(item 'j["attempts"]')" = 1 ] || fail "grace: $(item 'j["attempts"]') submissions within the grace"
-expect_grep "sent again once 600 s have passed" "$T/err"
-# Once the grace has passed, it is submitted again (and performed once).
-kenv_sql_write() { python3 -c 'import sqlite3,sys
-c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$STORE" "$1"; }
-kenv_sql_write "UPDATE outbox SET updated_at = updated_at - 601000 WHERE id = $id"
-expect_exit 0 "$KEPAGENT" refresh
+once "late listing" 1 1
+echo "late listing (20 s): waited in submitting, adopted once listed, one request"
+kenv_stop
+
+# Listed (15 s) later than the window (2 s): parked; once the package is listed,
+# the person's resubmission finds it in the sent folder and adopts it
+# instead of submitting it a second time.
+SEND_PARK_AFTER=2
+new_item yukle --faults performed-no-answer --fault-ops Yukle --fault-rate 1 --fault-limit 1 \
+	--sent-list-delay-ms 15000
+SEND_PARK_AFTER=
+t0=$(date +%s)
+refresh "later: submit"
+sleep 3
+refresh "later: parks"
 item_json "$id"
-[ "$(item 'j["state"]')" = submitted ] || fail "grace over: the item is $(item 'j["state"]')"
-[ "$(submitted "$(item 'j["message_id"]')")" = 1 ] || fail "grace: kepsim performed $(submitted "$(item 'j["message_id"]')") submissions"
-echo "grace: not submitted again within 600 s, then submitted once"
+[ "$(item 'j["state"]')" = parked ] || fail "later: the item is $(item 'j["state"]'), not parked"
+expect_grep "submission unanswered and not in the sent folder after [0-9]* s; check the provider's web mailbox, then run \`kepagent outbox resubmit $id\` or \`kepagent outbox abandon $id\`" "$T/item"
+[ $(($(date +%s) - t0)) -lt 14 ] || fail "later: the runs took 14 s, the package is listed already"
+sleep $((20 - ($(date +%s) - t0)))
+expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+refresh "later: resubmitted"
+item_json "$id"
+once "later listing, resubmitted" 1 1
+echo "later listing (15 s, window 2 s): parked; the resubmission found it listed: one request"
 kenv_stop
 echo PASS >"$T/done"

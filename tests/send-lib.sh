@@ -9,9 +9,13 @@
 #                                 kepsim account, a recipient)
 #   send_config MODE [PATH] [PIN-FILE] [KEY]
 #                                 kenv_config with a sending: block
-#   submitted MESSAGE-ID          how many Yukle/SmimeGonder kepsim performed
+#   submitted MESSAGE-ID [all]    how many Yukle/SmimeGonder kepsim performed
 #                                 for that Message-ID (the request logs of
-#                                 every kepsim started in this test)
+#                                 every kepsim started in this test); all:
+#                                 the requests naming it, performed or not
+#   submissions [REQ-LOG]         how many Yukle/SmimeGonder requests reached
+#                                 kepsim, performed or not (default: the
+#                                 current kepsim's $KEPSIM_REQ)
 #   sent_copies ILETI-ID          packages with that iletiID in the sender's
 #                                 sent folder (kepsim's mailbox)
 #   item_json ID                  `kepagent outbox show --json ID` into $T/item
@@ -54,25 +58,35 @@ send_world() {
 }
 
 send_config() {
-	# SEND_RESUBMIT: resubmit_after_seconds (0 here: a lost answer is
-	# submitted again on the next run; the default waits 600 s).
+	# SEND_PARK_AFTER: reconcile_park_after_seconds (0 here: a submission
+	# whose answer was lost and that the sent folder does not list is parked
+	# at the first run that looks; the default waits 600 s). SEND_PARK_KEY:
+	# the key's name (the old resubmit_after_seconds is an alias).
 	kenv_config "sending:" "  mode: $1" "  path: ${2:-yukle}" \
-		"  resubmit_after_seconds: ${SEND_RESUBMIT:-0}" "  pkcs11:" \
+		"  ${SEND_PARK_KEY:-reconcile_park_after_seconds}: ${SEND_PARK_AFTER:-0}" "  pkcs11:" \
 		"    module: $MODULE" "    token: kep" "    key: ${4:-muhur}" \
 		"    pin_file: ${3:-$T/pin}"
 }
 
 submitted() {
-	python3 - "$T" "$1" <<'PY'
+	python3 - "$T" "$1" "${2:-performed}" <<'PY'
 import glob, json, os, sys
 n = 0
 for line in (l for f in glob.glob(os.path.join(sys.argv[1], "*.req")) for l in open(f)):
     r = json.loads(line)
-    if r.get("op") in ("Yukle", "SmimeGonder") and r.get("performed") is True:
+    if r.get("op") in ("Yukle", "SmimeGonder") and (r.get("performed") is True or sys.argv[3] == "all"):
         ids = {r.get("messageId"), r.get("mesajid")}
         if sys.argv[2] in ids or sys.argv[2].strip("<>") in {str(i).strip("<>") for i in ids}:
             n += 1
 print(n)
+PY
+}
+
+submissions() {
+	python3 - "${1:-$KEPSIM_REQ}" <<'PY'
+import json, sys
+print(sum(1 for l in open(sys.argv[1])
+          if json.loads(l).get("op") in ("Yukle", "SmimeGonder")))
 PY
 }
 

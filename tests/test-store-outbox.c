@@ -231,6 +231,35 @@ static void test_failed_parked_counts(void **state)
 	assert_string_equal(it.provider_text, "Alıcı adresi geçersiz");
 	store_outbox_item_clear(&it);
 	assert_int_equal(store_outbox_find(t->st, "acc1", "nothing", &a, &err), 0);
+	/* Parked waits for a person: resubmit (back to signed) or abandon
+	 * (failed), each with its own audit action; nothing else. */
+	step(t, b, STORE_OB_PARKED, STORE_OB_SUBMITTED, -1);
+	step(t, b, STORE_OB_PARKED, STORE_OB_SUBMITTING, -1);
+	s = (struct store_outbox_step){ .from = STORE_OB_PARKED, .to = STORE_OB_SIGNED,
+		.actor = "cli", .action = "resubmit", .detail = "a person's resubmission" };
+	assert_int_equal(store_outbox_step(t->st, b, &s, &err), 0);
+	s = (struct store_outbox_step){ .from = STORE_OB_SIGNED, .to = STORE_OB_PARKED,
+		.provider_text = "unanswered" };
+	assert_int_equal(store_outbox_step(t->st, b, &s, &err), 0);
+	s = (struct store_outbox_step){ .from = STORE_OB_PARKED, .to = STORE_OB_FAILED,
+		.actor = "cli", .action = "abandon", .provider_text = "abandoned" };
+	assert_int_equal(store_outbox_step(t->st, b, &s, &err), 0);
+	step(t, b, STORE_OB_FAILED, STORE_OB_SIGNED, -1);
+	{
+		struct store_audit_filter af = { .account = "acc1" };
+		struct store_audit_row *rows = NULL;
+		size_t na, i, resub = 0, aband = 0;
+
+		assert_int_equal(store_audit_list(t->st, &af, &rows, &na, &err), 0);
+		for (i = 0; i < na; i++) {
+			resub += strcmp(rows[i].action, "outbox.resubmit") == 0 &&
+				 strcmp(rows[i].actor, "cli") == 0;
+			aband += strcmp(rows[i].action, "outbox.abandon") == 0;
+		}
+		assert_int_equal(resub, 1);
+		assert_int_equal(aband, 1);
+		store_audit_rows_free(&rows, na);
+	}
 }
 
 static void test_link_package(void **state)
