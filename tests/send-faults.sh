@@ -74,12 +74,12 @@ fault() {
 		case $st in submitted|parked) break ;; failed) cat "$T/err" "$T/item"; fail "$op $f: failed" ;; esac
 		[ $runs -lt 3 ] || { cat "$T/err" "$T/item"; fail "$op $f: still $st after $runs runs"; }
 	done
-	grep -q "\"fault\": *\"$f\"" "$KEPSIM_REQ" || fail "$op $f: kepsim injected no fault"
 	# kepsim logs a slow answer when it is done; the agent gave up before.
 	if [ "$f" = slow ]; then
 		sleep 3
 		grep -q 'Yukle: .*timed out' "$T/runs.log" || fail "$op $f: the agent did not time out"
 	fi
+	grep -q "\"fault\": *\"$f\"" "$KEPSIM_REQ" || fail "$op $f: kepsim injected no fault"
 	case $outcome in
 	adopted) once "$op $f" 1 1 ;;
 	retried) once "$op $f" 2 2 ;;
