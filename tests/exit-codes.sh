@@ -111,6 +111,12 @@ PY
 	|| { cat "$T/err"; fail "queue claim"; }
 QID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["id"])' "$T/claim.json")
 LEASE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["lease"])' "$T/claim.json")
+# A second item on the shortest lease, acked once it has expired (below).
+"$KEPAGENT" -c "$T/good.yaml" queue claim --count 1 --lease-seconds 10 --json >"$T/claim2.json" 2>"$T/err" \
+	|| { cat "$T/err"; fail "queue claim --lease-seconds 10"; }
+claimed2=$(date +%s)
+QID2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["id"])' "$T/claim2.json")
+LEASE2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["lease"])' "$T/claim2.json")
 
 # ---- the table: CODE WORLD COMMAND [ARGS] ----
 # WORLD is a configuration ($T/WORLD.yaml), or - for none given.
@@ -159,6 +165,7 @@ rows() {
 0 good queue show $QID --lease $LEASE
 1 good queue show $QID --lease not-the-lease
 2 good queue ack $QID
+1 good queue ack $QID --lease not-the-lease
 2 good queue frobnicate
 3 missing queue list
 2 good send --bogus
@@ -248,6 +255,12 @@ expect_no_grep "yanlis-" "$T/err"
 expect_exit 1 "$KEPAGENT" -c "$T/itemfail.yaml" refresh
 expect_grep '1 failure\(s\)' "$T/out"
 expect_grep "failed: .*$(kenv_json "$ev" delilId)" "$T/out"
+# An expired lease, as kepagent(8) says: exit 1, the item not acked.
+while [ $(($(date +%s) - claimed2)) -le 11 ]; do sleep 1; done
+expect_exit 1 "$KEPAGENT" -c "$T/good.yaml" queue ack "$QID2" --lease "$LEASE2"
+expect_grep "lease on item $QID2 has expired" "$T/err"
+[ "$(STORE=$T/st-good/kepagent.db kenv_sql "SELECT state FROM import_queue WHERE package_id = $QID2")" = claimed ] \
+	|| fail "queue ack with an expired lease acked the item"
 
 # Every documented code is provoked by a row.
 man_codes=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$top_srcdir/doc/kepagent.8" \
