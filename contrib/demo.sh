@@ -172,7 +172,12 @@ if "$KEPAGENT" --help | grep -q '^  run '; then
 		sleep 0.1
 	done
 	AUTH="Authorization: Bearer $(cat "$DEMO/api-token")"
-	show() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), ensure_ascii=False, indent=2))'; }
+	# show [N]: the JSON on stdin, indented, its first N lines only (cut here,
+	# not by head, which would break python's pipe: a BrokenPipeError trace).
+	show() { python3 -c 'import json,sys
+lines = json.dumps(json.load(sys.stdin), ensure_ascii=False, indent=2).splitlines()
+n = int(sys.argv[1]) if len(sys.argv) > 1 else len(lines)
+print("\n".join(lines[:n] + (["  ..."] if len(lines) > n else [])))' "$@"; }
 	echo "GET /healthz"
 	curl -s "$API/healthz" | show
 	echo "POST /v1/queue/claim {\"count\": 1}  (EBYS takes the next item with a lease)"
@@ -181,12 +186,12 @@ if "$KEPAGENT" --help | grep -q '^  run '; then
 	id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["id"])' "$DEMO/claim.json")
 	lease=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["lease"])' "$DEMO/claim.json")
 	echo "GET /v1/queue/$id  (metadata, Üstveri, attachments, verification summary)"
-	curl -s -H "$AUTH" "$API/v1/queue/$id?lease=$lease" | show | head -40
+	curl -s -H "$AUTH" "$API/v1/queue/$id?lease=$lease" | show 40
 	echo "POST /v1/queue/$id/ack  (imported into the registry)"
 	curl -s -H "$AUTH" -d "{\"lease\": \"$lease\"}" "$API/v1/queue/$id/ack" | show
 	key=$(echo "$keys" | awk '{print $1}')
 	echo "GET /v1/status/<kepId>  (\"KEP Delili Durumu\")"
-	curl -s -H "$AUTH" "$API/v1/status/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$key")" | show | head -30
+	curl -s -H "$AUTH" "$API/v1/status/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$key")" | show 30
 	echo "GET /metrics (excerpt)"
 	curl -s -H "$AUTH" "$API/metrics" | grep -E '^kepagent_(packages_by_verdict|queue_items|evidence_by_verdict)'
 
@@ -196,7 +201,7 @@ if "$KEPAGENT" --help | grep -q '^  run '; then
 		"$B" >"$DEMO/letter.json"
 	curl -s -H "$AUTH" -H 'Idempotency-Key: demo-1' -F "message=<$DEMO/letter.json;type=application/json" \
 		-F "attachment=@$DEMO/yazi.pdf;type=application/pdf" "$API/v1/outbox" >"$DEMO/outbox.json"
-	show <"$DEMO/outbox.json" | head -20
+	show 20 <"$DEMO/outbox.json"
 	oid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$DEMO/outbox.json")
 	echo "GET /v1/outbox/$oid  (the agent seals it with the mali mühür and submits it once)"
 	i=0
