@@ -19,6 +19,7 @@
 #include "revocation.h"
 #include "store_account.h"
 #include "store_audit.h"
+#include "store_package.h"
 #include "store_quota.h"
 #include "store_sync_state.h"
 #include "sync_p.h"
@@ -175,8 +176,12 @@ static int timed(void *arg, struct kerr *err)
 {
 	struct call *k = arg;
 	int64_t t0 = now_ms();
-	int rc = k->fn(k->c, k->arg, err);
 	const struct sync_hooks *h = k->c->hooks;
+	int rc;
+
+	pthread_mutex_lock(&k->c->sess_mu);
+	rc = k->fn(k->c, k->arg, err);
+	pthread_mutex_unlock(&k->c->sess_mu);
 
 	if (h != NULL && h->request != NULL)
 		h->request(h->arg, k->c->acct->name, k->op, now_ms() - t0, rc == 0);
@@ -243,14 +248,27 @@ static void progress(struct sync_ctx *c, const char *folder, size_t done, size_t
 		c->hooks->progress(c->hooks->arg, c->acct->name, folder, done, total);
 }
 
-/* Distinct usable rows, in the provider's order (lists repeat and reorder). */
-static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_list *l,
-		     const struct kep_package_info **out, int *failed)
+static int by_kep_id(const void *a, const void *b)
 {
-	size_t i, j, n = 0;
+	const struct kep_package_info *const *x = a, *const *y = b;
+	int d = strcmp((*x)->kep_id, (*y)->kep_id);
 
-	for (i = 0; i < l->n; i++) {
-		const struct kep_package_info *p = &l->items[i];
+	/* Equal ids keep the listing's order, so the first one stays. */
+	return d != 0 ? d : *x < *y ? -1 : *x > *y;
+}
+
+/* Distinct usable rows, in the provider's order (lists repeat and reorder);
+ * duplicates found by sorting, so a 10,000-row listing costs no more than
+ * a sort. */
+static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_info *items,
+		     size_t count, const struct kep_package_info **out, int *failed)
+{
+	const struct kep_package_info **sorted;
+	unsigned char *dup;
+	size_t i, n = 0;
+
+	for (i = 0; i < count; i++) {
+		const struct kep_package_info *p = &items[i];
 
 		if (p->status != 0 || p->kep_id == NULL || p->kep_id[0] == '\0') {
 			struct kerr e;
@@ -261,11 +279,21 @@ static size_t dedupe(struct sync_ctx *c, const char *folder, struct kep_package_
 			*failed = 1;
 			continue;
 		}
-		for (j = 0; j < n && strcmp(out[j]->kep_id, p->kep_id) != 0; j++)
-			;
-		if (j == n)
-			out[n++] = p;
+		out[n++] = p;
 	}
+	sorted = xcalloc(n + 1, sizeof(*sorted));
+	memcpy(sorted, out, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), by_kep_id);
+	dup = xcalloc(count + 1, 1);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1]->kep_id, sorted[i]->kep_id) == 0)
+			dup[sorted[i] - items] = 1;
+	count = n;
+	for (i = n = 0; i < count; i++)
+		if (!dup[out[i] - items])
+			out[n++] = out[i];
+	free(dup);
+	free(sorted);
 	return n;
 }
 
@@ -302,15 +330,47 @@ static int64_t window_end(const char *folder, const struct account_config *a, in
 	return provider_ms;
 }
 
+enum { HAVE_NOT, HAVE_STORED, HAVE_FAILED };
+
+/* Which listed rows are stored already (have[i], ids[i]) and which are to
+ * be downloaded (fetch, in the listing's order; their count returned). A
+ * failed lookup is the row's failure. */
+static size_t to_fetch(struct sync_ctx *c, const char *folder,
+		       const struct kep_package_info *const *rows, size_t n, int64_t *ids,
+		       unsigned char *have, const struct kep_package_info **fetch, int *failed)
+{
+	size_t i, nf = 0;
+	struct kerr err;
+	int found;
+
+	for (i = 0; i < n; i++) {
+		found = store_package_exists(c->store, c->acct->name, folder, rows[i]->kep_id,
+					     &ids[i], &err);
+		if (found < 0) {
+			sync_fail(c, folder, rows[i]->kep_id, &err);
+			*failed = 1;
+			have[i] = HAVE_FAILED;
+		} else if (found) {
+			have[i] = HAVE_STORED;
+		} else {
+			have[i] = HAVE_NOT;
+			fetch[nf++] = rows[i];
+		}
+	}
+	return nf;
+}
+
 static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 {
 	const struct account_config *a = c->acct;
 	struct store_sync_state st = { 0 };
 	struct list_arg la = { .folder = folder };
-	const struct kep_package_info **rows;
-	int64_t now = now_ms(), start;
+	const struct kep_package_info **rows, **fetch;
+	struct sync_fetch *f = NULL;
+	int64_t now = now_ms(), start, *ids;
+	unsigned char *have;
 	char from[24], to[24];
-	size_t n, i, done = 0;
+	size_t n, i, k, nf, done = 0;
 	int failed = 0, had;
 	struct kerr err;
 
@@ -344,18 +404,30 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		return;
 	}
 	rows = xcalloc(la.list.n + 1, sizeof(*rows));
-	n = dedupe(c, folder, &la.list, rows, &failed);
+	n = dedupe(c, folder, la.list.items, la.list.n, rows, &failed);
 	c->rep->listed += n;
 	progress(c, folder, 0, n);
-	for (i = 0; i < n && !c->fatal; i++) {
-		int64_t id = 0;
-		int isnew = 0;
+	fetch = xcalloc(n + 1, sizeof(*fetch));
+	ids = xcalloc(n + 1, sizeof(*ids));
+	have = xcalloc(n + 1, 1);
+	nf = to_fetch(c, folder, rows, n, ids, have, fetch, &failed);
+	if (nf > 1 && sync_fetch_start(c, folder, fetch, nf, &f, &err) < 0)
+		log_warn("%s: %s (downloading one package at a time)", folder, err.msg);
+	for (i = 0, k = 0; i < n && !c->fatal; i++) {
+		int64_t id = ids[i];
+		int isnew = 0, rc = 0;
 
 		if (sync_stopping(c)) {
 			failed = 1;
 			break;
 		}
-		if (sync_package(c, folder, rows[i], received, &id, &isnew, &err) < 0) {
+		if (have[i] == HAVE_FAILED)
+			continue;
+		if (have[i] == HAVE_NOT)
+			rc = f != NULL ? sync_package_fetched(c, f, k++, folder, rows[i], received, &id,
+							      &isnew, &err)
+				       : sync_package(c, folder, rows[i], received, &id, &isnew, &err);
+		if (rc < 0) {
 			sync_fail(c, folder, rows[i]->kep_id, &err);
 			failed = 1;
 		} else if (!received && !c->fatal && !sync_stopping(c) &&
@@ -365,6 +437,10 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		progress(c, folder, ++done, n);
 	}
+	sync_fetch_stop(&f);
+	free(have);
+	free(ids);
+	free(fetch);
 	/* Older sent packages: their evidence is followed from the store, not
 	 * by listing the whole folder again. */
 	if (!received && !c->fatal && !sync_stopping(c))
@@ -569,6 +645,7 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 	c.vo.rev = env->rev;
 	c.vo.cache = env->cache;
 	c.vo.provider = acct->driver->name; /* its KEPHS signs (trust.kephs) */
+	pthread_mutex_init(&c.sess_mu, NULL);
 	log_set_context(acct->name);
 	if (kep_officer_check(acct->driver, acct->driver_conf, acct->name, env->interactive,
 			      err) < 0 ||
@@ -602,6 +679,7 @@ out:
 		c.drv->close(&c.sess);
 	store_close(&c.store);
 	account_lock_release(&lock);
+	pthread_mutex_destroy(&c.sess_mu);
 	rep->finished = now_ms();
 	log_set_context(NULL);
 	return rc;

@@ -2,6 +2,7 @@
 #ifndef KEP_SYNC_P_H
 #define KEP_SYNC_P_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "cms_verify.h"
@@ -41,6 +42,10 @@ struct sync_ctx {
 	struct verify_opts vo;
 	int fatal;                /* auth or store failure: stop the account */
 	struct kerr fatal_err;
+	/* Held by sync_call() around each provider call: the download thread
+	 * (sync_fetch.c) and this one share the session, which is used by one
+	 * thread at a time. */
+	pthread_mutex_t sess_mu;
 };
 
 #define SYNC_ACTOR "sync"
@@ -88,10 +93,34 @@ void sync_folders_forget(struct sync_ctx *c);
 void sync_map_roles(const struct account_config *acct, const struct kep_folder_list *l,
 		    char **inbox_r, char **sent_r);
 
+/* sync_fetch.c: sync_fetch_one() downloads one listed package into an
+ * unlinked temporary file (returned, the caller closes it; -1 with err).
+ * sync_fetch_start() downloads rows[0..n) in a thread of its own, in order,
+ * at most SYNC_FETCH_AHEAD ahead of what sync_fetch_take() has taken;
+ * sync_fetch_take(f, k) waits for rows[k] (k = 0, 1, ... in turn) and
+ * returns its file as sync_fetch_one() does. The thread calls only
+ * sync_call() (the request hook runs in it); no crash point, store write or
+ * report entry. sync_fetch_stop() ends the thread (after the download under
+ * way), closes what was not taken and frees f. rows and c must outlive f. */
+#define SYNC_FETCH_AHEAD 4
+struct sync_fetch;
+int sync_fetch_one(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		   struct kerr *err);
+int sync_fetch_start(struct sync_ctx *c, const char *folder,
+		     const struct kep_package_info *const *rows, size_t n,
+		     struct sync_fetch **f_r, struct kerr *err);
+int sync_fetch_take(struct sync_fetch *f, size_t k, struct kerr *err);
+void sync_fetch_stop(struct sync_fetch **f);
+
 /* sync_package.c: downloads, verifies and stores one listed package unless
- * stored already. *id_r gets its id; *new_r 1 when stored now. */
+ * stored already. *id_r gets its id; *new_r 1 when stored now.
+ * sync_package_fetched(): the same for a package not stored yet that the
+ * download thread f fetches as its k-th (sync_fetch_take). */
 int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		 int received, int64_t *id_r, int *new_r, struct kerr *err);
+int sync_package_fetched(struct sync_ctx *c, struct sync_fetch *f, size_t k, const char *folder,
+			 const struct kep_package_info *pi, int received, int64_t *id_r,
+			 int *new_r, struct kerr *err);
 
 /* sync_evidence.c: a just stored package that is a delil delivered as an
  * e-mail (X-REM-Msg-Type: Message, the evidence XML attached inside the

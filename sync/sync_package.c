@@ -1,6 +1,6 @@
-/* sync_package.c: one package: download (the whole package) into an unlinked
- * temporary file next to the store, verify, and store it with everything
- * derived from it in one transaction. The file is mapped, not read into a
+/* sync_package.c: one package: downloaded (the whole package) into an
+ * unlinked temporary file next to the store (sync_fetch.c), verified, and
+ * stored with everything derived from it in one transaction. The file is mapped, not read into a
  * buffer, and the store streams the raw package from the descriptor. One
  * MIME parse serves verification and storage.
  * A package that fails verification is stored all the same, flagged by
@@ -24,32 +24,6 @@
 #include "sync_p.h"
 #include "util.h"
 #include "verify_package.h"
-
-struct dl_arg {
-	const struct kep_pkg_ref *ref;
-	int fd;
-	unsigned nparts;
-};
-
-static int part_fd(void *arg, unsigned index, struct kerr *err)
-{
-	struct dl_arg *a = arg;
-
-	if (index > 0)
-		return kerr_set(err, KERR_PACKAGE, "the package download answered with more than one part");
-	return a->fd;
-}
-
-static int do_download(struct sync_ctx *c, void *arg, struct kerr *err)
-{
-	struct dl_arg *a = arg;
-	struct kep_sink sink = { part_fd, a };
-
-	/* A retry starts from an empty file. */
-	if (ftruncate(a->fd, 0) < 0 || lseek(a->fd, 0, SEEK_SET) < 0)
-		return kerr_errno(err, KERR_IO, errno, "cannot reset the download file");
-	return c->drv->download_package(c->sess, a->ref, KEP_PART_PACKAGE, &sink, &a->nparts, err);
-}
 
 /* Everything derived from the package, borrowed from mime/eyp/report. */
 struct derived {
@@ -289,47 +263,37 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	return rc;
 }
 
-int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
-		 int received, int64_t *id_r, int *new_r, struct kerr *err)
+/* A downloaded package (fd, closed here): verified, stored, acknowledged
+ * when due on store. */
+static int store_downloaded(struct sync_ctx *c, const char *folder,
+			    const struct kep_package_info *pi, int received, int fd,
+			    int64_t *id_r, int *new_r, struct kerr *err)
 {
-	struct kep_pkg_ref ref = { folder, pi->kep_id, pi->seq };
-	struct dl_arg a = { &ref, -1, 0 };
 	struct stat st;
 	void *map;
-	int found, rc;
+	int rc;
 
-	*new_r = 0;
-	found = store_package_exists(c->store, c->acct->name, folder, pi->kep_id, id_r, err);
-	if (found != 0)
-		return found < 0 ? -1 : 0;
-	a.fd = sync_tmpfile(c, err);
-	if (a.fd < 0)
-		return -1;
-	if (sync_call(c, "download_package", do_download, &a, err) < 0) {
-		close(a.fd);
-		return -1;
-	}
 	crashpoint("package-downloaded");
-	if (fstat(a.fd, &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		rc = kerr_errno(err, KERR_IO, errno, "cannot stat the downloaded package");
-		close(a.fd);
+		close(fd);
 		return rc;
 	}
 	if (c->hooks != NULL && c->hooks->downloaded != NULL)
 		c->hooks->downloaded(c->hooks->arg, c->acct->name, folder, (uint64_t)st.st_size);
 	if (st.st_size == 0) {
-		close(a.fd);
+		close(fd);
 		return kerr_set(err, KERR_PACKAGE, "the download gave an empty package");
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, a.fd, 0);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		rc = kerr_errno(err, KERR_IO, errno, "cannot map the downloaded package");
-		close(a.fd);
+		close(fd);
 		return rc;
 	}
-	rc = store_it(c, folder, pi, received, a.fd, map, (size_t)st.st_size, id_r, new_r, err);
+	rc = store_it(c, folder, pi, received, fd, map, (size_t)st.st_size, id_r, new_r, err);
 	munmap(map, (size_t)st.st_size);
-	close(a.fd);
+	close(fd);
 	if (rc == 0 && *new_r && ack_policy_on_store(c->acct, received) == STORE_ACK_DUE) {
 		struct kerr aerr;
 
@@ -339,4 +303,32 @@ int sync_package(struct sync_ctx *c, const char *folder, const struct kep_packag
 			sync_fail(c, folder, pi->kep_id, &aerr);
 	}
 	return rc;
+}
+
+int sync_package(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		 int received, int64_t *id_r, int *new_r, struct kerr *err)
+{
+	int found, fd;
+
+	*new_r = 0;
+	found = store_package_exists(c->store, c->acct->name, folder, pi->kep_id, id_r, err);
+	if (found != 0)
+		return found < 0 ? -1 : 0;
+	fd = sync_fetch_one(c, folder, pi, err);
+	if (fd < 0)
+		return -1;
+	return store_downloaded(c, folder, pi, received, fd, id_r, new_r, err);
+}
+
+int sync_package_fetched(struct sync_ctx *c, struct sync_fetch *f, size_t k, const char *folder,
+			 const struct kep_package_info *pi, int received, int64_t *id_r,
+			 int *new_r, struct kerr *err)
+{
+	int fd;
+
+	*new_r = 0;
+	fd = sync_fetch_take(f, k, err);
+	if (fd < 0)
+		return -1;
+	return store_downloaded(c, folder, pi, received, fd, id_r, new_r, err);
 }
