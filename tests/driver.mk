@@ -13,12 +13,14 @@ TESTS += tests/send-smime.sh
 dist_noinst_SCRIPTS += tests/send-smime.sh
 EXTRA_DIST += tests/softhsm-lib.sh
 
-check_PROGRAMS += tests/test-mtom tests/test-soap
-TESTS += tests/test-mtom tests/test-soap
+check_PROGRAMS += tests/test-mtom tests/test-soap tests/test-http-performed
+TESTS += tests/test-mtom tests/test-soap tests/test-http-performed
 tests_test_mtom_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_mtom_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
 tests_test_soap_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_soap_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
+tests_test_http_performed_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_http_performed_LDADD = $(KEP_LIB) lib/libkcommon.a $(ALL_DEP_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/driver-kepsim.sh
 dist_noinst_SCRIPTS += tests/driver-kepsim.sh

@@ -311,6 +311,8 @@ static void test_check_durum(void **state)
 	assert_int_equal(ptt_check_durum(r.rets[0], "Giris", KERR_AUTH, &err), -1);
 	assert_int_equal(err.cls, KERR_AUTH);
 	assert_non_null(strstr(err.msg, "Parola"));
+	/* durum 1 is the operation's refusal: provably not performed. */
+	assert_int_equal(err.not_performed, 1);
 	soap_resp_free(&r);
 	assert_int_equal(soap_parse_mem(none, strlen(none), &r, &err), 0);
 	assert_int_equal(ptt_check_durum(r.rets[0], "Giris", KERR_AUTH, &err), -1);
