@@ -40,9 +40,11 @@ static void usage(FILE *out)
 		"       the ids given) with the card of the account's sending.pkcs11; the PIN\n"
 		"       is read from its pin_file or asked on the terminal, once per item, and\n"
 		"       never retried\n"
-		"resubmit  a parked item is submitted once more at the next run (the sent\n"
+		"resubmit\n"
+		"       a parked item is submitted once more at the next run (the sent\n"
 		"       folder is asked first); check the provider's web mailbox before\n"
-		"abandon   a parked item is given up (failed) and never submitted\n"
+		"abandon\n"
+		"       a parked item is given up (failed, with --reason) and never submitted\n"
 		"\n"
 		"Exit: 0 done, 2 the item is not parked (resubmit, abandon), 4 the card or\n"
 		"PIN was refused, 8 no such item.\n");

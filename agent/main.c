@@ -27,7 +27,7 @@ const struct command commands[] = {
 	{ "evidence", cmd_evidence, "auditor search, evidence bundles and their offline check" },
 	{ "archive", cmd_archive, "apply the retention policy: move old content to archives" },
 	{ "send", cmd_send, "put a message into the outbox (signed and submitted exactly once)" },
-	{ "outbox", cmd_outbox, "the outbox: list, show, and sign as the officer" },
+	{ "outbox", cmd_outbox, "the outbox: list, show, sign; resubmit or abandon a parked item" },
 	{ NULL, NULL, NULL },
 };
 
