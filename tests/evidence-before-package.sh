@@ -12,24 +12,13 @@ kenv_mailbox --seed 19 --received 1 --sent 0 --faults none
 kenv_start sim --delay-ms 0
 kenv_config
 kenv_add_package OUTBOX
-asira=$(awk -F/ '{print $NF}' "$T/add.log")
+asira=$KENV_SIRA
 kenv_add_package OUTBOX
-bsira=$(awk -F/ '{print $NF}' "$T/add.log")
+bsira=$KENV_SIRA
 bkep=$(kenv_json "$ACC/OUTBOX/$bsira/meta.json" kepId)
-"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-	--kep-sira-no "$bsira" --delil-tur-id 10 --fault evidence-digest-mismatch >"$T/addev.log" 2>&1 \
-	|| { cat "$T/addev.log"; fail "kepsim-gen add"; }
+kenv_add_evidence evidence "$bsira" 10 evidence-digest-mismatch
 # B's delil listed under A; B's package away for the first refresh.
-python3 - "$ACC/OUTBOX/$bsira/delil" "$ACC/OUTBOX/$asira/delil" <<'PY'
-import json, os, sys
-src, dst = sys.argv[1:3]
-os.makedirs(dst, exist_ok=True)
-for f in os.listdir(src):
-    if f.endswith(".json"):
-        j = json.load(open(os.path.join(src, f)))
-        os.rename(os.path.join(src, j["file"]), os.path.join(dst, j["file"]))
-        os.rename(os.path.join(src, f), os.path.join(dst, f))
-PY
+kenv_move_delils "$bsira" "$asira"
 mv "$ACC/OUTBOX/$bsira" "$T/away"
 expect_exit 0 "$KEPAGENT" refresh
 row() { kenv_sql "SELECT verdict, IFNULL(package_id, 'none') FROM evidence WHERE kep_id = '$bkep'"; }

@@ -11,10 +11,6 @@ kenv_mailbox --seed 11 --received 1 --sent 0 --faults none
 kenv_start sim --delay-ms 0
 kenv_config
 count() { grep -c "\"op\":\"$1\"" "$KEPSIM_REQ" || true; }
-add_delil() {
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-		--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 || { cat "$T/addev.log"; fail "add evidence $*"; }
-}
 final_rows() { kenv_sql "SELECT count(*) FROM evidence_final f JOIN packages p ON p.id = f.package_id WHERE p.kep_id = '$kep'"; }
 status() {
 	"$KEPAGENT" status --json "$kep" >"$T/st.json" 2>"$T/st.err" || true
@@ -25,14 +21,14 @@ print("%s %s" % (j.get("stage"), "final" if j.get("final") else "open"))' "$T/st
 }
 
 kenv_add_package OUTBOX
-sira=$(awk -F/ '{print $NF}' "$T/add.log")
+sira=$KENV_SIRA
 kep=$(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)
-add_delil --delil-tur-id 10
+kenv_add_evidence evidence "$sira" 10
 expect_exit 0 "$KEPAGENT" refresh
 [ "$(status)" = "10 open" ] || fail "after 10: status $(status)"
 
 # A forged "Okundu": stored, flagged, not counted, not final.
-add_delil --delil-tur-id 60 --fault evidence-broken-signature
+kenv_add_evidence evidence "$sira" 60 evidence-broken-signature
 expect_exit 0 "$KEPAGENT" refresh
 [ "$(kenv_sql "SELECT verdict FROM evidence WHERE kep_id = '$kep' AND delil_tur_id = 60")" = invalid ] \
 	|| fail "the forged 60 is not stored as invalid"
@@ -43,7 +39,7 @@ expect_exit 0 "$KEPAGENT" refresh
 [ "$(count PaketDelilSorgula)" -ge 1 ] || fail "the follow-up stopped at a forged 60"
 
 # The genuine 60 ends the follow-up.
-add_delil --delil-tur-id 60
+kenv_add_evidence evidence "$sira" 60
 expect_exit 0 "$KEPAGENT" refresh
 [ "$(final_rows)" = 1 ] || fail "the genuine 60 did not make the evidence final"
 [ "$(status)" = "60 final" ] || fail "after the genuine 60: status $(status)"

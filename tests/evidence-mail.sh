@@ -16,28 +16,16 @@ kenv_start sim --delay-ms 0
 kenv_config
 for f in none evidence-by-eimza envelope-by-eimza; do
 	kenv_add_package OUTBOX
-	sira=$(awk -F/ '{print $NF}' "$T/add.log")
+	sira=$KENV_SIRA
 	echo "$f $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
 done
 expect_exit 0 "$KEPAGENT" refresh
 while read -r f sira kep; do
-	set -- --delil-tur-id 10
-	[ "$f" = none ] || set -- "$@" --fault "$f"
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence-mail \
-		--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 \
-		|| { cat "$T/addev.log"; fail "kepsim-gen add --kind evidence-mail $*"; }
+	kenv_add_evidence evidence-mail "$sira" 10 "$f"
 	set -- $(cat "$T/addev.log")
 	[ "$1" = evidence-mail ] || fail "kepsim-gen add said: $(cat "$T/addev.log")"
 	dir=$MB/accounts/$2 delil=$3
-	# New mail: dated now, as kenv_add_package does.
-	python3 - "$dir/meta.json" <<'PY'
-import json, os, sys, time
-p = sys.argv[1]
-m = json.load(open(p))
-m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-open(p + ".tmp", "w").write(json.dumps(m))
-os.rename(p + ".tmp", p)
-PY
+	kenv_date_now "$dir/meta.json"
 	grep -q '^X-REM-Msg-Type: Message' "$dir/package.eml" || fail "$f: no X-REM-Msg-Type: Message"
 	echo "$f $sira $kep $dir $delil $(kenv_json "$dir/meta.json" kepId)" >>"$T/mails"
 done <"$T/cases"
@@ -111,21 +99,11 @@ done <"$T/mails"
 # the forged carrier still does not count.
 for f in none envelope-by-eimza; do
 	kenv_add_package OUTBOX
-	sira=$(awk -F/ '{print $NF}' "$T/add.log")
+	sira=$KENV_SIRA
 	kep=$(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)
-	set -- --delil-tur-id 10
-	[ "$f" = none ] || set -- "$@" --fault "$f"
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence-mail \
-		--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 || { cat "$T/addev.log"; fail "add $f"; }
+	kenv_add_evidence evidence-mail "$sira" 10 "$f"
 	set -- $(cat "$T/addev.log")
-	python3 - "$MB/accounts/$2/meta.json" <<'PY'
-import json, os, sys, time
-p = sys.argv[1]
-m = json.load(open(p))
-m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-open(p + ".tmp", "w").write(json.dumps(m))
-os.rename(p + ".tmp", p)
-PY
+	kenv_date_now "$MB/accounts/$2/meta.json"
 	echo "$f $kep $3" >>"$T/same"
 done
 expect_exit 0 "$KEPAGENT" refresh

@@ -19,33 +19,18 @@ cases="none evidence-broken-signature evidence-digest-mismatch evidence-by-eimza
 api_before_refresh() {
 	for f in $cases; do
 		kenv_add_package OUTBOX
-		sira=$(awk -F/ '{print $NF}' "$T/add.log")
-		set -- --delil-tur-id 10
-		[ "$f" = none ] || set -- "$@" --fault "$f"
-		"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-			--kep-sira-no "$sira" "$@" >"$T/addev.log" 2>&1 \
-			|| { cat "$T/addev.log"; fail "kepsim-gen add $*"; }
+		sira=$KENV_SIRA
+		kenv_add_evidence evidence "$sira" 10 "$f"
 		echo "$f $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
 	done
 	# A genuine delil of message B listed under message A: kept for B and
 	# judged against B's original (not A's: that would say "mismatch").
 	kenv_add_package OUTBOX
-	asira=$(awk -F/ '{print $NF}' "$T/add.log")
+	asira=$KENV_SIRA
 	kenv_add_package OUTBOX
-	sira=$(awk -F/ '{print $NF}' "$T/add.log")
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-		--kep-sira-no "$sira" --delil-tur-id 10 >"$T/addev.log" 2>&1 \
-		|| { cat "$T/addev.log"; fail "kepsim-gen add (B)"; }
-	python3 - "$ACC/OUTBOX/$sira/delil" "$ACC/OUTBOX/$asira/delil" <<'PY'
-import json, os, sys
-src, dst = sys.argv[1:3]
-os.makedirs(dst, exist_ok=True)
-for f in os.listdir(src):
-    if f.endswith(".json"):
-        j = json.load(open(os.path.join(src, f)))
-        os.rename(os.path.join(src, j["file"]), os.path.join(dst, j["file"]))
-        os.rename(os.path.join(src, f), os.path.join(dst, f))
-PY
+	sira=$KENV_SIRA
+	kenv_add_evidence evidence "$sira" 10
+	kenv_move_delils "$sira" "$asira"
 	echo "other-message $sira $(kenv_json "$ACC/OUTBOX/$sira/meta.json" kepId)" >>"$T/cases"
 }
 api_world --seed 17 --received 1 --sent 0 --faults none

@@ -74,10 +74,8 @@ EVID=$(kenv_sql "SELECT id FROM evidence ORDER BY id LIMIT 1")
 # bundle is intact and re-verifies to its own report, but is not valid (9).
 world forged
 kenv_add_package OUTBOX
-fsira=$(awk -F/ '{print $NF}' "$T/add.log")
-"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-	--kep-sira-no "$fsira" --delil-tur-id 10 --fault evidence-broken-signature >"$T/addev.log" 2>&1 \
-	|| { cat "$T/addev.log"; fail "kepsim-gen add --fault"; }
+fsira=$KENV_SIRA
+kenv_add_evidence evidence "$fsira" 10 evidence-broken-signature
 "$KEPAGENT" -c "$T/forged.yaml" refresh >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "refresh of the forged delil"; }
 FPKG=$(STORE=$T/st-forged/kepagent.db kenv_sql "SELECT id FROM packages WHERE kep_id = '$(kenv_json "$ACC/OUTBOX/$fsira/meta.json" kepId)'")
 [ -n "$FPKG" ] || fail "the package of the forged delil is not stored"

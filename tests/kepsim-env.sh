@@ -11,7 +11,13 @@
 #                                       KEPSIM_REQ (requests logged to $T/NAME.req),
 #                                       KEPSIM_HPORT with --http (CRL/OCSP over HTTP)
 #   kenv_stop [--clean]                 stop it; --clean: it must exit 0 with no sanitizer report
-#   kenv_add_package FOLDER             new mail dated now (kepsim-gen add)
+#   kenv_add_package FOLDER             new mail dated now (kepsim-gen add); sets KENV_SIRA
+#   kenv_add_evidence KIND SIRA CODE [FAULT]
+#                                       a delil (KIND evidence) or delil mail (evidence-mail)
+#                                       of code CODE for OUTBOX package SIRA, forged by FAULT
+#                                       (a kepsim-gen fault; none: genuine); answer in $T/addev.log
+#   kenv_move_delils FROM TO            the delils of OUTBOX package FROM listed under TO
+#   kenv_date_now META                  a package's meta.json dated now, as new mail is
 #   kenv_config [YAML lines]            write $KEPAGENT_CONFIG for account "acct" (extra
 #                                       lines are appended to the account, 4-space indented)
 #   kenv_json FILE KEY                  a JSON value (lists one per line)
@@ -56,19 +62,47 @@ kenv_start() {
 	KEPSIM_REQ=$T/$_name.req
 }
 
-# kenv_add_package FOLDER: new mail, dated now as a provider dates new mail
+# kenv_date_now META: new mail is dated now, as a provider dates it
 # (kepsim-gen add dates it by its sequence number, in the generator's past).
-kenv_add_package() {
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder "$1" >"$T/add.log" 2>&1 \
-		|| { cat "$T/add.log"; fail "kepsim-gen add"; }
-	_p=$MB/accounts/$(awk '{print $2}' "$T/add.log")
-	python3 - "$_p/meta.json" <<'PY'
+kenv_date_now() {
+	python3 - "$1" <<'PY'
 import json, os, sys, time
 p = sys.argv[1]
 m = json.load(open(p))
 m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())  # FORMAT.md: UTC
 open(p + ".tmp", "w").write(json.dumps(m))
 os.rename(p + ".tmp", p)
+PY
+}
+
+kenv_add_package() {
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder "$1" >"$T/add.log" 2>&1 \
+		|| { cat "$T/add.log"; fail "kepsim-gen add"; }
+	kenv_date_now "$MB/accounts/$(awk '{print $2}' "$T/add.log")/meta.json"
+	KENV_SIRA=$(awk -F/ '{print $NF}' "$T/add.log")
+}
+
+kenv_add_evidence() {
+	_kind=$1 _sira=$2 _code=$3 _fault=${4:-none}
+	set -- --delil-tur-id "$_code"
+	[ "$_fault" = none ] || set -- "$@" --fault "$_fault"
+	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind "$_kind" \
+		--kep-sira-no "$_sira" "$@" >"$T/addev.log" 2>&1 \
+		|| { cat "$T/addev.log"; fail "kepsim-gen add --kind $_kind $*"; }
+}
+
+# kenv_move_delils FROM TO: as a provider that files a delil under another
+# message: the delils of OUTBOX package FROM listed under package TO.
+kenv_move_delils() {
+	python3 - "$ACC/OUTBOX/$1/delil" "$ACC/OUTBOX/$2/delil" <<'PY'
+import json, os, sys
+src, dst = sys.argv[1:3]
+os.makedirs(dst, exist_ok=True)
+for f in os.listdir(src):
+    if f.endswith(".json"):
+        j = json.load(open(os.path.join(src, f)))
+        os.rename(os.path.join(src, j["file"]), os.path.join(dst, j["file"]))
+        os.rename(os.path.join(src, f), os.path.join(dst, f))
 PY
 }
 

@@ -101,8 +101,7 @@ row() { kenv_sql "SELECT p.id, q.kep_sira_no FROM packages p JOIN package_seq q 
 set -- $(row 0); due_id=$1 due_sira=$2
 set -- $(row 1); wait_id=$1 wait_sira=$2
 for s in "$due_sira" "$wait_sira"; do
-	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-		--kep-sira-no "$s" --delil-tur-id 40 >"$T/addev.log" 2>&1 || { cat "$T/addev.log"; fail "add evidence"; }
+	kenv_add_evidence evidence "$s" 40
 done
 sql_write "UPDATE evidence_polls SET due_at = 0, interval_ms = 3600000 WHERE package_id = $due_id"
 evidence_of() { kenv_sql "SELECT count(*) FROM evidence WHERE package_id = $1"; }
@@ -132,8 +131,7 @@ expect_exit 0 "$KEPAGENT" refresh
 
 # A follow-up that failed (an item the provider cannot give) is due again
 # on the next run, however long its interval.
-"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence \
-	--kep-sira-no "$due_sira" --delil-tur-id 20 >"$T/addev.log" 2>&1 || { cat "$T/addev.log"; fail "add evidence"; }
+kenv_add_evidence evidence "$due_sira" 20
 ev=$(ls -t "$ACC"/OUTBOX/"$due_sira"/delil/*.json | head -n 1)
 mv "$(dirname "$ev")/$(kenv_json "$ev" file)" "$T/held-delil"
 sql_write "UPDATE evidence_polls SET due_at = 0 WHERE package_id = $due_id"

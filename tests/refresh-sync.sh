@@ -45,8 +45,7 @@ PY
 
 # New mail and evidence arriving later: only those are fetched.
 kenv_add_package INBOX
-"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind evidence --kep-sira-no 2 --delil-tur-id 20 >"$T/add2.log" 2>&1 \
-	|| { cat "$T/add2.log"; fail "add evidence"; }
+kenv_add_evidence evidence 2 20
 # Its evidence is polled when due (the schedule: tests/refresh-idle.sh): now.
 python3 -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE evidence_polls SET due_at = 0"); c.commit()' "$STORE"
 : >"$KEPSIM_REQ"
