@@ -178,25 +178,18 @@ expect_grep 'auth: GuvenliGiris: the provider says: ' "$T/err"
 kenv_stop
 
 # EIMZA: the account's e-imza key on a SoftHSM2 token signs kepsim's challenge.
-MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-if [ -r "$MODULE" ] && command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; then
-	export SOFTHSM2_CONF=$T/softhsm2.conf
-	mkdir -p "$T/tokens"
-	printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' "$T" >"$SOFTHSM2_CONF"
-	softhsm2-util --init-token --free --label eimza --so-pin 12345678 --pin 4321 >/dev/null
+HSM_OPTIONAL=1
+. "$top_srcdir/tests/softhsm-lib.sh"
+if [ -z "$(hsm_missing)" ]; then
+	hsm_init eimza 4321
 	cert=$(kenv_json "$ACC/account.json" eimza_cert)
 	h=$(basename "$cert" -cert.pem)          # rsa or ec
 	other=rsa; [ "$h" = rsa ] && other=ec
 	for k in "$h:01" "$other:02"; do
-		pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
-			--write-object "$T/mb/pki/eimza/${k%:*}-key.der" --type privkey --id "${k#*:}" \
-			--label "${k%:*}" --usage-sign >/dev/null
-		pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
-			--write-object "$T/mb/pki/eimza/${k%:*}-cert.der" --type cert --id "${k#*:}" \
-			--label "${k%:*}" >/dev/null
+		hsm_import eimza 4321 "$T/mb/pki/eimza/${k%:*}-key.der" "$T/mb/pki/eimza/${k%:*}-cert.der" \
+			"${k#*:}" "${k%:*}"
 	done
-	printf '4321\n' >"$T/pin"
-	chmod 600 "$T/pin"
+	hsm_pin_file "$T/pin" 4321
 	kenv_start eimza
 	eimza() { probe --login EIMZA --pkcs11-module "$MODULE" --token eimza --pin-file "$T/pin" "$@"; }
 	expect_exit 0 eimza --key-label "$h" get INBOX "$first" ALL "$T/eimza.eml"

@@ -6,15 +6,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 PROBE=$top_builddir/tests/ptt-probe
-MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-[ -r "$MODULE" ] || skip "SoftHSM2 module not installed"
-command -v softhsm2-util >/dev/null || skip "softhsm2-util not installed"
-command -v pkcs11-tool >/dev/null || skip "pkcs11-tool (opensc) not installed"
-
-export SOFTHSM2_CONF=$T/softhsm2.conf
-mkdir -p "$T/tokens"
-printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" >"$SOFTHSM2_CONF"
-softhsm2-util --init-token --free --label kep-test --so-pin 12345678 --pin 1234 >/dev/null
+. "$top_srcdir/tests/softhsm-lib.sh"
+hsm_init kep-test 1234
 
 # A CA and two signers made with the openssl CLI.
 cd "$T"
@@ -37,10 +30,7 @@ for k in rsa ec; do
 		-extfile ext.cnf -extensions leaf -out $k.crt 2>/dev/null
 	openssl pkcs8 -topk8 -nocrypt -in $k.key -outform DER -out $k.key.der
 	openssl x509 -in $k.crt -outform DER -out $k.crt.der
-	pkcs11-tool --module "$MODULE" --token-label kep-test --login --pin 1234 \
-		--write-object $k.key.der --type privkey --id 0$id --label signer-$k --usage-sign >/dev/null
-	pkcs11-tool --module "$MODULE" --token-label kep-test --login --pin 1234 \
-		--write-object $k.crt.der --type cert --id 0$id --label signer-$k >/dev/null
+	hsm_import kep-test 1234 $k.key.der $k.crt.der 0$id signer-$k
 	id=$((id + 1))
 done
 

@@ -55,27 +55,18 @@ no_secrets
 kenv_stop
 
 # ---- EIMZA ----
-MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-[ -r "$MODULE" ] || skip "SoftHSM2 module not installed (OTP and BASE parts passed)"
-command -v softhsm2-util >/dev/null || skip "softhsm2-util not installed"
-command -v pkcs11-tool >/dev/null || skip "pkcs11-tool (opensc) not installed"
-export SOFTHSM2_CONF=$T/softhsm2.conf
-mkdir -p "$T/tokens"
-printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" >"$SOFTHSM2_CONF"
-softhsm2-util --init-token --free --label eimza --so-pin 12345678 --pin 4321 >/dev/null
+HSM_OPTIONAL=1
+. "$top_srcdir/tests/softhsm-lib.sh"
+[ -z "$(hsm_missing)" ] || skip "$(hsm_missing) (OTP and BASE parts passed)"
+hsm_init eimza 4321
 cert=$(kenv_json "$ACC/account.json" eimza_cert)
 h=$(basename "$cert" -cert.pem)          # rsa or ec
 other=rsa; [ "$h" = rsa ] && other=ec
 for k in "$h:0a1b" "$other:02"; do
-	pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
-		--write-object "$MB/pki/eimza/${k%:*}-key.der" --type privkey --id "${k#*:}" \
-		--label "${k%:*}" --usage-sign >/dev/null
-	pkcs11-tool --module "$MODULE" --token-label eimza --login --pin 4321 \
-		--write-object "$MB/pki/eimza/${k%:*}-cert.der" --type cert --id "${k#*:}" \
-		--label "${k%:*}" >/dev/null
+	hsm_import eimza 4321 "$MB/pki/eimza/${k%:*}-key.der" "$MB/pki/eimza/${k%:*}-cert.der" \
+		"${k#*:}" "${k%:*}"
 done
-printf '4321\n' >"$T/pin"
-chmod 600 "$T/pin"
+hsm_pin_file "$T/pin" 4321
 # Downloads need the e-imza session: a BASE session is refused per package.
 python3 - "$ACC/account.json" <<'PY'
 import json, sys

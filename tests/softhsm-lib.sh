@@ -1,15 +1,24 @@
 # tests/softhsm-lib.sh: a SoftHSM2 token for signing tests. Source after
-# tests/lib.sh; skips the test when SoftHSM2 or pkcs11-tool is missing.
+# tests/lib.sh; skips the test when SoftHSM2 or pkcs11-tool is missing,
+# unless HSM_OPTIONAL is set (a test with a token part of its own: it asks
+# hsm_missing).
 #
+#   hsm_missing                        why no token can be made, or nothing
 #   hsm_init LABEL PIN                 a fresh token in $T/tokens; sets MODULE
 #   hsm_import LABEL PIN KEY CERT ID NAME
 #                                      a private key and its certificate (PEM or
 #                                      DER files) under CKA_ID ID and label NAME
 #   hsm_pin_file PATH PIN              PATH holds the PIN, mode 0600
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-[ -r "$MODULE" ] || skip "SoftHSM2 module not installed"
-command -v softhsm2-util >/dev/null || skip "softhsm2-util not installed"
-command -v pkcs11-tool >/dev/null || skip "pkcs11-tool (opensc) not installed"
+hsm_missing() {
+	if [ ! -r "$MODULE" ]; then echo "SoftHSM2 module not installed"
+	elif ! command -v softhsm2-util >/dev/null; then echo "softhsm2-util not installed"
+	elif ! command -v pkcs11-tool >/dev/null; then echo "pkcs11-tool (opensc) not installed"
+	fi
+}
+if [ -z "${HSM_OPTIONAL:-}" ] && [ -n "$(hsm_missing)" ]; then
+	skip "$(hsm_missing)"
+fi
 
 hsm_init() {
 	export SOFTHSM2_CONF=$T/softhsm2.conf
