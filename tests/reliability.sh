@@ -47,6 +47,16 @@ result() {
 	echo "${r:-not run}"
 }
 row() { printf '%-17s %-76s %s\n' "$1" "$2" "$3"; }
+# figure RESULT AREA WHAT OUTCOME FAILED-WHAT FAILED-OUTCOME: the row of a
+# test's figure, or its failed form (and a failing exit) unless it passed.
+figure() {
+	if [ "$1" = PASS ]; then
+		row "$2" "$3" "$4"
+	else
+		row "$2" "$5" "$6"
+		bad=1
+	fi
+}
 echo
 echo "=== reliability figures"
 row "area" "what" "result"
@@ -89,30 +99,17 @@ fi
 # Hostile peers: one line per provider case; the listener's attacks.
 r=$(result tests/hostile-provider.sh)
 n=$(grep -Ec '^[a-z0-9-]+ +exit [0-9]+ in +[0-9]+s:' "$build/tests/hostile-provider.log" 2>/dev/null)
-if [ "$r" = PASS ]; then
-	row "hostile provider" "${n:-0} cases, each failed closed, nothing stored" "0 failed"
-else
-	row "hostile provider" "${n:-0} cases passed before it stopped ($r)" "FAILED"
-	bad=1
-fi
+figure "$r" "hostile provider" "${n:-0} cases, each failed closed, nothing stored" "0 failed" \
+	"${n:-0} cases passed before it stopped ($r)" "FAILED"
 r=$(result tests/api-listener.sh)
 # tests/api-listener.sh: unauthenticated 1 MiB bodies, idle sockets, ids of
 # 2^63 and more, plain HTTP off loopback, a planted output link.
-if [ "$r" = PASS ]; then
-	row "hostile client" "5 attacks (bodies, idle sockets, ids, plain HTTP, links)" "0 failed"
-else
-	row "hostile client" "tests/api-listener.sh: $r" "FAILED"
-	bad=1
-fi
+figure "$r" "hostile client" "5 attacks (bodies, idle sockets, ids, plain HTTP, links)" "0 failed" \
+	"tests/api-listener.sh: $r" "FAILED"
 
 # Machine faults: one "survived" line per case.
 r=$(result tests/machine-faults.sh)
 n=$(grep -c '^machine fault .*: survived' "$build/tests/machine-faults.log" 2>/dev/null)
-if [ "$r" = PASS ]; then
-	row "machine faults" "disk full (refresh, ack), read-only, locked, clock jumps (leases, schedule)" \
-		"${n:-0} survived"
-else
-	row "machine faults" "${n:-0} survived before it stopped ($r)" "FAILED"
-	bad=1
-fi
+figure "$r" "machine faults" "disk full (refresh, ack), read-only, locked, clock jumps (leases, schedule)" \
+	"${n:-0} survived" "${n:-0} survived before it stopped ($r)" "FAILED"
 exit $bad
