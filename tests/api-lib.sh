@@ -6,6 +6,8 @@
 #                                   sets API (base URL), TOKEN, DAEMON_PID;
 #                                   calls api_before_refresh when defined;
 #                                   API_MAX_REQUEST (bytes) sets max_request_size
+#   api_daemon_up [VAR=VALUE...]    kepagent run -d (again) with that environment,
+#                                   waited for until /healthz answers; sets DAEMON_PID
 #   api METHOD PATH [JSON]          curl with the token; body in $T/body,
 #                                   prints the HTTP status
 #   api_raw CURL-ARGS...            curl without the token; prints the status
@@ -36,14 +38,18 @@ PY
 	TOKEN=$(cat "$T/api-token")
 	! command -v api_before_refresh >/dev/null || api_before_refresh
 	"$KEPAGENT" refresh >"$T/refresh.log" 2>&1 || { cat "$T/refresh.log"; tail -20 "$T/sim.log" >&2; fail "kepagent refresh"; }
-	"$KEPAGENT" run -d >"$T/run.log" 2>&1 &
+	API=http://127.0.0.1:$_port
+	api_daemon_up
+}
+
+api_daemon_up() {
+	env "$@" "$KEPAGENT" run -d >"$T/run.log" 2>&1 &
 	DAEMON_PID=$!
 	on_exit "kill $DAEMON_PID 2>/dev/null || true; wait $DAEMON_PID 2>/dev/null || true"
-	API=http://127.0.0.1:$_port
 	_i=0
 	until curl -s -o /dev/null "$API/healthz"; do
 		kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$T/run.log"; fail "kepagent run exited"; }
-		_i=$((_i + 1)); [ $_i -lt 200 ] || { cat "$T/run.log"; fail "the API did not come up"; }
+		_i=$((_i + 1)); [ $_i -lt 400 ] || { cat "$T/run.log"; fail "the API did not come up"; }
 		sleep 0.05
 	done
 }

@@ -18,17 +18,6 @@ version() { kenv_sql "PRAGMA user_version"; }
 # --- the queue ack and reject path under an API client.
 api_world --seed 21 --received 6 --sent 1 --faults none
 export KEPAGENT_CONFIG
-daemon_up() { # daemon_up [VAR=VALUE...]: kepagent run with that environment
-	env "$@" "$KEPAGENT" run -d >"$T/run.log" 2>&1 &
-	DAEMON_PID=$!
-	on_exit "kill $DAEMON_PID 2>/dev/null || true"
-	_i=0
-	until curl -s -o /dev/null "$API/healthz"; do
-		kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$T/run.log"; fail "kepagent run exited"; }
-		_i=$((_i + 1)); [ $_i -lt 400 ] || fail "the API did not come up"
-		sleep 0.05
-	done
-}
 daemon_killed() { # waits for the daemon to die of SIGKILL
 	set +e
 	wait "$DAEMON_PID"
@@ -112,7 +101,7 @@ STORE=$T/store/kepagent.db
 echo "upgrade to v14 with $(echo "$want_seq" | wc -l) packages: killed before and after its commit, numbers kept"
 
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
-	daemon_up KEPAGENT_CRASHPOINT=$point
+	api_daemon_up KEPAGENT_CRASHPOINT=$point
 	expect_status 200 "$(api POST /v1/queue/claim '{"count": 1}')" "$point: claim"
 	id=$(jget "$T/body" 'j["items"][0]["id"]')
 	lease=$(jget "$T/body" 'j["items"][0]["lease"]')
@@ -137,7 +126,7 @@ for point in queue-ack-before-commit queue-ack-committed queue-reject-before-com
 		[ "$(state_of "$id")" = rejected ] || fail "$point: a committed reject was lost ($(state_of "$id"))" ;;
 	esac
 	# The client retries with its lease once the agent is back.
-	daemon_up
+	api_daemon_up
 	case $point in
 	queue-ack-*)
 		expect_status 200 "$(api POST "/v1/queue/$id/ack" "{\"lease\": \"$lease\"}")" "$point: ack again"
@@ -202,7 +191,7 @@ sed -i 's/poll_interval: 3600/poll_interval: 1/' "$KEPAGENT_CONFIG"
 kills=0
 while [ $kills -lt 30 ]; do
 	kenv_add_package INBOX
-	daemon_up
+	api_daemon_up
 	(
 		while :; do
 			c=$(api POST /v1/queue/claim '{"count": 1, "lease_seconds": 10}' || true)
@@ -230,7 +219,7 @@ done
 dead=$(kenv_sql "SELECT count(*) FROM import_queue WHERE state = 'claimed'")
 until_ms=$(kenv_sql "SELECT coalesce(max(lease_expires), 0) FROM import_queue WHERE state = 'claimed'")
 while [ "$(python3 -c 'import time; print(int(time.time() * 1000))')" -le "$until_ms" ]; do sleep 0.5; done
-daemon_up
+api_daemon_up
 want=$(find "$ACC" -name meta.json | wc -l)
 _i=0
 until [ "$(kenv_sql "SELECT count(*) FROM packages")" -ge "$want" ]; do

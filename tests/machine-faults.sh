@@ -52,17 +52,6 @@ fill() {
 	[ "$1" -eq 0 ] || truncate -s "-${1}K" "$T/store/filler"
 }
 unfill() { rm -f "$T/store/filler"; }
-daemon_up() {
-	"$@" "$KEPAGENT" run -d >"$T/run.log" 2>&1 &
-	DAEMON_PID=$!
-	on_exit "kill $DAEMON_PID 2>/dev/null || true"
-	_i=0
-	until curl -s -o /dev/null "$API/healthz"; do
-		kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$T/run.log"; fail "kepagent run exited"; }
-		_i=$((_i + 1)); [ $_i -lt 400 ] || fail "the API did not come up"
-		sleep 0.05
-	done
-}
 daemon_down() { kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; }
 
 # The world: the store on the tmpfs, filled by a refresh, the daemon serving the API.
@@ -242,7 +231,7 @@ refreshes_go_on() { # refreshes_go_on WHAT: at least two logins in the next 8 s,
 	[ $_n -ge 2 ] || { tail -n 30 "$T/run.log"; fail "$1: $_n refreshes in 8 s at a 2 s interval"; }
 	[ $_n -le 6 ] || fail "$1: $_n refreshes in 8 s at a 2 s interval (a burst)"
 }
-daemon_up env LD_PRELOAD="$FAKETIME_LIB" FAKETIME_TIMESTAMP_FILE="$T/clock" FAKETIME_NO_CACHE=1 \
+api_daemon_up LD_PRELOAD="$FAKETIME_LIB" FAKETIME_TIMESTAMP_FILE="$T/clock" FAKETIME_NO_CACHE=1 \
 	FAKETIME_DONT_FAKE_MONOTONIC=1 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 n=$(($(stored) + 1)); kenv_add_package INBOX
 wait_stored $n 15 "clock steady"
