@@ -20,3 +20,6 @@ dist_noinst_SCRIPTS += tests/verify-offline-crl.sh
 # End to end: kepagent refresh with revocation online against kepsim, every manifest item.
 TESTS += tests/verify-e2e.sh
 dist_noinst_SCRIPTS += tests/verify-e2e.sh
+# Opaque-signed originals (pkcs7-mime signed-data) judged as clear-signed ones.
+TESTS += tests/verify-opaque.sh
+dist_noinst_SCRIPTS += tests/verify-opaque.sh

@@ -154,7 +154,7 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			struct pkg_result res;
 			plan_package(g, &p, acct, "INBOX", ++sira, 0);
 			p.fault = (enum gen_fault)f;
-			p.variant = 0;
+			p.variant = o->opaque_faults ? 2 : 0;
 			p.ileti = fault_needs_eyp((enum gen_fault)f) ? 1 : 0;
 			if (f == F_SHA1_SIGNATURE)
 				p.hier = "rsa";

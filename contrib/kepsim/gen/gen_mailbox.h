@@ -10,6 +10,7 @@ struct gen_opts {
 	int received, sent, big;
 	size_t big_size;   /* >0: each big package is about this many bytes */
 	int faults[F__COUNT];
+	int opaque_faults; /* the package faults' originals opaque-signed (pkcs7-mime) */
 };
 
 /* Writes accounts, packages, evidence and manifest.json into g->mailbox. */

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: kepsim-gen --pki DIR --out MAILBOX --seed N [--received N] [--sent N]\n"
 		"                  [--big N] [--big-size BYTES] [--account ADDR ...]\n"
-		"                  [--faults all|none|LIST]\n"
+		"                  [--faults all|none|LIST] [--opaque-faults]\n"
 		"       kepsim-gen add --mailbox MAILBOX --account ADDR --folder INBOX|OUTBOX\n"
 		"                  [--kind package|evidence|evidence-mail] [--kep-sira-no N] [--delil-tur-id N]\n"
 		"                  [--fault EVIDENCE-FAULT]\n"
@@ -86,6 +86,7 @@ static int cmd_generate(int argc, char **argv, struct kerr *err)
 		{"sent", required_argument, NULL, 'S'}, {"big", required_argument, NULL, 'b'},
 		{"big-size", required_argument, NULL, 'B'},
 		{"account", required_argument, NULL, 'a'}, {"faults", required_argument, NULL, 'f'},
+		{"opaque-faults", no_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct gen g;
@@ -103,6 +104,7 @@ static int cmd_generate(int argc, char **argv, struct kerr *err)
 		case 'o': out = optarg; break;
 		case 's': seed = optarg; break;
 		case 'f': faults = optarg; break;
+		case 'O': o.opaque_faults = 1; break;
 		case 'a': o.accounts[o.naccounts++] = optarg; break;
 		case 'r': if (parse_int(optarg, &o.received) < 0) goto bad; break;
 		case 'S': if (parse_int(optarg, &o.sent) < 0) goto bad; break;

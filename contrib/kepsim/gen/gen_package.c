@@ -285,6 +285,22 @@ static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_re
 	}
 	if (p->fault == F_UNSIGNED_ORIGINAL) {
 		kbuf_append(&body, entity.data, entity.len);
+	} else if (p->fault == F_TAMPERED_ORIGINAL && p->variant == 2) {
+		/* Opaque: the signed bytes are the SignedData's encapsulated
+		 * content; one base64 character of its text changes in the DER. */
+		struct kbuf der = {0};
+		const unsigned char *hit;
+		if (cms_sign(s, entity.data, entity.len, &o, &der, err) < 0)
+			goto out;
+		hit = memmem(der.data, der.len, entity.data, entity.len);
+		if (!hit) {
+			kbuf_free(&der);
+			kerr_set(err, KERR_INTERNAL, "encapsulated content not found");
+			goto out;
+		}
+		tamper_b64(der.data, (size_t)(hit - der.data) + text_off);
+		smime_wrap(&g->rnd, &der, &entity, 2, "sha-256", &body);
+		kbuf_free(&der);
 	} else {
 		if (wrap_signed(&g->rnd, s, &entity, &o, p->variant, &body, err) < 0)
 			goto out;
