@@ -12,7 +12,9 @@
 # 'submitting' was written, before the request) leaves a submission that
 # may have reached the provider as far as kepagent can tell: the rerun
 # finds nothing in the sent folder and parks the item, never submitting it
-# by itself; a person's `kepagent outbox resubmit` then sends it, once.
+# by itself; a person's `kepagent outbox resubmit` then sends it, once. A
+# provider that lists the package 15 s late makes the rerun after a kill at
+# send-answered wait, with no second request, until it is listed.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/send-lib.sh"
 
@@ -120,6 +122,36 @@ for p in send-mimeyap-answered send-prepared send-signed send-submitting send-an
 	crash mimeyap $p
 done
 crash mimeyap send-answered send-reconciled
+
+# A provider that lists what it took 15 s late: killed once its answer came
+# (send-answered), the item is not in the sent folder at the rerun; it waits
+# in submitting (reconcile_park_after_seconds 600) with no second request,
+# and is adopted once listed.
+kenv_stop
+kenv_start sim-late --sent-list-delay-ms 15000
+SEND_PARK_AFTER=600
+send_config seal yukle
+SEND_PARK_AFTER=
+path=yukle n=$((n + 1))
+expect_exit 0 send_item
+cp "$T/out" "$T/item"
+id=$(item 'j["id"]') mid=$(item 'j["message_id"]')
+t0=$(date +%s)
+killed_run send-answered
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$id"
+[ "$(item 'j["state"]')" = submitting ] || { cat "$T/err"; fail "late: the item is $(item 'j["state"]'), not waiting in submitting"; }
+expect_grep "does not list it yet" "$T/err"
+[ "$(submitted "$mid" all)" = 1 ] || fail "late: $(submitted "$mid" all) submission requests before it was listed"
+[ $(($(date +%s) - t0)) -lt 14 ] || fail "late: the rerun came after the package was listed"
+sleep $((20 - ($(date +%s) - t0)))
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$id"
+[ "$(item 'j["state"]')" = submitted ] || { cat "$T/err"; fail "late: the item is $(item 'j["state"]') once listed"; }
+[ "$(submitted "$mid")" = 1 ] && [ "$(submitted "$mid" all)" = 1 ] \
+	|| fail "late: $(submitted "$mid" all) submission requests, $(submitted "$mid") performed"
+[ "$(sent_copies "CR-$n")" = 1 ] || fail "late: $(sent_copies "CR-$n") packages in the sent folder"
+echo "yukle: killed at send-answered, listed 15 s late: waited, adopted, one request"
 
 # A last run changes nothing: nothing is submitted twice.
 expect_exit 0 "$KEPAGENT" refresh
