@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "delil_verdict.h"
-#include "mime.h"
+#include "package_view.h"
 #include "reply.h"
 #include "signer_role.h"
 #include "trust.h"
@@ -28,15 +28,17 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		    STACK_OF(X509) *signers, json_t **out, struct kerr *err)
 {
 	struct verify_opts vo = { .trust = ts, .validation_time = at };
-	struct mime_package mp;
+	struct pkg_view v;
 	struct pkg_report rep;
 	json_t *checks = json_array(), *evs = json_array(), *pkg;
 	const void *orig = NULL;
 	size_t orig_len = 0, i;
 	char tbuf[32];
-	int parsed;
 
-	if (verify_package(&vo, package->data, package->len, &rep, err) < 0) {
+	/* One parse for the package's checks and the evidence's original. */
+	pkg_view_open(package->data, package->len, &v);
+	if (verify_package_view(&vo, &v, &rep, err) < 0) {
+		pkg_view_free(&v);
 		json_decref(checks);
 		json_decref(evs);
 		return -1;
@@ -46,10 +48,9 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 	pkg = json_pack("{s:s, s:o}", "overall", verdict_name(rep.overall), "checks", checks);
 	pkg_report_free(&rep);
 	/* Evidence digests cover the original message the provider relayed. */
-	parsed = mime_package_parse(package->data, package->len, &mp, NULL) == 0;
-	if (parsed && mp.has_original) {
-		orig = mp.original.data;
-		orig_len = mp.original.len;
+	if (v.parsed && v.mp.has_original) {
+		orig = v.mp.original.data;
+		orig_len = v.mp.original.len;
 	}
 	for (i = 0; i < n_evidence; i++) {
 		struct evidence_opts eo = { 0 };
@@ -65,8 +66,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		if (delil_judge(evidence[i].data, evidence[i].len, &eo, &dv, err) < 0) {
 			json_decref(evs);
 			json_decref(pkg);
-			if (parsed)
-				mime_package_free(&mp);
+			pkg_view_free(&v);
 			return -1;
 		}
 		/* verdict and reason: the whole verdict (delil_verdict.h), the
@@ -83,8 +83,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 			sk_X509_push(signers, ev->signer_cert);
 		delil_verdict_free(&dv);
 	}
-	if (parsed)
-		mime_package_free(&mp);
+	pkg_view_free(&v);
 	*out = json_pack("{s:s, s:o, s:o}", "validation_time",
 			 reply_time((int64_t)at * 1000, tbuf), "package", pkg,
 			 "evidence", evs);

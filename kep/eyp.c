@@ -7,6 +7,7 @@
 
 #include "digest_uri.h"
 #include "eyp.h"
+#include "log.h"
 #include "safe_name.h"
 #include "util.h"
 #include "xml_safe.h"
@@ -498,6 +499,8 @@ static void check_rels(struct eyp *e)
 int eyp_open(const void *data, size_t len, struct eyp *e, struct kerr *err)
 {
 	memset(e, 0, sizeof(*e));
+	/* Counted by tests: one open per .eyp per verification (package_view.h). */
+	log_debug("opening an e-Yazisma package (%zu bytes)", len);
 	if (zip_safe_read(data, len, &eyp_limits, &e->za, err) < 0)
 		return kerr_prefix(err, "e-Yazisma package");
 	if (read_ustveri(e, err) < 0) {

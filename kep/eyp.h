@@ -12,6 +12,8 @@
  * invalid (each mismatching or missing part named in the reason) or
  * malformed; and NihaiOzet likewise -> `nihai_ozet`. eyp_verify.h hands the CAdES signature and seal to the CMS
  * verifier. Everything is owned by struct eyp; free with eyp_free().
+ * Each call logs "opening an e-Yazisma package" at debug level: a package
+ * is opened once per verification (package_view.h), and tests count it.
  * Thread-safe (no globals). */
 #ifndef KEP_EYP_H
 #define KEP_EYP_H

@@ -7,5 +7,6 @@ kep_libkep_a_SOURCES += \
 	kep/cms_verify.c kep/cms_verify.h \
 	kep/tstamp.c kep/tstamp.h \
 	kep/revocation.c kep/revocation.h \
+	kep/package_view.c kep/package_view.h \
 	kep/verify_package.c kep/verify_package.h \
 	kep/cert_info.c kep/cert_info.h

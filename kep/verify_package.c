@@ -7,6 +7,7 @@
 #include "eyp.h"
 #include "eyp_verify.h"
 #include "mime.h"
+#include "package_view.h"
 #include "util.h"
 
 static struct pkg_check *add_check(struct pkg_report *r, const char *name, enum verdict v,
@@ -201,72 +202,76 @@ static void record_ranges(const struct mime_package *p, struct pkg_signed *sr)
 					&sr->orig_sig_len);
 }
 
-/* The .eyp attachment: part digests, CAdES signature, seal. */
-static int verify_eyp(const struct verify_opts *o, const struct mime_attachment *a,
+/* An .eyp attachment, opened by the view: part digests, CAdES signature, seal. */
+static int verify_eyp(const struct verify_opts *o, const struct pkg_view_eyp *x,
 		      struct pkg_report *r, struct kerr *err)
 {
+	const struct eyp *e = &x->e;
 	struct cms_result res;
-	struct eyp e;
-	struct kerr eerr;
 	int rc;
 
-	memset(&e, 0, sizeof(e));
-	if (eyp_open(a->data, a->len, &e, &eerr) < 0) {
-		if (eerr.cls != KERR_MALFORMED && eerr.cls != KERR_LIMIT) {
-			*err = eerr;
+	if (!x->ok) {
+		if (x->err.cls != KERR_MALFORMED && x->err.cls != KERR_LIMIT) {
+			*err = x->err;
 			return -1;
 		}
-		add_check(r, "eyp-digests", VERDICT_MALFORMED, eerr.msg);
+		add_check(r, "eyp-digests", VERDICT_MALFORMED, x->err.msg);
 		return 0;
 	}
-	add_check(r, "eyp-digests", e.digests, e.digests_reason);
-	if (e.nihai_ozet != VERDICT_UNSIGNED)
-		add_check(r, "eyp-nihai-ozet", e.nihai_ozet, e.nihai_ozet_reason);
-	rc = eyp_verify_signature(&e, o, &res, err);
+	add_check(r, "eyp-digests", e->digests, e->digests_reason);
+	if (e->nihai_ozet != VERDICT_UNSIGNED)
+		add_check(r, "eyp-nihai-ozet", e->nihai_ozet, e->nihai_ozet_reason);
+	rc = eyp_verify_signature(e, o, &res, err);
 	if (rc == 0) {
 		add_signer_checks(r, "eyp-signature", "eyp-signature-timestamp", &res);
 		cms_result_free(&res);
-		rc = eyp_verify_seal(&e, o, &res, err);
+		rc = eyp_verify_seal(e, o, &res, err);
 	}
 	if (rc == 0) {
 		add_signer_checks(r, "eyp-seal", "eyp-seal-timestamp", &res);
 		cms_result_free(&res);
 	}
-	eyp_free(&e);
-	return rc < 0 ? kerr_prefix(err, "%s", a->filename != NULL ? a->filename : ".eyp") : 0;
+	return rc < 0 ? kerr_prefix(err, "%s", x->att->filename != NULL ? x->att->filename :
+				   ".eyp") : 0;
 }
 
 int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,
 		     const char *name, struct pkg_report *r, struct kerr *err)
 {
 	struct mime_attachment a = { 0 };
+	struct pkg_view_eyp x = { 0 };
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	a.filename = (char *)name;
 	a.data = (unsigned char *)data;
 	a.len = len;
 	a.is_eyp = 1;
-	if (verify_eyp(o, &a, r, err) < 0) {
+	x.att = &a;
+	x.ok = eyp_open(data, len, &x.e, &x.err) == 0;
+	rc = verify_eyp(o, &x, r, err);
+	if (x.ok)
+		eyp_free(&x.e);
+	if (rc < 0)
 		pkg_report_free(r);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
-int verify_package_parsed(const struct verify_opts *o, const struct mime_package *p,
-			  const struct kerr *perr, struct pkg_report *r, struct kerr *err)
+int verify_package_view(const struct verify_opts *o, const struct pkg_view *v,
+			struct pkg_report *r, struct kerr *err)
 {
 	struct verify_opts kephs = *o, sender = *o;
+	const struct mime_package *p = &v->mp;
 	size_t i;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (p == NULL) {
-		if (perr->cls != KERR_MALFORMED && perr->cls != KERR_LIMIT) {
-			*err = *perr;
+	if (!v->parsed) {
+		if (v->perr.cls != KERR_MALFORMED && v->perr.cls != KERR_LIMIT) {
+			*err = v->perr;
 			return -1;
 		}
-		add_check(r, "envelope-signature", VERDICT_MALFORMED, perr->msg);
+		add_check(r, "envelope-signature", VERDICT_MALFORMED, v->perr.msg);
 		return 0;
 	}
 	record_ranges(p, &r->signed_range);
@@ -282,12 +287,10 @@ int verify_package_parsed(const struct verify_opts *o, const struct mime_package
 		add_check(r, "original-signature", VERDICT_MALFORMED,
 			  "the envelope's signed content holds no original message");
 	/* An evidence mail carries the evidence XML, no original: its
-	 * envelope's signature is the whole check of the package. */
-	if (rc == 0) {
-		for (i = 0; rc == 0 && p->has_original && i < p->original.n_att; i++)
-			if (p->original.att[i].is_eyp)
-				rc = verify_eyp(&sender, &p->original.att[i], r, err);
-	}
+	 * envelope's signature is the whole check of the package. The view
+	 * opened the original's .eyp attachments, in order. */
+	for (i = 0; rc == 0 && i < v->n_eyps; i++)
+		rc = verify_eyp(&sender, &v->eyps[i], r, err);
 	if (rc == 0) {
 		const struct mime_message *m = p->has_original ? &p->original : &p->envelope;
 
@@ -304,15 +307,12 @@ int verify_package_parsed(const struct verify_opts *o, const struct mime_package
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err)
 {
-	struct mime_package p;
-	struct kerr perr;
+	struct pkg_view v;
 	int rc;
 
-	memset(&p, 0, sizeof(p));
-	if (mime_package_parse(data, len, &p, &perr) < 0)
-		return verify_package_parsed(o, NULL, &perr, r, err);
-	rc = verify_package_parsed(o, &p, NULL, r, err);
-	mime_package_free(&p);
+	pkg_view_open(data, len, &v);
+	rc = verify_package_view(o, &v, r, err);
+	pkg_view_free(&v);
 	return rc;
 }
 

@@ -92,12 +92,12 @@ struct pkg_report {
 
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
 		   struct pkg_report *r, struct kerr *err);
-/* verify_package() of a package the caller parsed with mime_package_parse()
- * and keeps (to store it: one parse serves both); p is only read. p NULL:
- * it did not parse, perr says why. */
-struct mime_package;
-int verify_package_parsed(const struct verify_opts *o, const struct mime_package *p,
-			  const struct kerr *perr, struct pkg_report *r, struct kerr *err);
+/* verify_package() of a package the caller opened with pkg_view_open()
+ * and keeps (to store it: one MIME parse and one open of each .eyp serve
+ * both); v is only read. */
+struct pkg_view;
+int verify_package_view(const struct verify_opts *o, const struct pkg_view *v,
+			struct pkg_report *r, struct kerr *err);
 /* The .eyp checks alone (eyp-digests, eyp-signature, eyp-seal and their
  * time stamps) of a package about to be sent; name is for messages. */
 int verify_eyp_bytes(const struct verify_opts *o, const void *data, size_t len,

@@ -2,7 +2,8 @@
  * unlinked temporary file next to the store (sync_fetch.c), verified, and
  * stored with everything derived from it in one transaction. The file is mapped, not read into a
  * buffer, and the store streams the raw package from the descriptor. One
- * MIME parse serves verification and storage.
+ * MIME parse and one open of each .eyp serve verification and storage
+ * (package_view.h).
  * A package that fails verification is stored all the same, flagged by
  * its verdict: nothing is ever dropped. */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "eyp.h"
 #include "log.h"
 #include "mime.h"
+#include "package_view.h"
 #include "store_audit.h"
 #include "ack_policy.h"
 #include "store_package.h"
@@ -25,12 +27,12 @@
 #include "util.h"
 #include "verify_package.h"
 
-/* Everything derived from the package, borrowed from mime/eyp/report. */
+/* Everything derived from the package, borrowed from the view and the
+ * report: the view (package_view.h) is the one MIME parse and the one open
+ * of each .eyp, shared with verification. */
 struct derived {
-	struct mime_package mp;
-	int mp_ok;
-	struct eyp eyp;
-	int eyp_ok;
+	struct pkg_view v;
+	const struct eyp *eyp;       /* the first .eyp, open; NULL when none */
 	struct store_eyp seyp;
 	char *ek_json;
 	struct store_part *parts;
@@ -41,19 +43,20 @@ struct derived {
 
 static void derive_parts(struct derived *d)
 {
-	const struct mime_message *o = &d->mp.original;
+	const struct mime_message *o = &d->v.mp.original;
 	const unsigned char *orig;
 	size_t i;
 
-	if (!d->mp_ok || !d->mp.has_original)
+	if (!d->v.parsed || !d->v.mp.has_original)
 		return;
 	d->parts = xcalloc(o->n_att + 1, sizeof(*d->parts));
-	orig = d->mp.orig_in_package ? d->mp.envelope.data + d->mp.orig_off : d->mp.orig_copy;
+	orig = d->v.mp.orig_in_package ? d->v.mp.envelope.data + d->v.mp.orig_off :
+		d->v.mp.orig_copy;
 	d->parts[0].meta.role = "original";
 	d->parts[0].meta.content_type = "message/rfc822";
 	d->parts[0].meta.file_name = "original.eml";
 	d->parts[0].meta.safe_name = "original.eml";
-	d->parts[0].content = store_content_mem(orig, d->mp.orig_len);
+	d->parts[0].content = store_content_mem(orig, d->v.mp.orig_len);
 	d->n_parts = 1;
 	for (i = 0; i < o->n_att; i++) {
 		struct store_part *p = &d->parts[d->n_parts++];
@@ -116,29 +119,24 @@ static json_t *eyp_files_json(const struct eyp *e)
 
 static void derive_eyp(struct derived *d)
 {
-	const struct mime_message *o = &d->mp.original;
-	struct kerr err;
+	const struct pkg_view_eyp *x = pkg_view_first_eyp(&d->v);
 	json_t *a;
-	size_t i;
 
-	for (i = 0; d->mp_ok && d->mp.has_original && i < o->n_att; i++)
-		if (o->att[i].is_eyp)
-			break;
-	if (!d->mp_ok || !d->mp.has_original || i == o->n_att)
+	if (x == NULL)
 		return;
-	if (eyp_open(o->att[i].data, o->att[i].len, &d->eyp, &err) < 0) {
-		log_warn("e-Yazisma package %s: %s", o->att[i].filename, err.msg);
+	if (!x->ok) {
+		log_warn("e-Yazisma package %s: %s", x->att->filename, x->err.msg);
 		return;
 	}
-	d->eyp_ok = 1;
-	a = eyp_files_json(&d->eyp);
+	d->eyp = &x->e;
+	a = eyp_files_json(d->eyp);
 	d->ek_json = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
-	d->seyp.belge_id = d->eyp.belge_id;
-	d->seyp.konu = d->eyp.konu;
-	d->seyp.tarih = d->eyp.tarih;
-	d->seyp.belge_no = d->eyp.belge_no;
-	d->seyp.olusturan = d->eyp.olusturan;
+	d->seyp.belge_id = d->eyp->belge_id;
+	d->seyp.konu = d->eyp->konu;
+	d->seyp.tarih = d->eyp->tarih;
+	d->seyp.belge_no = d->eyp->belge_no;
+	d->seyp.olusturan = d->eyp->olusturan;
 	d->seyp.attachments_json = d->ek_json;
 }
 
@@ -165,10 +163,7 @@ static void derive_verifs(struct derived *d, const struct pkg_report *r)
 
 static void derived_free(struct derived *d)
 {
-	if (d->mp_ok)
-		mime_package_free(&d->mp);
-	if (d->eyp_ok)
-		eyp_free(&d->eyp);
+	pkg_view_free(&d->v);
 	free(d->ek_json);
 	free(d->parts);
 	free(d->verifs);
@@ -190,21 +185,21 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct store_package_meta *m = &p.meta;
 	const struct mime_message *o;
 	char why[600];
-	struct kerr perr;
+	struct kerr merr;
 	int rc;
 
-	if (mime_package_parse(data, len, &d.mp, &perr) == 0)
-		d.mp_ok = 1;
-	else
-		log_warn("package %s does not parse: %s (stored as malformed)", pi->kep_id, perr.msg);
-	if (verify_package_parsed(&c->vo, d.mp_ok ? &d.mp : NULL, &perr, &r, err) < 0) {
+	pkg_view_open(data, len, &d.v);
+	if (!d.v.parsed)
+		log_warn("package %s does not parse: %s (stored as malformed)", pi->kep_id,
+			 d.v.perr.msg);
+	if (verify_package_view(&c->vo, &d.v, &r, err) < 0) {
 		derived_free(&d);
 		return kerr_prefix(err, "verify");
 	}
 	derive_parts(&d);
 	derive_eyp(&d);
 	derive_verifs(&d, &r);
-	o = d.mp_ok && d.mp.has_original ? &d.mp.original : d.mp_ok ? &d.mp.envelope : NULL;
+	o = !d.v.parsed ? NULL : d.v.mp.has_original ? &d.v.mp.original : &d.v.mp.envelope;
 	m->account = c->acct->name;
 	m->folder = folder;
 	m->kep_id = pi->kep_id;
@@ -218,9 +213,9 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->received_at = now_ms();
 	m->tur = pi->kind;
 	m->tur_id = pi->kind_id;
-	m->ileti_tip = o ? first_of(o->ileti_tip, d.mp.envelope.ileti_tip) : NULL;
-	m->ileti_id = o ? first_of(o->ileti_id, d.mp.envelope.ileti_id) : NULL;
-	m->belge_no = d.eyp_ok ? d.eyp.belge_no : NULL;
+	m->ileti_tip = o ? first_of(o->ileti_tip, d.v.mp.envelope.ileti_tip) : NULL;
+	m->ileti_id = o ? first_of(o->ileti_id, d.v.mp.envelope.ileti_id) : NULL;
+	m->belge_no = d.eyp != NULL ? d.eyp->belge_no : NULL;
 	m->verdict = verdict_name(r.overall);
 	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
 	/* Due now under on-store (ack_policy.h): acknowledged right after the
@@ -229,11 +224,11 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	p.raw = store_content_fd(fd);
 	p.parts = d.parts;
 	p.n_parts = d.n_parts;
-	p.eyp = d.eyp_ok ? &d.seyp : NULL;
+	p.eyp = d.eyp != NULL ? &d.seyp : NULL;
 	p.verifications = d.verifs;
 	p.n_verifications = r.n;
-	if (d.mp_ok)
-		sync_details_derive(&d.mp, &d.details);
+	if (d.v.parsed)
+		sync_details_derive(&d.v.mp, &d.details);
 	/* Written even when empty: a package that does not parse is never
 	 * back-filled again. */
 	p.details = &d.details.d;
@@ -254,8 +249,8 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 			log_info("%s: stored %s (%s)", folder, pi->kep_id, verdict_name(r.overall));
 			/* A delil delivered as an e-mail: stored as above, and its XML as
 			 * the evidence of the package it names. */
-			if (d.mp_ok && sync_evidence_mail(c, &d.mp, &r, &perr) < 0)
-				sync_fail(c, folder, pi->kep_id, &perr);
+			if (d.v.parsed && sync_evidence_mail(c, &d.v.mp, &r, &merr) < 0)
+				sync_fail(c, folder, pi->kep_id, &merr);
 		}
 	}
 	pkg_report_free(&r);

@@ -4,10 +4,17 @@
 # valid, or withheld for the attachment not included for this recipient),
 # each as in the package, on a store filled from kepsim by `kepagent
 # refresh`; a package whose PaketOzeti digests another main document shows
-# that document's digest "invalid" (and the package not valid).
+# that document's digest "invalid" (and the package not valid). The refresh
+# opens each .eyp once (package_view.h: verification and the stored rows
+# share it), counted by eyp_open's debug line.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
+api_before_refresh() { printf 'log:\n  level: debug\n' >>"$KEPAGENT_CONFIG"; }
 api_world --seed 9 --received 8 --sent 0 --faults eyp-ozet-mismatch
+opens=$(grep -c "opening an e-Yazisma package" "$T/refresh.log" || true)
+eyps=$(kenv_sql "SELECT count(*) FROM parts WHERE role = 'eyp'")
+[ "$eyps" -ge 2 ] || fail "only $eyps .eyp parts stored"
+[ "$opens" = "$eyps" ] || fail "the refresh opened an .eyp $opens times for $eyps stored"
 
 expect_status 200 "$(api POST /v1/queue/claim '{"count": 100}')" "claim all"
 cp "$T/body" "$T/claim.json"
