@@ -36,7 +36,10 @@ static const unsigned char *skip_past(const unsigned char *p, const unsigned cha
 	return NULL;
 }
 
-int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err)
+/* The prolog scan of both entry points. head: data is only the first bytes
+ * of the document, so running out of them, and text before the root (a
+ * malformation the parser reports), are not errors; a declaration is. */
+static int check_prolog(const void *data, size_t len, int head, struct kerr *err)
 {
 	const unsigned char *p = data, *end = p + len;
 
@@ -54,11 +57,12 @@ int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err)
 			continue;
 		}
 		if (*p != '<')
-			return kerr_set(err, KERR_MALFORMED, "text before the root element");
+			return head ? 0 : kerr_set(err, KERR_MALFORMED, "text before the root element");
 		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
 			p = skip_past(p + 4, end, "-->");
 			if (!p)
-				return kerr_set(err, KERR_MALFORMED, "unterminated comment in prolog");
+				return head ? 0 : kerr_set(err, KERR_MALFORMED,
+							   "unterminated comment in prolog");
 			continue;
 		}
 		if (end - p >= 2 && p[1] == '!')
@@ -67,12 +71,23 @@ int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err)
 		if (end - p >= 2 && p[1] == '?') {
 			p = skip_past(p + 2, end, "?>");
 			if (!p)
-				return kerr_set(err, KERR_MALFORMED, "unterminated processing instruction");
+				return head ? 0 : kerr_set(err, KERR_MALFORMED,
+							   "unterminated processing instruction");
 			continue;
 		}
 		return 0; /* root element */
 	}
-	return kerr_set(err, KERR_MALFORMED, "no root element");
+	return head ? 0 : kerr_set(err, KERR_MALFORMED, "no root element");
+}
+
+int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err)
+{
+	return check_prolog(data, len, 0, err);
+}
+
+int xml_safe_check_prolog_head(const void *head, size_t len, struct kerr *err)
+{
+	return check_prolog(head, len, 1, err);
 }
 
 /* Where the root element starts (the prolog having been checked). */

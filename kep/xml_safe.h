@@ -30,6 +30,11 @@ void xml_safe_init(void);
 
 /* 0 when the prolog holds no DTD or declaration; -1 (KERR_MALFORMED) otherwise. */
 int xml_safe_check_prolog(const void *data, size_t len, struct kerr *err);
+/* The same on the first len bytes of a document a streaming parser reads
+ * (kep/provider/soap.c): only a DTD, a declaration or UTF-16/32 is refused;
+ * a prolog cut off by the window, or malformed, is left to the parser,
+ * which must refuse a DOCTYPE beyond the window itself. */
+int xml_safe_check_prolog_head(const void *head, size_t len, struct kerr *err);
 
 /* 0 when no element count, attributes per element or depth exceeds the
  * limits above; -1 (KERR_MALFORMED) otherwise. */

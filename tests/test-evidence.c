@@ -33,6 +33,28 @@ static void test_prolog(void **state)
 	assert_int_equal(prolog_ok("text<a/>"), -1);
 }
 
+static int head_ok(const char *s)
+{
+	struct kerr err = { 0 };
+
+	return xml_safe_check_prolog_head(s, strlen(s), &err);
+}
+
+/* The window a streaming parser scans first: a declaration or UTF-16 is
+ * refused, a prolog the window cuts off (or malformed) is the parser's. */
+static void test_prolog_head(void **state)
+{
+	(void)state;
+	assert_int_equal(head_ok("<?xml version=\"1.0\"?><!-- c --><Envelope/>"), 0);
+	assert_int_equal(head_ok("<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE a [<!ENTITY x \"y\">]>"), -1);
+	assert_int_equal(head_ok("<!ENTITY x \"y\">"), -1);
+	assert_int_equal(head_ok("\xFE\xFF\0<"), -1);
+	assert_int_equal(head_ok("<?xml version=\"1.0\"?><!-- a comment longer than the win"), 0);
+	assert_int_equal(head_ok("<?xml version=\"1.0"), 0);
+	assert_int_equal(head_ok(""), 0);
+	assert_int_equal(head_ok("HTTP error page<a/>"), 0);
+}
+
 static void test_parse(void **state)
 {
 	struct kerr err = { 0 };
@@ -172,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prolog),
+		cmocka_unit_test(test_prolog_head),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_shape_limits),
 		cmocka_unit_test(test_fields_unsigned),

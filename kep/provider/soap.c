@@ -13,6 +13,7 @@
 #include <libxml/xmlsave.h>
 
 #include "fdio.h"
+#include "xml_safe.h"
 
 #define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
@@ -81,40 +82,6 @@ void soap_request_free(xmlDocPtr doc)
 		return;
 	wipe_tree(doc->children);
 	xmlFreeDoc(doc);
-}
-
-/* 1 when the prolog holds a DOCTYPE (or anything else starting "<!" that
- * is not a comment): such documents are refused before libxml2 sees any
- * entity declaration. */
-static int prolog_has_dtd(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-
-	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		i = 3;
-	/* UTF-16 would hide a DOCTYPE from this scan: the provider sends UTF-8. */
-	if (len >= 2 && (p[0] == 0 || p[1] == 0 || p[0] == 0xFE || p[0] == 0xFF))
-		return 1;
-	while (i < len) {
-		const unsigned char *end;
-
-		if (isspace(p[i])) {
-			i++;
-		} else if (i + 1 < len && p[i] == '<' && p[i + 1] == '?') {
-			end = memmem(p + i, len - i, "?>", 2);
-			if (end == NULL)
-				return 0;
-			i = (size_t)(end - p) + 2;
-		} else if (i + 3 < len && memcmp(p + i, "<!--", 4) == 0) {
-			end = memmem(p + i, len - i, "-->", 3);
-			if (end == NULL)
-				return 0;
-			i = (size_t)(end - p) + 3;
-		} else {
-			return i + 1 < len && p[i] == '<' && p[i + 1] == '!';
-		}
-	}
-	return 0;
 }
 
 static int is_el(xmlNodePtr n, const char *name)
@@ -206,8 +173,8 @@ int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct ker
 	memset(r, 0, sizeof(*r));
 	if (len > 0x7fffffff)
 		return kerr_set(err, KERR_LIMIT, "SOAP envelope too large");
-	if (prolog_has_dtd(data, len))
-		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	if (xml_safe_check_prolog_head(data, len, err) < 0)
+		return -1;
 	ctxt = new_ctxt();
 	if (ctxt == NULL)
 		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
@@ -229,8 +196,8 @@ int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
 	n = pread(fd, head, sizeof(head), 0);
 	if (n < 0)
 		return kerr_errno(err, KERR_IO, errno, "cannot read the response file");
-	if (prolog_has_dtd(head, (size_t)n))
-		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	if (xml_safe_check_prolog_head(head, (size_t)n, err) < 0)
+		return -1;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return kerr_errno(err, KERR_IO, errno, "lseek on the response file");
 	ctxt = new_ctxt();
