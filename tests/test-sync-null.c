@@ -331,6 +331,32 @@ static void test_delete_after_ack(void **state)
 	assert_int_equal(fx->rep.deleted, 2);
 }
 
+/* A sequence number that is not a number reaches the store as its text and
+ * the package is still acknowledged (by its kepId). */
+static void test_seq_text(void **state)
+{
+	struct fx *fx = *state;
+	struct store_package_row *row = NULL;
+	struct store *st = NULL;
+	struct kerr err = { 0 };
+	int64_t id;
+
+	null_mailbox_seq_text(fx->mb, "<K2@kep>", "A-7");
+	if (run_sync(fx, &err) < 0)
+		fail_msg("sync: %s", err.msg);
+	if (store_open(fx->cfg->store_path, &st, &err) < 0)
+		fail_msg("store: %s", err.msg);
+	assert_int_equal(store_package_exists(st, "acct", "INBOX", "<K2@kep>", &id, &err), 1);
+	assert_int_equal(store_package_get(st, id, &row, &err), 0);
+	assert_int_equal(row->meta.provider_seq, -1);
+	assert_non_null(row->meta.provider_seq_text);
+	assert_string_equal(row->meta.provider_seq_text, "A-7");
+	assert_int_equal(row->meta.ack, STORE_ACK_DONE);
+	store_package_row_free(&row);
+	store_close(&st);
+	assert_int_equal(null_mailbox_count(fx->mb, "acknowledge <K2@kep>"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_auth_not_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_every_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_after_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_text, setup, teardown),
 	};
 
 	log_init("test-sync-null", 1, LOG_LVL_ERROR);

@@ -10,6 +10,7 @@
 struct null_item {
 	char *folder, *kep_id, *id;  /* id: evidence only */
 	int64_t seq;
+	char *seq_text;              /* listed instead of a number, or NULL */
 	int code;
 	time_t date;
 	struct kbuf data;
@@ -53,6 +54,7 @@ static void item_free(struct null_item *it)
 {
 	free(it->folder);
 	free(it->kep_id);
+	free(it->seq_text);
 	free(it->id);
 	kbuf_free(&it->data);
 }
@@ -98,6 +100,15 @@ void null_mailbox_add_package(struct null_mailbox *mb, const char *folder, const
 	it->kep_id = xstrdup(kep_id);
 	it->seq = seq;
 	it->date = date;
+}
+
+void null_mailbox_seq_text(struct null_mailbox *mb, const char *kep_id, const char *text)
+{
+	for (size_t i = 0; i < mb->n_pkgs; i++)
+		if (strcmp(mb->pkgs[i].kep_id, kep_id) == 0) {
+			free(mb->pkgs[i].seq_text);
+			mb->pkgs[i].seq_text = xstrdup(text);
+		}
 }
 
 void null_mailbox_add_evidence(struct null_mailbox *mb, const char *kep_id, const char *id,
@@ -231,7 +242,8 @@ static int null_list_folders(struct kep_session *s, struct kep_folder_list *out,
 static void row_of(const struct null_item *it, struct kep_package_info *pi)
 {
 	pi->kep_id = xstrdup(it->kep_id);
-	pi->seq = it->seq;
+	pi->seq = it->seq_text != NULL ? -1 : it->seq;
+	pi->seq_text = it->seq_text != NULL ? xstrdup(it->seq_text) : NULL;
 	pi->subject = xasprintf("package %s", it->kep_id);
 }
 

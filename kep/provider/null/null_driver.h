@@ -30,6 +30,9 @@ void null_mailbox_free(struct null_mailbox **mb);
  * dated date; data is copied. */
 void null_mailbox_add_package(struct null_mailbox *mb, const char *folder, const char *kep_id,
 			      int64_t seq, time_t date, const void *data, size_t len);
+/* The package kep_id is listed with this text as its sequence number, not a
+ * number (as kep_package_info.seq_text, seq -1). */
+void null_mailbox_seq_text(struct null_mailbox *mb, const char *kep_id, const char *text);
 /* An evidence item of the package kep_id; data is copied. */
 void null_mailbox_add_evidence(struct null_mailbox *mb, const char *kep_id, const char *id,
 			       int code, const void *data, size_t len);
