@@ -144,7 +144,7 @@ static void test_refuses_late_dtd(void **state)
 	fd = http_tmpfile(NULL, &err);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
-	assert_int_equal(soap_parse_fd(fd, &r, &err), -1);
+	assert_int_equal(soap_parse_fd(fd, NULL, &r, &err), -1);
 	assert_int_equal(err.cls, KERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "DTD"));
 	close(fd);
@@ -167,7 +167,7 @@ static void test_inline_base64_from_fd(void **state)
 	out = http_tmpfile(NULL, &err);
 	assert_true(in >= 0 && out >= 0);
 	assert_int_equal(write(in, xml, sizeof(xml) - 1), (ssize_t)(sizeof(xml) - 1));
-	assert_int_equal(soap_parse_fd(in, &r, &err), 0);
+	assert_int_equal(soap_parse_fd(in, NULL, &r, &err), 0);
 	assert_null(soap_xop_href(soap_nth(r.rets[0], "ePaket", 0)));
 	assert_string_equal(soap_xop_href(soap_nth(r.rets[0], "ePaket", 1)), "cid:p2");
 	assert_int_equal(soap_write_base64(soap_nth(r.rets[0], "ePaket", 0), out, &err), 0);
@@ -176,6 +176,64 @@ static void test_inline_base64_from_fd(void **state)
 	soap_resp_free(&r);
 	close(in);
 	close(out);
+}
+
+/* A long inline binary (the base64 of a big package) is spooled, not kept in
+ * the tree: the element holds at most SOAP_SPILL_AT bytes of text, and
+ * soap_write_base64 still gives every byte back. */
+static void test_inline_base64_spooled(void **state)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = 3 * SOAP_SPILL_AT + 1000, i;
+	struct kbuf x = { 0 }, want = { 0 };
+	struct soap_resp r;
+	struct kerr err;
+	unsigned char *got;
+	xmlNodePtr node;
+	char *text;
+	int in, out;
+
+	(void)state;
+	kbuf_append_str(&x, "<?xml version=\"1.0\"?>\n" ENV_OPEN
+			"<ns:IndirResponse xmlns:ns=\"http://ws.apache.org/axis2\"><ns:return "
+			"xmlns:ax=\"http://ws.apache.org/axis2/xsd\"><ax:durum>0</ax:durum><ax:ePaket>");
+	/* 4 symbols, 3 bytes: symbols i..i+3 of the alphabet */
+	for (i = 0; want.len < n; i++) {
+		unsigned v[4] = { i % 64, (i * 7) % 64, (i * 13) % 64, (i * 29) % 64 };
+		unsigned char t[3] = { (unsigned char)(v[0] << 2 | v[1] >> 4),
+				       (unsigned char)(v[1] << 4 | v[2] >> 2),
+				       (unsigned char)(v[2] << 6 | v[3]) };
+
+		for (int k = 0; k < 4; k++)
+			kbuf_append(&x, &b64[v[k]], 1);
+		if (i % 19 == 18)
+			kbuf_append_str(&x, "&#13;\n");
+		kbuf_append(&want, t, 3);
+	}
+	kbuf_append_str(&x, "</ax:ePaket><ax:tail>after</ax:tail></ns:return></ns:IndirResponse>" ENV_CLOSE);
+	in = http_tmpfile(NULL, &err);
+	out = http_tmpfile(NULL, &err);
+	assert_true(in >= 0 && out >= 0);
+	assert_int_equal(write(in, x.data, x.len), (ssize_t)x.len);
+	assert_int_equal(soap_parse_fd(in, NULL, &r, &err), 0);
+	assert_int_equal(r.nspill, 1);
+	node = soap_nth(r.rets[0], "ePaket", 0);
+	text = soap_text(node);
+	assert_true(strlen(text) <= SOAP_SPILL_AT);
+	free(text);
+	text = soap_field(r.rets[0], "tail");
+	assert_string_equal(text, "after");
+	free(text);
+	assert_int_equal(soap_write_base64(node, out, &err), 0);
+	got = xmalloc(want.len + 1);
+	assert_int_equal(pread(out, got, want.len + 1, 0), (ssize_t)want.len);
+	assert_memory_equal(got, want.data, want.len);
+	soap_resp_free(&r);
+	close(in);
+	close(out);
+	free(got);
+	kbuf_free(&x);
+	kbuf_free(&want);
 }
 
 static void test_bad_base64(void **state)
@@ -407,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_fault_with_detail),
 		cmocka_unit_test(test_xmime_inline),
+		cmocka_unit_test(test_inline_base64_spooled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,23 +97,95 @@ static xmlNodePtr first_child_el(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* What the SAX hooks of one parse share (ctxt->_private). */
+struct parse_state {
+	int refused;              /* a DOCTYPE was seen */
+	const char *spool_dir;    /* NULL: text is never spooled (soap_parse_mem) */
+	struct soap_resp *r;      /* receives the spool and its records */
+	xmlNodePtr node;          /* the element whose text is being counted */
+	size_t node_text;         /* its text kept in the tree */
+	struct soap_spill *cur;   /* its spooled text, once it spills */
+	off_t spool_len;
+	int spool_errno;          /* the spool could not be written: the parse stops */
+};
+
 /* SAX hook: a DOCTYPE stops the parser before any declaration is read. */
 static void refuse_subset(void *ctx, const xmlChar *name, const xmlChar *ext_id,
 			  const xmlChar *sys_id)
 {
 	xmlParserCtxtPtr ctxt = ctx;
-	static int flag;
+	struct parse_state *st = ctxt->_private;
 
-	ctxt->_private = &flag;
+	st->refused = 1;
 	xmlStopParser(ctxt);
 }
 
-static xmlParserCtxtPtr new_ctxt(void)
+/* The spill record of the element being parsed: a new one at the end of
+ * the spool, or its own when it spilled before and nothing was spooled
+ * since (a binary's text interleaved with elements is not an answer). */
+static struct soap_spill *spill_of(xmlParserCtxtPtr ctxt, struct parse_state *st)
+{
+	struct soap_resp *r = st->r;
+	struct soap_spill *sp = ctxt->node->_private;
+	int fd;
+
+	if (sp != NULL)
+		return sp->off + (off_t)sp->len == st->spool_len ? sp : NULL;
+	fd = r->nspill > 0 ? r->spills[0]->fd : tmpfile_in(st->spool_dir, "kepagent-soap", NULL);
+	if (fd < 0)
+		return NULL;
+	sp = xcalloc(1, sizeof(*sp));
+	sp->fd = fd;
+	sp->off = st->spool_len;
+	r->spills = xrealloc(r->spills, (r->nspill + 1) * sizeof(*r->spills));
+	r->spills[r->nspill++] = sp;
+	ctxt->node->_private = sp;
+	return sp;
+}
+
+/* SAX hook: character data. An element's text beyond SOAP_SPILL_AT bytes
+ * (an inline binary: 33 MB of base64 for a 25 MB package) goes on to the
+ * spool file, so the tree and the heap stay small. */
+static void spill_characters(void *ctx, const xmlChar *ch, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+	struct kerr werr;
+
+	if (ctxt->node != st->node) {
+		st->node = ctxt->node;
+		st->node_text = 0;
+		st->cur = NULL;
+	}
+	if (st->cur == NULL && (st->spool_dir == NULL || ctxt->node == NULL ||
+				st->node_text + (size_t)len <= SOAP_SPILL_AT)) {
+		st->node_text += (size_t)len;
+		xmlSAX2Characters(ctx, ch, len);
+		return;
+	}
+	if (st->cur == NULL && (st->cur = spill_of(ctxt, st)) == NULL) {
+		st->spool_errno = errno ? errno : EINVAL;
+		xmlStopParser(ctxt);
+		return;
+	}
+	if (fd_write_all(st->cur->fd, ch, (size_t)len, &werr) < 0) {
+		st->spool_errno = errno ? errno : EIO;
+		xmlStopParser(ctxt);
+		return;
+	}
+	st->cur->len += (size_t)len;
+	st->spool_len += len;
+}
+
+static xmlParserCtxtPtr new_ctxt(struct parse_state *st)
 {
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 
-	if (ctxt != NULL)
+	if (ctxt != NULL) {
+		ctxt->_private = st;
 		ctxt->sax->internalSubset = refuse_subset;
+		ctxt->sax->characters = spill_characters;
+	}
 	return ctxt;
 }
 
@@ -123,13 +195,23 @@ static int finish_parse(xmlDocPtr doc, xmlParserCtxtPtr ctxt, struct soap_resp *
 	xmlNodePtr root, body, resp, fault, n;
 	size_t cap = 0;
 
-	if (ctxt->_private != NULL) {
+	const struct parse_state *st = ctxt->_private;
+
+	if (st->refused) {
 		xmlFreeDoc(doc);
+		soap_resp_free(r);
 		return kerr_set(err, KERR_MALFORMED, "response carries a DTD: refused");
+	}
+	if (st->spool_errno != 0) {
+		xmlFreeDoc(doc);
+		soap_resp_free(r);
+		return kerr_errno(err, KERR_IO, st->spool_errno,
+				  "cannot spool the response's binary text in %s", st->spool_dir);
 	}
 	if (doc == NULL) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 
+		soap_resp_free(r);
 		return kerr_set(err, KERR_MALFORMED, "response is not well-formed XML%s%s",
 				e && e->message ? ": " : "", e && e->message ? e->message : "");
 	}
@@ -166,6 +248,7 @@ static int finish_parse(xmlDocPtr doc, xmlParserCtxtPtr ctxt, struct soap_resp *
 
 int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct kerr *err)
 {
+	struct parse_state st = { 0 };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	int rc;
@@ -175,7 +258,8 @@ int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct ker
 		return kerr_set(err, KERR_LIMIT, "SOAP envelope too large");
 	if (xml_safe_check_prolog_head(data, len, err) < 0)
 		return -1;
-	ctxt = new_ctxt();
+	st.r = r;
+	ctxt = new_ctxt(&st);
 	if (ctxt == NULL)
 		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, "response.xml", NULL, PARSE_OPTS);
@@ -184,8 +268,9 @@ int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct ker
 	return rc;
 }
 
-int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
+int soap_parse_fd(int fd, const char *spool_dir, struct soap_resp *r, struct kerr *err)
 {
+	struct parse_state st = { .spool_dir = spool_dir };
 	unsigned char head[4096];
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
@@ -193,6 +278,10 @@ int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	if (st.spool_dir == NULL || *st.spool_dir == '\0')
+		st.spool_dir = getenv("TMPDIR");
+	if (st.spool_dir == NULL || *st.spool_dir == '\0')
+		st.spool_dir = "/tmp";
 	n = pread(fd, head, sizeof(head), 0);
 	if (n < 0)
 		return kerr_errno(err, KERR_IO, errno, "cannot read the response file");
@@ -200,7 +289,8 @@ int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
 		return -1;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return kerr_errno(err, KERR_IO, errno, "lseek on the response file");
-	ctxt = new_ctxt();
+	st.r = r;
+	ctxt = new_ctxt(&st);
 	if (ctxt == NULL)
 		return kerr_set(err, KERR_NOMEM, "xmlNewParserCtxt failed");
 	doc = xmlCtxtReadFd(ctxt, fd, "response.xml", NULL, PARSE_OPTS);
@@ -211,6 +301,11 @@ int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err)
 
 void soap_resp_free(struct soap_resp *r)
 {
+	if (r->nspill > 0)
+		close(r->spills[0]->fd);  /* one spool for all of them */
+	for (size_t i = 0; i < r->nspill; i++)
+		free(r->spills[i]);
+	free(r->spills);
 	xmlFreeDoc(r->doc);
 	free(r->rets);
 	free(r->fault);
@@ -430,6 +525,26 @@ int soap_write_base64(xmlNodePtr node, int fd, struct kerr *err)
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
 		    n->content != NULL)
 			rc = b64_update(&w, n->content, strlen((char *)n->content), err);
+	/* The rest of a long text, from the spool, in bounded reads. */
+	if (rc == 0 && node->_private != NULL) {
+		const struct soap_spill *sp = node->_private;
+		unsigned char chunk[64 * 1024];
+
+		for (size_t done = 0; rc == 0 && done < sp->len;) {
+			size_t want = sp->len - done < sizeof(chunk) ? sp->len - done : sizeof(chunk);
+			ssize_t got = pread(sp->fd, chunk, want, sp->off + (off_t)done);
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				rc = kerr_errno(err, KERR_IO, got < 0 ? errno : EIO,
+						"cannot read the spooled binary text");
+			else {
+				rc = b64_update(&w, chunk, (size_t)got, err);
+				done += (size_t)got;
+			}
+		}
+	}
 	if (b64_finish(&w, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 	return rc;

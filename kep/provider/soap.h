@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libxml/tree.h>
 
@@ -37,8 +38,22 @@ int soap_serialize(xmlDocPtr doc, struct kbuf *out, struct kerr *err);
 /* Wipes every text node, then frees the document. */
 void soap_request_free(xmlDocPtr doc);
 
+/* Text of one element beyond SOAP_SPILL_AT bytes (an inline binary) is
+ * not kept in the tree: soap_parse_fd() writes it to an unlinked spool file
+ * and the element's _private points at its record, which
+ * soap_write_base64() reads; soap_text() sees only the first part. */
+#define SOAP_SPILL_AT (64u << 10)
+
+struct soap_spill {
+	int fd;              /* the response's spool (owned by soap_resp) */
+	off_t off;
+	size_t len;
+};
+
 struct soap_resp {
 	xmlDocPtr doc;
+	struct soap_spill **spills; /* the spooled texts; all share one fd */
+	size_t nspill;
 	xmlNodePtr *rets;    /* the `return` elements, in order */
 	size_t nret;
 	char *fault;         /* faultstring of a SOAP Fault, else NULL */
@@ -47,9 +62,12 @@ struct soap_resp {
 
 /* Parse a response envelope from memory or from a whole file. A Fault is
  * not an error here: r->fault is set and rets is empty. On success free r
- * with soap_resp_free(). Malformed XML is KERR_MALFORMED. */
+ * with soap_resp_free(). Malformed XML is KERR_MALFORMED. From a file, long
+ * texts are spooled in spool_dir (NULL: $TMPDIR or /tmp; a spool that
+ * cannot be written is KERR_IO), so a 25 MB inline package costs disk, not
+ * heap; from memory (an MTOM root part) nothing is spooled. */
 int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct kerr *err);
-int soap_parse_fd(int fd, struct soap_resp *r, struct kerr *err);
+int soap_parse_fd(int fd, const char *spool_dir, struct soap_resp *r, struct kerr *err);
 void soap_resp_free(struct soap_resp *r);
 
 /* Number of children of `ret` with local name `name`. */
@@ -83,7 +101,8 @@ int soap_parse_time(const char *text, int64_t *ms);
 /* The href of an xop:Include child of node ("cid:..."), or NULL. Points
  * into the document. */
 const char *soap_xop_href(xmlNodePtr node);
-/* Decodes node's inline base64 text to fd without copying the text. */
+/* Decodes node's inline base64 text (with its spooled rest) to fd without
+ * copying the text. */
 int soap_write_base64(xmlNodePtr node, int fd, struct kerr *err);
 
 #endif

@@ -53,6 +53,7 @@ static struct kep_session *ptt_open(const struct kep_provider_opts *o, struct ke
 		return NULL;
 	}
 	s->endpoint = xstrdup(c->endpoint);
+	s->tmp_dir = o->tmp_dir ? xstrdup(o->tmp_dir) : NULL;
 	s->kep_hesap = xstrdup(o->mailbox);
 	s->tcno = xstrdup(c->tcno);
 	s->mode = c->login;
@@ -74,6 +75,7 @@ static void ptt_close(struct kep_session **sp)
 		return;
 	http_session_free(&s->http);
 	free(s->endpoint);
+	free(s->tmp_dir);
 	free(s->kep_hesap);
 	secret_free(&s->tcno);
 	secret_free(&s->parola);

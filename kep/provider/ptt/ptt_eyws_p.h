@@ -15,6 +15,7 @@
 struct kep_session {
 	struct http_session *http;
 	char *endpoint;
+	char *tmp_dir;       /* spool for long inline texts (soap.h); NULL: $TMPDIR */
 	char *kep_hesap;
 	char *tcno;
 	char *parola;        /* secret */

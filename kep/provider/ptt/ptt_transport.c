@@ -177,12 +177,12 @@ static void shape_detail(const struct ptt_reply *r, struct kerr *err)
 		 ex[0] ? ex : "(empty)");
 }
 
-static int parse_body(struct ptt_reply *r, struct kerr *err)
+static int parse_body(const struct kep_session *s, struct ptt_reply *r, struct kerr *err)
 {
 	const struct mtom_part *root;
 
 	if (!mtom_is_multipart(r->http.content_type))
-		return soap_parse_fd(r->http.body_fd, &r->soap, err);
+		return soap_parse_fd(r->http.body_fd, s->tmp_dir, &r->soap, err);
 	if (mtom_parse(r->http.body_fd, r->http.content_type, &r->mtom, err) < 0)
 		return -1;
 	root = &r->mtom.parts[r->mtom.root];
@@ -225,7 +225,7 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 	}
 	if (http_status_check(&r->http, err) < 0) {
 		/* Axis2 answers errors with a Fault: keep its text. */
-		if (err != NULL && parse_body(r, &perr) == 0 && r->soap.fault != NULL) {
+		if (err != NULL && parse_body(s, r, &perr) == 0 && r->soap.fault != NULL) {
 			size_t l = strlen(err->msg);
 
 			s->shape_error = err->cls != KERR_AUTH;
@@ -236,7 +236,7 @@ int ptt_call(struct kep_session *s, const char *op, xmlDocPtr req, struct ptt_re
 		ptt_reply_free(r);
 		return kerr_prefix(err, "%s", op);
 	}
-	if (parse_body(r, err) < 0) {
+	if (parse_body(s, r, err) < 0) {
 		if (err && err->cls != KERR_TRANSIENT && err->cls != KERR_IO) {
 			err->cls = KERR_PERMANENT;
 			s->shape_error = 1;
