@@ -181,15 +181,8 @@ kenv_stop
 HSM_OPTIONAL=1
 . "$top_srcdir/tests/softhsm-lib.sh"
 if [ -z "$(hsm_missing)" ]; then
-	hsm_init eimza 4321
-	cert=$(kenv_json "$ACC/account.json" eimza_cert)
-	h=$(basename "$cert" -cert.pem)          # rsa or ec
-	other=rsa; [ "$h" = rsa ] && other=ec
-	for k in "$h:01" "$other:02"; do
-		hsm_import eimza 4321 "$T/mb/pki/eimza/${k%:*}-key.der" "$T/mb/pki/eimza/${k%:*}-cert.der" \
-			"${k#*:}" "${k%:*}"
-	done
-	hsm_pin_file "$T/pin" 4321
+	kenv_eimza_token 01
+	h=$KENV_EIMZA other=$KENV_EIMZA_OTHER
 	kenv_start eimza
 	eimza() { probe --login EIMZA --pkcs11-module "$MODULE" --token eimza --pin-file "$T/pin" "$@"; }
 	expect_exit 0 eimza --key-label "$h" get INBOX "$first" ALL "$T/eimza.eml"

@@ -18,6 +18,8 @@
 #                                       (a kepsim-gen fault; none: genuine); answer in $T/addev.log
 #   kenv_move_delils FROM TO            the delils of OUTBOX package FROM listed under TO
 #   kenv_date_now META                  a package's meta.json dated now, as new mail is
+#   kenv_eimza_token ID                 the account's e-imza card on SoftHSM2 (needs
+#                                       tests/softhsm-lib.sh); sets KENV_EIMZA, KENV_EIMZA_OTHER
 #   kenv_config [YAML lines]            write $KEPAGENT_CONFIG for account "acct" (extra
 #                                       lines are appended to the account, 4-space indented)
 #   kenv_json FILE KEY                  a JSON value (lists one per line)
@@ -89,6 +91,23 @@ kenv_add_evidence() {
 	"$KEPSIM_GEN" add --mailbox "$MB" --account "$HESAP" --folder OUTBOX --kind "$_kind" \
 		--kep-sira-no "$_sira" "$@" >"$T/addev.log" 2>&1 \
 		|| { cat "$T/addev.log"; fail "kepsim-gen add --kind $_kind $*"; }
+}
+
+# kenv_eimza_token ID: a SoftHSM2 token "eimza" (PIN 4321, in $T/pin) with
+# the account's e-imza key and certificate under CKA_ID ID and those of the
+# other hierarchy (another person's card) under 02, each labelled by its
+# hierarchy; KENV_EIMZA is the account's label (rsa or ec), KENV_EIMZA_OTHER
+# the other one.
+kenv_eimza_token() {
+	hsm_init eimza 4321
+	KENV_EIMZA=$(basename "$(kenv_json "$ACC/account.json" eimza_cert)" -cert.pem)
+	KENV_EIMZA_OTHER=rsa
+	[ "$KENV_EIMZA" != rsa ] || KENV_EIMZA_OTHER=ec
+	hsm_import eimza 4321 "$MB/pki/eimza/$KENV_EIMZA-key.der" "$MB/pki/eimza/$KENV_EIMZA-cert.der" \
+		"$1" "$KENV_EIMZA"
+	hsm_import eimza 4321 "$MB/pki/eimza/$KENV_EIMZA_OTHER-key.der" \
+		"$MB/pki/eimza/$KENV_EIMZA_OTHER-cert.der" 02 "$KENV_EIMZA_OTHER"
+	hsm_pin_file "$T/pin" 4321
 }
 
 # kenv_move_delils FROM TO: as a provider that files a delil under another

@@ -58,15 +58,8 @@ kenv_stop
 HSM_OPTIONAL=1
 . "$top_srcdir/tests/softhsm-lib.sh"
 [ -z "$(hsm_missing)" ] || skip "$(hsm_missing) (OTP and BASE parts passed)"
-hsm_init eimza 4321
-cert=$(kenv_json "$ACC/account.json" eimza_cert)
-h=$(basename "$cert" -cert.pem)          # rsa or ec
-other=rsa; [ "$h" = rsa ] && other=ec
-for k in "$h:0a1b" "$other:02"; do
-	hsm_import eimza 4321 "$MB/pki/eimza/${k%:*}-key.der" "$MB/pki/eimza/${k%:*}-cert.der" \
-		"${k#*:}" "${k%:*}"
-done
-hsm_pin_file "$T/pin" 4321
+kenv_eimza_token 0a1b
+h=$KENV_EIMZA other=$KENV_EIMZA_OTHER
 # Downloads need the e-imza session: a BASE session is refused per package.
 python3 - "$ACC/account.json" <<'PY'
 import json, sys
