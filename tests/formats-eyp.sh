@@ -159,23 +159,28 @@ forged swapped-part '^digests=invalid$' '^digests_reason=.*/Ustveri/Ustveri.xml 
 forged nihai-changed '^digests=valid$' '^signature=(valid|revocation-unknown)$' \
 	'^seal=(valid|revocation-unknown)$' '^nihai_ozet=invalid$' \
 	'^nihai_ozet_reason=NihaiOzet: 5 digest\(s\) checked; failed: /NihaiUstveri/NihaiUstveri.xml \(digest mismatch\)$'
+# repack NAME CMD...: v2-rsa.eyp unpacked into $T/NAME.d, CMD run there (its
+# stdin is the caller's), packed again as $T/NAME.eyp.
+repack() {
+	_n=$1; shift
+	rm -rf "$T/$_n.d" "$T/$_n.eyp"
+	mkdir "$T/$_n.d"
+	(cd "$T/$_n.d" && unzip -q "$T/v2-rsa.eyp" && "$@" && zip -q -r -X "$T/$_n.eyp" .) || fail "repack $_n"
+}
 #   a NihaiOzet that leaves ImzaCades out (the honest digests of the rest) is invalid
-(cd "$T" && rm -rf v2n && unzip -q -o -d v2n v2-rsa.eyp && cd v2n && python3 - <<'EOPY'
+repack f6 python3 - <<'EOPY'
 import re
 p = "NihaiOzet/NihaiOzet.xml"
 s = open(p).read()
 s = re.sub(r'\s*<Reference URI="/Imzalar/ImzaCades.imz".*?</Reference>', '', s, flags=re.S)
 open(p, "w").write(s)
 EOPY
-rm -f "$T/f6.eyp"; zip -q -r -X "$T/f6.eyp" .)
 expect_exit 0 "$TOOL" eyp "$T/f6.eyp"
 expect_grep '^nihai_ozet=invalid$' "$T/out"
 expect_grep '^nihai_ozet_reason=NihaiOzet: 4 digest\(s\) checked; not covered: /Imzalar/ImzaCades.imz$' "$T/out"
 expect_grep 'iliskiler/PaketOzeti"' "$T/v2x/_rels/.rels"
 # a relationship missing is a warning naming its Rehber rule, not a failure
-(cd "$T" && rm -rf v2r && unzip -q -o -d v2r v2-rsa.eyp && cd v2r &&
-	sed -i 's|iliskiler/PaketOzeti"|iliskiler/PaketOzetiX"|' _rels/.rels &&
-	rm -f "$T/r1.eyp" && zip -q -r -X "$T/r1.eyp" .)
+repack r1 sed -i 's|iliskiler/PaketOzeti"|iliskiler/PaketOzetiX"|' _rels/.rels
 expect_exit 0 "$TOOL" eyp "$T/r1.eyp"
 expect_grep '^digests=valid$' "$T/out"
 expect_grep '^warnings=K.26: no package relationship of type http://eyazisma.dpt/iliskiler/paketozeti .*\(PaketOzeti\); K.23: ' "$T/out"
@@ -214,7 +219,7 @@ expect_grep '^digests=invalid$' "$T/out"
 expect_grep '^digests_reason=.*failed: /Ekler/acik.pdf \(missing\); warnings: .*K.33: ' "$T/out"
 expect_grep '^digests_reason=.*failed: /Ekler/acik.pdf \(missing\); warnings: .*K.23: ' "$T/out"
 #   a 2.x signature with a second DigestItem altered: both digests are checked
-(cd "$T/v2x" && python3 - <<'EOPY'
+repack f4 python3 - <<'EOPY'
 import re
 p = "PaketOzeti/PaketOzeti.xml"
 s = open(p).read()
@@ -223,7 +228,6 @@ j = s.index("<DigestValue>", i) + len("<DigestValue>")
 s = s[:j] + ("B" if s[j] != "B" else "C") + s[j + 1:]
 open(p, "w").write(s)
 EOPY
-rm -f "$T/f4.eyp"; zip -q -r -X "$T/f4.eyp" .)
 expect_exit 0 "$TOOL" eyp "$T/f4.eyp"
 expect_grep '^digests=invalid$' "$T/out"
 expect_grep '^digests_reason=.*/Ustveri/Ustveri.xml \(digest mismatch\)' "$T/out"
