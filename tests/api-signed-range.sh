@@ -10,17 +10,27 @@
 # the part; the stored and served original is the one inside the envelope's
 # signed entity, byte for byte; the attachments served are only the signed
 # ones; the raw package is kept byte-exact. `kepagent verify` agrees.
+# With SIGNED_RANGE_OPAQUE=1 (tests/api-signed-range-opaque.sh) the
+# originals are opaque-signed (kepsim-gen --opaque-faults, and seed 17's
+# INBOX/2): the same attacks, the same answers.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 FAULTS=wrapped-envelope,swapped-original,unsigned-extra-attachment,second-signed-entity
-api_world --seed 17 --received 1 --sent 0 --faults $FAULTS
+if [ "${SIGNED_RANGE_OPAQUE:-0}" = 1 ]; then
+	api_world --seed 17 --received 2 --sent 0 --faults $FAULTS --opaque-faults
+else
+	api_world --seed 17 --received 1 --sent 0 --faults $FAULTS
+fi
 
 # The items of the manifest, one line each: sira fault kepId.
-python3 - "$MB/manifest.json" >"$T/items" <<'PY'
+python3 - "$MB/manifest.json" "${SIGNED_RANGE_OPAQUE:-0}" >"$T/items" <<'PY'
 import json, sys
-for it in json.load(open(sys.argv[1]))["items"]:
-    if it["kind"] == "package":
-        print(it["kepSiraNo"], it["fault"] or "none", it["kepId"])
+items = [it for it in json.load(open(sys.argv[1]))["items"] if it["kind"] == "package"]
+if sys.argv[2] == "1" and sorted(it["fault"] or "none" for it in items if it["opaque"]) != \
+        ["none", "second-signed-entity", "swapped-original", "unsigned-extra-attachment", "wrapped-envelope"]:
+    sys.exit("kepsim-gen did not make the originals opaque: %s" % [(it["fault"], it["opaque"]) for it in items])
+for it in items:
+    print(it["kepSiraNo"], it["fault"] or "none", it["kepId"])
 PY
 [ "$(grep -vc ' none ' "$T/items")" = 4 ] || fail "kepsim-gen did not make the four attacks"
 

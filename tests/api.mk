@@ -5,6 +5,7 @@ API_TESTS = \
 	tests/api-status.sh \
 	tests/api-status-forged.sh \
 	tests/api-signed-range.sh \
+	tests/api-signed-range-opaque.sh \
 	tests/api-auth.sh \
 	tests/api-openapi.sh \
 	tests/evidence-bundle.sh \
