@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "delil.h"
+
 static void add_reason(struct delil_verdict *dv, const char *text)
 {
 	size_t n = strlen(dv->reason);
@@ -11,6 +13,32 @@ static void add_reason(struct delil_verdict *dv, const char *text)
 	if (text == NULL || *text == '\0')
 		return;
 	snprintf(dv->reason + n, sizeof(dv->reason) - n, "%s%s", n ? "; " : "", text);
+}
+
+/* 1 when the code the listing gave (PaketDelilSorgula's delilTurId) is not
+ * the one the signed document proves, with why: the listing is the
+ * provider's unsigned word, so the delil proves nothing it claims. Two codes
+ * kepagent does not know (neither ever counts) are not a mismatch. */
+static int code_mismatch(const struct evidence *ev, char *why, size_t len)
+{
+	const struct delil_code *claimed = delil_by_code(ev->provider_code);
+	const struct delil_code *proved = delil_by_code(ev->delil_code);
+	int n;
+
+	if (ev->provider_code <= 0 || ev->provider_code == ev->delil_code ||
+	    (claimed == NULL && proved == NULL))
+		return 0;
+	n = snprintf(why, len, "code mismatch: the listing names delil %d (%s), the signed "
+		     "evidence is ", ev->provider_code, claimed ? claimed->label : "unknown");
+	if (n < 0 || (size_t)n >= len)
+		return 1;
+	if (proved != NULL)
+		snprintf(why + n, len - (size_t)n, "%d (%s)", proved->code, proved->label);
+	else
+		snprintf(why + n, len - (size_t)n, "of no known code (%.60s, %.80s)",
+			 ev->type ? ev->type : "no type",
+			 ev->event_code ? ev->event_code : "no event");
+	return 1;
 }
 
 int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
@@ -29,6 +57,10 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 	if (ev->verdict == VERDICT_MALFORMED) {
 		snprintf(dv->reason, sizeof(dv->reason), "%s", ev->reason);
 		return 0;
+	}
+	if (code_mismatch(ev, why, sizeof(why))) {
+		dv->verdict = verdict_worst(dv->verdict, VERDICT_INVALID);
+		add_reason(dv, why);
 	}
 	if (ev->digest == EVIDENCE_DIGEST_MISMATCH) {
 		dv->verdict = verdict_worst(dv->verdict, VERDICT_INVALID);

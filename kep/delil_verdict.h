@@ -10,6 +10,9 @@
  *              (signer_role.h)       else untrusted, expired, revoked, ...
  *   digest     SenderMessageDetails' digest is the stored original's
  *                                                        else invalid
+ *   code       the code the signed document proves (type + event) is the
+ *              one the provider's listing gave (o->provider_code, when
+ *              given)                 else invalid ("code mismatch: ...")
  * The verdict is the worst of them (verdict_worst) and the reason names
  * every part that failed. Without an original (`kepagent verify` without
  * --original, an item whose package the store does not hold) the digest is

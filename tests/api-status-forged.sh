@@ -8,10 +8,11 @@
 # KEPHS signer (untrusted: "not by a KEPHS signing certificate"). An envelope
 # signed by an e-imza is untrusted too. An evidence bundle whose delil is
 # re-signed by an e-imza, with its hashes updated, fails `evidence verify`.
+# A delil listed as 60 whose signed XML is a 10 does not make the stage 60.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 api_world --seed 7 --received 1 --sent 2 \
-	--faults evidence-broken-signature,evidence-digest-mismatch,evidence-by-eimza,evidence-by-tsa,evidence-by-seal,envelope-by-eimza
+	--faults evidence-broken-signature,evidence-digest-mismatch,evidence-by-eimza,evidence-by-tsa,evidence-by-seal,envelope-by-eimza,evidence-code-mismatch
 
 # kepId and the forged codes of each forged package.
 python3 - "$ACC" >"$T/forged" <<'PY'
@@ -60,6 +61,38 @@ while read -r kep codes; do
 	"$KEPAGENT" status --json "$kep" >"$T/cli.json" 2>"$T/cli.err" || true
 	check "$T/cli.json" "CLI $codes" "$codes"
 done <"$T/forged"
+
+# The stage comes from the signed delil's code, not from the listing's: a
+# package with a genuine 10 and a delil that PaketDelilSorgula lists as 60
+# (Okundu) but whose signed XML is a 10 shows stage 10, not final, and the
+# 60 stored invalid with the code mismatch named.
+kep=$(python3 -c '
+import json, sys
+print([i["kepId"] for i in json.load(open(sys.argv[1]))["items"] if i["kind"] == "package"
+       and i["folder"] == "OUTBOX" and any(e.get("fault") == "evidence-code-mismatch"
+       and e["kepSiraNo"] == i["kepSiraNo"] and e["account"] == i["account"]
+       for e in json.load(open(sys.argv[1]))["items"])][0])' "$MB/manifest.json")
+[ -n "$kep" ] || fail "kepsim-gen made no evidence-code-mismatch package"
+r=$(kenv_sql "SELECT delil_tur_id || ' ' || verdict || ' ' || verdict_reason FROM evidence WHERE kep_id = '$kep' ORDER BY delil_tur_id")
+echo "$r" | grep -Eq '^10 (valid|revocation-unknown) ' || fail "the genuine 10 of $kep: $r"
+echo "$r" | grep -q '^60 invalid code mismatch: the listing names delil 60 (Okundu), the signed evidence is 10 (Kabul Edildi)' \
+	|| fail "the mislisted 60 of $kep: $r"
+q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$kep")
+expect_status 200 "$(api GET "/v1/status/$q")" "status"
+cp "$T/body" "$T/mis-api.json"
+"$KEPAGENT" status --json "$kep" >"$T/mis-cli.json" 2>"$T/cli.err" || true
+for f in "$T/mis-api.json" "$T/mis-cli.json"; do
+	python3 - "$f" <<'PY' || fail "the listing's code counted: $(cat "$f")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+if "results" in j: j = j["results"][0]
+assert j["found"] and j["stage"] == 10 and j["label"] == "Kabul Edildi", (j["stage"], j["label"])
+assert not j["final"] and j["failure"] is None, j
+ev = sorted((e["delil_tur_id"], e["verdict"]) for e in j["evidence"])
+assert len(ev) == 2 and ev[0][0] == 10 and ev[0][1] in ("valid", "revocation-unknown") \
+    and ev[1] == (60, "invalid"), ev
+PY
+done
 
 # The envelope signed by an e-imza.
 r=$(kenv_sql "SELECT verdict || ' ' || verdict_reason FROM packages WHERE kep_id = '$(python3 -c '

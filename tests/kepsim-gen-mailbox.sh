@@ -24,7 +24,8 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "evidence-digest-mismatch", "wrapped-envelope", "swapped-original",
         "unsigned-extra-attachment", "second-signed-entity", "envelope-by-eimza",
         "timestamp-not-by-tsa", "evidence-by-eimza", "evidence-by-tsa", "evidence-by-seal",
-        "eyp-attached-other-ozet", "eyp-ozet-mismatch", "eyp-swapped-part"}
+        "eyp-attached-other-ozet", "eyp-ozet-mismatch", "eyp-swapped-part",
+        "evidence-code-mismatch"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "delil_verdict.h"
 #include "evidence.h"
 #include "xml_safe.h"
 
@@ -174,6 +175,33 @@ static void test_fields_unsigned(void **state)
 	evidence_free(&ev);
 }
 
+/* The listing's code is a claim: a delil whose signed type and event prove
+ * another code is invalid, the reason naming both; the same code is not. */
+static void test_code_mismatch(void **state)
+{
+	const char doc[] =
+		"<?xml version=\"1.0\"?>\n"
+		"<SubmissionAcceptanceRejection xmlns=\"http://uri.etsi.org/02640/v2#\">"
+		"<EventCode>http://uri.etsi.org/02640/Event#Acceptance</EventCode>"
+		"<EvidenceIdentifier>E-2</EvidenceIdentifier></SubmissionAcceptanceRejection>";
+	struct evidence_opts o = { .provider_code = 60 };
+	struct delil_verdict dv;
+	struct kerr err = { 0 };
+
+	(void)state;
+	assert_int_equal(delil_judge(doc, sizeof(doc) - 1, &o, &dv, &err), 0);
+	assert_int_equal(dv.ev.delil_code, 10);
+	assert_int_equal(dv.verdict, VERDICT_INVALID);
+	assert_non_null(strstr(dv.reason, "code mismatch: the listing names delil 60 (Okundu), "
+				      "the signed evidence is 10 (Kabul Edildi)"));
+	delil_verdict_free(&dv);
+	o.provider_code = 10;
+	assert_int_equal(delil_judge(doc, sizeof(doc) - 1, &o, &dv, &err), 0);
+	assert_int_equal(dv.verdict, VERDICT_UNSIGNED);
+	assert_null(strstr(dv.reason, "code mismatch"));
+	delil_verdict_free(&dv);
+}
+
 static void test_malformed(void **state)
 {
 	struct evidence_opts o = { 0 };
@@ -198,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_shape_limits),
 		cmocka_unit_test(test_fields_unsigned),
+		cmocka_unit_test(test_code_mismatch),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

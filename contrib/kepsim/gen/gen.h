@@ -135,6 +135,8 @@ enum gen_fault {
 	/* e-Yazisma 2.x forgeries (enum eyp_forgery), last so that adding them
 	 * left the other faults' packages as they were */
 	F_EYP_ATTACHED_OTHER_OZET, F_EYP_OZET_MISMATCH, F_EYP_SWAPPED_PART,
+	/* the listing's delilTurId is not the code the signed delil proves */
+	F_EVIDENCE_CODE_MISMATCH,
 	F__COUNT
 };
 struct fault_info {

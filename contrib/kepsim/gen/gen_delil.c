@@ -32,8 +32,11 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 	kbuf_append(&digest_src, pkg->original.data, pkg->original.len);
 	if (fault == F_EVIDENCE_DIGEST_MISMATCH)
 		kbuf_append_str(&digest_src, "\r\n"); /* not the original's bytes */
+	/* evidence-code-mismatch: a genuine KEPHS delil of an earlier stage (10,
+	 * or 20 when the listing says 10); the listing (.json) claims code. */
+	int signed_code = fault != F_EVIDENCE_CODE_MISMATCH ? code : code == 10 ? 20 : 10;
 	struct evidence_spec e = {
-		.code = code, .evidence_id = id, .sender = pkg->sender,
+		.code = signed_code, .evidence_id = id, .sender = pkg->sender,
 		.recipient = pkg->recipient, .subject = pkg->subject, .ua_msgid = pkg->msg_id,
 		.remmd_msgid = pkg->kep_id, .event_time = when, .submission_time = pkg->tarih,
 		.digest_data = digest_src.data, .digest_len = digest_src.len,

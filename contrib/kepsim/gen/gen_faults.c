@@ -62,6 +62,8 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
 	[F_EYP_SWAPPED_PART] = {"eyp-swapped-part", 0,
 		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
+	[F_EVIDENCE_CODE_MISMATCH] = {"evidence-code-mismatch", 1,
+		{"valid", "match", "invalid", NULL, NULL}, "code mismatch"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)

@@ -166,10 +166,13 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 		sira = 0;
 		int nsent = o->sent;
 		/* Forged-evidence packages: their only delils are forged (so their
-		 * verified stage is none), one fault per stage, valid when not asked. */
+		 * verified stage is none), one fault per stage, valid when not asked;
+		 * the last one's genuine 10 is its only verified stage. */
 		static const struct { int code; enum gen_fault f; } forged[][3] = {
 			{ {10, F_EVIDENCE_BROKEN_SIGNATURE}, {20, F_EVIDENCE_DIGEST_MISMATCH}, {0, F_NONE} },
 			{ {10, F_EVIDENCE_BY_EIMZA}, {20, F_EVIDENCE_BY_TSA}, {40, F_EVIDENCE_BY_SEAL} },
+			/* a genuine 10, then one listed as 60 whose signed delil is a 10 */
+			{ {10, F_NONE}, {60, F_EVIDENCE_CODE_MISMATCH}, {0, F_NONE} },
 		};
 		int forged_pkg[ARRAY_SIZE(forged)], n_forged = 0;
 		for (size_t k = 0; a == 0 && k < ARRAY_SIZE(forged); k++) {
