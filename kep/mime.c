@@ -6,6 +6,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <libetpan/libetpan.h>
 #include <libetpan/charconv.h>
 #include <openssl/evp.h>
@@ -376,44 +379,92 @@ static int b64_symbol(unsigned char c)
 	       c == '+' || c == '/';
 }
 
-static unsigned char *b64_decode(const unsigned char *in, size_t n, size_t *outlen)
+/* Where decoded bytes go: a buffer that holds them all, or a file. */
+struct b64_sink {
+	unsigned char *buf;  /* NULL: write to fd */
+	int fd;
+	size_t len;
+	int failed;
+};
+
+static void sink_put(struct b64_sink *k, const unsigned char *d, size_t n)
 {
-	unsigned char blk[4096], tail[3];
-	unsigned char *out = xmalloc(n / 4 * 3 + 3);
-	size_t k = 0, o = 0;
+	if (k->buf != NULL)
+		memcpy(k->buf + k->len, d, n);
+	else if (!k->failed && fd_write_all(k->fd, d, n, NULL) < 0)
+		k->failed = 1;
+	k->len += n;
+}
+
+static void b64_decode(const unsigned char *in, size_t n, struct b64_sink *k)
+{
+	unsigned char blk[4096], out[4096 / 4 * 3];
+	size_t m = 0;
 
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && !b64_symbol(in[i]))
 			continue;
 		if (i < n)
-			blk[k++] = in[i];
-		if (k == sizeof(blk) || (i == n && k >= 4)) {
-			size_t whole = k / 4 * 4;
+			blk[m++] = in[i];
+		if (m == sizeof(blk) || (i == n && m >= 4)) {
+			size_t whole = m / 4 * 4;
 
 			/* only symbols, no padding: exactly 3 bytes per 4 */
-			EVP_DecodeBlock(out + o, blk, (int)whole);
-			o += whole / 4 * 3;
-			memmove(blk, blk + whole, k - whole);
-			k -= whole;
+			EVP_DecodeBlock(out, blk, (int)whole);
+			sink_put(k, out, whole / 4 * 3);
+			memmove(blk, blk + whole, m - whole);
+			m -= whole;
 		}
 	}
-	if (k > 0) {
+	if (m > 0) {
 		unsigned char last[4] = { 'A', 'A', 'A', 'A' };
 
-		memcpy(last, blk, k);
-		EVP_DecodeBlock(tail, last, 4);
-		memcpy(out + o, tail, k == 3 ? 2 : 1);
-		o += k == 3 ? 2 : 1;
+		memcpy(last, blk, m);
+		EVP_DecodeBlock(out, last, 4);
+		sink_put(k, out, m == 3 ? 2 : 1);
 	}
-	*outlen = o;
-	return xrealloc(out, o + 1);
+}
+
+/* A large body decoded into an unlinked temporary file, mapped read-only:
+ * its pages are read in only when someone reads them (the store copies it
+ * from the descriptor), so the heap never holds the document. -1 when the
+ * file cannot be made (the caller decodes into memory). */
+static int b64_spool(const unsigned char *in, size_t n, const unsigned char **out,
+		     size_t *outlen, int *fd_r)
+{
+	const char *dir = getenv("TMPDIR");
+	struct b64_sink k = { .fd = -1 };
+	void *map;
+
+	k.fd = tmpfile_in(dir != NULL && *dir != '\0' ? dir : "/tmp", "kepagent-part", NULL);
+	if (k.fd < 0)
+		return -1;
+	b64_decode(in, n, &k);
+	if (k.failed || k.len == 0 ||
+	    (map = mmap(NULL, k.len, PROT_READ, MAP_PRIVATE, k.fd, 0)) == MAP_FAILED) {
+		close(k.fd);
+		return -1;
+	}
+	*out = map;
+	*outlen = k.len;
+	*fd_r = k.fd;
+	return 0;
+}
+
+static unsigned char *b64_decode_mem(const unsigned char *in, size_t n, size_t *outlen)
+{
+	struct b64_sink k = { .buf = xmalloc(n / 4 * 3 + 3), .fd = -1 };
+
+	b64_decode(in, n, &k);
+	*outlen = k.len;
+	return xrealloc(k.buf, k.len + 1);
 }
 
 /* The decoded body of mm: for an identity transfer encoding the body's
  * bytes in the message, as libetpan's mailmime_binary_body_parse gives them
  * (*own NULL); else decoded into *own. */
 static int decode_body(struct walk *w, struct mailmime *mm, const unsigned char **out,
-		       unsigned char **own, size_t *outlen)
+		       unsigned char **own, size_t *outlen, int *fd_r)
 {
 	struct mailmime_data *b = mm->mm_body;
 	const char *d;
@@ -422,6 +473,8 @@ static int decode_body(struct walk *w, struct mailmime *mm, const unsigned char 
 	size_t rlen = 0;
 
 	*own = NULL;
+	if (fd_r != NULL)
+		*fd_r = -1;
 	if (!b || b->dt_type != MAILMIME_DATA_TEXT) {
 		*out = (const unsigned char *)"";
 		*outlen = 0;
@@ -431,7 +484,10 @@ static int decode_body(struct walk *w, struct mailmime *mm, const unsigned char 
 	n = b->dt_data.dt_text.dt_length;
 	switch (b->dt_encoding) {
 	case MAILMIME_MECHANISM_BASE64:
-		*own = b64_decode((const unsigned char *)d, n, outlen);
+		if (fd_r != NULL && n > MIME_SPOOL_AT &&
+		    b64_spool((const unsigned char *)d, n, out, outlen, fd_r) == 0)
+			return 0;
+		*own = b64_decode_mem((const unsigned char *)d, n, outlen);
 		*out = *own;
 		return 0;
 	case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
@@ -457,7 +513,7 @@ static int decode_owned(struct walk *w, struct mailmime *mm, unsigned char **out
 	const unsigned char *d;
 	unsigned char *own;
 
-	if (decode_body(w, mm, &d, &own, outlen) < 0)
+	if (decode_body(w, mm, &d, &own, outlen, NULL) < 0)
 		return -1;
 	if (own == NULL) {
 		own = xmalloc(*outlen + 1);
@@ -649,11 +705,13 @@ static void add_extra(struct walk *w, struct mailmime *mm, const char *path, con
 static int add_attachment(struct walk *w, struct mailmime *mm, const char *path, const char *ct,
 			  char *fname, int inside)
 {
-	struct mime_attachment a = { .in_content = w->in_content };
+	struct mime_attachment a = { .in_content = w->in_content, .fd = -1 };
 
 	snprintf(a.path, sizeof(a.path), "%s", path);
 
-	if (decode_body(w, mm, &a.data, &a.own, &a.len) < 0) {
+	/* A message is parsed and shared as the original: it stays in memory. */
+	a.is_message = strcmp(ct, "message/rfc822") == 0 || ends_with_ci(fname, ".eml");
+	if (decode_body(w, mm, &a.data, &a.own, &a.len, a.is_message ? NULL : &a.fd) < 0) {
 		free(fname);
 		return -1;
 	}
@@ -663,7 +721,6 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *path,
 	    offset_of(w, mm->mm_body->dt_data.dt_text.dt_data, a.len, &a.src_off) == 0 &&
 	    (a.own == NULL || memcmp(w->buf + a.src_off, a.data, a.len) == 0))
 		a.verbatim = 1;
-	a.is_message = strcmp(ct, "message/rfc822") == 0 || ends_with_ci(fname, ".eml");
 	a.is_eyp = strcmp(ct, "application/eyazisma") == 0 || ends_with_ci(fname, ".eyp");
 	a.filename = safe_name(fname, a.is_message ? "message.eml" : "attachment");
 	a.raw_filename = fname;
@@ -673,6 +730,18 @@ static int add_attachment(struct walk *w, struct mailmime *mm, const char *path,
 	kbuf_append(&w->att, &a, sizeof(a));
 	kbuf_append(&w->att_inside, &inside, sizeof(inside));
 	return 0;
+}
+
+/* Frees an attachment's decoded body (memory or spool). */
+static void att_release(struct mime_attachment *a)
+{
+	free(a->own);
+	if (a->fd >= 0) {
+		munmap((void *)a->data, a->len);
+		close(a->fd);
+	}
+	a->own = NULL;
+	a->fd = -1;
 }
 
 /* Walks the tree in document order. path is the part number ("1.2");
@@ -769,7 +838,7 @@ static void split_signed(struct walk *w)
 		x.content_type = a[i].content_type;
 		x.filename = a[i].filename;
 		free(a[i].raw_filename);
-		free(a[i].own);
+		att_release(&a[i]);
 		kbuf_append(&w->extra, &x, sizeof(x));
 	}
 	w->att.len = k * sizeof(*a);
@@ -1114,7 +1183,7 @@ void mime_message_free(struct mime_message *m)
 		free(m->att[i].filename);
 		free(m->att[i].raw_filename);
 		free(m->att[i].content_type);
-		free(m->att[i].own);
+		att_release(&m->att[i]);
 	}
 	free(m->att);
 	for (size_t i = 0; i < m->n_extra; i++) {

@@ -39,6 +39,7 @@
 #define MIME_MAX_LEN (64u * 1024 * 1024)
 #define MIME_MAX_DEPTH 16
 #define MIME_MAX_PARTS 500
+#define MIME_SPOOL_AT (1u << 20) /* encoded bytes; see mime_attachment.fd */
 #define MIME_PATH_LEN 80   /* "1.2.1": part numbers down to MIME_MAX_DEPTH levels */
 
 enum mime_sig_kind {
@@ -81,6 +82,11 @@ struct mime_attachment {
 	const unsigned char *data;
 	size_t len;
 	unsigned char *own;    /* freed with the message: data when decoded, else NULL */
+	/* A base64 body over MIME_SPOOL_AT bytes (not a message) is decoded
+	 * into an unlinked file in $TMPDIR (or /tmp) instead of the heap: fd
+	 * (owned, else -1) holds it and data maps it read-only, so its pages
+	 * cost memory only while read; read it from fd (pread) to keep them out. */
+	int fd;
 	int is_eyp;            /* application/eyazisma or *.eyp */
 	int is_message;        /* message/rfc822 or *.eml */
 	int verbatim;          /* data equals message bytes [src_off .. +len) (no transfer encoding) */

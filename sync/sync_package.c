@@ -65,7 +65,9 @@ static void derive_parts(struct derived *d)
 		p->meta.content_type = o->att[i].content_type;
 		p->meta.file_name = o->att[i].raw_filename;   /* as the sender wrote it */
 		p->meta.safe_name = o->att[i].filename;
-		p->content = store_content_mem(o->att[i].data, o->att[i].len);
+		/* A spooled document is copied from its file, not its mapping. */
+		p->content = o->att[i].fd >= 0 ? store_content_fd(o->att[i].fd)
+					       : store_content_mem(o->att[i].data, o->att[i].len);
 	}
 }
 

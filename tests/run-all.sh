@@ -5,7 +5,8 @@
 # runs each for FUZZ_TIME seconds (default 15; tests/fuzz-run.sh), counted
 # as one test; runs valgrind over the unit tests and one refresh in
 # ./build-valgrind (tests/valgrind.sh), one more; prints the reliability
-# table (tests/reliability.sh --report). Usage: tests/run-all.sh [--no-distcheck]
+# table (tests/reliability.sh --report); checks the peak RSS bounds there
+# (tests/refresh-big-rss.sh), one more. Usage: tests/run-all.sh [--no-distcheck]
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
@@ -73,6 +74,21 @@ elif [ "${CI:-}" = true ]; then
 else
 	echo "valgrind: skipped: valgrind is missing"
 	extra_skip=$((extra_skip + 1))
+fi
+# Peak RSS bounds, in the build without sanitizers (ASan's shadow memory
+# makes RSS meaningless, so the test skips in ./build); one more test.
+echo "=== peak RSS (tests/refresh-big-rss.sh, build-valgrind)"
+if [ ! -x "$src/build-valgrind/kepagent" ]; then
+	echo "peak RSS: skipped: no build without sanitizers (valgrind is missing)"
+	extra_skip=$((extra_skip + 1))
+elif (cd "$src/build-valgrind" && make check TESTS=tests/refresh-big-rss.sh >rss.log 2>&1); then
+	grep -h 'peak RSS' "$src/build-valgrind/tests/refresh-big-rss.log" 2>/dev/null
+	echo "peak RSS: ok"
+	extra_pass=$((extra_pass + 1))
+else
+	tail -n 20 "$src/build-valgrind/tests/refresh-big-rss.log" 2>/dev/null
+	echo "peak RSS: FAILED"
+	extra_fail=$((extra_fail + 1))
 fi
 # The reliability figures of this run (make torture's table, from the logs
 # above: nothing runs again; its failures are already counted).

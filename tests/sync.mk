@@ -20,6 +20,10 @@ TESTS += tests/refresh-delete.sh
 dist_noinst_SCRIPTS += tests/refresh-delete.sh
 TESTS += tests/refresh-files.sh
 dist_noinst_SCRIPTS += tests/refresh-files.sh
+# Peak RSS of a refresh of a 25 MB package (skips under sanitizers;
+# tests/run-all.sh runs it in its build without them).
+TESTS += tests/refresh-big-rss.sh
+dist_noinst_SCRIPTS += tests/refresh-big-rss.sh
 TESTS += tests/evidence-final.sh
 dist_noinst_SCRIPTS += tests/evidence-final.sh
 TESTS += tests/evidence-same-verdict.sh
