@@ -495,11 +495,22 @@ def check_evidence(it):
           % (what, "matches" if match else "differs", it["expect"]["digest"]))
 
 
+def check_evidence_mail(it):
+    # The carrying message in INBOX: a REM Message with the delil attached.
+    d = os.path.join(MB, "accounts", it["account"], "INBOX", str(it["kepSiraNo"]))
+    what = "%s/INBOX/%s evidence mail %s (%s)" % (it["account"], it["kepSiraNo"], it["delilId"], it["fault"])
+    eml = open(os.path.join(d, "package.eml"), "rb").read()
+    check(b"X-REM-Msg-Type: Message" in eml, what + ": not a REM Message")
+    check(("X-REM-EvidenceIdentifier: %s" % it["delilId"]).encode() in eml, what + ": evidence id")
+    check(("X-REM-MessageIdentifierByREMMD: %s" % it["aboutKepId"]).encode() in eml, what + ": REMMD id")
+
+
 man = json.load(open(os.path.join(MB, "manifest.json")))
 items = man["items"][-int(sys.argv[2]):] if len(sys.argv) > 2 else man["items"]
 def check_item(it):
     try:
-        (check_package if it["kind"] == "package" else check_evidence)(it)
+        {"package": check_package, "evidence-mail": check_evidence_mail}.get(
+            it["kind"], check_evidence)(it)
     except Exception as e:  # a crash in a check is a failed check
         check(False, "%s: %r" % (it.get("kepId") or it.get("delilId"), e))
 

@@ -41,12 +41,15 @@ seen = {"package": 0, "evidence": 0, "rsa": 0, "ec": 0, "valid": 0, "revoked": 0
 def checks(col, rid):
     out = {}
     for name, verdict, reason in c.execute(
-            "SELECT check_name, verdict, reason FROM verification_results WHERE %s=?" % col, (rid,)):
+            "SELECT check_name, verdict, reason FROM verification_results WHERE %s=? ORDER BY id" % col, (rid,)):
         out.setdefault(name, []).append((verdict, reason or ""))
     return out
 
-def want_check(tag, got, name, want):
+def want_check(tag, got, name, want, latest=False):
     v = [x[0] for x in got.get(name, [])]
+    # A delil mail met before its package is judged again once the original
+    # is stored (store_evidence_rejudge appends the checks): the last counts.
+    if latest: v = v[-1:]
     if want is None:
         if v: bad.append("%s: %s stored %s, expected none" % (tag, name, v))
     elif v != [want]:
@@ -81,9 +84,10 @@ for it in man["items"]:
         if r is None: bad.append(tag + ": not stored"); continue
         seen["evidence"] += 1
         got = checks("evidence_id", r[0])
-        want_check(tag, got, "evidence-signature", e["signature"])
+        mail = it["kind"] == "evidence-mail"
+        want_check(tag, got, "evidence-signature", e["signature"], mail)
         want_check(tag, got, "evidence-digest",
-                   {"match": "valid", "mismatch": "invalid"}[e["digest"]])
+                   {"match": "valid", "mismatch": "invalid"}[e["digest"]], mail)
         overall, reason = r[1], r[2] or ""
     if overall != e["overall"]:
         bad.append("%s: overall %s (%s), expected %s" % (tag, overall, reason, e["overall"]))

@@ -137,11 +137,16 @@ enum gen_fault {
 	F_EYP_ATTACHED_OTHER_OZET, F_EYP_OZET_MISMATCH, F_EYP_SWAPPED_PART,
 	/* the listing's delilTurId is not the code the signed delil proves */
 	F_EVIDENCE_CODE_MISMATCH,
+	F_EYP_NIHAI_CHANGED,      /* 2.x: NihaiUstveri changed after the seal */
+	/* a delil that came as an e-mail (gen_evmail.c): its XML by an e-imza,
+	 * or the carrying message by an e-imza */
+	F_EVMAIL_BY_EIMZA, F_EVMAIL_ENVELOPE_BY_EIMZA,
 	F__COUNT
 };
 struct fault_info {
 	const char *name;
-	int evidence;             /* 1: an evidence fault, 0: a package fault */
+	int evidence;             /* 1: an evidence fault, 2: an evidence mail's,
+				   * 0: a package fault */
 	/* package: envelope, envelope_timestamp, original, eyp ("" = as generated),
 	 * overall; evidence: signature, digest, overall */
 	const char *v[5];
@@ -242,7 +247,7 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
  * evidence-by-* forgery of the XML, or envelope-by-eimza for the mail. */
 int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
 			const struct pkg_result *pkg, const char *hier, int code,
-			enum gen_fault fault, time_t when, struct kerr *err);
+			enum gen_fault fault, time_t when, char **delil_id_out, struct kerr *err);
 /* Reads back what an evidence item needs of a package directory (meta.json,
  * original.eml); recipient stays NULL. */
 int package_load(const char *dir, struct pkg_result *r, struct kerr *err);
@@ -272,6 +277,10 @@ int json_write_atomic(const char *path, void *json /* json_t* */, struct kerr *e
 void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r);
 void *manifest_evidence_item(const char *account, const char *folder, int sira,
 			     const char *delil_id, int code, int zipped, enum gen_fault f);
+/* The item of a delil that came as an e-mail in INBOX/<sira>: kind
+ * "evidence-mail", the package it is about (kepId) beside it. */
+void *manifest_evidence_mail_item(const char *account, int sira, const char *delil_id,
+				  int code, const char *about_kep_id, enum gen_fault f);
 
 /* Files (gen_fs.c). */
 int mkdir_p(const char *path, struct kerr *err);

@@ -14,9 +14,13 @@
 
 int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
 			const struct pkg_result *pkg, const char *hier, int code,
-			enum gen_fault fault, time_t when, struct kerr *err)
+			enum gen_fault fault, time_t when, char **delil_id_out, struct kerr *err)
 {
 	int h = gen_hier_index(hier);
+
+	/* The mailbox's labels of the two forgeries of a delil mail. */
+	fault = fault == F_EVMAIL_BY_EIMZA ? F_EVIDENCE_BY_EIMZA
+	      : fault == F_EVMAIL_ENVELOPE_BY_EIMZA ? F_ENVELOPE_BY_EIMZA : fault;
 	/* evidence-by-*: the XML signed by another role (as evidence_write);
 	 * envelope-by-eimza: the carrying message signed by a person's e-imza. */
 	const char *who = fault == F_EVIDENCE_BY_EIMZA ? "eimza" : fault == F_EVIDENCE_BY_TSA ? "tsa"
@@ -72,6 +76,10 @@ int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
 	free(subj);
 	if (rc == 0)
 		printf("evidence-mail %s/INBOX/%d %s %s\n", account, inbox_sira, id, kep_id);
+	if (rc == 0 && delil_id_out != NULL) {
+		*delil_id_out = id;
+		id = NULL;
+	}
 out:
 	free(id); free(kp); free(cp); free(chp); free(kep_id);
 	kbuf_free(&att.body); kbuf_free(&entity); kbuf_free(&der); kbuf_free(&body);

@@ -64,13 +64,20 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "valid", "valid", "invalid", "invalid"}, "digest"},
 	[F_EVIDENCE_CODE_MISMATCH] = {"evidence-code-mismatch", 1,
 		{"valid", "match", "invalid", NULL, NULL}, "code mismatch"},
+	[F_EYP_NIHAI_CHANGED] = {"eyp-nihai-changed", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "NihaiOzet"},
+	[F_EVMAIL_BY_EIMZA] = {"evidence-mail-by-eimza", 2,
+		{"untrusted", "match", "untrusted", NULL, NULL}, "not by a KEPHS"},
+	[F_EVMAIL_ENVELOPE_BY_EIMZA] = {"evidence-mail-envelope-by-eimza", 2,
+		{"valid", "match", "untrusted", NULL, NULL}, "carrying message"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
 {
 	return f == F_EYP_ATTACHED_OTHER_OZET ? EYP_ATTACHED_OTHER_OZET
 	       : f == F_EYP_OZET_MISMATCH ? EYP_OZET_MISMATCH
-	       : f == F_EYP_SWAPPED_PART ? EYP_SWAPPED_PART : EYP_HONEST;
+	       : f == F_EYP_SWAPPED_PART ? EYP_SWAPPED_PART
+	       : f == F_EYP_NIHAI_CHANGED ? EYP_NIHAI_CHANGED : EYP_HONEST;
 }
 
 int fault_needs_eyp(enum gen_fault f)

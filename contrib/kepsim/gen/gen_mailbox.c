@@ -88,6 +88,25 @@ static int add_evidence(struct gen *g, json_t *items, const struct pkg_spec *p,
 	return 0;
 }
 
+static int add_evidence_mail(struct gen *g, json_t *items, const struct pkg_spec *p,
+			     struct pkg_result *res, int inbox_sira, enum gen_fault f,
+			     struct kerr *err)
+{
+	char *id = NULL;
+	int rc;
+
+	/* res->recipient is the package's addressee, as the delil names it. */
+	rc = evidence_mail_write(g, p->account, inbox_sira, res, p->hier, 40, f,
+				 p->tarih + 3600, &id, err);
+	if (rc < 0)
+		return kerr_prefix(err, "evidence mail %d of %s/%s/%d", inbox_sira, p->account,
+				   p->folder, p->sira);
+	json_array_append_new(items, manifest_evidence_mail_item(p->account, inbox_sira, id, 40,
+								 res->kep_id, f));
+	free(id);
+	return 0;
+}
+
 /* Fills the random parts of a valid package spec. */
 void plan_package(struct gen *g, struct pkg_spec *p, const char *acct, const char *folder,
 		  int sira, int n_in_folder)
@@ -163,6 +182,7 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			if (r < 0)
 				goto out;
 		}
+		int inbox_sira = sira;
 		sira = 0;
 		int nsent = o->sent;
 		/* Forged-evidence packages: their only delils are forged (so their
@@ -200,6 +220,17 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 				if (fk >= 0 && o->faults[forged[fk][s].f])
 					f = forged[fk][s].f;
 				if (add_evidence(g, items, &p, &res, st[s], s, f, err) < 0) {
+					pkg_result_free(&res);
+					goto out;
+				}
+			}
+			/* Evidence-mail forgeries: a 40 of the first sent package as an
+			 * e-mail in INBOX, one per fault (its PaketDelilIndir 40 is genuine). */
+			for (int f = 1; a == 0 && i == 0 && f < F__COUNT; f++) {
+				if (!o->faults[f] || fault_info(f)->evidence != 2)
+					continue;
+				if (add_evidence_mail(g, items, &p, &res, ++inbox_sira, (enum gen_fault)f,
+						      err) < 0) {
 					pkg_result_free(&res);
 					goto out;
 				}

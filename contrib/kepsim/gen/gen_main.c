@@ -252,7 +252,8 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 			if (strcmp(fault_info((enum gen_fault)f)->name, fault_name) == 0)
 				fault = (enum gen_fault)f;
 		if (!is_ev || fault == F_NONE ||
-		    !(fault_info(fault)->evidence || (is_em && fault == F_ENVELOPE_BY_EIMZA)))
+		    !(fault_info(fault)->evidence == 1 ||
+		      (is_em && (fault_info(fault)->evidence == 2 || fault == F_ENVELOPE_BY_EIMZA))))
 			goto bad;
 	}
 	struct gen g;
@@ -292,7 +293,7 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 			res.recipient = xstrdup(acct);
 			rc = evidence_mail_write(&g, acct, max_sira(idir) + 1, &res,
 						 package_chain(mailbox, acct, folder, sira), code,
-						 fault, res.tarih + 3600, err);
+						 fault, res.tarih + 3600, NULL, err);
 		}
 		free(idir);
 	} else if (is_ev) {

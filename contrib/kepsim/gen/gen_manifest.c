@@ -63,3 +63,14 @@ void *manifest_evidence_item(const char *account, const char *folder, int sira,
 		"delilId", delil_id, "delilTurId", code, "zipped", zipped,
 		"fault", f ? json_string(fi->name) : json_null(), "expect", expect);
 }
+
+void *manifest_evidence_mail_item(const char *account, int sira, const char *delil_id,
+				  int code, const char *about_kep_id, enum gen_fault f)
+{
+	json_t *it = manifest_evidence_item(account, "INBOX", sira, delil_id, code, 0, f);
+
+	json_object_set_new(it, "kind", json_string("evidence-mail"));
+	json_object_set_new(it, "aboutKepId", json_string(about_kep_id));
+	json_object_del(it, "zipped");
+	return it;
+}
