@@ -16,11 +16,12 @@ json_t *evidence_query_json(const struct store_evidence_row *r)
 	char label[64], t[32];
 
 	delil_label((int)m->delil_tur_id, label, sizeof(label));
-	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:o}",
+	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:o}",
 			 "id", (json_int_t)r->id, "delil_id", m->delil_id,
 			 "delil_tur_id", (json_int_t)m->delil_tur_id, "label", label,
 			 "known", delil_by_code((int)m->delil_tur_id) != NULL,
-			 "event_time", reply_time(m->event_time, t), "issuer", m->issuer,
+			 "event_time", reply_time(m->event_time, t),
+			 "provider_time", m->event_time_text, "issuer", m->issuer,
 			 "verdict", m->verdict ? m->verdict : "unverified",
 			 "reason", m->verdict_reason, "account", m->account,
 			 "kep_id", m->kep_id,

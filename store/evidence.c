@@ -230,6 +230,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		r->raw_size = st_col_int64(st, 12);
 		st_col_sha256(st, 13, r->raw_sha256);
 		r->stored_at = st_col_int64(st, 14);
+		r->meta.event_time_text = st_col_str(st, 15);
 	}
 	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {
@@ -270,6 +271,7 @@ void store_evidence_rows_free(struct store_evidence_row **rows, size_t n)
 		free((char *)m->delil_id);
 		free((char *)m->description);
 		free((char *)m->issuer);
+		free((char *)m->event_time_text);
 		free((char *)m->verdict);
 		free((char *)m->verdict_reason);
 	}

@@ -53,7 +53,7 @@ for d in public plain legacy; do
 	esac
 	# Evidence times: the provider's text kept as it was sent (each
 	# dialect's form), the UTC value beside it equal to the mailbox's.
-	python3 - "$STORE" "$ACC" "$d" <<'PY' || fail "$d: evidence times"
+	python3 - "$STORE" "$ACC" "$d" "$T" <<'PY' || fail "$d: evidence times"
 import calendar, json, os, sqlite3, sys, time
 db, acc, d = sys.argv[1:4]
 c = sqlite3.connect(db)
@@ -72,9 +72,25 @@ for folder in os.listdir(acc):
             row = c.execute("SELECT event_time, event_time_text FROM evidence WHERE delil_id=?",
                             (m["delilId"],)).fetchone()
             assert row == (utc * 1000, want), (m["delilId"], row, utc * 1000, want)
+            kep = json.load(open(os.path.join(fd, sira, "meta.json")))["kepId"]
+            print(kep, m["delilId"], want, file=open(sys.argv[4] + "/times", "a"))
             n += 1
 assert n > 0, "no evidence"
 PY
+	# The status lookup shows each item's provider_time as it was sent.
+	cut -d' ' -f1 "$T/times" | sort -u >"$T/keps"
+	while read -r kep; do
+		expect_exit 0 "$KEPAGENT" status --json "$kep"
+		grep "^$kep " "$T/times" | python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+if "results" in j: j = j["results"][0]
+got = {e["delil_id"]: e.get("provider_time") for e in j["evidence"]}
+for l in sys.stdin:
+    kep, delil, want = l.split()
+    assert got.get(delil) == want, (delil, got.get(delil), want)' "$T/out" ||
+			fail "$d: provider_time of $kep: $(cat "$T/out")"
+	done <"$T/keps"
+	rm -f "$T/times"
 	# The package without evidence was asked and answered with an empty list.
 	expect_grep '"op":"PaketDelilSorgula".*"count":0' "$KEPSIM_REQ"
 
