@@ -411,9 +411,6 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	ids = xcalloc(n + 1, sizeof(*ids));
 	have = xcalloc(n + 1, 1);
 	nf = to_fetch(c, folder, rows, n, ids, have, fetch, &failed);
-	/* Sent packages are followed for evidence one by one (provider calls
-	 * between them): committed one at a time. */
-	c->batching = received;
 	if (nf > 1 && sync_fetch_start(c, folder, fetch, nf, &f, &err) < 0)
 		log_warn("%s: %s (downloading one package at a time)", folder, err.msg);
 	for (i = 0, k = 0; i < n && !c->fatal; i++) {
@@ -426,10 +423,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		if (have[i] == HAVE_FAILED)
 			continue;
-		/* The write lock is not held across a wait for the provider. */
-		if (have[i] == HAVE_NOT && (f == NULL || !sync_fetch_ready(f, k) || sync_batch_due(c)))
-			sync_batch_commit(c);
-		if (have[i] == HAVE_NOT && !c->fatal)
+		if (have[i] == HAVE_NOT)
 			rc = f != NULL ? sync_package_fetched(c, f, k++, folder, rows[i], received, &id,
 							      &isnew, &err)
 				       : sync_package(c, folder, rows[i], received, &id, &isnew, &err);
@@ -443,8 +437,6 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		progress(c, folder, ++done, n);
 	}
-	sync_batch_commit(c);
-	c->batching = 0;
 	sync_fetch_stop(&f);
 	free(have);
 	free(ids);

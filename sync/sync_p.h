@@ -46,11 +46,6 @@ struct sync_ctx {
 	 * (sync_fetch.c) and this one share the session, which is used by one
 	 * thread at a time. */
 	pthread_mutex_t sess_mu;
-	/* Several new packages per store transaction (sync_batch_*). */
-	int batching;
-	int batch_open;
-	size_t batch_n;
-	int64_t batch_t0;
 };
 
 #define SYNC_ACTOR "sync"
@@ -115,27 +110,7 @@ int sync_fetch_start(struct sync_ctx *c, const char *folder,
 		     const struct kep_package_info *const *rows, size_t n,
 		     struct sync_fetch **f_r, struct kerr *err);
 int sync_fetch_take(struct sync_fetch *f, size_t k, struct kerr *err);
-/* 1 when sync_fetch_take(f, k) would not wait. */
-int sync_fetch_ready(struct sync_fetch *f, size_t k);
 void sync_fetch_stop(struct sync_fetch **f);
-
-/* sync_package.c: the commit policy of a folder's new packages. With
- * c->batching set (the received folder), store_it opens a transaction
- * before the first package and the packages that follow are stored in it
- * (each in its own savepoint), so a batch pays one commit and one fsync;
- * sync_batch_commit() ends it, and is due before anything that needs the
- * packages durable: an acknowledgement (on-store: so each such package is
- * committed alone, as before), the window's record, and any wait for the
- * provider (the next download not there yet: the write lock is never held
- * across a wait), else after SYNC_BATCH_PACKAGES or SYNC_BATCH_MS. A crash
- * loses only the open batch, which was never acknowledged and whose
- * window was not recorded: the next run downloads it again. A failed
- * commit is the run's store failure (its packages are not counted new). */
-#define SYNC_BATCH_PACKAGES 16
-#define SYNC_BATCH_MS 250
-void sync_batch_commit(struct sync_ctx *c);
-/* 1 when the open batch is full or old (see above). */
-int sync_batch_due(const struct sync_ctx *c);
 
 /* sync_package.c: downloads, verifies and stores one listed package unless
  * stored already. *id_r gets its id; *new_r 1 when stored now.

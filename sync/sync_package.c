@@ -237,23 +237,11 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	p.enqueue = received;
 	p.actor = SYNC_ACTOR;
 	crashpoint("package-before-store");
-	if (c->batching && !c->batch_open) {
-		if (store_begin(c->store, err) < 0) {
-			pkg_report_free(&r);
-			derived_free(&d);
-			return -1;
-		}
-		c->batch_open = 1;
-		c->batch_n = 0;
-		c->batch_t0 = now_ms();
-	}
 	rc = store_package_insert(c->store, &p, id_r, new_r, err);
 	if (rc == 0) {
 		crashpoint("package-after-store");
 		if (*new_r) {
 			c->rep->new_packages++;
-			if (c->batch_open)
-				c->batch_n++;
 			if (!verdict_acceptable(r.overall))
 				sync_flagged(c, "package", folder, pi->kep_id, NULL, m->subject,
 					     m->verdict, m->verdict_reason);
@@ -270,30 +258,6 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	pkg_report_free(&r);
 	derived_free(&d);
 	return rc;
-}
-
-void sync_batch_commit(struct sync_ctx *c)
-{
-	struct kerr err;
-
-	if (!c->batch_open)
-		return;
-	c->batch_open = 0;
-	crashpoint("batch-before-commit");
-	if (store_commit(c->store, &err) < 0) {
-		c->rep->new_packages -= c->batch_n < c->rep->new_packages ? c->batch_n
-									 : c->rep->new_packages;
-		kerr_prefix(&err, "storing %zu package(s)", c->batch_n);
-		err.cls = KERR_STORE;
-		sync_fail(c, NULL, NULL, &err);
-	}
-	c->batch_n = 0;
-}
-
-int sync_batch_due(const struct sync_ctx *c)
-{
-	return c->batch_open && (c->batch_n >= SYNC_BATCH_PACKAGES ||
-				 now_ms() - c->batch_t0 >= SYNC_BATCH_MS);
 }
 
 /* A downloaded package (fd, closed here): verified, stored, acknowledged
@@ -330,10 +294,6 @@ static int store_downloaded(struct sync_ctx *c, const char *folder,
 	if (rc == 0 && *new_r && ack_policy_on_store(c->acct, received) == STORE_ACK_DUE) {
 		struct kerr aerr;
 
-		/* Acknowledged only once durable. */
-		sync_batch_commit(c);
-		if (c->fatal)
-			return 0;
 		/* The package is durable either way; a failed acknowledgement stays
 		 * due and is retried by the next run. */
 		if (sync_ack_one(c, *id_r, &aerr) < 0)

@@ -83,27 +83,3 @@ wait $L2 || r2=$?
 points=$(( $(cat "$T/lane1.points") + $(cat "$T/lane2.points") ))
 echo "killed at $points distinct crash points"
 [ $points -ge 20 ] || fail "only $points crash points (at least 20 wanted)"
-
-# The commit policy (sync_p.h): under on-import the new packages of the
-# received folder share one transaction. Killed before that commit, with a
-# package inserted, none of the batch is stored (nothing half-visible), and
-# the next run stores every package once with its bytes.
-T=$ROOT/batch
-mkdir -p "$T"
-cp -R "$ROOT/mb" "$T/mb"
-MB=$T/mb
-ACC=$MB/accounts/$(basename "$ACC")
-STORE=$T/store/kepagent.db
-KEPAGENT_CONFIG=$T/kepagent.yaml
-kenv_start sim
-KENV_ACK=on-import kenv_config
-expect_exit 137 env KEPAGENT_CRASHPOINT=batch-before-commit:1 "$KEPAGENT" -v refresh
-expect_grep 'crash point batch-before-commit:1' "$T/err"
-expect_grep 'INBOX: stored ' "$T/err"
-[ "$(kenv_sql "SELECT count(*) FROM packages")" = 0 ] || fail "batch: a package of the killed batch is stored"
-expect_exit 0 "$KEPAGENT" refresh
-kenv_check_store >/dev/null || fail "batch: store check"
-[ "$(kenv_sql "SELECT count(*) FROM packages WHERE folder = 'INBOX'")" = 2 ] || fail "batch: INBOX not stored whole"
-[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 2 ] || fail "batch: queue"
-kenv_stop
-echo "batch: killed before its commit, nothing stored; the next run stores it once"
