@@ -17,6 +17,7 @@ store_libstore_a_SOURCES = \
 	store/package.c store/store_package.h \
 	store/queue.c store/store_queue.h store/store_queue_p.h \
 	store/evidence.c store/store_evidence.h \
+	store/evidence_mail.c store/store_evidence_mail.h store/store_evidence_mail_p.h \
 	store/sync_state.c store/store_sync_state.h \
 	store/folder_list.c store/store_folder_list.h \
 	store/quota.c store/store_quota.h \

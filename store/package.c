@@ -10,6 +10,7 @@
 #include "store_package_details_p.h"
 #include "store_part_p.h"
 #include "store_queue_p.h"
+#include "store_evidence_mail_p.h"
 #include "util.h"
 
 static const char *const ack_names[] = { "none", "due", "done" };
@@ -169,6 +170,10 @@ static int write_derived(struct store *s, int64_t acc, int64_t id,
 	    link_evidence(s, acc, id, p->meta.kep_id, err) < 0)
 		return -1;
 	if (p->enqueue && (st_fault(s, "queue", err) < 0 || st_queue_enqueue(s, id, err) < 0))
+		return -1;
+	if (p->evidence_mail != STORE_EVMAIL_NONE &&
+	    (st_fault(s, "evidence mail", err) < 0 ||
+	     st_evidence_mail_insert(s, id, p->evidence_mail, err) < 0))
 		return -1;
 	return st_fault(s, "audit", err) < 0 ? -1 :
 		store_audit_append(s, p->actor != NULL ? p->actor : "store", "package.stored",

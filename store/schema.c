@@ -342,6 +342,18 @@ static const char v14[] =
 	"  AND CAST(kep_sira_no AS INTEGER) >= 0 AS n FROM packages WHERE kep_sira_no IS NOT NULL);"
 	"ALTER TABLE packages RENAME COLUMN kep_sira_no TO kep_sira_no_v13;";
 
+/* v15: the packages that carry a delil as an e-mail (store_evidence_mail.h),
+ * written with the package: evidence_id NULL until the delil is stored (a
+ * pending extraction the next refresh retries), then the delil it carried.
+ * is_evidence: the carrier's own signature is a KEPHS's, so it is evidence,
+ * never offered to EBYS for import. */
+static const char v15[] =
+	"CREATE TABLE evidence_mails ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,"
+	" is_evidence INTEGER NOT NULL,"
+	" evidence_id INTEGER REFERENCES evidence(id));"
+	"CREATE INDEX evidence_mails_evidence ON evidence_mails (evidence_id);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -357,5 +369,6 @@ const struct store_migration store_migrations[] = {
 	{ 12, "the provider's text of evidence times", v12 },
 	{ 13, "the provider quota last asked", v13 },
 	{ 14, "the provider's sequence number as an integer", v14 },
+	{ 15, "evidence mails", v15 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

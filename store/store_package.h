@@ -20,6 +20,7 @@
 #include "store_package_details.h"
 #include "store_part.h"
 #include "store_verification.h"
+#include "store_evidence_mail.h"
 
 enum store_ack {             /* provider acknowledgement (AlindiOnay) */
 	STORE_ACK_NONE = 0,  /* not to be acknowledged */
@@ -62,6 +63,7 @@ struct store_package {
 	size_t n_verifications;
 	const struct store_package_details *details; /* NULL: none derived */
 	int enqueue;                                /* put it in the import queue */
+	enum store_evidence_mail evidence_mail;     /* a delil mail: its pending extraction */
 	const char *actor;                          /* for the audit line; NULL: "store" */
 };
 

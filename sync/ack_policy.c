@@ -4,9 +4,14 @@
 #include "store_queue.h"
 #include "store_queue_ack_due.h"
 
-enum store_ack ack_policy_on_store(const struct account_config *a, int received)
+enum store_ack ack_policy_on_store(const struct account_config *a, int received,
+				   int evidence_mail)
 {
-	return received && a->ack_policy == ACK_ON_STORE ? STORE_ACK_DUE : STORE_ACK_NONE;
+	if (!received || a->ack_policy == ACK_NEVER)
+		return STORE_ACK_NONE;
+	/* Under on-import, evidence is never queued for EBYS to acknowledge: it
+	 * is due once stored (its delil is extracted from the stored copy). */
+	return a->ack_policy == ACK_ON_STORE || evidence_mail ? STORE_ACK_DUE : STORE_ACK_NONE;
 }
 
 int ack_policy_acks(const struct account_config *a)

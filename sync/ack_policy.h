@@ -4,7 +4,12 @@
  * - the provider's acknowledgement becomes *due* only for received packages and
  *   only in the transaction that makes the package durable in the sense the
  *   policy names: `on-store` when the package is stored, `on-import` when
- *   EBYS acknowledges its queue item, `never` not at all;
+ *   EBYS acknowledges its queue item, `never` not at all; a delil mail
+ *   whose KEPHS signature verifies is evidence, never in the queue, so under
+ *   `on-import` it is due when stored, as under `on-store` (its delil is
+ *   extracted from the stored copy, store_evidence_mail.h: the provider's
+ *   copy is not needed); a delil mail that does not verify is an ordinary
+ *   received package;
  * - a due acknowledgement is sent after that transaction committed and
  *   recorded done only after the provider answered (a crash in between sends
  *   it again: an acknowledgement is idempotent at the provider);
@@ -26,8 +31,11 @@
 struct store;
 
 /* The acknowledgement state a package gets when it is stored: due for a
- * received package under on-store, none otherwise. */
-enum store_ack ack_policy_on_store(const struct account_config *a, int received);
+ * received package under on-store, and for a received evidence mail
+ * (evidence_mail: its KEPHS signature verified) under on-import too; none
+ * otherwise. */
+enum store_ack ack_policy_on_store(const struct account_config *a, int received,
+				   int evidence_mail);
 /* 1 when the account acknowledges to the provider at all (not `never`). */
 int ack_policy_acks(const struct account_config *a);
 /* 1 when the provider deletion follows a recorded acknowledgement. */

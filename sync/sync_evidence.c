@@ -20,6 +20,7 @@
 #include "mime.h"
 #include "store_archive.h"
 #include "store_evidence.h"
+#include "store_evidence_mail.h"
 #include "store_evidence_pending.h"
 #include "store_package.h"
 #include "store_part.h"
@@ -233,7 +234,7 @@ static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		      int64_t package_id, const struct kep_evidence_info *ei,
 		      const struct kbuf *raw, const struct kbuf *orig,
-		      const struct pkg_check *env, struct kerr *err)
+		      const struct pkg_check *env, int64_t *eid_r, struct kerr *err)
 {
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
@@ -300,6 +301,8 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	se.n_verifications = 2;
 	se.actor = SYNC_ACTOR;
 	rc = store_evidence_insert(c->store, &se, &id, &inserted, err);
+	if (rc == 0 && eid_r != NULL)
+		*eid_r = id;
 	if (rc == 0 && inserted) {
 		crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
@@ -350,7 +353,7 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 		*orig_loaded = 1;
 	}
 	if (rc == 0)
-		rc = store_item(c, pi, package_id, ei, &raw, orig, NULL, err);
+		rc = store_item(c, pi, package_id, ei, &raw, orig, NULL, NULL, err);
 	kbuf_free(&raw);
 	return rc;
 }
@@ -486,7 +489,7 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 	store_evidence_pending_free(&rows, n);
 }
 
-int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
+int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime_package *mp,
 		       const struct pkg_report *r, struct kerr *err)
 {
 	const struct mime_message *m = &mp->envelope;
@@ -505,11 +508,7 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 
 	if (!mime_is_evidence_mail(m))
 		return 0;
-	/* Only what the signature covers is the delil (att: the signed entity). */
-	for (i = 0; i < m->n_att && xml == NULL; i++)
-		if (strstr(m->att[i].content_type, "xml") != NULL ||
-		    strstr(m->att[i].content_type, "zip") != NULL)
-			xml = &m->att[i];
+	xml = sync_evidence_mail_xml(mp);
 	if (xml == NULL) {
 		log_warn("evidence mail %s carries no evidence document",
 			 m->message_id ? m->message_id : "?");
@@ -534,9 +533,11 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 	ei.code = dv.ev.delil_code > 0 ? dv.ev.delil_code : -1;
 	ei.issuer = dv.ev.issuer ? xstrdup(dv.ev.issuer) : NULL;
 	delil_verdict_free(&dv);
+	/* Stored already (a rerun after a kill between the delil and its
+	 * carrier's mark, or the same delil by another way): only marked. */
 	rc = store_evidence_exists(c->store, c->acct->name, ei.id, &eid, &e);
 	if (rc == 1) {
-		rc = 0;
+		rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
 		goto out;
 	}
 	if (store_package_find(c->store, STORE_PKG_BY_KEP_ID, c->acct->name, pi.kep_id, &ids,
@@ -549,7 +550,11 @@ int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
 		load_original(c, package_id, &orig);
 	log_info("evidence mail %s: delil %s of %s", m->message_id ? m->message_id : "?", ei.id,
 		 pi.kep_id);
-	rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, err);
+	rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, &eid, err);
+	if (rc == 0) {
+		crashpoint("evidence-mail-before-mark");
+		rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
+	}
 	if (rc == 0 && package_id != 0 && settle(c, package_id, err) < 0)
 		rc = -1;
 out:

@@ -9,6 +9,7 @@
 #include "provider.h"
 #include "retry.h"
 #include "store.h"
+#include "store_evidence_mail.h"
 #include "store_package_details.h"
 #include "sync.h"
 #include "util.h"
@@ -122,16 +123,32 @@ int sync_package_fetched(struct sync_ctx *c, struct sync_fetch *f, size_t k, con
 			 const struct kep_package_info *pi, int received, int64_t *id_r,
 			 int *new_r, struct kerr *err);
 
-/* sync_evidence.c: a just stored package that is a delil delivered as an
- * e-mail (X-REM-Msg-Type: Message, the evidence XML attached inside the
- * signed entity): the XML stored and judged as a PaketDelilIndir item of
+/* sync_evidence.c: a stored package (carrier_id) that is a delil delivered
+ * as an e-mail (X-REM-Msg-Type: Message, the evidence XML attached inside
+ * the signed entity): the XML stored and judged as a PaketDelilIndir item of
  * the package its MessageIdentifierByREMMD names; an envelope-signature
- * check (r) that is not acceptable makes the item's verdict as bad. 0 when
+ * check (r) that is not acceptable makes the item's verdict as bad; the
+ * carrier's pending extraction marked done (store_evidence_mail.h). 0 when
  * it is not such a message or the item is stored, -1 with err. */
 struct mime_package;
+struct mime_attachment;
 struct pkg_report;
-int sync_evidence_mail(struct sync_ctx *c, const struct mime_package *mp,
+int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime_package *mp,
 		       const struct pkg_report *r, struct kerr *err);
+/* sync_evidence_mail.c: what a package is as a delil mail: none (not one,
+ * or no evidence document inside its signed entity), evidence (its
+ * envelope signature, r, is acceptable: a KEPHS signed it), or unverified
+ * (anyone may have sent it: an ordinary received package). */
+enum store_evidence_mail sync_evidence_mail_kind(const struct mime_package *mp,
+						 const struct pkg_report *r);
+/* The evidence document a delil mail carries (inside its signed entity),
+ * NULL when none; points into mp. */
+const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *mp);
+/* sync_evidence_mail.c: the account's delil mails stored with their delil
+ * not (yet) stored (a failure or a kill after the carrier committed):
+ * each read back from the store, verified and extracted again. Failures are
+ * recorded in the report. */
+void sync_evidence_mail_retry(struct sync_ctx *c);
 /* sync_evidence.c: new evidence items of a stored package, unless final.
  * Failed items are recorded in the report here (and return 0); -1 means the
  * listing or the store failed (err set, not recorded). */

@@ -179,7 +179,7 @@ static const char *first_of(const char *a, const char *b)
 
 static int store_it(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		    int received, int fd, const void *data, size_t len, int64_t *id_r,
-		    int *new_r, struct kerr *err)
+		    int *new_r, enum store_ack *ack_r, struct kerr *err)
 {
 	struct derived d = { 0 };
 	struct pkg_report r = { 0 };
@@ -187,6 +187,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct store_package_meta *m = &p.meta;
 	const struct mime_message *o;
 	char why[600];
+	enum store_evidence_mail evmail;
 	struct kerr merr;
 	int rc;
 
@@ -222,7 +223,9 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
 	/* Due now under on-store (ack_policy.h): acknowledged right after the
 	 * commit; a crash in between leaves it due for the next run. */
-	m->ack = ack_policy_on_store(c->acct, received);
+	evmail = d.v.parsed ? sync_evidence_mail_kind(&d.v.mp, &r) : STORE_EVMAIL_NONE;
+	m->ack = ack_policy_on_store(c->acct, received, evmail == STORE_EVMAIL_EVIDENCE);
+	*ack_r = m->ack;
 	p.raw = store_content_fd(fd);
 	p.parts = d.parts;
 	p.n_parts = d.n_parts;
@@ -234,7 +237,9 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	/* Written even when empty: a package that does not parse is never
 	 * back-filled again. */
 	p.details = &d.details.d;
-	p.enqueue = received;
+	/* Evidence is not a document for EBYS; an unverified delil mail is. */
+	p.enqueue = received && evmail != STORE_EVMAIL_EVIDENCE;
+	p.evidence_mail = evmail;
 	p.actor = SYNC_ACTOR;
 	crashpoint("package-before-store");
 	rc = store_package_insert(c->store, &p, id_r, new_r, err);
@@ -251,8 +256,13 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 			log_info("%s: stored %s (%s)", folder, pi->kep_id, verdict_name(r.overall));
 			/* A delil delivered as an e-mail: stored as above, and its XML as
 			 * the evidence of the package it names. */
-			if (d.v.parsed && sync_evidence_mail(c, &d.v.mp, &r, &merr) < 0)
-				sync_fail(c, folder, pi->kep_id, &merr);
+			if (evmail != STORE_EVMAIL_NONE) {
+				/* A kill or failure here: the next run extracts it
+				 * again (sync_evidence_mail_retry). */
+				crashpoint("evidence-mail-before-delil");
+				if (sync_evidence_mail(c, *id_r, &d.v.mp, &r, &merr) < 0)
+					sync_fail(c, folder, pi->kep_id, &merr);
+			}
 		}
 	}
 	pkg_report_free(&r);
@@ -266,6 +276,7 @@ static int store_downloaded(struct sync_ctx *c, const char *folder,
 			    const struct kep_package_info *pi, int received, int fd,
 			    int64_t *id_r, int *new_r, struct kerr *err)
 {
+	enum store_ack ack = STORE_ACK_NONE;
 	struct stat st;
 	void *map;
 	int rc;
@@ -288,10 +299,11 @@ static int store_downloaded(struct sync_ctx *c, const char *folder,
 		close(fd);
 		return rc;
 	}
-	rc = store_it(c, folder, pi, received, fd, map, (size_t)st.st_size, id_r, new_r, err);
+	rc = store_it(c, folder, pi, received, fd, map, (size_t)st.st_size, id_r, new_r, &ack,
+		      err);
 	munmap(map, (size_t)st.st_size);
 	close(fd);
-	if (rc == 0 && *new_r && ack_policy_on_store(c->acct, received) == STORE_ACK_DUE) {
+	if (rc == 0 && *new_r && ack == STORE_ACK_DUE) {
 		struct kerr aerr;
 
 		/* The package is durable either way; a failed acknowledgement stays

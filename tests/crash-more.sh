@@ -88,7 +88,7 @@ for where in before-commit committed; do
 	want=13; [ $where = committed ] && want=14
 	[ "$(version)" = $want ] || fail "upgrade to v14 $where: version $(version), expected $want"
 	expect_exit 0 env KEPAGENT_CONFIG=$T/mig/kepagent.yaml "$KEPAGENT" queue list
-	[ "$(version)" = 14 ] || fail "upgrade to v14 $where: version $(version) after the rerun"
+	[ "$(version)" = "$latest" ] || fail "upgrade to v14 $where: version $(version) after the rerun, not $latest"
 	integrity "upgrade to v14 $where"
 	got=$(kenv_sql "SELECT package_id || '=' || COALESCE(kep_sira_no, kep_sira_no_text) FROM package_seq ORDER BY package_id")
 	[ "$got" = "$want_seq" ] || fail "upgrade to v14 $where: sequence numbers $got, expected $want_seq"

@@ -62,6 +62,16 @@ assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE"
 	*:valid|*:revocation-unknown) ;;
 	*) fail "$f: the carrying message is $pverdict ($(kenv_sql "SELECT verdict_reason FROM packages WHERE id = $pid"))" ;;
 	esac
+	# Evidence only when its KEPHS signature verifies: then never offered
+	# to EBYS for import; a forged carrier stays an ordinary received package.
+	queued=$(kenv_sql "SELECT count(*) FROM import_queue WHERE package_id = $pid")
+	case $f:$queued in
+	envelope-by-eimza:1|none:0|evidence-by-eimza:0) ;;
+	*) fail "$f: the carrying message is queued $queued time(s)" ;;
+	esac
+	# The carrier is linked to the delil it carried (its extraction done).
+	[ "$(kenv_sql "SELECT e.delil_id FROM evidence_mails m JOIN evidence e ON e.id = m.evidence_id WHERE m.package_id = $pid")" = "$delil" ] ||
+		fail "$f: the carrier is not linked to $delil"
 	# The delil: one row, linked to the sent package, with its verdict.
 	spid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$kep'")
 	row=$(kenv_sql "SELECT verdict, IFNULL(package_id, 'none'), delil_tur_id FROM evidence WHERE delil_id = '$delil'")
@@ -128,4 +138,19 @@ if "results" in j: j = j["results"][0]
 assert str(j.get("stage")) == sys.argv[2], j' "$T/out" "$wstage" || fail "same run $f: status $(cat "$T/out")"
 done <"$T/same"
 [ "$(kenv_sql "SELECT count(*) FROM evidence")" = 5 ] || fail "evidence rows: $(kenv_sql "SELECT delil_id FROM evidence")"
+# Killed after the carrier committed, before its delil was stored: the rerun extracts it from the stored carrier, exactly once.
+for point in evidence-mail-before-delil; do
+	kenv_add_evidence evidence-mail "$(head -1 "$T/cases" | cut -d' ' -f2)" 40 none
+	set -- $(cat "$T/addev.log")
+	kenv_date_now "$MB/accounts/$2/meta.json"
+	delil=$3
+	expect_exit 137 env KEPAGENT_CRASHPOINT=$point:1 "$KEPAGENT" refresh
+	[ "$(kenv_sql "SELECT count(*) FROM evidence_mails WHERE evidence_id IS NULL")" = 1 ] ||
+		fail "$point: no pending extraction after the kill"
+	expect_exit 0 "$KEPAGENT" refresh
+	[ "$(kenv_sql "SELECT count(*) FROM evidence WHERE delil_id = '$delil'")" = 1 ] ||
+		fail "$point: $delil stored $(kenv_sql "SELECT count(*) FROM evidence WHERE delil_id = '$delil'") times"
+	[ "$(kenv_sql "SELECT count(*) FROM evidence_mails WHERE evidence_id IS NULL")" = 0 ] ||
+		fail "$point: the extraction is still pending after the rerun"
+done
 exit 0
