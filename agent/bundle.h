@@ -58,11 +58,18 @@ struct bundle_file {
 	const char *name;          /* as in the ZIP */
 	const unsigned char *data;
 	size_t len;
+	int listed_code;           /* an evidence file's delilTurId as the provider
+				    * listed it (the stored row's), 0: none */
 };
 
+/* The listed code the report's stored evidence (the "evidence" array of
+ * "stored") gives the file name, 0 when it names none. */
+int bundle_listed_code(const json_t *stored_evidence, const char *name);
+
 /* The offline re-verification both sides run: the package (verify_package)
- * and each evidence file (delil_judge against the original: the whole
- * verdict, delil_verdict.h), offline,
+ * and each evidence file (delil_judge against the original and its
+ * listed_code, as the sync judged it: the whole verdict, delil_verdict.h),
+ * offline,
  * at time at. *out: {"validation_time", "package": {"overall", "checks"},
  * "evidence": [{"file", "verdict", "reason" (the whole verdict), "delil_code",
  * "signature", "signature_reason", "digest", "digest_reason", "event_time",

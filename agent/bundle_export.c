@@ -324,8 +324,9 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	evf = xcalloc(f.n, sizeof(*evf));
 	for (i = 0; i < f.n; i++)
 		if (strncmp(f.e[i].name, "evidence/", 9) == 0)
-			evf[n_ev++] = (struct bundle_file){ f.e[i].name, f.e[i].data.data,
-							   f.e[i].data.len };
+			evf[n_ev++] = (struct bundle_file){
+				f.e[i].name, f.e[i].data.data, f.e[i].data.len,
+				bundle_listed_code(stored_ev, f.e[i].name) };
 	if (bundle_reverify(ts, at, &pkgf, evf, n_ev, signers, &rv, err) < 0)
 		goto out;
 	/* The delils' signers beside the envelope's: a bundle carries the

@@ -2,6 +2,7 @@
  * and `kepagent evidence verify BUNDLE` (see bundle.h). */
 #include "bundle.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,20 @@
 
 #define BUNDLE_MAX (256u << 20)
 
+int bundle_listed_code(const json_t *stored_evidence, const char *name)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(stored_evidence, i, x) {
+		const char *file = json_string_value(json_object_get(x, "file"));
+		json_int_t code = json_integer_value(json_object_get(x, "delil_tur_id"));
+
+		if (file != NULL && name != NULL && strcmp(file, name) == 0)
+			return code > 0 && code <= INT_MAX ? (int)code : 0;
+	}
+	return 0;
+}
 
 int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
 		    const struct bundle_file *evidence, size_t n_evidence,
@@ -63,6 +78,7 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		eo.at = at;
 		eo.original = orig;
 		eo.original_len = orig_len;
+		eo.provider_code = evidence[i].listed_code;
 		if (delil_judge(evidence[i].data, evidence[i].len, &eo, &dv, err) < 0) {
 			json_decref(evs);
 			json_decref(pkg);
@@ -235,6 +251,7 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 {
 	json_t *rv = json_object_get(report, "reverified");
 	json_t *evs = json_object_get(rv, "evidence"), *e;
+	json_t *stored = json_object_get(json_object_get(report, "stored"), "evidence");
 	const struct zip_entry *pe = zip_archive_find(za, "package.eml");
 	struct bundle_file pkg, *ev;
 	size_t i, n = 0;
@@ -249,7 +266,8 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 		const struct zip_entry *ze = name ? zip_archive_find(za, name) : NULL;
 
 		if (ze != NULL)
-			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len };
+			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len,
+							bundle_listed_code(stored, ze->name) };
 	}
 	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &pkg, ev, n,
 			     NULL, got_r, err);

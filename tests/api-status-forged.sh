@@ -94,6 +94,24 @@ assert len(ev) == 2 and ev[0][0] == 10 and ev[0][1] in ("valid", "revocation-unk
 PY
 done
 
+# Its evidence bundle, checked offline, judges the 60 as the sync did: the
+# listed code travels with the stored row (a re-check without it called the
+# mislisted 60 valid and the verdicts different).
+pid=$(kenv_sql "SELECT id FROM packages WHERE kep_id = '$kep'")
+expect_exit 0 "$KEPAGENT" evidence export "$pid" -o "$T/mis.zip"
+# 9: intact, the same verdicts, not all valid.
+expect_exit 9 "$KEPAGENT" evidence verify --json "$T/mis.zip"
+cp "$T/out" "$T/mis-bundle.json"
+python3 - "$T/mis-bundle.json" <<'PY' || fail "bundle re-check of the mislisted 60: $(cat "$T/mis-bundle.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["intact"] and r["same_verdicts"], r["differences"]
+ev = r["reverified"]["evidence"]
+mis = [e for e in ev if e["verdict"] == "invalid"]
+assert len(ev) == 2 and len(mis) == 1, ev
+assert "code mismatch: the listing names delil 60" in mis[0]["reason"], mis[0]
+PY
+
 # The envelope signed by an e-imza.
 r=$(kenv_sql "SELECT verdict || ' ' || verdict_reason FROM packages WHERE kep_id = '$(python3 -c '
 import json, sys
