@@ -27,7 +27,8 @@ struct eopts {
 	int json, csv, packages;
 	struct store_search q;
 	const char *output;
-	struct trust_store *ts;   /* --anchors given */
+	struct trust_store *ts;   /* --anchors, --kephs or --crl given */
+	struct trust_files *tf;   /* their certificates and CRLs until parsed */
 };
 
 static void usage(FILE *out)
@@ -38,7 +39,8 @@ static void usage(FILE *out)
 		"                [--verdict V] [--folder F] [--limit N] [--offset N]\n"
 		"       kepagent evidence show EVIDENCE-ID\n"
 		"       kepagent evidence export PACKAGE-ID -o BUNDLE.zip\n"
-		"       kepagent evidence verify [--anchors PATH]... [--kephs PATH]... BUNDLE.zip\n"
+		"       kepagent evidence verify [--anchors PATH]... [--kephs PATH]... [--crl FILE]...\n"
+		"                BUNDLE.zip\n"
 		"\n"
 		"Auditor queries. search lists evidence items (or, with --packages, packages)\n"
 		"by time (RFC 3339 or YYYY-MM-DD), account, counterpart address, stage\n"
@@ -46,7 +48,8 @@ static void usage(FILE *out)
 		"bytes, every evidence file, certificates, time stamps and a report. verify\n"
 		"re-verifies a bundle offline without the store, with the configuration's\n"
 		"trust anchors (or --anchors, with --kephs naming the KEPHS signing\n"
-		"certificates), and compares with the bundle's report.\n"
+		"certificates, CRLs among the anchors' files or given by --crl), and\n"
+		"compares with the bundle's report.\n"
 		"\n"
 		"  --json        print JSON (the shapes of the local API)\n"
 		"  --csv         search: print CSV for spreadsheets (RFC 4180, UTF-8, the\n"
@@ -75,6 +78,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "anchors", required_argument, NULL, 'A' },
 		{ "kephs", required_argument, NULL, 'K' },
+		{ "crl", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,17 +125,26 @@ static int parse(int argc, char **argv, struct eopts *o)
 			break;
 		case 'A':
 		case 'K':
-			if (o->ts == NULL)
+		case 'R':
+			/* Read as `kepagent verify` reads them (trust_config.h). */
+			if (o->ts == NULL) {
 				o->ts = trust_new();
-			if (c == 'K' ? trust_load_kephs(o->ts, NULL, optarg, &err) < 0
-				     : trust_load(o->ts, TRUST_ANCHOR, optarg, &err) < 0) {
-				log_error("evidence: %s", err.msg);
+				o->tf = trust_files_new(o->ts);
+			}
+			if ((c == 'K' ? trust_load_kephs(o->ts, NULL, optarg, &err)
+			     : c == 'R' ? trust_files_add_crl(o->tf, optarg, &err)
+			     : trust_files_add(o->tf, TRUST_ANCHOR, optarg, &err)) < 0) {
+				log_error("evidence: %s%s", c == 'R' ? "--crl " : "", err.msg);
 				return KEXIT_CONFIG;
 			}
 			break;
 		case 'h': usage(stdout); return KEXIT_OK;
 		default: usage(stderr); return KEXIT_USAGE;
 		}
+	}
+	if (o->tf != NULL && trust_files_done(&o->tf, &err) < 0) {
+		log_error("evidence: %s", err.msg);
+		return KEXIT_CONFIG;
 	}
 	return -1;
 }
@@ -325,6 +338,7 @@ int cmd_evidence(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	rc = with_store(ctx, &o, sub, id);
 out:
+	trust_files_free(&o.tf);
 	trust_free(&o.ts);
 	return rc;
 }

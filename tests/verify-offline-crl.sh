@@ -145,4 +145,23 @@ kenv_sql "SELECT verdict FROM packages WHERE kep_id = '$(python3 -c 'import json
 kenv_sql "SELECT verdict, count(*) FROM packages GROUP BY verdict ORDER BY verdict" >"$T/all"
 grep -q '^valid	' "$T/all" || fail "no package stored valid: $(cat "$T/all")"
 grep -q 'revocation-unknown' "$T/all" && fail "revocation-unknown stored with CRLs: $(cat "$T/all")"
+# The evidence bundle of the revoked package, checked offline by `kepagent
+# evidence verify` with trust from the command line: CRLs given with --crl or
+# among the --anchors catch the revoked signer as the sync did (the same
+# verdicts, not valid: exit 9); without them it is revocation-unknown, which
+# differs from the bundle's report (exit 1).
+rid=$(kenv_sql "SELECT id FROM packages WHERE verdict = 'revoked' LIMIT 1")
+expect_exit 0 "$KEPAGENT" evidence export "$rid" -o "$T/revoked.zip"
+bundle_overall() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["reverified"]["package"]["overall"])' "$T/out"; }
+# shellcheck disable=SC2086
+expect_exit 1 "$KEPAGENT" evidence verify --json $A "$T/revoked.zip"
+[ "$(bundle_overall)" = "revocation-unknown" ] || fail "bundle without CRLs: $(bundle_overall)"
+for how in "--crl $PKI/crl/rsa-inter.crl --crl $PKI/crl/rsa-root.crl.pem" "--anchors $T/crls.pem"; do
+	# shellcheck disable=SC2086
+	expect_exit 9 "$KEPAGENT" evidence verify --json $A $how "$T/revoked.zip"
+	[ "$(bundle_overall)" = "revoked" ] || fail "bundle, $how: $(bundle_overall)"
+done
+# shellcheck disable=SC2086
+expect_exit 3 "$KEPAGENT" evidence verify $A --crl "$PKI/trust/rsa-root.pem" "$T/revoked.zip"
+grep -q 'rsa-root.pem: no CRL in it' "$T/err" || fail "evidence verify --crl of a certificate: $(cat "$T/err")"
 exit 0
