@@ -70,7 +70,7 @@ py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v13.db'"
 py_sql "$T/v13.db" "ALTER TABLE packages RENAME COLUMN kep_sira_no_v13 TO kep_sira_no;
 UPDATE packages SET kep_sira_no = (SELECT kep_sira_no FROM package_seq q WHERE q.package_id = packages.id);
 UPDATE packages SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM packages);
-DROP TABLE package_seq; PRAGMA user_version = 13;"
+DROP TABLE package_seq; DROP TABLE evidence_mails; PRAGMA user_version = 13;"
 STORE=$T/v13.db
 want_seq=$(kenv_sql "SELECT id || '=' || kep_sira_no FROM packages WHERE kep_sira_no IS NOT NULL ORDER BY id")
 [ "$(echo "$want_seq" | wc -l)" -ge 5 ] || fail "upgrade: only $(echo "$want_seq" | wc -l) packages with a number"
