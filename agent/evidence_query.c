@@ -16,7 +16,7 @@ json_t *evidence_query_json(const struct store_evidence_row *r)
 	char label[64], t[32];
 
 	delil_label((int)m->delil_tur_id, label, sizeof(label));
-	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:o}",
+	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:o, s:o}",
 			 "id", (json_int_t)r->id, "delil_id", m->delil_id,
 			 "delil_tur_id", (json_int_t)m->delil_tur_id, "label", label,
 			 "known", delil_by_code((int)m->delil_tur_id) != NULL,
@@ -25,7 +25,9 @@ json_t *evidence_query_json(const struct store_evidence_row *r)
 			 "verdict", m->verdict ? m->verdict : "unverified",
 			 "reason", m->verdict_reason, "account", m->account,
 			 "kep_id", m->kep_id,
-			 "package_id", r->package_id ? json_integer(r->package_id) : json_null());
+			 "package_id", r->package_id ? json_integer(r->package_id) : json_null(),
+			 "carrier_package_id",
+			 r->carrier_id ? json_integer(r->carrier_id) : json_null());
 }
 
 json_t *evidence_query_checks_json(const struct store_verification_row *rows, size_t n)

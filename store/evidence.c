@@ -231,6 +231,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		st_col_sha256(st, 13, r->raw_sha256);
 		r->stored_at = st_col_int64(st, 14);
 		r->meta.event_time_text = st_col_str(st, 15);
+		r->carrier_id = st_col_int64(st, 16);
 	}
 	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {

@@ -45,6 +45,7 @@ struct store_evidence_row {
 	int64_t raw_size;
 	unsigned char raw_sha256[32];
 	int64_t stored_at;
+	int64_t carrier_id;         /* the delil mail that carried it, 0 when none */
 };
 
 /* *inserted_r (may be NULL) is 0 when (account, delilId) was already stored. */

@@ -101,7 +101,8 @@ assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE"
 j = json.load(open(sys.argv[1])); want = sys.argv[2]; verdict = sys.argv[3]
 if "results" in j: j = j["results"][0]
 assert str(j.get("stage")) == want, ("stage", j.get("stage"), want)
-assert [e["verdict"] for e in j["evidence"]] == [verdict], j["evidence"]' "$T/out" "$wstage" "$verdict" \
+assert [e["verdict"] for e in j["evidence"]] == [verdict], j["evidence"]
+assert [e["carrier_package_id"] for e in j["evidence"]] == [int(sys.argv[4])], j["evidence"]' "$T/out" "$wstage" "$verdict" "$pid" \
 		|| fail "$f: the status lookup: $(cat "$T/out")"
 done <"$T/mails"
 # The sent package and its delil mail in one run (the mail may be stored
