@@ -151,8 +151,9 @@ static int parse(int argc, char **argv, struct eopts *o)
 
 /* The CSV columns: the fields of the Evidence and Package objects. */
 static const char *const evidence_columns[] = {
-	"id", "delil_id", "delil_tur_id", "label", "known", "event_time", "issuer", "verdict",
-	"reason", "account", "kep_id", "package_id", NULL,
+	"id", "delil_id", "delil_tur_id", "label", "known", "event_time", "provider_time",
+	"issuer", "verdict", "reason", "account", "kep_id", "package_id", "carrier_package_id",
+	NULL,
 };
 static const char *const package_columns[] = {
 	"id", "account", "folder", "kep_id", "subject", "sender", "sender_kep", "recipients",
