@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "err.h"
+#include "package_view.h"
 
 struct store;
 struct config;
@@ -66,7 +67,8 @@ struct bundle_file {
  * "stored") gives the file name, 0 when it names none. */
 int bundle_listed_code(const json_t *stored_evidence, const char *name);
 
-/* The offline re-verification both sides run: the package (verify_package)
+/* The offline re-verification both sides run: the package, parsed once by
+ * the caller (package_view.h; verify_package_view)
  * and each evidence file (delil_judge against the original and its
  * listed_code, as the sync judged it: the whole verdict, delil_verdict.h),
  * offline,
@@ -75,7 +77,7 @@ int bundle_listed_code(const json_t *stored_evidence, const char *name);
  * "signature", "signature_reason", "digest", "digest_reason", "event_time",
  * "signer_subject"}]}. signers (NULL: not wanted) gets each evidence
  * file's signer certificate, up-referenced. */
-int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
+int bundle_reverify(const struct trust_store *ts, time_t at, const struct pkg_view *package,
 		    const struct bundle_file *evidence, size_t n_evidence,
 		    STACK_OF(X509) *signers, json_t **out, struct kerr *err);
 

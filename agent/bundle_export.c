@@ -19,6 +19,7 @@
 #include "signer_role.h"
 #include "trust.h"
 #include "mime.h"
+#include "package_view.h"
 #include "store.h"
 #include "store_archive.h"
 #include "store_evidence.h"
@@ -283,8 +284,8 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	struct store_verification_row *vr = NULL;
 	struct store_package_row *p = NULL;
 	struct files f = { 0 };
-	struct mime_package mp;
-	struct bundle_file pkgf, *evf = NULL;
+	struct pkg_view v = { 0 };
+	struct bundle_file *evf = NULL;
 	json_t *report = NULL, *stored_ev = json_array(), *rv = NULL, *files, *pj = NULL;
 	json_t *certs = json_array();
 	struct kbuf *raw, txt = { 0 }, html = { 0 };
@@ -308,26 +309,27 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	}
 	if (store_verification_list(st, STORE_VERIF_PACKAGE, id, &vr, &nv, err) < 0)
 		goto out;
-	if (mime_package_parse(raw->data, raw->len, &mp, NULL) == 0) {
-		if (mp.has_original)
-			kbuf_append(add(&f, xstrdup("original.eml")), mp.original.data,
-				    mp.original.len);
-		add_signatures(&f, &mp.envelope, "envelope", certs);
-		if (mp.has_original)
-			add_signatures(&f, &mp.original, "original", certs);
-		mime_package_free(&mp);
+	/* One parse for the bundle's files and its re-verification; the
+	 * view borrows raw's bytes, which stay put while f grows. */
+	pkg_view_open(raw->data, raw->len, &v);
+	if (v.parsed) {
+		if (v.mp.has_original)
+			kbuf_append(add(&f, xstrdup("original.eml")), v.mp.original.data,
+				    v.mp.original.len);
+		add_signatures(&f, &v.mp.envelope, "envelope", certs);
+		if (v.mp.has_original)
+			add_signatures(&f, &v.mp.original, "original", certs);
 	}
 	if (add_evidence(st, &f, id, stored_ev, err) < 0)
 		goto out;
 	/* f.e moves while adding: take the pointers only now. */
-	pkgf = (struct bundle_file){ "package.eml", f.e[0].data.data, f.e[0].data.len };
 	evf = xcalloc(f.n, sizeof(*evf));
 	for (i = 0; i < f.n; i++)
 		if (strncmp(f.e[i].name, "evidence/", 9) == 0)
 			evf[n_ev++] = (struct bundle_file){
 				f.e[i].name, f.e[i].data.data, f.e[i].data.len,
 				bundle_listed_code(stored_ev, f.e[i].name) };
-	if (bundle_reverify(ts, at, &pkgf, evf, n_ev, signers, &rv, err) < 0)
+	if (bundle_reverify(ts, at, &v, evf, n_ev, signers, &rv, err) < 0)
 		goto out;
 	/* The delils' signers beside the envelope's: a bundle carries the
 	 * KEPHS certificates its verdicts rest on. */
@@ -372,6 +374,7 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	kbuf_append(add(&f, xstrdup("report.html")), html.data, html.len);
 	rc = write_zip(&f, path, err);
 out:
+	pkg_view_free(&v);
 	json_decref(report);
 	json_decref(pj);
 	json_decref(certs);

@@ -38,22 +38,20 @@ int bundle_listed_code(const json_t *stored_evidence, const char *name)
 	return 0;
 }
 
-int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle_file *package,
+int bundle_reverify(const struct trust_store *ts, time_t at, const struct pkg_view *v,
 		    const struct bundle_file *evidence, size_t n_evidence,
 		    STACK_OF(X509) *signers, json_t **out, struct kerr *err)
 {
 	struct verify_opts vo = { .trust = ts, .validation_time = at };
-	struct pkg_view v;
 	struct pkg_report rep;
 	json_t *checks = json_array(), *evs = json_array(), *pkg;
 	const void *orig = NULL;
 	size_t orig_len = 0, i;
 	char tbuf[32];
 
-	/* One parse for the package's checks and the evidence's original. */
-	pkg_view_open(package->data, package->len, &v);
-	if (verify_package_view(&vo, &v, &rep, err) < 0) {
-		pkg_view_free(&v);
+	/* One parse (the caller's) for the package's checks and the
+	 * evidence's original. */
+	if (verify_package_view(&vo, v, &rep, err) < 0) {
 		json_decref(checks);
 		json_decref(evs);
 		return -1;
@@ -63,9 +61,9 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 	pkg = json_pack("{s:s, s:o}", "overall", verdict_name(rep.overall), "checks", checks);
 	pkg_report_free(&rep);
 	/* Evidence digests cover the original message the provider relayed. */
-	if (v.parsed && v.mp.has_original) {
-		orig = v.mp.original.data;
-		orig_len = v.mp.original.len;
+	if (v->parsed && v->mp.has_original) {
+		orig = v->mp.original.data;
+		orig_len = v->mp.original.len;
 	}
 	for (i = 0; i < n_evidence; i++) {
 		struct evidence_opts eo = { 0 };
@@ -82,7 +80,6 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 		if (delil_judge(evidence[i].data, evidence[i].len, &eo, &dv, err) < 0) {
 			json_decref(evs);
 			json_decref(pkg);
-			pkg_view_free(&v);
 			return -1;
 		}
 		/* verdict and reason: the whole verdict (delil_verdict.h), the
@@ -99,7 +96,6 @@ int bundle_reverify(const struct trust_store *ts, time_t at, const struct bundle
 			sk_X509_push(signers, ev->signer_cert);
 		delil_verdict_free(&dv);
 	}
-	pkg_view_free(&v);
 	*out = json_pack("{s:s, s:o, s:o}", "validation_time",
 			 reply_time((int64_t)at * 1000, tbuf), "package", pkg,
 			 "evidence", evs);
@@ -253,13 +249,13 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 	json_t *evs = json_object_get(rv, "evidence"), *e;
 	json_t *stored = json_object_get(json_object_get(report, "stored"), "evidence");
 	const struct zip_entry *pe = zip_archive_find(za, "package.eml");
-	struct bundle_file pkg, *ev;
+	struct bundle_file *ev;
+	struct pkg_view v;
 	size_t i, n = 0;
 	int rc;
 
 	if (pe == NULL)
 		return kerr_set(err, KERR_MALFORMED, "the bundle has no package.eml");
-	pkg = (struct bundle_file){ "package.eml", pe->data, pe->len };
 	ev = xcalloc(json_array_size(evs) + 1, sizeof(*ev));
 	json_array_foreach(evs, i, e) {
 		const char *name = json_string_value(json_object_get(e, "file"));
@@ -269,8 +265,10 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len,
 							bundle_listed_code(stored, ze->name) };
 	}
-	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &pkg, ev, n,
+	pkg_view_open(pe->data, pe->len, &v);
+	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &v, ev, n,
 			     NULL, got_r, err);
+	pkg_view_free(&v);
 	free(ev);
 	return rc;
 }
