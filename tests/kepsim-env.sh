@@ -225,7 +225,14 @@ dup = c.execute("SELECT count(*) - count(DISTINCT package_id) FROM import_queue"
 if dup: bad.append("queue has %d duplicates" % dup)
 q = c.execute("SELECT count(*) FROM import_queue").fetchone()[0]
 inbox = c.execute("SELECT count(*) FROM packages WHERE folder='INBOX'").fetchone()[0]
-if q != inbox: bad.append("queue has %d items for %d received packages" % (q, inbox))
+# A delil mail whose KEPHS signature verifies is evidence, never queued
+# (evidence_mails, schema 15); one that is not verified stays queued.
+ev_mails = c.execute("SELECT p.id, p.verdict, (SELECT count(*) FROM import_queue q WHERE q.package_id = p.id) "
+                     "FROM evidence_mails m JOIN packages p ON p.id = m.package_id WHERE m.is_evidence = 1").fetchall()
+for pid, verdict, queued in ev_mails:
+    if verdict not in ("valid", "revocation-unknown"): bad.append("package %d kept out of the queue as evidence, but %s" % (pid, verdict))
+    if queued: bad.append("evidence mail %d is in the import queue" % pid)
+if q != inbox - len(ev_mails): bad.append("queue has %d items for %d received packages (%d of them evidence mails)" % (q, inbox, len(ev_mails)))
 dup = c.execute("SELECT count(*) - count(DISTINCT delil_id) FROM evidence").fetchone()[0]
 if dup: bad.append("evidence has %d duplicates" % dup)
 if os.path.exists(acks):
