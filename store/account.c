@@ -21,8 +21,7 @@ int store_account_ensure(struct store *s, const char *name, const char *address,
 	st_bind_text(st, ":address", address);
 	st_bind_text(st, ":provider", provider);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot store account", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot store account", err);
 	if (ret < 0 || id_r == NULL)
 		return ret;
 	return st_account_id(s, name, id_r, err);

@@ -212,8 +212,7 @@ static int point_at_archive(struct store *s, const char *table, const char *col,
 	st_bind_int64(st, ":now", now);
 	st_bind_int64(st, ":id", id);
 	st_bind_blob(st, ":sha", e->sha256, 32);
-	ret = st_step_done(s, st, "cannot record archived content", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot record archived content", err);
 	*changed_r = sqlite3_changes(s->db) > 0;
 	return ret;
 }

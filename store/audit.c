@@ -11,7 +11,6 @@ int store_audit_append(struct store *s, const char *actor, const char *action,
 		       struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (actor == NULL || action == NULL)
 		return kerr_set(err, KERR_USAGE, "audit: actor and action are required");
@@ -24,9 +23,7 @@ int store_audit_append(struct store *s, const char *actor, const char *action,
 	st_bind_text(st, ":account", account);
 	st_bind_text(st, ":object", object);
 	st_bind_text(st, ":detail", detail);
-	ret = st_step_done(s, st, "cannot append to the audit log", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot append to the audit log", err);
 }
 
 int store_audit_list(struct store *s, const struct store_audit_filter *f,

@@ -42,7 +42,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 {
 	const struct store_evidence_meta *m = &ev->meta;
 	sqlite3_stmt *st;
-	int ret;
 
 	/* Without an explicit package, the oldest package with this kepId. */
 	if (st_prepare(s, "INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no,"
@@ -62,17 +61,12 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 	st_bind_time(st, ":time", m->event_time);
 	st_bind_text(st, ":ttext", m->event_time_text);
 	st_bind_text(st, ":issuer", m->issuer);
-	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":raw"),
-				(sqlite3_uint64)src->size);
+	st_bind_zeroblob(st, ":raw", src->size);
 	st_bind_int64(st, ":size", src->size);
 	st_bind_text(st, ":verdict", m->verdict);
 	st_bind_text(st, ":reason", m->verdict_reason);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot store evidence", err);
-	st_finalize(s, st);
-	if (ret == 0)
-		*id_r = sqlite3_last_insert_rowid(s->db);
-	return ret;
+	return st_run_insert(s, st, id_r, "cannot store evidence", err);
 }
 
 static int write_all(struct store *s, int64_t acc, const struct store_evidence *ev,
@@ -146,8 +140,7 @@ int store_evidence_rejudge(struct store *s, const struct store_evidence_row *row
 		st_bind_text(st, ":verdict", verdict);
 		st_bind_text(st, ":reason", reason);
 		st_bind_int64(st, ":id", row->id);
-		ret = st_step_done(s, st, "cannot record the evidence's new verdict", err);
-		st_finalize(s, st);
+		ret = st_run(s, st, "cannot record the evidence's new verdict", err);
 	}
 	for (i = 0; ret == 0 && i < n; i++)
 		ret = store_verification_add(s, STORE_VERIF_EVIDENCE, row->id, &v[i], err);

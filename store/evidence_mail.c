@@ -14,7 +14,7 @@ int st_evidence_mail_insert(struct store *s, int64_t package_id, enum store_evid
 		return -1;
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":ev", kind == STORE_EVMAIL_EVIDENCE);
-	return st_step_done(s, st, "cannot record the evidence mail", err);
+	return st_run(s, st, "cannot record the evidence mail", err);
 }
 
 int store_evidence_mail_done(struct store *s, int64_t package_id, int64_t evidence_id,
@@ -27,7 +27,7 @@ int store_evidence_mail_done(struct store *s, int64_t package_id, int64_t eviden
 		return -1;
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":ev", evidence_id);
-	return st_step_done(s, st, "cannot record the evidence mail's delil", err);
+	return st_run(s, st, "cannot record the evidence mail's delil", err);
 }
 
 int store_evidence_mail_pending(struct store *s, const char *account, int64_t **ids_r,

@@ -72,16 +72,13 @@ void store_evidence_pending_free(struct store_evidence_pending **rows, size_t n)
 int store_evidence_final_mark(struct store *s, int64_t package_id, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "INSERT OR IGNORE INTO evidence_final (package_id, marked_at)"
 		       " VALUES (:pkg, :now)", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot mark the evidence final", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot mark the evidence final", err);
 }
 
 int store_evidence_poll_interval(struct store *s, int64_t package_id, int64_t *interval_ms_r,
@@ -108,7 +105,6 @@ int store_evidence_poll_set(struct store *s, int64_t package_id, int64_t due_ms,
 			    int64_t interval_ms, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO evidence_polls (package_id, due_at, interval_ms, polled_at)"
 		       " VALUES (:pkg, :due, :interval, :now) ON CONFLICT (package_id) DO UPDATE"
@@ -119,7 +115,5 @@ int store_evidence_poll_set(struct store *s, int64_t package_id, int64_t due_ms,
 	st_bind_int64(st, ":due", due_ms);
 	st_bind_int64(st, ":interval", interval_ms);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot record the evidence poll schedule", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot record the evidence poll schedule", err);
 }

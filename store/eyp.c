@@ -10,7 +10,6 @@ int st_eyp_insert(struct store *s, int64_t package_id, const struct store_eyp *e
 		  struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO eyp_metadata (package_id, belge_id, konu, tarih, belge_no,"
 		       " olusturan, attachments_json) VALUES (:pkg, :belge_id, :konu, :tarih,"
@@ -23,9 +22,7 @@ int st_eyp_insert(struct store *s, int64_t package_id, const struct store_eyp *e
 	st_bind_text(st, ":belge_no", e->belge_no);
 	st_bind_text(st, ":olusturan", e->olusturan);
 	st_bind_text(st, ":ekler", e->attachments_json);
-	ret = st_step_done(s, st, "cannot store e-Yazisma metadata", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot store e-Yazisma metadata", err);
 }
 
 int store_eyp_get(struct store *s, int64_t package_id, struct store_eyp **eyp_r,

@@ -43,14 +43,11 @@ int store_folders_get(struct store *s, const char *account, int64_t since_ms,
 static int forget(struct store *s, int64_t acc, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "DELETE FROM folder_lists WHERE account_id = :acc", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":acc", acc);
-	ret = st_step_done(s, st, "cannot drop the folder list", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot drop the folder list", err);
 }
 
 int store_folders_put(struct store *s, const char *account, char *const *names, size_t n,

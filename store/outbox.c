@@ -102,10 +102,8 @@ static int insert_file(struct store *s, int64_t id, const struct store_outbox_fi
 	st_bind_text(st, ":ctype", f->content_type);
 	st_bind_int64(st, ":size", src.size);
 	st_bind_int64(st, ":now", now_ms());
-	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":content"),
-				(sqlite3_uint64)src.size);
-	ret = st_step_done(s, st, "cannot store an outbox file", err);
-	st_finalize(s, st);
+	st_bind_zeroblob(st, ":content", src.size);
+	ret = st_run(s, st, "cannot store an outbox file", err);
 	if (ret == 0)
 		ret = st_blob_fill(s, "outbox_files", "content", "sha256",
 				   sqlite3_last_insert_rowid(s->db), &src, sha, err);
@@ -118,7 +116,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_outbox_ne
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO outbox (account_id, idem_key, ileti_id, ileti_tip, path,"
 		       " sign_mode, subject, body, body_type, message_id, request_sha256,"
@@ -137,11 +134,7 @@ static int insert_row(struct store *s, int64_t acc, const struct store_outbox_ne
 	st_bind_text(st, ":msgid", n->message_id);
 	st_bind_blob(st, ":sha", n->request_sha256, 32);
 	st_bind_int64(st, ":now", now);
-	ret = st_step_done(s, st, "cannot store the outbox item", err);
-	st_finalize(s, st);
-	if (ret == 0)
-		*id_r = sqlite3_last_insert_rowid(s->db);
-	return ret;
+	return st_run_insert(s, st, id_r, "cannot store the outbox item", err);
 }
 
 int store_outbox_insert(struct store *s, const struct store_outbox_new *n, int64_t *id_r,
@@ -364,8 +357,7 @@ static int update_state(struct store *s, int64_t id, const struct store_outbox_s
 	st_bind_text(st, ":text", p->provider_text);
 	st_bind_int64(st, ":bump", p->bump_attempts ? 1 : 0);
 	st_bind_int64(st, ":id", id);
-	ret = st_step_done(s, st, "cannot record the outbox state", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot record the outbox state", err);
 	if (ret == 0 && sqlite3_changes(s->db) != 1)
 		return kerr_set(err, KERR_BUSY, "outbox item %lld is no longer %s", (long long)id,
 				store_outbox_state_name(p->from));
@@ -452,8 +444,7 @@ int store_outbox_link_packages(struct store *s, const char *account, struct kerr
 		       " AND p.kep_id = outbox.kep_id)", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":acc", account);
-	ret = st_step_done(s, st, "cannot link outbox items to their packages", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot link outbox items to their packages", err);
 	return ret < 0 ? -1 : sqlite3_changes(s->db);
 }
 
@@ -515,8 +506,7 @@ int store_send_block_set(struct store *s, const char *account, const char *reaso
 	st_bind_text(st, ":reason", reason);
 	st_bind_text(st, ":fp", fp);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot record the sending block", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot record the sending block", err);
 	if (ret == 0)
 		(void)store_audit_append(s, "sync", "outbox.blocked", account, NULL, reason, NULL);
 	return ret;
@@ -525,15 +515,12 @@ int store_send_block_set(struct store *s, const char *account, const char *reaso
 int store_send_block_clear(struct store *s, const char *account, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "DELETE FROM send_blocks WHERE account_id ="
 		       " (SELECT id FROM accounts WHERE name = :acc)", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":acc", account);
-	ret = st_step_done(s, st, "cannot clear the sending block", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot clear the sending block", err);
 }
 
 void store_outbox_item_clear(struct store_outbox_item *it)

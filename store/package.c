@@ -64,7 +64,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 		      struct st_source *src, int64_t *id_r, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO packages (account_id, folder, kep_id,"
 		       " org_mesaj_id, message_id, sender, sender_kep, subject,"
@@ -93,15 +92,10 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	st_bind_text(st, ":reason", m->verdict_reason);
 	st_bind_text(st, ":ack", store_ack_name(m->ack));
 	st_bind_time(st, ":ack_time", m->ack_time);
-	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":raw"),
-				(sqlite3_uint64)src->size);
+	st_bind_zeroblob(st, ":raw", src->size);
 	st_bind_int64(st, ":size", src->size);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot store package", err);
-	st_finalize(s, st);
-	if (ret == 0)
-		*id_r = sqlite3_last_insert_rowid(s->db);
-	return ret;
+	return st_run_insert(s, st, id_r, "cannot store package", err);
 }
 
 /* The provider's sequence number (schema v14): the number, or its text when
@@ -110,7 +104,6 @@ static int insert_seq(struct store *s, int64_t id, const struct store_package_me
 		      struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (m->provider_seq_text == NULL && m->provider_seq < 0)
 		return 0;
@@ -122,9 +115,7 @@ static int insert_seq(struct store *s, int64_t id, const struct store_package_me
 		st_bind_text(st, ":text", m->provider_seq_text);
 	else
 		st_bind_int64(st, ":n", m->provider_seq);
-	ret = st_step_done(s, st, "cannot store the sequence number", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot store the sequence number", err);
 }
 
 /* Evidence can arrive before its package: attach it now. */
@@ -132,7 +123,6 @@ static int link_evidence(struct store *s, int64_t acc, int64_t id, const char *k
 			 struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "UPDATE evidence SET package_id = :id WHERE account_id = :acc"
 		       " AND kep_id = :kep AND package_id IS NULL", &st, err) < 0)
@@ -140,9 +130,7 @@ static int link_evidence(struct store *s, int64_t acc, int64_t id, const char *k
 	st_bind_int64(st, ":id", id);
 	st_bind_int64(st, ":acc", acc);
 	st_bind_text(st, ":kep", kep_id);
-	ret = st_step_done(s, st, "cannot link evidence", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot link evidence", err);
 }
 
 static int write_derived(struct store *s, int64_t acc, int64_t id,
@@ -371,8 +359,7 @@ int store_package_set_ack(struct store *s, int64_t id, enum store_ack ack, int64
 	st_bind_text(st, ":ack", store_ack_name(ack));
 	st_bind_time(st, ":time", time);
 	st_bind_int64(st, ":id", id);
-	ret = st_step_done(s, st, "cannot set provider acknowledgement", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot set provider acknowledgement", err);
 	if (ret == 0 && sqlite3_changes(s->db) == 0)
 		return kerr_set(err, KERR_NOTFOUND, "no package with id %lld", (long long)id);
 	return ret;

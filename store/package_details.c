@@ -95,8 +95,7 @@ int st_details_insert(struct store *s, int64_t id, const struct store_package_de
 	st_bind_time(st, ":mdate", d->message_date);
 	st_bind_time(st, ":ptime", d->provider_time);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot store package details", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot store package details", err);
 	if (ret == 0)
 		ret = st_recipients_insert(s, ST_RCPT_PACKAGE, id, d->recipients, d->n_recipients,
 					   err);
@@ -193,8 +192,7 @@ int store_package_details_fill(struct store *s, int64_t id, const struct store_p
 		st_bind_text(st, ":name", raw_names[i]);
 		st_bind_int64(st, ":id", id);
 		st_bind_int64(st, ":idx", (int64_t)i);
-		rc = st_step_done(s, st, "cannot store a raw attachment name", err);
-		st_finalize(s, st);
+		rc = st_run(s, st, "cannot store a raw attachment name", err);
 		if (rc < 0)
 			goto fail;
 	}

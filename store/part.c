@@ -30,10 +30,8 @@ int st_part_insert(struct store *s, int64_t package_id, int idx, const struct st
 	st_bind_text(st, ":fname", p->meta.file_name);
 	st_bind_text(st, ":sname", p->meta.safe_name);
 	st_bind_int64(st, ":size", src.size);
-	sqlite3_bind_zeroblob64(st, sqlite3_bind_parameter_index(st, ":content"),
-				(sqlite3_uint64)src.size);
-	ret = st_step_done(s, st, "cannot store part", err);
-	st_finalize(s, st);
+	st_bind_zeroblob(st, ":content", src.size);
+	ret = st_run(s, st, "cannot store part", err);
 	if (ret == 0)
 		ret = st_blob_fill(s, "parts", "content", "sha256", sqlite3_last_insert_rowid(s->db),
 				   &src, sha, err);

@@ -10,7 +10,6 @@
 static int set_state(struct store *s, int64_t package_id, const char *state, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO provider_deletions (package_id, state, updated_at)"
 		       " VALUES (:pkg, :state, :now) ON CONFLICT (package_id) DO UPDATE"
@@ -20,9 +19,7 @@ static int set_state(struct store *s, int64_t package_id, const char *state, str
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_text(st, ":state", state);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot record the provider deletion", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot record the provider deletion", err);
 }
 
 int store_package_ack_done(struct store *s, int64_t package_id, int delete_due,

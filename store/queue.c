@@ -34,7 +34,6 @@ int st_queue_enqueue(struct store *s, int64_t package_id, struct kerr *err)
 {
 	sqlite3_stmt *st;
 	int64_t now = now_ms();
-	int ret;
 
 	if (st_prepare(s, "INSERT INTO import_queue (package_id, state, created_at, updated_at)"
 		       " VALUES (:pkg, 'pending', :now, :now) ON CONFLICT (package_id) DO NOTHING",
@@ -42,9 +41,7 @@ int st_queue_enqueue(struct store *s, int64_t package_id, struct kerr *err)
 		return -1;
 	st_bind_int64(st, ":pkg", package_id);
 	st_bind_int64(st, ":now", now);
-	ret = st_step_done(s, st, "cannot enqueue package", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot enqueue package", err);
 }
 
 int store_queue_enqueue(struct store *s, int64_t package_id, struct kerr *err)
@@ -203,7 +200,6 @@ static int set_state(struct store *s, int64_t package_id, const char *state,
 		     int64_t attempts, const char *reason, int64_t not_before, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (st_prepare(s, "UPDATE import_queue SET state = :state, attempts = :attempts,"
 		       " last_reason = IFNULL(:reason, last_reason), not_before = :not_before,"
@@ -216,9 +212,7 @@ static int set_state(struct store *s, int64_t package_id, const char *state,
 	st_bind_time(st, ":not_before", not_before);
 	st_bind_int64(st, ":now", now_ms());
 	st_bind_int64(st, ":pkg", package_id);
-	ret = st_step_done(s, st, "cannot update the import queue", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot update the import queue", err);
 }
 
 int store_queue_ack(struct store *s, int64_t package_id, const char *actor, struct kerr *err)

@@ -207,8 +207,7 @@ int store_queue_lease_extend(struct store *s, int64_t package_id, const char *to
 	st_bind_int64(st, ":exp", now + lease_ms);
 	st_bind_int64(st, ":now", now);
 	st_bind_int64(st, ":pkg", package_id);
-	ret = st_step_done(s, st, "cannot extend the lease", err);
-	st_finalize(s, st);
+	ret = st_run(s, st, "cannot extend the lease", err);
 	if (ret < 0 || st_tx_commit(s, &tx, err) < 0)
 		goto fail;
 	*expires_r = now + lease_ms;

@@ -31,7 +31,6 @@ int store_quota_put(struct store *s, const char *account, const struct store_quo
 {
 	sqlite3_stmt *st;
 	int64_t acc;
-	int ret;
 
 	if (st_account_id(s, account, &acc, err) < 0)
 		return -1;
@@ -43,7 +42,5 @@ int store_quota_put(struct store *s, const char *account, const struct store_quo
 	st_bind_int64(st, ":total", q->total_kb);
 	st_bind_int64(st, ":credit", q->credit);
 	st_bind_int64(st, ":at", q->asked_at);
-	ret = st_step_done(s, st, "cannot store the quota", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot store the quota", err);
 }

@@ -12,7 +12,6 @@ int store_revcache_put(struct store *s, const char *key, const void *der, size_t
 		       struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (key == NULL || der == NULL)
 		return kerr_set(err, KERR_USAGE, "revocation cache: key and data are required");
@@ -27,9 +26,7 @@ int store_revcache_put(struct store *s, const char *key, const void *der, size_t
 	st_bind_time(st, ":this", this_update);
 	st_bind_time(st, ":next", next_update);
 	st_bind_int64(st, ":fetched", fetched_at ? fetched_at : now_ms());
-	ret = st_step_done(s, st, "cannot store revocation data", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot store revocation data", err);
 }
 
 int store_revcache_get(struct store *s, const char *key, struct store_revcache_entry **entry_r,

@@ -136,6 +136,23 @@ int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct k
 	return 0;
 }
 
+int st_run(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err)
+{
+	int ret = st_step_done(s, stmt, what, err);
+
+	st_finalize(s, stmt);
+	return ret;
+}
+
+int st_run_insert(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
+		  struct kerr *err)
+{
+	if (st_run(s, stmt, what, err) < 0)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
 int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
 	       struct kerr *err)
 {
@@ -232,6 +249,13 @@ void st_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t len)
 void st_bind_null(sqlite3_stmt *st, const char *name)
 {
 	check_bind(st, name, sqlite3_bind_null(st, param(st, name)));
+}
+
+void st_bind_zeroblob(sqlite3_stmt *st, const char *name, int64_t size)
+{
+	/* Not check_bind(): a size over SQLite's limit (SQLITE_TOOBIG) leaves the
+	 * column NULL, and st_blob_fill() then fails with a message, not an abort. */
+	(void)sqlite3_bind_zeroblob64(st, param(st, name), (sqlite3_uint64)size);
 }
 
 char *st_col_str(sqlite3_stmt *st, int col)

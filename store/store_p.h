@@ -54,6 +54,12 @@ void st_cache_clear(struct store *s);
 int st_exec(struct store *s, const char *sql, struct kerr *err);
 /* Steps a statement that returns no rows; resets nothing. */
 int st_step_done(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err);
+/* Steps a statement that returns no rows and gives it back (st_finalize):
+ * the one ending of a write. sqlite3_changes() still counts its rows. */
+int st_run(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *err);
+/* st_run() for an INSERT: on success *id_r is the new row's id. */
+int st_run_insert(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
+		  struct kerr *err);
 /* Steps a statement selecting one id; finalizes it. Returns 1 with *id_r set
  * (id_r may be NULL) when a row was found, 0 when none, -1 on error. */
 int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
@@ -70,6 +76,8 @@ void st_bind_int64(sqlite3_stmt *st, const char *name, int64_t v);
 void st_bind_time(sqlite3_stmt *st, const char *name, int64_t ms);     /* 0 -> NULL */
 void st_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t len);
 void st_bind_null(sqlite3_stmt *st, const char *name);
+/* A blob of size zero bytes, filled afterwards by st_blob_fill(). */
+void st_bind_zeroblob(sqlite3_stmt *st, const char *name, int64_t size);
 
 /* Column readers: NULL column -> NULL / 0. Strings are xstrdup'ed. */
 char *st_col_str(sqlite3_stmt *st, int col);

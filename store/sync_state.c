@@ -37,7 +37,6 @@ static int record(struct store *s, const char *sql, const char *account, const c
 {
 	sqlite3_stmt *st;
 	int64_t acc;
-	int ret;
 
 	if (st_account_id(s, account, &acc, err) < 0 || st_prepare(s, sql, &st, err) < 0)
 		return -1;
@@ -48,9 +47,7 @@ static int record(struct store *s, const char *sql, const char *account, const c
 		st_bind_text(st, ":error", error);
 	else
 		st_bind_time(st, ":window_end", window_end);
-	ret = st_step_done(s, st, "cannot record sync state", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot record sync state", err);
 }
 
 int store_sync_success(struct store *s, const char *account, const char *folder,

@@ -10,7 +10,6 @@ int store_verification_add(struct store *s, enum store_verif_owner owner, int64_
 			   const struct store_verification *v, struct kerr *err)
 {
 	sqlite3_stmt *st;
-	int ret;
 
 	if (v->check == NULL || v->verdict == NULL)
 		return kerr_set(err, KERR_USAGE, "verification result without check or verdict");
@@ -39,9 +38,7 @@ int store_verification_add(struct store *s, enum store_verif_owner owner, int64_
 	st_bind_time(st, ":validation", v->validation_time);
 	st_bind_text(st, ":details", v->details_json);
 	st_bind_int64(st, ":now", now_ms());
-	ret = st_step_done(s, st, "cannot store verification result", err);
-	st_finalize(s, st);
-	return ret;
+	return st_run(s, st, "cannot store verification result", err);
 }
 
 int store_verification_list(struct store *s, enum store_verif_owner owner, int64_t id,
