@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "cms_verify.h"
+#include "log.h"
 #include "mime.h"
 #include "safe_name.h"
 #include "util.h"
@@ -1250,6 +1251,8 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 	struct kerr oerr;
 
 	memset(p, 0, sizeof(*p));
+	/* Counted by the tests (tests/api-eyp.sh): one parse per stored package. */
+	log_debug("MIME-parsing a package (%zu bytes)", len);
 	if (mime_message_parse(data, len, &p->envelope, err) < 0)
 		return kerr_prefix(err, "KEP envelope");
 	for (size_t i = 0; i < p->envelope.n_att && !o; i++)

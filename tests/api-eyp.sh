@@ -5,8 +5,9 @@
 # each as in the package, on a store filled from kepsim by `kepagent
 # refresh`; a package whose PaketOzeti digests another main document shows
 # that document's digest "invalid" (and the package not valid). The refresh
-# opens each .eyp once (package_view.h: verification and the stored rows
-# share it), counted by eyp_open's debug line.
+# MIME-parses each package once and opens each .eyp once (package_view.h:
+# verification and the stored rows share them), counted by the debug lines
+# of mime_package_parse and eyp_open.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 api_before_refresh() { printf 'log:\n  level: debug\n' >>"$KEPAGENT_CONFIG"; }
@@ -15,6 +16,11 @@ opens=$(grep -c "opening an e-Yazisma package" "$T/refresh.log" || true)
 eyps=$(kenv_sql "SELECT count(*) FROM parts WHERE role = 'eyp'")
 [ "$eyps" -ge 2 ] || fail "only $eyps .eyp parts stored"
 [ "$opens" = "$eyps" ] || fail "the refresh opened an .eyp $opens times for $eyps stored"
+# ... and MIME-parses each package once (mime_package_parse's debug line).
+parses=$(grep -c "MIME-parsing a package" "$T/refresh.log" || true)
+pkgs=$(kenv_sql "SELECT count(*) FROM packages")
+[ "$pkgs" -ge 8 ] || fail "only $pkgs packages stored"
+[ "$parses" = "$pkgs" ] || fail "the refresh MIME-parsed $parses times for $pkgs packages stored"
 
 expect_status 200 "$(api POST /v1/queue/claim '{"count": 100}')" "claim all"
 cp "$T/body" "$T/claim.json"
