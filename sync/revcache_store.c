@@ -1,4 +1,4 @@
-/* revcache_store.c: the revocation CRL cache on the store (see revcache_store.h). */
+/* revcache_store.c: the revocation cache on the store (see revcache_store.h). */
 #include "revcache_store.h"
 
 #include <pthread.h>
@@ -12,8 +12,33 @@
 
 struct revcache_store {
 	pthread_mutex_t mu;
-	struct store *store;
+	struct store *store;      /* its own connection */
+	struct store *attached;   /* the sync's, for calls from its thread */
+	pthread_t attached_by;
 };
+
+/* The connection for a call from this thread; rc->mu held. */
+static struct store *conn(struct revcache_store *rc)
+{
+	if (rc->attached != NULL && pthread_equal(rc->attached_by, pthread_self()))
+		return rc->attached;
+	return rc->store;
+}
+
+void revcache_store_attach(struct revcache_store *rc, struct store *store)
+{
+	pthread_mutex_lock(&rc->mu);
+	rc->attached = store;
+	rc->attached_by = pthread_self();
+	pthread_mutex_unlock(&rc->mu);
+}
+
+void revcache_store_detach(struct revcache_store *rc)
+{
+	pthread_mutex_lock(&rc->mu);
+	rc->attached = NULL;
+	pthread_mutex_unlock(&rc->mu);
+}
 
 int revcache_store_new(const char *path, struct revcache_store **rc_r, struct kerr *err)
 {
@@ -47,7 +72,7 @@ static int rc_get(void *ud, const char *key, unsigned char **der, size_t *len,
 	int found, rv = -1;
 
 	pthread_mutex_lock(&rc->mu);
-	found = store_revcache_get(rc->store, key, &e, &err);
+	found = store_revcache_get(conn(rc), key, &e, &err);
 	pthread_mutex_unlock(&rc->mu);
 	if (found < 0)
 		log_debug("revocation cache: %s", err.msg);
@@ -71,7 +96,7 @@ static int rc_put(void *ud, const char *key, const unsigned char *der, size_t le
 	int rv;
 
 	pthread_mutex_lock(&rc->mu);
-	rv = store_revcache_put(rc->store, key, der, len, now, (int64_t)next_update * 1000, now,
+	rv = store_revcache_put(conn(rc), key, der, len, now, (int64_t)next_update * 1000, now,
 				&err);
 	pthread_mutex_unlock(&rc->mu);
 	if (rv < 0)

@@ -659,6 +659,9 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 		rc = -1;
 		goto out;
 	}
+	/* Verification writes the revocation cache inside the open batch
+	 * (sync_p.h), through this connection (revcache_store.h). */
+	revcache_store_attach(env->rcs, c.store);
 	sync_audit(&c, "sync.started", NULL, NULL);
 	run_account(&c);
 	snprintf(detail, sizeof(detail), "new packages %zu, new evidence %zu, acknowledged %zu, "
@@ -679,6 +682,7 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 out:
 	if (c.sess != NULL)
 		c.drv->close(&c.sess);
+	revcache_store_detach(env->rcs);
 	store_close(&c.store);
 	account_lock_release(&lock);
 	pthread_mutex_destroy(&c.sess_mu);

@@ -42,6 +42,12 @@ TESTS += tests/test-sync-null
 tests_test_sync_null_SOURCES = tests/test-sync-null.c
 tests_test_sync_null_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_sync_null_LDADD = $(TEST_LDADD)
+# The revocation cache written through the sync's connection (its batch).
+check_PROGRAMS += tests/test-revcache-store
+TESTS += tests/test-revcache-store
+tests_test_revcache_store_SOURCES = tests/test-revcache-store.c
+tests_test_revcache_store_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_revcache_store_LDADD = $(TEST_LDADD)
 # Crash points beyond refresh and a random-kill soak (issue 16).
 TESTS += tests/crash-more.sh
 dist_noinst_SCRIPTS += tests/crash-more.sh
