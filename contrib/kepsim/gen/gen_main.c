@@ -278,6 +278,14 @@ static int cmd_add(int argc, char **argv, struct kerr *err)
 	char *ddir = xasprintf("%s/%d/delil", fdir, sira);
 	int nprev = is_ev ? count_entries(ddir) : 0;
 	free(ddir);
+	/* A delil mail goes to INBOX, not to the package's delil folder: its
+	 * INBOX slot tells two mails of one package and code apart (else both
+	 * had one kepId). */
+	if (is_em) {
+		char *idir = xasprintf("%s/accounts/%s/INBOX", mailbox, acct);
+		nprev += max_sira(idir) * 104729;
+		free(idir);
+	}
 	grand_seed(&g.rnd, g.seed * 1000003u + (uint64_t)sira * 131u + (uint64_t)code +
 		   (is_ev ? 7u : 0u) + (uint64_t)strlen(acct) * 17u + (uint64_t)folder[0] +
 		   (uint64_t)nprev * 7919u);
