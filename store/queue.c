@@ -196,10 +196,14 @@ static int current(struct store *s, int64_t package_id, int *state_r, int64_t *a
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Moves a queued package to state and records it in the audit log (action,
+ * reason as its detail), inside the caller's transaction. */
 static int set_state(struct store *s, int64_t package_id, const char *state,
-		     int64_t attempts, const char *reason, int64_t not_before, struct kerr *err)
+		     int64_t attempts, const char *reason, int64_t not_before, const char *actor,
+		     const char *action, struct kerr *err)
 {
 	sqlite3_stmt *st;
+	char obj[32];
 
 	if (st_prepare(s, "UPDATE import_queue SET state = :state, attempts = :attempts,"
 		       " last_reason = IFNULL(:reason, last_reason), not_before = :not_before,"
@@ -212,7 +216,11 @@ static int set_state(struct store *s, int64_t package_id, const char *state,
 	st_bind_time(st, ":not_before", not_before);
 	st_bind_int64(st, ":now", now_ms());
 	st_bind_int64(st, ":pkg", package_id);
-	return st_run(s, st, "cannot update the import queue", err);
+	if (st_run(s, st, "cannot update the import queue", err) < 0)
+		return -1;
+	snprintf(obj, sizeof(obj), "package:%lld", (long long)package_id);
+	return store_audit_append(s, actor != NULL ? actor : "store", action, NULL, obj, reason,
+				  err);
 }
 
 int store_queue_ack(struct store *s, int64_t package_id, const char *actor, struct kerr *err)
@@ -220,7 +228,6 @@ int store_queue_ack(struct store *s, int64_t package_id, const char *actor, stru
 	struct st_tx tx;
 	int64_t attempts;
 	int state;
-	char obj[32];
 
 	if (st_tx_begin(s, &tx, err) < 0)
 		return -1;
@@ -228,10 +235,7 @@ int store_queue_ack(struct store *s, int64_t package_id, const char *actor, stru
 		goto fail;
 	if (state == STORE_Q_ACKED)
 		return st_tx_commit(s, &tx, err);
-	snprintf(obj, sizeof(obj), "package:%lld", (long long)package_id);
-	if (set_state(s, package_id, "acked", attempts, NULL, 0, err) < 0 ||
-	    store_audit_append(s, actor != NULL ? actor : "store", "queue.acked", NULL, obj,
-			       NULL, err) < 0 ||
+	if (set_state(s, package_id, "acked", attempts, NULL, 0, actor, "queue.acked", err) < 0 ||
 	    st_tx_commit(s, &tx, err) < 0)
 		goto fail;
 	return 0;
@@ -247,7 +251,6 @@ int store_queue_reject(struct store *s, int64_t package_id, const char *actor,
 	struct st_tx tx;
 	int64_t attempts;
 	int state, parked;
-	char obj[32];
 
 	if (st_tx_begin(s, &tx, err) < 0)
 		return -1;
@@ -260,12 +263,9 @@ int store_queue_reject(struct store *s, int64_t package_id, const char *actor,
 	}
 	attempts++;
 	parked = attempts >= max_attempts;
-	snprintf(obj, sizeof(obj), "package:%lld", (long long)package_id);
 	if (set_state(s, package_id, parked ? "parked" : "rejected", attempts, reason,
-		      parked ? 0 : now_ms() + retry_delay_ms, err) < 0 ||
-	    store_audit_append(s, actor != NULL ? actor : "store",
-			       parked ? "queue.parked" : "queue.rejected", NULL, obj, reason,
-			       err) < 0 ||
+		      parked ? 0 : now_ms() + retry_delay_ms, actor,
+		      parked ? "queue.parked" : "queue.rejected", err) < 0 ||
 	    st_tx_commit(s, &tx, err) < 0)
 		goto fail;
 	return 0;
