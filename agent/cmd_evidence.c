@@ -138,8 +138,7 @@ static int parse(int argc, char **argv, struct eopts *o)
 				return KEXIT_CONFIG;
 			}
 			break;
-		case 'h': usage(stdout); return KEXIT_OK;
-		default: usage(stderr); return KEXIT_USAGE;
+		default: return cmd_help(c, usage);
 		}
 	}
 	if (o->tf != NULL && trust_files_done(&o->tf, &err) < 0) {

@@ -215,12 +215,8 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 			json = 1;
 		} else if (c == 'r') {
 			reason = optarg;
-		} else if (c == 'h') {
-			usage(stdout);
-			return KEXIT_OK;
 		} else {
-			usage(stderr);
-			return KEXIT_USAGE;
+			return cmd_help(c, usage);
 		}
 	}
 	if (optind >= argc)

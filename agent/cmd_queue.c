@@ -137,8 +137,7 @@ static int parse(int argc, char **argv, struct qopts *o)
 		case 'S': num = &o->lease_seconds; break;
 		case 'R': num = &o->retry_after; break;
 		case 'i': num = &o->index; break;
-		case 'h': usage(stdout); return KEXIT_OK;
-		default: usage(stderr); return KEXIT_USAGE;
+		default: return cmd_help(c, usage);
 		}
 		if (num != NULL) {
 			*num = strtol(optarg, &end, 10);

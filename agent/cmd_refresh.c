@@ -297,14 +297,9 @@ int cmd_refresh(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			json_decref(all);
-			return KEXIT_OK;
 		default:
-			usage(stderr);
 			json_decref(all);
-			return KEXIT_USAGE;
+			return cmd_help(c, usage);
 		}
 	}
 	if (optind != argc) {

@@ -135,8 +135,7 @@ int cmd_send(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'i': json_object_set_new(msg, "ileti_id", json_string(optarg)); break;
 		case 'k': q.idem_key = optarg; break;
 		case 'j': json = 1; break;
-		case 'h': usage(stdout); goto out;
-		default: usage(stderr); rc = KEXIT_USAGE; goto out;
+		default: rc = cmd_help(c, usage); goto out;
 		}
 	}
 	if (optind < argc) {

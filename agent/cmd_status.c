@@ -95,12 +95,8 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'j') {
 			json = 1;
-		} else if (c == 'h') {
-			usage(stdout);
-			return KEXIT_OK;
 		} else {
-			usage(stderr);
-			return KEXIT_USAGE;
+			return cmd_help(c, usage);
 		}
 	}
 	if (optind >= argc)

@@ -264,10 +264,6 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 				return cmd_usage_error("verify", "--at wants seconds since the epoch");
 			}
 			continue;
-		case 'h':
-			usage(stdout);
-			vopts_free(&v);
-			return KEXIT_OK;
 		case 'a':
 		case 'k':
 			k = TRUST_ANCHOR;
@@ -282,9 +278,8 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 			k = TRUST_KEPHS;
 			break;
 		default:
-			usage(stderr);
 			vopts_free(&v);
-			return KEXIT_USAGE;
+			return cmd_help(c, usage);
 		}
 		explicit = 1;
 		if (k == TRUST_KEPHS ? trust_load_kephs(v.ts, NULL, optarg, &err) < 0

@@ -7,6 +7,8 @@
 #ifndef KEP_COMMANDS_H
 #define KEP_COMMANDS_H
 
+#include <stdio.h>
+
 struct cmd_ctx {
 	const char *config_path; /* -c, $KEPAGENT_CONFIG, or the default */
 	int verbose;             /* number of -v */
@@ -26,6 +28,9 @@ extern const struct command commands[];
 
 /* Prints "kepagent: usage error: ..." style messages and returns KEXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The end of an option loop, for -h or an unknown option c: prints usage to
+ * stdout and returns KEXIT_OK for 'h', to stderr and KEXIT_USAGE otherwise. */
+int cmd_help(int c, void (*usage)(FILE *out));
 
 cmd_fn cmd_version;
 cmd_fn cmd_verify;

@@ -46,6 +46,12 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return KEXIT_USAGE;
 }
 
+int cmd_help(int c, void (*usage)(FILE *out))
+{
+	usage(c == 'h' ? stdout : stderr);
+	return c == 'h' ? KEXIT_OK : KEXIT_USAGE;
+}
+
 static void usage(FILE *out)
 {
 	const struct command *c;
@@ -108,15 +114,11 @@ int main(int argc, char **argv)
 		case 'q':
 			ctx.quiet = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return KEXIT_OK;
 		case 'V':
 			printf("kepagent %s\n", PACKAGE_VERSION);
 			return KEXIT_OK;
 		default:
-			usage(stderr);
-			return KEXIT_USAGE;
+			return cmd_help(c, usage);
 		}
 	}
 	if (optind >= argc) {
