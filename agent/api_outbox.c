@@ -1,6 +1,7 @@
 /* api_outbox.c: POST /v1/outbox (multipart/form-data: a "message" JSON
  * part and "attachment"/"eyp" file parts; or a bare JSON message without
- * files), GET /v1/outbox and GET /v1/outbox/{id} (outbox.h). The body was
+ * files), GET /v1/outbox and GET /v1/outbox/{id}, and a person's decision
+ * on a parked item, POST /v1/outbox/{id}/resubmit and /abandon (outbox.h). The body was
  * bounded by the frame (the route's max_body) before it got here; the parts
  * are split with libmicrohttpd's post processor. */
 #include <stdlib.h>
@@ -107,15 +108,18 @@ static json_t *parse_message(const void *data, size_t len, struct api_response *
 	return m;
 }
 
-/* The daemon sends a seal account's item at once rather than at the next poll. */
-static void kick(struct daemon *d, const json_t *item, const struct config *cfg)
+/* The daemon sends the item at once rather than at the next poll: a new
+ * item of a seal account (an officer's waits for the card), or a signed
+ * item of any sending account (signed: 1). */
+static void kick(struct daemon *d, const json_t *item, const struct config *cfg, int is_signed)
 {
 	const char *acc = json_string_value(json_object_get(item, "account"));
 	const struct account_config *a = acc ? config_find_account(cfg, acc) : NULL;
 	struct kerr err;
 
-	if (a != NULL && a->sending.mode == SEND_SEAL && daemon_refresh_now(d, acc, &err) < 0 &&
-	    err.cls != KERR_BUSY)
+	if (a != NULL && (a->sending.mode == SEND_SEAL ||
+			  (is_signed && a->sending.mode != SEND_OFF)) &&
+	    daemon_refresh_now(d, acc, &err) < 0 && err.cls != KERR_BUSY)
 		log_warn("outbox: %s", err.msg);
 }
 
@@ -176,7 +180,7 @@ void api_h_outbox_submit(const struct api_request *req, struct api_response *res
 		resp->location = xasprintf("/v1/outbox/%lld",
 					   (long long)json_integer_value(json_object_get(item, "id")));
 		if (!existing)
-			kick(req->user, item, cfg);
+			kick(req->user, item, cfg, 0);
 		resp->json = item;
 		item = NULL;
 	}
@@ -210,4 +214,54 @@ void api_h_outbox_list(const struct api_request *req, struct api_response *resp)
 	if (outbox_list_json(st, api_query(req, "account"), api_query(req, "state"),
 			     (size_t)limit, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
+}
+
+/* POST /v1/outbox/{id}/resubmit and /abandon: 200 with the item as the
+ * decision left it; a repeat of the decision already taken since the item
+ * was last parked is 200 with the item, nothing done again. */
+static void decide(const struct api_request *req, struct api_response *resp,
+		   enum outbox_decision which)
+{
+	int64_t id = api_param_id(req, resp, 0);
+	json_t *j = req->body ? json_object_get(req->body, "reason") : NULL;
+	const char *reason = NULL, *code;
+	const struct config *cfg;
+	struct store *st;
+	struct kerr err;
+	int repeat;
+
+	if (id < 0)
+		return;
+	if (req->body != NULL && !json_is_object(req->body)) {
+		api_error(resp, 400, "bad_request", "the body, when there is one, is a JSON object");
+		return;
+	}
+	if (j != NULL && (!json_is_string(j) || json_string_length(j) == 0 ||
+			  json_string_length(j) > 1000)) {
+		api_error(resp, 400, "bad_parameter", "'reason' must be a string of 1..1000 bytes");
+		return;
+	}
+	reason = json_string_value(j);
+	if ((st = api_store(req, resp)) == NULL)
+		return;
+	if (outbox_decide(st, id, which, "api", reason, &repeat, &code, &err) < 0 ||
+	    outbox_get_json(st, id, &resp->json, &err) < 0) {
+		api_fail(resp, code, &err);
+		return;
+	}
+	if (which == OUTBOX_RESUBMIT && !repeat) {
+		cfg = daemon_config_get(req->user);
+		kick(req->user, resp->json, cfg, 1);
+		daemon_config_put(req->user, cfg);
+	}
+}
+
+void api_h_outbox_resubmit(const struct api_request *req, struct api_response *resp)
+{
+	decide(req, resp, OUTBOX_RESUBMIT);
+}
+
+void api_h_outbox_abandon(const struct api_request *req, struct api_response *resp)
+{
+	decide(req, resp, OUTBOX_ABANDON);
 }

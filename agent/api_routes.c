@@ -34,6 +34,8 @@ const struct api_route api_routes[] = {
 	{ "POST", "/v1/outbox", api_h_outbox_submit, 0, NULL, 27 * 1024 * 1024, 1 },
 	{ "GET", "/v1/outbox", api_h_outbox_list, 0, NULL },
 	{ "GET", "/v1/outbox/{id}", api_h_outbox_get, 0, NULL },
+	{ "POST", "/v1/outbox/{id}/resubmit", api_h_outbox_resubmit, 0, NULL },
+	{ "POST", "/v1/outbox/{id}/abandon", api_h_outbox_abandon, 0, "reason" },
 	{ NULL, NULL, NULL, 0, NULL },
 };
 

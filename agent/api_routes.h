@@ -34,7 +34,8 @@ api_handler api_h_status, api_h_status_batch;
 /* api_evidence.c */
 api_handler api_h_evidence_search, api_h_package_search, api_h_bundle;
 /* api_outbox.c */
-api_handler api_h_outbox_submit, api_h_outbox_list, api_h_outbox_get;
+api_handler api_h_outbox_submit, api_h_outbox_list, api_h_outbox_get, api_h_outbox_resubmit,
+	api_h_outbox_abandon;
 /* api_accounts.c */
 api_handler api_h_accounts, api_h_account_get, api_h_account_refresh;
 

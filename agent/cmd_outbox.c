@@ -165,21 +165,15 @@ static int cmd_sign(struct store *st, const struct config *cfg, const char *acco
 /* resubmit / abandon of one parked item. */
 static int cmd_decide(struct store *st, const char *sub, const char *key, const char *reason)
 {
+	enum outbox_decision d = strcmp(sub, "resubmit") == 0 ? OUTBOX_RESUBMIT : OUTBOX_ABANDON;
+	const char *what = d == OUTBOX_RESUBMIT ? "outbox resubmit" : "outbox abandon", *code;
 	struct kerr err;
 	int64_t id;
-	int rc;
 
-	if (resolve(st, key, &id, &err) < 0)
-		return cli_fail(strcmp(sub, "resubmit") == 0 ? "outbox resubmit" : "outbox abandon",
-				NULL, &err);
-	if (strcmp(sub, "resubmit") == 0)
-		rc = outbox_resubmit(st, id, "cli", &err);
-	else
-		rc = outbox_abandon(st, id, "cli", reason, &err);
-	if (rc < 0)
-		return cli_fail(strcmp(sub, "resubmit") == 0 ? "outbox resubmit" : "outbox abandon",
-				NULL, &err);
-	if (strcmp(sub, "resubmit") == 0)
+	if (resolve(st, key, &id, &err) < 0 ||
+	    outbox_decide(st, id, d, "cli", reason, NULL, &code, &err) < 0)
+		return cli_fail(what, NULL, &err);
+	if (d == OUTBOX_RESUBMIT)
 		printf("outbox item %lld: submitted once more at the next run (the sent folder "
 		       "is asked first)\n", (long long)id);
 	else

@@ -77,10 +77,13 @@ int outbox_status_json(struct store *st, const char *key, json_t **out, struct k
  * in signed, which allows one more submission (the sender asks the sent
  * folder first); abandon makes it failed with reason (NULL: a default
  * text) and it is never submitted. KERR_NOTFOUND: no such item;
- * KERR_USAGE: it is not parked, or (resubmit) has nothing signed to
- * submit. */
-int outbox_resubmit(struct store *st, int64_t id, const char *actor, struct kerr *err);
-int outbox_abandon(struct store *st, int64_t id, const char *actor, const char *reason,
-		   struct kerr *err);
+ * KERR_USAGE with *code_r "not_parked" (409): it is not parked, or
+ * "not_signed" (resubmit): it has nothing signed to submit; *code_r NULL
+ * otherwise. With repeat_r (the API's idempotency), an item that is not
+ * parked because the same decision was taken since it was last parked is
+ * a repeat: 0 with *repeat_r 1 and nothing done. */
+enum outbox_decision { OUTBOX_RESUBMIT, OUTBOX_ABANDON };
+int outbox_decide(struct store *st, int64_t id, enum outbox_decision which, const char *actor,
+		  const char *reason, int *repeat_r, const char **code_r, struct kerr *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* outbox_park.c: what a person does with a parked outbox item (outbox.h):
  * submit it once more, or give it up. The sender never does either by
- * itself, since a parked submission may have been taken. */
+ * itself, since a parked submission may have been taken. Both decisions are
+ * one helper: they differ only in the state they lead to and their texts. */
 #include "outbox.h"
 
 #include <stdio.h>
@@ -10,66 +11,82 @@
 #include "store_outbox.h"
 #include "util.h"
 
-/* The item, which must be parked. */
-static int get_parked(struct store *st, int64_t id, const char *verb,
-		      struct store_outbox_item *it, struct kerr *err)
-{
-	if (store_outbox_get(st, id, it, err) < 0)
-		return -1;
-	if (it->state != STORE_OB_PARKED) {
-		kerr_set(err, KERR_USAGE, "outbox item %lld is %s: only a parked item is %s",
-			 (long long)id, store_outbox_state_name(it->state), verb);
-		store_outbox_item_clear(it);
-		return -1;
-	}
-	return 0;
-}
+struct decision {
+	const char *action;             /* audit "outbox.<action>", the CLI verb */
+	const char *done;               /* "only a parked item is <done>" */
+	enum store_outbox_state to;
+};
 
-int outbox_resubmit(struct store *st, int64_t id, const char *actor, struct kerr *err)
+static const struct decision decisions[] = {
+	[OUTBOX_RESUBMIT] = { "resubmit", "resubmitted", STORE_OB_SIGNED },
+	[OUTBOX_ABANDON] = { "abandon", "abandoned", STORE_OB_FAILED },
+};
+
+/* 1 when the item is not parked because this decision was taken since it
+ * was last parked: a repeat of the same request. */
+static int repeated(struct store *st, int64_t id, const struct decision *d, struct kerr *err)
 {
-	struct store_outbox_item it;
-	struct store_outbox_step s = { .from = STORE_OB_PARKED, .to = STORE_OB_SIGNED,
-				       .actor = actor, .action = "resubmit" };
-	char *detail;
+	char *last = NULL;
 	int rc;
 
-	if (get_parked(st, id, "resubmitted", &it, err) < 0)
+	if (store_outbox_last_decision(st, id, &last, err) < 0)
 		return -1;
-	if (store_outbox_file_id(&it, strcmp(it.path, "yukle") == 0 ? STORE_OB_FILE_SMIME
-				 : STORE_OB_FILE_SIGNATURE) == 0) {
+	rc = last != NULL && strcmp(last, d->action) == 0;
+	free(last);
+	return rc;
+}
+
+int outbox_decide(struct store *st, int64_t id, enum outbox_decision which, const char *actor,
+		  const char *reason, int *repeat_r, const char **code_r, struct kerr *err)
+{
+	const struct decision *d = &decisions[which];
+	struct store_outbox_step s = { .from = STORE_OB_PARKED, .to = d->to, .actor = actor,
+				       .action = d->action };
+	const char *why, *signed_role;
+	struct store_outbox_item it;
+	char *text;
+	int rc;
+
+	*code_r = NULL;
+	if (repeat_r != NULL)
+		*repeat_r = 0;
+	if (store_outbox_get(st, id, &it, err) < 0)
+		return -1;
+	if (it.state != STORE_OB_PARKED) {
+		rc = repeat_r != NULL ? repeated(st, id, d, err) : 0;
+		if (rc > 0) {
+			*repeat_r = 1;
+			rc = 0;
+		} else if (rc == 0) {
+			*code_r = "not_parked";
+			rc = kerr_set(err, KERR_USAGE, "outbox item %lld is %s: only a parked item is %s",
+				      (long long)id, store_outbox_state_name(it.state), d->done);
+		}
+		store_outbox_item_clear(&it);
+		return rc;
+	}
+	signed_role = strcmp(it.path, "yukle") == 0 ? STORE_OB_FILE_SMIME : STORE_OB_FILE_SIGNATURE;
+	if (which == OUTBOX_RESUBMIT && store_outbox_file_id(&it, signed_role) == 0) {
+		*code_r = "not_signed";
 		kerr_set(err, KERR_USAGE, "outbox item %lld was parked before it was signed: "
 			 "there is nothing to submit; abandon it and send the message again",
 			 (long long)id);
 		store_outbox_item_clear(&it);
 		return -1;
 	}
-	detail = xasprintf("a person's resubmission, once (parked: %s)",
-			   it.provider_text ? it.provider_text : "no reason");
-	s.detail = detail;
-	s.provider_text = "resubmitted by a person: submitted once more at the next run";
-	rc = store_outbox_step(st, id, &s, err);
-	free(detail);
-	store_outbox_item_clear(&it);
-	return rc;
-}
-
-int outbox_abandon(struct store *st, int64_t id, const char *actor, const char *reason,
-		   struct kerr *err)
-{
-	struct store_outbox_item it;
-	struct store_outbox_step s = { .from = STORE_OB_PARKED, .to = STORE_OB_FAILED,
-				       .actor = actor, .action = "abandon" };
-	char *text;
-	int rc;
-
-	if (get_parked(st, id, "abandoned", &it, err) < 0)
-		return -1;
-	text = xasprintf("abandoned by a person: %s (parked: %s)",
-			 reason ? reason : "not to be submitted",
-			 it.provider_text ? it.provider_text : "no reason");
-	s.provider_text = text;
+	why = it.provider_text ? it.provider_text : "no reason";
+	if (which == OUTBOX_RESUBMIT) {
+		text = xasprintf("a person's resubmission, once (parked: %s)", why);
+		s.provider_text = "resubmitted by a person: submitted once more at the next run";
+	} else {
+		text = xasprintf("abandoned by a person: %s (parked: %s)",
+				 reason ? reason : "not to be submitted", why);
+		s.provider_text = text;
+	}
 	s.detail = text;
 	rc = store_outbox_step(st, id, &s, err);
+	if (rc < 0 && err->cls == KERR_BUSY)
+		*code_r = "not_parked";     /* decided by someone else meanwhile */
 	free(text);
 	store_outbox_item_clear(&it);
 	return rc;

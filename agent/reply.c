@@ -138,6 +138,7 @@ unsigned int reply_http_status(const char *code)
 		{ "request_too_large", 413 }, { "method_not_allowed", 405 },
 		{ "unauthorized", 401 }, { "invalid_field", 400 }, { "idempotency_conflict", 409 },
 		{ "bad_json", 400 }, { "bad_multipart", 400 }, { "unsupported_media_type", 415 },
+		{ "not_parked", 409 }, { "not_signed", 409 },
 	};
 	size_t i;
 

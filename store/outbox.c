@@ -412,6 +412,33 @@ int store_outbox_step(struct store *s, int64_t id, const struct store_outbox_ste
 	return st_tx_commit(s, &tx, err);
 }
 
+int store_outbox_last_decision(struct store *s, int64_t id, char **action_r, struct kerr *err)
+{
+	char obj[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	*action_r = NULL;
+	snprintf(obj, sizeof(obj), "outbox/%lld", (long long)id);
+	/* Newest first, by rowid: the line looked for is the item's latest. */
+	if (st_prepare(s, "SELECT action FROM audit_log WHERE object = :obj AND action IN"
+		       " ('outbox.parked', 'outbox.resubmit', 'outbox.abandon')"
+		       " ORDER BY id DESC LIMIT 1", &st, err) < 0)
+		return -1;
+	st_bind_text(st, ":obj", obj);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		char *a = st_col_str(st, 0);
+
+		if (a != NULL && strncmp(a, "outbox.", 7) == 0 && strcmp(a + 7, "parked") != 0)
+			*action_r = xstrdup(a + 7);
+		free(a);
+	}
+	st_finalize(s, st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+						     : st_err(s, err, "cannot read the outbox audit");
+}
+
 /* ---- files, links, counts ---- */
 
 int64_t store_outbox_file_id(const struct store_outbox_item *it, const char *role)

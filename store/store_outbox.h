@@ -165,6 +165,12 @@ struct store_outbox_step {
 int store_outbox_step(struct store *store, int64_t id, const struct store_outbox_step *s,
 		      struct kerr *err);
 
+/* The decision a person took on the item since it was last parked:
+ * *action_r "resubmit" or "abandon" (malloc'd), NULL when it has been
+ * parked since (or never decided). From the audit log. */
+int store_outbox_last_decision(struct store *store, int64_t id, char **action_r,
+			       struct kerr *err);
+
 /* The id of the item's newest file with role; 0 when none. */
 int64_t store_outbox_file_id(const struct store_outbox_item *it, const char *role);
 /* Reads an outbox file (store_blob_read_mem with its kind). */

@@ -273,6 +273,8 @@ def main(argv):
                                             "ileti_id": "OPENAPI-2"}, None),
         ("get", "/v1/outbox"): ({}, {"state": "needs-signature", "limit": 10}, None, None),
         ("get", "/v1/outbox/{id}"): ({"id": fx["outbox"]}, None, None, None),
+        ("post", "/v1/outbox/{id}/resubmit"): ({"id": fx["parked"][0]}, None, None, None),
+        ("post", "/v1/outbox/{id}/abandon"): ({"id": fx["parked"][1]}, None, {"reason": "openapi"}, None),
     }
     for key in sorted(documented):
         if key[0] == "head" and ("get", key[1]) in happy:
@@ -308,6 +310,10 @@ def main(argv):
                                  ("not JSON", {}, None, None, b"{to")],
         ("get", "/v1/outbox"): [("unknown state", {}, {"state": "lost"}, None, None),
                                 ("limit=0", {}, {"limit": 0}, None, None)],
+        ("post", "/v1/outbox/{id}/resubmit"): [("an unknown field", {}, None, {"reason": "x"}, None),
+                                               ("not an object", {}, None, None, b"[]")],
+        ("post", "/v1/outbox/{id}/abandon"): [("reason not a string", {}, None, {"reason": 5}, None),
+                                              ("an empty reason", {}, None, {"reason": ""}, None)],
         ("get", "/v1/packages"): [("limit=1001", {}, {"limit": 1001}, None, None),
                                   ("to not a time", {}, {"to": "2020-13-45"}, None, None)],
     }
@@ -324,7 +330,10 @@ def main(argv):
             bad_requests[("head", key[1])] = bad_requests[key]
 
     gets_done = {}
-    for key in sorted(happy, key=lambda k: (k[1].startswith("/v1/accounts"), k[1], k[0] == "head", k)):
+    # The accounts' refresh after the rest (kepsim is stopped: it never
+    # ends), and a resubmission, which starts one, after that.
+    for key in sorted(happy, key=lambda k: (k[1].startswith("/v1/accounts") + 2 * k[1].endswith("/resubmit"),
+                                            k[1], k[0] == "head", k)):
         method, tmpl = key
         params, query, body, headers = happy[key]
         path = fill(tmpl, params)
@@ -378,6 +387,11 @@ def main(argv):
             wh = {"Kep-Lease": "0" * 32} if headers else None
             wb = dict(body, lease="0" * 32) if body else None
             capture(method, tmpl, "wrong lease", call(method, fill(tmpl, wp), query, wb, wh), 409)
+        # A decision on an item that is not parked (it waits for the officer).
+        if "409" in op["responses"] and tmpl.startswith("/v1/outbox/{id}/"):
+            r = capture(method, tmpl, "not parked", call(method, fill(tmpl, params, {"id": fx["outbox"]}), query, body, headers), 409)
+            if json.loads(r.data or b"{}").get("error") != "not_parked":
+                bad.append("%s %s: a needs-signature item is not not_parked: %r" % (method.upper(), tmpl, r.data[:200]))
         # A lease deprecated in the query string still works and says so.
         if headers and "Kep-Lease" in headers:
             r = call(method, path, {"lease": headers["Kep-Lease"]}, body, None)

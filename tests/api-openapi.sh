@@ -51,20 +51,35 @@ until grep -q 'configuration reloaded' "$T/run.log"; do
 done
 "$KEPAGENT" send --to birim@hs02.kep.tr --subject openapi --ileti-id OPENAPI-1 >"$T/send.out" \
 	|| fail "kepagent send"
+# Two parked items for a person's decisions (POST /v1/outbox/{id}/resubmit,
+# /abandon): parked here by hand, the one to resubmit with its S/MIME (its
+# entity stands in for it), as if signed and then unanswered;
+# tests/send-decide.sh parks real ones.
+for _p in P1 P2; do
+	"$KEPAGENT" send --to birim@hs02.kep.tr --subject "openapi $_p" --ileti-id "OPENAPI-$_p" \
+		>"$T/send.out" || fail "kepagent send $_p"
+done
+qsql "INSERT INTO outbox_files (item_id, role, file_name, content_type, size, sha256, created_at,
+	content) SELECT item_id, 'smime', NULL, content_type, size, sha256, created_at, content
+	FROM outbox_files WHERE role = 'entity' AND item_id = (SELECT id FROM outbox
+	WHERE ileti_id = 'OPENAPI-P1')" >/dev/null
+qsql "UPDATE outbox SET state = 'parked', provider_text = 'parked by the test' WHERE ileti_id IN ('OPENAPI-P1', 'OPENAPI-P2')" >/dev/null
 att() { kenv_sql "SELECT idx FROM parts WHERE package_id = $1 AND role = 'attachment' LIMIT 1"; }
 python3 - "$T/claim.json" "$eyp" "$gone" "$T/fx.json" "$(att "$eyp")" "$(att "$gone")" \
 	"$(kenv_sql "SELECT ileti_id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" \
 	"$(kenv_sql "SELECT id FROM packages WHERE folder = 'OUTBOX' LIMIT 1")" \
-	"$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'OPENAPI-1'")" <<'PY'
+	"$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'OPENAPI-1'")" \
+	"$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'OPENAPI-P1'")" \
+	"$(kenv_sql "SELECT id FROM outbox WHERE ileti_id = 'OPENAPI-P2'")" <<'PY'
 import json, sys
-claim, eyp, gone, out, att, gatt, key, pkg, outbox = sys.argv[1:10]
+claim, eyp, gone, out, att, gatt, key, pkg, outbox, p1, p2 = sys.argv[1:12]
 items = json.load(open(claim))["items"]
 assert len(items) == 5 and str(items[0]["id"]) == eyp and str(items[1]["id"]) == gone, items
 pick = lambda i: {"id": i["id"], "lease": i["lease"]}
 json.dump({"claimed": [pick(i) for i in items[:1] + items[2:]], "account": "acct",
            "gone": dict(pick(items[1]), attachment=int(gatt)),
            "attachment": int(att), "status_key": key, "package": int(pkg),
-           "outbox": int(outbox)}, open(out, "w"))
+           "outbox": int(outbox), "parked": [int(p1), int(p2)]}, open(out, "w"))
 PY
 # The provider stopped (after the daemon's first refresh): a refresh the
 # test starts cannot finish, so a second one is a conflict.

@@ -10,3 +10,5 @@ TESTS += tests/send-faults.sh
 dist_noinst_SCRIPTS += tests/send-faults.sh
 TESTS += tests/send-loop.sh
 dist_noinst_SCRIPTS += tests/send-loop.sh
+TESTS += tests/send-decide.sh
+dist_noinst_SCRIPTS += tests/send-decide.sh
