@@ -145,6 +145,14 @@ def p7s_of(raw):
     return msg.get_payload()[1].get_payload(decode=True)
 
 
+def encapsulated(der):
+    """The encapsulated content of an opaque SignedData (not verified), or None."""
+    out = write("content.bin", b"")
+    rc, _ = run(["openssl", "cms", "-verify", "-noverify", "-nosigs", "-inform", "DER",
+                 "-in", write("opaque.der", der or b""), "-out", out])
+    return open(out, "rb").read() if rc == 0 else None
+
+
 def cms_verify(path, cafile=BUNDLE, extra=(), crl=True):
     return run(["openssl", "cms", "-verify", "-in", path, "-CAfile", cafile,
                 "-purpose", "smimesign", "-out", "/dev/null", *extra]
@@ -296,7 +304,7 @@ ATTACKS = {"wrapped-envelope": ("envelope", b'filename="sahte.pdf"'),
 # Signers in the wrong role: openssl and xmlsec1 accept them (they chain to
 # an anchor); what is wrong is who they are, which only the agent's role
 # rules (trust.kephs, manifest.trust.kephs) see.
-ROLE_FAULTS = {"envelope-by-eimza": "eimza", "evidence-by-eimza": "eimza",
+ROLE_FAULTS = {"envelope-by-eimza": "eimza", "opaque-envelope-by-eimza": "eimza", "evidence-by-eimza": "eimza",
                "evidence-by-tsa": "tsa", "evidence-by-seal": "mali"}
 
 
@@ -325,8 +333,19 @@ def check_package(it):
     check(len(env) == it["size"], what + ": size")
     check_crlf(env, what + " envelope")
     check_crlf(orig, what + " original")
-    check(orig + b"\r\n--" in env, what + ": original not byte-identical inside the envelope")
     hdr = email.message_from_bytes(env, policy=email.policy.compat32)
+    entity = env
+    check(hdr.get_content_type() == ("application/pkcs7-mime" if it.get("envelope_opaque")
+                                     else "multipart/mixed" if ATTACKS.get(it["fault"], ("",))[0] == "envelope"
+                                     else "multipart/signed"),
+          "%s: envelope is %s (envelope_opaque %s)" % (what, hdr.get_content_type(), it.get("envelope_opaque")))
+    if it.get("envelope_opaque"):
+        # The envelope's entity is the SignedData's encapsulated content.
+        entity = encapsulated(p7s_of(env))
+        check(entity is not None, what + ": the opaque envelope's content does not open")
+        entity = entity or b""
+        check(entity.startswith(b"Content-Type: multipart/mixed"), what + ": opaque envelope content")
+    check(orig + b"\r\n--" in entity, what + ": original not byte-identical inside the envelope")
     for h in ["X-REM-Msg-Type", "X-REM-UAMessageIdentifier", "X-REM-MessageIdentifierByREMMD",
               "X-TR-REM-iletiTip", "X-TR-REM-iletiID", "Subject", "From", "To", "Date", "Message-ID"]:
         check(hdr[h] is not None, "%s: envelope header %s" % (what, h))
@@ -337,8 +356,6 @@ def check_package(it):
         # The attack is there, and the genuine signed entity beside it verifies.
         where, marker = attack
         check(marker in (env if where == "envelope" else orig), what + ": the attack part is missing")
-        check(hdr.get_content_type() == ("multipart/mixed" if where == "envelope" else "multipart/signed"),
-              what + ": envelope root " + hdr.get_content_type())
         if where == "envelope":
             env = signed_entity(env)
             env_path = write("env.eml", env)
@@ -350,7 +367,7 @@ def check_package(it):
     check(ohdr["X-TR-REM-iletiTip"] == it["iletiTip"], what + ": iletiTip")
 
     # Envelope signature and its time stamp.
-    if it["fault"] == "envelope-by-eimza":
+    if it["fault"] in ("envelope-by-eimza", "opaque-envelope-by-eimza"):
         # Verifies as a signature; the signer is the e-imza, not the KEPHS.
         check_cms(env_path, "valid", what + " envelope (chain)")
         sp = write("signer.pem", b"")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end verification: the real `kepagent refresh` with revocation
 # online against kepsim serving its CRLs and OCSP, over a mailbox holding
-# every content fault (RSA and EC chains). For every item of manifest.json
+# every content fault (RSA and EC chains; opaque-signed envelopes, honest
+# and by an e-imza, among them). For every item of manifest.json
 # the stored verdicts (the package or evidence row and each check in
 # verification_results) are exactly the manifest's, valid items read valid
 # (not revocation-unknown), the revoked sender reads revoked, and the reason
@@ -36,7 +37,8 @@ import json, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 man = json.load(open(sys.argv[2]))
 bad = []
-seen = {"package": 0, "evidence": 0, "rsa": 0, "ec": 0, "valid": 0, "revoked": 0}
+seen = {"package": 0, "evidence": 0, "rsa": 0, "ec": 0, "valid": 0, "revoked": 0,
+        "opaque-envelope": 0, "opaque-envelope-by-eimza": 0}
 
 def checks(col, rid):
     out = {}
@@ -63,6 +65,7 @@ for it in man["items"]:
                       (it["kepId"],)).fetchone()
         if r is None: bad.append(tag + ": not stored"); continue
         seen["package"] += 1; seen[it["chain"]] += 1
+        if it.get("envelope_opaque"): seen[it["fault"]] += 1
         got = checks("package_id", r[0])
         want_check(tag, got, "envelope-signature", e["envelope"])
         want_check(tag, got, "envelope-timestamp", e["envelope_timestamp"])
@@ -100,7 +103,7 @@ for it in man["items"]:
         if word not in reason.lower() and not (overall == "valid"
                 and any(word in x.lower() for x in reasons)):
             bad.append("%s: reason %r lacks %r" % (tag, reason, word))
-for k in ("package", "evidence", "rsa", "ec", "valid", "revoked"):
+for k in seen:
     if seen[k] == 0: bad.append("the manifest has no %s item checked" % k)
 print("checked", seen)
 if bad: print("\n".join(bad)); sys.exit(1)
@@ -113,7 +116,7 @@ c = sqlite3.connect(sys.argv[1])
 mb = sys.argv[3]
 man = json.load(open(sys.argv[2]))
 want = {"revoked-signer", "expired-signer-timestamped", "eyp-altered-part", None,
-        "evidence-broken-signature"}
+        "evidence-broken-signature", "opaque-envelope", "opaque-envelope-by-eimza"}
 done = set()
 for it in man["items"]:
     f = it.get("fault")
@@ -130,7 +133,7 @@ for it in man["items"]:
     done.add(key)
     print("%s\t%s" % (path, v))
 PY
-[ "$(wc -l <"$T/files")" -ge 5 ] || fail "too few files for kepagent verify"
+[ "$(wc -l <"$T/files")" -ge 7 ] || fail "too few files for kepagent verify"
 while IFS="$(printf '\t')" read -r f v; do
 	set +e
 	"$KEPAGENT" verify --json --revocation online "$f" >"$T/v.json" 2>"$T/v.err"

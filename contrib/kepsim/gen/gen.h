@@ -141,6 +141,9 @@ enum gen_fault {
 	/* a delil that came as an e-mail (gen_evmail.c): its XML by an e-imza,
 	 * or the carrying message by an e-imza */
 	F_EVMAIL_BY_EIMZA, F_EVMAIL_ENVELOPE_BY_EIMZA,
+	/* the KEPHS envelope opaque-signed (application/pkcs7-mime signed-data,
+	 * the original inside the CMS): honest (valid), and by a person's e-imza */
+	F_OPAQUE_ENVELOPE, F_OPAQUE_ENVELOPE_BY_EIMZA,
 	F__COUNT
 };
 struct fault_info {
@@ -195,6 +198,8 @@ struct envelope_spec {
 	time_t tarih;                     /* Date:, signingTime; time stamp at +5 s */
 	const struct kbuf *original;
 	int ts_bad_imprint, tamper_text;  /* the timestamp-imprint / tampered-envelope faults */
+	int opaque;                       /* 1: opaque-signed (pkcs7-mime signed-data), not
+					     multipart/signed; tamper_text then unsupported */
 	const struct signer *ts_signer;   /* non-NULL: the token signed by it (a fault) */
 	/* Called with the signed body before the headers go on (the generator's
 	 * wrapping attacks); NULL for none. */
@@ -235,6 +240,8 @@ struct pkg_result {
 	struct kbuf original;     /* original.eml bytes, for evidence digests */
 };
 void pkg_result_free(struct pkg_result *r);
+/* 1 when p's KEPHS envelope is opaque-signed (its fault says so). */
+int pkg_envelope_opaque(const struct pkg_spec *p);
 /* Builds and atomically writes accounts/<account>/<folder>/<sira>/. */
 int package_write(struct gen *g, const struct pkg_spec *p, struct pkg_result *res,
 		  struct kerr *err);

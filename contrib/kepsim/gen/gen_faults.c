@@ -70,6 +70,10 @@ static const struct fault_info table[F__COUNT] = {
 		{"untrusted", "match", "untrusted", NULL, NULL}, "not by a KEPHS"},
 	[F_EVMAIL_ENVELOPE_BY_EIMZA] = {"evidence-mail-envelope-by-eimza", 2,
 		{"valid", "match", "untrusted", NULL, NULL}, "carrying message"},
+	[F_OPAQUE_ENVELOPE] = {"opaque-envelope", 0,
+		{"valid", "valid", "valid", "", "valid"}, ""},
+	[F_OPAQUE_ENVELOPE_BY_EIMZA] = {"opaque-envelope-by-eimza", 0,
+		{"untrusted", "valid", "valid", "", "untrusted"}, "not by a KEPHS"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)

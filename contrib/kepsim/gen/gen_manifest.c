@@ -42,10 +42,11 @@ void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r
 	json_t *expect = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
 		"envelope", fi->v[0], "envelope_timestamp", fi->v[1], "original", fi->v[2],
 		"eyp", verdict_or_null(eyp), "overall", fi->v[4], "reason", fi->reason);
-	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:I, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o}",
 		"kind", "package", "account", p->account, "folder", p->folder, "kepSiraNo", p->sira,
 		"kepId", r->kep_id, "chain", p->hier, "iletiTip", ileti[p->ileti],
 		"opaque", p->variant == 2 && p->fault != F_UNSIGNED_ORIGINAL,
+		"envelope_opaque", pkg_envelope_opaque(p),
 		"size", (json_int_t)r->size,
 		"fault", p->fault ? json_string(fi->name) : json_null(), "expect", expect);
 }

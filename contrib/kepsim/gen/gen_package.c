@@ -406,8 +406,10 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 	struct cms_opts o = { .md = EVP_sha256(), .signing_time = e->tarih,
 			      .tsa = e->tsa, .ts_time = e->tarih + 5,
 			      .ts_bad_imprint = e->ts_bad_imprint, .ts_signer = e->ts_signer };
-	int rc = wrap_signed(r, e->kephs, &entity, &o, 0, &body, err);
-	if (rc == 0 && e->tamper_text) {
+	int rc = wrap_signed(r, e->kephs, &entity, &o, e->opaque ? 2 : 0, &body, err);
+	if (rc == 0 && e->tamper_text && e->opaque)
+		rc = kerr_set(err, KERR_INTERNAL, "a tampered opaque envelope is not made");
+	else if (rc == 0 && e->tamper_text) {
 		/* The first base64 body in the envelope is its own text part. */
 		static const char cte[] = "Content-Transfer-Encoding: base64\r\n\r\n";
 		const char *hit = strstr((const char *)body.data, cte);
@@ -430,6 +432,11 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 	kbuf_free(&entity);
 	kbuf_free(&body);
 	return rc;
+}
+
+int pkg_envelope_opaque(const struct pkg_spec *p)
+{
+	return p->fault == F_OPAQUE_ENVELOPE || p->fault == F_OPAQUE_ENVELOPE_BY_EIMZA;
 }
 
 struct attack_arg {
@@ -455,7 +462,8 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		/* envelope-by-eimza: a person's e-imza under the same anchors, posing
 		 * as the provider; timestamp-not-by-tsa: the token signed by the
 		 * KEPHS key (chains to the TSA root, no timeStamping EKU). */
-		.kephs = p->fault == F_ENVELOPE_BY_EIMZA ? &g->eimza[h] : &g->kephs[h],
+		.kephs = p->fault == F_ENVELOPE_BY_EIMZA || p->fault == F_OPAQUE_ENVELOPE_BY_EIMZA
+			 ? &g->eimza[h] : &g->kephs[h],
 		.tsa = p->fault == F_WRONG_TSA ? &g->wrongtsa : &g->tsa[h],
 		.ts_signer = p->fault == F_TIMESTAMP_NOT_BY_TSA ? &g->kephs[h] : NULL,
 		.sender = res->sender, .recipients = res->recipient, .subject = res->subject,
@@ -463,6 +471,7 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		.ileti_tip = ileti_names[p->ileti], .ileti_id = ileti_id, .tarih = p->tarih,
 		.original = &res->original, .ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH,
 		.tamper_text = p->fault == F_TAMPERED_ENVELOPE,
+		.opaque = pkg_envelope_opaque(p),
 		.after_sign = attack ? attack_cb : NULL, .after_sign_arg = &arg,
 	};
 	return envelope_build(&g->rnd, &e, out, err);
