@@ -51,8 +51,9 @@ void daemon_stop(struct daemon *d);
 void daemon_free(struct daemon **d);
 
 /* This thread's store connection, opened on first use and closed when the
- * thread ends. Do not close it. NULL with err set when the store cannot be
- * opened. */
+ * thread ends; it reads the first GiB of the file through a memory map
+ * (store_map_reads). Do not close it. NULL with err set when the store
+ * cannot be opened. */
 struct store *daemon_store(struct daemon *d, struct kerr *err);
 
 /* The current configuration snapshot; give it back with daemon_config_put. */

@@ -7,6 +7,7 @@
 #include "evidence_stage.h"
 #include "store_evidence.h"
 #include "store_package.h"
+#include "store.h"
 #include "store_search.h"
 #include "util.h"
 #include "evidence_query.h"
@@ -113,7 +114,7 @@ static json_t *not_found(const char *key)
 			 "OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)");
 }
 
-int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+static int lookup_one(struct store *st, const char *key, json_t **out, struct kerr *err)
 {
 	struct store_evidence_row *ev = NULL;
 	struct evidence_stage es = { 0 };
@@ -161,6 +162,17 @@ int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *
 	return 0;
 }
 
+int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+{
+	int rc;
+
+	if (store_read_begin(st, err) < 0)
+		return -1;
+	rc = lookup_one(st, key, out, err);
+	store_read_end(st);
+	return rc;
+}
+
 int status_lookup_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
 		     struct kerr *err)
 {
@@ -171,13 +183,19 @@ int status_lookup_batch(struct store *st, const char *const *keys, size_t n, jso
 		json_decref(results);
 		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
 	}
+	if (store_read_begin(st, err) < 0) {
+		json_decref(results);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
-		if (status_lookup(st, keys[i], &one, err) < 0) {
+		if (lookup_one(st, keys[i], &one, err) < 0) {
+			store_read_end(st);
 			json_decref(results);
 			return -1;
 		}
 		json_array_append_new(results, one);
 	}
+	store_read_end(st);
 	*out = json_pack("{s:o}", "results", results);
 	return 0;
 }

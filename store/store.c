@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -177,6 +178,38 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Cached statements: a status lookup opens one per request. */
+int store_read_begin(struct store *s, struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return kerr_set(err, KERR_USAGE, "store_read_begin: a transaction is already open");
+	if (st_prepare(s, "BEGIN DEFERRED", &st, err) < 0)
+		return -1;
+	return st_step_id(s, st, NULL, "cannot begin a read", err) < 0 ? -1 : 0;
+}
+
+void store_read_end(struct store *s)
+{
+	sqlite3_stmt *st;
+	struct kerr err;
+
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (st_prepare(s, "COMMIT", &st, &err) < 0 ||
+	    st_step_id(s, st, NULL, "cannot end a read", &err) < 0)
+		store_rollback(s);
+}
+
+int store_map_reads(struct store *s, int64_t bytes, struct kerr *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld", (long long)bytes);
+	return st_exec(s, sql, err);
 }
 
 const char *store_path(const struct store *s)

@@ -35,6 +35,22 @@ int store_commit(struct store *store, struct kerr *err);
 /* Never fails in a way the caller can act on; safe without a transaction. */
 void store_rollback(struct store *store);
 
+/* A read snapshot: the statements between store_read_begin() and
+ * store_read_end() see one state of the store and share one read lock (a
+ * lookup of several statements otherwise takes and drops the WAL read lock
+ * for each). Writes inside it are not allowed. store_read_end() never fails
+ * in a way the caller can act on. Not nestable, not inside store_begin(). */
+int store_read_begin(struct store *store, struct kerr *err);
+void store_read_end(struct store *store);
+
+/* Reads the first bytes of the file through a shared read-only memory map
+ * (PRAGMA mmap_size) instead of copying each page into the connection's
+ * own cache: for the daemon's many lookup connections, which would each
+ * hold a copy of the same hot pages. SQLite caps bytes at its
+ * SQLITE_MAX_MMAP_SIZE; pages beyond it and in the WAL are still read.
+ * The cost: an I/O error on a mapped page is a SIGBUS, not an error code. */
+int store_map_reads(struct store *store, int64_t bytes, struct kerr *err);
+
 /* The path given to store_open(); owned by the store. */
 const char *store_path(const struct store *store);
 

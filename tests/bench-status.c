@@ -3,8 +3,14 @@
  * HTTP on loopback (libcurl, one keep-alive connection per thread, against a
  * running `kepagent run`). Not a test: tests/bench-status.sh drives it.
  *
+ * Each line also gives the CPU time per lookup, which holds on a loaded
+ * machine where the rate does not: in-process the bench's own, over HTTP
+ * the server's (BENCH_SERVER_PID, from /proc) and the clients'.
+ *
  * Usage: bench-status STORE KEYS-FILE THREADS SECONDS [URL TOKEN-FILE] */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +123,44 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* CPU seconds of this process. */
+static double self_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* CPU seconds of the server (BENCH_SERVER_PID), or -1. */
+static double server_cpu(void)
+{
+	const char *pid = getenv("BENCH_SERVER_PID");
+	unsigned long ut, st;
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+	int i;
+
+	if (pid == NULL || *pid == '\0')
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields 14 and 15 (utime, stime), counted after the ")" of the name. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 2; i < 14 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -128,7 +172,7 @@ static void bench(struct run *r, int threads, const char *name)
 {
 	struct worker *w = xcalloc((size_t)threads, sizeof(*w));
 	size_t n = 0, found = 0, errors = 0, i, k;
-	double *all, t0, el;
+	double *all, t0, el, cpu0 = self_cpu(), srv0 = r->http ? server_cpu() : -1, cpu, srv;
 	int t;
 
 	t0 = now_s();
@@ -144,14 +188,21 @@ static void bench(struct run *r, int threads, const char *name)
 		errors += w[t].errors;
 	}
 	el = now_s() - t0;
+	cpu = self_cpu() - cpu0;
+	srv = srv0 >= 0 ? server_cpu() - srv0 : -1;
 	all = xmalloc((n ? n : 1) * sizeof(*all));
 	for (t = 0, k = 0; t < threads; t++)
 		for (i = 0; i < w[t].n; i++)
 			all[k++] = w[t].lat[i];
 	qsort(all, n, sizeof(*all), cmp);
 	printf("%-10s %d threads: %zu lookups in %.1f s = %.0f lookups/s; latency p50 %.0f us,"
-	       " p99 %.0f us; %zu found, %zu errors\n", name, threads, n, el, (double)n / el,
-	       n ? all[n / 2] : 0.0, n ? all[(size_t)((double)n * 0.99)] : 0.0, found, errors);
+	       " p99 %.0f us; ", name, threads, n, el, (double)n / el,
+	       n ? all[n / 2] : 0.0, n ? all[(size_t)((double)n * 0.99)] : 0.0);
+	printf("CPU per lookup%s %.0f us", r->http ? ": clients" : "", n ? cpu * 1e6 / (double)n : 0.0);
+	if (srv >= 0)
+		printf(", server %.0f us", n ? srv * 1e6 / (double)n : 0.0);
+	printf("; ");
+	printf("%zu found, %zu errors\n", found, errors);
 	for (t = 0; t < threads; t++)
 		free(w[t].lat);
 	free(w);

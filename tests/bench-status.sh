@@ -43,5 +43,5 @@ until curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; do
 	i=$((i + 1)); [ $i -lt 400 ] || fail "the API did not come up"
 	sleep 0.05
 done
-"$BENCH" "$T/db/kepagent.db" "$T/keys" "${BENCH_THREADS:-4}" "${BENCH_SECONDS:-5}" \
+BENCH_SERVER_PID=$pid "$BENCH" "$T/db/kepagent.db" "$T/keys" "${BENCH_THREADS:-4}" "${BENCH_SECONDS:-5}" \
 	"http://127.0.0.1:$port" "$T/token"
