@@ -586,6 +586,10 @@ static int add_detached(struct walk *w, struct mailmime *mm)
 
 static int walk(struct walk *w, struct mailmime *mm, int depth, const char *path, int inside);
 static int precheck(const char *d, size_t len, struct kerr *err);
+static size_t blank_nested(char *c, size_t len, struct kbuf *out);
+static void rebase(struct mime_attachment *a, size_t n, const char *copy, size_t len,
+		   const void *data);
+static void att_release(struct mime_attachment *a);
 
 /* Undoes what a walk appended past the given lengths (an encapsulated
  * content that failed to parse exposes nothing). */
@@ -604,41 +608,33 @@ static void walk_truncate(struct walk *w, size_t n_sigs, size_t n_att)
 		free(a[i].filename);
 		free(a[i].raw_filename);
 		free(a[i].content_type);
-		free(a[i].own);
+		att_release(&a[i]);
 	}
 	w->sigs.len = n_sigs * sizeof(*s);
 	w->att.len = n_att * sizeof(*a);
 	w->att_inside.len = n_att * sizeof(int);
 }
 
-/* Walks the opaque first signature's encapsulated content c (NUL-terminated)
- * as the signed part of a detached one is walked: what it holds is the
- * message's signed content, numbered below path as "<path>.1". When it does
- * not parse as a MIME entity (or hits a bound), nothing of it is kept and
- * content_error says why; the signature itself stands. */
-static int open_content(struct walk *w, const unsigned char *c, size_t len, int depth,
-			const char *path)
+/* One pass of open_content over buf (the content, or its blanked copy):
+ * bounded, parsed, walked below path sub; errors in *cerr. */
+static int content_pass(struct walk *w, const char *buf, size_t len, int depth, const char *sub,
+			struct kerr *cerr)
 {
 	struct walk saved = *w;
 	struct mailmime *root = NULL;
-	struct kerr cerr;
-	char sub[MIME_PATH_LEN];
-	size_t idx = 0, n_sigs = w->sigs.len / sizeof(struct mime_sig);
-	size_t n_att = w->att.len / sizeof(struct mime_attachment);
-	int rc = 0;
+	size_t idx = 0;
+	int rc;
 
-	kerr_clear(&cerr);
-	snprintf(sub, sizeof(sub), "%s%s1", path, *path ? "." : "");
-	if (precheck((const char *)c, len, &cerr) < 0) {
-		rc = -1;
-	} else if (mailmime_parse((const char *)c, len, &idx, &root) != MAILIMF_NO_ERROR ||
-		   !root || root->mm_type != MAILMIME_MESSAGE || !root->mm_data.mm_message.mm_msg_mime) {
-		rc = kerr_set(&cerr, KERR_MALFORMED, "not a MIME entity");
+	if (precheck(buf, len, cerr) < 0)
+		return -1;
+	if (mailmime_parse(buf, len, &idx, &root) != MAILIMF_NO_ERROR || !root ||
+	    root->mm_type != MAILMIME_MESSAGE || !root->mm_data.mm_message.mm_msg_mime) {
+		rc = kerr_set(cerr, KERR_MALFORMED, "not a MIME entity");
 	} else {
-		w->buf = (const char *)c;
+		w->buf = buf;
 		w->len = len;
 		w->in_content = 1;
-		w->err = &cerr;
+		w->err = cerr;
 		rc = walk(w, root->mm_data.mm_message.mm_msg_mime, depth + 1, sub, 1);
 		w->buf = saved.buf;
 		w->len = saved.len;
@@ -647,6 +643,50 @@ static int open_content(struct walk *w, const unsigned char *c, size_t len, int 
 	}
 	if (root)
 		mailmime_free(root);
+	return rc;
+}
+
+/* Walks the opaque first signature's encapsulated content c (NUL-terminated)
+ * as the signed part of a detached one is walked: what it holds is the
+ * message's signed content, numbered below path as "<path>.1". A bound hit
+ * because of a nested message (a deep original inside an opaque envelope)
+ * is handled as mime_message_parse() handles it: one more pass over a copy
+ * whose message/rfc822 bodies are blanked, the nested messages' bytes then
+ * taken from c. When it does not parse as a MIME entity (or still hits a
+ * bound), nothing of it is kept and content_error says why (the first
+ * failure); the signature itself stands. */
+static int open_content(struct walk *w, const unsigned char *c, size_t len, int depth,
+			const char *path)
+{
+	struct kerr cerr, again;
+	char sub[MIME_PATH_LEN];
+	size_t n_sigs = w->sigs.len / sizeof(struct mime_sig);
+	size_t n_att = w->att.len / sizeof(struct mime_attachment), parts = w->parts;
+	int rc;
+
+	kerr_clear(&cerr);
+	snprintf(sub, sizeof(sub), "%s%s1", path, *path ? "." : "");
+	rc = content_pass(w, (const char *)c, len, depth, sub, &cerr);
+	if (rc < 0 && cerr.cls == KERR_LIMIT) {
+		struct kbuf blanks = { 0 };
+		char *copy = xmalloc(len + 1);
+
+		memcpy(copy, c, len);
+		copy[len] = '\0';
+		if (blank_nested(copy, len, &blanks) > 0) {
+			walk_truncate(w, n_sigs, n_att);
+			w->parts = parts;
+			kerr_clear(&again);
+			rc = content_pass(w, copy, len, depth, sub, &again);
+			if (rc == 0)
+				rebase((struct mime_attachment *)w->att.data + n_att,
+				       w->att.len / sizeof(struct mime_attachment) - n_att, copy, len, c);
+			else if (again.cls != KERR_MALFORMED && again.cls != KERR_LIMIT)
+				cerr = again;
+		}
+		kbuf_free(&blanks);
+		free(copy);
+	}
 	if (rc == 0)
 		return 0;
 	if (cerr.cls != KERR_MALFORMED && cerr.cls != KERR_LIMIT) {
@@ -1100,12 +1140,12 @@ static int in_buf(const void *buf, size_t len, const void *p)
 
 /* The slices of a parse of copy (a blanked copy of data) made slices of
  * data: the nested messages' bytes are the real ones, not the blanks. */
-static void rebase(struct mime_message *m, const char *copy, size_t len, const void *data)
+static void rebase(struct mime_attachment *a, size_t n, const char *copy, size_t len,
+		   const void *data)
 {
-	for (size_t i = 0; i < m->n_att; i++)
-		if (m->att[i].own == NULL && in_buf(copy, len, m->att[i].data))
-			m->att[i].data = (const unsigned char *)data +
-					 ((const char *)m->att[i].data - copy);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].own == NULL && in_buf(copy, len, a[i].data))
+			a[i].data = (const unsigned char *)data + ((const char *)a[i].data - copy);
 }
 
 int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
@@ -1131,7 +1171,7 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 			mime_message_free(m);
 			rc = parse_buf(copy, len, m, err);
 			if (rc == 0)
-				rebase(m, copy, len, data);
+				rebase(m->att, m->n_att, copy, len, data);
 			if (rc < 0 && err)   /* report the first failure: it names the real cause */
 				*err = first;
 		} else if (err) {

@@ -207,31 +207,40 @@ done
 . "$top_srcdir/tests/kepsim-env.sh"
 kenv_pki
 K=$KENV_PKI
-for depth in 20 300 3000; do
-	"$KEPSIM_GEN" deep --pki "$K" --out "$T/deep$depth.eml" --depth $depth --chain ec >"$T/gen.log" 2>&1 \
-		|| { cat "$T/gen.log"; fail "kepsim-gen deep"; }
+# Also inside an opaque-signed envelope (kepsim-gen deep
+# --opaque-envelope, RSA): the original lies in the KEPHS's encapsulated
+# content, which is opened as the outer message is, the nested message
+# blanked for the bounds, so the envelope's content still opens (no content
+# error) and only the original is reported too deep (before, 3,000 levels
+# made the whole signed content unparseable and lost the original).
+for c in "20 ec" "300 ec" "3000 ec" "300 rsa --opaque-envelope" "3000 rsa --opaque-envelope"; do
+	set -- $c
+	depth=$1 h=$2 opaque=${3:-}
+	"$KEPSIM_GEN" deep --pki "$K" --out "$T/deep$depth.eml" --depth $depth --chain $h $opaque \
+		>"$T/gen.log" 2>&1 || { cat "$T/gen.log"; fail "kepsim-gen deep $c"; }
 	rm -rf "$T/deep"; mkdir "$T/deep"
 	expect_exit 0 "$TOOL" mime "$T/deep$depth.eml" "$T/deep"
-	expect_grep '^envelope.state=signed$' "$T/out"
+	expect_grep "^envelope.state=${opaque:+opaque-}signed\$" "$T/out"
 	expect_grep '^envelope.ileti_id=EBYS-DEEP-0001$' "$T/out"
 	expect_grep '^envelope.ileti_tip=eYazisma$' "$T/out"
 	expect_grep '^envelope.hdr.X-REM-Msg-Type=Dispatch$' "$T/out"
+	expect_no_grep '^envelope.content_error=' "$T/out"
 	expect_grep '^envelope.att0=ileti.eml type=message/rfc822 .* message=1$' "$T/out"
 	expect_grep '^original_error=the original message \(envelope part 1.2\) does not parse: MIME nesting deeper than 16' "$T/out"
 	expect_no_grep '^original\.' "$T/out"
-	# the signed range is the real bytes: it verifies under the EC chain
-	openssl cms -verify -binary -inform DER -in "$T/deep/envelope-sig0.der" \
-		-content "$T/deep/envelope-content0.bin" -CAfile "$K/ec/root.pem" -purpose any \
-		-out /dev/null 2>"$T/verify.err" || { cat "$T/verify.err"; fail "deep $depth: envelope range"; }
+	# the signed range is the real bytes: it verifies under the chain
+	[ -n "$opaque" ] || openssl cms -verify -binary -inform DER -in "$T/deep/envelope-sig0.der" \
+		-content "$T/deep/envelope-content0.bin" -CAfile "$K/$h/root.pem" -purpose any \
+		-out /dev/null 2>"$T/verify.err" || { cat "$T/verify.err"; fail "deep $c: envelope range"; }
 	# the original handed on is the real one, not the parser's blanked view
-	grep -q 'X-TR-REM-iletiID: EBYS-DEEP-0001' "$T/deep/envelope-att0.bin" || fail "deep $depth: original bytes"
-	grep -q 'xxxxxxxx' "$T/deep/envelope-att0.bin" && fail "deep $depth: blanked bytes handed on"
+	grep -q 'X-TR-REM-iletiID: EBYS-DEEP-0001' "$T/deep/envelope-att0.bin" || fail "deep $c: original bytes"
+	grep -q 'xxxxxxxx' "$T/deep/envelope-att0.bin" && fail "deep $c: blanked bytes handed on"
 	# kepagent verify: the KEPHS signature checked and kept, the original flagged
 	set +e
-	"$top_builddir/kepagent" verify --json --anchors "$K/ec/root.pem" --tsa-anchors "$K/ec/root.pem" \
-		--kephs "$K/ec/kephs.pem" "$T/deep$depth.eml" >"$T/v.json" 2>"$T/v.err"
+	"$top_builddir/kepagent" verify --json --anchors "$K/$h/root.pem" --tsa-anchors "$K/$h/root.pem" \
+		--kephs "$K/$h/kephs.pem" "$T/deep$depth.eml" >"$T/v.json" 2>"$T/v.err"
 	set -e
-	python3 - "$T/v.json" "$depth" <<'EOPY' || { cat "$T/v.json" "$T/v.err"; fail "deep $depth: verify verdicts"; }
+	python3 - "$T/v.json" <<'EOPY' || { cat "$T/v.json" "$T/v.err"; fail "deep $c: verify verdicts"; }
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = {x["check"]: x for x in d["checks"]}
@@ -239,8 +248,10 @@ ok = ("valid", "revocation-unknown")
 assert c["envelope-signature"]["verdict"] in ok, c["envelope-signature"]
 assert c["envelope-signature"]["signer_subject"].startswith("CN=PTT KEPHS"), c["envelope-signature"]
 assert c["envelope-timestamp"]["verdict"] in ok, c["envelope-timestamp"]
+assert "envelope-content" not in c, c["envelope-content"]
 assert c["original-signature"]["verdict"] == "malformed", c["original-signature"]
-assert "envelope part 1.2" in c["original-signature"]["reason"]
+assert "envelope part 1.2" in c["original-signature"]["reason"], c["original-signature"]
+assert "deeper than 16" in c["original-signature"]["reason"], c["original-signature"]
 assert d["overall"] == "malformed"
 EOPY
 done

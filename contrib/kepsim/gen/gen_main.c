@@ -28,7 +28,8 @@ static void usage(FILE *f)
 		"                  [--fault EVIDENCE-FAULT]\n"
 		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
 		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part|nihai-changed]\n"
-		"       kepsim-gen deep --pki DIR --out FILE [--depth N] [--chain rsa|ec]\n");
+		"       kepsim-gen deep --pki DIR --out FILE [--depth N] [--chain rsa|ec]\n"
+		"                  [--opaque-envelope]\n");
 }
 
 static int parse_int(const char *s, int *out)
