@@ -10,12 +10,16 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "chain_cache.h"
 #include "cms_verify.h"
+#include "package_view.h"
 #include "revocation.h"
 #include "trust.h"
 #include "util.h"
 #include "verify-testlib.h"
+#include "verify_package.h"
 
 static const char msg[] = "Content-Type: text/plain\r\n\r\nKEP test body\r\n";
 
@@ -462,6 +466,89 @@ static void test_attached_and_malformed(void **state)
 	tl_sig_free(&sig);
 }
 
+static const struct pkg_check *find_check(const struct pkg_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->checks[i].name, name) == 0)
+			return &r->checks[i];
+	fail_msg("no %s check", name);
+	return NULL;
+}
+
+/* verify_package: what mime.c opened of an opaque signature (and shows as
+ * the message: its original, its attachments) must be the very content the
+ * CMS verification proved. The view of an opaque-signed envelope, signed by
+ * a configured KEPHS, is valid as parsed; once its parsed content is not
+ * what the SignedData holds (one byte of the original changed, or cut
+ * short), the envelope signature is invalid and says why. */
+static void test_opaque_content_bound(void **state)
+{
+	static const char content[] =
+		"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+		"Content-Type: message/rfc822\r\n\r\n"
+		"From: a@hs01.kep.tr\r\nSubject: asil\r\nMIME-Version: 1.0\r\n\r\nasil ileti\r\n"
+		"\r\n--b--\r\n";
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" }, .attached = 1 };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct trust_store *kts = trust_new();
+	struct kbuf pkg = { 0 };
+	struct pkg_report r;
+	struct pkg_view v;
+	struct tl_sig sig;
+	struct kerr err;
+	const struct pkg_check *c;
+	unsigned char *b64, *hit;
+	char *leaf = tl_path("rsa-leaf.crt");
+
+	(void)state;
+	load(kts, TRUST_ANCHOR, "rsa-root.crt");
+	if (trust_load_kephs(kts, NULL, leaf, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(leaf);
+	vo.trust = kts;
+	tl_sign(&so, content, sizeof(content) - 1, &sig);
+	b64 = xmalloc(4 * (sig.len / 3 + 1) + 1);
+	EVP_EncodeBlock(b64, sig.der, (int)sig.len);
+	kbuf_printf(&pkg, "From: kephs@hs01.kep.tr\r\nSubject: zarf\r\nMIME-Version: 1.0\r\n"
+		    "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", b64);
+	free(b64);
+	tl_sig_free(&sig);
+
+	for (int round = 0; round < 3; round++) {
+		pkg_view_open(pkg.data, pkg.len, &v);
+		assert_true(v.parsed);
+		assert_int_equal(v.mp.envelope.n_sigs, 1);
+		assert_true(v.mp.has_original);
+		if (round == 1) {
+			/* The walk's content, not the signed one: "asil" -> "Asil". */
+			hit = memmem(v.mp.envelope.sigs[0].content, v.mp.envelope.sigs[0].content_len,
+				     "asil ileti", 10);
+			assert_non_null(hit);
+			hit[0] = 'A';
+		} else if (round == 2) {
+			v.mp.envelope.sigs[0].content_len -= 4;
+		}
+		assert_int_equal(verify_package_view(&vo, &v, &r, &err), 0);
+		c = find_check(&r, "envelope-signature");
+		if (round == 0) {
+			if (c->verdict != VERDICT_VALID && c->verdict != VERDICT_REVOCATION_UNKNOWN)
+				fail_msg("honest opaque envelope: %s: %s", verdict_name(c->verdict),
+					 c->reason);
+		} else {
+			if (c->verdict != VERDICT_INVALID)
+				fail_msg("round %d: %s: %s", round, verdict_name(c->verdict), c->reason);
+			assert_non_null(strstr(c->reason, "the encapsulated content parsed is not "
+					       "the content verified"));
+			assert_int_equal(r.overall, VERDICT_INVALID);
+		}
+		pkg_report_free(&r);
+		pkg_view_free(&v);
+	}
+	kbuf_free(&pkg);
+	trust_free(&kts);
+}
+
 static void test_cert_verify(void **state)
 {
 	struct verify_opts vo = { .trust = ts, .rev = online, .signer_eku = "" };
@@ -505,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_chain_cache),
 		cmocka_unit_test(test_attached_and_malformed),
 		cmocka_unit_test(test_cert_verify),
+		cmocka_unit_test(test_opaque_content_bound),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
