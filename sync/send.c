@@ -17,6 +17,10 @@
 /* Reconciliation lists the sent folder from a day before the item was made
  * (provider clocks, Turkish time) to a day after now. */
 #define SEND_RECONCILE_SLACK_MS (86400000LL)
+/* The provider_text of an item in submitting whose submission the provider
+ * answered with durum 0 but no kepId, until it is found or parked: its
+ * parking says so rather than "unanswered". */
+#define SEND_NO_ID_TEXT "provider answered OK without a package id"
 
 static enum kep_paket_tur tur_of(const struct store_outbox_item *it)
 {
@@ -276,6 +280,10 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 		kep_send_result_clear(&a.res);
 		log_warn("outbox item %lld: %s answered without a kepId; reconciling",
 			 (long long)it->id, op);
+		s = (struct store_outbox_step){ .provider_text = SEND_NO_ID_TEXT,
+						.action = "answered-without-id", .detail = op };
+		if (step(c, it, STORE_OB_SUBMITTING, &s, err) < 0)
+			return -1;
 		return 1;
 	}
 	s = (struct store_outbox_step){ .kep_id = a.res.kep_id, .mesaj_id = a.res.mesaj_id,
@@ -405,21 +413,23 @@ static int unnamed(struct sync_ctx *c, struct store_outbox_item *it, struct kerr
 static void not_listed(struct sync_ctx *c, const struct store_outbox_item *it)
 {
 	int64_t age_s = (now_ms() - it->updated_at) / 1000;
+	int no_id = it->provider_text != NULL && strcmp(it->provider_text, SEND_NO_ID_TEXT) == 0;
+	const char *what = no_id ? SEND_NO_ID_TEXT ", and it is" : "submission unanswered and";
 	struct kerr why;
 
 	if (age_s < 0)
 		age_s = 0;
 	if (age_s < c->acct->sending.park_after_s) {
-		log_info("outbox item %lld: its submission went unanswered and %s does not list it "
-			 "yet; looked for again at each run, parked after %ld s (%lld s now)",
-			 (long long)it->id, c->rep->sent, c->acct->sending.park_after_s,
-			 (long long)age_s);
+		log_info("outbox item %lld: %s; %s does not list it yet; looked for again at each "
+			 "run, parked after %ld s (%lld s now)", (long long)it->id,
+			 no_id ? SEND_NO_ID_TEXT : "its submission went unanswered", c->rep->sent,
+			 c->acct->sending.park_after_s, (long long)age_s);
 		return;
 	}
-	kerr_set(&why, KERR_PERMANENT, "submission unanswered and not in the sent folder after "
-		 "%lld s; check the provider's web mailbox, then run `kepagent outbox resubmit "
-		 "%lld` or `kepagent outbox abandon %lld`", (long long)age_s, (long long)it->id,
-		 (long long)it->id);
+	kerr_set(&why, KERR_PERMANENT, "%s not in the sent folder after %lld s; check the "
+		 "provider's web mailbox, then run `kepagent outbox resubmit %lld` or `kepagent "
+		 "outbox abandon %lld` (POST /v1/outbox/%lld/resubmit or /abandon)", what,
+		 (long long)age_s, (long long)it->id, (long long)it->id, (long long)it->id);
 	item_fail(c, it, STORE_OB_PARKED, &why);
 }
 

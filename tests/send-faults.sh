@@ -6,7 +6,8 @@
 # itself: it is looked for in the sent folder at each run and adopted when
 # found, parked for a person when not (after reconcile_park_after_seconds).
 # A submission the provider provably refused (HTTP 503, a SOAP Fault,
-# "Sistem meşgul") is submitted again. kepsim's request log shows, for every
+# "Sistem meşgul") is submitted again. An answer OK without a kepId is
+# looked for the same way and, when parked, says so. kepsim's request log shows, for every
 # item, exactly one Yukle/SmimeGonder performed, and no second request
 # unless the first was refused or a person resubmitted the item. A provider
 # that lists the package late (--sent-list-delay-ms) gets it once too.
@@ -108,6 +109,10 @@ fault mimeyap SmimeGonder performed-no-answer adopted
 fault mimeyap SmimeGonder performed-http500 adopted
 # MimeYap performed but unanswered: only a draft is lost; MimeYap again.
 fault mimeyap MimeYap performed-no-answer adopted
+# Taken, the answer durum 0 without a kepId: found in the sent folder by the
+# same run, never submitted again.
+fault yukle Yukle performed-no-kepid adopted
+fault mimeyap SmimeGonder performed-no-kepid adopted
 # Refused by the provider (it says so): submitted again.
 fault yukle Yukle http503 retried
 fault yukle Yukle soap-fault retried
@@ -189,5 +194,32 @@ refresh "later: resubmitted"
 item_json "$id"
 once "later listing, resubmitted" 1 1
 echo "later listing (15 s, window 2 s): parked; the resubmission found it listed: one request"
+kenv_stop
+
+# OK without a package id (durum 0, no kepId), and listed only 10 s later:
+# the item waits in submitting and is parked with that reason, not as an
+# unanswered submission; the person's resubmission then finds it listed.
+new_item yukle --faults performed-no-kepid --fault-ops Yukle --fault-rate 1 --fault-limit 1 \
+	--sent-list-delay-ms 10000
+t0=$(date +%s)
+refresh "no kepId: submit"
+expect_grep "answered without a kepId" "$T/err"
+item_json "$id"
+[ "$(item 'j["state"]')" = submitting ] || fail "no kepId: the item is $(item 'j["state"]'), not waiting in submitting"
+[ "$(item 'j["provider_text"]')" = "provider answered OK without a package id" ] \
+	|| fail "no kepId: provider_text '$(item 'j["provider_text"]')'"
+refresh "no kepId: parks"
+item_json "$id"
+[ "$(item 'j["state"]')" = parked ] || fail "no kepId: the item is $(item 'j["state"]'), not parked"
+expect_grep "provider answered OK without a package id, and it is not in the sent folder after [0-9]* s; check the provider's web mailbox, then run \`kepagent outbox resubmit $id\` or \`kepagent outbox abandon $id\` .POST /v1/outbox/$id/resubmit or /abandon." "$T/item"
+expect_no_grep "unanswered" "$T/item"
+[ "$(submissions)" = 1 ] || fail "no kepId: $(submissions) submission requests"
+[ $(($(date +%s) - t0)) -lt 9 ] || fail "no kepId: the runs took 9 s, the package is listed already"
+sleep $((13 - ($(date +%s) - t0)))
+expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+refresh "no kepId: resubmitted"
+item_json "$id"
+once "no kepId, resubmitted" 1 1
+echo "OK without a kepId, listed 10 s late: parked with its own reason; the resubmission found it: one request"
 kenv_stop
 echo PASS >"$T/done"

@@ -26,6 +26,7 @@ static const char *const names[FAULT__COUNT] = {
 	[FAULT_UNKNOWN_EVIDENCE] = "unknown-package-evidence",
 	[FAULT_PERFORMED_HTTP500] = "performed-http500",
 	[FAULT_PERFORMED_NO_ANSWER] = "performed-no-answer",
+	[FAULT_PERFORMED_NO_KEPID] = "performed-no-kepid",
 };
 
 static int enabled[FAULT__COUNT];
@@ -124,6 +125,8 @@ static int eligible(enum fault f, const char *op)
 	case FAULT_PERFORMED_HTTP500:
 	case FAULT_PERFORMED_NO_ANSWER:
 		return send;
+	case FAULT_PERFORMED_NO_KEPID:
+		return strcmp(op, "Yukle") == 0 || strcmp(op, "SmimeGonder") == 0;
 	case FAULT_TRUNCATED_MTOM:
 		return !mtom_off && (strcmp(op, "Indir") == 0 || strcmp(op, "PaketDelilIndir") == 0);
 	case FAULT_DUPLICATE:

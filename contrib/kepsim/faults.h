@@ -29,6 +29,8 @@ enum fault {
 	FAULT_UNKNOWN_EVIDENCE, /* PaketDelilSorgula: an extra item for a kepId that does not exist */
 	FAULT_PERFORMED_HTTP500,    /* sending ops: the operation runs, the answer is an HTML 500 */
 	FAULT_PERFORMED_NO_ANSWER,  /* sending ops: the operation runs, the connection closes unanswered */
+	FAULT_PERFORMED_NO_KEPID,   /* Yukle/SmimeGonder: the operation runs, the answer is durum 0
+	                             * without a kepId */
 	FAULT__COUNT
 };
 

@@ -70,12 +70,14 @@ static void log_rcpt(struct op_ctx *c, char **rcpt, size_t n)
 	json_object_set_new(c->log, "recipients", a);
 }
 
+/* The performed-no-kepid fault: taken, but the answer names no package. */
 static struct soap_resp *answer_kep_id(struct op_ctx *c, const char *kep_id)
 {
 	struct soap_resp *r = soap_resp_new(c->op);
 
 	soap_resp_add(r, "durum", "0");
-	soap_resp_add(r, "kepId", kep_id);
+	if (c->fault != FAULT_PERFORMED_NO_KEPID)
+		soap_resp_add(r, "kepId", kep_id);
 	soap_resp_add(r, "hataaciklama", "");
 	return r;
 }
