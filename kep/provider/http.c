@@ -412,7 +412,22 @@ int http_status_check(const struct http_response *resp, struct kerr *err)
 		kerr_set(err, KERR_TRANSIENT, "provider %s (HTTP %ld)",
 			 status == 429 ? "busy" : "error", status);
 		/* 503 and 429 say the request was not handled (RFC 9110 15.6.4,
-		 * RFC 6585 4); a 500 or a gateway's 502/504 do not say that. */
+		 * RFC 6585 4); a 500 or a gateway's 502/504 do not say that.
+		 * Kept after reading the public clients (issue 17's review): PTT's
+		 * own .NET API (EYazismaYukle, EYazismaSmimeGonder) catches every
+		 * failure of the call alike, logs "Web Servisten Yanıt Alınamadı"
+		 * and returns null, and the Node client (ptt-kep) lets node-soap's
+		 * error through: neither retries, nor tells a 503 from a 500, so
+		 * they give no provider-specific reason to doubt the RFCs. The
+		 * proxies in front of such services answer 503 or 429 when they did
+		 * not forward the request (no back end, a rate limit, maintenance);
+		 * a back end lost after forwarding is 502 or 504. And no retry is
+		 * blind: sync/send.c asks the sent folder before submitting again
+		 * (a package the provider took after all is adopted), up to
+		 * max_attempts, then parks the item. Left: a provider whose own
+		 * back end answered 503 after taking the package and lists it only
+		 * after the next run. To count them as unknown instead, drop them
+		 * here: every 503/429 then ends parked for a person. */
 		if (err != NULL)
 			err->not_performed = status == 503 || status == 429;
 		if (resp->retry_after_s > 0 && err != NULL) {
