@@ -32,7 +32,10 @@ TESTS += tests/evidence-before-package.sh
 dist_noinst_SCRIPTS += tests/evidence-before-package.sh
 # A delil delivered as a KEPHS-signed e-mail (issue 12 item 6).
 TESTS += tests/evidence-mail.sh
-dist_noinst_SCRIPTS += tests/evidence-mail.sh
+dist_noinst_SCRIPTS += tests/evidence-mail.sh tests/evidence-mail-lib.sh
+# A delil mail killed at each of its crash points, in every kepsim dialect.
+TESTS += tests/evidence-mail-crash.sh
+dist_noinst_SCRIPTS += tests/evidence-mail-crash.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py
