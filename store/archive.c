@@ -70,8 +70,10 @@ static int load_parts(struct store *s, struct batch *b, struct cand *c, json_t *
 	char hex[65];
 	int rc;
 
-	if (st_prepare(s, "SELECT id, idx, role, size, sha256 FROM parts"
-		       " WHERE package_id = :pkg AND archived_to IS NULL ORDER BY idx", &st, err) < 0) {
+	if (st_prepare(s, "SELECT p.id, p.idx, p.role, p.size, p.sha256, r.raw_offset FROM parts p"
+		       " LEFT JOIN part_ranges r ON r.part_id = p.id"
+		       " WHERE p.package_id = :pkg AND p.archived_to IS NULL ORDER BY p.idx", &st,
+		       err) < 0) {
 		json_decref(parts);
 		return -1;
 	}
@@ -79,8 +81,15 @@ static int load_parts(struct store *s, struct batch *b, struct cand *c, json_t *
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sa_entry *e = add_ent(b);
 
+		e->id = e->rowid = st_col_int64(st, 0);
 		e->table = "parts", e->col = "content";
-		e->rowid = st_col_int64(st, 0);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			/* Held as a range of the package's raw content. */
+			e->table = "packages", e->col = "raw";
+			e->rowid = c->item.package_id;
+			e->ranged = 1;
+			e->offset = st_col_int64(st, 5);
+		}
 		e->size = st_col_int64(st, 3);
 		e->mtime_ms = c->item.stored_at;
 		st_col_sha256(st, 4, e->sha256);
@@ -91,7 +100,7 @@ static int load_parts(struct store *s, struct batch *b, struct cand *c, json_t *
 		c->item.n_parts++;
 		c->item.parts_size += e->size;
 		json_array_append_new(parts, json_pack("{s:I, s:i, s:s, s:s, s:I, s:s}",
-			"id", (json_int_t)e->rowid, "idx", sqlite3_column_int(st, 1),
+			"id", (json_int_t)e->id, "idx", sqlite3_column_int(st, 1),
 			"role", (const char *)sqlite3_column_text(st, 2), "entry", e->name,
 			"size", (json_int_t)e->size, "sha256", hex));
 	}
@@ -148,7 +157,7 @@ static int load_batch(struct store *s, int64_t cutoff, int64_t after, struct bat
 		c->first = b->n_ents - 1;
 		c->n_ents = 1;
 		e->table = "packages", e->col = "raw";
-		e->rowid = c->item.package_id;
+		e->id = e->rowid = c->item.package_id;
 		e->size = c->item.raw_size;
 		e->mtime_ms = c->item.stored_at;
 		memcpy(e->sha256, c->item.raw_sha256, 32);
@@ -232,7 +241,7 @@ static int record_package(struct store *s, struct cand *c, const struct batch *b
 	if (!changed)   /* archived meanwhile by another run: leave that record */
 		return 0;
 	for (j = c->first + 1; j < c->first + c->n_ents; j++)
-		if (point_at_archive(s, "parts", "content", b->ents[j].rowid, &b->ents[j], path,
+		if (point_at_archive(s, "parts", "content", b->ents[j].id, &b->ents[j], path,
 				     now, &changed, err) < 0)
 			return -1;
 	hex_encode(c->item.raw_sha256, 32, hex);

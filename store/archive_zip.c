@@ -40,7 +40,9 @@ static zip_int64_t blob_src_cb(void *ud, void *data, zip_uint64_t len, zip_sourc
 			return -1;
 		}
 		b->size = sqlite3_blob_bytes(b->blob);
-		b->off = 0;
+		b->off = (int)b->e->offset;
+		if (b->e->ranged && b->e->offset + b->e->size < b->size)
+			b->size = (int)(b->e->offset + b->e->size);
 		return 0;
 	case ZIP_SOURCE_READ:
 		n = b->size - b->off;

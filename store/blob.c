@@ -31,6 +31,14 @@ struct store_content store_content_path(const char *path)
 	return c;
 }
 
+struct store_content store_content_raw_slice(const void *data, size_t len, size_t offset)
+{
+	struct store_content c = { .kind = STORE_CONTENT_RAW_SLICE, .data = data, .len = len,
+				   .fd = -1, .offset = offset };
+
+	return c;
+}
+
 int st_source_open(const struct store_content *c, struct st_source *src, struct kerr *err)
 {
 	struct stat sb;
@@ -40,6 +48,7 @@ int st_source_open(const struct store_content *c, struct st_source *src, struct 
 	src->fd = -1;
 	switch (c->kind) {
 	case STORE_CONTENT_MEM:
+	case STORE_CONTENT_RAW_SLICE:
 		if (c->data == NULL && c->len > 0)
 			return kerr_set(err, KERR_USAGE, "content: NULL data of length %zu", c->len);
 		src->size = (int64_t)c->len;
@@ -168,28 +177,63 @@ static void blob_location(enum store_blob_kind kind, const char **table, const c
 	*table = NULL, *col = NULL;
 }
 
+/* Where a part held as a range of its package's raw content is (schema
+ * v16): 1 with the package id, offset and size, 0 when the part holds its
+ * own content. */
+static int part_range(struct store *s, int64_t id, int64_t *pkg, int64_t *off, int64_t *size,
+		      struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (st_prepare(s, "SELECT p.package_id, r.raw_offset, p.size FROM part_ranges r"
+		       " JOIN parts p ON p.id = r.part_id WHERE r.part_id = :id", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*pkg = st_col_int64(st, 0);
+		*off = st_col_int64(st, 1);
+		*size = st_col_int64(st, 2);
+	}
+	st_finalize(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_err(s, err, "cannot look up a part's range");
+	return rc == SQLITE_ROW;
+}
+
 int store_blob_read(struct store *s, enum store_blob_kind kind, int64_t id,
 		    store_blob_cb *cb, void *arg, struct kerr *err)
 {
 	const char *table, *col;
 	sqlite3_blob *blob;
 	unsigned char *buf;
-	int size, off = 0, ret = 0;
+	int64_t rowid = id, off = 0, end, pkg = 0, size = 0;
+	int ret = 0, ranged = 0;
 
 	blob_location(kind, &table, &col);
 	if (table == NULL)
 		return kerr_set(err, KERR_USAGE, "unknown content kind %d", (int)kind);
-	if (sqlite3_blob_open(s->db, "main", table, col, id, 0, &blob) != SQLITE_OK) {
+	if (kind == STORE_BLOB_PART && (ranged = part_range(s, id, &pkg, &off, &size, err)) < 0)
+		return -1;
+	if (ranged)
+		table = "packages", col = "raw", rowid = pkg;
+	if (sqlite3_blob_open(s->db, "main", table, col, rowid, 0, &blob) != SQLITE_OK) {
 		if (strstr(sqlite3_errmsg(s->db), "no such rowid") != NULL)
-			return kerr_set(err, KERR_NOTFOUND, "no %s row %lld", table, (long long)id);
+			return kerr_set(err, KERR_NOTFOUND, "no %s row %lld", table, (long long)rowid);
 		return st_err(s, err, "cannot open BLOB for reading");
 	}
+	end = ranged ? off + size : sqlite3_blob_bytes(blob);
+	if (end > sqlite3_blob_bytes(blob)) {
+		sqlite3_blob_close(blob);
+		return kerr_set(err, KERR_STORE, "part %lld: its range ends past its package's "
+				"stored content", (long long)id);
+	}
 	buf = xmalloc(STORE_BLOB_CHUNK);
-	size = sqlite3_blob_bytes(blob);
-	while (off < size && ret == 0) {
-		int n = size - off < STORE_BLOB_CHUNK ? size - off : STORE_BLOB_CHUNK;
+	while (off < end && ret == 0) {
+		int n = end - off < STORE_BLOB_CHUNK ? (int)(end - off) : STORE_BLOB_CHUNK;
 
-		if (sqlite3_blob_read(blob, buf, n, off) != SQLITE_OK)
+		if (sqlite3_blob_read(blob, buf, n, (int)off) != SQLITE_OK)
 			ret = st_err(s, err, "cannot read BLOB");
 		else
 			ret = cb(arg, buf, (size_t)n, err);

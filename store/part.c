@@ -3,9 +3,43 @@
 
 #include <stdlib.h>
 
+#include <openssl/evp.h>
+
 #include "store_blob_p.h"
 #include "store_part_p.h"
 #include "util.h"
+
+/* A part that is a slice of its package's raw content (schema v16): its
+ * digest, and the range, which must lie inside the raw content stored. */
+static int insert_range(struct store *s, int64_t package_id, int64_t part_id,
+			const struct store_content *c, struct kerr *err)
+{
+	unsigned char sha[32];
+	unsigned int mdlen = 0;
+	sqlite3_stmt *st;
+
+	if (EVP_Digest(c->data, c->len, sha, &mdlen, EVP_sha256(), NULL) != 1)
+		return kerr_set(err, KERR_INTERNAL, "cannot compute SHA-256");
+	if (st_prepare(s, "UPDATE parts SET sha256 = :sha WHERE id = :id", &st, err) < 0)
+		return -1;
+	st_bind_blob(st, ":sha", sha, 32);
+	st_bind_int64(st, ":id", part_id);
+	if (st_run(s, st, "cannot store a part's digest", err) < 0)
+		return -1;
+	if (st_prepare(s, "INSERT INTO part_ranges (part_id, raw_offset) SELECT :id, :off"
+		       " FROM packages WHERE id = :pkg AND raw_size >= :end", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", part_id);
+	st_bind_int64(st, ":off", (int64_t)c->offset);
+	st_bind_int64(st, ":pkg", package_id);
+	st_bind_int64(st, ":end", (int64_t)(c->offset + c->len));
+	if (st_run(s, st, "cannot store a part's range", err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return kerr_set(err, KERR_INTERNAL, "a part's range (%zu + %zu) is not inside its "
+				"package's content", c->offset, c->len);
+	return 0;
+}
 
 int st_part_insert(struct store *s, int64_t package_id, int idx, const struct store_part *p,
 		   struct kerr *err)
@@ -13,7 +47,8 @@ int st_part_insert(struct store *s, int64_t package_id, int idx, const struct st
 	struct st_source src;
 	unsigned char sha[32];
 	sqlite3_stmt *st;
-	int ret;
+	int64_t part_id = 0;
+	int ret, ranged;
 
 	if (st_source_open(&p->content, &src, err) < 0)
 		return kerr_prefix(err, "part %d", idx);
@@ -30,11 +65,14 @@ int st_part_insert(struct store *s, int64_t package_id, int idx, const struct st
 	st_bind_text(st, ":fname", p->meta.file_name);
 	st_bind_text(st, ":sname", p->meta.safe_name);
 	st_bind_int64(st, ":size", src.size);
-	st_bind_zeroblob(st, ":content", src.size);
-	ret = st_run(s, st, "cannot store part", err);
-	if (ret == 0)
-		ret = st_blob_fill(s, "parts", "content", "sha256", sqlite3_last_insert_rowid(s->db),
-				   &src, sha, err);
+	ranged = p->content.kind == STORE_CONTENT_RAW_SLICE;
+	/* A range holds no bytes of its own (filled empty). */
+	st_bind_zeroblob(st, ":content", ranged ? 0 : src.size);
+	ret = st_run_insert(s, st, &part_id, "cannot store part", err);
+	if (ret == 0 && ranged)
+		ret = insert_range(s, package_id, part_id, &p->content, err);
+	else if (ret == 0)
+		ret = st_blob_fill(s, "parts", "content", "sha256", part_id, &src, sha, err);
 	st_source_close(&src);
 	return ret < 0 ? kerr_prefix(err, "part %d", idx) : 0;
 }

@@ -354,6 +354,24 @@ static const char v15[] =
 	" evidence_id INTEGER REFERENCES evidence(id));"
 	"CREATE INDEX evidence_mails_evidence ON evidence_mails (evidence_id);";
 
+/* v16: a part whose bytes are a verbatim slice of its package's raw
+ * content (the original message inside the KEP envelope, an attachment
+ * without a transfer encoding) is held as that range, not as a second
+ * copy: parts.content is empty and part_ranges says where the bytes are
+ * (size and sha256 stay in parts). Parts stored before keep their copy.
+ * part_bytes shows every part's bytes in the store, wherever they are held,
+ * for readers of the SQL (an archived part's are in its archive: empty
+ * here, as in parts). */
+static const char v16[] =
+	"CREATE TABLE part_ranges ("
+	" part_id INTEGER PRIMARY KEY REFERENCES parts(id) ON DELETE CASCADE,"
+	" raw_offset INTEGER NOT NULL CHECK (raw_offset >= 0));"
+	"CREATE VIEW part_bytes AS SELECT p.id AS id, p.package_id AS package_id,"
+	" CASE WHEN r.part_id IS NULL OR p.archived_to IS NOT NULL THEN p.content"
+	"  ELSE substr(k.raw, r.raw_offset + 1, p.size) END AS content"
+	" FROM parts p LEFT JOIN part_ranges r ON r.part_id = p.id"
+	" LEFT JOIN packages k ON k.id = p.package_id;";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -370,5 +388,6 @@ const struct store_migration store_migrations[] = {
 	{ 13, "the provider quota last asked", v13 },
 	{ 14, "the provider's sequence number as an integer", v14 },
 	{ 15, "evidence mails", v15 },
+	{ 16, "parts held as ranges of their package", v16 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

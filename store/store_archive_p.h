@@ -14,8 +14,11 @@
 /* One entry to copy from a BLOB column; table/col are the store's constants. */
 struct sa_entry {
 	char *name;
-	const char *table, *col;
-	int64_t rowid;
+	int64_t id;                 /* the row whose content this is */
+	const char *table, *col;    /* where its bytes are read from: that row's, */
+	int64_t rowid;              /* or its package's raw content for a part */
+	int ranged;                 /* held as a range of it (schema v16): */
+	int64_t offset;             /* the bytes [offset, offset + size) */
 	int64_t size;
 	int64_t mtime_ms;
 	unsigned char sha256[32];   /* as recorded in the store */

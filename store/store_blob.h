@@ -22,6 +22,9 @@ enum store_content_kind {
 	STORE_CONTENT_MEM = 0,  /* data/len */
 	STORE_CONTENT_FD,       /* the whole file behind fd, read with pread from 0 */
 	STORE_CONTENT_PATH,     /* the file at path */
+	STORE_CONTENT_RAW_SLICE, /* a part only: bytes [offset, offset + len) of its
+	                          * package's raw content, which data points at; stored
+	                          * as that range (schema v16), not a second copy */
 };
 
 struct store_content {
@@ -30,11 +33,15 @@ struct store_content {
 	size_t len;
 	int fd;
 	const char *path;
+	size_t offset;           /* STORE_CONTENT_RAW_SLICE */
 };
 
 struct store_content store_content_mem(const void *data, size_t len);
 struct store_content store_content_fd(int fd);
 struct store_content store_content_path(const char *path);
+/* Part content that is a verbatim slice of its package's raw content: data
+ * (len bytes) is at offset in the raw content stored with it. */
+struct store_content store_content_raw_slice(const void *data, size_t len, size_t offset);
 
 /* Which stored content to read back. */
 enum store_blob_kind {
@@ -47,7 +54,8 @@ enum store_blob_kind {
 /* Called with consecutive chunks; return -1 (filling err) to stop. */
 typedef int store_blob_cb(void *arg, const void *chunk, size_t len, struct kerr *err);
 
-/* Streams the content to cb in chunks of at most STORE_BLOB_CHUNK bytes.
+/* Streams the content to cb in chunks of at most STORE_BLOB_CHUNK bytes
+ * (a part held as a range of its package's raw content is read from there).
  * KERR_NOTFOUND when there is no such row. */
 int store_blob_read(struct store *store, enum store_blob_kind kind, int64_t id,
 		    store_blob_cb *cb, void *arg, struct kerr *err);

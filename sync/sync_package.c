@@ -41,6 +41,20 @@ struct derived {
 	struct sync_details details;
 };
 
+/* Content held as a range of the raw package (store_blob.h) when its bytes
+ * are a slice of it: the original inside the envelope, an attachment
+ * without a transfer encoding; else a copy of its own. */
+static struct store_content content_of(const struct derived *d, const unsigned char *p,
+				       size_t n)
+{
+	const unsigned char *base = d->v.mp.envelope.data;
+	size_t total = d->v.mp.envelope.len;
+
+	if (d->v.mp.orig_in_package && p >= base && n <= total && (size_t)(p - base) <= total - n)
+		return store_content_raw_slice(p, n, (size_t)(p - base));
+	return store_content_mem(p, n);
+}
+
 static void derive_parts(struct derived *d)
 {
 	const struct mime_message *o = &d->v.mp.original;
@@ -56,7 +70,7 @@ static void derive_parts(struct derived *d)
 	d->parts[0].meta.content_type = "message/rfc822";
 	d->parts[0].meta.file_name = "original.eml";
 	d->parts[0].meta.safe_name = "original.eml";
-	d->parts[0].content = store_content_mem(orig, d->v.mp.orig_len);
+	d->parts[0].content = content_of(d, orig, d->v.mp.orig_len);
 	d->n_parts = 1;
 	for (i = 0; i < o->n_att; i++) {
 		struct store_part *p = &d->parts[d->n_parts++];
@@ -67,7 +81,7 @@ static void derive_parts(struct derived *d)
 		p->meta.safe_name = o->att[i].filename;
 		/* A spooled document is copied from its file, not its mapping. */
 		p->content = o->att[i].fd >= 0 ? store_content_fd(o->att[i].fd)
-					       : store_content_mem(o->att[i].data, o->att[i].len);
+					       : content_of(d, o->att[i].data, o->att[i].len);
 	}
 }
 

@@ -33,13 +33,17 @@ printf 'retention:\n  archive_after_years: 10\n  archive_dir: %s/archive\n' "$T"
 old_ids=$(kenv_sql "SELECT id FROM packages WHERE folder = 'INBOX' ORDER BY id" | tr '\n' ' ')
 
 # The digests of the content as stored, computed from the bytes themselves.
+# The originals are held as ranges of their packages (schema v16), so their
+# archive entries are read from the package's raw content.
+[ "$(kenv_sql "SELECT count(*) FROM part_ranges")" -ge 4 ] || fail "no part held as a range"
 digests() {
 	python3 - "$STORE" <<'PY'
 import hashlib, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 for pid, raw in c.execute("SELECT id, raw FROM packages ORDER BY id"):
     print("p", pid, hashlib.sha256(raw).hexdigest(), len(raw))
-for qid, content in c.execute("SELECT id, content FROM parts ORDER BY id"):
+# part_bytes: a part held as a range of its package (schema v16) too.
+for qid, content in c.execute("SELECT id, content FROM part_bytes ORDER BY id"):
     print("q", qid, hashlib.sha256(content).hexdigest(), len(content))
 PY
 }

@@ -70,6 +70,9 @@ py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v13.db'"
 py_sql "$T/v13.db" "ALTER TABLE packages RENAME COLUMN kep_sira_no_v13 TO kep_sira_no;
 UPDATE packages SET kep_sira_no = (SELECT kep_sira_no FROM package_seq q WHERE q.package_id = packages.id);
 UPDATE packages SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM packages);
+UPDATE parts SET content = (SELECT content FROM part_bytes b WHERE b.id = parts.id)
+ WHERE id IN (SELECT part_id FROM part_ranges);
+DROP VIEW part_bytes; DROP TABLE part_ranges;
 DROP TABLE package_seq; DROP TABLE evidence_mails; PRAGMA user_version = 13;"
 STORE=$T/v13.db
 want_seq=$(kenv_sql "SELECT id || '=' || kep_sira_no FROM packages WHERE kep_sira_no IS NOT NULL ORDER BY id")

@@ -58,7 +58,8 @@ for mode in mtom inline; do
 import hashlib, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 want = hashlib.sha256(open(sys.argv[2], "rb").read()).digest()
-rows = c.execute("SELECT sha256, content FROM parts WHERE role = 'attachment'").fetchall()
+rows = c.execute("SELECT p.sha256, b.content FROM parts p JOIN part_bytes b ON b.id = p.id"
+                 " WHERE p.role = 'attachment'").fetchall()
 sys.exit(0 if len(rows) == 1 and rows[0][0] == want and hashlib.sha256(rows[0][1]).digest() == want else 1)
 PY
 	# The download really went the way this mode names.
