@@ -15,7 +15,9 @@
 
 #define SEND_MAX_SUBMIT (40u * 1024 * 1024)
 /* Reconciliation lists the sent folder from a day before the item was made
- * (provider clocks, Turkish time) to a day after now. */
+ * to a day after now, both by the provider's clock (its HTTP Date, as the
+ * refresh windows are dated): the margin covers its time zone and the
+ * listing's own dating, not a clock of ours that is days off. */
 #define SEND_RECONCILE_SLACK_MS (86400000LL)
 /* The provider_text of an item in submitting whose submission the provider
  * answered with durum 0 but no kepId, until it is found or parked: its
@@ -308,6 +310,33 @@ static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
 	return c->drv->list_packages(c->sess, a->folder, &a->w, &a->list, err);
 }
 
+/* The sent folder from from_ms (our clock) to now, the window moved to the
+ * provider's clock. When this listing is the first word of the provider's
+ * clock in the run and it differs from ours by more than half the margin,
+ * the folder is listed again by it. */
+static int list_sent(struct sync_ctx *c, int64_t from_ms, struct list_arg *la, struct kerr *err)
+{
+	int known = c->provider_skew_known, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		int64_t skew = c->provider_skew_ms;
+
+		la->w.start = (time_t)((from_ms + skew - SEND_RECONCILE_SLACK_MS) / 1000);
+		la->w.end = (time_t)((now_ms() + skew + SEND_RECONCILE_SLACK_MS) / 1000);
+		if (llabs(skew) >= 1000)
+			log_debug("%s: searched by the provider's clock, %lld s from ours",
+				  c->rep->sent, (long long)(skew / 1000));
+		if (sync_call(c, "list_packages", do_list, la, err) < 0)
+			return -1;
+		sync_note_provider_time(c, la->list.provider_time_ms);
+		if (known || !c->provider_skew_known ||
+		    llabs(c->provider_skew_ms) <= SEND_RECONCILE_SLACK_MS / 2)
+			break;
+		known = 1;
+	}
+	return 0;
+}
+
 /* An id without its angle brackets. */
 static void bare_id(const char **s, size_t *len)
 {
@@ -357,9 +386,7 @@ static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct ke
 		item_fail(c, it, STORE_OB_PARKED, &why);
 		return 2;
 	}
-	la.w.start = (time_t)((it->created_at - SEND_RECONCILE_SLACK_MS) / 1000);
-	la.w.end = (time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000);
-	if (sync_call(c, "list_packages", do_list, &la, err) < 0) {
+	if (list_sent(c, it->created_at, &la, err) < 0) {
 		kep_package_list_free(&la.list);
 		return kerr_prefix(err, "reconciling outbox item %lld", (long long)it->id);
 	}
@@ -584,9 +611,7 @@ static void adopt_packages(struct sync_ctx *c)
 		store_outbox_items_free(&items, n);
 		return;
 	}
-	la.w.start = (time_t)((oldest - SEND_RECONCILE_SLACK_MS) / 1000);
-	la.w.end = (time_t)((now_ms() + SEND_RECONCILE_SLACK_MS) / 1000);
-	if (sync_call(c, "list_packages", do_list, &la, &err) < 0) {
+	if (list_sent(c, oldest, &la, &err) < 0) {
 		sync_fail(c, c->rep->sent, NULL, &err);
 	} else {
 		for (k = 0; k < la.list.n && !c->fatal && !sync_stopping(c); k++) {

@@ -312,6 +312,16 @@ static void window_time(time_t t, char buf[24])
 	strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void sync_note_provider_time(struct sync_ctx *c, int64_t provider_ms)
+{
+	if (provider_ms <= 0)
+		return;
+	/* The Date has whole seconds and the answer just came: near enough
+	 * for windows with margins of a day. */
+	c->provider_skew_ms = provider_ms - now_ms();
+	c->provider_skew_known = 1;
+}
+
 /* Where the next window may start: the end of this listing by the
  * provider's clock, which dates the mail and reads the window. Ours may run
  * ahead of it: a window ending at our now would skip what arrives meanwhile
@@ -403,6 +413,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 			log_warn("%s: %s", folder, err.msg);
 		return;
 	}
+	sync_note_provider_time(c, la.list.provider_time_ms);
 	rows = xcalloc(la.list.n + 1, sizeof(*rows));
 	n = dedupe(c, folder, la.list.items, la.list.n, rows, &failed);
 	c->rep->listed += n;

@@ -47,6 +47,10 @@ struct sync_ctx {
 	 * (sync_fetch.c) and this one share the session, which is used by one
 	 * thread at a time. */
 	pthread_mutex_t sess_mu;
+	/* The provider's clock minus ours, from the HTTP Date of the last
+	 * listing this run (sync_note_provider_time); 0 until one is known. */
+	int64_t provider_skew_ms;
+	int provider_skew_known;
 };
 
 #define SYNC_ACTOR "sync"
@@ -70,6 +74,10 @@ void sync_flagged(struct sync_ctx *c, const char *what, const char *folder, cons
  * never blocks the sync; the package insert writes its own line). */
 void sync_audit(struct sync_ctx *c, const char *action, const char *object,
 		const char *detail);
+
+/* Records the provider's clock from a listing's answer (provider_ms: its
+ * HTTP Date, 0 when it sent none): what the sent folder is searched by. */
+void sync_note_provider_time(struct sync_ctx *c, int64_t provider_ms);
 
 /* A provider call with retries and metrics: op names it for the hooks. */
 typedef int sync_op_fn(struct sync_ctx *c, void *arg, struct kerr *err);

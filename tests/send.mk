@@ -12,3 +12,5 @@ TESTS += tests/send-loop.sh
 dist_noinst_SCRIPTS += tests/send-loop.sh
 TESTS += tests/send-decide.sh
 dist_noinst_SCRIPTS += tests/send-decide.sh
+TESTS += tests/send-clock.sh
+dist_noinst_SCRIPTS += tests/send-clock.sh
