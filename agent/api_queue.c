@@ -225,50 +225,34 @@ void api_h_queue_eyp(const struct api_request *req, struct api_response *resp)
 	content(req, resp, SVC_EYP);
 }
 
-void api_h_queue_extend(const struct api_request *req, struct api_response *resp)
-{
-	const char *code = NULL, *lease;
-	const struct config *cfg;
-	long long lease_s;
-	struct store *st;
-	struct kerr err;
-	int64_t id;
-	int rc;
+/* The calls that hold a lease: extend it, ack or reject the item. */
+enum leased_op { LEASE_EXTEND, LEASE_ACK, LEASE_REJECT };
 
-	if ((id = api_param_id(req, resp, 0)) < 0 || want_object(req, resp) < 0 ||
-	    body_str(req, resp, "lease", &lease) < 0 ||
-	    body_int(req, resp, "lease_seconds", 0, &lease_s) < 0)
-		return;
-	if ((lease = lease_required(req, resp)) == NULL || (st = api_store(req, resp)) == NULL)
-		return;
-	cfg = daemon_config_get(req->user);
-	rc = import_queue_extend(st, cfg, id, lease, (long)lease_s, &resp->json, &code, &err);
-	daemon_config_put(req->user, cfg);
-	if (rc < 0)
-		api_fail(resp, code, &err);
-}
-
-static void finish(const struct api_request *req, struct api_response *resp, int reject)
+static void leased(const struct api_request *req, struct api_response *resp, enum leased_op op)
 {
 	const char *lease, *reason = NULL, *code = NULL;
 	const struct config *cfg;
-	long long retry;
+	long long n;
 	struct store *st;
 	struct kerr err;
 	int64_t id;
 	int rc;
 
 	if ((id = api_param_id(req, resp, 0)) < 0 || want_object(req, resp) < 0 ||
-	    body_str(req, resp, "lease", &lease) < 0 ||
-	    body_str(req, resp, "reason", &reason) < 0 ||
-	    body_int(req, resp, "retry_after", -1, &retry) < 0)
+	    body_str(req, resp, "lease", &lease) < 0)
+		return;
+	if (op == LEASE_EXTEND ? body_int(req, resp, "lease_seconds", 0, &n) < 0
+			       : body_str(req, resp, "reason", &reason) < 0 ||
+				 body_int(req, resp, "retry_after", -1, &n) < 0)
 		return;
 	if ((lease = lease_required(req, resp)) == NULL || (st = api_store(req, resp)) == NULL)
 		return;
 	cfg = daemon_config_get(req->user);
-	if (reject)
-		rc = import_queue_reject(st, cfg, id, lease, reason, (long)retry, "api", &resp->json,
-				      &code, &err);
+	if (op == LEASE_EXTEND)
+		rc = import_queue_extend(st, cfg, id, lease, (long)n, &resp->json, &code, &err);
+	else if (op == LEASE_REJECT)
+		rc = import_queue_reject(st, cfg, id, lease, reason, (long)n, "api", &resp->json,
+					 &code, &err);
 	else
 		rc = import_queue_ack(st, cfg, id, lease, "api", &resp->json, &code, &err);
 	daemon_config_put(req->user, cfg);
@@ -276,12 +260,17 @@ static void finish(const struct api_request *req, struct api_response *resp, int
 		api_fail(resp, code, &err);
 }
 
+void api_h_queue_extend(const struct api_request *req, struct api_response *resp)
+{
+	leased(req, resp, LEASE_EXTEND);
+}
+
 void api_h_queue_ack(const struct api_request *req, struct api_response *resp)
 {
-	finish(req, resp, 0);
+	leased(req, resp, LEASE_ACK);
 }
 
 void api_h_queue_reject(const struct api_request *req, struct api_response *resp)
 {
-	finish(req, resp, 1);
+	leased(req, resp, LEASE_REJECT);
 }
