@@ -296,25 +296,12 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 	return rc;
 }
 
-struct list_arg {
-	const char *folder;
-	struct kep_window w;
-	struct kep_package_list list;
-};
-
-static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
-{
-	struct list_arg *a = arg;
-
-	kep_package_list_free(&a->list);
-	return c->drv->list_packages(c->sess, a->folder, &a->w, &a->list, err);
-}
-
 /* The sent folder from from_ms (our clock) to now, the window moved to the
  * provider's clock. When this listing is the first word of the provider's
  * clock in the run and it differs from ours by more than half the margin,
  * the folder is listed again by it. */
-static int list_sent(struct sync_ctx *c, int64_t from_ms, struct list_arg *la, struct kerr *err)
+static int list_sent(struct sync_ctx *c, int64_t from_ms, struct sync_list_arg *la,
+		     struct kerr *err)
 {
 	int known = c->provider_skew_known, pass;
 
@@ -326,7 +313,7 @@ static int list_sent(struct sync_ctx *c, int64_t from_ms, struct list_arg *la, s
 		if (llabs(skew) >= 1000)
 			log_debug("%s: searched by the provider's clock, %lld s from ours",
 				  c->rep->sent, (long long)(skew / 1000));
-		if (sync_call(c, "list_packages", do_list, la, err) < 0)
+		if (sync_call(c, "list_packages", sync_do_list, la, err) < 0)
 			return -1;
 		sync_note_provider_time(c, la->list.provider_time_ms);
 		if (known || !c->provider_skew_known ||
@@ -373,7 +360,7 @@ static int row_matches(const struct store_outbox_item *it, const struct kep_pack
  * 0 not there (the provider never took it), -1 could not tell. */
 static int reconcile(struct sync_ctx *c, struct store_outbox_item *it, struct kerr *err)
 {
-	struct list_arg la = { .folder = c->rep->sent };
+	struct sync_list_arg la = { .folder = c->rep->sent };
 	const struct kep_package_info *found = NULL;
 	struct store_outbox_step s = { 0 };
 	struct kerr why;
@@ -594,7 +581,7 @@ static void adopt_packages(struct sync_ctx *c)
 	struct store_outbox_filter f = { .account = c->acct->name, .state = STORE_OB_SUBMITTED,
 					 .limit = 1000 };
 	struct store_outbox_item *items = NULL;
-	struct list_arg la = { .folder = c->rep->sent };
+	struct sync_list_arg la = { .folder = c->rep->sent };
 	int64_t oldest = 0, since = now_ms() - (int64_t)SYNC_EVIDENCE_DAYS * 86400000;
 	size_t n, i, k, want = 0;
 	struct kerr err;

@@ -229,16 +229,11 @@ int sync_read_fd(int fd, size_t max, struct kbuf *b, struct kerr *err)
 
 /* ---- one folder ---- */
 
-struct list_arg {
-	const char *folder;
-	struct kep_window w;
-	struct kep_package_list list;
-};
-
-static int do_list(struct sync_ctx *c, void *arg, struct kerr *err)
+int sync_do_list(struct sync_ctx *c, void *arg, struct kerr *err)
 {
-	struct list_arg *a = arg;
+	struct sync_list_arg *a = arg;
 
+	kep_package_list_free(&a->list);
 	return c->drv->list_packages(c->sess, a->folder, &a->w, &a->list, err);
 }
 
@@ -374,7 +369,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 {
 	const struct account_config *a = c->acct;
 	struct store_sync_state st = { 0 };
-	struct list_arg la = { .folder = folder };
+	struct sync_list_arg la = { .folder = folder };
 	const struct kep_package_info **rows, **fetch;
 	struct sync_fetch *f = NULL;
 	int64_t now = now_ms(), start, *ids;
@@ -406,7 +401,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	window_time(la.w.start, from);
 	window_time(la.w.end, to);
 	log_info("%s: listing %s .. %s", folder, from, to);
-	if (sync_call(c, "list_packages", do_list, &la, &err) < 0) {
+	if (sync_call(c, "list_packages", sync_do_list, &la, &err) < 0) {
 		sync_fail(c, folder, NULL, &err);
 		sync_folders_forget(c);
 		if (store_sync_failure(c->store, a->name, folder, now, err.msg, &err) < 0)

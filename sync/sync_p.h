@@ -83,6 +83,16 @@ void sync_note_provider_time(struct sync_ctx *c, int64_t provider_ms);
 typedef int sync_op_fn(struct sync_ctx *c, void *arg, struct kerr *err);
 int sync_call(struct sync_ctx *c, const char *op, sync_op_fn *fn, void *arg, struct kerr *err);
 
+/* A folder's package list, for sync_call(c, "list_packages", sync_do_list, ...):
+ * the list is emptied before each try, so a retry keeps nothing of a failed
+ * one. The caller frees list. */
+struct sync_list_arg {
+	const char *folder;
+	struct kep_window w;
+	struct kep_package_list list;
+};
+int sync_do_list(struct sync_ctx *c, void *arg, struct kerr *err);
+
 /* An unlinked temporary file in the store's directory. */
 int sync_tmpfile(const struct sync_ctx *c, struct kerr *err);
 
