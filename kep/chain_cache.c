@@ -93,22 +93,22 @@ void chain_cache_put(struct chain_cache *cc, const unsigned char key[CHAIN_CACHE
 	pthread_mutex_unlock(&cc->mu);
 }
 
-unsigned long chain_cache_hits(struct chain_cache *cc)
+static unsigned long counter(struct chain_cache *cc, const unsigned long *field)
 {
 	unsigned long n;
 
 	pthread_mutex_lock(&cc->mu);
-	n = cc->hits;
+	n = *field;
 	pthread_mutex_unlock(&cc->mu);
 	return n;
 }
 
+unsigned long chain_cache_hits(struct chain_cache *cc)
+{
+	return counter(cc, &cc->hits);
+}
+
 unsigned long chain_cache_misses(struct chain_cache *cc)
 {
-	unsigned long n;
-
-	pthread_mutex_lock(&cc->mu);
-	n = cc->misses;
-	pthread_mutex_unlock(&cc->mu);
-	return n;
+	return counter(cc, &cc->misses);
 }

@@ -65,17 +65,24 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* vasprintf() that aborts on OOM; returns the length. */
+static size_t xvasprintf(char **p, const char *fmt, va_list ap)
+{
+	int r = vasprintf(p, fmt, ap);
+
+	if (r < 0)
+		oom();
+	return (size_t)r;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&p, fmt, ap);
+	xvasprintf(&p, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		oom();
 	return p;
 }
 
@@ -124,15 +131,13 @@ void kbuf_append_str(struct kbuf *b, const char *s)
 void kbuf_printf(struct kbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t len;
 	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	len = xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		oom();
-	kbuf_append(b, s, (size_t)r);
+	kbuf_append(b, s, len);
 	free(s);
 }
 
