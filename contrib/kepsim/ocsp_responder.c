@@ -28,28 +28,21 @@ static void responder_free(struct responder *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static X509 *read_cert(const char *pki, const char *rel)
+/* The PEM file pki/rel: a certificate, or a private key when key is set;
+ * NULL when it cannot be read. */
+static void *read_pem(const char *pki, const char *rel, int key)
 {
 	char *path = xasprintf("%s/%s", pki, rel);
 	FILE *f = fopen(path, "re");
-	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	void *v = NULL;
 
-	if (f)
+	if (f != NULL) {
+		v = key ? (void *)PEM_read_PrivateKey(f, NULL, NULL, NULL)
+			: (void *)PEM_read_X509(f, NULL, NULL, NULL);
 		fclose(f);
+	}
 	free(path);
-	return x;
-}
-
-static EVP_PKEY *read_key(const char *pki, const char *rel)
-{
-	char *path = xasprintf("%s/%s", pki, rel);
-	FILE *f = fopen(path, "re");
-	EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-
-	if (f)
-		fclose(f);
-	free(path);
-	return k;
+	return v;
 }
 
 /* The responder whose CA issued the certificate cid names; 0 when found. */
@@ -78,13 +71,13 @@ static int find_responder(const char *pki, OCSP_CERTID *cid, struct responder *o
 			p = NULL;
 		if (n < 5)
 			continue;
-		out->ca = read_cert(pki, fld[2]);
+		out->ca = read_pem(pki, fld[2], 0);
 		if (out->ca == NULL)
 			continue;
 		ca_id = OCSP_cert_to_id(md, NULL, out->ca);
 		if (ca_id != NULL && OCSP_id_issuer_cmp(ca_id, cid) == 0) {
-			out->signer = read_cert(pki, fld[3]);
-			out->key = read_key(pki, fld[4]);
+			out->signer = read_pem(pki, fld[3], 0);
+			out->key = read_pem(pki, fld[4], 1);
 			out->index = xasprintf("%s/%s", pki, fld[1]);
 			rc = out->signer != NULL && out->key != NULL ? 0 : -1;
 			if (rc < 0)

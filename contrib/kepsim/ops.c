@@ -64,6 +64,20 @@ char *op_folder(struct op_ctx *c, struct soap_resp **errp)
 	return f;
 }
 
+char *op_find(struct op_ctx *c, const char *id, const char *no, int with_deleted, struct pkg *p,
+	      struct soap_resp **errp)
+{
+	char *f = op_folder(c, errp);
+
+	if (f != NULL && mailbox_find(c->conf->mailbox, c->acct, f, id, no, with_deleted, p,
+				      NULL) < 0) {
+		free(f);
+		*errp = op_error(c, OP_NOT_FOUND);
+		return NULL;
+	}
+	return f;
+}
+
 static int secret_matches(const struct account *a, const char *key, const char *given)
 {
 	const char *want = account_str(a, key);

@@ -82,13 +82,9 @@ struct soap_resp *op_indir(struct op_ctx *c)
 		resp = op_error(c, "Geçersiz ePart (ALL, ORGM, ORGMATTACH)");
 		goto out;
 	}
-	folder = op_folder(c, &resp);
+	folder = op_find(c, id, no, 0, &p, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, 0, &p, NULL) < 0) {
-		resp = op_error(c, OP_NOT_FOUND);
-		goto out;
-	}
 	ok = soap_resp_new(c->op);
 	soap_resp_add(ok, "durum", "0");
 	if (strcmp(part, "ORGMATTACH") == 0) {

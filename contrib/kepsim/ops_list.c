@@ -181,13 +181,9 @@ struct soap_resp *op_paket_delil_sorgula(struct op_ctx *c)
 	char now[20], orphan[64];
 	size_t i;
 
-	folder = op_folder(c, &resp);
+	folder = op_find(c, id, no, 0, &p, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no, 0, &p, NULL) < 0) {
-		resp = op_error(c, OP_NOT_FOUND);
-		goto out;
-	}
 	if (mailbox_delils(&p, &d, NULL) == 0) {
 		for (i = 0; i < d.n; i++)
 			rows_push(&rows, json_incref(d.v[i]));

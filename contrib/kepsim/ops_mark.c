@@ -19,14 +19,9 @@ static struct soap_resp *mark(struct op_ctx *c, enum state_kind kind)
 	struct pkg p;
 	int dup = 0;
 
-	folder = op_folder(c, &resp);
+	folder = op_find(c, id, no, kind == STATE_DELETED, &p, &resp);
 	if (folder == NULL)
 		goto out;
-	if (mailbox_find(c->conf->mailbox, c->acct, folder, id, no,
-			 kind == STATE_DELETED, &p, NULL) < 0) {
-		resp = op_error(c, OP_NOT_FOUND);
-		goto out;
-	}
 	if (state_record(c->conf->mailbox, kind, c->acct->name, &p, &dup, &err) < 0) {
 		log_error("%s: %s", c->op, err.msg);
 		resp = op_error(c, "İşlem kaydedilemedi");

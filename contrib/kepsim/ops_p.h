@@ -21,6 +21,11 @@ struct soap_resp *op_error(struct op_ctx *c, const char *msg);
 char *op_field(struct op_ctx *c, const char *name);
 /* The dizin field (default INBOX); NULL after filling *errp when unknown. */
 char *op_folder(struct op_ctx *c, struct soap_resp **errp);
+/* The package of the request's folder (op_folder) with this kepId and
+ * kepSiraNo, as mailbox_find: returns the folder (the caller's to free) with
+ * *p filled (pkg_free), or NULL with *errp set. */
+char *op_find(struct op_ctx *c, const char *id, const char *no, int with_deleted, struct pkg *p,
+	      struct soap_resp **errp);
 
 #define OP_NOT_FOUND "Paket bulunamadı"
 
