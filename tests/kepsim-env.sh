@@ -130,43 +130,9 @@ kenv_stop() { kepsim_stop "$@" || fail "kepsim"; }
 kenv_config() {
 	mkdir -p "$T/store"
 	chmod 700 "$T/store"
-	python3 - "$T" "$MB" "$ACC" "$URL" "${KENV_ACK:-on-import}" "${KENV_LOGIN:-base}" "$@" <<'PY'
-import json, os, sys
-t, mb, acc, url, ack, login = sys.argv[1:7]
-extra = sys.argv[7:]
-a = json.load(open(os.path.join(acc, "account.json")))
-old = os.umask(0o077)
-with open(os.path.join(t, "secrets.yaml"), "w") as f:
-    f.write("parola: %s\nsifre: %s\n" % (json.dumps(a["parola"]), json.dumps(a["sifre"])))
-os.umask(old)
-pki = os.path.join(mb, "pki")
-lines = "".join("    %s\n" % l for l in extra)
-with open(os.path.join(t, "kepagent.yaml"), "w") as f:
-    f.write(f"""store:
-  path: {t}/store/kepagent.db
-api:
-  token_file: {t}/api-token
-trust:
-  anchors:
-    - {pki}/trust/rsa-root.pem
-    - {pki}/trust/ec-root.pem
-  revocation: offline
-  kephs:
-    - provider: ptt
-      certificates: [{pki}/rsa/kephs.pem, {pki}/ec/kephs.pem]
-accounts:
-  - name: acct
-    provider: ptt
-    endpoint: {url}
-    ca_file: {pki}/https/ca.pem
-    address: {a['kepHesap']}
-    tcno: "{a['tcno']}"
-    secrets_file: {t}/secrets.yaml
-    login: {login}
-    initial_days: 3650
-    ack_policy: {ack}
-{lines}""")
-PY
+	python3 "$top_srcdir/contrib/kepsim/kepconf.py" --dir "$T" --account "$ACC/account.json" \
+		--pki "$MB/pki" --endpoint "$URL" --ack-policy "${KENV_ACK:-on-import}" \
+		--login "${KENV_LOGIN:-base}" -- "$@" || fail "kepconf.py"
 }
 
 # kenv_import [N]: EBYS imports N (default: every) pending queue item as it

@@ -24,4 +24,4 @@ contrib_kepsim_kepsim_CPPFLAGS = $(AM_CPPFLAGS) $(MHD_CFLAGS) $(XML_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(ETPAN_CFLAGS) $(XMLSEC_CFLAGS) $(ZIP_CFLAGS)
 contrib_kepsim_kepsim_LDADD = $(KEPSIMGEN_LIBS) lib/libkcommon.a $(MHD_LIBS) $(ETPAN_LIBS) \
 	-lpthread
-EXTRA_DIST += contrib/kepsim/README contrib/kepsim/launch.sh
+EXTRA_DIST += contrib/kepsim/README contrib/kepsim/launch.sh contrib/kepsim/kepconf.py
