@@ -385,6 +385,10 @@ def check_package(it):
         rc, out = ts_verify(sigval, token, pki("trust/tsa-root.pem"))
         if v == "valid":
             check(rc == 0, "%s: envelope time stamp: %s" % (what, out[-300:]))
+        elif v == "invalid" and it["fault"] == "timestamp-time-changed":
+            # genTime backdated after the TSA signed: the token's own signature fails.
+            check(rc != 0 and "signature failure" in out, "%s: expected a token signature failure: %s"
+                  % (what, out[-300:]))
         elif v == "invalid":
             check(rc != 0 and "message imprint mismatch" in out, "%s: expected imprint mismatch: %s" % (what, out[-300:]))
         elif v == "untrusted" and it["fault"] == "timestamp-not-by-tsa":
@@ -484,6 +488,14 @@ def check_evidence(it):
         subj = cert_subject(pem)
         want = [cert_subject(open(pki(h, ROLE_FAULTS[it["fault"]] + ".pem"), "rb").read()) for h in ("rsa", "ec")]
         check(subj is not None and subj in want, "%s: evidence signer %s, expected one of %s" % (what, subj, want))
+    elif it["fault"] == "evidence-partial-signature":
+        # Intact over SenderMessageDetails (Id smd) alone, EventTime changed
+        # outside it: xmlsec1 verifies the part it is told of, nothing more.
+        rc2, out2 = run(["xmlsec1", "--verify", "--trusted-pem", pki("trust/rsa-root.pem"),
+                         "--trusted-pem", pki("trust/ec-root.pem"), "--id-attr:Id", "SenderMessageDetails", x])
+        check(rc2 == 0, "%s: the signed part does not verify: %s" % (what, out2[-300:]))
+        check(b'URI="#smd"' in data and data.count(b"<Reference") + data.count(b"<ds:Reference") == 1,
+              what + ": the signature covers more than SenderMessageDetails")
     elif it["expect"]["signature"] == "valid":
         check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
     else:

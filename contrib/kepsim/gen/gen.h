@@ -56,6 +56,9 @@ struct cms_opts {
 	time_t ts_time;           /* its genTime */
 	int ts_bad_imprint;       /* stamp something else than the signature value */
 	const struct signer *ts_signer; /* non-NULL: the token signed by it, not by tsa */
+	/* faults: after signing, a year taken off the signingTime attribute
+	 * (under the signature), or off the token's genTime (under the TSA's) */
+	int alter_signing_time, ts_alter_time;
 };
 /* Signs data (exact bytes, no canonicalisation) with ESS signing-certificate-v2;
  * writes the DER SignedData ContentInfo to der. */
@@ -105,6 +108,8 @@ struct evidence_spec {
 	const struct signer *kephs;
 	const char *kephs_key_path, *kephs_cert_path, *kephs_chain_path;
 	int break_signature;      /* fault: alter the document after signing */
+	int partial_signature;    /* fault: sign SenderMessageDetails only (Id "smd"),
+				     then change EventTime outside it */
 };
 /* Initialises/finalises libxml2 + xmlsec once per process. */
 int evidence_init(struct kerr *err);
@@ -144,6 +149,11 @@ enum gen_fault {
 	/* the KEPHS envelope opaque-signed (application/pkcs7-mime signed-data,
 	 * the original inside the CMS): honest (valid), and by a person's e-imza */
 	F_OPAQUE_ENVELOPE, F_OPAQUE_ENVELOPE_BY_EIMZA,
+	/* a genuine envelope backdated after signing: its signingTime, or its
+	 * time-stamp token's genTime, a year earlier */
+	F_ENVELOPE_SIGNING_TIME_CHANGED, F_TIMESTAMP_TIME_CHANGED,
+	/* a KEPHS signature over a part of the delil only, changed outside it */
+	F_EVIDENCE_PARTIAL_SIGNATURE,
 	F__COUNT
 };
 struct fault_info {
@@ -200,6 +210,7 @@ struct envelope_spec {
 	int ts_bad_imprint, tamper_text;  /* the timestamp-imprint / tampered-envelope faults */
 	int opaque;                       /* 1: opaque-signed (pkcs7-mime signed-data), not
 					     multipart/signed; tamper_text then unsupported */
+	int alter_signing_time, ts_alter_time; /* the backdating faults (struct cms_opts) */
 	const struct signer *ts_signer;   /* non-NULL: the token signed by it (a fault) */
 	/* Called with the signed body before the headers go on (the generator's
 	 * wrapping attacks); NULL for none. */

@@ -8,6 +8,28 @@
 
 #include "gen.h"
 
+/* Takes a year off the time t where der encodes it (UTCTime, or
+ * GeneralizedTime when generalized): a forger's backdating of signed bytes. */
+static int backdate(unsigned char *der, size_t len, time_t t, int generalized, struct kerr *err)
+{
+	ASN1_TIME *a = generalized ? ASN1_GENERALIZEDTIME_set(NULL, t) : ASN1_UTCTIME_set(NULL, t);
+	unsigned char *enc = NULL, *hit;
+	int n = a ? i2d_ASN1_TIME(a, &enc) : -1;
+	int rc = -1;
+
+	ASN1_STRING_free(a);
+	if (n > 4 && (hit = memmem(der, len, enc, (size_t)n)) != NULL) {
+		unsigned char *y = hit + 2 + (generalized ? 3 : 1); /* the year's last digit */
+
+		*y = *y == '0' ? '9' : (unsigned char)(*y - 1);
+		rc = 0;
+	} else {
+		kerr_set(err, KERR_INTERNAL, "the time to backdate is not in the signature");
+	}
+	OPENSSL_free(enc);
+	return rc;
+}
+
 static int add_timestamp(CMS_SignerInfo *si, const struct cms_opts *o, struct kerr *err)
 {
 	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
@@ -19,6 +41,10 @@ static int add_timestamp(CMS_SignerInfo *si, const struct cms_opts *o, struct ke
 	if (tsa_token_signed_by(o->tsa, o->ts_signer ? o->ts_signer : o->tsa, imprint, o->ts_time,
 				&tok, err) < 0)
 		return -1;
+	if (o->ts_alter_time && backdate(tok.data, tok.len, o->ts_time, 1, err) < 0) {
+		kbuf_free(&tok);
+		return -1;
+	}
 	int ok = CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
 					       V_ASN1_SEQUENCE, tok.data, (int)tok.len);
 	kbuf_free(&tok);
@@ -58,8 +84,12 @@ int cms_sign(const struct signer *s, const void *data, size_t len,
 	int n = i2d_CMS_ContentInfo(cms, &p);
 	if (n <= 0)
 		goto fail;
+	size_t at = der->len;
 	kbuf_append(der, p, (size_t)n);
 	OPENSSL_free(p);
+	if (o->alter_signing_time &&
+	    backdate(der->data + at, (size_t)n, o->signing_time, 0, err) < 0)
+		goto out;
 	rc = 0;
 	goto out;
 fail:

@@ -42,6 +42,7 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 		.digest_data = digest_src.data, .digest_len = digest_src.len,
 		.kephs = signer, .kephs_key_path = kp, .kephs_cert_path = cp,
 		.kephs_chain_path = chp, .break_signature = fault == F_EVIDENCE_BROKEN_SIGNATURE,
+		.partial_signature = fault == F_EVIDENCE_PARTIAL_SIGNATURE,
 	};
 	int rc = -1;
 	char *dir = xasprintf("%s/accounts/%s/%s/%d/delil", g->mailbox, account, folder, sira);

@@ -112,6 +112,10 @@ static xmlDocPtr build_doc(const struct evidence_spec *e, const char *type, cons
 	xmlNodePtr dm = xmlNewChild(smd, ds, BAD_CAST "DigestMethod", NULL);
 	xmlNewProp(dm, BAD_CAST "Algorithm", BAD_CAST "http://www.w3.org/2001/04/xmlenc#sha256");
 	child(smd, ds, "DigestValue", b64);
+	if (e->partial_signature) {
+		xmlAttrPtr id = xmlNewProp(smd, BAD_CAST "Id", BAD_CAST "smd");
+		xmlAddID(NULL, doc, BAD_CAST "smd", id);
+	}
 	return doc;
 }
 
@@ -121,9 +125,12 @@ static int sign_doc(xmlDocPtr doc, const struct evidence_spec *e, struct kerr *e
 	xmlNodePtr sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
 		is_ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL);
 	xmlAddChild(xmlDocGetRootElement(doc), sig);
-	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id,
-							 NULL, BAD_CAST "", NULL);
-	xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId);
+	/* Honest: the whole document (URI "", enveloped); the partial fault
+	 * covers SenderMessageDetails alone. */
+	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
+		BAD_CAST (e->partial_signature ? "#smd" : ""), NULL);
+	if (!e->partial_signature)
+		xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId);
 	xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId);
 	xmlNodePtr ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
 	xmlNodePtr x5 = xmlSecTmplKeyInfoAddX509Data(ki);
@@ -175,8 +182,9 @@ int evidence_build(const struct evidence_spec *e, struct kbuf *xml, struct kerr 
 	size_t start = xml->len;
 	kbuf_append(xml, out, (size_t)n);
 	xmlFree(out);
-	if (e->break_signature) {
-		/* A signed byte changes after signing: the reference digest breaks. */
+	if (e->break_signature || e->partial_signature) {
+		/* EventTime changes after signing: the reference digest breaks, or
+		 * (partial) the byte is outside what the signature covers. */
 		char *p = strstr((char *)xml->data + start, "Z</EventTime>");
 		if (p)
 			p[-1] = p[-1] == '1' ? '2' : '1';

@@ -74,6 +74,12 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "valid", "valid", "", "valid"}, ""},
 	[F_OPAQUE_ENVELOPE_BY_EIMZA] = {"opaque-envelope-by-eimza", 0,
 		{"untrusted", "valid", "valid", "", "untrusted"}, "not by a KEPHS"},
+	[F_ENVELOPE_SIGNING_TIME_CHANGED] = {"envelope-signing-time-changed", 0,
+		{"invalid", "valid", "valid", "", "invalid"}, "signed attributes"},
+	[F_TIMESTAMP_TIME_CHANGED] = {"timestamp-time-changed", 0,
+		{"valid", "invalid", "valid", "", "invalid"}, "time-stamp token signature"},
+	[F_EVIDENCE_PARTIAL_SIGNATURE] = {"evidence-partial-signature", 1,
+		{"invalid", "match", "invalid", NULL, NULL}, "does not cover the whole document"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)

@@ -193,6 +193,8 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			{ {10, F_EVIDENCE_BY_EIMZA}, {20, F_EVIDENCE_BY_TSA}, {40, F_EVIDENCE_BY_SEAL} },
 			/* a genuine 10, then one listed as 60 whose signed delil is a 10 */
 			{ {10, F_NONE}, {60, F_EVIDENCE_CODE_MISMATCH}, {0, F_NONE} },
+			/* a 10 whose KEPHS signature covers a part of it only */
+			{ {10, F_EVIDENCE_PARTIAL_SIGNATURE}, {0, F_NONE}, {0, F_NONE} },
 		};
 		int forged_pkg[ARRAY_SIZE(forged)], n_forged = 0;
 		for (size_t k = 0; a == 0 && k < ARRAY_SIZE(forged); k++) {

@@ -405,7 +405,9 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 
 	struct cms_opts o = { .md = EVP_sha256(), .signing_time = e->tarih,
 			      .tsa = e->tsa, .ts_time = e->tarih + 5,
-			      .ts_bad_imprint = e->ts_bad_imprint, .ts_signer = e->ts_signer };
+			      .ts_bad_imprint = e->ts_bad_imprint, .ts_signer = e->ts_signer,
+			      .alter_signing_time = e->alter_signing_time,
+			      .ts_alter_time = e->ts_alter_time };
 	int rc = wrap_signed(r, e->kephs, &entity, &o, e->opaque ? 2 : 0, &body, err);
 	if (rc == 0 && e->tamper_text && e->opaque)
 		rc = kerr_set(err, KERR_INTERNAL, "a tampered opaque envelope is not made");
@@ -472,6 +474,8 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		.original = &res->original, .ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH,
 		.tamper_text = p->fault == F_TAMPERED_ENVELOPE,
 		.opaque = pkg_envelope_opaque(p),
+		.alter_signing_time = p->fault == F_ENVELOPE_SIGNING_TIME_CHANGED,
+		.ts_alter_time = p->fault == F_TIMESTAMP_TIME_CHANGED,
 		.after_sign = attack ? attack_cb : NULL, .after_sign_arg = &arg,
 	};
 	return envelope_build(&g->rnd, &e, out, err);
