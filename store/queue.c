@@ -223,20 +223,35 @@ static int set_state(struct store *s, int64_t package_id, const char *state,
 				  err);
 }
 
-int store_queue_ack(struct store *s, int64_t package_id, const char *actor, struct kerr *err)
+/* Acks or rejects (reject set) a queued package in one transaction. */
+static int finish(struct store *s, int64_t package_id, const char *actor, int reject,
+		  const char *reason, int64_t retry_delay_ms, int max_attempts, struct kerr *err)
 {
+	int state, parked, rc;
 	struct st_tx tx;
 	int64_t attempts;
-	int state;
 
 	if (st_tx_begin(s, &tx, err) < 0)
 		return -1;
 	if (current(s, package_id, &state, &attempts, err) < 0)
 		goto fail;
-	if (state == STORE_Q_ACKED)
-		return st_tx_commit(s, &tx, err);
-	if (set_state(s, package_id, "acked", attempts, NULL, 0, actor, "queue.acked", err) < 0 ||
-	    st_tx_commit(s, &tx, err) < 0)
+	if (state == STORE_Q_ACKED) {
+		if (!reject)
+			return st_tx_commit(s, &tx, err);
+		kerr_set(err, KERR_USAGE, "package %lld was already acknowledged",
+			 (long long)package_id);
+		goto fail;
+	}
+	if (reject) {
+		attempts++;
+		parked = attempts >= max_attempts;
+		rc = set_state(s, package_id, parked ? "parked" : "rejected", attempts, reason,
+			       parked ? 0 : now_ms() + retry_delay_ms, actor,
+			       parked ? "queue.parked" : "queue.rejected", err);
+	} else {
+		rc = set_state(s, package_id, "acked", attempts, NULL, 0, actor, "queue.acked", err);
+	}
+	if (rc < 0 || st_tx_commit(s, &tx, err) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -244,34 +259,16 @@ fail:
 	return -1;
 }
 
+int store_queue_ack(struct store *s, int64_t package_id, const char *actor, struct kerr *err)
+{
+	return finish(s, package_id, actor, 0, NULL, 0, 0, err);
+}
+
 int store_queue_reject(struct store *s, int64_t package_id, const char *actor,
 		       const char *reason, int64_t retry_delay_ms, int max_attempts,
 		       struct kerr *err)
 {
-	struct st_tx tx;
-	int64_t attempts;
-	int state, parked;
-
-	if (st_tx_begin(s, &tx, err) < 0)
-		return -1;
-	if (current(s, package_id, &state, &attempts, err) < 0)
-		goto fail;
-	if (state == STORE_Q_ACKED) {
-		kerr_set(err, KERR_USAGE, "package %lld was already acknowledged",
-			 (long long)package_id);
-		goto fail;
-	}
-	attempts++;
-	parked = attempts >= max_attempts;
-	if (set_state(s, package_id, parked ? "parked" : "rejected", attempts, reason,
-		      parked ? 0 : now_ms() + retry_delay_ms, actor,
-		      parked ? "queue.parked" : "queue.rejected", err) < 0 ||
-	    st_tx_commit(s, &tx, err) < 0)
-		goto fail;
-	return 0;
-fail:
-	st_tx_rollback(s, &tx);
-	return -1;
+	return finish(s, package_id, actor, 1, reason, retry_delay_ms, max_attempts, err);
 }
 
 void store_queue_items_free(struct store_queue_item **items, size_t n)
