@@ -7,6 +7,9 @@
  * machine where the rate does not: in-process the bench's own, over HTTP
  * the server's (BENCH_SERVER_PID, from /proc) and the clients'.
  *
+ * Then one client asks batches of BENCH_BATCH (default 500) random keys, in
+ * process (status_lookup_batch) and with POST /v1/status.
+ *
  * Usage: bench-status STORE KEYS-FILE THREADS SECONDS [URL TOKEN-FILE] */
 #include <pthread.h>
 #include <sys/resource.h>
@@ -29,6 +32,7 @@ struct run {
 	size_t n_keys;
 	double seconds;
 	int http;
+	size_t batch;       /* keys per request; 0: one key, GET */
 };
 
 struct worker {
@@ -63,6 +67,74 @@ static size_t sink(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
+static size_t count_found(json_t *results)
+{
+	size_t i, n = 0;
+	json_t *x;
+
+	json_array_foreach(results, i, x)
+		n += json_is_true(json_object_get(x, "found"));
+	return n;
+}
+
+struct body {
+	struct kbuf b;
+};
+
+static size_t keep(char *p, size_t sz, size_t n, void *arg)
+{
+	kbuf_append(&((struct body *)arg)->b, p, sz * n);
+	return sz * n;
+}
+
+/* One request of r->batch random keys. */
+static void one_batch(struct worker *w, struct store *st, CURL *c)
+{
+	const struct run *r = w->r;
+	const char **keys = xcalloc(r->batch, sizeof(*keys));
+	json_t *j = NULL, *arr = json_array();
+	struct kerr err;
+	size_t i;
+
+	for (i = 0; i < r->batch; i++) {
+		keys[i] = r->keys[rand_r(&w->seed) % r->n_keys];
+		json_array_append_new(arr, json_string(keys[i]));
+	}
+	if (c == NULL) {
+		if (status_lookup_batch(st, keys, r->batch, &j, &err) < 0)
+			w->errors++;
+	} else {
+		json_t *req = json_pack("{s:o}", "keys", arr);
+		char *body = json_dumps(req, JSON_COMPACT);
+		struct body out = { { 0 } };
+		long code = 0;
+
+		json_decref(req);
+		arr = NULL;
+		curl_easy_setopt(c, CURLOPT_URL, r->url);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
+		if (curl_easy_perform(c) != CURLE_OK)
+			w->errors++;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		if (code != 200 || (j = json_loadb((const char *)out.b.data, out.b.len, 0, NULL)) == NULL)
+			w->errors++;
+		kbuf_free(&out.b);
+		free(body);
+	}
+	if (j != NULL) {
+		json_t *res = json_object_get(j, "results");
+
+		if (json_array_size(res) != r->batch)
+			w->errors++;
+		w->found += count_found(res);
+	}
+	json_decref(j);
+	json_decref(arr);
+	free(keys);
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -85,12 +157,18 @@ static void *work(void *arg)
 		fprintf(stderr, "bench-status: %s\n", err.msg);
 		return NULL;
 	}
+	if (c != NULL && r->batch > 0) {
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	}
 	end = now_s() + r->seconds;
 	while (now_s() < end) {
 		const char *key = r->keys[rand_r(&w->seed) % r->n_keys];
 		double t0 = now_s();
 
-		if (r->http) {
+		if (r->batch > 0) {
+			one_batch(w, st, c);
+		} else if (r->http) {
 			char *esc = curl_easy_escape(c, key, 0), *url;
 			long code = 0;
 
@@ -195,12 +273,16 @@ static void bench(struct run *r, int threads, const char *name)
 		for (i = 0; i < w[t].n; i++)
 			all[k++] = w[t].lat[i];
 	qsort(all, n, sizeof(*all), cmp);
-	printf("%-10s %d threads: %zu lookups in %.1f s = %.0f lookups/s; latency p50 %.0f us,"
-	       " p99 %.0f us; ", name, threads, n, el, (double)n / el,
+	printf("%-10s %d threads: %zu %s in %.1f s = %.0f %s/s; latency p50 %.0f us,"
+	       " p99 %.0f us; ", name, threads, n, r->batch ? "batches" : "lookups", el, (double)n / el,
+	       r->batch ? "batches" : "lookups",
 	       n ? all[n / 2] : 0.0, n ? all[(size_t)((double)n * 0.99)] : 0.0);
-	printf("CPU per lookup%s %.0f us", r->http ? ": clients" : "", n ? cpu * 1e6 / (double)n : 0.0);
+	printf("CPU per %s%s %.0f us", r->batch ? "batch" : "lookup", r->http ? ": clients" : "",
+	       n ? cpu * 1e6 / (double)n : 0.0);
 	if (srv >= 0)
 		printf(", server %.0f us", n ? srv * 1e6 / (double)n : 0.0);
+	if (r->batch)
+		printf(", min %.0f us", n ? all[0] : 0.0);
 	printf("; ");
 	printf("%zu found, %zu errors\n", found, errors);
 	for (t = 0; t < threads; t++)
@@ -214,7 +296,8 @@ int main(int argc, char **argv)
 	struct run r = { 0 };
 	struct kbuf b = { 0 }, tok = { 0 };
 	struct kerr err;
-	char *s, *line, *save = NULL;
+	char *s, *line, *save = NULL, *url;
+	size_t batch;
 	int threads;
 	size_t i;
 
@@ -238,6 +321,12 @@ int main(int argc, char **argv)
 		return 2;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	bench(&r, threads, "in-process");
+	batch = getenv("BENCH_BATCH") ? (size_t)atoi(getenv("BENCH_BATCH")) : 500;
+	if (batch > 0) {
+		r.batch = batch;
+		bench(&r, 1, "batch-in-process");
+		r.batch = 0;
+	}
 	if (argc == 7) {
 		if (read_file(argv[6], 4096, &tok, &err) < 0) {
 			fprintf(stderr, "bench-status: %s\n", err.msg);
@@ -249,6 +338,12 @@ int main(int argc, char **argv)
 		r.url = argv[5];
 		r.http = 1;
 		bench(&r, threads, "HTTP");
+		if (batch > 0) {
+			r.batch = batch;
+			r.url = url = xasprintf("%s/v1/status", argv[5]);
+			bench(&r, 1, "batch-HTTP");
+			free(url);
+		}
 		kbuf_free(&tok);
 	}
 	for (i = 0; i < r.n_keys; i++)

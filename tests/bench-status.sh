@@ -3,7 +3,8 @@
 # latency p50/p99 over HTTP on loopback against `kepagent run`, and the same
 # lookups in-process, on a store of BENCH_PACKAGES (default 200,000) sent
 # packages with 5 evidence rows each (1,000,000 rows), filled with SQL.
-# BENCH_THREADS (default 4) and BENCH_SECONDS (default 5) tune the run.
+# BENCH_THREADS (default 4), BENCH_SECONDS (default 5) and BENCH_BATCH (keys per
+# batch request, default 500; 0: none) tune the run.
 . "$top_srcdir/tests/lib.sh"
 command -v python3 >/dev/null || skip "python3 is missing"
 BENCH=$top_builddir/tests/bench-status

@@ -9,7 +9,8 @@
 #      against kepsim's CRL/OCSP for the first size; CPU and store bytes per
 #      package at each size, and the growth of CPU per package.
 #   P2 verification of a repeated signer vs naive CMS_verify (bench-verify).
-#   P3 status lookups, in-process and over HTTP (bench-status).
+#   P3 status lookups, in-process and over HTTP (bench-status), and the batch
+#      of 500 keys (POST /v1/status), one client.
 #   P4 peak RSS of a refresh of one big package (MTOM and inline) vs its size.
 #   P5 idle refresh: requests and time (received-only, and with sent
 #      packages awaiting evidence) vs a bare login and listing; requests vs
@@ -185,15 +186,28 @@ fi
 
 # ---- P3 status lookups ----
 for threads in 1 4; do
-	BENCH_PACKAGES=$rows BENCH_THREADS=$threads BENCH_SECONDS=$secs \
+	# The batch (POST /v1/status, 500 keys, one client) in the 1-client run.
+	batch=0; [ "$threads" = 1 ] && batch=500
+	BENCH_PACKAGES=$rows BENCH_THREADS=$threads BENCH_SECONDS=$secs BENCH_BATCH=$batch \
 		sh "$top_srcdir/tests/bench-status.sh" >"$T/status.out" 2>&1 || { cat "$T/status.out"; fail "bench-status"; }
 	ip=$(sed -n 's/^in-process .* = \([0-9]*\) lookups\/s.*/\1/p' "$T/status.out")
 	ht=$(sed -n 's/^HTTP .* = \([0-9]*\) lookups\/s.*/\1/p' "$T/status.out")
 	lat=$(sed -n 's/^HTTP .*latency \(p50 [0-9]* us, p99 [0-9]* us\).*/\1/p' "$T/status.out")
-	grep -q ' 0 errors$' "$T/status.out" && ! grep -v ' 0 errors$' "$T/status.out" | grep -q lookups \
+	srv=$(sed -n 's/^HTTP .*, server \([0-9]*\) us;.*/\1/p' "$T/status.out")
+	grep -q ' 0 errors$' "$T/status.out" && ! grep -v ' 0 errors$' "$T/status.out" | grep -Eq 'lookups|batches' \
 		|| { cat "$T/status.out"; fail "bench-status reported errors"; }
-	$PY row "$ROWS" "P3 status over HTTP, $((rows * 5)) rows, $threads client(s)" "$ht/s, $lat" \
+	$PY row "$ROWS" "P3 status over HTTP, $((rows * 5)) rows, $threads client(s)" \
+		"$ht/s, $lat, server CPU ${srv:-?} us/lookup" \
 		"in-process $ip/s" "$(python3 -c "print('%.2fx' % ($ht / max($ip, 1)))")" ">= 10000/s, p99 < 1 ms"
+	if [ "$batch" != 0 ]; then
+		bh=$(sed -n 's/^batch-HTTP .*latency p50 \([0-9]*\) us.*/\1/p' "$T/status.out")
+		bl=$(sed -n 's/^batch-HTTP .*server \([0-9]*\) us, min \([0-9]*\) us.*/min \2 us, server CPU \1 us/p' "$T/status.out")
+		bp=$(sed -n 's/^batch-in-process .*latency p50 \([0-9]*\) us.*/\1/p' "$T/status.out")
+		[ -n "$bh" ] && [ -n "$bl" ] && [ -n "$bp" ] || { cat "$T/status.out"; fail "bench-status printed no batch figures"; }
+		$PY row "$ROWS" "P3 status batch of $batch keys over HTTP, $((rows * 5)) rows" \
+			"p50 $bh us, $bl" "in-process p50 $bp us" \
+			"$(python3 -c "print('%.2fx' % ($bh / max($bp, 1)))")" "< 20 ms"
+	fi
 done
 
 $PY table "$ROWS"
