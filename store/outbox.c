@@ -291,10 +291,16 @@ int store_outbox_find(struct store *s, const char *account, const char *key, int
 {
 	sqlite3_stmt *st;
 
-	if (st_prepare(s, "SELECT o.id FROM outbox o JOIN accounts a ON a.id = o.account_id"
-		       " WHERE (:acc IS NULL OR a.name = :acc) AND (o.ileti_id = :key OR"
-		       " o.message_id = :key OR o.kep_id = :key) ORDER BY o.id DESC LIMIT 1",
-		       &st, err) < 0)
+	/* One index probe per column: as one OR, the (account_id, ileti_id)
+	 * index could not serve the ileti_id term and SQLite read the whole
+	 * outbox for every key no package answers (tests/test-status-plan.c). */
+	if (st_prepare(s, "SELECT id FROM (SELECT o.id FROM accounts a CROSS JOIN outbox o"
+		       " WHERE o.account_id = a.id AND o.ileti_id = :key AND"
+		       " (:acc IS NULL OR a.name = :acc) UNION ALL SELECT o.id FROM outbox o JOIN"
+		       " accounts a ON a.id = o.account_id WHERE o.message_id = :key AND"
+		       " (:acc IS NULL OR a.name = :acc) UNION ALL SELECT o.id FROM outbox o JOIN"
+		       " accounts a ON a.id = o.account_id WHERE o.kep_id = :key AND"
+		       " (:acc IS NULL OR a.name = :acc)) ORDER BY id DESC LIMIT 1", &st, err) < 0)
 		return -1;
 	st_bind_text(st, ":acc", account);
 	st_bind_text(st, ":key", key);

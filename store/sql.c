@@ -113,6 +113,39 @@ void st_cache_clear(struct store *s)
 	s->n_cache = 0;
 }
 
+void store_forget_statements(struct store *s)
+{
+	st_cache_clear(s);
+}
+
+char *store_explain_statements(struct store *s, struct kerr *err)
+{
+	struct kbuf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < s->n_cache; i++) {
+		char *sql = xasprintf("EXPLAIN QUERY PLAN %s", s->cache[i].sql);
+		sqlite3_stmt *st;
+		int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+		free(sql);
+		if (rc != SQLITE_OK) {
+			kbuf_free(&b);
+			st_err(s, err, "cannot explain a statement");
+			return NULL;
+		}
+		kbuf_append_str(&b, s->cache[i].sql);
+		kbuf_append_str(&b, "\n");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			kbuf_append_str(&b, "  ");
+			kbuf_append_str(&b, (const char *)sqlite3_column_text(st, 3));
+			kbuf_append_str(&b, "\n");
+		}
+		sqlite3_finalize(st);
+	}
+	return (char *)kbuf_cstr(&b);
+}
+
 int st_exec(struct store *s, const char *sql, struct kerr *err)
 {
 	char *msg = NULL;

@@ -54,6 +54,12 @@ int store_map_reads(struct store *store, int64_t bytes, struct kerr *err);
 /* The path given to store_open(); owned by the store. */
 const char *store_path(const struct store *store);
 
+/* Testing only: drop the connection's prepared statements; then the query
+ * plan (EXPLAIN QUERY PLAN) of each statement prepared since, as "SQL" and
+ * one indented line per plan row. Free the text. */
+void store_forget_statements(struct store *store);
+char *store_explain_statements(struct store *store, struct kerr *err);
+
 /* Testing only: make the n-th following write step of a composite write
  * (package or evidence insert) fail as if SQLite had failed; 0 disables. */
 void store_test_fail_at_step(struct store *store, int n);

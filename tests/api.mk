@@ -43,3 +43,10 @@ tests_test_reply_time_SOURCES = tests/test-reply-time.c
 tests_test_reply_time_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_reply_time_LDADD = $(TEST_LDADD)
 TESTS += tests/test-reply-time
+
+# The query plans of the status lookup: every statement through an index.
+check_PROGRAMS += tests/test-status-plan
+tests_test_status_plan_SOURCES = tests/test-status-plan.c
+tests_test_status_plan_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_status_plan_LDADD = $(TEST_LDADD)
+TESTS += tests/test-status-plan

@@ -22,39 +22,12 @@ static const char raw_old[] = "From: a@hs01.kep.tr\r\nSubject: eski\r\n\r\nold b
 static const char raw_new[] = "From: b@hs01.kep.tr\r\nSubject: yeni\r\n\r\nnew body\r\n";
 static const char evidence_xml[] = "<delil>kept forever</delil>";
 
-static void raw_sql(struct tstore *t, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
-static int64_t add_package(struct tstore *t, const char *kep_id, const char *raw)
-{
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
-	struct kerr err = { 0 };
-	int64_t id;
-
-	tstore_sample(&p, kep_id, raw, parts, &v, &eyp);
-	if (store_package_insert(t->st, &p, &id, NULL, &err) < 0)
-		fail_msg("insert: %s", err.msg);
-	return id;
-}
-
 static void backdate(struct tstore *t, int64_t id)
 {
 	char *sql = xasprintf("UPDATE packages SET stored_at = %lld WHERE id = %lld", OLD_MS,
 			      (long long)id);
 
-	raw_sql(t, sql);
+	tstore_sql(t, sql);
 	free(sql);
 }
 
@@ -68,8 +41,8 @@ static int setup(void **state)
 
 	tstore_setup(state);
 	t = *state;
-	assert_int_equal(add_package(t, "<old@kep>", raw_old), 1);
-	assert_int_equal(add_package(t, "<new@kep>", raw_new), 2);
+	assert_int_equal(tstore_add(t, "<old@kep>", raw_old), 1);
+	assert_int_equal(tstore_add(t, "<new@kep>", raw_new), 2);
 	backdate(t, 1);
 	ev.meta.account = "acc1";
 	ev.meta.kep_id = "<old@kep>";
@@ -380,10 +353,10 @@ static void test_digest_mismatch_stays(void **state)
 	struct store_archive_report rep = { 0 };
 	struct kerr err = { 0 };
 	char *dir = archive_dir(t);
-	int64_t id3 = add_package(t, "<bad@kep>", "bad bytes");
+	int64_t id3 = tstore_add(t, "<bad@kep>", "bad bytes");
 
 	backdate(t, id3);
-	raw_sql(t, "UPDATE packages SET raw_sha256 = zeroblob(32) WHERE kep_id = '<bad@kep>'");
+	tstore_sql(t, "UPDATE packages SET raw_sha256 = zeroblob(32) WHERE kep_id = '<bad@kep>'");
 	assert_int_equal(store_archive_old_content(t->st, dir, CUTOFF_MS, &rep, &err), 0);
 	assert_int_equal(rep.n_archived, 1);
 	assert_int_equal(rep.n_failed, 1);
@@ -406,9 +379,9 @@ static void test_several_batches(void **state)
 		char kep[32];
 
 		snprintf(kep, sizeof(kep), "<bulk-%d@kep>", i);
-		add_package(t, kep, raw_old);
+		tstore_add(t, kep, raw_old);
 	}
-	raw_sql(t, "UPDATE packages SET stored_at = 1262304000000 WHERE kep_id LIKE '<bulk-%'");
+	tstore_sql(t, "UPDATE packages SET stored_at = 1262304000000 WHERE kep_id LIKE '<bulk-%'");
 	assert_int_equal(store_archive_old_content(t->st, dir, CUTOFF_MS, &rep, &err), 0);
 	assert_int_equal(rep.n_archived, STORE_ARCHIVE_BATCH + 11);
 	assert_int_equal(rep.n_archives, 2);

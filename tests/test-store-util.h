@@ -87,6 +87,19 @@ static inline long long tstore_count(struct tstore *t, const char *table)
 	return n;
 }
 
+/* Runs sql through a second, raw connection (sql is a test constant). */
+static inline void tstore_sql(struct tstore *t, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
 /* A package with two parts, e-Yazisma metadata and one verification result;
  * the strings are static, content points at `raw`. */
 static inline void tstore_sample(struct store_package *p, const char *kep_id,
@@ -137,6 +150,22 @@ static inline void tstore_sample(struct store_package *p, const char *kep_id,
 	p->eyp = eyp;
 	p->enqueue = 1;
 	p->actor = "test";
+}
+
+/* Stores the sample package under kep_id with raw as its content; its id. */
+static inline int64_t tstore_add(struct tstore *t, const char *kep_id, const char *raw)
+{
+	struct store_package p;
+	struct store_part parts[2];
+	struct store_verification v;
+	struct store_eyp eyp;
+	struct kerr err = { 0 };
+	int64_t id;
+
+	tstore_sample(&p, kep_id, raw, parts, &v, &eyp);
+	if (store_package_insert(t->st, &p, &id, NULL, &err) < 0)
+		fail_msg("insert: %s", err.msg);
+	return id;
 }
 
 #endif

@@ -1,0 +1,116 @@
+/* The query plans of the status lookup (agent/status_lookup.c): every
+ * statement a lookup runs, for every kind of key, an unknown one included
+ * (it reaches the orphan evidence and the outbox), is answered through an
+ * index: no full scan of packages, evidence or outbox, no Bloom filter (built
+ * by reading the whole table), and each key column's index is used. Checked
+ * on a fresh store (no statistics, as kepagent leaves them) and with
+ * ANALYZE statistics of a store of 200,000 packages, 1,000,000 evidence rows
+ * (those of tests/bench-status.sh) and 50,000 outbox items. The plans are
+ * printed. */
+#include "test-store-util.h"
+
+#include <jansson.h>
+
+#include "status_lookup.h"
+
+static const char *const keys[] = {
+	"<kep-1>", "kep-1", "<org-1@example>", "ILETI-42", "E-12345", "nope", "<nope>",
+};
+
+/* Index names each plan must show between them. */
+static const char *const indexes[] = {
+	"packages_by_kep_id", "packages_by_org_mesaj_id", "packages_by_message_id",
+	"packages_by_ileti_id", "packages_by_belge_no", "evidence_by_package",
+	"evidence_by_account_kep_id", "outbox_by_ileti_id", "sqlite_autoindex_outbox_1",
+	"outbox_by_kep_id",
+};
+
+/* Only the accounts (a handful of rows) may be scanned. */
+static int bad_line(const char *line)
+{
+	if (strstr(line, "BLOOM FILTER") != NULL)
+		return 1;
+	return strstr(line, "SCAN ") != NULL &&
+	       strstr(line, "USING COVERING INDEX sqlite_autoindex_accounts_1") == NULL;
+}
+
+static void check_plans(struct tstore *t, const char *what)
+{
+	struct kerr err = { 0 };
+	char *plans, *line, *save = NULL;
+	size_t i;
+
+	store_forget_statements(t->st);
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		json_t *j = NULL;
+
+		if (status_lookup(t->st, keys[i], &j, &err) < 0)
+			fail_msg("%s: %s", keys[i], err.msg);
+		json_decref(j);
+	}
+	plans = store_explain_statements(t->st, &err);
+	if (plans == NULL) {
+		fail_msg("%s", err.msg);
+		return;
+	}
+	printf("# status lookup plans, %s:\n", what);
+	fputs(plans, stdout);
+	for (i = 0; i < ARRAY_SIZE(indexes); i++)
+		if (strstr(plans, indexes[i]) == NULL)
+			fail_msg("%s: no plan uses %s", what, indexes[i]);
+	for (line = strtok_r(plans, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (line[0] == ' ' && bad_line(line))
+			fail_msg("%s: a lookup scans a table: %s", what, line);
+	free(plans);
+}
+
+static void test_plans_without_statistics(void **state)
+{
+	struct tstore *t = *state;
+
+	tstore_add(t, "<kep-1>", "raw package bytes\r\n");
+	check_plans(t, "no statistics");
+}
+
+static void test_plans_with_statistics(void **state)
+{
+	struct tstore *t = *state;
+	struct kerr err = { 0 };
+
+	tstore_add(t, "<kep-1>", "raw package bytes\r\n");
+	/* Statistics as ANALYZE writes them for a big store; read at open. */
+	tstore_sql(t, "ANALYZE; DELETE FROM sqlite_stat1; INSERT INTO sqlite_stat1 VALUES"
+		 " ('accounts', 'sqlite_autoindex_accounts_1', '1 1'),"
+		 " ('package_seq', NULL, '200000'),"
+		 " ('packages', 'packages_unarchived_by_stored_at', '200000 200000'),"
+		 " ('packages', 'packages_by_belge_no', '200000 2'),"
+		 " ('packages', 'packages_by_ileti_id', '200000 1'),"
+		 " ('packages', 'packages_by_message_id', '200000 1'),"
+		 " ('packages', 'packages_by_org_mesaj_id', '200000 1'),"
+		 " ('packages', 'packages_by_kep_id', '200000 1'),"
+		 " ('packages', 'sqlite_autoindex_packages_1', '200000 200000 200000 1'),"
+		 " ('evidence', 'evidence_by_account_kep_id', '1000000 1000000 5'),"
+		 " ('evidence', 'evidence_by_package', '1000000 5'),"
+		 " ('evidence', 'sqlite_autoindex_evidence_1', '1000000 1000000 1'),"
+		 " ('outbox', 'outbox_by_ileti_id', '50000 50000 1'),"
+		 " ('outbox', 'sqlite_autoindex_outbox_1', '50000 1'),"
+		 " ('outbox', 'sqlite_autoindex_outbox_2', '50000 50000 1'),"
+		 " ('outbox', 'outbox_by_kep_id', '50000 1'),"
+		 " ('outbox', 'outbox_by_state', '50000 10000 10000')");
+	store_close(&t->st);
+	if (store_open(t->path, &t->st, &err) < 0)
+		fail_msg("%s", err.msg);
+	check_plans(t, "statistics of 200,000 packages");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_plans_without_statistics, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_plans_with_statistics, tstore_setup,
+						tstore_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
