@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -599,6 +600,15 @@ static int is_loopback(const struct sockaddr_storage *ss)
 	       (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) && sin6->sin6_addr.s6_addr[12] == 127);
 }
 
+unsigned int api_server_default_threads(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cores < 2)
+		return 4;
+	return cores > 32 ? 64 : (unsigned int)(2 * cores);
+}
+
 int api_server_start(const struct api_server_opts *opts, struct api_server **srv_r,
 		     struct kerr *err)
 {
@@ -662,7 +672,8 @@ int api_server_start(const struct api_server_opts *opts, struct api_server **srv
 			tls[0].option = MHD_OPTION_END;
 		srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 					    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-					    MHD_OPTION_THREAD_POOL_SIZE, opts->threads ? opts->threads : 4,
+					    MHD_OPTION_THREAD_POOL_SIZE,
+					    opts->threads ? opts->threads : api_server_default_threads(),
 					    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 					    MHD_OPTION_CONNECTION_TIMEOUT,
 					    opts->idle_timeout ? opts->idle_timeout : API_IDLE_TIMEOUT,

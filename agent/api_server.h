@@ -77,7 +77,7 @@ struct api_server_opts {
 	const char *tls_key_file;     /* checked like a secret by the caller */
 	int allow_plain_http;        /* serve without TLS on a non-loopback address */
 	size_t max_body;             /* request body limit in bytes */
-	unsigned int threads;        /* worker threads */
+	unsigned int threads;        /* worker threads; 0: api_server_default_threads() */
 	unsigned int per_address;    /* connections per client address; 0: API_PER_ADDRESS */
 	unsigned int idle_timeout;   /* seconds a silent connection is kept; 0: API_IDLE_TIMEOUT */
 	const struct api_route *routes; /* terminated by a NULL method */
@@ -85,6 +85,13 @@ struct api_server_opts {
 };
 
 struct api_server;
+
+/* Two workers per online core, 4 to 64. Each connection stays on the worker
+ * that accepted it (libmicrohttpd's thread pool), so workers = cores would
+ * leave a core idle whenever the busy connections land unevenly, and one
+ * handler waiting on the store's write lock would stall half the clients of
+ * a 2-core machine. */
+unsigned int api_server_default_threads(void);
 
 int api_server_start(const struct api_server_opts *opts, struct api_server **srv_r,
 		     struct kerr *err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <curl/curl.h>
@@ -328,6 +329,19 @@ static void test_plain_http_off_loopback(void **state)
 	api_server_stop(&srv);
 }
 
+/* The worker pool follows the machine: two per online core, 4 to 64 (it was
+ * 4 whatever the cores). */
+static void test_default_threads(void **state)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int n = api_server_default_threads();
+
+	(void)state;
+	assert_in_range(n, 4, 64);
+	if (cores >= 2 && cores <= 32)
+		assert_int_equal(n, 2 * cores);
+}
+
 static void test_refuses_short_token_and_bad_address(void **state)
 {
 	struct api_server_opts o = { .token = "short", .routes = routes };
@@ -348,6 +362,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_frame),
 		cmocka_unit_test(test_refuses_short_token_and_bad_address),
+		cmocka_unit_test(test_default_threads),
 		cmocka_unit_test(test_downloads),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_plain_http_off_loopback),
