@@ -44,7 +44,9 @@ static int search_query(const struct api_request *req, struct api_response *resp
 	return 0;
 }
 
-void api_h_evidence_search(const struct api_request *req, struct api_response *resp)
+/* A search over the query's filters, answered by run (evidence or packages). */
+static void search(const struct api_request *req, struct api_response *resp,
+		   int (*run)(struct store *, const struct store_search *, json_t **, struct kerr *))
 {
 	struct store_search q;
 	struct store *st;
@@ -52,20 +54,18 @@ void api_h_evidence_search(const struct api_request *req, struct api_response *r
 
 	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
 		return;
-	if (evidence_query_search(st, &q, &resp->json, &err) < 0)
+	if (run(st, &q, &resp->json, &err) < 0)
 		api_fail(resp, NULL, &err);
+}
+
+void api_h_evidence_search(const struct api_request *req, struct api_response *resp)
+{
+	search(req, resp, evidence_query_search);
 }
 
 void api_h_package_search(const struct api_request *req, struct api_response *resp)
 {
-	struct store_search q;
-	struct store *st;
-	struct kerr err;
-
-	if (search_query(req, resp, &q) < 0 || (st = api_store(req, resp)) == NULL)
-		return;
-	if (evidence_query_packages(st, &q, &resp->json, &err) < 0)
-		api_fail(resp, NULL, &err);
+	search(req, resp, evidence_query_packages);
 }
 
 /* The bundle is built in a private temporary directory and sent from memory. */
