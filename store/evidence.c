@@ -44,17 +44,16 @@ static int insert_row(struct store *s, int64_t acc, const struct store_evidence 
 	sqlite3_stmt *st;
 
 	/* Without an explicit package, the oldest package with this kepId. */
-	if (st_prepare(s, "INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no,"
+	if (st_prepare(s, "INSERT INTO evidence (account_id, package_id, kep_id,"
 		       " delil_id, delil_tur_id, description, event_time, event_time_text, issuer,"
 		       " raw, raw_size, raw_sha256, verdict, verdict_reason, stored_at) VALUES (:acc,"
 		       " IFNULL(:pkg, (SELECT MIN(id) FROM packages WHERE account_id = :acc"
-		       "  AND kep_id = :kep)), :kep, :sira, :delil, :tur, :descr, :time, :ttext,"
+		       "  AND kep_id = :kep)), :kep, :delil, :tur, :descr, :time, :ttext,"
 		       " :issuer, :raw, :size, zeroblob(32), :verdict, :reason, :now)", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":acc", acc);
 	st_bind_time(st, ":pkg", ev->package_id);
 	st_bind_text(st, ":kep", m->kep_id);
-	st_bind_text(st, ":sira", m->provider_seq);
 	st_bind_text(st, ":delil", m->delil_id);
 	st_bind_int64(st, ":tur", m->delil_tur_id);
 	st_bind_text(st, ":descr", m->description);
@@ -77,7 +76,11 @@ static int write_all(struct store *s, int64_t acc, const struct store_evidence *
 
 	if (st_fault(s, "evidence", err) < 0 || insert_row(s, acc, ev, src, id_r, err) < 0 ||
 	    st_fault(s, "evidence content", err) < 0 ||
-	    st_blob_fill(s, "evidence", "raw", "raw_sha256", *id_r, src, sha, err) < 0)
+	    st_blob_fill(s, "evidence", "raw", "raw_sha256", *id_r, src, sha, err) < 0 ||
+	    st_fault(s, "evidence sequence number", err) < 0 ||
+	    st_seq_insert(s, "INSERT INTO evidence_seq (evidence_id, kep_sira_no, kep_sira_no_text)"
+			  " VALUES (:id, :n, :text)", *id_r, ev->meta.provider_seq,
+			  ev->meta.provider_seq_text, err) < 0)
 		return -1;
 	for (i = 0; i < ev->n_verifications; i++)
 		if (st_fault(s, "verification", err) < 0 ||
@@ -212,7 +215,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		r->package_id = st_col_int64(st, 1);
 		r->meta.account = st_col_str(st, 2);
 		r->meta.kep_id = st_col_str(st, 3);
-		r->meta.provider_seq = st_col_str(st, 4);
+		r->meta.provider_seq = st_col_int64(st, 4);
 		r->meta.delil_id = st_col_str(st, 5);
 		r->meta.delil_tur_id = st_col_int64(st, 6);
 		r->meta.description = st_col_str(st, 7);
@@ -225,6 +228,7 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 		r->stored_at = st_col_int64(st, 14);
 		r->meta.event_time_text = st_col_str(st, 15);
 		r->carrier_id = st_col_int64(st, 16);
+		r->meta.provider_seq_text = st_col_str(st, 17);
 	}
 	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {
@@ -261,7 +265,7 @@ void store_evidence_rows_free(struct store_evidence_row **rows, size_t n)
 
 		free((char *)m->account);
 		free((char *)m->kep_id);
-		free((char *)m->provider_seq);
+		free((char *)m->provider_seq_text);
 		free((char *)m->delil_id);
 		free((char *)m->description);
 		free((char *)m->issuer);

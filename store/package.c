@@ -98,26 +98,6 @@ static int insert_row(struct store *s, int64_t acc, const struct store_package_m
 	return st_run_insert(s, st, id_r, "cannot store package", err);
 }
 
-/* The provider's sequence number (schema v14): the number, or its text when
- * it was not one; no row when there is neither. */
-static int insert_seq(struct store *s, int64_t id, const struct store_package_meta *m,
-		      struct kerr *err)
-{
-	sqlite3_stmt *st;
-
-	if (m->provider_seq_text == NULL && m->provider_seq < 0)
-		return 0;
-	if (st_prepare(s, "INSERT INTO package_seq (package_id, kep_sira_no, kep_sira_no_text)"
-		       " VALUES (:id, :n, :text)", &st, err) < 0)
-		return -1;
-	st_bind_int64(st, ":id", id);
-	if (m->provider_seq_text != NULL)
-		st_bind_text(st, ":text", m->provider_seq_text);
-	else
-		st_bind_int64(st, ":n", m->provider_seq);
-	return st_run(s, st, "cannot store the sequence number", err);
-}
-
 /* Evidence can arrive before its package: attach it now. */
 static int link_evidence(struct store *s, int64_t acc, int64_t id, const char *kep_id,
 			 struct kerr *err)
@@ -138,7 +118,10 @@ static int write_derived(struct store *s, int64_t acc, int64_t id,
 {
 	size_t i;
 
-	if (st_fault(s, "sequence number", err) < 0 || insert_seq(s, id, &p->meta, err) < 0)
+	if (st_fault(s, "sequence number", err) < 0 ||
+	    st_seq_insert(s, "INSERT INTO package_seq (package_id, kep_sira_no, kep_sira_no_text)"
+			  " VALUES (:id, :n, :text)", id, p->meta.provider_seq,
+			  p->meta.provider_seq_text, err) < 0)
 		return -1;
 	for (i = 0; i < p->n_parts; i++)
 		if (st_fault(s, "part", err) < 0 ||

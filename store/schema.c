@@ -372,6 +372,27 @@ static const char v16[] =
 	" FROM parts p LEFT JOIN part_ranges r ON r.part_id = p.id"
 	" LEFT JOIN packages k ON k.id = p.package_id;";
 
+/* v17: the provider's sequence number of the package an evidence item refers
+ * to as an INTEGER, in a table of its own as v14 did for packages (the
+ * evidence rows end with their raw content: an in-place change of the column
+ * would rewrite them all). The old TEXT column is renamed and no longer read
+ * or written. What is not a plain non-negative number is kept verbatim in
+ * kep_sira_no_text: exactly one of the two is set; an item without a number
+ * has no row. */
+static const char v17[] =
+	"CREATE TABLE evidence_seq ("
+	" evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,"
+	" kep_sira_no INTEGER CHECK (kep_sira_no IS NULL"
+	"  OR (typeof(kep_sira_no) = 'integer' AND kep_sira_no >= 0)),"
+	" kep_sira_no_text TEXT,"
+	" CHECK ((kep_sira_no IS NULL) <> (kep_sira_no_text IS NULL)));"
+	"INSERT INTO evidence_seq (evidence_id, kep_sira_no, kep_sira_no_text)"
+	" SELECT id, CASE WHEN n THEN CAST(kep_sira_no AS INTEGER) END,"
+	"  CASE WHEN NOT n THEN kep_sira_no END"
+	" FROM (SELECT id, kep_sira_no, CAST(CAST(kep_sira_no AS INTEGER) AS TEXT) = kep_sira_no"
+	"  AND CAST(kep_sira_no AS INTEGER) >= 0 AS n FROM evidence WHERE kep_sira_no IS NOT NULL);"
+	"ALTER TABLE evidence RENAME COLUMN kep_sira_no TO kep_sira_no_v16;";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -389,5 +410,6 @@ const struct store_migration store_migrations[] = {
 	{ 14, "the provider's sequence number as an integer", v14 },
 	{ 15, "evidence mails", v15 },
 	{ 16, "parts held as ranges of their package", v16 },
+	{ 17, "the sequence number of an evidence item's package as an integer", v17 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -177,6 +177,23 @@ int st_run(struct store *s, sqlite3_stmt *stmt, const char *what, struct kerr *e
 	return ret;
 }
 
+int st_seq_insert(struct store *s, const char *sql, int64_t id, int64_t n, const char *text,
+		  struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (text == NULL && n < 0)
+		return 0;
+	if (st_prepare(s, sql, &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	if (text != NULL)
+		st_bind_text(st, ":text", text);
+	else
+		st_bind_int64(st, ":n", n);
+	return st_run(s, st, "cannot store the sequence number", err);
+}
+
 int st_run_insert(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *what,
 		  struct kerr *err)
 {

@@ -18,7 +18,10 @@
 
 struct store_evidence_meta {
 	const char *account;        /* required */
-	const char *kep_id, *provider_seq;   /* the provider's reference to the package */
+	const char *kep_id;         /* the provider's reference to the package */
+	int64_t provider_seq;       /* its sequence number in the folder; -1: none */
+	const char *provider_seq_text; /* the text of one that was not a plain number
+	                             * (kept verbatim from an older store), or NULL */
 	const char *delil_id;       /* required */
 	int64_t delil_tur_id;       /* 10, 20, ... ; unknown codes kept as they are */
 	const char *description;    /* delilaciklama */

@@ -7,12 +7,16 @@
 #include "store_evidence.h"
 #include "store_p.h"
 
-/* The columns st_evidence_collect() reads, from evidence e joined to accounts a. */
-#define ST_EVIDENCE_SELECT "SELECT e.id, e.package_id, a.name, e.kep_id, e.kep_sira_no," \
+/* The columns st_evidence_collect() reads, from evidence e joined to
+ * evidence_seq q and (last, so a caller may extend its ON) accounts a. */
+#define ST_EVIDENCE_SELECT "SELECT e.id, e.package_id, a.name, e.kep_id," \
+	" COALESCE(q.kep_sira_no, -1)," \
 	" e.delil_id, e.delil_tur_id, e.description, e.event_time, e.issuer," \
 	" e.verdict, e.verdict_reason, e.raw_size, e.raw_sha256, e.stored_at, e.event_time_text," \
-	" (SELECT min(m.package_id) FROM evidence_mails m WHERE m.evidence_id = e.id)" \
-	" FROM evidence e JOIN accounts a ON a.id = e.account_id"
+	" (SELECT min(m.package_id) FROM evidence_mails m WHERE m.evidence_id = e.id)," \
+	" q.kep_sira_no_text" \
+	" FROM evidence e LEFT JOIN evidence_seq q ON q.evidence_id = e.id" \
+	" JOIN accounts a ON a.id = e.account_id"
 
 /* Steps st (a statement of ST_EVIDENCE_SELECT ...) to its end, returning
  * every row (free with store_evidence_rows_free); finalizes st. */

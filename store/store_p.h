@@ -68,6 +68,12 @@ int st_step_id(struct store *s, sqlite3_stmt *stmt, int64_t *id_r, const char *w
  * finalizes it. *ids_r (NULL when none) is the caller's to free. */
 int st_step_ids(struct store *s, sqlite3_stmt *stmt, int64_t **ids_r, size_t *n_r,
 		const char *what, struct kerr *err);
+/* A provider's sequence number into its side table (package_seq v14,
+ * evidence_seq v17): sql is an INSERT with :id, :n and :text; the number n,
+ * or text when not NULL (a value that was not a plain number); no row when
+ * there is neither (text NULL and n < 0). */
+int st_seq_insert(struct store *s, const char *sql, int64_t id, int64_t n, const char *text,
+		  struct kerr *err);
 /* Counts a write step for store_test_fail_at_step(); -1 when it must fail. */
 int st_fault(struct store *s, const char *what, struct kerr *err);
 

@@ -240,7 +240,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	struct store_evidence se = { 0 };
 	struct delil_verdict dv;
 	const struct evidence *ev = &dv.ev;
-	char a[512], b[512], seq[24];
+	char a[512], b[512];
 	const char *ref_id = pi->kep_id;
 	int inserted = 0, rc;
 	int64_t id;
@@ -283,10 +283,9 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		carrier_apply(&dv, env->verdict, why);
 	}
 	checks(&dv, v);
-	snprintf(seq, sizeof(seq), "%lld", (long long)pi->seq);
 	se.meta.account = c->acct->name;
 	se.meta.kep_id = ref_id;
-	se.meta.provider_seq = package_id != 0 && pi->seq >= 0 ? seq : NULL;
+	se.meta.provider_seq = package_id != 0 && pi->seq >= 0 ? pi->seq : -1;
 	se.meta.delil_id = ei->id;
 	se.meta.delil_tur_id = ei->code;
 	se.meta.description = ei->text;

@@ -60,13 +60,65 @@ latest=$(version)
 STORE=$T/store/kepagent.db
 echo "migrations: $steps steps, killed before and after each commit, all reached version $latest"
 
-# --- the upgrade to v14 of a store with packages (their sequence numbers
-# TEXT as v13 kept them, one not a number), killed before and after its
-# commit: the numbers end up INTEGERs, the odd one as its text, none lost.
+# --- the upgrades of a store with data, killed before and after their commit.
 py_sql() { python3 -c 'import sqlite3,sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.executescript(sys.argv[2])' "$@"; }
-py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v13.db'"
+# upgrade_killed OLD.db FROM TO CHECK: the first step of OLD.db's upgrade
+# (FROM to TO) killed before and after its commit, then rerun to $latest;
+# CHECK LABEL checks the upgraded data.
+upgrade_killed() {
+	for where in before-commit committed; do
+		rm -f "$T/mig/store/"*
+		cp "$1" "$T/mig/store/kepagent.db" && chmod 600 "$T/mig/store/kepagent.db"
+		STORE=$T/mig/store/kepagent.db
+		set +e
+		KEPAGENT_CONFIG=$T/mig/kepagent.yaml KEPAGENT_CRASHPOINT=migrate-$where:1 \
+			"$KEPAGENT" queue list >"$T/out" 2>"$T/err"
+		rc=$?
+		set -e
+		[ $rc -eq 137 ] || { cat "$T/err"; fail "upgrade to v$3 $where: exit $rc, not killed"; }
+		want=$2; [ $where = committed ] && want=$3
+		[ "$(version)" = $want ] || fail "upgrade to v$3 $where: version $(version), expected $want"
+		expect_exit 0 env KEPAGENT_CONFIG=$T/mig/kepagent.yaml "$KEPAGENT" queue list
+		[ "$(version)" = "$latest" ] || fail "upgrade to v$3 $where: version $(version) after the rerun, not $latest"
+		integrity "upgrade to v$3 $where"
+		$4 "upgrade to v$3 $where"
+	done
+	STORE=$T/store/kepagent.db
+}
+# seq_upgrade OLD.db FROM TO ROWS TABLE KEY MIN: OLD.db has at least MIN
+# ROWS (packages, evidence) with a TEXT number, one of them not a number;
+# upgraded (upgrade_killed), TABLE (keyed by KEY) holds them all, the odd
+# one as its text, the others as INTEGERs.
+seq_upgrade() {
+	STORE=$1
+	want_seq=$(kenv_sql "SELECT id || '=' || kep_sira_no FROM $4 WHERE kep_sira_no IS NOT NULL ORDER BY id")
+	n_seq=$(echo "$want_seq" | wc -l)
+	[ "$n_seq" -ge "$7" ] || fail "upgrade to v$3: only $n_seq $4 rows with a number"
+	echo "$want_seq" | grep -q '=X-' || fail "upgrade to v$3: no text value among the $4 rows"
+	seq_table=$5 seq_key=$6
+	upgrade_killed "$1" "$2" "$3" seq_kept
+	echo "upgrade to v$3 with $n_seq $4 rows: killed before and after its commit, numbers kept"
+}
+seq_kept() {
+	got=$(kenv_sql "SELECT $seq_key || '=' || COALESCE(kep_sira_no, kep_sira_no_text) FROM $seq_table ORDER BY $seq_key")
+	[ "$got" = "$want_seq" ] || fail "$1: sequence numbers $got, expected $want_seq"
+	[ "$(kenv_sql "SELECT count(*) FROM $seq_table WHERE kep_sira_no_text IS NOT NULL")" = 1 ] ||
+		fail "$1: the text value was not kept as text"
+	[ "$(kenv_sql "SELECT count(*) FROM $seq_table WHERE kep_sira_no_text IS NULL AND typeof(kep_sira_no) <> 'integer'")" = 0 ] ||
+		fail "$1: a number not stored as an INTEGER"
+}
+# A v16 store: the evidence's sequence numbers TEXT as v16 kept them (before
+# evidence_seq, v17), one not a number.
+py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v16.db'"
+py_sql "$T/v16.db" "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_sira_no;
+UPDATE evidence SET kep_sira_no = (SELECT COALESCE(q.kep_sira_no, q.kep_sira_no_text) FROM evidence_seq q WHERE q.evidence_id = evidence.id);
+UPDATE evidence SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM evidence WHERE kep_sira_no IS NOT NULL);
+DROP TABLE evidence_seq; PRAGMA user_version = 16;"
+# A v13 store: the packages' numbers TEXT too (before package_seq, v14), and
+# none of the tables of v14 and later.
+py_sql "$T/v16.db" "VACUUM INTO '$T/v13.db'"
 py_sql "$T/v13.db" "ALTER TABLE packages RENAME COLUMN kep_sira_no_v13 TO kep_sira_no;
 UPDATE packages SET kep_sira_no = (SELECT kep_sira_no FROM package_seq q WHERE q.package_id = packages.id);
 UPDATE packages SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM packages);
@@ -74,34 +126,10 @@ UPDATE parts SET content = (SELECT content FROM part_bytes b WHERE b.id = parts.
  WHERE id IN (SELECT part_id FROM part_ranges);
 DROP VIEW part_bytes; DROP TABLE part_ranges;
 DROP TABLE package_seq; DROP TABLE evidence_mails; PRAGMA user_version = 13;"
-STORE=$T/v13.db
-want_seq=$(kenv_sql "SELECT id || '=' || kep_sira_no FROM packages WHERE kep_sira_no IS NOT NULL ORDER BY id")
-[ "$(echo "$want_seq" | wc -l)" -ge 5 ] || fail "upgrade: only $(echo "$want_seq" | wc -l) packages with a number"
-echo "$want_seq" | grep -q '=X-' || fail "upgrade: no text value"
-for where in before-commit committed; do
-	rm -f "$T/mig/store/"*
-	cp "$T/v13.db" "$T/mig/store/kepagent.db" && chmod 600 "$T/mig/store/kepagent.db"
-	STORE=$T/mig/store/kepagent.db
-	set +e
-	KEPAGENT_CONFIG=$T/mig/kepagent.yaml KEPAGENT_CRASHPOINT=migrate-$where:1 \
-		"$KEPAGENT" queue list >"$T/out" 2>"$T/err"
-	rc=$?
-	set -e
-	[ $rc -eq 137 ] || { cat "$T/err"; fail "upgrade to v14 $where: exit $rc, not killed"; }
-	want=13; [ $where = committed ] && want=14
-	[ "$(version)" = $want ] || fail "upgrade to v14 $where: version $(version), expected $want"
-	expect_exit 0 env KEPAGENT_CONFIG=$T/mig/kepagent.yaml "$KEPAGENT" queue list
-	[ "$(version)" = "$latest" ] || fail "upgrade to v14 $where: version $(version) after the rerun, not $latest"
-	integrity "upgrade to v14 $where"
-	got=$(kenv_sql "SELECT package_id || '=' || COALESCE(kep_sira_no, kep_sira_no_text) FROM package_seq ORDER BY package_id")
-	[ "$got" = "$want_seq" ] || fail "upgrade to v14 $where: sequence numbers $got, expected $want_seq"
-	[ "$(kenv_sql "SELECT count(*) FROM package_seq WHERE kep_sira_no_text IS NOT NULL")" = 1 ] ||
-		fail "upgrade to v14 $where: the text value was not kept as text"
-	[ "$(kenv_sql "SELECT count(*) FROM package_seq WHERE kep_sira_no_text IS NULL AND typeof(kep_sira_no) <> 'integer'")" = 0 ] ||
-		fail "upgrade to v14 $where: a number not stored as an INTEGER"
-done
-STORE=$T/store/kepagent.db
-echo "upgrade to v14 with $(echo "$want_seq" | wc -l) packages: killed before and after its commit, numbers kept"
+
+# v14: the packages' numbers; v17: the evidence items'.
+seq_upgrade "$T/v13.db" 13 14 packages package_seq package_id 5
+seq_upgrade "$T/v16.db" 16 17 evidence evidence_seq evidence_id 2
 
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
 	api_daemon_up KEPAGENT_CRASHPOINT=$point

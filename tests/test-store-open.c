@@ -127,9 +127,9 @@ static const char v1_data[] =
 	" VALUES (1, 'INBOX', 1000, 0);"
 	"INSERT INTO audit_log (time, actor, action) VALUES (5, 'old', 'package.stored');";
 static const char v2_data[] =
-	"INSERT INTO evidence (account_id, package_id, kep_id, delil_id, delil_tur_id, raw,"
-	" raw_size, raw_sha256, stored_at) VALUES (1, 1, '<k1>', 'D1', 10, X'3c782f3e', 4,"
-	" zeroblob(32), 6);"
+	"INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no, delil_id, delil_tur_id,"
+	" raw, raw_size, raw_sha256, stored_at) VALUES (1, 1, '<k1>', '42', 'D1', 10, X'3c782f3e',"
+	" 4, zeroblob(32), 6);"
 	"INSERT INTO verification_results (evidence_id, check_name, verdict, created_at)"
 	" VALUES (1, 'evidence-signature', 'valid', 6);";
 
@@ -184,6 +184,8 @@ static void check_upgraded(struct tstore *t, int from)
 		assert_int_equal(store_evidence_list_for_package(s, 1, &ev, &n, &err), 0);
 		assert_int_equal(n, 1);
 		assert_string_equal(ev[0].meta.delil_id, "D1");
+		assert_int_equal(ev[0].meta.provider_seq, 42);   /* v17: TEXT '42' -> INTEGER */
+		assert_null(ev[0].meta.provider_seq_text);
 		store_evidence_rows_free(&ev, n);
 	}
 	assert_int_equal(tstore_count(t, "audit_log"), 1);
@@ -233,49 +235,88 @@ static void test_upgrade_from_each_version(void **state)
 				 " SELECT id, CAST(kep_sira_no AS INTEGER) FROM packages"
 				 " WHERE kep_sira_no IS NOT NULL;"
 				 "ALTER TABLE packages RENAME COLUMN kep_sira_no TO kep_sira_no_v13");
+		/* From v17 on the evidence's number is in evidence_seq. */
+		if (from >= 17)
+			raw_exec(db, "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_sira_no");
 		if (from >= 2)
 			raw_exec(db, v2_data);
+		if (from >= 17)
+			raw_exec(db, "INSERT INTO evidence_seq (evidence_id, kep_sira_no)"
+				 " SELECT id, CAST(kep_sira_no AS INTEGER) FROM evidence"
+				 " WHERE kep_sira_no IS NOT NULL;"
+				 "ALTER TABLE evidence RENAME COLUMN kep_sira_no TO kep_sira_no_v16");
 		sqlite3_close(db);
 		check_upgraded(t, from);
 	}
 }
 
-/* v14: the sequence numbers an older kepagent stored as TEXT become
- * INTEGERs in package_seq; what is not exactly a non-negative number is kept
- * as its text; the packages rows (their raw content) are not rewritten. */
-static void test_upgrade_sequence_numbers(void **state)
+/* v14 (packages) and v17 (evidence): the sequence numbers an older kepagent
+ * stored as TEXT become INTEGERs in a side table; what is not exactly a
+ * non-negative number is kept as its text; the rows (their raw content) are
+ * not rewritten. */
+static const struct { const char *old; const char *n; const char *text; } seq_rows[] = {
+	{ "9", "9", NULL }, { "10", "10", NULL }, { "0", "0", NULL },
+	{ "A-7", NULL, "A-7" }, { "007", NULL, "007" }, { "-3", NULL, "-3" },
+	{ " 5", NULL, " 5" }, { "99999999999999999999", NULL, "99999999999999999999" },
+	{ "", NULL, "" }, { NULL, NULL, NULL },
+};
+
+struct seq_upgrade {
+	int from;                 /* the version the rows are written at */
+	const char *setup;        /* SQL run first */
+	const char *insert;       /* ?1: 1.., ?2: the old TEXT value; 100 KB of raw content */
+	const char *table, *old;  /* the side table; a SELECT of the old column */
+	/* The i-th row (0-based) as the store reads it. */
+	void (*read)(struct store *s, size_t i, int64_t *n_r, char **text_r);
+};
+
+static void read_package_seq(struct store *s, size_t i, int64_t *n_r, char **text_r)
 {
-	static const struct { const char *old; const char *n; const char *text; } rows[] = {
-		{ "9", "9", NULL }, { "10", "10", NULL }, { "0", "0", NULL },
-		{ "A-7", NULL, "A-7" }, { "007", NULL, "007" }, { "-3", NULL, "-3" },
-		{ " 5", NULL, " 5" }, { "99999999999999999999", NULL, "99999999999999999999" },
-		{ "", NULL, "" }, { NULL, NULL, NULL },
-	};
-	struct tstore *t = *state;
 	struct store_package_row *row = NULL;
+	struct kerr err = { 0 };
+
+	assert_int_equal(store_package_get(s, (int64_t)i + 1, &row, &err), 0);
+	*n_r = row->meta.provider_seq;
+	*text_r = row->meta.provider_seq_text ? xstrdup(row->meta.provider_seq_text) : NULL;
+	store_package_row_free(&row);
+}
+
+/* The evidence of package 1, in event-time order: row i has event_time i. */
+static void read_evidence_seq(struct store *s, size_t i, int64_t *n_r, char **text_r)
+{
+	struct store_evidence_row *rows = NULL;
+	struct kerr err = { 0 };
+	size_t n;
+
+	assert_int_equal(store_evidence_list_for_package(s, 1, &rows, &n, &err), 0);
+	assert_int_equal(n, ARRAY_SIZE(seq_rows));
+	*n_r = rows[i].meta.provider_seq;
+	*text_r = rows[i].meta.provider_seq_text ? xstrdup(rows[i].meta.provider_seq_text) : NULL;
+	store_evidence_rows_free(&rows, n);
+}
+
+static void check_seq_upgrade(struct tstore *t, const struct seq_upgrade *u)
+{
 	struct store *s = NULL;
 	struct kerr err = { 0 };
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	struct stat sb;
-	char *wal;
+	char *wal, *sql;
 	size_t i;
 
 	store_close(&t->st);
 	unlink(t->path);
-	if (store_open_at_version(t->path, 13, &s, &err) < 0)
-		fail_msg("open at 13: %s", err.msg);
+	if (store_open_at_version(t->path, u->from, &s, &err) < 0)
+		fail_msg("open at %d: %s", u->from, err.msg);
 	store_close(&s);
 	db = raw_open(t->path);
-	raw_exec(db, "INSERT INTO accounts (id, name, created_at) VALUES (1, 'old', 1)");
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO packages (id, account_id, folder,"
-		" kep_id, kep_sira_no, raw, raw_size, raw_sha256, stored_at) VALUES (?1, 1, 'INBOX',"
-		" 'k' || ?1, ?2, zeroblob(100000), 100000, zeroblob(32), 1)", -1, &st, NULL),
-		SQLITE_OK);
-	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+	raw_exec(db, u->setup);
+	assert_int_equal(sqlite3_prepare_v2(db, u->insert, -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < ARRAY_SIZE(seq_rows); i++) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		if (rows[i].old != NULL)
-			sqlite3_bind_text(st, 2, rows[i].old, -1, SQLITE_STATIC);
+		if (seq_rows[i].old != NULL)
+			sqlite3_bind_text(st, 2, seq_rows[i].old, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 2);
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
@@ -289,35 +330,71 @@ static void test_upgrade_sequence_numbers(void **state)
 
 	if (store_open(t->path, &s, &err) < 0)
 		fail_msg("upgrade to %d: %s", STORE_SCHEMA_VERSION, err.msg);
-	for (i = 0; i < ARRAY_SIZE(rows); i++) {
-		assert_int_equal(store_package_get(s, (int64_t)i + 1, &row, &err), 0);
-		assert_int_equal(row->meta.provider_seq, rows[i].n ? atoll(rows[i].n) : -1);
-		if (rows[i].text != NULL)
-			assert_string_equal(row->meta.provider_seq_text, rows[i].text);
+	for (i = 0; i < ARRAY_SIZE(seq_rows); i++) {
+		int64_t n;
+		char *text;
+
+		u->read(s, i, &n, &text);
+		assert_int_equal(n, seq_rows[i].n ? atoll(seq_rows[i].n) : -1);
+		if (seq_rows[i].text != NULL)
+			assert_string_equal(text, seq_rows[i].text);
 		else
-			assert_null(row->meta.provider_seq_text);
-		store_package_row_free(&row);
+			assert_null(text);
+		free(text);
 	}
 	store_close(&s);
 	/* The ~1 MB of raw content was not rewritten (that would put more than
-	 * 1 MB in the WAL): a few pages of schema and package_seq. */
+	 * 1 MB in the WAL): a few pages of schema and the side table per step
+	 * (about 30 KB each). */
 	wal = xasprintf("%s-wal", t->path);
 	assert_int_equal(stat(wal, &sb), 0);
-	if (sb.st_size > 100000)
-		fail_msg("the migration wrote %lld bytes of WAL", (long long)sb.st_size);
+	if (sb.st_size > 400000)
+		fail_msg("the migration from %d wrote %lld bytes of WAL", u->from,
+			 (long long)sb.st_size);
 	free(wal);
 	/* Integers in numeric order. */
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(kep_sira_no) FROM (SELECT"
-		" kep_sira_no FROM package_seq WHERE typeof(kep_sira_no) = 'integer'"
-		" ORDER BY kep_sira_no)", -1, &st, NULL), SQLITE_OK);
+	sql = xasprintf("SELECT group_concat(kep_sira_no) FROM (SELECT kep_sira_no FROM %s"
+			" WHERE typeof(kep_sira_no) = 'integer' ORDER BY kep_sira_no)", u->table);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "0,9,10");
 	sqlite3_finalize(st);
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM package_seq"), ARRAY_SIZE(rows) - 1);
+	free(sql);
+	sql = xasprintf("SELECT count(*) FROM %s", u->table);
+	assert_int_equal(raw_int(db, sql), ARRAY_SIZE(seq_rows) - 1);
+	free(sql);
 	/* The old column is renamed, so nothing reads it by mistake. */
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT kep_sira_no FROM packages", -1, &st, NULL),
-			 SQLITE_ERROR);
+	assert_int_equal(sqlite3_prepare_v2(db, u->old, -1, &st, NULL), SQLITE_ERROR);
 	sqlite3_close(db);
+}
+
+static void test_upgrade_sequence_numbers(void **state)
+{
+	static const struct seq_upgrade u = {
+		13, "INSERT INTO accounts (id, name, created_at) VALUES (1, 'old', 1)",
+		"INSERT INTO packages (id, account_id, folder, kep_id, kep_sira_no, raw, raw_size,"
+		" raw_sha256, stored_at) VALUES (?1, 1, 'INBOX', 'k' || ?1, ?2, zeroblob(100000),"
+		" 100000, zeroblob(32), 1)",
+		"package_seq", "SELECT kep_sira_no FROM packages", read_package_seq,
+	};
+
+	check_seq_upgrade(*state, &u);
+}
+
+/* v17: the same for the evidence table (its items' package numbers). */
+static void test_upgrade_evidence_sequence_numbers(void **state)
+{
+	static const struct seq_upgrade u = {
+		16, "INSERT INTO accounts (id, name, created_at) VALUES (1, 'old', 1);"
+		"INSERT INTO packages (id, account_id, folder, kep_id, raw, raw_size, raw_sha256,"
+		" stored_at) VALUES (1, 1, 'sent', 'k1', X'00', 1, zeroblob(32), 1)",
+		"INSERT INTO evidence (account_id, package_id, kep_id, kep_sira_no, delil_id,"
+		" delil_tur_id, event_time, raw, raw_size, raw_sha256, stored_at) VALUES (1, 1, 'k1',"
+		" ?2, 'D' || ?1, 10, ?1, zeroblob(100000), 100000, zeroblob(32), 1)",
+		"evidence_seq", "SELECT kep_sira_no FROM evidence", read_evidence_seq,
+	};
+
+	check_seq_upgrade(*state, &u);
 }
 
 int main(void)
@@ -329,6 +406,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_from_each_version, tstore_setup,
 						tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_sequence_numbers, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_evidence_sequence_numbers, tstore_setup,
 						tstore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

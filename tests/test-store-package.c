@@ -292,7 +292,7 @@ static void test_evidence(void **state)
 	struct store_verification ev_v = { .check = "evidence-signature", .verdict = "untrusted",
 					   .reason = "no path to a trust anchor" };
 	struct store_evidence ev = {
-		.meta = { .account = "acc1", .kep_id = "<kep-ev>", .provider_seq = "3",
+		.meta = { .account = "acc1", .kep_id = "<kep-ev>", .provider_seq = 3,
 			  .delil_id = "D-100", .delil_tur_id = 10, .description = "Kabul Edildi",
 			  .event_time = 1762360000000, .issuer = "hs01", .verdict = "untrusted" },
 		.verifications = &ev_v, .n_verifications = 1,
@@ -333,28 +333,35 @@ static void test_evidence(void **state)
 	assert_int_equal(rows[0].meta.delil_tur_id, 10);
 	assert_string_equal(rows[0].meta.description, "Kabul Edildi");
 	assert_int_equal(rows[0].raw_size, 11);
+	assert_int_equal(rows[0].meta.provider_seq, 3);   /* v17: an INTEGER in evidence_seq */
+	assert_null(rows[0].meta.provider_seq_text);
 	store_evidence_rows_free(&rows, n);
 
 	/* Later evidence finds its package by kepId. */
 	ev.meta.delil_id = "D-101";
 	ev.meta.delil_tur_id = 77;   /* unknown codes are kept */
+	ev.meta.provider_seq = -1;   /* and a number that is not one, as its text */
+	ev.meta.provider_seq_text = "007";
 	assert_int_equal(store_evidence_insert(t->st, &ev, &eid2, &inserted, &err), 0);
 	assert_int_equal(store_evidence_list_for_package(t->st, pid, &rows, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[1].meta.delil_tur_id, 77);
+	assert_int_equal(rows[1].meta.provider_seq, -1);
+	assert_string_equal(rows[1].meta.provider_seq_text, "007");
 	store_evidence_rows_free(&rows, n);
 	assert_int_equal(store_verification_list(t->st, STORE_VERIF_EVIDENCE, eid2, &vr, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(vr[0].v.verdict, "untrusted");
 	store_verification_rows_free(&vr, n);
 
-	/* A failed evidence write leaves nothing. */
+	/* A failed evidence write leaves nothing (step 3: its sequence number). */
 	ev.meta.delil_id = "D-102";
 	store_test_fail_at_step(t->st, 3);
 	assert_int_equal(store_evidence_insert(t->st, &ev, &eid2, &inserted, &err), -1);
 	store_test_fail_at_step(t->st, 0);
 	assert_int_equal(store_evidence_exists(t->st, "acc1", "D-102", NULL, &err), 0);
 	assert_int_equal(tstore_count(t, "evidence"), 2);
+	assert_int_equal(tstore_count(t, "evidence_seq"), 2);
 }
 
 struct chunk_stats {
