@@ -293,6 +293,7 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	time_t at = time(NULL);
 	char t[32], h[65], raw_hex[65];
 	STACK_OF(X509) *signers = sk_X509_new_null();
+	char *spool = path_dir(store_path(st)); /* a large part decodes beside the store */
 	int rc = -1;
 
 	f.kephs = trust_kephs(ts);
@@ -311,7 +312,7 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 		goto out;
 	/* One parse for the bundle's files and its re-verification; the
 	 * view borrows raw's bytes, which stay put while f grows. */
-	pkg_view_open(raw->data, raw->len, &v);
+	pkg_view_open(raw->data, raw->len, spool, &v);
 	if (v.parsed) {
 		if (v.mp.has_original)
 			kbuf_append(add(&f, xstrdup("original.eml")), v.mp.original.data,
@@ -375,6 +376,7 @@ int bundle_export(struct store *st, const struct trust_store *ts, int64_t id, co
 	rc = write_zip(&f, path, err);
 out:
 	pkg_view_free(&v);
+	free(spool);
 	json_decref(report);
 	json_decref(pj);
 	json_decref(certs);

@@ -243,7 +243,8 @@ static time_t report_time(json_t *v)
 }
 
 static int reverify_archive(const struct zip_archive *za, json_t *report,
-			    const struct trust_store *ts, json_t **got_r, struct kerr *err)
+			    const struct trust_store *ts, const char *spool_dir, json_t **got_r,
+			    struct kerr *err)
 {
 	json_t *rv = json_object_get(report, "reverified");
 	json_t *evs = json_object_get(rv, "evidence"), *e;
@@ -265,7 +266,7 @@ static int reverify_archive(const struct zip_archive *za, json_t *report,
 			ev[n++] = (struct bundle_file){ ze->name, ze->data, ze->len,
 							bundle_listed_code(stored, ze->name) };
 	}
-	pkg_view_open(pe->data, pe->len, &v);
+	pkg_view_open(pe->data, pe->len, spool_dir, &v);
 	rc = bundle_reverify(ts, report_time(json_object_get(rv, "validation_time")), &v, ev, n,
 			     NULL, got_r, err);
 	pkg_view_free(&v);
@@ -326,13 +327,14 @@ int bundle_verify(const char *path, const struct trust_store *ts, json_t **resul
 		  struct kerr *err)
 {
 	const char *kephs;
-	int valid = 0;
+	int valid = 0, rc;
 	struct zip_limits lim = zip_default_limits;
 	struct zip_archive za = { 0 };
 	const struct zip_entry *re;
 	struct kbuf b = { 0 };
 	json_t *report, *tampered, *diffs, *got = NULL;
 	json_error_t jerr;
+	char *spool;
 
 	lim.max_entry = 64u << 20;
 	lim.max_total = BUNDLE_MAX;
@@ -357,7 +359,12 @@ int bundle_verify(const char *path, const struct trust_store *ts, json_t **resul
 	check_files(&za, report, tampered);
 	check_reports(&za, report, tampered);
 	kephs = kephs_from_bundle(&za, report, ts);
-	if (reverify_archive(&za, report, ts, &got, err) < 0) {
+	/* No store here: a large part decodes beside the bundle (an unlinked
+	 * file; in memory when that directory takes none), never in $TMPDIR. */
+	spool = path_dir(path);
+	rc = reverify_archive(&za, report, ts, spool, &got, err);
+	free(spool);
+	if (rc < 0) {
 		/* A package too damaged to verify is a finding, not a failure. */
 		json_array_append_new(diffs, json_sprintf("re-verification failed: %s", err->msg));
 		got = json_null();

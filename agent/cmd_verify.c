@@ -326,8 +326,11 @@ int cmd_verify(struct cmd_ctx *ctx, int argc, char **argv)
 		kind = "evidence";
 		rc = verify_evidence_file(&vo, &b, v.original ? &orig : NULL, &rep, &err);
 	} else {
+		char *spool = path_dir(file); /* no store: beside the file (mime.h) */
+
 		kind = "package";
-		rc = verify_package(&vo, b.data, b.len, &rep, &err);
+		rc = verify_package(&vo, b.data, b.len, spool, &rep, &err);
+		free(spool);
 	}
 	if (rc < 0) {
 		log_error("verify %s: %s", file, err.msg);

@@ -27,6 +27,7 @@ struct walk {
 	size_t parts;
 	struct kbuf sigs, att, extra; /* arrays being built */
 	struct kbuf att_inside;       /* one int per att: inside the first signed entity */
+	const char *spool_dir;        /* large bodies are decoded into a file here; NULL: heap */
 	struct kerr *err;
 };
 
@@ -426,18 +427,18 @@ static void b64_decode(const unsigned char *in, size_t n, struct b64_sink *k)
 	}
 }
 
-/* A large body decoded into an unlinked temporary file, mapped read-only:
- * its pages are read in only when someone reads them (the store copies it
- * from the descriptor), so the heap never holds the document. -1 when the
- * file cannot be made (the caller decodes into memory). */
-static int b64_spool(const unsigned char *in, size_t n, const unsigned char **out,
-		     size_t *outlen, int *fd_r)
+/* A large body decoded into an unlinked temporary file in dir (the
+ * caller's: the store's directory, never $TMPDIR), mapped read-only: its
+ * pages are read in only when someone reads them (the store copies it from
+ * the descriptor), so the heap never holds the document. -1 when the file
+ * cannot be made (the caller decodes into memory). */
+static int b64_spool(const char *dir, const unsigned char *in, size_t n,
+		     const unsigned char **out, size_t *outlen, int *fd_r)
 {
-	const char *dir = getenv("TMPDIR");
 	struct b64_sink k = { .fd = -1 };
 	void *map;
 
-	k.fd = tmpfile_in(dir != NULL && *dir != '\0' ? dir : "/tmp", "kepagent-part", NULL);
+	k.fd = tmpfile_in(dir, "kepagent-part", NULL);
 	if (k.fd < 0)
 		return -1;
 	b64_decode(in, n, &k);
@@ -485,8 +486,9 @@ static int decode_body(struct walk *w, struct mailmime *mm, const unsigned char 
 	n = b->dt_data.dt_text.dt_length;
 	switch (b->dt_encoding) {
 	case MAILMIME_MECHANISM_BASE64:
-		if (fd_r != NULL && n > MIME_SPOOL_AT &&
-		    b64_spool((const unsigned char *)d, n, out, outlen, fd_r) == 0)
+		if (fd_r != NULL && w->spool_dir != NULL && *w->spool_dir != '\0' &&
+		    n > MIME_SPOOL_AT &&
+		    b64_spool(w->spool_dir, (const unsigned char *)d, n, out, outlen, fd_r) == 0)
 			return 0;
 		*own = b64_decode_mem((const unsigned char *)d, n, outlen);
 		*out = *own;
@@ -1093,9 +1095,10 @@ static size_t blank_nested(char *c, size_t len, struct kbuf *out)
 }
 
 /* Parses c (the message, or its blanked copy) into m. */
-static int parse_buf(const char *c, size_t len, struct mime_message *m, struct kerr *err)
+static int parse_buf(const char *c, size_t len, const char *spool_dir, struct mime_message *m,
+		     struct kerr *err)
 {
-	struct walk w = { .m = m, .err = err, .buf = c, .len = len };
+	struct walk w = { .m = m, .err = err, .buf = c, .len = len, .spool_dir = spool_dir };
 	struct mailmime *root = NULL;
 	size_t idx = 0;
 	int rc = 0;
@@ -1148,7 +1151,8 @@ static void rebase(struct mime_attachment *a, size_t n, const char *copy, size_t
 			a[i].data = (const unsigned char *)data + ((const char *)a[i].data - copy);
 }
 
-int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err)
+int mime_message_parse(const void *data, size_t len, const char *spool_dir,
+		       struct mime_message *m, struct kerr *err)
 {
 	struct kbuf blanks = { 0 };
 	struct kerr first;
@@ -1163,13 +1167,13 @@ int mime_message_parse(const void *data, size_t len, struct mime_message *m, str
 	/* libetpan's parser is bounded by the length: the bytes are parsed
 	 * where they are (a mapped file), not copied. */
 	kerr_clear(&first);
-	rc = parse_buf(data, len, m, &first);
+	rc = parse_buf(data, len, spool_dir, m, &first);
 	if (rc < 0 && first.cls == KERR_LIMIT) {
 		copy = xmalloc(len);
 		memcpy(copy, data, len);
 		if (blank_nested(copy, len, &blanks) > 0) {
 			mime_message_free(m);
-			rc = parse_buf(copy, len, m, err);
+			rc = parse_buf(copy, len, spool_dir, m, err);
 			if (rc == 0)
 				rebase(m->att, m->n_att, copy, len, data);
 			if (rc < 0 && err)   /* report the first failure: it names the real cause */
@@ -1285,7 +1289,8 @@ int mime_is_evidence_mail(const struct mime_message *m)
 	return n == 7 && strncasecmp(t, "Message", 7) == 0;
 }
 
-int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err)
+int mime_package_parse(const void *data, size_t len, const char *spool_dir,
+		       struct mime_package *p, struct kerr *err)
 {
 	struct mime_attachment *o = NULL;
 	struct kerr oerr;
@@ -1293,7 +1298,7 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 	memset(p, 0, sizeof(*p));
 	/* Counted by the tests (tests/api-eyp.sh): one parse per stored package. */
 	log_debug("MIME-parsing a package (%zu bytes)", len);
-	if (mime_message_parse(data, len, &p->envelope, err) < 0)
+	if (mime_message_parse(data, len, spool_dir, &p->envelope, err) < 0)
 		return kerr_prefix(err, "KEP envelope");
 	for (size_t i = 0; i < p->envelope.n_att && !o; i++)
 		if (p->envelope.att[i].is_message)
@@ -1317,7 +1322,7 @@ int mime_package_parse(const void *data, size_t len, struct mime_package *p, str
 		o->own = NULL;
 	}
 	data = o->data;
-	if (mime_message_parse(data, o->len, &p->original, &oerr) < 0) {
+	if (mime_message_parse(data, o->len, spool_dir, &p->original, &oerr) < 0) {
 		if (oerr.cls != KERR_MALFORMED && oerr.cls != KERR_LIMIT) {
 			if (err)
 				*err = oerr;

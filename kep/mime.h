@@ -83,9 +83,11 @@ struct mime_attachment {
 	size_t len;
 	unsigned char *own;    /* freed with the message: data when decoded, else NULL */
 	/* A base64 body over MIME_SPOOL_AT bytes (not a message) is decoded
-	 * into an unlinked file in $TMPDIR (or /tmp) instead of the heap: fd
-	 * (owned, else -1) holds it and data maps it read-only, so its pages
-	 * cost memory only while read; read it from fd (pread) to keep them out. */
+	 * into an unlinked file in the parse's spool_dir instead of the heap:
+	 * fd (owned, else -1) holds it and data maps it read-only, so its
+	 * pages cost memory only while read; read it from fd (pread) to keep
+	 * them out. With no spool_dir (or one that cannot take a file) it is
+	 * decoded into own like any other body; $TMPDIR is never used. */
 	int fd;
 	int is_eyp;            /* application/eyazisma or *.eyp */
 	int is_message;        /* message/rfc822 or *.eml */
@@ -164,14 +166,20 @@ struct mime_package {
 	char original_error[1024];
 };
 
-/* Parses one message. 0 on success, -1 with err (KERR_MALFORMED, KERR_LIMIT). */
-int mime_message_parse(const void *data, size_t len, struct mime_message *m, struct kerr *err);
+/* Parses one message. 0 on success, -1 with err (KERR_MALFORMED, KERR_LIMIT).
+ * spool_dir: where a large part is decoded (mime_attachment.fd): the
+ * store's directory for everything on the sync's and the bundles' paths
+ * (private to the agent, on the disk that takes the package anyway), the
+ * checked file's directory for an offline check; NULL: in memory. */
+int mime_message_parse(const void *data, size_t len, const char *spool_dir,
+		       struct mime_message *m, struct kerr *err);
 void mime_message_free(struct mime_message *m);
 
 /* Parses the envelope and the original inside it (has_original = 0 when
  * none, or when it does not parse: see original_error). -1 only when the
  * envelope itself does not parse. */
-int mime_package_parse(const void *data, size_t len, struct mime_package *p, struct kerr *err);
+int mime_package_parse(const void *data, size_t len, const char *spool_dir,
+		       struct mime_package *p, struct kerr *err);
 void mime_package_free(struct mime_package *p);
 
 /* The bytes m->sigs[i] signs, content_len of them: a slice of the message

@@ -6,13 +6,13 @@
 
 #include "util.h"
 
-void pkg_view_open(const void *data, size_t len, struct pkg_view *v)
+void pkg_view_open(const void *data, size_t len, const char *spool_dir, struct pkg_view *v)
 {
 	const struct mime_message *o = &v->mp.original;
 	size_t i, n = 0;
 
 	memset(v, 0, sizeof(*v));
-	if (mime_package_parse(data, len, &v->mp, &v->perr) < 0)
+	if (mime_package_parse(data, len, spool_dir, &v->mp, &v->perr) < 0)
 		return;
 	v->parsed = 1;
 	if (!v->mp.has_original)

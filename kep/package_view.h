@@ -36,9 +36,12 @@ struct pkg_view {
 };
 
 /* Parses data (borrowed, it must outlive the view) and opens its .eyp
- * attachments. A package that does not parse, or an .eyp that does not
- * open, is a view that says so (perr, err): it never fails. */
-void pkg_view_open(const void *data, size_t len, struct pkg_view *v);
+ * attachments; a large part is decoded into a file in spool_dir
+ * (mime_package_parse(): the store's directory on the sync's and the
+ * bundles' paths; NULL: in memory). A package that does not parse, or an
+ * .eyp that does not open, is a view that says so (perr, err): it never
+ * fails. */
+void pkg_view_open(const void *data, size_t len, const char *spool_dir, struct pkg_view *v);
 /* The first .eyp attachment of the original, or NULL when it has none. */
 const struct pkg_view_eyp *pkg_view_first_eyp(const struct pkg_view *v);
 void pkg_view_free(struct pkg_view *v);

@@ -305,12 +305,12 @@ int verify_package_view(const struct verify_opts *o, const struct pkg_view *v,
 }
 
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
-		   struct pkg_report *r, struct kerr *err)
+		   const char *spool_dir, struct pkg_report *r, struct kerr *err)
 {
 	struct pkg_view v;
 	int rc;
 
-	pkg_view_open(data, len, &v);
+	pkg_view_open(data, len, spool_dir, &v);
 	rc = verify_package_view(o, &v, r, err);
 	pkg_view_free(&v);
 	return rc;

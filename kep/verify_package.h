@@ -90,8 +90,9 @@ struct pkg_report {
 	size_t n_extras;
 };
 
+/* spool_dir: where a large part is decoded (pkg_view_open()); NULL: memory. */
 int verify_package(const struct verify_opts *o, const void *data, size_t len,
-		   struct pkg_report *r, struct kerr *err);
+		   const char *spool_dir, struct pkg_report *r, struct kerr *err);
 /* verify_package() of a package the caller opened with pkg_view_open()
  * and keeps (to store it: one MIME parse and one open of each .eyp serve
  * both); v is only read. */

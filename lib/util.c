@@ -258,6 +258,14 @@ out:
 	return ret;
 }
 
+char *path_dir(const char *path)
+{
+	char *copy = xstrdup(path), *dir = xstrdup(dirname(copy));
+
+	free(copy);
+	return dir;
+}
+
 int const_time_eq(const void *a, size_t alen, const void *b, size_t blen)
 {
 	const unsigned char *x = a, *y = b;

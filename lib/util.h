@@ -44,6 +44,9 @@ void kbuf_pct_encode(struct kbuf *b, const char *s, const char *keep);
 void kbuf_reset(struct kbuf *b);
 void kbuf_free(struct kbuf *b);
 
+/* The directory part of path (dirname(3) of a copy: "." for a bare name),
+ * malloc'd. */
+char *path_dir(const char *path);
 /* Reads a whole file of at most max_len bytes into b (appended). */
 int read_file(const char *path, size_t max_len, struct kbuf *b, struct kerr *err);
 /* Writes all of buf to fd, retrying short writes and EINTR; -1 with

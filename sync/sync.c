@@ -3,7 +3,6 @@
  * and the helpers its other files share (see sync.h and sync_p.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +46,12 @@ int sync_env_new(const struct config *cfg, int interactive, volatile sig_atomic_
 	struct sync_env *e = xcalloc(1, sizeof(*e));
 	struct rev_cache_ops ops;
 	enum rev_mode mode;
-	char *tmp;
 
 	e->cfg = cfg;
 	e->interactive = interactive;
 	e->stop = stop;
 	retry_policy_default(&e->retry);
-	tmp = xstrdup(cfg->store_path);
-	e->store_dir = xstrdup(dirname(tmp));
-	free(tmp);
+	e->store_dir = path_dir(cfg->store_path);
 	e->trust = trust_new();
 	if (trust_load_config(cfg, e->trust, err) < 0) {
 		sync_env_free(&e);

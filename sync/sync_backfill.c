@@ -59,7 +59,7 @@ static int fill_one(struct sync_ctx *c, int64_t id, struct kerr *err)
 		kbuf_free(&raw);
 		return -1;
 	}
-	if (mime_package_parse(raw.data, raw.len, &mp, NULL) < 0) {
+	if (mime_package_parse(raw.data, raw.len, c->env->store_dir, &mp, NULL) < 0) {
 		/* Stored as malformed: nothing to derive, but never look again. */
 		struct store_package_details none = { 0 };
 

@@ -57,7 +57,7 @@ static int retry_one(struct sync_ctx *c, int64_t id, struct kerr *err)
 		kbuf_free(&raw);
 		return -1;
 	}
-	pkg_view_open(raw.data, raw.len, &v);
+	pkg_view_open(raw.data, raw.len, c->env->store_dir, &v);
 	if (!v.parsed)
 		kerr_set(err, KERR_PACKAGE, "the stored evidence mail does not parse: %s",
 			 v.perr.msg);

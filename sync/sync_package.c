@@ -205,7 +205,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	struct kerr merr;
 	int rc;
 
-	pkg_view_open(data, len, &d.v);
+	pkg_view_open(data, len, c->env->store_dir, &d.v);
 	if (!d.v.parsed)
 		log_warn("package %s does not parse: %s (stored as malformed)", pi->kep_id,
 			 d.v.perr.msg);

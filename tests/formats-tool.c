@@ -81,7 +81,7 @@ static int cmd_mime(const char *file, const char *dir)
 	struct kerr err = { 0 };
 	struct mime_package p;
 
-	if (read_file(file, 100u << 20, &b, &err) < 0 || mime_package_parse(b.data, b.len, &p, &err) < 0) {
+	if (read_file(file, 100u << 20, &b, &err) < 0 || mime_package_parse(b.data, b.len, NULL, &p, &err) < 0) {
 		printf("error=%s: %s\n", kerr_class_name(err.cls), err.msg);
 		kbuf_free(&b);
 		return 1;

@@ -516,7 +516,7 @@ static void test_opaque_content_bound(void **state)
 	tl_sig_free(&sig);
 
 	for (int round = 0; round < 3; round++) {
-		pkg_view_open(pkg.data, pkg.len, &v);
+		pkg_view_open(pkg.data, pkg.len, NULL, &v);
 		assert_true(v.parsed);
 		assert_int_equal(v.mp.envelope.n_sigs, 1);
 		assert_true(v.mp.has_original);

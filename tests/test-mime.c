@@ -41,7 +41,7 @@ static void test_headers_and_unsigned(void **state)
 	struct kerr err = { 0 };
 
 	(void)state;
-	assert_int_equal(mime_message_parse(msg, sizeof(msg) - 1, &m, &err), 0);
+	assert_int_equal(mime_message_parse(msg, sizeof(msg) - 1, NULL, &m, &err), 0);
 	assert_string_equal(m.subject, "Ön");
 	assert_string_equal(m.from, "Ayşe <a@hs01.kep.tr>");
 	assert_string_equal(m.message_id, "m1@x");
@@ -62,11 +62,11 @@ static void test_malformed(void **state)
 	struct kerr err = { 0 };
 
 	(void)state;
-	assert_int_equal(mime_message_parse(trunc, sizeof(trunc) - 1, &m, &err), -1);
+	assert_int_equal(mime_message_parse(trunc, sizeof(trunc) - 1, NULL, &m, &err), -1);
 	assert_int_equal(err.cls, KERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "multipart/signed"));
-	assert_int_equal(mime_message_parse("", 0, &m, &err), -1);
-	assert_int_equal(mime_message_parse("\0\0\0", 3, &m, &err), -1);
+	assert_int_equal(mime_message_parse("", 0, NULL, &m, &err), -1);
+	assert_int_equal(mime_message_parse("\0\0\0", 3, NULL, &m, &err), -1);
 }
 
 static void test_part_limit(void **state)
@@ -79,7 +79,7 @@ static void test_part_limit(void **state)
 	kbuf_append_str(&b, "From: a@b\r\n");
 	for (int i = 0; i < MIME_MAX_PARTS + 5; i++)
 		kbuf_printf(&b, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
-	assert_int_equal(mime_message_parse(b.data, b.len, &m, &err), -1);
+	assert_int_equal(mime_message_parse(b.data, b.len, NULL, &m, &err), -1);
 	assert_int_equal(err.cls, KERR_LIMIT);
 	assert_non_null(strstr(err.msg, "MIME nesting deeper than 16"));
 	kbuf_free(&b);
@@ -91,7 +91,7 @@ static void test_part_limit(void **state)
 		kbuf_printf(&b, "--o\r\nContent-Type: multipart/mixed;\r\n boundary=c%d\r\n\r\n"
 			    "--c%d\r\nContent-Type: text/plain\r\n\r\nx\r\n--c%d--\r\n", i, i, i);
 	kbuf_append_str(&b, "--o--\r\n");
-	assert_int_equal(mime_message_parse(b.data, b.len, &m, &err), -1);
+	assert_int_equal(mime_message_parse(b.data, b.len, NULL, &m, &err), -1);
 	assert_int_equal(err.cls, KERR_LIMIT);
 	assert_string_equal(err.msg, "more than 500 MIME parts");
 	kbuf_free(&b);
@@ -128,7 +128,7 @@ static void check_b64(const char *body, size_t blen)
 	struct kerr err = { 0 };
 
 	assert_int_equal(mailmime_base64_body_parse(body, blen, &idx, &want, &rlen), MAILIMF_NO_ERROR);
-	assert_int_equal(mime_message_parse(msg, len, &m, &err), 0);
+	assert_int_equal(mime_message_parse(msg, len, NULL, &m, &err), 0);
 	assert_int_equal(m.n_att, 1);
 	assert_int_equal(m.att[0].len, rlen);
 	assert_memory_equal(m.att[0].data, want, rlen);
@@ -173,7 +173,7 @@ static void test_identity_is_slice(void **state)
 	struct kerr err = { 0 };
 
 	(void)state;
-	assert_int_equal(mime_message_parse(msg, len, &m, &err), 0);
+	assert_int_equal(mime_message_parse(msg, len, NULL, &m, &err), 0);
 	assert_int_equal(m.n_att, 1);
 	assert_int_equal(m.att[0].len, n);
 	assert_null(m.att[0].own);

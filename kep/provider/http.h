@@ -22,7 +22,10 @@ struct http_opts {
 	long connect_timeout_s;   /* 0: 30 s */
 	long transfer_timeout_s;  /* whole request; 0: 300 s */
 	long long max_body;       /* refuse larger responses; 0: 128 MiB */
-	const char *tmp_dir;      /* response bodies are spooled here; NULL: $TMPDIR or /tmp */
+	/* Response bodies are spooled here: the store's directory for every
+	 * caller that has a store (the sync, doctor); NULL ($TMPDIR or /tmp)
+	 * only for callers without one (unit tests, tests/ptt-probe). */
+	const char *tmp_dir;
 	/* When set and *stop becomes non-zero, a transfer in flight is abandoned
 	 * within about a second (KERR_INTERRUPTED). The flag must outlive the
 	 * session; it is only read. */
@@ -71,7 +74,8 @@ void http_response_free(struct http_response *resp);
 int http_status_check(const struct http_response *resp, struct kerr *err);
 
 /* Makes an anonymous temp file (O_TMPFILE, else mkstemp+unlink) in dir,
- * or in $TMPDIR or /tmp when dir is NULL. Returns the fd or -1. */
+ * or in $TMPDIR or /tmp when dir is NULL (callers without a store only, as
+ * http_opts.tmp_dir). Returns the fd or -1. */
 int http_tmpfile(const char *dir, struct kerr *err);
 
 #endif

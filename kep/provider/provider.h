@@ -42,8 +42,9 @@ struct kep_provider_opts {
 	const char *proxy;             /* curl proxy URL */
 	long connect_timeout_s;        /* 0: 30 */
 	long transfer_timeout_s;       /* 0: 300 */
-	const char *tmp_dir;           /* responses are spooled here (the store's directory);
-	                                * NULL: $TMPDIR or /tmp */
+	const char *tmp_dir;           /* responses are spooled here: the store's directory
+	                                * (sync, doctor); NULL, $TMPDIR or /tmp, only
+	                                * where there is no store (tests, ptt-probe) */
 	volatile sig_atomic_t *stop;   /* a raised flag abandons a call in flight
 	                                * (KERR_INTERRUPTED); NULL: none. Read only,
 	                                * must outlive the session */

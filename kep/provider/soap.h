@@ -63,7 +63,8 @@ struct soap_resp {
 /* Parse a response envelope from memory or from a whole file. A Fault is
  * not an error here: r->fault is set and rets is empty. On success free r
  * with soap_resp_free(). Malformed XML is KERR_MALFORMED. From a file, long
- * texts are spooled in spool_dir (NULL: $TMPDIR or /tmp; a spool that
+ * texts are spooled in spool_dir (the store's directory on the sync's path;
+ * NULL: $TMPDIR or /tmp, for callers without a store; a spool that
  * cannot be written is KERR_IO), so a 25 MB inline package costs disk, not
  * heap; from memory (an MTOM root part) nothing is spooled. */
 int soap_parse_mem(const void *data, size_t len, struct soap_resp *r, struct kerr *err);

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mime_package p;
 	struct kerr err;
 
-	if (mime_package_parse(data, size, &p, &err) == 0)
+	if (mime_package_parse(data, size, NULL, &p, &err) == 0)
 		mime_package_free(&p);
 	return 0;
 }
