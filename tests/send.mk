@@ -14,3 +14,6 @@ TESTS += tests/send-decide.sh
 dist_noinst_SCRIPTS += tests/send-decide.sh
 TESTS += tests/send-clock.sh
 dist_noinst_SCRIPTS += tests/send-clock.sh
+EXTRA_DIST += tests/send-fault-lib.sh
+TESTS += tests/send-dialects.sh
+dist_noinst_SCRIPTS += tests/send-dialects.sh
