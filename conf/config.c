@@ -132,15 +132,12 @@ static void parse_kephs(struct loader *l, yaml_node_t *n)
 	struct config *c = l->cfg;
 	size_t i, count;
 
-	if (n->type != YAML_SEQUENCE_NODE) {
-		cy_error(&l->d, n, "a list of '- provider: ptt' entries with certificates or subject",
-			 "wrong type for 'kephs'");
+	if (cy_sequence(&l->d, n, "kephs",
+			"a list of '- provider: ptt' entries with certificates or subject", &count) < 0)
 		return;
-	}
-	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	c->trust_kephs = xcalloc(count ? count : 1, sizeof(*c->trust_kephs));
 	for (i = 0; i < count; i++) {
-		yaml_node_t *e = yaml_document_get_node(&l->d.doc, n->data.sequence.items.start[i]);
+		yaml_node_t *e = cy_item(&l->d, n, i);
 		struct kephs_config *k = &c->trust_kephs[c->n_trust_kephs++];
 		yaml_node_t *v[ARRAY_SIZE(keys)];
 		const char *const *names;
@@ -502,15 +499,12 @@ static void parse_accounts(struct loader *l, yaml_node_t *n)
 	struct config *c = l->cfg;
 	size_t i, count;
 
-	if (n->type != YAML_SEQUENCE_NODE) {
-		cy_error(&l->d, n, "a list of accounts, each starting with '- name: ...'",
-			 "wrong type for 'accounts'");
+	if (cy_sequence(&l->d, n, "accounts", "a list of accounts, each starting with '- name: ...'",
+			&count) < 0)
 		return;
-	}
-	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	c->accounts = xcalloc(count ? count : 1, sizeof(*c->accounts));
 	for (i = 0; i < count; i++) {
-		yaml_node_t *a = yaml_document_get_node(&l->d.doc, n->data.sequence.items.start[i]);
+		yaml_node_t *a = cy_item(&l->d, n, i);
 
 		/* Counted only once parsed, so the duplicate check sees earlier ones. */
 		parse_account(l, a, i, &c->accounts[i]);

@@ -92,6 +92,22 @@ unsigned long cy_line(const yaml_node_t *n)
 	return mark_line(&n->start_mark);
 }
 
+int cy_sequence(struct cy_doc *d, const yaml_node_t *n, const char *key, const char *expected,
+		size_t *count)
+{
+	if (n->type != YAML_SEQUENCE_NODE) {
+		cy_error(d, n, expected, "wrong type for '%s'", key);
+		return -1;
+	}
+	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	return 0;
+}
+
+yaml_node_t *cy_item(struct cy_doc *d, const yaml_node_t *n, size_t i)
+{
+	return yaml_document_get_node(&d->doc, n->data.sequence.items.start[i]);
+}
+
 const char *cy_scalar(const yaml_node_t *n)
 {
 	if (n == NULL || n->type != YAML_SCALAR_NODE)

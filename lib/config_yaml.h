@@ -86,6 +86,12 @@ int cy_pkcs11(struct cy_doc *d, yaml_node_t *n, const char *what, const char *di
 int cy_string_list(struct cy_doc *d, yaml_node_t *n, const char *key, char ***list,
 		   size_t *count);
 
+/* A sequence: *count is its number of items (item i is cy_item(d, n, i));
+ * -1 after a message (expected, "wrong type for 'key'") when n is not one. */
+int cy_sequence(struct cy_doc *d, const yaml_node_t *n, const char *key, const char *expected,
+		size_t *count);
+yaml_node_t *cy_item(struct cy_doc *d, const yaml_node_t *n, size_t i);
+
 /* The scalar's text, or NULL when n is not a scalar. Points into the doc. */
 const char *cy_scalar(const yaml_node_t *n);
 /* 1-based line of n's start. */

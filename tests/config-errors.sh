@@ -47,6 +47,12 @@ printf 'trust: {anchors: [a]}\n---\ntrust: {anchors: [b]}\n' >"$T/two.yaml"
 expect_exit 3 "$KEPAGENT" -c "$T/two.yaml" check-config
 expect_grep "$T/two.yaml:3:1: a second YAML document" "$T/err"
 
+# 'kephs' and 'accounts' must be lists (lib/config_yaml.c cy_sequence).
+printf 'store: {path: /x.db}\ntrust:\n  anchors: [a]\n  kephs: 5\naccounts: 7\n' >"$T/seq.yaml"
+expect_exit 3 "$KEPAGENT" -c "$T/seq.yaml" check-config
+expect_grep "$T/seq.yaml:4:10: wrong type for 'kephs' .expected a list of '- provider: ptt'" "$T/err"
+expect_grep "$T/seq.yaml:5:11: wrong type for 'accounts' .expected a list of accounts," "$T/err"
+
 # Usage: --help, unknown option, stray argument.
 expect_exit 0 "$KEPAGENT" check-config --help
 expect_grep '^Usage: kepagent check-config' "$T/out"
