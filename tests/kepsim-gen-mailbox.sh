@@ -27,7 +27,8 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "eyp-attached-other-ozet", "eyp-ozet-mismatch", "eyp-swapped-part",
         "evidence-code-mismatch", "eyp-nihai-changed", "evidence-mail-by-eimza",
         "evidence-mail-envelope-by-eimza", "opaque-envelope", "opaque-envelope-by-eimza",
-        "envelope-signing-time-changed", "timestamp-time-changed", "evidence-partial-signature"}
+        "envelope-signing-time-changed", "timestamp-time-changed", "evidence-partial-signature",
+        "eyp-seal-other-nihai"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

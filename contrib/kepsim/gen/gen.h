@@ -83,8 +83,10 @@ enum eyp_forgery {
 	EYP_OZET_MISMATCH,        /* PaketOzeti digests another UstYazi; signature genuine */
 	EYP_SWAPPED_PART,         /* Ustveri replaced after signing */
 	EYP_NIHAI_CHANGED,        /* NihaiUstveri (BelgeNo) changed after the seal */
+	EYP_SEAL_OTHER_NIHAI,     /* MuhurCades: attached, genuine, over another NihaiOzet */
 };
-/* "attached-other-ozet", "ozet-mismatch", "swapped-part", "nihai-changed"; NULL for EYP_HONEST. */
+/* "attached-other-ozet", "ozet-mismatch", "swapped-part", "nihai-changed",
+ * "seal-other-nihai"; NULL for EYP_HONEST. */
 const char *eyp_forgery_name(enum eyp_forgery f);
 int eyp_forgery_parse(const char *name, enum eyp_forgery *f);
 struct eyp_spec {
@@ -154,6 +156,7 @@ enum gen_fault {
 	F_ENVELOPE_SIGNING_TIME_CHANGED, F_TIMESTAMP_TIME_CHANGED,
 	/* a KEPHS signature over a part of the delil only, changed outside it */
 	F_EVIDENCE_PARTIAL_SIGNATURE,
+	F_EYP_SEAL_OTHER_NIHAI,   /* 2.x: the seal genuine, over another package's NihaiOzet */
 	F__COUNT
 };
 struct fault_info {

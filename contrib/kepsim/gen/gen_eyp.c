@@ -122,6 +122,7 @@ static const char *const forgery_names[] = {
 	[EYP_OZET_MISMATCH] = "ozet-mismatch",
 	[EYP_SWAPPED_PART] = "swapped-part",
 	[EYP_NIHAI_CHANGED] = "nihai-changed",
+	[EYP_SEAL_OTHER_NIHAI] = "seal-other-nihai",
 };
 
 const char *eyp_forgery_name(enum eyp_forgery f)
@@ -230,8 +231,16 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 		{"/Ekler/ek1.pdf", (const unsigned char *)ek1_pdf, sizeof(ek1_pdf) - 1},
 	};
 	digest_doc(&nozet, v1 ? 1 : 2, "NihaiOzet", e->belge_id, p2, ARRAY_SIZE(p2) - (v1 ? 1 : 0), 0);
-	if (sign(e->muhur, &nozet, e->tarih, v1 || e->detached, &muhur, err) < 0)
+	if (e->forgery == EYP_SEAL_OTHER_NIHAI) {
+		/* a genuine attached seal by the same institution over the
+		 * NihaiOzet of another package (another BelgeId) */
+		kbuf_free(&other);
+		digest_doc(&other, 2, "NihaiOzet", "BASKA-BIR-BELGE", p2, ARRAY_SIZE(p2), 0);
+		if (sign(e->muhur, &other, e->tarih, 0, &muhur, err) < 0)
+			goto out;
+	} else if (sign(e->muhur, &nozet, e->tarih, v1 || e->detached, &muhur, err) < 0) {
 		goto out;
+	}
 
 	unsigned char *pdf = xmalloc(e->pdf_len + 1);
 	memcpy(pdf, e->pdf, e->pdf_len);

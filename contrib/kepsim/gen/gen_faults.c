@@ -80,6 +80,8 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "invalid", "valid", "", "invalid"}, "time-stamp token signature"},
 	[F_EVIDENCE_PARTIAL_SIGNATURE] = {"evidence-partial-signature", 1,
 		{"invalid", "match", "invalid", NULL, NULL}, "does not cover the whole document"},
+	[F_EYP_SEAL_OTHER_NIHAI] = {"eyp-seal-other-nihai", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "another document"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
@@ -87,7 +89,8 @@ enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
 	return f == F_EYP_ATTACHED_OTHER_OZET ? EYP_ATTACHED_OTHER_OZET
 	       : f == F_EYP_OZET_MISMATCH ? EYP_OZET_MISMATCH
 	       : f == F_EYP_SWAPPED_PART ? EYP_SWAPPED_PART
-	       : f == F_EYP_NIHAI_CHANGED ? EYP_NIHAI_CHANGED : EYP_HONEST;
+	       : f == F_EYP_NIHAI_CHANGED ? EYP_NIHAI_CHANGED
+	       : f == F_EYP_SEAL_OTHER_NIHAI ? EYP_SEAL_OTHER_NIHAI : EYP_HONEST;
 }
 
 int fault_needs_eyp(enum gen_fault f)

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 		"                  [--kind package|evidence|evidence-mail] [--kep-sira-no N] [--delil-tur-id N]\n"
 		"                  [--fault EVIDENCE-FAULT]\n"
 		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
-		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part|nihai-changed]\n"
+		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part|nihai-changed\n"
+		"                  |seal-other-nihai]\n"
 		"       kepsim-gen deep --pki DIR --out FILE [--depth N] [--chain rsa|ec]\n"
 		"                  [--opaque-envelope]\n");
 }
