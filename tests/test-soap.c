@@ -4,7 +4,8 @@
  * answer shapes of kep-domain.md section 2 as the public clients see them:
  * string[] folder lists, the nil-first empty listing, durum as text, int or
  * array, naive/Z/offset times, xmime attributes, default namespaces and
- * unqualified children, Faults with a detail. */
+ * unqualified children, Faults with a detail; a text over the spool's
+ * threshold read whole or refused, never truncated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -218,9 +219,8 @@ static void test_inline_base64_spooled(void **state)
 	assert_int_equal(soap_parse_fd(in, NULL, &r, &err), 0);
 	assert_int_equal(r.nspill, 1);
 	node = soap_nth(r.rets[0], "ePaket", 0);
-	text = soap_text(node);
-	assert_true(strlen(text) <= SOAP_SPILL_AT);
-	free(text);
+	/* Spooled: not a field (its first 64 KB alone would be a lie). */
+	assert_null(soap_text(node));
 	text = soap_field(r.rets[0], "tail");
 	assert_string_equal(text, "after");
 	free(text);
@@ -448,6 +448,68 @@ static void test_xmime_inline(void **state)
 	close(out);
 }
 
+/* A text field over SOAP_SPILL_AT (a konu, a hataaciklama a provider made
+ * long) is read whole or refused, never cut at the spool's threshold: from a
+ * file its text was spooled, so soap_text() gives NULL for it and for the
+ * `return` around it; a field just under the threshold reads whole, and the
+ * same answer parsed from memory (nothing spooled) gives the long one whole. */
+static void test_long_text_whole_or_refused(void **state)
+{
+	size_t big = SOAP_SPILL_AT + 5000, small = SOAP_SPILL_AT - 10;
+	struct kbuf x = { 0 };
+	struct soap_resp r;
+	struct kerr err;
+	char *v;
+	int in;
+
+	(void)state;
+	kbuf_append_str(&x, "<?xml version=\"1.0\"?>\n" ENV_OPEN
+			"<ns:ListeleResponse xmlns:ns=\"http://ws.apache.org/axis2\"><ns:return "
+			"xmlns:ax=\"http://ws.apache.org/axis2/xsd\"><ax:durum>0</ax:durum><ax:kepId>");
+	for (size_t i = 0; i < small; i++)
+		kbuf_append(&x, "k", 1);
+	kbuf_append_str(&x, "</ax:kepId><ax:konu>");
+	for (size_t i = 0; i < big; i++)
+		kbuf_append(&x, i % 100 == 99 ? "Z" : "a", 1);
+	kbuf_append_str(&x, "</ax:konu><ax:tur>x</ax:tur></ns:return></ns:ListeleResponse>" ENV_CLOSE);
+
+	in = http_tmpfile(NULL, &err);
+	assert_true(in >= 0);
+	assert_int_equal(write(in, x.data, x.len), (ssize_t)x.len);
+	assert_int_equal(soap_parse_fd(in, NULL, &r, &err), 0);
+	assert_int_equal(r.nspill, 1);
+	assert_null(soap_field(r.rets[0], "konu"));
+	assert_null(soap_text(r.rets[0]));
+	v = soap_field(r.rets[0], "kepId");
+	assert_non_null(v);
+	assert_int_equal(strlen(v), small);
+	free(v);
+	v = soap_field(r.rets[0], "tur");
+	assert_string_equal(v, "x");
+	free(v);
+	v = soap_field(r.rets[0], "durum");
+	assert_string_equal(v, "0");
+	free(v);
+	soap_resp_free(&r);
+	close(in);
+
+	assert_int_equal(soap_parse_mem(x.data, x.len, &r, &err), 0);
+	assert_int_equal(r.nspill, 0);
+	v = soap_field(r.rets[0], "konu");
+	assert_non_null(v);
+	assert_int_equal(strlen(v), big);
+	{
+		size_t zs = 0;
+
+		for (size_t i = 0; i < big; i++)
+			zs += v[i] == 'Z';
+		assert_int_equal(zs, big / 100);
+	}
+	free(v);
+	soap_resp_free(&r);
+	kbuf_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_fault_with_detail),
 		cmocka_unit_test(test_xmime_inline),
 		cmocka_unit_test(test_inline_base64_spooled),
+		cmocka_unit_test(test_long_text_whole_or_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

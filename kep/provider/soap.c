@@ -13,6 +13,7 @@
 #include <libxml/xmlsave.h>
 
 #include "fdio.h"
+#include "log.h"
 #include "xml_safe.h"
 
 #define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
@@ -332,6 +333,20 @@ xmlNodePtr soap_nth(xmlNodePtr ret, const char *name, size_t i)
 	return NULL;
 }
 
+/* Whether node or an element below it had its text spooled (spill_of()
+ * sets _private, nothing else does): its content in the tree is cut. */
+static int spooled_within(xmlNodePtr node)
+{
+	xmlNodePtr n;
+
+	if (node->type == XML_ELEMENT_NODE && node->_private != NULL)
+		return 1;
+	for (n = node->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && spooled_within(n))
+			return 1;
+	return 0;
+}
+
 char *soap_text(xmlNodePtr node)
 {
 	xmlChar *nil, *c;
@@ -340,6 +355,11 @@ char *soap_text(xmlNodePtr node)
 
 	if (node == NULL)
 		return NULL;
+	if (spooled_within(node)) {
+		log_warn("the provider's <%.64s> holds a text over %u bytes: not read as a field",
+			 (const char *)node->name, SOAP_SPILL_AT);
+		return NULL;
+	}
 	nil = xmlGetNsProp(node, BAD_CAST "nil",
 			   BAD_CAST "http://www.w3.org/2001/XMLSchema-instance");
 	if (nil != NULL) {

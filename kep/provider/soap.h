@@ -41,7 +41,9 @@ void soap_request_free(xmlDocPtr doc);
 /* Text of one element beyond SOAP_SPILL_AT bytes (an inline binary) is
  * not kept in the tree: soap_parse_fd() writes it to an unlinked spool file
  * and the element's _private points at its record, which
- * soap_write_base64() reads; soap_text() sees only the first part. */
+ * soap_write_base64() reads whole. The tree holds only its first part, so
+ * soap_text() refuses such an element (and any element holding one): a
+ * field is read whole or not at all, never cut at 64 KB. */
 #define SOAP_SPILL_AT (64u << 10)
 
 struct soap_spill {
@@ -76,7 +78,10 @@ size_t soap_count(xmlNodePtr ret, const char *name);
 /* The i-th such child, or NULL. */
 xmlNodePtr soap_nth(xmlNodePtr ret, const char *name, size_t i);
 /* The text of a node, xmalloc'd, trimmed; NULL when node is NULL or
- * xsi:nil. */
+ * xsi:nil, and (with a warning logged) when its text or a descendant's was
+ * spooled: over SOAP_SPILL_AT bytes, a binary for soap_write_base64(), not
+ * a field; the callers' short fields (durum, konu, eMetin, ...) then read
+ * as absent rather than truncated. */
 char *soap_text(xmlNodePtr node);
 /* Shorthand: soap_text(soap_nth(ret, name, 0)). */
 char *soap_field(xmlNodePtr ret, const char *name);
