@@ -67,6 +67,8 @@ char *xstrndup(const char *s, size_t n)
 
 /* vasprintf() that aborts on OOM; returns the length. */
 static size_t xvasprintf(char **p, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static size_t xvasprintf(char **p, const char *fmt, va_list ap)
 {
 	int r = vasprintf(p, fmt, ap);
 
