@@ -234,6 +234,8 @@ static int http_fetch(struct revocation *rv, const char *url, const void *body, 
 		return -1;
 	}
 	__atomic_add_fetch(&rv->fetches, 1, __ATOMIC_RELAXED);
+	if (rv->ops.fetching != NULL)
+		rv->ops.fetching(rv->ops.ud);
 	if (rv->share != NULL)
 		curl_easy_setopt(c, CURLOPT_SHARE, rv->share);
 	curl_easy_setopt(c, CURLOPT_URL, url);

@@ -41,13 +41,17 @@ enum rev_status {
 
 /* CRL and OCSP answer cache. get returns 0 and a malloc'd copy in *der
  * (caller frees) when key is cached and still fresh, -1 otherwise. put
- * stores a copy. */
+ * stores a copy. fetching (may be NULL) is called before each request to a
+ * responder or a CRL distribution point, in the verifying thread: the
+ * store's cache ends the caller's open batch there, so no write lock is
+ * held across the network (sync/revcache_store.h). */
 struct rev_cache_ops {
 	int (*get)(void *ud, const char *key, unsigned char **der, size_t *len,
 		   time_t *next_update);
 	int (*put)(void *ud, const char *key, const unsigned char *der, size_t len,
 		   time_t next_update);
 	void *ud;
+	void (*fetching)(void *ud);
 };
 
 struct revocation;

@@ -212,6 +212,11 @@ int store_map_reads(struct store *s, int64_t bytes, struct kerr *err)
 	return st_exec(s, sql, err);
 }
 
+int store_in_transaction(const struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
 const char *store_path(const struct store *s)
 {
 	return s->path;

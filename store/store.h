@@ -34,6 +34,11 @@ int store_begin(struct store *store, struct kerr *err);
 int store_commit(struct store *store, struct kerr *err);
 /* Never fails in a way the caller can act on; safe without a transaction. */
 void store_rollback(struct store *store);
+/* 1 while a transaction is open on this connection: from store_begin()
+ * until it is committed or rolled back, by the caller or by SQLite itself
+ * (which rolls a whole transaction back after some errors: a full disk, an
+ * I/O error). */
+int store_in_transaction(const struct store *store);
 
 /* A read snapshot: the statements between store_read_begin() and
  * store_read_end() see one state of the store and share one read lock (a

@@ -15,21 +15,30 @@ struct revcache_store {
 	struct store *store;      /* its own connection */
 	struct store *attached;   /* the sync's, for calls from its thread */
 	pthread_t attached_by;
+	void (*fetching)(void *arg);
+	void *fetching_arg;
 };
+
+/* 1 when called from the thread that attached a connection; rc->mu held. */
+static int attached_here(const struct revcache_store *rc)
+{
+	return rc->attached != NULL && pthread_equal(rc->attached_by, pthread_self());
+}
 
 /* The connection for a call from this thread; rc->mu held. */
 static struct store *conn(struct revcache_store *rc)
 {
-	if (rc->attached != NULL && pthread_equal(rc->attached_by, pthread_self()))
-		return rc->attached;
-	return rc->store;
+	return attached_here(rc) ? rc->attached : rc->store;
 }
 
-void revcache_store_attach(struct revcache_store *rc, struct store *store)
+void revcache_store_attach(struct revcache_store *rc, struct store *store,
+			   void (*fetching)(void *arg), void *arg)
 {
 	pthread_mutex_lock(&rc->mu);
 	rc->attached = store;
 	rc->attached_by = pthread_self();
+	rc->fetching = fetching;
+	rc->fetching_arg = arg;
 	pthread_mutex_unlock(&rc->mu);
 }
 
@@ -37,6 +46,7 @@ void revcache_store_detach(struct revcache_store *rc)
 {
 	pthread_mutex_lock(&rc->mu);
 	rc->attached = NULL;
+	rc->fetching = NULL;
 	pthread_mutex_unlock(&rc->mu);
 }
 
@@ -104,9 +114,26 @@ static int rc_put(void *ud, const char *key, const unsigned char *der, size_t le
 	return rv;
 }
 
+/* Called without rc->mu: the callback writes the store. */
+static void rc_fetching(void *ud)
+{
+	struct revcache_store *rc = ud;
+	void (*cb)(void *) = NULL;
+	void *arg = NULL;
+
+	pthread_mutex_lock(&rc->mu);
+	if (attached_here(rc)) {
+		cb = rc->fetching;
+		arg = rc->fetching_arg;
+	}
+	pthread_mutex_unlock(&rc->mu);
+	if (cb != NULL)
+		cb(arg);
+}
+
 struct rev_cache_ops revcache_store_ops(struct revcache_store *rc)
 {
-	struct rev_cache_ops ops = { rc_get, rc_put, rc };
+	struct rev_cache_ops ops = { rc_get, rc_put, rc, rc_fetching };
 
 	return ops;
 }

@@ -27,8 +27,12 @@ void revcache_store_free(struct revcache_store **rc);
 /* The ops to give revocation_new(); valid while rc lives. */
 struct rev_cache_ops revcache_store_ops(struct revcache_store *rc);
 /* From now on, calls from this thread go through store (borrowed: detach
- * before closing it); one connection attached at a time. */
-void revcache_store_attach(struct revcache_store *rc, struct store *store);
+ * before closing it); one connection attached at a time. fetching(arg)
+ * (may be NULL) is called in this thread before each network fetch of the
+ * revocation checker (rev_cache_ops.fetching): the sync commits its open
+ * batch there. */
+void revcache_store_attach(struct revcache_store *rc, struct store *store,
+			   void (*fetching)(void *arg), void *arg);
 void revcache_store_detach(struct revcache_store *rc);
 
 #endif

@@ -413,6 +413,9 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 	ids = xcalloc(n + 1, sizeof(*ids));
 	have = xcalloc(n + 1, 1);
 	nf = to_fetch(c, folder, rows, n, ids, have, fetch, &failed);
+	/* Sent packages are followed for evidence one by one (provider calls
+	 * between them): committed one at a time. */
+	c->batching = received;
 	if (nf > 1 && sync_fetch_start(c, folder, fetch, nf, &f, &err) < 0)
 		log_warn("%s: %s (downloading one package at a time)", folder, err.msg);
 	for (i = 0, k = 0; i < n && !c->fatal; i++) {
@@ -425,7 +428,10 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		if (have[i] == HAVE_FAILED)
 			continue;
-		if (have[i] == HAVE_NOT)
+		/* The write lock is not held across a wait for the provider. */
+		if (have[i] == HAVE_NOT && (f == NULL || !sync_fetch_ready(f, k) || sync_batch_due(c)))
+			sync_batch_commit(c);
+		if (have[i] == HAVE_NOT && !c->fatal)
 			rc = f != NULL ? sync_package_fetched(c, f, k++, folder, rows[i], received, &id,
 							      &isnew, &err)
 				       : sync_package(c, folder, rows[i], received, &id, &isnew, &err);
@@ -439,6 +445,8 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		progress(c, folder, ++done, n);
 	}
+	sync_batch_commit(c);
+	c->batching = 0;
 	sync_fetch_stop(&f);
 	free(have);
 	free(ids);
@@ -630,6 +638,11 @@ static enum kerr_class failures_class(const struct sync_report *rep)
 	return KERR_PACKAGE;
 }
 
+static void batch_commit_cb(void *c)
+{
+	sync_batch_commit(c);
+}
+
 int sync_account(const struct sync_env *env, const struct account_config *acct,
 		 const struct sync_hooks *hooks, struct sync_report *rep, struct kerr *err)
 {
@@ -662,8 +675,9 @@ int sync_account(const struct sync_env *env, const struct account_config *acct,
 		goto out;
 	}
 	/* Verification writes the revocation cache inside the open batch
-	 * (sync_p.h), through this connection (revcache_store.h). */
-	revcache_store_attach(env->rcs, c.store);
+	 * (sync_p.h), through this connection, and ends the batch before it
+	 * asks the network (revcache_store.h). */
+	revcache_store_attach(env->rcs, c.store, batch_commit_cb, &c);
 	sync_audit(&c, "sync.started", NULL, NULL);
 	run_account(&c);
 	snprintf(detail, sizeof(detail), "new packages %zu, new evidence %zu, acknowledged %zu, "

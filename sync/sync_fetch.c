@@ -172,6 +172,16 @@ int sync_fetch_take(struct sync_fetch *f, size_t i, struct kerr *err)
 	return fd;
 }
 
+int sync_fetch_ready(struct sync_fetch *f, size_t k)
+{
+	int ready;
+
+	pthread_mutex_lock(&f->mu);
+	ready = f->slots[k].done || f->finished;
+	pthread_mutex_unlock(&f->mu);
+	return ready;
+}
+
 void sync_fetch_stop(struct sync_fetch **fp)
 {
 	struct sync_fetch *f = *fp;

@@ -51,6 +51,12 @@ struct sync_ctx {
 	 * listing this run (sync_note_provider_time); 0 until one is known. */
 	int64_t provider_skew_ms;
 	int provider_skew_known;
+	/* Several new packages per store transaction (sync_batch_*). */
+	int batching;
+	int batch_open;
+	size_t batch_n;           /* new packages in the open batch */
+	uint64_t batch_bytes;     /* their raw bytes */
+	int64_t batch_t0;
 };
 
 #define SYNC_ACTOR "sync"
@@ -129,7 +135,40 @@ int sync_fetch_start(struct sync_ctx *c, const char *folder,
 		     const struct kep_package_info *const *rows, size_t n,
 		     struct sync_fetch **f_r, struct kerr *err);
 int sync_fetch_take(struct sync_fetch *f, size_t k, struct kerr *err);
+/* 1 when sync_fetch_take(f, k) would not wait. */
+int sync_fetch_ready(struct sync_fetch *f, size_t k);
 void sync_fetch_stop(struct sync_fetch **f);
+
+/* sync_package.c: the commit policy of a folder's new packages. With
+ * c->batching set (the received folder), store_it opens a transaction
+ * (BEGIN IMMEDIATE) before the first new package and the packages that
+ * follow are stored in it, each in its own savepoint (a package that fails
+ * to store leaves the others in), so a batch pays one commit and one fsync.
+ * sync_batch_commit() ends it. It is due before anything that needs the
+ * packages durable or must not wait behind the write lock:
+ * - a package acknowledged on store (on-store; a verified delil mail under
+ *   on-import) or a delil mail (its delil is extracted after it): the batch
+ *   is committed and that package stored alone, as before batching, so it
+ *   is durable before its acknowledgement and at every crash point after
+ *   its insert (on-store: one package per commit);
+ * - the window's record (after the folder), which would skip the batch;
+ * - any wait for the provider: the next download not there yet
+ *   (sync_fetch_ready), or a revocation fetch (revcache_store.h), so the
+ *   write lock is never held across a wait and the daemon's API writers
+ *   wait at most one batch;
+ * - SYNC_BATCH_PACKAGES packages, SYNC_BATCH_BYTES raw bytes, or
+ *   SYNC_BATCH_MS since the batch opened (sync_batch_due).
+ * A crash loses only the open batch, which was never acknowledged and
+ * whose window was not recorded: the next run downloads it again. A failed
+ * commit, or a batch SQLite rolled back itself, is the run's store failure
+ * (its packages are not counted new). Crash point batch-before-commit;
+ * the batch's end is logged at debug level ("committed N package(s)"). */
+#define SYNC_BATCH_PACKAGES 16
+#define SYNC_BATCH_BYTES (16u << 20)
+#define SYNC_BATCH_MS 500
+void sync_batch_commit(struct sync_ctx *c);
+/* 1 when the open batch is full or old (see above). */
+int sync_batch_due(const struct sync_ctx *c);
 
 /* sync_package.c: downloads, verifies and stores one listed package unless
  * stored already. *id_r gets its id; *new_r 1 when stored now.

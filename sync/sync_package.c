@@ -1,7 +1,8 @@
 /* sync_package.c: one package: downloaded (the whole package) into an
  * unlinked temporary file next to the store (sync_fetch.c), verified, and
- * stored with everything derived from it in one transaction. The file is mapped, not read into a
- * buffer, and the store streams the raw package from the descriptor. One
+ * stored with everything derived from it in one transaction (or one
+ * savepoint of the folder's batch: the commit policy, sync_p.h). The file
+ * is mapped, not read into a buffer, and the store streams the raw package from the descriptor. One
  * MIME parse and one open of each .eyp serve verification and storage
  * (package_view.h).
  * A package that fails verification is stored all the same, flagged by
@@ -203,7 +204,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	char why[600];
 	enum store_evidence_mail evmail;
 	struct kerr merr;
-	int rc;
+	int rc, alone;
 
 	pkg_view_open(data, len, c->env->store_dir, &d.v);
 	if (!d.v.parsed)
@@ -256,11 +257,35 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	p.evidence_mail = evmail;
 	p.actor = SYNC_ACTOR;
 	crashpoint("package-before-store");
+	/* Acknowledged on store, or a delil mail (its delil extracted after
+	 * it): stored alone, as ever, so what a crash point after its insert
+	 * finds is durable (the open batch is committed first). */
+	alone = m->ack == STORE_ACK_DUE || evmail != STORE_EVMAIL_NONE;
+	if (alone)
+		sync_batch_commit(c);
+	if (c->batching && !alone && !c->batch_open) {
+		if (store_begin(c->store, err) < 0) {
+			pkg_report_free(&r);
+			derived_free(&d);
+			return -1;
+		}
+		c->batch_open = 1;
+		c->batch_n = 0;
+		c->batch_bytes = 0;
+		c->batch_t0 = now_ms();
+	}
 	rc = store_package_insert(c->store, &p, id_r, new_r, err);
+	/* SQLite rolled the whole batch back (a full disk): said now. */
+	if (rc < 0 && c->batch_open && !store_in_transaction(c->store))
+		sync_batch_commit(c);
 	if (rc == 0) {
 		crashpoint("package-after-store");
 		if (*new_r) {
 			c->rep->new_packages++;
+			if (c->batch_open) {
+				c->batch_n++;
+				c->batch_bytes += len;
+			}
 			if (!verdict_acceptable(r.overall))
 				sync_flagged(c, "package", folder, pi->kep_id, NULL, m->subject,
 					     m->verdict, m->verdict_reason);
@@ -282,6 +307,40 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	pkg_report_free(&r);
 	derived_free(&d);
 	return rc;
+}
+
+void sync_batch_commit(struct sync_ctx *c)
+{
+	struct kerr err;
+	int rc;
+
+	if (!c->batch_open)
+		return;
+	c->batch_open = 0;
+	crashpoint("batch-before-commit");
+	if (store_in_transaction(c->store))
+		rc = store_commit(c->store, &err);
+	else
+		rc = kerr_set(&err, KERR_STORE, "the store rolled the transaction back");
+	if (rc < 0) {
+		c->rep->new_packages -= c->batch_n < c->rep->new_packages ? c->batch_n
+									 : c->rep->new_packages;
+		kerr_prefix(&err, "storing %zu package(s)", c->batch_n);
+		err.cls = KERR_STORE;
+		sync_fail(c, NULL, NULL, &err);
+	} else {
+		log_debug("committed %zu package(s), %llu bytes", c->batch_n,
+			  (unsigned long long)c->batch_bytes);
+	}
+	c->batch_n = 0;
+	c->batch_bytes = 0;
+}
+
+int sync_batch_due(const struct sync_ctx *c)
+{
+	return c->batch_open && (c->batch_n >= SYNC_BATCH_PACKAGES ||
+				 c->batch_bytes >= SYNC_BATCH_BYTES ||
+				 now_ms() - c->batch_t0 >= SYNC_BATCH_MS);
 }
 
 /* A downloaded package (fd, closed here): verified, stored, acknowledged
@@ -320,7 +379,7 @@ static int store_downloaded(struct sync_ctx *c, const char *folder,
 	if (rc == 0 && *new_r && ack == STORE_ACK_DUE) {
 		struct kerr aerr;
 
-		/* The package is durable either way; a failed acknowledgement stays
+		/* The package is durable (stored alone, store_it); a failed acknowledgement stays
 		 * due and is retried by the next run. */
 		if (sync_ack_one(c, *id_r, &aerr) < 0)
 			sync_fail(c, folder, pi->kep_id, &aerr);

@@ -28,16 +28,22 @@ for line in open(acks):
 PY
 }
 
-# lane FIRST: crash points FIRST, FIRST+2, ... in a private copy of the
-# mailbox with its own kepsim and store (two lanes use both cores).
-lane() {
-	T=$ROOT/lane$1
+# private_copy NAME: $ROOT/NAME becomes $T, with a copy of the mailbox, its
+# store and configuration.
+private_copy() {
+	T=$ROOT/$1
 	mkdir -p "$T"
 	cp -R "$ROOT/mb" "$T/mb"
 	MB=$T/mb
 	ACC=$MB/accounts/$(basename "$ACC")
 	STORE=$T/store/kepagent.db
 	KEPAGENT_CONFIG=$T/kepagent.yaml
+}
+
+# lane FIRST: crash points FIRST, FIRST+2, ... in a private copy of the
+# mailbox with its own kepsim and store (two lanes use both cores).
+lane() {
+	private_copy lane$1
 	trap 'kenv_stop' EXIT
 	kenv_start sim
 	KENV_ACK=on-store kenv_config
@@ -83,3 +89,55 @@ wait $L2 || r2=$?
 points=$(( $(cat "$T/lane1.points") + $(cat "$T/lane2.points") ))
 echo "killed at $points distinct crash points"
 [ $points -ge 20 ] || fail "only $points crash points (at least 20 wanted)"
+
+# The commit policy (sync_p.h): under on-import the new packages of the
+# received folder share one transaction. Killed before that commit, with a
+# package inserted, none of the batch is stored (nothing half-visible), and
+# the next run stores every package once with its bytes.
+private_copy batch
+kenv_start sim
+KENV_ACK=on-import kenv_config
+expect_exit 137 env KEPAGENT_CRASHPOINT=batch-before-commit:1 "$KEPAGENT" -v refresh
+expect_grep 'crash point batch-before-commit:1' "$T/err"
+expect_grep 'INBOX: stored ' "$T/err"
+[ "$(kenv_sql "SELECT count(*) FROM packages")" = 0 ] || fail "batch: a package of the killed batch is stored"
+expect_exit 0 "$KEPAGENT" refresh
+kenv_check_store >/dev/null || fail "batch: store check"
+[ "$(kenv_sql "SELECT count(*) FROM packages WHERE folder = 'INBOX'")" = 2 ] || fail "batch: INBOX not stored whole"
+[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 2 ] || fail "batch: queue"
+kenv_stop
+echo "batch: killed before its commit, nothing stored; the next run stores it once"
+
+# Killed inside a batch: 8 received packages under on-import (none is
+# acknowledged on store, so they share batches), killed after the 5th is
+# inserted. Exactly the committed batches are stored (the open one, holding
+# the 5th, is lost whole), and the next run stores every package once. A
+# whole run commits its 8 packages in fewer than 8 transactions.
+T=$ROOT/inbatch
+mkdir -p "$T"
+MB=$T/mb
+STORE=$T/store/kepagent.db
+KEPAGENT_CONFIG=$T/kepagent.yaml
+kenv_mailbox --seed 5 --received 8 --sent 0 --faults none
+kenv_start sim
+KENV_ACK=on-import kenv_config
+committed() { sed -n 's/.*committed \([0-9]*\) package(s).*/\1/p' "$1" | awk '{s += $1} END {print s + 0}'; }
+commits() { grep -c 'committed [0-9]* package(s)' "$1" || true; }
+expect_exit 137 env KEPAGENT_CRASHPOINT=package-after-store:5 "$KEPAGENT" -vv refresh
+expect_grep 'crash point package-after-store:5' "$T/err"
+n=$(kenv_sql "SELECT count(*) FROM packages")
+[ "$n" = "$(committed "$T/err")" ] || fail "in a batch: $n stored, $(committed "$T/err") committed"
+[ "$n" -lt 5 ] || fail "in a batch: the package of the open batch is stored ($n)"
+[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = "$n" ] || fail "in a batch: queue"
+expect_exit 0 "$KEPAGENT" -vv refresh
+kenv_check_store >/dev/null || fail "in a batch: store check"
+[ "$(kenv_sql "SELECT count(*) FROM packages WHERE folder = 'INBOX'")" = 8 ] || fail "in a batch: INBOX not stored whole"
+[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 8 ] || fail "in a batch: queue"
+[ "$(committed "$T/err")" = $((8 - n)) ] || fail "in a batch: the rerun committed $(committed "$T/err"), not $((8 - n))"
+rm -rf "$T/store"/*
+expect_exit 0 "$KEPAGENT" -vv refresh
+[ "$(kenv_sql "SELECT count(*) FROM packages")" = 8 ] || fail "in a batch: fresh store"
+c=$(commits "$T/err")
+[ "$c" -ge 1 ] && [ "$c" -lt 8 ] || fail "in a batch: 8 packages in $c commits"
+kenv_stop
+echo "in a batch: killed with $n of 8 committed, nothing of the open batch stored; a whole run: $c commits"

@@ -3,7 +3,8 @@
  * it from the attaching thread, inside the transaction the sync holds open
  * (its batch of packages): a write neither waits for that transaction's
  * write lock nor is lost to it, and is committed or rolled back with it;
- * another thread keeps the cache's own connection. */
+ * the sync is told before each network fetch; another thread keeps the
+ * cache's own connection and tells nobody. */
 #include <pthread.h>
 
 #include "test-store-util.h"
@@ -39,7 +40,16 @@ static void *other_thread(void *arg)
 	struct other *o = arg;
 
 	o->found = cached(o->ops, o->key);
+	o->ops->fetching(o->ops->ud);
 	return NULL;
+}
+
+static int fetches;
+
+static void on_fetching(void *arg)
+{
+	assert_ptr_equal(arg, &fetches);
+	fetches++;
 }
 
 /* Whether another thread sees key (through the cache's own connection). */
@@ -64,7 +74,7 @@ static void test_attached(void **state)
 	if (revcache_store_new(t->path, &rc, &err) < 0)
 		fail_msg("revcache_store_new: %s", err.msg);
 	ops = revcache_store_ops(rc);
-	revcache_store_attach(rc, t->st);
+	revcache_store_attach(rc, t->st, on_fetching, &fetches);
 
 	/* Inside the sync's open write transaction: written through its
 	 * connection (with the cache's own the write waits out the busy
@@ -73,6 +83,10 @@ static void test_attached(void **state)
 	assert_int_equal(ops.put(ops.ud, "ocsp a", der, sizeof(der), later), 0);
 	assert_true(cached(&ops, "ocsp a"));
 	assert_false(cached_elsewhere(&ops, "ocsp a"));
+	/* Told before a network fetch from this thread (the sync commits its
+	 * batch there), not from another one (cached_elsewhere fetched too). */
+	ops.fetching(ops.ud);
+	assert_int_equal(fetches, 1);
 	/* ... and lost with it. */
 	store_rollback(t->st);
 	assert_false(cached(&ops, "ocsp a"));
@@ -86,6 +100,8 @@ static void test_attached(void **state)
 
 	/* Detached: its own connection again, outside any transaction. */
 	revcache_store_detach(rc);
+	ops.fetching(ops.ud);
+	assert_int_equal(fetches, 1);
 	assert_int_equal(ops.put(ops.ud, "crl c", der, sizeof(der), later), 0);
 	assert_true(cached(&ops, "crl c"));
 	assert_true(cached(&ops, "ocsp b"));
