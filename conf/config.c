@@ -302,7 +302,7 @@ static void parse_folders(struct loader *l, yaml_node_t *n, struct account_confi
 enum {
 	A_NAME, A_PROVIDER, A_CA_FILE, A_ADDRESS, A_FOLDERS, A_POLL, A_INITIAL_DAYS, A_OVERLAP,
 	A_ACK, A_DELETE, A_PROXY, A_CONNECT_TIMEOUT, A_TIMEOUT, A_ENABLED, A_SENDING, A_QUOTA_WARN,
-	A_COUNT
+	A_DOWNLOAD_AHEAD, A_COUNT
 };
 
 /* The keys every account has, whatever its provider; the driver adds its
@@ -324,6 +324,7 @@ static const struct cy_key account_keys[A_COUNT] = {
 	[A_ENABLED] = { "enabled", 0, NULL },
 	[A_SENDING] = { "sending", 0, NULL },
 	[A_QUOTA_WARN] = { "quota_warn_percent", 0, NULL },
+	[A_DOWNLOAD_AHEAD] = { "download_ahead", 0, NULL },
 };
 
 static void account_defaults(struct account_config *a)
@@ -337,6 +338,7 @@ static void account_defaults(struct account_config *a)
 	a->timeout = 300;
 	a->enabled = 1;
 	a->quota_warn_percent = 90;
+	a->download_ahead = CONFIG_DOWNLOAD_AHEAD_DEFAULT;
 	config_sending_defaults(&a->sending);
 }
 
@@ -473,6 +475,9 @@ static void parse_account(struct loader *l, yaml_node_t *n, size_t index,
 		cy_duration(&l->d, v[A_OVERLAP], "overlap_seconds", 0, 86400, &a->overlap_seconds);
 	if (v[A_QUOTA_WARN])
 		cy_int(&l->d, v[A_QUOTA_WARN], "quota_warn_percent", 1, 100, &a->quota_warn_percent);
+	if (v[A_DOWNLOAD_AHEAD])
+		cy_int(&l->d, v[A_DOWNLOAD_AHEAD], "download_ahead", CONFIG_DOWNLOAD_AHEAD_MIN,
+		       CONFIG_DOWNLOAD_AHEAD_MAX, &a->download_ahead);
 	e = ACK_ON_IMPORT;
 	enum_value(l, v[A_ACK], "ack_policy", ack_names, &e);
 	a->ack_policy = (enum ack_policy)e;

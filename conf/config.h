@@ -85,8 +85,16 @@ struct account_config {
 	long timeout;           /* seconds, default 300 */
 	int enabled;            /* default 1 */
 	long quota_warn_percent; /* warn when the mailbox is this full, 1..100; default 90 */
+	/* Packages downloaded ahead of the one being verified and stored
+	 * (sync/sync_fetch.c), CONFIG_DOWNLOAD_AHEAD_MIN..MAX; 0 (an account
+	 * not loaded from a file) means the default. */
+	long download_ahead;
 	struct sending_config sending;
 };
+
+#define CONFIG_DOWNLOAD_AHEAD_DEFAULT 4
+#define CONFIG_DOWNLOAD_AHEAD_MIN 1
+#define CONFIG_DOWNLOAD_AHEAD_MAX 16
 
 struct config {
 	char *path;            /* absolute path of the file loaded */

@@ -1,8 +1,9 @@
 /* sync_fetch.c: downloading listed packages (see sync_p.h), one at a time
  * or pipelined: a thread downloads the packages a folder's refresh still
  * has to store, in the listing's order, each into an unlinked temporary
- * file next to the store, at most SYNC_FETCH_AHEAD ahead of the caller's
- * thread, which verifies and stores them. The download of the next package
+ * file next to the store, at most the account's download_ahead packages
+ * (kepagent.yaml(5); default CONFIG_DOWNLOAD_AHEAD_DEFAULT) ahead of the
+ * caller's thread, which verifies and stores them. The download of the next package
  * so overlaps the verification and storage of this one (the second core),
  * and the wait for the provider overlaps both.
  * The thread only downloads: crash points, store writes, the report and
@@ -73,6 +74,7 @@ struct sync_fetch {
 	const char *folder;
 	const struct kep_package_info *const *rows;
 	size_t n;
+	size_t ahead;             /* the account's download_ahead */
 	struct slot *slots;
 	size_t taken;             /* slots handed to the caller */
 	int cancel;               /* the caller stops: download no more */
@@ -101,7 +103,7 @@ static void *fetch_main(void *arg)
 		int fd, stop;
 
 		pthread_mutex_lock(&f->mu);
-		while (!f->cancel && i >= f->taken + SYNC_FETCH_AHEAD)
+		while (!f->cancel && i >= f->taken + f->ahead)
 			pthread_cond_wait(&f->cv, &f->mu);
 		stop = f->cancel;
 		pthread_mutex_unlock(&f->mu);
@@ -135,6 +137,9 @@ int sync_fetch_start(struct sync_ctx *c, const char *folder,
 	f->folder = folder;
 	f->rows = rows;
 	f->n = n;
+	f->ahead = c->acct->download_ahead >= CONFIG_DOWNLOAD_AHEAD_MIN &&
+			   c->acct->download_ahead <= CONFIG_DOWNLOAD_AHEAD_MAX
+		   ? (size_t)c->acct->download_ahead : CONFIG_DOWNLOAD_AHEAD_DEFAULT;
 	f->slots = xcalloc(n + 1, sizeof(*f->slots));
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);

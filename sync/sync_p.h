@@ -121,13 +121,13 @@ void sync_map_roles(const struct account_config *acct, const struct kep_folder_l
 /* sync_fetch.c: sync_fetch_one() downloads one listed package into an
  * unlinked temporary file (returned, the caller closes it; -1 with err).
  * sync_fetch_start() downloads rows[0..n) in a thread of its own, in order,
- * at most SYNC_FETCH_AHEAD ahead of what sync_fetch_take() has taken;
+ * at most the account's download_ahead (config.h) ahead of what
+ * sync_fetch_take() has taken;
  * sync_fetch_take(f, k) waits for rows[k] (k = 0, 1, ... in turn) and
  * returns its file as sync_fetch_one() does. The thread calls only
  * sync_call() (the request hook runs in it); no crash point, store write or
  * report entry. sync_fetch_stop() ends the thread (after the download under
  * way), closes what was not taken and frees f. rows and c must outlive f. */
-#define SYNC_FETCH_AHEAD 4
 struct sync_fetch;
 int sync_fetch_one(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
 		   struct kerr *err);

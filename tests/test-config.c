@@ -127,6 +127,8 @@ static void test_valid(void **state)
 	assert_int_equal(b->connect_timeout, 15);
 	assert_int_equal(b->timeout, 300);
 	assert_int_equal(b->enabled, 1);
+	assert_int_equal(b->download_ahead, CONFIG_DOWNLOAD_AHEAD_DEFAULT);
+	assert_int_equal(CONFIG_DOWNLOAD_AHEAD_DEFAULT, 4);
 	assert_null(config_find_account(cfg, "nobody"));
 
 	config_free(&cfg);
@@ -295,6 +297,48 @@ static struct config *load_text(const char *dir, const char *text, struct kbuf *
 	return cfg;
 }
 
+/* download_ahead: the pipeline's depth per account, 1..16. */
+static void test_download_ahead(void **state)
+{
+	char dir[] = "/tmp/kep-config-XXXXXX";
+	static const char *const bad[] = { "0", "17", "-1", "four" };
+	struct kbuf report = { 0 };
+	struct kerr err = { 0 };
+	struct config *cfg;
+	char *text;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 1; i <= 16; i += 15) {
+		text = xasprintf("trust: {anchors: [roots]}\naccounts:\n  - name: a\n"
+				 "    provider: ptt\n    endpoint: https://127.0.0.1/ws\n"
+				 "    address: a\n    tcno: 12345678901\n    secrets_file: a.secrets\n"
+				 "    download_ahead: %zu\n", i);
+		cfg = load_text(dir, text, &report, &err);
+		free(text);
+		if (cfg == NULL)
+			fail_msg("download_ahead %zu: %s", i, kbuf_cstr(&report));
+		assert_int_equal(cfg->accounts[0].download_ahead, (long)i);
+		config_free(&cfg);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		report.len = 0;
+		text = xasprintf("trust: {anchors: [roots]}\naccounts:\n  - name: a\n"
+				 "    provider: ptt\n    endpoint: https://127.0.0.1/ws\n"
+				 "    address: a\n    tcno: 12345678901\n    secrets_file: a.secrets\n"
+				 "    download_ahead: %s\n", bad[i]);
+		cfg = load_text(dir, text, &report, &err);
+		free(text);
+		assert_null(cfg);
+		if (strstr(kbuf_cstr(&report), "p.yaml:9:21: ") == NULL ||
+		    strstr(kbuf_cstr(&report), "'download_ahead'") == NULL)
+			fail_msg("download_ahead %s: %s", bad[i], kbuf_cstr(&report));
+	}
+	kbuf_free(&report);
+	rmdir(dir);
+}
+
 /* The driver is chosen by provider:, parses its own keys, and owns the
  * officer rule; an unknown provider is one error, not one per driver key. */
 static void test_provider(void **state)
@@ -337,7 +381,7 @@ static void test_provider(void **state)
 				  "'a' (expected one of: name, provider, ca_file, address, folders, "
 				  "poll_interval, initial_days, overlap_seconds, ack_policy, "
 				  "delete_after_ack, proxy, connect_timeout, timeout, enabled, sending, "
-				  "quota_warn_percent, endpoint, tcno, secrets_file, login, otp_file, "
+				  "quota_warn_percent, download_ahead, endpoint, tcno, secrets_file, login, otp_file, "
 				  "pkcs11)"));
 	report.len = 0;
 
@@ -374,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_provider),
+		cmocka_unit_test(test_download_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
