@@ -145,8 +145,19 @@ int store_evidence_rejudge(struct store *s, const struct store_evidence_row *row
 		st_bind_int64(st, ":id", row->id);
 		ret = st_run(s, st, "cannot record the evidence's new verdict", err);
 	}
-	for (i = 0; ret == 0 && i < n; i++)
-		ret = store_verification_add(s, STORE_VERIF_EVIDENCE, row->id, &v[i], err);
+	/* Each check replaces the earlier judgement's of that name, so the
+	 * item's checks are this judgement's, once each. */
+	for (i = 0; ret == 0 && i < n; i++) {
+		ret = st_prepare(s, "DELETE FROM verification_results WHERE evidence_id = :id"
+				 " AND check_name = :check", &st, err);
+		if (ret < 0)
+			break;
+		st_bind_int64(st, ":id", row->id);
+		st_bind_text(st, ":check", v[i].check);
+		ret = st_run(s, st, "cannot replace the evidence's checks", err);
+		if (ret == 0)
+			ret = store_verification_add(s, STORE_VERIF_EVIDENCE, row->id, &v[i], err);
+	}
 	if (ret == 0)
 		ret = store_audit_append(s, actor != NULL ? actor : "store", "evidence.rejudged",
 					 row->meta.account, row->meta.delil_id, verdict, err);

@@ -63,9 +63,10 @@ int store_evidence_delil_ids(struct store *store, const char *account, const cha
 			     char ***ids_r, size_t *n_r, struct kerr *err);
 void store_evidence_delil_ids_free(char ***ids, size_t n);
 /* A later judgement of a stored item (its digest checked once the original
- * of its package is stored): the row's verdict and reason replaced, the
- * checks v appended (store_verification_add), audited "evidence.rejudged";
- * one transaction. */
+ * of its package is stored): the row's verdict and reason replaced, each
+ * check of v replacing the stored ones of its name (a check judged again is
+ * listed once, as judged last), audited "evidence.rejudged" (the audit log
+ * keeps that it was judged before); one transaction. */
 int store_evidence_rejudge(struct store *store, const struct store_evidence_row *row,
 			   const char *verdict, const char *reason,
 			   const struct store_verification *v, size_t n, const char *actor,

@@ -354,6 +354,39 @@ static void test_evidence(void **state)
 	assert_string_equal(vr[0].v.verdict, "untrusted");
 	store_verification_rows_free(&vr, n);
 
+	/* Judged again (twice): each check replaces its earlier row. */
+	{
+		size_t ne;
+		struct store_verification rj[2] = {
+			{ .check = "evidence-signature", .verdict = "valid" },
+			{ .check = "evidence-digest", .verdict = "invalid", .reason = "first" },
+		};
+		size_t k;
+
+		assert_int_equal(store_evidence_list_for_package(t->st, pid, &rows, &ne, &err), 0);
+		assert_int_equal(rows[0].id, eid);
+
+		assert_int_equal(store_evidence_rejudge(t->st, &rows[0], "invalid", "first", rj, 2,
+							NULL, &err), 0);
+		rj[1].verdict = "valid";
+		rj[1].reason = "second";
+		assert_int_equal(store_evidence_rejudge(t->st, &rows[0], "valid", NULL, rj, 2, NULL,
+							&err), 0);
+		assert_int_equal(store_verification_list(t->st, STORE_VERIF_EVIDENCE, eid, &vr, &n,
+							 &err), 0);
+		assert_int_equal(n, 2);
+		for (k = 0; k < n; k++)
+			if (strcmp(vr[k].v.check, "evidence-digest") == 0)
+				assert_string_equal(vr[k].v.reason, "second");
+			else
+				assert_string_equal(vr[k].v.verdict, "valid");
+		store_verification_rows_free(&vr, n);
+		store_evidence_rows_free(&rows, ne);
+	}
+	assert_int_equal(store_evidence_list_for_package(t->st, pid, &rows, &n, &err), 0);
+	assert_string_equal(rows[0].meta.verdict, "valid");
+	store_evidence_rows_free(&rows, n);
+
 	/* A failed evidence write leaves nothing (step 3: its sequence number). */
 	ev.meta.delil_id = "D-102";
 	store_test_fail_at_step(t->st, 3);
