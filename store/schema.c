@@ -393,6 +393,18 @@ static const char v17[] =
 	"  AND CAST(kep_sira_no AS INTEGER) >= 0 AS n FROM evidence WHERE kep_sira_no IS NOT NULL);"
 	"ALTER TABLE evidence RENAME COLUMN kep_sira_no TO kep_sira_no_v16;";
 
+/* v18: the received packages stored before delil mails were recognised
+ * (v15), never judged as one (store_evidence_mail.h): marked here, judged
+ * by the next refreshes a batch at a time, each mark removed once judged.
+ * Only the queued ones: every received package was queued before v15, and
+ * one judged since has its evidence_mails row when it is a delil mail. */
+static const char v18[] =
+	"CREATE TABLE evidence_mail_unjudged ("
+	" package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE);"
+	"INSERT INTO evidence_mail_unjudged (package_id)"
+	" SELECT package_id FROM import_queue"
+	" WHERE package_id NOT IN (SELECT package_id FROM evidence_mails);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -411,5 +423,6 @@ const struct store_migration store_migrations[] = {
 	{ 15, "evidence mails", v15 },
 	{ 16, "parts held as ranges of their package", v16 },
 	{ 17, "the sequence number of an evidence item's package as an integer", v17 },
+	{ 18, "delil mails stored before they were recognised", v18 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

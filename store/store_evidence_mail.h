@@ -34,4 +34,19 @@ int store_evidence_mail_done(struct store *store, int64_t package_id, int64_t ev
 int store_evidence_mail_pending(struct store *store, const char *account, int64_t **ids_r,
 				size_t *n_r, struct kerr *err);
 
+/* Packages stored before delil mails were recognised (schema 18 marked
+ * them): up to limit of account's, oldest first, to be judged once each;
+ * *ids_r is the caller's to free(). */
+int store_evidence_mail_unjudged(struct store *store, const char *account, size_t limit,
+				 int64_t **ids_r, size_t *n_r, struct kerr *err);
+/* Records the judgement of such a package, in one transaction: its mark
+ * removed; a delil mail gets its pending extraction (as a new one does);
+ * evidence leaves the import queue unless EBYS holds or acknowledged it
+ * (claimed, acked), and its provider acknowledgement becomes due when ack_due
+ * and it had none (ack_policy_on_store); audited "evidence_mail.recognised"
+ * when it is one. */
+int store_evidence_mail_judged(struct store *store, int64_t package_id,
+			       enum store_evidence_mail kind, int ack_due, const char *actor,
+			       struct kerr *err);
+
 #endif

@@ -607,6 +607,8 @@ static void run_account(struct sync_ctx *c)
 	if (c->rep->inbox != NULL && !c->fatal)
 		sync_folder(c, c->rep->inbox, 1);
 	if (!c->fatal && !sync_stopping(c))
+		sync_evidence_mail_backfill(c);
+	if (!c->fatal && !sync_stopping(c))
 		sync_evidence_mail_retry(c);
 	/* Before the sent folder: what is submitted now is stored and followed
 	 * by this same run. */

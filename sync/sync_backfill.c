@@ -1,13 +1,16 @@
 /* sync_backfill.c: the dates and parties of a package (store_package_details.h)
  * derived from its MIME, for new packages (sync_package.c) and, a batch per
  * refresh, for packages stored before the store kept them: their bytes are
- * read back through the content layer (the store or the archive), parsed,
- * and the details and the sender's raw attachment names written. */
+ * read back through the content layer (the store or the archive), opened as
+ * a package view (sync_stored_open, shared with the judgements of stored
+ * delil mails), and the details and the sender's raw attachment names
+ * written. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "mime.h"
+#include "package_view.h"
 #include "store_archive.h"
 #include "store_package_details.h"
 #include "sync_p.h"
@@ -43,41 +46,55 @@ void sync_details_free(struct sync_details *sd)
 	memset(sd, 0, sizeof(*sd));
 }
 
+int sync_stored_open(struct sync_ctx *c, int64_t id, struct sync_stored *sp, struct kerr *err)
+{
+	memset(sp, 0, sizeof(*sp));
+	if (store_content_read_mem(c->store, STORE_BLOB_PACKAGE_RAW, id, 64u << 20, &sp->raw,
+				   err) < 0)
+		return -1;
+	pkg_view_open(sp->raw.data, sp->raw.len, c->env->store_dir, &sp->v);
+	return 0;
+}
+
+void sync_stored_free(struct sync_stored *sp)
+{
+	pkg_view_free(&sp->v);
+	kbuf_free(&sp->raw);
+}
+
 /* Part idx 0 is the original, then the original's attachments in order
  * (sync_package.c's derive_parts). */
 static int fill_one(struct sync_ctx *c, int64_t id, struct kerr *err)
 {
-	struct kbuf raw = { 0 };
-	struct mime_package mp;
+	struct sync_stored sp;
 	struct sync_details sd;
+	const struct mime_package *mp = &sp.v.mp;
 	const char **names = NULL;
 	size_t n_names = 0, i;
 	int rc;
 
-	if (store_content_read_mem(c->store, STORE_BLOB_PACKAGE_RAW, id, 64u << 20, &raw,
-				   err) < 0) {
-		kbuf_free(&raw);
+	if (sync_stored_open(c, id, &sp, err) < 0) {
+		sync_stored_free(&sp);
 		return -1;
 	}
-	if (mime_package_parse(raw.data, raw.len, c->env->store_dir, &mp, NULL) < 0) {
+	if (!sp.v.parsed) {
 		/* Stored as malformed: nothing to derive, but never look again. */
 		struct store_package_details none = { 0 };
 
-		kbuf_free(&raw);
+		sync_stored_free(&sp);
 		return store_package_details_fill(c->store, id, &none, NULL, 0, err);
 	}
-	sync_details_derive(&mp, &sd);
-	if (mp.has_original) {
-		n_names = mp.original.n_att + 1;
+	sync_details_derive(mp, &sd);
+	if (mp->has_original) {
+		n_names = mp->original.n_att + 1;
 		names = xcalloc(n_names, sizeof(*names));
-		for (i = 0; i < mp.original.n_att; i++)
-			names[i + 1] = mp.original.att[i].raw_filename;
+		for (i = 0; i < mp->original.n_att; i++)
+			names[i + 1] = mp->original.att[i].raw_filename;
 	}
 	rc = store_package_details_fill(c->store, id, &sd.d, names, n_names, err);
 	free(names);
 	sync_details_free(&sd);
-	mime_package_free(&mp);
-	kbuf_free(&raw);
+	sync_stored_free(&sp);
 	return rc;
 }
 

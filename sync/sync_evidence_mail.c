@@ -3,9 +3,11 @@
  * its KEPHS signature verifies, since a forged "evidence mail" may be a
  * real document in disguise), and the retry of a delil whose storing did
  * not happen after its carrier was committed (the pending extraction of
- * store_evidence_mail.h), read back from the stored carrier. */
+ * store_evidence_mail.h), read back from the stored carrier; and the
+ * packages stored before delil mails were recognised, judged once. */
 #include <string.h>
 
+#include "ack_policy.h"
 #include "log.h"
 #include "mime.h"
 #include "package_view.h"
@@ -15,6 +17,10 @@
 #include "sync_p.h"
 #include "verdict.h"
 #include "verify_package.h"
+
+/* Packages judged per refresh by the back-fill: each is read back and
+ * parsed, and verified when it is a delil mail. */
+#define EVMAIL_BACKFILL_BATCH 200
 
 const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *mp)
 {
@@ -45,51 +51,96 @@ enum store_evidence_mail sync_evidence_mail_kind(const struct mime_package *mp,
 	return STORE_EVMAIL_UNVERIFIED;
 }
 
-static int retry_one(struct sync_ctx *c, int64_t id, struct kerr *err)
+/* Package id read back and verified again: an extraction retried (unjudged
+ * 0: a known delil mail), or a package stored before delil mails were
+ * recognised (unjudged 1: its kind judged and recorded first). */
+static int judge_stored(struct sync_ctx *c, int64_t id, int unjudged, struct kerr *err)
 {
-	struct kbuf raw = { 0 };
-	struct pkg_view v;
+	enum store_evidence_mail kind = STORE_EVMAIL_NONE;
 	struct pkg_report r = { 0 };
+	struct sync_stored sp;
 	int rc = -1;
 
-	if (store_content_read_mem(c->store, STORE_BLOB_PACKAGE_RAW, id, 64u << 20, &raw,
-				   err) < 0) {
-		kbuf_free(&raw);
-		return -1;
+	if (sync_stored_open(c, id, &sp, err) < 0)
+		goto out;
+	if (!sp.v.parsed) {
+		if (!unjudged)
+			kerr_set(err, KERR_PACKAGE, "the stored evidence mail does not parse: %s",
+				 sp.v.perr.msg);
+		else   /* stored as malformed: no delil mail, never looked at again */
+			rc = store_evidence_mail_judged(c->store, id, kind, 0, SYNC_ACTOR, err);
+		goto out;
 	}
-	pkg_view_open(raw.data, raw.len, c->env->store_dir, &v);
-	if (!v.parsed)
-		kerr_set(err, KERR_PACKAGE, "the stored evidence mail does not parse: %s",
-			 v.perr.msg);
-	else if (verify_package_view(&c->vo, &v, &r, err) < 0)
+	/* Not a delil mail (most of them): no verification needed to say so. */
+	if (unjudged && sync_evidence_mail_xml(&sp.v.mp) == NULL) {
+		rc = store_evidence_mail_judged(c->store, id, kind, 0, SYNC_ACTOR, err);
+		goto out;
+	}
+	if (verify_package_view(&c->vo, &sp.v, &r, err) < 0) {
 		kerr_prefix(err, "verify");
-	else
-		rc = sync_evidence_mail(c, id, &v.mp, &r, err);
+		goto out;
+	}
+	if (unjudged) {
+		kind = sync_evidence_mail_kind(&sp.v.mp, &r);
+		if (store_evidence_mail_judged(c->store, id, kind,
+					       ack_policy_on_store(c->acct, 1, 1) == STORE_ACK_DUE,
+					       SYNC_ACTOR, err) < 0)
+			goto out;
+		log_info("package %lld, stored before delil mails were recognised: %s", (long long)id,
+			 kind == STORE_EVMAIL_EVIDENCE ? "a delil mail, evidence"
+			 : "a delil mail not signed by a KEPHS, left in the import queue");
+	}
+	rc = sync_evidence_mail(c, id, &sp.v.mp, &r, err);
+out:
 	pkg_report_free(&r);
-	pkg_view_free(&v);
-	kbuf_free(&raw);
+	sync_stored_free(&sp);
 	return rc;
+}
+
+/* Judges each of ids (judge_stored), a failure recorded under its package. */
+static void judge_each(struct sync_ctx *c, const int64_t *ids, size_t n, int unjudged)
+{
+	size_t i;
+
+	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
+		struct kerr err;
+		char item[32];
+
+		if (!unjudged)
+			log_info("evidence mail of package %lld: its delil was not stored,"
+				 " extracting again", (long long)ids[i]);
+		if (judge_stored(c, ids[i], unjudged, &err) < 0) {
+			snprintf(item, sizeof(item), "package %lld", (long long)ids[i]);
+			sync_fail(c, NULL, item, &err);
+		}
+	}
 }
 
 void sync_evidence_mail_retry(struct sync_ctx *c)
 {
 	int64_t *ids = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	struct kerr err;
 
 	if (store_evidence_mail_pending(c->store, c->acct->name, &ids, &n, &err) < 0) {
 		sync_fail(c, NULL, NULL, &err);
 		return;
 	}
-	for (i = 0; i < n && !c->fatal && !sync_stopping(c); i++) {
-		char item[32];
+	judge_each(c, ids, n, 0);
+	free(ids);
+}
 
-		log_info("evidence mail of package %lld: its delil was not stored, extracting again",
-			 (long long)ids[i]);
-		if (retry_one(c, ids[i], &err) < 0) {
-			snprintf(item, sizeof(item), "package %lld", (long long)ids[i]);
-			sync_fail(c, NULL, item, &err);
-		}
+void sync_evidence_mail_backfill(struct sync_ctx *c)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	struct kerr err;
+
+	if (store_evidence_mail_unjudged(c->store, c->acct->name, EVMAIL_BACKFILL_BATCH, &ids, &n,
+					 &err) < 0) {
+		sync_fail(c, NULL, NULL, &err);
+		return;
 	}
+	judge_each(c, ids, n, 1);
 	free(ids);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cms_verify.h"
+#include "package_view.h"
 #include "provider.h"
 #include "retry.h"
 #include "store.h"
@@ -206,6 +207,14 @@ const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *
  * each read back from the store, verified and extracted again. Failures are
  * recorded in the report. */
 void sync_evidence_mail_retry(struct sync_ctx *c);
+/* sync_evidence_mail.c: a batch of the account's packages stored before
+ * delil mails were recognised (store_evidence_mail_unjudged()), each read
+ * back, judged as a new package is (sync_evidence_mail_kind) and recorded:
+ * a verified one becomes evidence (out of the import queue, acknowledged as
+ * ack_policy_on_store says) and its delil is extracted; a forged one stays
+ * an ordinary received package, its delil stored with its verdict.
+ * Failures are recorded in the report; the mark stays for the next run. */
+void sync_evidence_mail_backfill(struct sync_ctx *c);
 /* sync_evidence.c: new evidence items of a stored package, unless final.
  * Failed items are recorded in the report here (and return 0); -1 means the
  * listing or the store failed (err set, not recorded). */
@@ -233,6 +242,19 @@ void sync_ack_due(struct sync_ctx *c);
  * stored packages. */
 void sync_send(struct sync_ctx *c);
 void sync_send_link(struct sync_ctx *c);
+
+/* sync_backfill.c: a stored package read back through the content layer
+ * (the store or the archive) and opened as one view (package_view.h), for
+ * the back-fills and the retried extractions that judge stored packages
+ * again; the view borrows raw. -1 when the bytes cannot be read (err set);
+ * a package that does not parse is a view that says so. Free with
+ * sync_stored_free() either way. */
+struct sync_stored {
+	struct kbuf raw;
+	struct pkg_view v;
+};
+int sync_stored_open(struct sync_ctx *c, int64_t id, struct sync_stored *sp, struct kerr *err);
+void sync_stored_free(struct sync_stored *sp);
 
 /* sync_backfill.c: dates and recipients of a package from its MIME; the
  * strings borrow mp, which must outlive d. */

@@ -115,7 +115,7 @@ py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v16.db'"
 py_sql "$T/v16.db" "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_sira_no;
 UPDATE evidence SET kep_sira_no = (SELECT COALESCE(q.kep_sira_no, q.kep_sira_no_text) FROM evidence_seq q WHERE q.evidence_id = evidence.id);
 UPDATE evidence SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM evidence WHERE kep_sira_no IS NOT NULL);
-DROP TABLE evidence_seq; PRAGMA user_version = 16;"
+DROP TABLE evidence_seq; DROP TABLE evidence_mail_unjudged; PRAGMA user_version = 16;"
 # A v13 store: the packages' numbers TEXT too (before package_seq, v14), and
 # none of the tables of v14 and later.
 py_sql "$T/v16.db" "VACUUM INTO '$T/v13.db'"

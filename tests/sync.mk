@@ -36,6 +36,9 @@ dist_noinst_SCRIPTS += tests/evidence-mail.sh tests/evidence-mail-lib.sh
 # A delil mail killed at each of its crash points, in every kepsim dialect.
 TESTS += tests/evidence-mail-crash.sh
 dist_noinst_SCRIPTS += tests/evidence-mail-crash.sh
+# Delil mails stored before they were recognised, judged after the upgrade.
+TESTS += tests/evidence-mail-backfill.sh
+dist_noinst_SCRIPTS += tests/evidence-mail-backfill.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py
