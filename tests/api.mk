@@ -17,7 +17,8 @@ API_TESTS = \
 	tests/evidence-report-html.sh \
 	tests/api-cli-shapes.sh \
 	tests/api-queue-lease.sh \
-	tests/api-eyp.sh
+	tests/api-eyp.sh \
+	tests/evidence-mail-queue.sh
 TESTS += $(API_TESTS)
 dist_noinst_SCRIPTS += $(API_TESTS) tests/api-lib.sh tests/bench-status.sh
 EXTRA_DIST += tests/api-openapi.py tests/bench-status.py tests/api-listener.py \
