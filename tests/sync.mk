@@ -39,6 +39,9 @@ dist_noinst_SCRIPTS += tests/evidence-mail-crash.sh
 # Delil mails stored before they were recognised, judged after the upgrade.
 TESTS += tests/evidence-mail-backfill.sh
 dist_noinst_SCRIPTS += tests/evidence-mail-backfill.sh
+# Their provider acknowledgement under each ack_policy, in every dialect.
+TESTS += tests/evidence-mail-ack.sh
+dist_noinst_SCRIPTS += tests/evidence-mail-ack.sh
 # A hostile provider: every bad answer fails closed (issue 16).
 TESTS += tests/hostile-provider.sh
 dist_noinst_SCRIPTS += tests/hostile-provider.sh tests/hostile-provider.py
