@@ -5,8 +5,10 @@
 # envelope signed by an e-imza) beside two ordinary received packages: the
 # genuine one is never an item, in no state, and cannot be acked (not
 # found); the forged one is an item with its verdict, claimed and acked like
-# any other, through either door, and stays acked. Its delil is listed on
-# the sent package with its verdict and its carrier.
+# any other, through either door (killed around the CLI ack's commit:
+# nothing moved, or acked with its provider acknowledgement due), and stays
+# acked. Its delil is listed on the sent package with its verdict and its
+# carrier.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 . "$top_srcdir/tests/evidence-mail-lib.sh"
@@ -69,7 +71,9 @@ clease=$(jget "$T/out" 'j["items"][0]["lease"]')
 cclaimed=$(jget "$T/out" '" ".join(str(i["id"]) for i in j["items"])')
 [ "$(echo $claimed $cclaimed | wc -w)" = 3 ] || fail "claimed $claimed and $cclaimed, expected 3 items"
 case " $claimed $cclaimed " in *" $fid "*) ;; *) fail "the forged mail $fid was not claimed" ;; esac
-# The forged one acked by whichever door claimed it, the others by the other.
+# The forged one acked by whichever door claimed it (the CLI: it is the
+# third item in queue order), the others by the other.
+killed=0
 for id in $claimed; do
 	if [ "$id" = "$fid" ]; then
 		flease=$lease
@@ -85,6 +89,17 @@ done
 for id in $cclaimed; do
 	if [ "$id" = "$fid" ]; then
 		flease=$clease
+		# Killed around the ack's commit: before it nothing moved; after
+		# it the item is acked and its provider acknowledgement due, both.
+		expect_exit 137 env KEPAGENT_CRASHPOINT=queue-ack-before-commit \
+			"$KEPAGENT" queue ack "$id" --lease "$clease"
+		[ "$(kenv_sql "SELECT q.state || ' ' || p.provider_ack FROM import_queue q JOIN packages p ON p.id = q.package_id WHERE p.id = $id")" = "claimed none" ] ||
+			fail "killed before the ack's commit: $(kenv_sql "SELECT state FROM import_queue WHERE package_id = $id")"
+		expect_exit 137 env KEPAGENT_CRASHPOINT=queue-ack-committed \
+			"$KEPAGENT" queue ack "$id" --lease "$clease"
+		[ "$(kenv_sql "SELECT q.state || ' ' || p.provider_ack FROM import_queue q JOIN packages p ON p.id = q.package_id WHERE p.id = $id")" = "acked due" ] ||
+			fail "killed after the ack's commit: $(kenv_sql "SELECT state FROM import_queue WHERE package_id = $id")"
+		killed=1
 		expect_exit 0 "$KEPAGENT" queue ack "$id" --lease "$clease" --json
 		[ "$(jget "$T/out" 'j["state"]')" = acked ] || fail "CLI ack $id"
 		[ "$(jget "$T/out" 'j["verdict"]')" = "$fverdict" ] || fail "CLI ack $id: the verdict changed"
@@ -92,6 +107,7 @@ for id in $cclaimed; do
 		expect_status 200 "$(api POST "/v1/queue/$id/ack" "{\"lease\": \"$clease\"}")" "API ack $id"
 	fi
 done
+[ "$killed" = 1 ] || fail "the forged mail was not claimed by the CLI (queue order)"
 # Acked stays acked, and idempotent; nothing pending; the genuine one still no item.
 expect_status 200 "$(api GET /v1/queue)" "GET /v1/queue after the acks"
 [ "$(jget "$T/body" 'j["total"]')" = 0 ] || fail "pending after the acks: $(cat "$T/body")"
