@@ -135,9 +135,9 @@ static const char *strip_angle(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-/* delil_judge() with the sync's trust; orig may be empty (not checked). */
-static int judge(struct sync_ctx *c, const char *id, int code, const struct kbuf *raw,
-		 const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err)
+/* sync_p.h */
+int sync_delil_judge(struct sync_ctx *c, const char *id, int code, const void *data, size_t len,
+		     const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err)
 {
 	struct evidence_opts eo = { 0 };
 
@@ -147,7 +147,7 @@ static int judge(struct sync_ctx *c, const char *id, int code, const struct kbuf
 	eo.original = orig->len ? orig->data : NULL;
 	eo.original_len = orig->len;
 	eo.provider_code = code > 0 ? code : 0;
-	if (delil_judge(raw->data, raw->len, &eo, dv, err) < 0)
+	if (delil_judge(data, len, &eo, dv, err) < 0)
 		return kerr_prefix(err, "evidence %s", id);
 	return 0;
 }
@@ -201,7 +201,8 @@ static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 			log_warn("evidence %s: %s", r->meta.delil_id, e.msg);
 			continue;
 		}
-		rc = judge(c, r->meta.delil_id, (int)r->meta.delil_tur_id, &raw, &orig, &dv, err);
+		rc = sync_delil_judge(c, r->meta.delil_id, (int)r->meta.delil_tur_id, raw.data, raw.len,
+				      &orig, &dv, err);
 		kbuf_free(&raw);
 		if (rc < 0)
 			break;
@@ -245,7 +246,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	int inserted = 0, rc;
 	int64_t id;
 
-	if (judge(c, ei->id, ei->code, raw, orig, &dv, err) < 0)
+	if (sync_delil_judge(c, ei->id, ei->code, raw->data, raw->len, orig, &dv, err) < 0)
 		return -1;
 	/* An item about another message is not this package's evidence: kept
 	 * for that package and judged against its original (the one the store
@@ -269,7 +270,7 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		ref_id = xstrdup(ev->remmd_message_id);
 		package_id = 0;
 		delil_verdict_free(&dv);
-		rc = judge(c, ei->id, ei->code, raw, &other, &dv, err);
+		rc = sync_delil_judge(c, ei->id, ei->code, raw->data, raw->len, &other, &dv, err);
 		kbuf_free(&other);
 		if (rc < 0) {
 			free((char *)ref_id);
@@ -518,7 +519,7 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 			env = &r->checks[i];
 	kbuf_append(&raw, xml->data, xml->len);
 	/* Read once for its identifiers; judged in store_item. */
-	if (judge(c, "(mail)", 0, &raw, &orig, &dv, err) < 0) {
+	if (sync_delil_judge(c, "(mail)", 0, raw.data, raw.len, &orig, &dv, err) < 0) {
 		kbuf_free(&raw);
 		return -1;
 	}

@@ -1,13 +1,15 @@
 /* sync_evidence_mail.c: a delil delivered as an e-mail (kep-domain.md §4)
  * as a package: what it is (sync_evidence_mail_kind: evidence only when
- * its KEPHS signature verifies, since a forged "evidence mail" may be a
- * real document in disguise), and the retry of a delil whose storing did
- * not happen after its carrier was committed (the pending extraction of
- * store_evidence_mail.h), read back from the stored carrier; and the
- * packages stored before delil mails were recognised, judged once. */
+ * its KEPHS envelope and the delil inside both verify, since a forged
+ * "evidence mail" may be a real document in disguise), and the retry of
+ * a delil whose storing did not happen after its carrier was committed
+ * (the pending extraction of store_evidence_mail.h), read back from the
+ * stored carrier; and the packages stored before delil mails were
+ * recognised, judged once. */
 #include <string.h>
 
 #include "ack_policy.h"
+#include "delil_verdict.h"
 #include "log.h"
 #include "mime.h"
 #include "package_view.h"
@@ -37,18 +39,35 @@ const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *
 	return NULL;
 }
 
-enum store_evidence_mail sync_evidence_mail_kind(const struct mime_package *mp,
+enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
+						 const struct mime_package *mp,
 						 const struct pkg_report *r)
 {
+	const struct mime_attachment *xml = sync_evidence_mail_xml(mp);
+	static const struct kbuf none;
+	struct delil_verdict dv;
+	struct kerr err;
+	int env_ok = 0, ok;
 	size_t i;
 
-	if (sync_evidence_mail_xml(mp) == NULL)
+	if (xml == NULL)
 		return STORE_EVMAIL_NONE;
 	for (i = 0; i < r->n; i++)
 		if (strcmp(r->checks[i].name, "envelope-signature") == 0)
-			return verdict_acceptable(r->checks[i].verdict) ? STORE_EVMAIL_EVIDENCE
-									: STORE_EVMAIL_UNVERIFIED;
-	return STORE_EVMAIL_UNVERIFIED;
+			env_ok = verdict_acceptable(r->checks[i].verdict);
+	if (!env_ok)
+		return STORE_EVMAIL_UNVERIFIED;
+	/* The header that names a delil mail is outside every signature: a
+	 * genuine package with an XML part, so relabelled, must not vanish from
+	 * the import queue. Evidence only when the delil itself is a KEPHS's,
+	 * signed intact (its digest is checked when it is stored). */
+	if (sync_delil_judge(c, "(mail)", 0, xml->data, xml->len, &none, &dv, &err) < 0) {
+		log_warn("evidence mail: %s", err.msg);
+		return STORE_EVMAIL_UNVERIFIED;
+	}
+	ok = verdict_acceptable(dv.ev.verdict);
+	delil_verdict_free(&dv);
+	return ok ? STORE_EVMAIL_EVIDENCE : STORE_EVMAIL_UNVERIFIED;
 }
 
 /* Package id read back and verified again: an extraction retried (unjudged
@@ -81,7 +100,7 @@ static int judge_stored(struct sync_ctx *c, int64_t id, int unjudged, struct ker
 		goto out;
 	}
 	if (unjudged) {
-		kind = sync_evidence_mail_kind(&sp.v.mp, &r);
+		kind = sync_evidence_mail_kind(c, &sp.v.mp, &r);
 		if (store_evidence_mail_judged(c->store, id, kind,
 					       ack_policy_on_store(c->acct, 1, 1) == STORE_ACK_DUE,
 					       SYNC_ACTOR, err) < 0)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cms_verify.h"
+#include "delil_verdict.h"
 #include "package_view.h"
 #include "provider.h"
 #include "retry.h"
@@ -195,10 +196,18 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 		       const struct pkg_report *r, struct kerr *err);
 /* sync_evidence_mail.c: what a package is as a delil mail: none (not one,
  * or no evidence document inside its signed entity), evidence (its
- * envelope signature, r, is acceptable: a KEPHS signed it), or unverified
- * (anyone may have sent it: an ordinary received package). */
-enum store_evidence_mail sync_evidence_mail_kind(const struct mime_package *mp,
+ * envelope signature, r, is acceptable, and the delil it carries is signed
+ * intact by a KEPHS: both are the provider's), or unverified (anyone may
+ * have sent it, or the X-REM-Msg-Type header, which no signature covers,
+ * was set on a genuine package: an ordinary received package, queued for
+ * EBYS with its verdict). */
+enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
+						 const struct mime_package *mp,
 						 const struct pkg_report *r);
+/* delil_judge() with the sync's trust (sync_evidence.c); orig may be empty
+ * (the digest not checked), code 0 when no listing gave one. */
+int sync_delil_judge(struct sync_ctx *c, const char *id, int code, const void *data, size_t len,
+		     const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err);
 /* The evidence document a delil mail carries (inside its signed entity),
  * NULL when none; points into mp. */
 const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *mp);

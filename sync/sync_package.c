@@ -238,7 +238,7 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
 	/* Due now under on-store (ack_policy.h): acknowledged right after the
 	 * commit; a crash in between leaves it due for the next run. */
-	evmail = d.v.parsed ? sync_evidence_mail_kind(&d.v.mp, &r) : STORE_EVMAIL_NONE;
+	evmail = d.v.parsed ? sync_evidence_mail_kind(c, &d.v.mp, &r) : STORE_EVMAIL_NONE;
 	m->ack = ack_policy_on_store(c->acct, received, evmail == STORE_EVMAIL_EVIDENCE);
 	*ack_r = m->ack;
 	p.raw = store_content_fd(fd);

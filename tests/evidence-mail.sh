@@ -3,8 +3,9 @@
 # Message, signed by the KEPHS, the evidence XML attached; issue 12 item 6):
 # the carrying message is stored byte-exact in INBOX, its XML stored and
 # judged as a PaketDelilIndir delil of the sent package its
-# MessageIdentifierByREMMD names, and counted by the status lookup only when
-# both the XML and the carrying message are signed by the KEPHS. Forged:
+# MessageIdentifierByREMMD names, and counted by the status lookup (and kept
+# out of the import queue) only when both the XML and the carrying message
+# are signed by the KEPHS. Forged:
 # the XML signed by a person's e-imza, or the message signed by one. Also
 # with the sent package and its delil mail in the same run (the mail stored
 # first, judged again against the original later: the carrier's verdict stays).
@@ -62,11 +63,14 @@ assert r[0] == hashlib.sha256(open(sys.argv[3], "rb").read()).digest()' "$STORE"
 	*:valid|*:revocation-unknown) ;;
 	*) fail "$f: the carrying message is $pverdict ($(kenv_sql "SELECT verdict_reason FROM packages WHERE id = $pid"))" ;;
 	esac
-	# Evidence only when its KEPHS signature verifies: then never offered
-	# to EBYS for import; a forged carrier stays an ordinary received package.
+	# Evidence only when its KEPHS envelope and the delil it carries both
+	# verify: then never offered to EBYS for import. Either one forged, it
+	# stays an ordinary received package (the X-REM-Msg-Type header is
+	# outside every signature: a genuine package relabelled must not vanish
+	# from the queue).
 	queued=$(kenv_sql "SELECT count(*) FROM import_queue WHERE package_id = $pid")
 	case $f:$queued in
-	envelope-by-eimza:1|none:0|evidence-by-eimza:0) ;;
+	envelope-by-eimza:1|none:0|evidence-by-eimza:1) ;;
 	*) fail "$f: the carrying message is queued $queued time(s)" ;;
 	esac
 	# The carrier is linked to the delil it carried (its extraction done).
