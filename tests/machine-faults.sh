@@ -80,10 +80,16 @@ no_dups "disk full during an ack"
 survived "disk-full-ack"
 daemon_down
 
-# --- disk full during a refresh, at once and part-way (some packages fit).
-size=$(du -sk "$MB/accounts" | cut -f1)
-for leave in 0 $((size / 3)); do
-	for _n in 1 2 3 4; do kenv_add_package INBOX; done
+# --- disk full during a refresh, at once and part-way (some packages fit:
+# room for about half of the new packages' raw bytes, whatever the store
+# makes of them).
+for part in 0 1; do
+	new=0
+	for _n in 1 2 3 4; do
+		kenv_add_package INBOX
+		new=$((new + $(stat -c %s "$ACC/INBOX/$KENV_SIRA/package.eml")))
+	done
+	leave=$((part * new / 2048))
 	before=$(kenv_sql "SELECT count(*) FROM packages")
 	fill "$leave"
 	set +e
