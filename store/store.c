@@ -79,6 +79,12 @@ static int set_pragmas(struct store *s, struct kerr *err)
 	 * disk, so a commit must survive a power loss. */
 	if (st_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", err) < 0)
 		return -1;
+	/* SQLite's own temporaries (the statement journal of a savepoint in a
+	 * batch of packages, sorts) in memory, never files in $TMPDIR: they
+	 * hold pages of mail (tests/refresh-files.sh). They stay small: a
+	 * savepoint journals only the pages that existed before it. */
+	if (st_exec(s, "PRAGMA temp_store = MEMORY", err) < 0)
+		return -1;
 	/* A new store's page size (an existing one keeps its own): packages
 	 * are blobs of hundreds of KB, and with 4 KB pages each one cost ~390
 	 * separate writes (8 KB: ~220; 16 KB lets SQLite's cache pass 8 MB
