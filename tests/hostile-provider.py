@@ -4,7 +4,7 @@ loopback that answers every request with one kind of bad answer.
 
 Usage: hostile-provider.py MODE CERT KEY PORTFILE
 
-MODE is one of: garbage, html200, empty200, redirect-host, redirect-http,
+MODE is one of: garbage, garbage-nul, html200, empty200, redirect-host, redirect-http,
 gzip-bomb, big-header, many-headers, trickle, truncated-mtom, wrong-op, soap-ok (a
 well-formed SOAP Fault, used with bad TLS certificates).
 """
@@ -79,6 +79,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.rfile.read(min(n, 1 << 20))
         if MODE == "garbage":
             self.send(200, "text/xml; charset=UTF-8", os.urandom(4096))
+        elif MODE == "garbage-nul":
+            # Random bytes whose second is NUL: refused as UTF-16 by the XML
+            # prolog check, and an excerpt read as a C string was empty.
+            self.send(200, "text/xml; charset=UTF-8", b"\xa7\x00" + os.urandom(4094))
         elif MODE == "html200":
             self.send(200, "text/html", b"<html><head><title>Bakim</title></head>"
                       b"<body><h1>Sistem bak\xc4\xb1mda</h1></body></html>\n")

@@ -82,6 +82,8 @@ run_case() {
 run_case garbage garbage good
 # An answer not understood names what was found and shows an excerpt.
 expect_grep "HTTP body of text/xml.*; excerpt: \(binary data\)" "$T/err"
+run_case garbage-nul garbage-nul good
+expect_grep "HTTP body of text/xml.*; excerpt: \(binary data\)" "$T/err"
 run_case html200 html200 good
 expect_grep "HTTP body of text/html; excerpt: <html><head><title>Bakim</title>" "$T/err"
 run_case empty200 empty200 good

@@ -151,8 +151,14 @@ void ptt_reply_excerpt(const struct ptt_reply *r, char *out, size_t cap)
 		len = n > 0 ? (size_t)n : 0;
 	}
 	raw[len] = '\0';
+	/* A NUL would end the excerpt (and the secret masking) at its byte: a
+	 * body that starts with one showed "(empty)". It is a control byte like
+	 * the others, which flatten() turns into a blank. */
+	for (n = 0; (size_t)n < len; n++)
+		if (raw[n] == '\0')
+			raw[n] = '\x01';
 	mask_secrets(raw);
-	flatten(raw, strlen(raw), out, cap);
+	flatten(raw, len, out, cap);
 }
 
 /* Appends what was found and an excerpt to a shape error's message. */
