@@ -313,24 +313,95 @@ void soap_resp_free(struct soap_resp *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static size_t children_visited;
+
+static void visited(size_t k)
+{
+	__atomic_add_fetch(&children_visited, k, __ATOMIC_RELAXED);
+}
+
+size_t soap_children_visited(void)
+{
+	return __atomic_load_n(&children_visited, __ATOMIC_RELAXED);
+}
+
 size_t soap_count(xmlNodePtr ret, const char *name)
 {
-	size_t k = 0;
+	size_t k = 0, seen = 0;
 	xmlNodePtr n;
 
-	for (n = ret ? ret->children : NULL; n != NULL; n = n->next)
+	for (n = ret ? ret->children : NULL; n != NULL; n = n->next, seen++)
 		k += is_el(n, name);
+	visited(seen);
 	return k;
 }
 
 xmlNodePtr soap_nth(xmlNodePtr ret, const char *name, size_t i)
 {
+	size_t seen = 0;
 	xmlNodePtr n;
 
-	for (n = ret ? ret->children : NULL; n != NULL; n = n->next)
+	for (n = ret ? ret->children : NULL; n != NULL; n = n->next) {
+		seen++;
 		if (is_el(n, name) && i-- == 0)
-			return n;
-	return NULL;
+			break;
+	}
+	visited(seen);
+	return n;
+}
+
+static void column_push(struct soap_columns *t, size_t *cap, size_t c, xmlNodePtr node)
+{
+	if (t->len[c] == cap[c]) {
+		cap[c] = cap[c] ? cap[c] * 2 : 16;
+		t->cell[c] = xrealloc(t->cell[c], cap[c] * sizeof(*t->cell[c]));
+	}
+	t->cell[c][t->len[c]++] = node;
+}
+
+void soap_columns_read(struct soap_columns *t, xmlNodePtr const *rets, size_t n,
+		       const char *const *names, size_t ncol)
+{
+	size_t *cap = xcalloc(ncol ? ncol : 1, sizeof(*cap));
+	size_t r, c, seen = 0;
+	xmlNodePtr node;
+
+	t->ncol = ncol;
+	t->len = xcalloc(ncol ? ncol : 1, sizeof(*t->len));
+	t->cell = xcalloc(ncol ? ncol : 1, sizeof(*t->cell));
+	for (r = 0; r < n; r++) {
+		for (node = rets[r] ? rets[r]->children : NULL; node != NULL; node = node->next) {
+			seen++;
+			if (node->type != XML_ELEMENT_NODE)
+				continue;
+			for (c = 0; c < ncol; c++)
+				if (strcmp((const char *)node->name, names[c]) == 0)
+					break;
+			/* With several returns, a row's first field of a name. */
+			if (c < ncol && (n == 1 || t->len[c] == r))
+				column_push(t, cap, c, node);
+		}
+		if (n > 1)
+			for (c = 0; c < ncol; c++)
+				if (t->len[c] == r)
+					column_push(t, cap, c, NULL);
+	}
+	visited(seen);
+	free(cap);
+}
+
+xmlNodePtr soap_columns_at(const struct soap_columns *t, size_t c, size_t i)
+{
+	return c < t->ncol && i < t->len[c] ? t->cell[c][i] : NULL;
+}
+
+void soap_columns_free(struct soap_columns *t)
+{
+	for (size_t c = 0; c < t->ncol; c++)
+		free(t->cell[c]);
+	free(t->cell);
+	free(t->len);
+	memset(t, 0, sizeof(*t));
 }
 
 /* Whether node or an element below it had its text spooled (spill_of()

@@ -92,13 +92,20 @@ static void ptt_close(struct kep_session **sp)
 }
 
 
-/* Parallel arrays: the i-th `name` of the single return, or (tolerated)
- * the `name` of the i-th return. */
-static char *row_field(const struct ptt_reply *r, const char *name, size_t i)
+/* The rows of a listing: parallel arrays in the single return, or
+ * (tolerated) one return per row; read in one pass (soap_columns_read). */
+static void read_rows(const struct ptt_reply *r, struct soap_columns *t,
+		      const char *const *names, size_t ncol)
 {
 	if (r->soap.nret > 1)
-		return i < r->soap.nret ? soap_field(r->soap.rets[i], name) : NULL;
-	return soap_text(soap_nth(r->ret, name, i));
+		soap_columns_read(t, r->soap.rets, r->soap.nret, names, ncol);
+	else
+		soap_columns_read(t, &r->ret, 1, names, ncol);
+}
+
+static char *cell(const struct soap_columns *t, size_t c, size_t i)
+{
+	return soap_text(soap_columns_at(t, c, i));
 }
 
 static size_t row_count(const struct ptt_reply *r, const char *key)
@@ -108,22 +115,24 @@ static size_t row_count(const struct ptt_reply *r, const char *key)
 	return soap_count(r->ret, key);
 }
 
-/* durum and hataaciklama are per row only when there is one per row. */
-static int row_durum(const struct ptt_reply *r, size_t i, size_t n, char **text)
+/* durum and hataaciklama (columns d and h) are per row only when there is
+ * one per row. */
+static int row_durum(const struct soap_columns *t, size_t d, size_t h, size_t i, size_t n,
+		     char **text)
 {
-	char *d;
-	int v = 0;
+	char *v;
+	int code = 0;
 
 	*text = NULL;
-	if (r->soap.nret <= 1 && soap_count(r->ret, "durum") != n)
+	if (t->len[d] != n)
 		return 0;
-	d = row_field(r, "durum", i);
-	if (d != NULL && !soap_num_is_zero(d) && *d != '\0') {
-		v = atoi(d) ? atoi(d) : 1;
-		*text = row_field(r, "hataaciklama", i);
+	v = cell(t, d, i);
+	if (v != NULL && !soap_num_is_zero(v) && *v != '\0') {
+		code = atoi(v) ? atoi(v) : 1;
+		*text = cell(t, h, i);
 	}
-	free(d);
-	return v;
+	free(v);
+	return code;
 }
 
 static int64_t parse_i64(const char *v)
@@ -142,7 +151,7 @@ static int64_t parse_i64(const char *v)
 /* The number of rows of a listing keyed by `key` (soap_nil_first_empty
  * for the public clients' empty answer). A listing with no rows and
  * durum != 0 is a failure, not an empty list. */
-static int list_rows(struct ptt_reply *r, const char *key, const char *empty_text,
+static int list_rows(const struct ptt_reply *r, const char *key, const char *empty_text,
 		     const char *op, enum kerr_class cls, size_t *n, struct kerr *err)
 {
 	xmlNodePtr ret = r->soap.nret > 1 ? r->soap.rets[0] : r->ret;
@@ -248,7 +257,7 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 {
 	struct ptt_reply r;
 	xmlNodePtr p;
-	size_t i, n;
+	int rc;
 	xmlDocPtr req;
 	char start[20], end[20];
 
@@ -261,19 +270,35 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 	soap_add(p, "sontarih", end);
 	if (ptt_call(s, "PaketSorgula", req, &r, err) < 0)
 		return -1;
+	rc = ptt_parse_package_list(&r, out, err);
 	out->provider_time_ms = r.http.date_ms;
-	if (list_rows(&r, "kepId", "paket bulunamad", "PaketSorgula", KERR_PERMANENT, &n,
-		      err) < 0) {
-		ptt_reply_free(&r);
+	ptt_reply_free(&r);
+	return rc;
+}
+
+enum { PC_SIRA, PC_ID, PC_MSGID, PC_FROM, PC_FROMKEP, PC_KONU, PC_TUR, PC_TURID, PC_DURUM,
+       PC_HATA };
+static const char *const package_cols[] = { "kepSiraNo", "kepId", "OrgMesajId", "from",
+					    "fromKep", "konu", "tur", "turId", "durum",
+					    "hataaciklama" };
+
+int ptt_parse_package_list(const struct ptt_reply *r, struct kep_package_list *out,
+			   struct kerr *err)
+{
+	struct soap_columns t;
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (list_rows(r, "kepId", "paket bulunamad", "PaketSorgula", KERR_PERMANENT, &n, err) < 0)
 		return -1;
-	}
 	out->items = n ? xcalloc(n, sizeof(*out->items)) : NULL;
 	out->n = n;
+	read_rows(r, &t, package_cols, ARRAY_SIZE(package_cols));
 	for (i = 0; i < n; i++) {
 		struct kep_package_info *pi = &out->items[i];
-		char *sira = row_field(&r, "kepSiraNo", i);
+		char *sira = cell(&t, PC_SIRA, i);
 
-		pi->kep_id = row_field(&r, "kepId", i);
+		pi->kep_id = cell(&t, PC_ID, i);
 		pi->seq = parse_i64(sira);
 		if (sira != NULL && *sira != '\0' && pi->seq < 0) {
 			log_warn("PaketSorgula: kepSiraNo '%s' is not a number (kept as text)", sira);
@@ -281,15 +306,15 @@ static int ptt_list_packages(struct kep_session *s, const char *folder,
 		} else {
 			free(sira);
 		}
-		pi->message_id = row_field(&r, "OrgMesajId", i);
-		pi->from = row_field(&r, "from", i);
-		pi->from_kep = row_field(&r, "fromKep", i);
-		pi->subject = row_field(&r, "konu", i);
-		pi->kind = row_field(&r, "tur", i);
-		pi->kind_id = row_field(&r, "turId", i);
-		pi->status = row_durum(&r, i, n, &pi->error);
+		pi->message_id = cell(&t, PC_MSGID, i);
+		pi->from = cell(&t, PC_FROM, i);
+		pi->from_kep = cell(&t, PC_FROMKEP, i);
+		pi->subject = cell(&t, PC_KONU, i);
+		pi->kind = cell(&t, PC_TUR, i);
+		pi->kind_id = cell(&t, PC_TURID, i);
+		pi->status = row_durum(&t, PC_DURUM, PC_HATA, i, n, &pi->error);
 	}
-	ptt_reply_free(&r);
+	soap_columns_free(&t);
 	return 0;
 }
 
@@ -354,38 +379,53 @@ static int ptt_list_evidence(struct kep_session *s, const struct kep_pkg_ref *re
 	xmlNodePtr p;
 	xmlDocPtr req;
 	char name[300];
-	size_t i, n;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	req = ptt_request(s, "PaketDelilSorgula", &p);
 	add_ref(p, ref, 1);
 	if (ptt_call(s, "PaketDelilSorgula", req, &r, err) < 0)
 		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
-	if (list_rows(&r, "delilId", "delil bulunamad", "PaketDelilSorgula", KERR_PACKAGE, &n,
-		      err) < 0) {
-		ptt_reply_free(&r);
-		return kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name)));
-	}
+	rc = ptt_parse_evidence_list(&r, out, err);
+	ptt_reply_free(&r);
+	return rc < 0 ? kerr_prefix(err, "%s", ref_name(ref, name, sizeof(name))) : 0;
+}
+
+enum { EC_TUR, EC_ID, EC_TEXT, EC_TARIH, EC_KEPHS, EC_DURUM, EC_HATA };
+static const char *const evidence_cols[] = { "delilTurId", "delilId", "delilaciklama", "tarih",
+					     "kephs", "durum", "hataaciklama" };
+
+int ptt_parse_evidence_list(const struct ptt_reply *r, struct kep_evidence_list *out,
+			    struct kerr *err)
+{
+	struct soap_columns t;
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (list_rows(r, "delilId", "delil bulunamad", "PaketDelilSorgula", KERR_PACKAGE, &n,
+		      err) < 0)
+		return -1;
 	out->items = n ? xcalloc(n, sizeof(*out->items)) : NULL;
 	out->n = n;
+	read_rows(r, &t, evidence_cols, ARRAY_SIZE(evidence_cols));
 	for (i = 0; i < n; i++) {
 		struct kep_evidence_info *e = &out->items[i];
-		char *tur = row_field(&r, "delilTurId", i), *tarih;
+		char *tur = cell(&t, EC_TUR, i), *tarih;
 		int64_t code = parse_i64(tur);
 
 		if (tur != NULL && code < 0)
 			log_warn("PaketDelilSorgula: delilTurId '%s' is not a number", tur);
 		free(tur);
-		e->id = row_field(&r, "delilId", i);
+		e->id = cell(&t, EC_ID, i);
 		e->code = code >= 0 && code < 1000000 ? (int)code : -1;
-		e->text = row_field(&r, "delilaciklama", i);
-		tarih = row_field(&r, "tarih", i);
+		e->text = cell(&t, EC_TEXT, i);
+		tarih = cell(&t, EC_TARIH, i);
 		e->time_ms = parse_time("PaketDelilSorgula", "tarih", tarih);
 		e->time_text = tarih;
-		e->issuer = row_field(&r, "kephs", i);
-		e->status = row_durum(&r, i, n, &e->error);
+		e->issuer = cell(&t, EC_KEPHS, i);
+		e->status = row_durum(&t, EC_DURUM, EC_HATA, i, n, &e->error);
 	}
-	ptt_reply_free(&r);
+	soap_columns_free(&t);
 	return 0;
 }
 

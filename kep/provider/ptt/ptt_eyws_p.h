@@ -59,6 +59,13 @@ void ptt_reply_excerpt(const struct ptt_reply *r, char *out, size_t cap);
  * err->not_performed (the operation refused it). */
 int ptt_check_durum(xmlNodePtr ret, const char *op, enum kerr_class cls, struct kerr *err);
 
+/* The rows of a PaketSorgula / PaketDelilSorgula answer (ptt_eyws.c), read
+ * in one pass over the return's children: linear in the rows. */
+int ptt_parse_package_list(const struct ptt_reply *r, struct kep_package_list *out,
+			   struct kerr *err);
+int ptt_parse_evidence_list(const struct ptt_reply *r, struct kep_evidence_list *out,
+			    struct kerr *err);
+
 /* ptt_send.c: Yukle, MimeYap, SmimeGonder (provider.h's upload,
  * mime_prepare, mime_send). */
 int ptt_upload(struct kep_session *s, enum kep_paket_tur tur, const void *smime, size_t len,
