@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "store_archive.h"
+
 struct store_content store_content_mem(const void *data, size_t len)
 {
 	struct store_content c = { .kind = STORE_CONTENT_MEM, .data = data, .len = len, .fd = -1 };
@@ -177,53 +179,27 @@ static void blob_location(enum store_blob_kind kind, const char **table, const c
 	*table = NULL, *col = NULL;
 }
 
-/* Where a part held as a range of its package's raw content is (schema
- * v16): 1 with the package id, offset and size, 0 when the part holds its
- * own content. */
-static int part_range(struct store *s, int64_t id, int64_t *pkg, int64_t *off, int64_t *size,
-		      struct kerr *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (st_prepare(s, "SELECT p.package_id, r.raw_offset, p.size FROM part_ranges r"
-		       " JOIN parts p ON p.id = r.part_id WHERE r.part_id = :id", &st, err) < 0)
-		return -1;
-	st_bind_int64(st, ":id", id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*pkg = st_col_int64(st, 0);
-		*off = st_col_int64(st, 1);
-		*size = st_col_int64(st, 2);
-	}
-	st_finalize(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return st_err(s, err, "cannot look up a part's range");
-	return rc == SQLITE_ROW;
-}
-
-int store_blob_read(struct store *s, enum store_blob_kind kind, int64_t id,
-		    store_blob_cb *cb, void *arg, struct kerr *err)
+int st_blob_read_at(struct store *s, enum store_blob_kind kind, int64_t id,
+		    const struct store_content_location *loc, store_blob_cb *cb, void *arg,
+		    struct kerr *err)
 {
 	const char *table, *col;
 	sqlite3_blob *blob;
 	unsigned char *buf;
-	int64_t rowid = id, off = 0, end, pkg = 0, size = 0;
-	int ret = 0, ranged = 0;
+	int64_t rowid = id, off = 0, end;
+	int ret = 0, ranged = loc != NULL && loc->ranged;
 
 	blob_location(kind, &table, &col);
 	if (table == NULL)
 		return kerr_set(err, KERR_USAGE, "unknown content kind %d", (int)kind);
-	if (kind == STORE_BLOB_PART && (ranged = part_range(s, id, &pkg, &off, &size, err)) < 0)
-		return -1;
 	if (ranged)
-		table = "packages", col = "raw", rowid = pkg;
+		table = "packages", col = "raw", rowid = loc->raw_package, off = loc->raw_offset;
 	if (sqlite3_blob_open(s->db, "main", table, col, rowid, 0, &blob) != SQLITE_OK) {
 		if (strstr(sqlite3_errmsg(s->db), "no such rowid") != NULL)
 			return kerr_set(err, KERR_NOTFOUND, "no %s row %lld", table, (long long)rowid);
 		return st_err(s, err, "cannot open BLOB for reading");
 	}
-	end = ranged ? off + size : sqlite3_blob_bytes(blob);
+	end = ranged ? off + loc->size : sqlite3_blob_bytes(blob);
 	if (end > sqlite3_blob_bytes(blob)) {
 		sqlite3_blob_close(blob);
 		return kerr_set(err, KERR_STORE, "part %lld: its range ends past its package's "
@@ -242,6 +218,23 @@ int store_blob_read(struct store *s, enum store_blob_kind kind, int64_t id,
 	free(buf);
 	sqlite3_blob_close(blob);
 	return ret < 0 ? -1 : 0;
+}
+
+/* A part may be held as a range of its package's raw content (schema v16):
+ * its location (one query) says where. */
+int store_blob_read(struct store *s, enum store_blob_kind kind, int64_t id,
+		    store_blob_cb *cb, void *arg, struct kerr *err)
+{
+	struct store_content_location loc;
+	int rc;
+
+	if (kind != STORE_BLOB_PART)
+		return st_blob_read_at(s, kind, id, NULL, cb, arg, err);
+	if (store_content_location(s, kind, id, &loc, err) < 0)
+		return -1;
+	rc = st_blob_read_at(s, kind, id, &loc, cb, arg, err);
+	store_content_location_free(&loc);
+	return rc;
 }
 
 static int to_fd(void *arg, const void *chunk, size_t len, struct kerr *err)

@@ -24,8 +24,9 @@ int store_content_location(struct store *s, enum store_blob_kind kind, int64_t i
 		      " FROM packages WHERE id = :id";
 		break;
 	case STORE_BLOB_PART:
-		sql = "SELECT size, sha256, archived_to, archive_entry, archived_at"
-		      " FROM parts WHERE id = :id";
+		sql = "SELECT p.size, p.sha256, p.archived_to, p.archive_entry, p.archived_at,"
+		      " r.raw_offset, p.package_id FROM parts p"
+		      " LEFT JOIN part_ranges r ON r.part_id = p.id WHERE p.id = :id";
 		break;
 	case STORE_BLOB_EVIDENCE_RAW:   /* evidence is never archived */
 		sql = "SELECT raw_size, raw_sha256, NULL, NULL, NULL FROM evidence WHERE id = :id";
@@ -45,6 +46,11 @@ int store_content_location(struct store *s, enum store_blob_kind kind, int64_t i
 		loc->entry = st_col_str(st, 3);
 		loc->archived_at = st_col_int64(st, 4);
 		loc->archived = loc->archive != NULL;
+		if (kind == STORE_BLOB_PART && sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			loc->ranged = 1;
+			loc->raw_offset = st_col_int64(st, 5);
+			loc->raw_package = st_col_int64(st, 6);
+		}
 	}
 	st_finalize(s, st);
 	if (rc == SQLITE_DONE)
@@ -103,7 +109,7 @@ static int read_in_store(struct store *s, enum store_blob_kind kind, int64_t id,
 		EVP_MD_CTX_free(c.sha);
 		return kerr_set(err, KERR_INTERNAL, "cannot start SHA-256");
 	}
-	rc = store_blob_read(s, kind, id, checked_chunk, &c, err);
+	rc = st_blob_read_at(s, kind, id, loc, checked_chunk, &c, err);
 	EVP_DigestFinal_ex(c.sha, md, NULL);
 	EVP_MD_CTX_free(c.sha);
 	if (rc < 0)

@@ -94,9 +94,13 @@ struct store_content_location {
 	int64_t archived_at;      /* ms; 0 when in the store */
 	int64_t size;             /* the content's size, wherever it is */
 	unsigned char sha256[32]; /* and its digest */
+	/* a part held as a range of its package's raw content (schema v16):
+	 * raw_package's bytes [raw_offset, raw_offset + size); else 0 */
+	int ranged;
+	int64_t raw_package, raw_offset;
 };
-/* kind/id as for store_blob_read (evidence is never archived). KERR_NOTFOUND
- * when there is no such row. Free with store_content_location_free(). */
+/* kind/id as for store_blob_read (evidence is never archived): one query,
+ * a part's range included. KERR_NOTFOUND when there is no such row. Free with store_content_location_free(). */
 int store_content_location(struct store *store, enum store_blob_kind kind, int64_t id,
 			   struct store_content_location *loc, struct kerr *err);
 void store_content_location_free(struct store_content_location *loc);

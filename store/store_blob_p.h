@@ -31,4 +31,12 @@ struct st_mem_sink {
 };
 int st_mem_sink_write(void *arg, const void *chunk, size_t len, struct kerr *err);
 
+/* store_blob_read() with the content's location known (store_archive.h:
+ * store_content_location(), which gives a part's range in the same query);
+ * loc NULL: the content is in kind's own row, id. */
+struct store_content_location;
+int st_blob_read_at(struct store *s, enum store_blob_kind kind, int64_t id,
+		    const struct store_content_location *loc, store_blob_cb *cb, void *arg,
+		    struct kerr *err);
+
 #endif

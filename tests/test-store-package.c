@@ -505,6 +505,23 @@ static void test_stream_large(void **state)
 	free(out);
 }
 
+/* How many statements the store's connection has prepared since
+ * store_forget_statements() (store_explain_statements() lists each, its
+ * plan's lines indented). */
+static int statements(struct tstore *t)
+{
+	struct kerr err;
+	char *plans = store_explain_statements(t->st, &err), *line;
+	int n = 0;
+
+	assert_non_null(plans);
+	for (line = plans; *line != '\0'; line = strchr(line, '\n') + 1)
+		if (*line != ' ')
+			n++;
+	free(plans);
+	return n;
+}
+
 /* A part whose bytes are a slice of the raw package (the original inside
  * the envelope) is held as that range, not a second copy (schema v16): it
  * reads back byte for byte, digest checked, through the content layer and
@@ -534,9 +551,18 @@ static void test_raw_slice_part(void **state)
 	assert_int_equal(store_part_list(t->st, id, &rows, &nrows, &err), 0);
 	assert_int_equal(nrows, 2);
 	assert_int_equal(rows[0].size, (int64_t)n);
+	/* Its location and its range are one query (store_content_location):
+	 * the only statement the read prepares. */
+	store_forget_statements(t->st);
 	assert_int_equal(store_content_read_mem(t->st, STORE_BLOB_PART, rows[0].id, 1000, &b, &err), 0);
 	assert_int_equal(b.len, n);
 	assert_memory_equal(b.data, orig, n);
+	assert_int_equal(statements(t), 1);
+	b.len = 0;
+	store_forget_statements(t->st);
+	assert_int_equal(store_blob_read_mem(t->st, STORE_BLOB_PART, rows[0].id, 1000, &b, &err), 0);
+	assert_memory_equal(b.data, orig, n);
+	assert_int_equal(statements(t), 1);
 	b.len = 0;
 	assert_int_equal(store_content_read_mem(t->st, STORE_BLOB_PART, rows[1].id, 1000, &b, &err), 0);
 	assert_memory_equal(b.data, "PK\3\4eyp", 7);
