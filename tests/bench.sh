@@ -17,9 +17,10 @@
 #      3 + what is due on the evidence schedule.
 #   Counts beside them: MIME parses per package (gdb), OCSP requests per
 #   100 packages with revocation online.
-# Settings: BENCH_SIZES (default "300 1000"), BENCH_RUNS (3), BENCH_SENT (500),
-# BENCH_ROWS (status-lookup packages, 200000 = 1,000,000 evidence rows),
-# BENCH_SECONDS (5), BENCH_QUICK=1 (`make bench-quick`: tiny sizes, one run).
+# Settings: BENCH_SIZES (default "1000 3000 10000", the sizes of issue 15),
+# BENCH_RUNS (3), BENCH_SENT (500), BENCH_ROWS (status-lookup packages,
+# 200000 = 1,000,000 evidence rows), BENCH_SECONDS (5), BENCH_QUICK=1
+# (`make bench-quick`: tiny sizes, one run).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/kepsim-env.sh"
 
@@ -30,7 +31,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	sizes=${BENCH_SIZES:-20}; runs=${BENCH_RUNS:-1}; sent=${BENCH_SENT:-10}
 	rows=${BENCH_ROWS:-2000}; secs=${BENCH_SECONDS:-1}; vn=50
 else
-	sizes=${BENCH_SIZES:-300 1000}; runs=${BENCH_RUNS:-3}; sent=${BENCH_SENT:-500}
+	sizes=${BENCH_SIZES:-1000 3000 10000}; runs=${BENCH_RUNS:-3}; sent=${BENCH_SENT:-500}
 	rows=${BENCH_ROWS:-200000}; secs=${BENCH_SECONDS:-5}; vn=1000
 fi
 ROWS=$T/rows.jsonl

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Builds kepagent with -Werror and ASan/UBSan in ./build and runs every test.
 # Ends with the line "N passed, N failed, N skipped"; exits non-zero on any
-# failure. Also builds the libFuzzer targets with clang in ./build-fuzz and
-# runs each for FUZZ_TIME seconds (default 15; tests/fuzz-run.sh), counted
-# as one test; runs valgrind over the unit tests and one refresh in
+# failure. Also runs the README's demo (contrib/demo.sh) on ./build, counted
+# as one test; builds the libFuzzer targets with clang in ./build-fuzz and
+# runs each for FUZZ_TIME seconds (default 15; tests/fuzz-run.sh), one more;
+# runs valgrind over the unit tests and one refresh in
 # ./build-valgrind (tests/valgrind.sh), one more; prints the reliability
 # table (tests/reliability.sh --report); checks the peak RSS bounds there
 # (tests/refresh-big-rss.sh), one more. Usage: tests/run-all.sh [--no-distcheck]
@@ -28,6 +29,21 @@ done
 extra_pass=0
 extra_fail=0
 extra_skip=0
+# The README's demo command on this build (contrib/demo.sh uses ./build):
+# it must end with unit A's letter at "Okundu (60); final", every refresh
+# of it succeeding; one more test.
+echo "=== demo (contrib/demo.sh on ./build)"
+if sh "$src/contrib/demo.sh" >"$build/demo.log" 2>&1 &&
+	grep -q '^DEMO-2026-1: Okundu (60); final' "$build/demo.log" &&
+	! grep -Eq 'refresh reported failures|AddressSanitizer|LeakSanitizer|runtime error' "$build/demo.log"; then
+	grep '^DEMO-2026-1:' "$build/demo.log"
+	echo "demo: ok"
+	extra_pass=$((extra_pass + 1))
+else
+	tail -n 40 "$build/demo.log"
+	echo "demo: FAILED"
+	extra_fail=$((extra_fail + 1))
+fi
 # Fuzzing: every target for a bounded time from its seed corpus; a crash,
 # leak or timeout fails (the input is printed and kept in build-fuzz/fuzz-artifacts).
 echo "=== fuzz (clang, libFuzzer + ASan/UBSan, ${FUZZ_TIME:-15} s per target)"
