@@ -29,10 +29,7 @@ static void assert_nothing_stored(struct tstore *t)
 static void test_insert_and_read_back(void **state)
 {
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct store_package_row *row = NULL;
 	struct store_part_row *prow = NULL;
 	struct store_verification_row *vrow = NULL;
@@ -44,8 +41,8 @@ static void test_insert_and_read_back(void **state)
 	size_t n;
 	int inserted = -1;
 
-	tstore_sample(&p, "<kep-1>", "raw package bytes\r\n", parts, &v, &eyp);
-	if (store_package_insert(t->st, &p, &id, &inserted, &err) < 0)
+	tstore_sample(&s, "<kep-1>", "raw package bytes\r\n");
+	if (store_package_insert(t->st, &s.p, &id, &inserted, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(inserted, 1);
 	assert_true(id > 0);
@@ -87,7 +84,7 @@ static void test_insert_and_read_back(void **state)
 	store_verification_rows_free(&vrow, n);
 
 	/* Idempotent on (account, folder, kepId). */
-	if (store_package_insert(t->st, &p, &id2, &inserted, &err) < 0)
+	if (store_package_insert(t->st, &s.p, &id2, &inserted, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(inserted, 0);
 	assert_int_equal(id2, id);
@@ -96,8 +93,8 @@ static void test_insert_and_read_back(void **state)
 	assert_int_equal(tstore_count(t, "audit_log"), 1);
 	assert_int_equal(tstore_count(t, "import_queue"), 1);
 	/* Another folder is another package. */
-	p.meta.folder = "INBOX.Sent";
-	assert_int_equal(store_package_insert(t->st, &p, &id2, &inserted, &err), 0);
+	s.p.meta.folder = "INBOX.Sent";
+	assert_int_equal(store_package_insert(t->st, &s.p, &id2, &inserted, &err), 0);
 	assert_int_equal(inserted, 1);
 	assert_true(id2 != id);
 	sent = id2;
@@ -148,29 +145,26 @@ static void test_insert_and_read_back(void **state)
 static void test_constraint_leaves_nothing(void **state)
 {
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct kerr err = { 0 };
 	int64_t id = 0;
 
-	tstore_sample(&p, "<kep-bad>", "raw", parts, &v, &eyp);
-	parts[1].meta.role = "no-such-role";
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), -1);
+	tstore_sample(&s, "<kep-bad>", "raw");
+	s.parts[1].meta.role = "no-such-role";
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "CHECK"));
 	assert_nothing_stored(t);
 
 	/* Invalid JSON in a verification result, the last derived row but one. */
-	tstore_sample(&p, "<kep-bad>", "raw", parts, &v, &eyp);
-	v.details_json = "{not json";
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), -1);
+	tstore_sample(&s, "<kep-bad>", "raw");
+	s.v.details_json = "{not json";
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), -1);
 	assert_nothing_stored(t);
 
 	/* An unknown account. */
-	tstore_sample(&p, "<kep-bad>", "raw", parts, &v, &eyp);
-	p.meta.account = "nobody";
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), -1);
+	tstore_sample(&s, "<kep-bad>", "raw");
+	s.p.meta.account = "nobody";
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), -1);
 	assert_int_equal(err.cls, KERR_NOTFOUND);
 	assert_nothing_stored(t);
 }
@@ -183,10 +177,7 @@ static void test_sequence_number(void **state)
 		{ 10, NULL }, { 9, NULL }, { -1, "A-7" }, { -1, NULL }, { 0, NULL },
 	};
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct store_package_row *row = NULL;
 	struct kerr err = { 0 };
 	int64_t id[ARRAY_SIZE(in)];
@@ -197,10 +188,10 @@ static void test_sequence_number(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(in); i++) {
 		snprintf(kep, sizeof(kep), "<kep-seq-%zu>", i);
-		tstore_sample(&p, kep, "raw", parts, &v, &eyp);
-		p.meta.provider_seq = in[i].n;
-		p.meta.provider_seq_text = in[i].text;
-		if (store_package_insert(t->st, &p, &id[i], NULL, &err) < 0)
+		tstore_sample(&s, kep, "raw");
+		s.p.meta.provider_seq = in[i].n;
+		s.p.meta.provider_seq_text = in[i].text;
+		if (store_package_insert(t->st, &s.p, &id[i], NULL, &err) < 0)
 			fail_msg("%s", err.msg);
 	}
 	for (i = 0; i < ARRAY_SIZE(in); i++) {
@@ -228,20 +219,17 @@ static void test_sequence_number(void **state)
 static void test_injected_failure_each_step(void **state)
 {
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct kerr err = { 0 };
 	int64_t id = 0;
 	int step, inserted = 0;
 
-	tstore_sample(&p, "<kep-fail>", "raw", parts, &v, &eyp);
+	tstore_sample(&s, "<kep-fail>", "raw");
 	/* Fail at step 1, 2, ... until the write gets through: every failed
 	 * attempt must leave the database as it was. */
 	for (step = 1; step < 50; step++) {
 		store_test_fail_at_step(t->st, step);
-		if (store_package_insert(t->st, &p, &id, &inserted, &err) == 0)
+		if (store_package_insert(t->st, &s.p, &id, &inserted, &err) == 0)
 			break;
 		assert_non_null(strstr(err.msg, "injected failure"));
 		assert_nothing_stored(t);
@@ -260,27 +248,24 @@ static void test_injected_failure_each_step(void **state)
 static void test_caller_transaction(void **state)
 {
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct kerr err = { 0 };
 	int64_t id = 0;
 
-	tstore_sample(&p, "<kep-tx>", "raw", parts, &v, &eyp);
+	tstore_sample(&s, "<kep-tx>", "raw");
 	assert_int_equal(store_begin(t->st, &err), 0);
 	assert_int_equal(store_begin(t->st, &err), -1);
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), 0);
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), 0);
 	assert_int_equal(store_audit_append(t->st, "test", "composite", "acc1", NULL, NULL, &err), 0);
 	store_rollback(t->st);
 	assert_nothing_stored(t);
 
 	assert_int_equal(store_begin(t->st, &err), 0);
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), 0);
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), 0);
 	/* A failing write inside the caller's transaction undoes only itself. */
-	p.meta.kep_id = "<kep-tx-2>";
-	parts[0].meta.role = "bad";
-	assert_int_equal(store_package_insert(t->st, &p, &id, NULL, &err), -1);
+	s.p.meta.kep_id = "<kep-tx-2>";
+	s.parts[0].meta.role = "bad";
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, NULL, &err), -1);
 	assert_int_equal(store_commit(t->st, &err), 0);
 	assert_int_equal(tstore_count(t, "packages"), 1);
 	assert_int_equal(tstore_count(t, "parts"), 2);
@@ -299,10 +284,7 @@ static void test_evidence(void **state)
 	};
 	struct store_evidence_row *rows = NULL;
 	struct store_verification_row *vr = NULL;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct kerr err = { 0 };
 	char **ids = NULL;
 	int64_t eid = 0, eid2 = 0, pid = 0;
@@ -324,8 +306,8 @@ static void test_evidence(void **state)
 	store_evidence_delil_ids_free(&ids, n);
 
 	/* The package arrives: the evidence is linked to it. */
-	tstore_sample(&p, "<kep-ev>", "raw", parts, &v, &eyp);
-	assert_int_equal(store_package_insert(t->st, &p, &pid, NULL, &err), 0);
+	tstore_sample(&s, "<kep-ev>", "raw");
+	assert_int_equal(store_package_insert(t->st, &s.p, &pid, NULL, &err), 0);
 	assert_int_equal(store_evidence_list_for_package(t->st, pid, &rows, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, eid);
@@ -419,10 +401,7 @@ static int count_chunk(void *arg, const void *chunk, size_t len, struct kerr *er
 static void test_stream_large(void **state)
 {
 	struct tstore *t = *state;
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct store_package_row *row = NULL;
 	struct chunk_stats cs = { 0 };
 	struct kerr err = { 0 };
@@ -450,11 +429,11 @@ static void test_stream_large(void **state)
 	EVP_DigestFinal_ex(md, sha_in, NULL);
 	assert_true(BIG > 4 * STORE_BLOB_CHUNK);
 
-	tstore_sample(&p, "<kep-big>", "", parts, &v, &eyp);
-	p.raw = store_content_path(in);
-	parts[0].content = store_content_path(in);   /* the original, as large */
+	tstore_sample(&s, "<kep-big>", "");
+	s.p.raw = store_content_path(in);
+	s.parts[0].content = store_content_path(in);   /* the original, as large */
 	assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &high, 1), SQLITE_OK);
-	if (store_package_insert(t->st, &p, &id, NULL, &err) < 0)
+	if (store_package_insert(t->st, &s.p, &id, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &high, 1), SQLITE_OK);
 	/* SQLite never held the content: it was written in chunks. */
@@ -533,10 +512,7 @@ static void test_raw_slice_part(void **state)
 	static const char raw[] = "Content-Type: multipart/mixed\r\n\r\nFrom: a\r\n\r\nthe original";
 	const char *orig = strstr(raw, "From:");
 	size_t off = (size_t)(orig - raw), n = strlen(orig);
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct store_part_row *rows = NULL;
 	struct kbuf b = { 0 };
 	struct kerr err = { 0 };
@@ -545,9 +521,9 @@ static void test_raw_slice_part(void **state)
 	size_t nrows;
 	int isnew;
 
-	tstore_sample(&p, "<slice@k>", raw, parts, &v, &eyp);
-	parts[0].content = store_content_raw_slice(orig, n, off);
-	assert_int_equal(store_package_insert(t->st, &p, &id, &isnew, &err), 0);
+	tstore_sample(&s, "<slice@k>", raw);
+	s.parts[0].content = store_content_raw_slice(orig, n, off);
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, &isnew, &err), 0);
 	assert_int_equal(store_part_list(t->st, id, &rows, &nrows, &err), 0);
 	assert_int_equal(nrows, 2);
 	assert_int_equal(rows[0].size, (int64_t)n);
@@ -576,9 +552,9 @@ static void test_raw_slice_part(void **state)
 	free(q);
 
 	/* Past the end of the package: refused, the whole package with it. */
-	tstore_sample(&p, "<slice-bad@k>", raw, parts, &v, &eyp);
-	parts[0].content = store_content_raw_slice(orig, n, off + 1);
-	assert_int_equal(store_package_insert(t->st, &p, &id, &isnew, &err), -1);
+	tstore_sample(&s, "<slice-bad@k>", raw);
+	s.parts[0].content = store_content_raw_slice(orig, n, off + 1);
+	assert_int_equal(store_package_insert(t->st, &s.p, &id, &isnew, &err), -1);
 	assert_int_equal(tstore_count(t, "packages"), 1);
 	assert_int_equal(tstore_count(t, "parts"), 2);
 }

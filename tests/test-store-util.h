@@ -100,12 +100,24 @@ static inline void tstore_sql(struct tstore *t, const char *sql)
 	sqlite3_close(db);
 }
 
-/* A package with two parts, e-Yazisma metadata and one verification result;
- * the strings are static, content points at `raw`. */
-static inline void tstore_sample(struct store_package *p, const char *kep_id,
-				 const char *raw, struct store_part parts[2],
-				 struct store_verification *v, struct store_eyp *eyp)
+/* The sample package with the rows it points at. */
+struct tsample {
+	struct store_package p;
+	struct store_part parts[2];
+	struct store_verification v;
+	struct store_eyp eyp;
+};
+
+/* A package with two parts, e-Yazisma metadata and one verification result
+ * (s->p, pointing at s's other members); the strings are static, content
+ * points at `raw`. */
+static inline void tstore_sample(struct tsample *s, const char *kep_id, const char *raw)
 {
+	struct store_package *p = &s->p;
+	struct store_part *parts = s->parts;
+	struct store_verification *v = &s->v;
+	struct store_eyp *eyp = &s->eyp;
+
 	memset(p, 0, sizeof(*p));
 	p->meta.account = "acc1";
 	p->meta.folder = "INBOX";
@@ -155,15 +167,12 @@ static inline void tstore_sample(struct store_package *p, const char *kep_id,
 /* Stores the sample package under kep_id with raw as its content; its id. */
 static inline int64_t tstore_add(struct tstore *t, const char *kep_id, const char *raw)
 {
-	struct store_package p;
-	struct store_part parts[2];
-	struct store_verification v;
-	struct store_eyp eyp;
+	struct tsample s;
 	struct kerr err = { 0 };
 	int64_t id;
 
-	tstore_sample(&p, kep_id, raw, parts, &v, &eyp);
-	if (store_package_insert(t->st, &p, &id, NULL, &err) < 0)
+	tstore_sample(&s, kep_id, raw);
+	if (store_package_insert(t->st, &s.p, &id, NULL, &err) < 0)
 		fail_msg("insert: %s", err.msg);
 	return id;
 }
