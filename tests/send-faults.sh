@@ -18,6 +18,20 @@
 fault_world
 on_exit 'grep -q "^PASS" "$T/done" 2>/dev/null || grep -E "outbox|reconcil|upload|mime_|sent|refused|error|warn" "$T/runs.log" 2>/dev/null | tail -40'
 
+# resubmit_once_listed WHAT BEFORE WAKE: the runs so far took less than
+# BEFORE s since $t0 (so they ran before kepsim listed the package); at
+# WAKE s after $t0, once it is listed, a person resubmits the parked item
+# and the next run finds it in the sent folder: submitted after one
+# attempt, one request.
+resubmit_once_listed() {
+	[ $(($(date +%s) - t0)) -lt "$2" ] || fail "$1: the runs took $2 s, the package is listed already"
+	sleep $(($3 - ($(date +%s) - t0)))
+	expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+	refresh "$1: resubmitted"
+	item_json "$id"
+	once "$1, resubmitted" 1 1
+}
+
 # Performed, then the answer lost: adopted, never submitted again.
 fault yukle Yukle performed-no-answer adopted
 fault yukle Yukle performed-http500 adopted
@@ -105,12 +119,7 @@ refresh "later: parks"
 item_json "$id"
 [ "$(item 'j["state"]')" = parked ] || fail "later: the item is $(item 'j["state"]'), not parked"
 expect_grep "submission unanswered and not in the sent folder after [0-9]* s; check the provider's web mailbox, then run \`kepagent outbox resubmit $id\` or \`kepagent outbox abandon $id\`" "$T/item"
-[ $(($(date +%s) - t0)) -lt 14 ] || fail "later: the runs took 14 s, the package is listed already"
-sleep $((20 - ($(date +%s) - t0)))
-expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
-refresh "later: resubmitted"
-item_json "$id"
-once "later listing, resubmitted" 1 1
+resubmit_once_listed later 14 20
 echo "later listing (15 s, window 2 s): parked; the resubmission found it listed: one request"
 kenv_stop
 
@@ -132,12 +141,7 @@ item_json "$id"
 expect_grep "provider answered OK without a package id, and it is not in the sent folder after [0-9]* s; check the provider's web mailbox, then run \`kepagent outbox resubmit $id\` or \`kepagent outbox abandon $id\` .POST /v1/outbox/$id/resubmit or /abandon." "$T/item"
 expect_no_grep "unanswered" "$T/item"
 [ "$(submissions)" = 1 ] || fail "no kepId: $(submissions) submission requests"
-[ $(($(date +%s) - t0)) -lt 9 ] || fail "no kepId: the runs took 9 s, the package is listed already"
-sleep $((13 - ($(date +%s) - t0)))
-expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
-refresh "no kepId: resubmitted"
-item_json "$id"
-once "no kepId, resubmitted" 1 1
+resubmit_once_listed "no kepId" 9 13
 echo "OK without a kepId, listed 10 s late: parked with its own reason; the resubmission found it: one request"
 kenv_stop
 echo PASS >"$T/done"
