@@ -21,6 +21,7 @@ store_libstore_a_SOURCES = \
 	store/sync_state.c store/store_sync_state.h \
 	store/folder_list.c store/store_folder_list.h \
 	store/quota.c store/store_quota.h \
+	store/kep_id_reuse.c store/store_kep_id_reuse.h \
 	store/revcache.c store/store_revcache.h
 # The outbox: what EBYS hands kepagent to send (schema 7).
 store_libstore_a_SOURCES += store/outbox.c store/store_outbox.h

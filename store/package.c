@@ -60,6 +60,25 @@ int store_package_exists(struct store *s, const char *account, const char *folde
 	return lookup(s, acc, folder, kep_id, id_r, err);
 }
 
+int store_package_seq(struct store *s, int64_t id, char **seq_r, struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*seq_r = NULL;
+	if (st_prepare(s, "SELECT COALESCE(CAST(kep_sira_no AS TEXT), kep_sira_no_text)"
+		       " FROM package_seq WHERE package_id = :id", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq_r = st_col_str(st, 0);
+	else if (rc != SQLITE_DONE)
+		st_err(s, err, "cannot read a package's sequence number");
+	st_finalize(s, st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int insert_row(struct store *s, int64_t acc, const struct store_package_meta *m,
 		      struct st_source *src, int64_t *id_r, struct kerr *err)
 {

@@ -405,6 +405,25 @@ static const char v18[] =
 	" SELECT package_id FROM import_queue"
 	" WHERE package_id NOT IN (SELECT package_id FROM evidence_mails);";
 
+/* v19: a kepId the provider lists again with another kepSiraNo than the
+ * stored package's (store_kep_id_reuse.h): a second package under an id the
+ * store holds already (UNIQUE (account_id, folder, kep_id)). The stored
+ * package is never overwritten; the listed one is recorded here, with its
+ * bytes as downloaded by its kepSiraNo (raw NULL until they are: the next
+ * refresh that lists it downloads them again). listed_seq: the number as
+ * listed, in decimal, or the provider's text when it is not a number. */
+static const char v19[] =
+	"CREATE TABLE kep_id_reuses ("
+	" id INTEGER PRIMARY KEY,"
+	" package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,"
+	" listed_seq TEXT NOT NULL,"
+	" first_seen INTEGER NOT NULL,"
+	" raw_size INTEGER,"
+	" raw_sha256 BLOB CHECK (raw_sha256 IS NULL OR length(raw_sha256) = 32),"
+	" stored_at INTEGER,"
+	" raw BLOB,"                      /* last: see the note at the top */
+	" UNIQUE (package_id, listed_seq));";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -424,5 +443,6 @@ const struct store_migration store_migrations[] = {
 	{ 16, "parts held as ranges of their package", v16 },
 	{ 17, "the sequence number of an evidence item's package as an integer", v17 },
 	{ 18, "delil mails stored before they were recognised", v18 },
+	{ 19, "kepIds listed again with another kepSiraNo", v19 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

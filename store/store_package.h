@@ -85,6 +85,10 @@ int store_package_insert(struct store *store, const struct store_package *pkg,
 /* 1 and *id_r (may be NULL) when stored, 0 when not. */
 int store_package_exists(struct store *store, const char *account, const char *folder,
 			 const char *kep_id, int64_t *id_r, struct kerr *err);
+/* The stored package's sequence number as text (*seq_r, the caller's):
+ * the number in decimal, or the provider's text when it was not a number;
+ * NULL when it has none. */
+int store_package_seq(struct store *store, int64_t id, char **seq_r, struct kerr *err);
 /* KERR_NOTFOUND when there is no such package. */
 int store_package_get(struct store *store, int64_t id, struct store_package_row **row_r,
 		      struct kerr *err);

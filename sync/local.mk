@@ -7,7 +7,7 @@ sync_libkepsync_a_CPPFLAGS = $(AM_CPPFLAGS) $(SYNC_INCLUDES) $(ALL_DEP_CFLAGS)
 sync_libkepsync_a_SOURCES = \
 	sync/sync.c sync/sync.h sync/sync_p.h \
 	sync/sync_folder.c sync/sync_fetch.c sync/sync_package.c sync/sync_evidence.c sync/sync_ack.c \
-	sync/sync_evidence_mail.c \
+	sync/sync_evidence_mail.c sync/sync_reuse.c \
 	sync/sync_backfill.c sync/ack_policy.c sync/ack_policy.h \
 	sync/retry.c sync/retry.h \
 	sync/lock.c sync/lock.h \

@@ -331,23 +331,28 @@ static int64_t window_end(const char *folder, const struct account_config *a, in
 	return provider_ms;
 }
 
-enum { HAVE_NOT, HAVE_STORED, HAVE_FAILED };
+enum { HAVE_NOT, HAVE_STORED, HAVE_FAILED, HAVE_REUSED };
 
 /* Which listed rows are stored already (have[i], ids[i]) and which are to
  * be downloaded (fetch, in the listing's order; their count returned). A
- * failed lookup is the row's failure. */
+ * row whose kepId is stored under another kepSiraNo is another package
+ * (HAVE_REUSED, sync_kep_id_reuse). A failed lookup is the row's failure. */
 static size_t to_fetch(struct sync_ctx *c, const char *folder,
 		       const struct kep_package_info *const *rows, size_t n, int64_t *ids,
 		       unsigned char *have, const struct kep_package_info **fetch, int *failed)
 {
 	size_t i, nf = 0;
 	struct kerr err;
-	int found;
+	int found, reused;
 
 	for (i = 0; i < n; i++) {
 		found = store_package_exists(c->store, c->acct->name, folder, rows[i]->kep_id,
 					     &ids[i], &err);
-		if (found < 0) {
+		if (found > 0 && (reused = sync_kep_id_reused(c, rows[i], ids[i], &err)) != 0)
+			found = reused < 0 ? -1 : 2;
+		if (found == 2) {
+			have[i] = HAVE_REUSED;
+		} else if (found < 0) {
 			sync_fail(c, folder, rows[i]->kep_id, &err);
 			*failed = 1;
 			have[i] = HAVE_FAILED;
@@ -428,6 +433,16 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 		}
 		if (have[i] == HAVE_FAILED)
 			continue;
+		if (have[i] == HAVE_REUSED) {
+			/* Another package: its evidence is not the stored one's. */
+			sync_batch_commit(c);
+			if (!c->fatal && sync_kep_id_reuse(c, folder, rows[i], id, &err) < 0) {
+				sync_fail(c, folder, rows[i]->kep_id, &err);
+				failed = 1;
+			}
+			progress(c, folder, ++done, n);
+			continue;
+		}
 		/* The write lock is not held across a wait for the provider. */
 		if (have[i] == HAVE_NOT && (f == NULL || !sync_fetch_ready(f, k) || sync_batch_due(c)))
 			sync_batch_commit(c);

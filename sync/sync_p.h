@@ -182,6 +182,18 @@ int sync_package_fetched(struct sync_ctx *c, struct sync_fetch *f, size_t k, con
 			 const struct kep_package_info *pi, int received, int64_t *id_r,
 			 int *new_r, struct kerr *err);
 
+/* sync_reuse.c: a listed row whose kepId is stored already (package id)
+ * under another kepSiraNo. sync_kep_id_reused(): 1 when both numbers are
+ * known and differ, 0 when not. sync_kep_id_reuse(): the listed package
+ * downloaded by its kepSiraNo and kept beside the stored one, never over it
+ * (store_kep_id_reuse.h), warned, audited and flagged once; nothing again
+ * once its bytes are kept; -1 when they could not be had (the row is
+ * recorded, the next listing tries again). */
+int sync_kep_id_reused(struct sync_ctx *c, const struct kep_package_info *pi, int64_t id,
+		       struct kerr *err);
+int sync_kep_id_reuse(struct sync_ctx *c, const char *folder, const struct kep_package_info *pi,
+		      int64_t id, struct kerr *err);
+
 /* sync_evidence.c: a stored package (carrier_id) that is a delil delivered
  * as an e-mail (X-REM-Msg-Type: Message, the evidence XML attached inside
  * the signed entity): the XML stored and judged as a PaketDelilIndir item of

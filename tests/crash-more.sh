@@ -115,7 +115,8 @@ py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v16.db'"
 py_sql "$T/v16.db" "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_sira_no;
 UPDATE evidence SET kep_sira_no = (SELECT COALESCE(q.kep_sira_no, q.kep_sira_no_text) FROM evidence_seq q WHERE q.evidence_id = evidence.id);
 UPDATE evidence SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM evidence WHERE kep_sira_no IS NOT NULL);
-DROP TABLE evidence_seq; DROP TABLE evidence_mail_unjudged; PRAGMA user_version = 16;"
+DROP TABLE evidence_seq; DROP TABLE evidence_mail_unjudged; DROP TABLE kep_id_reuses;
+PRAGMA user_version = 16;"
 # A v13 store: the packages' numbers TEXT too (before package_seq, v14), and
 # none of the tables of v14 and later.
 py_sql "$T/v16.db" "VACUUM INTO '$T/v13.db'"
@@ -130,6 +131,21 @@ DROP TABLE package_seq; DROP TABLE evidence_mails; PRAGMA user_version = 13;"
 # v14: the packages' numbers; v17: the evidence items'.
 seq_upgrade "$T/v13.db" 13 14 packages package_seq package_id 5
 seq_upgrade "$T/v16.db" 16 17 evidence evidence_seq evidence_id 2
+
+# A v18 store: before kep_id_reuses (v19); its upgrade adds the table and
+# leaves every package as it was.
+py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v18.db'"
+py_sql "$T/v18.db" "DROP TABLE kep_id_reuses; PRAGMA user_version = 18;"
+STORE=$T/v18.db
+v18_pkgs=$(kenv_sql "SELECT group_concat(id || ':' || hex(raw_sha256)) FROM packages")
+[ -n "$v18_pkgs" ] || fail "the v18 store has no packages"
+reuses_added() {
+	[ "$(kenv_sql "SELECT group_concat(id || ':' || hex(raw_sha256)) FROM packages")" = "$v18_pkgs" ] \
+		|| fail "$1: the packages changed"
+	[ "$(kenv_sql "SELECT count(*) FROM kep_id_reuses")" = 0 ] || fail "$1: kep_id_reuses"
+}
+upgrade_killed "$T/v18.db" 18 19 reuses_added
+echo "upgrade to v19: killed before and after its commit, packages as they were"
 
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
 	api_daemon_up KEPAGENT_CRASHPOINT=$point

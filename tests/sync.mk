@@ -16,8 +16,8 @@ TESTS += tests/test-store-sync-hooks
 tests_test_store_sync_hooks_SOURCES = tests/test-store-sync-hooks.c
 tests_test_store_sync_hooks_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_store_sync_hooks_LDADD = $(TEST_LDADD)
-TESTS += tests/refresh-delete.sh
-dist_noinst_SCRIPTS += tests/refresh-delete.sh
+TESTS += tests/refresh-delete.sh tests/refresh-kep-id-reuse.sh
+dist_noinst_SCRIPTS += tests/refresh-delete.sh tests/refresh-kep-id-reuse.sh
 TESTS += tests/refresh-files.sh
 dist_noinst_SCRIPTS += tests/refresh-files.sh
 # Peak RSS of a refresh of a 25 MB package (skips under sanitizers;

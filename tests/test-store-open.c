@@ -7,6 +7,7 @@
 
 #include "store_audit.h"
 #include "store_evidence.h"
+#include "store_kep_id_reuse.h"
 #include "store_queue.h"
 #include "store_verification.h"
 
@@ -190,12 +191,35 @@ static void check_upgraded(struct tstore *t, int from)
 	}
 	assert_int_equal(tstore_count(t, "audit_log"), 1);
 	assert_int_equal(tstore_count(t, "parts"), 1);
+	/* v19: an old package's kepId listed again under another number is
+	 * recorded beside it, its bytes kept; the package is left as it was. */
+	assert_int_equal(store_kep_id_reuse_kept(s, 1, "43", &err), 0);
+	{
+		struct store_content c = store_content_mem("second", 6);
+		int isnew = 0;
+
+		assert_int_equal(store_kep_id_reuse_record(s, "test", "old", "<k1>", 1, "43", &c,
+							   &isnew, &err), 0);
+		assert_int_equal(isnew, 1);
+		assert_int_equal(store_kep_id_reuse_record(s, "test", "old", "<k1>", 1, "43", &c,
+							   &isnew, &err), 0);
+		assert_int_equal(isnew, 0);
+	}
+	assert_int_equal(store_kep_id_reuse_kept(s, 1, "43", &err), 1);
+	assert_int_equal(tstore_count(t, "kep_id_reuses"), 1);
+	assert_int_equal(tstore_count(t, "audit_log"), 2);
+	assert_int_equal(store_blob_read_mem(s, STORE_BLOB_PACKAGE_RAW, 1, 100, &raw, &err), 0);
+	assert_memory_equal(raw.data, "abc", 3);
+	kbuf_free(&raw);
 	store_close(&s);
 	/* v4: content stored before retention existed is in the store. */
 	db = raw_open(t->path);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM packages WHERE archived_to IS NULL"
 				 " AND archive_entry IS NULL AND archived_at IS NULL"), 1);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM parts WHERE archived_to IS NULL"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM kep_id_reuses WHERE package_id = 1"
+				 " AND listed_seq = '43' AND raw = CAST('second' AS BLOB) AND raw_size = 6"
+				 " AND raw_sha256 = X'16367aacb67a4a017c8da8ab95682ccb390863780f7114dda0a0e0c55644c7c4'"), 1);
 	sqlite3_close(db);
 }
 
