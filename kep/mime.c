@@ -11,7 +11,6 @@
 
 #include <libetpan/libetpan.h>
 #include <libetpan/charconv.h>
-#include <openssl/evp.h>
 
 #include "cms_verify.h"
 #include "log.h"
@@ -374,12 +373,21 @@ static int ends_with_ci(const char *s, const char *suffix)
 /* base64 with libetpan's tolerance (mailmime_base64_body_parse, whose
  * answers must not change): every byte outside the alphabet is skipped,
  * '=' too, and a last group of 1, 2 or 3 symbols gives 1, 1 or 2 bytes.
- * The symbols are gathered in blocks that OpenSSL decodes (4 to 3). */
-static int b64_symbol(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
+ * One pass over the body through a table (a symbol's value, or 64 for a
+ * byte that is skipped), four symbols giving three bytes, no copy of the
+ * symbols first: the body is read once. */
+static const unsigned char b64_val[256] = {
+#define X64 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64
+	X64, X64,
+	64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 62, 64, 64, 64, 63,   /* '+' '/' */
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 64, 64, 64, 64, 64, 64,   /* '0'-'9' */
+	64, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,             /* 'A'-'O' */
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 64, 64, 64, 64, 64,  /* 'P'-'Z' */
+	64, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,  /* 'a'-'o' */
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 64, 64, 64, 64, 64,  /* 'p'-'z' */
+	X64, X64, X64, X64, X64, X64, X64, X64
+#undef X64
+};
 
 /* Where decoded bytes go: a buffer that holds them all, or a file. */
 struct b64_sink {
@@ -400,31 +408,62 @@ static void sink_put(struct b64_sink *k, const unsigned char *d, size_t n)
 
 static void b64_decode(const unsigned char *in, size_t n, struct b64_sink *k)
 {
-	unsigned char blk[4096], out[4096 / 4 * 3];
-	size_t m = 0;
+	unsigned char out[3072];
+	size_t o = 0, i = 0;
+	uint32_t acc = 0;
+	unsigned m = 0;
 
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && !b64_symbol(in[i]))
-			continue;
-		if (i < n)
-			blk[m++] = in[i];
-		if (m == sizeof(blk) || (i == n && m >= 4)) {
-			size_t whole = m / 4 * 4;
+	while (i < n) {
+		/* a run of whole groups of symbols (a line's worth), no test per byte but the table's */
+		while (i + 4 <= n && m == 0) {
+			unsigned a = b64_val[in[i]], b = b64_val[in[i + 1]],
+				 c = b64_val[in[i + 2]], d = b64_val[in[i + 3]];
 
-			/* only symbols, no padding: exactly 3 bytes per 4 */
-			EVP_DecodeBlock(out, blk, (int)whole);
-			sink_put(k, out, whole / 4 * 3);
-			memmove(blk, blk + whole, m - whole);
-			m -= whole;
+			if ((a | b | c | d) & 64)
+				break;
+			acc = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;
+			out[o] = (unsigned char)(acc >> 16);
+			out[o + 1] = (unsigned char)(acc >> 8);
+			out[o + 2] = (unsigned char)acc;
+			o += 3;
+			i += 4;
+			if (o == sizeof(out)) {
+				sink_put(k, out, o);
+				o = 0;
+			}
+		}
+		if (i >= n)
+			break;
+		/* one byte at a time, across skipped bytes */
+		{
+			unsigned v = b64_val[in[i++]];
+
+			if (v & 64)
+				continue;
+			acc = acc << 6 | v;
+			if (++m == 4) {
+				out[o] = (unsigned char)(acc >> 16);
+				out[o + 1] = (unsigned char)(acc >> 8);
+				out[o + 2] = (unsigned char)acc;
+				o += 3;
+				m = 0;
+				acc = 0;
+				if (o == sizeof(out)) {
+					sink_put(k, out, o);
+					o = 0;
+				}
+			}
 		}
 	}
 	if (m > 0) {
-		unsigned char last[4] = { 'A', 'A', 'A', 'A' };
-
-		memcpy(last, blk, m);
-		EVP_DecodeBlock(out, last, 4);
-		sink_put(k, out, m == 3 ? 2 : 1);
+		/* the last group, completed with zero symbols ('A') */
+		acc <<= 6 * (4 - m);
+		out[o++] = (unsigned char)(acc >> 16);
+		if (m == 3)
+			out[o++] = (unsigned char)(acc >> 8);
 	}
+	if (o > 0)
+		sink_put(k, out, o);
 }
 
 /* A large body decoded into an unlinked temporary file in dir (the
@@ -939,13 +978,15 @@ static unsigned nesting_at(const char *d, size_t upto)
  * them so (a tree deeper than the walk would take), else the count. */
 static int precheck(const char *d, size_t len, struct kerr *err)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0;
 
 	if (len > MIME_MAX_LEN)
 		return kerr_set(err, KERR_LIMIT, "message of %zu bytes exceeds %u", len, MIME_MAX_LEN);
-	for (size_t i = 0; i + 13 <= len; i++)
-		if ((i == 0 || d[i - 1] == '\n') && strncasecmp(d + i, "content-type:", 13) == 0 &&
-		    ++n > MIME_MAX_PARTS) {
+	/* line by line: memchr finds where the next one starts */
+	while (i + 13 <= len) {
+		const char *nl;
+
+		if (strncasecmp(d + i, "content-type:", 13) == 0 && ++n > MIME_MAX_PARTS) {
 			unsigned depth = nesting_at(d, i);
 
 			if (depth > MIME_MAX_DEPTH)
@@ -954,6 +995,10 @@ static int precheck(const char *d, size_t len, struct kerr *err)
 						depth, MIME_MAX_PARTS);
 			return kerr_set(err, KERR_LIMIT, "more than %d MIME parts", MIME_MAX_PARTS);
 		}
+		if ((nl = memchr(d + i, '\n', len - i)) == NULL)
+			break;
+		i = (size_t)(nl - d) + 1;
+	}
 	return 0;
 }
 
@@ -1119,8 +1164,10 @@ static int parse_buf(const char *c, size_t len, const char *spool_dir, struct mi
 		rc = walk(&w, root->mm_data.mm_message.mm_msg_mime, 1, "", 0);
 	if (rc == 0)
 		split_signed(&w);
+	/* LF-only when a blank line "\n\n" comes before the first CRLF one:
+	 * looked for only before it (a CRLF message is not scanned to its end) */
 	hdr_end_crlf = memmem(c, len, "\r\n\r\n", 4);
-	hdr_end_lf = memmem(c, len, "\n\n", 2);
+	hdr_end_lf = memmem(c, hdr_end_crlf != NULL ? (size_t)(hdr_end_crlf - c) + 1 : len, "\n\n", 2);
 	m->lf_only = hdr_end_lf && (!hdr_end_crlf || hdr_end_lf < hdr_end_crlf);
 	m->sigs = (struct mime_sig *)w.sigs.data;
 	m->n_sigs = w.sigs.len / sizeof(struct mime_sig);

@@ -159,6 +159,32 @@ static void test_base64_like_libetpan(void **state)
 		}
 		check_b64((const char *)big.data, big.len);
 	}
+	/* every byte value, symbols in lines of 76 and in runs broken anywhere
+	 * (the decoder takes whole groups at once and single symbols between
+	 * skipped bytes), across its 3072-byte output blocks */
+	for (int len = 0; len < 9000; len += len < 300 ? 1 : 997) {
+		big.len = 0;
+		for (int i = 0; i < len; i++) {
+			unsigned char c;
+
+			seed = seed * 1103515245u + 12345u;
+			if (i % 78 == 76)
+				c = '\r';
+			else if (i % 78 == 77)
+				c = '\n';
+			else if ((seed >> 16) % 50 == 0)
+				c = (unsigned char)(seed >> 24);  /* any byte, alphabet or not */
+			else
+				c = (unsigned char)"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(seed >> 16) % 64];
+			kbuf_append(&big, &c, 1);
+		}
+		check_b64((const char *)big.data, big.len);
+	}
+	for (int c = 0; c < 256; c++) {
+		char one[6] = { 'Q', 'U', (char)c, 'J', 'D', 'R' };
+
+		check_b64(one, sizeof(one));
+	}
 	kbuf_free(&big);
 }
 
