@@ -7,8 +7,11 @@
  * POST /v1/outbox), then the frame's routing, token, size limits and JSON
  * bodies, and each handler's path and query parameters. The store holds
  * queued packages, two of them leased to the seeds' Kep-Lease and one with
- * parts, so queue items and downloads (ETag, Range) are reached; the
- * daemon's refreshes do nothing. */
+ * parts, so queue items and downloads (ETag, Range) are reached, and two
+ * parked outbox items (the first signed, so resubmittable; the second not),
+ * so a person's resubmit and abandon are reached; the daemon's refreshes do
+ * nothing. At exit the server and the daemon are stopped, before OpenSSL's
+ * own exit handler runs (see cleanup). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -21,12 +24,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "api_routes.h"
 #include "api_server.h"
 #include "config.h"
 #include "daemon.h"
 #include "store.h"
 #include "store_account.h"
+#include "store_outbox.h"
 #include "store_package.h"
 #include "store_queue.h"
 
@@ -81,6 +88,47 @@ static void write_text(const char *name, const char *text)
 		die(path, NULL);
 }
 
+/* Outbox items 1 and 2, both parked by the reconciliation (their answer
+ * lost, not in the sent folder); item 1 with its signed S/MIME package, so
+ * a resubmission is taken; item 2 parked before it was signed, so only
+ * abandoning it is. */
+static void seed_outbox(struct store *st)
+{
+	static const struct store_recipient to = { "to", "b@hs01.kep.tr", NULL };
+	static const char smime[] = "MIME-Version: 1.0\r\n\r\nsigned\r\n";
+	const struct store_outbox_file_in signed_pkg = {
+		STORE_OB_FILE_SMIME, NULL, "message/rfc822", store_content_mem(smime, sizeof(smime) - 1)
+	};
+	struct store_outbox_step park = {
+		.from = STORE_OB_ACCEPTED, .to = STORE_OB_PARKED,
+		.provider_text = "submission unanswered and not in the sent folder",
+	};
+	struct store_outbox_new n = {
+		.account = "acct", .ileti_tip = "standart", .path = "yukle", .sign_mode = "seal",
+		.subject = "fuzz", .body = "body", .body_type = "text",
+		.recipients = &to, .n_recipients = 1,
+	};
+	static const char *const keys[] = { "parked-signed", "parked-unsigned" };
+	unsigned char sha[32];
+	char mid[64];
+	struct kerr err;
+	int64_t id;
+	size_t i;
+	int existing;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(mid, sizeof(mid), "<outbox-%zu@fuzz.kep.tr>", i + 1);
+		SHA256((const unsigned char *)keys[i], strlen(keys[i]), sha);
+		n.idem_key = keys[i];
+		n.message_id = mid;
+		n.request_sha256 = sha;
+		park.add_file = i == 0 ? &signed_pkg : NULL;
+		if (store_outbox_insert(st, &n, &id, &existing, &err) < 0 || id != (int64_t)i + 1 ||
+		    store_outbox_step(st, id, &park, &err) < 0)
+			die("outbox", &err);
+	}
+}
+
 /* Three queued packages in INBOX; the second has its original message
  * and an attachment as parts. The first
  * two are leased to LEASE for ten years (the seeds send it), the third is
@@ -131,17 +179,27 @@ static void seed_store(const char *path)
 	    n != 2)
 		die("lease", &err);
 	store_queue_items_free(&items, n);
+	seed_outbox(st);
 	store_close(&st);
 }
 
-/* Only the directory goes at exit: the server and the daemon are left
- * running (their stop is the daemon tests' concern). Joining the server's
- * threads here orphans the state OpenSSL keeps for each of them, which
- * LeakSanitizer then reports at exit. */
+/* At exit (libFuzzer's exit(0) when its time is up): the server first,
+ * whose workers then end, each freeing what OpenSSL keeps for its thread
+ * (its error queue, its DRBGs) through OpenSSL's thread-exit key; then the
+ * daemon, its schedulers and their store connections; then the directory.
+ * This must run before OPENSSL_cleanup, OpenSSL's own exit handler, which
+ * deletes that key: a worker that ends after it leaves its state behind for
+ * LeakSanitizer. Exit handlers run last registered first, so OpenSSL is
+ * initialised (its handler registered) before this one is: with options
+ * it has not done yet, since OPENSSL_init_crypto(0, NULL) returns at once
+ * and registers nothing (OpenSSL's handler then came at the first request,
+ * after this one, and ran first). */
 static void cleanup(void)
 {
 	char cmd[64];
 
+	api_server_stop(&srv);
+	daemon_free(&dmn);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "fuzz-api: cannot remove %s\n", dir);
@@ -157,6 +215,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc, (void)argv;
 	if (mkdtemp(dir) == NULL)
 		die(dir, NULL);
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1)
+		die("OpenSSL", NULL);
 	atexit(cleanup);
 	write_text("secrets.yaml", "parola: x\nsifre: y\n");
 	snprintf(path, sizeof(path), "%s/secrets.yaml", dir);
