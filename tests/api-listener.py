@@ -7,6 +7,14 @@
   api-listener.py idle PORT TOKEN        2,000 idle sockets from 40 loopback
       addresses; a real request from 127.0.0.1 must still answer; prints how
       many idle sockets the server kept and how fast it answered.
+  api-listener.py halfclose PORT TOKEN   8 sockets of each kind below, a
+      source address per kind, while a real request is made every 0.5 s:
+      silent (connects, sends nothing), shut (half-closes at once with
+      shutdown(SHUT_WR)), partial (half a request, then half-closes),
+      answered (a whole request, then half-closes), kept (a whole request
+      kept alive, then silent); prints per kind when the server closed each
+      (seconds after the last was set up), what each read before the close,
+      and the real requests' statuses and slowest answer.
 
 Attackers use source addresses 127.0.0.2 and up (all of 127/8 is loopback),
 so the per-address limit is what is tested; the real client is 127.0.0.1."""
@@ -133,7 +141,74 @@ def idle(port, token):
                       "all_closed_after_s": closed_after, "still_open": open_,
                       "real_after": st2}))
 
+HALF_KINDS = ("silent", "shut", "partial", "answered", "kept")
+
+def halfclose(port, token):
+    import threading
+    req = ("GET /v1/accounts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+           % token).encode()
+    socks = []
+    for k, kind in enumerate(HALF_KINDS):
+        for _ in range(8):
+            s = socket.socket()
+            s.bind(("127.0.0.%d" % (60 + k), 0))
+            s.settimeout(5)
+            s.connect(("127.0.0.1", port))
+            if kind == "partial":
+                s.sendall(req[:len(req) // 2])
+            elif kind in ("answered", "kept"):
+                s.sendall(req)
+            if kind in ("shut", "partial", "answered"):
+                s.shutdown(socket.SHUT_WR)
+            s.setblocking(False)
+            socks.append({"kind": kind, "sock": s, "read": b"", "closed_s": None})
+    t0 = time.monotonic()
+    real, stop = [], threading.Event()
+
+    def real_loop():
+        while not stop.is_set():
+            try:
+                real.append(real_request(port, token))
+            except OSError as e:
+                real.append((str(e), 10.0))
+            stop.wait(0.5)
+    th = threading.Thread(target=real_loop)
+    th.start()
+    while time.monotonic() - t0 < 35 and any(c["closed_s"] is None for c in socks):
+        live = [c for c in socks if c["closed_s"] is None]
+        r, _, _ = select.select([c["sock"] for c in live], [], [], 0.1)
+        for c in live:
+            if c["sock"] not in r:
+                continue
+            try:
+                data = c["sock"].recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""    # reset: closed as well
+            if data:
+                c["read"] += data
+            else:
+                c["closed_s"] = round(time.monotonic() - t0, 2)
+    stop.set()
+    th.join()
+    out = {"real_codes": sorted({str(st) for st, _ in real}), "real_n": len(real),
+           "real_max_s": round(max(dt for _, dt in real), 2) if real else None}
+    for kind in HALF_KINDS:
+        cs = [c for c in socks if c["kind"] == kind]
+        times = [c["closed_s"] for c in cs if c["closed_s"] is not None]
+        out[kind] = {"open": len(cs) - len(times),
+                     "closed_min_s": min(times) if times else None,
+                     "closed_max_s": max(times) if times else None,
+                     "answers": sorted({c["read"].split(b"\r\n", 1)[0].decode("latin1")
+                                        for c in cs})}
+    for c in socks:
+        c["sock"].close()
+    print(json.dumps(out))
+
 if sys.argv[1] == "flood":
     flood(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+elif sys.argv[1] == "halfclose":
+    halfclose(int(sys.argv[2]), sys.argv[3])
 else:
     idle(int(sys.argv[2]), sys.argv[3])

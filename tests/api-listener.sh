@@ -5,7 +5,9 @@
 # their headers and never buffered (the daemon's peak RSS stays under 64 MB
 # and real requests answer); 2,000 idle sockets from 40 addresses are held
 # to the per-address limit and closed by the idle timeout, and a real request
-# still answers; ids of 2^63 and more are refused; plain HTTP on a
+# still answers; sockets that stay silent or half-close (shutdown(SHUT_WR))
+# before, within or after a request are dropped within the 10 s idle
+# timeout (measured, bound 25 s) while real requests answer; ids of 2^63 and more are refused; plain HTTP on a
 # non-loopback address is refused; output files are never written through a
 # planted link; malformed JSON bodies (200,000 levels deep, a NUL, 1e999999,
 # wrong types) and a status batch over its 1,000 keys are 400s, and the daemon
@@ -37,6 +39,28 @@ assert r["real"] == 200 and r["real_s"] < 5, r
 assert r["kept"] <= 40 * 32, r              # per-address limit (API_PER_ADDRESS)
 assert r["still_open"] == 0 and r["all_closed_after_s"] < 16, r   # idle timeout
 assert r["real_after"] == 200, r
+PY
+
+# Half-closed and silent connections (api-listener.py halfclose, 8 of each
+# kind): every one is dropped by the server, at once or by the idle timeout
+# (API_IDLE_TIMEOUT, 10 s; bound 25 s for ASan on a loaded machine), never
+# kept; a silent one not before 5 s (the timer closes it, nothing else); a
+# whole request half-closed or kept alive is answered first; real requests
+# from another address answer throughout, each within 5 s.
+python3 "$top_srcdir/tests/api-listener.py" halfclose "$port" "$TOKEN" >"$T/half.json" \
+	|| fail "halfclose run"
+cat "$T/half.json"
+python3 - "$T/half.json" <<'PY' || fail "half-closed or silent connections are not dropped within the idle timeout"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for kind in ("silent", "shut", "partial", "answered", "kept"):
+    assert r[kind]["open"] == 0 and r[kind]["closed_max_s"] < 25, (kind, r)
+assert r["silent"]["closed_min_s"] >= 5, r
+for kind in ("answered", "kept"):
+    assert r[kind]["answers"] == ["HTTP/1.1 200 OK"], (kind, r)
+for kind in ("silent", "shut"):
+    assert r[kind]["answers"] == [""], (kind, r)
+assert r["real_codes"] == ["200"] and r["real_n"] >= 5 and r["real_max_s"] < 5, r
 PY
 
 # Ids: 2^63 - 1 is an id (unknown here); 2^63 and above are refused, not clamped.

@@ -102,9 +102,9 @@ n=$(grep -Ec '^[a-z0-9-]+ +exit [0-9]+ in +[0-9]+s:' "$build/tests/hostile-provi
 figure "$r" "hostile provider" "${n:-0} cases, each failed closed, nothing stored" "0 failed" \
 	"${n:-0} cases passed before it stopped ($r)" "FAILED"
 r=$(result tests/api-listener.sh)
-# tests/api-listener.sh: unauthenticated 1 MiB bodies, idle sockets, ids of
+# tests/api-listener.sh: unauthenticated 1 MiB bodies, idle and half-closed sockets, ids of
 # 2^63 and more, plain HTTP off loopback, a planted output link.
-figure "$r" "hostile client" "5 attacks (bodies, idle sockets, ids, plain HTTP, links)" "0 failed" \
+figure "$r" "hostile client" "6 attacks (bodies, idle sockets, half-closed sockets, ids, plain HTTP, links)" "0 failed" \
 	"tests/api-listener.sh: $r" "FAILED"
 
 # Machine faults: one "survived" line per case.
