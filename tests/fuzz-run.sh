@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every libFuzzer target built by `make fuzz` for a bounded time each
 # (FUZZ_TIME seconds, default 20) from its seed corpus in tests/fuzz/corpus.
-# Fails on any crash, leak or timeout; the crashing input is kept in
+# Fails on any crash, leak or timeout, and on a route of the local API
+# without a seed; the crashing input is kept in
 # $FUZZ_ARTIFACTS (default <build>/fuzz-artifacts). Ends with one line per
 # target: name, executions, crashes.
 # Usage: tests/fuzz-run.sh BUILD_DIR
@@ -13,6 +14,25 @@ art=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
 mkdir -p "$art" || exit 1
 status=0
 report=""
+# Every route of the local API (agent/api_routes.c) has a seed in
+# tests/fuzz/corpus/api: a route without one is reached only if the
+# mutations happen to build its path.
+python3 - "$src" <<'PY' || status=1
+import glob, os, re, sys
+src = sys.argv[1]
+routes = re.findall(r'\{ "([A-Z]+)", "(/[^"]*)"', open(os.path.join(src, "agent/api_routes.c")).read())
+seen = set()
+for f in glob.glob(os.path.join(src, "tests/fuzz/corpus/api/*")):
+    text = open(f, "rb").read().decode("latin-1")
+    for m in re.finditer(r"(?:^|\n)([A-Z]+) (/[^ ?]*)\S* HTTP/1\.[01]", text):
+        seen.add(("GET" if m.group(1) == "HEAD" else m.group(1), m.group(2)))
+bare = [m + " " + p for m, p in routes
+        if not any(sm == m and re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(p)), sp)
+                   for sm, sp in seen)]
+for r in bare:
+    print("fuzz-run: no seed in tests/fuzz/corpus/api for %s" % r)
+sys.exit(1 if bare or not routes else 0)
+PY
 for name in mime soap mtom evidence eyp config kamusm cms api; do
 	bin=$build/tests/fuzz/fuzz-$name
 	if [ ! -x "$bin" ]; then
