@@ -533,31 +533,33 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 	ei.code = dv.ev.delil_code > 0 ? dv.ev.delil_code : -1;
 	ei.issuer = dv.ev.issuer ? xstrdup(dv.ev.issuer) : NULL;
 	delil_verdict_free(&dv);
-	/* Stored already (a rerun after a kill between the delil and its
-	 * carrier's mark, or the same delil by another way): only marked. */
-	rc = store_evidence_exists(c->store, c->acct->name, ei.id, &eid, &e);
-	if (rc == 1) {
-		rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
-		goto out;
-	}
 	if (store_package_find(c->store, STORE_PKG_BY_KEP_ID, c->acct->name, pi.kep_id, &ids,
 			       &nids, &e) < 0)
 		log_warn("evidence mail %s: %s", ei.id, e.msg);
 	else if (nids > 0)
 		package_id = ids[0];
 	free(ids);
-	if (package_id != 0)
-		load_original(c, package_id, &orig);
-	log_info("evidence mail %s: delil %s of %s", m->message_id ? m->message_id : "?", ei.id,
-		 pi.kep_id);
-	rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, &eid, err);
-	if (rc == 0) {
-		crashpoint("evidence-mail-before-mark");
+	/* Stored already (a rerun after a kill between the delil and its
+	 * carrier's mark, or the same delil by another way): only marked, and
+	 * its package settled below all the same: that kill came before the
+	 * settling, and a package out of the listing window whose poll is not
+	 * due is settled by nothing else. */
+	rc = store_evidence_exists(c->store, c->acct->name, ei.id, &eid, &e);
+	if (rc == 1) {
 		rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
+	} else {
+		if (package_id != 0)
+			load_original(c, package_id, &orig);
+		log_info("evidence mail %s: delil %s of %s", m->message_id ? m->message_id : "?",
+			 ei.id, pi.kep_id);
+		rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, &eid, err);
+		if (rc == 0) {
+			crashpoint("evidence-mail-before-mark");
+			rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
+		}
 	}
 	if (rc == 0 && package_id != 0 && settle(c, package_id, err) < 0)
 		rc = -1;
-out:
 	kbuf_free(&raw);
 	kbuf_free(&orig);
 	free(pi.kep_id);

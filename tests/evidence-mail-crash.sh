@@ -13,7 +13,8 @@
 # (twice at most when killed between the provider's answer and its record).
 # Then EBYS imports the forged ones and the next refresh acknowledges them.
 # A kill before the mark of a final delil (60): the rerun still makes the
-# sent package final. In every kepsim dialect (and inline base64), since
+# sent package final, though nothing else follows it (out of the window, its
+# poll not due). In every kepsim dialect (and inline base64), since
 # the listing, download and acknowledgement forms are the provider's.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/kepsim-env.sh"
@@ -89,11 +90,30 @@ for d in public plain legacy inline; do
 	spid=$(kenv_sql "SELECT id FROM packages WHERE folder = 'OUTBOX' AND kep_id = '$kep'")
 	[ "$(kenv_sql "SELECT count(*) FROM evidence_final WHERE package_id = $spid")" = 0 ] ||
 		fail "$d: the sent package is final before its 60"
+	# Out of the next listing windows (dated three days back) and its next
+	# poll a week away: nothing follows it in the rerun, only its delil
+	# mail's retried extraction can settle it.
+	python3 - "$ACC/OUTBOX/$KENV_SIRA/meta.json" <<'PY'
+import json, os, sys, time
+p = sys.argv[1]
+m = json.load(open(p))
+m["tarih"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 3 * 86400))
+open(p + ".tmp", "w").write(json.dumps(m))
+os.rename(p + ".tmp", p)
+PY
 	evm_add none "$KENV_SIRA" 60
 	expect_exit 137 env KEPAGENT_CRASHPOINT=evidence-mail-before-mark:1 "$KEPAGENT" refresh
 	[ "$(kenv_sql "SELECT count(*) FROM evidence WHERE delil_id = '$EVM_DELIL'")" = 1 ] ||
 		fail "$d: the 60 is not stored at the kill"
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE evidence_polls SET due_at = ? WHERE package_id = ?", (int(time.time() * 1000) + 7 * 86400000, int(sys.argv[2])))
+assert c.total_changes == 1
+c.commit()' "$STORE" "$spid" || fail "$d: the poll of the sent package"
+	before=$(wc -l <"$KEPSIM_REQ")
 	expect_exit 0 "$KEPAGENT" refresh
+	[ "$(tail -n +$((before + 1)) "$KEPSIM_REQ" | grep '"op":"PaketDelilSorgula"' | grep -cF "\"kepId\":\"$kep\"" || true)" = 0 ] ||
+		fail "$d: the rerun followed the sent package (the test needs it not followed)"
 	evm_check on-import "$KEPSIM_REQ"
 	[ "$(kenv_sql "SELECT count(*) FROM evidence_final WHERE package_id = $spid")" = 1 ] ||
 		fail "$d: the sent package is not final after its 60 was marked"
