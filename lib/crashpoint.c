@@ -39,6 +39,12 @@ static void load(void)
 	memcpy(target_name, s, colon ? (size_t)(colon - s) : strlen(s));
 }
 
+int crashpoint_armed(void)
+{
+	pthread_once(&once, load);
+	return target_n > 0 || target_name[0] != '\0';
+}
+
 void crashpoint(const char *name)
 {
 	int n;

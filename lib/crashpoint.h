@@ -13,5 +13,9 @@
 #define KEP_CRASHPOINT_H
 
 void crashpoint(const char *name);
+/* 1 when KEPAGENT_CRASHPOINT names a crash point: a step whose order would
+ * depend on timing takes its deterministic branch (the sync's batch ends,
+ * sync/sync_p.h), so a numbered point is hit at the same step every run. */
+int crashpoint_armed(void);
 
 #endif

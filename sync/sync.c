@@ -444,7 +444,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 			continue;
 		}
 		/* The write lock is not held across a wait for the provider. */
-		if (have[i] == HAVE_NOT && (f == NULL || !sync_fetch_ready(f, k) || sync_batch_due(c)))
+		if (have[i] == HAVE_NOT && sync_batch_due(c, f, k))
 			sync_batch_commit(c);
 		if (have[i] == HAVE_NOT && !c->fatal)
 			rc = f != NULL ? sync_package_fetched(c, f, k++, folder, rows[i], received, &id,

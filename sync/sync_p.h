@@ -59,6 +59,10 @@ struct sync_ctx {
 	size_t batch_n;           /* new packages in the open batch */
 	uint64_t batch_bytes;     /* their raw bytes */
 	int64_t batch_t0;
+	/* What is said of each package of the open batch (sync_package.c):
+	 * counted, flagged, told to the hooks and logged once it is committed,
+	 * dropped with it. batch_n of them. */
+	struct sync_stored_note *batch_notes;
 };
 
 #define SYNC_ACTOR "sync"
@@ -161,16 +165,26 @@ void sync_fetch_stop(struct sync_fetch **f);
  * - SYNC_BATCH_PACKAGES packages, SYNC_BATCH_BYTES raw bytes, or
  *   SYNC_BATCH_MS since the batch opened (sync_batch_due).
  * A crash loses only the open batch, which was never acknowledged and
- * whose window was not recorded: the next run downloads it again. A failed
+ * whose window was not recorded: the next run downloads it again. What a
+ * new package makes the sync say (counted new, flagged, the hooks' stored,
+ * the "stored" log line) is said when its batch is committed: a failed
  * commit, or a batch SQLite rolled back itself, is the run's store failure
- * (its packages are not counted new). Crash point batch-before-commit;
- * the batch's end is logged at debug level ("committed N package(s)"). */
+ * and says nothing of its packages. Crash point batch-before-commit; the
+ * batch's end is logged at debug level ("committing N package(s)" before
+ * the crash point, "committed N package(s)" after).
+ * The two ends that depend on timing (the next download not there yet,
+ * SYNC_BATCH_MS) are not taken under a crash test (crashpoint_armed()):
+ * there a batch ends by count, bytes and the packages stored alone only,
+ * so each numbered crash point falls at the same package of the same batch
+ * on every run (tests/crash-refresh.sh); the sync then waits for the next
+ * download inside the batch. */
 #define SYNC_BATCH_PACKAGES 16
 #define SYNC_BATCH_BYTES (16u << 20)
 #define SYNC_BATCH_MS 500
 void sync_batch_commit(struct sync_ctx *c);
-/* 1 when the open batch is full or old (see above). */
-int sync_batch_due(const struct sync_ctx *c);
+/* 1 when the open batch must end before package k of f (NULL: downloaded
+ * one at a time) is taken: full, old, or k not downloaded yet (see above). */
+int sync_batch_due(const struct sync_ctx *c, struct sync_fetch *f, size_t k);
 
 /* sync_package.c: downloads, verifies and stores one listed package unless
  * stored already. *id_r gets its id; *new_r 1 when stored now.

@@ -91,15 +91,18 @@ echo "killed at $points distinct crash points"
 [ $points -ge 20 ] || fail "only $points crash points (at least 20 wanted)"
 
 # The commit policy (sync_p.h): under on-import the new packages of the
-# received folder share one transaction. Killed before that commit, with a
-# package inserted, none of the batch is stored (nothing half-visible), and
-# the next run stores every package once with its bytes.
+# received folder share one transaction. Killed before that commit, with
+# both packages inserted (under a crash test a batch ends by count only),
+# none of the batch is stored (nothing half-visible) and none was said
+# stored (the log line comes with the commit), and the next run stores
+# every package once with its bytes.
 private_copy batch
 kenv_start sim
 KENV_ACK=on-import kenv_config
-expect_exit 137 env KEPAGENT_CRASHPOINT=batch-before-commit:1 "$KEPAGENT" -v refresh
+expect_exit 137 env KEPAGENT_CRASHPOINT=batch-before-commit:1 "$KEPAGENT" -vv refresh
 expect_grep 'crash point batch-before-commit:1' "$T/err"
-expect_grep 'INBOX: stored ' "$T/err"
+expect_grep 'committing 2 package\(s\)' "$T/err"
+expect_no_grep 'INBOX: stored ' "$T/err"
 [ "$(kenv_sql "SELECT count(*) FROM packages")" = 0 ] || fail "batch: a package of the killed batch is stored"
 expect_exit 0 "$KEPAGENT" refresh
 kenv_check_store >/dev/null || fail "batch: store check"
@@ -108,36 +111,44 @@ kenv_check_store >/dev/null || fail "batch: store check"
 kenv_stop
 echo "batch: killed before its commit, nothing stored; the next run stores it once"
 
-# Killed inside a batch: 8 received packages under on-import (none is
-# acknowledged on store, so they share batches), killed after the 5th is
-# inserted. Exactly the committed batches are stored (the open one, holding
-# the 5th, is lost whole), and the next run stores every package once. A
-# whole run commits its 8 packages in fewer than 8 transactions.
+# Killed inside a batch, at a defined package whatever the downloads'
+# timing (under a crash test a batch ends by count, bytes and the packages
+# stored alone only, sync_p.h): 20 received packages under on-import (none
+# is acknowledged on store), batches of 16 and 4, killed after the 18th is
+# inserted. Exactly the first batch is stored and said stored (the open one,
+# holding the 18th, is lost whole and was never said stored), and the next
+# run stores the other 4 once. A whole run without a crash test commits its
+# 20 packages in more than one and fewer than 20 transactions.
 T=$ROOT/inbatch
 mkdir -p "$T"
 MB=$T/mb
 STORE=$T/store/kepagent.db
 KEPAGENT_CONFIG=$T/kepagent.yaml
-kenv_mailbox --seed 5 --received 8 --sent 0 --faults none
+kenv_mailbox --seed 5 --received 20 --sent 0 --faults none
 kenv_start sim
 KENV_ACK=on-import kenv_config
 committed() { sed -n 's/.*committed \([0-9]*\) package(s).*/\1/p' "$1" | awk '{s += $1} END {print s + 0}'; }
 commits() { grep -c 'committed [0-9]* package(s)' "$1" || true; }
-expect_exit 137 env KEPAGENT_CRASHPOINT=package-after-store:5 "$KEPAGENT" -vv refresh
-expect_grep 'crash point package-after-store:5' "$T/err"
+said() { grep -c 'INBOX: stored ' "$1" || true; }
+expect_exit 137 env KEPAGENT_CRASHPOINT=package-after-store:18 "$KEPAGENT" -vv refresh
+expect_grep 'crash point package-after-store:18' "$T/err"
 n=$(kenv_sql "SELECT count(*) FROM packages")
-[ "$n" = "$(committed "$T/err")" ] || fail "in a batch: $n stored, $(committed "$T/err") committed"
-[ "$n" -lt 5 ] || fail "in a batch: the package of the open batch is stored ($n)"
-[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = "$n" ] || fail "in a batch: queue"
-expect_exit 0 "$KEPAGENT" -vv refresh
+[ "$n" = 16 ] || fail "in a batch: $n stored, the first batch of 16 expected"
+[ "$(committed "$T/err")" = 16 ] && [ "$(commits "$T/err")" = 1 ] || fail "in a batch: committed $(committed "$T/err") in $(commits "$T/err")"
+[ "$(said "$T/err")" = 16 ] || fail "in a batch: $(said "$T/err") said stored, 16 committed"
+[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 16 ] || fail "in a batch: queue"
+# A point never hit keeps the rerun deterministic too: one batch of 4.
+expect_exit 0 env KEPAGENT_CRASHPOINT=none "$KEPAGENT" -vv refresh
 kenv_check_store >/dev/null || fail "in a batch: store check"
-[ "$(kenv_sql "SELECT count(*) FROM packages WHERE folder = 'INBOX'")" = 8 ] || fail "in a batch: INBOX not stored whole"
-[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 8 ] || fail "in a batch: queue"
-[ "$(committed "$T/err")" = $((8 - n)) ] || fail "in a batch: the rerun committed $(committed "$T/err"), not $((8 - n))"
+[ "$(kenv_sql "SELECT count(*) FROM packages WHERE folder = 'INBOX'")" = 20 ] || fail "in a batch: INBOX not stored whole"
+[ "$(kenv_sql "SELECT count(*) FROM import_queue")" = 20 ] || fail "in a batch: queue"
+[ "$(committed "$T/err")" = 4 ] && [ "$(commits "$T/err")" = 1 ] || fail "in a batch: the rerun committed $(committed "$T/err") in $(commits "$T/err"), not 4 in 1"
+[ "$(said "$T/err")" = 4 ] || fail "in a batch: the rerun said $(said "$T/err") stored"
 rm -rf "$T/store"/*
 expect_exit 0 "$KEPAGENT" -vv refresh
-[ "$(kenv_sql "SELECT count(*) FROM packages")" = 8 ] || fail "in a batch: fresh store"
+[ "$(kenv_sql "SELECT count(*) FROM packages")" = 20 ] || fail "in a batch: fresh store"
 c=$(commits "$T/err")
-[ "$c" -ge 1 ] && [ "$c" -lt 8 ] || fail "in a batch: 8 packages in $c commits"
+[ "$c" -ge 2 ] && [ "$c" -lt 20 ] || fail "in a batch: 20 packages in $c commits"
+[ "$(said "$T/err")" = 20 ] || fail "in a batch: a whole run said $(said "$T/err") stored"
 kenv_stop
-echo "in a batch: killed with $n of 8 committed, nothing of the open batch stored; a whole run: $c commits"
+echo "in a batch: killed at the 18th of 20, the first batch of 16 stored and said; a whole run: $c commits"
