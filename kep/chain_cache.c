@@ -55,6 +55,18 @@ static struct slot *find(struct chain_cache *cc, const unsigned char *key)
 	return NULL;
 }
 
+static int in_window(const struct chain_entry *e, time_t at)
+{
+	return at >= e->not_before && at <= e->not_after;
+}
+
+static int holds(const struct chain_entry *e, time_t at, time_t now)
+{
+	if (!in_window(e, at) || now >= e->expires)
+		return 0;
+	return e->revoked_at == 0 || (at >= e->revoked_at) == (e->judged_at >= e->revoked_at);
+}
+
 int chain_cache_get(struct chain_cache *cc, const unsigned char key[CHAIN_CACHE_KEY_LEN],
 		    time_t at, struct chain_entry *out)
 {
@@ -63,7 +75,7 @@ int chain_cache_get(struct chain_cache *cc, const unsigned char key[CHAIN_CACHE_
 
 	pthread_mutex_lock(&cc->mu);
 	s = find(cc, key);
-	if (s != NULL && at >= s->e.not_before && at <= s->e.not_after) {
+	if (s != NULL && holds(&s->e, at, time(NULL))) {
 		*out = s->e;
 		hit = 1;
 		cc->hits++;
@@ -79,6 +91,11 @@ void chain_cache_put(struct chain_cache *cc, const unsigned char key[CHAIN_CACHE
 {
 	struct slot *s;
 
+	/* Time-dependent failures are never kept: expired or not yet valid
+	 * (for any certificate of the chain, even one outside the window a
+	 * partial chain gives), or judged outside the window. */
+	if (e->verdict == VERDICT_EXPIRED || !in_window(e, e->judged_at))
+		return;
 	pthread_mutex_lock(&cc->mu);
 	s = find(cc, key);
 	if (s == NULL) {
@@ -90,6 +107,8 @@ void chain_cache_put(struct chain_cache *cc, const unsigned char key[CHAIN_CACHE
 	memcpy(s->key, key, CHAIN_CACHE_KEY_LEN);
 	s->used = 1;
 	s->e = *e;
+	s->e.expires = time(NULL) + (e->revocation == REV_UNKNOWN ? CHAIN_CACHE_TTL_UNKNOWN
+								  : CHAIN_CACHE_TTL);
 	pthread_mutex_unlock(&cc->mu);
 }
 

@@ -107,7 +107,6 @@ static void cache_key(const struct verify_opts *o, const struct chain_req *rq,
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dl;
-	int64_t bucket = (int64_t)rq->at / 3600;
 	uint64_t gen = trust_generation(o->trust);
 	int mode = o->rev != NULL ? (int)revocation_mode(o->rev) : -1, i;
 
@@ -122,7 +121,6 @@ static void cache_key(const struct verify_opts *o, const struct chain_req *rq,
 	EVP_DigestUpdate(md, &rq->purpose, sizeof(rq->purpose));
 	EVP_DigestUpdate(md, rq->eku != NULL ? rq->eku : "(null)",
 			 strlen(rq->eku != NULL ? rq->eku : "(null)") + 1);
-	EVP_DigestUpdate(md, &bucket, sizeof(bucket));
 	EVP_DigestUpdate(md, &gen, sizeof(gen));
 	EVP_DigestUpdate(md, &mode, sizeof(mode));
 	EVP_DigestUpdate(md, &o->rev, sizeof(o->rev));
@@ -212,8 +210,12 @@ static void check_revocation(const struct verify_opts *o, X509_STORE *store,
 	 * only CRLs from the trust files answer, revocation.h). */
 	for (i = 0; i + 1 < n; i++) {
 		X509 *x = sk_X509_value(chain, i);
+		time_t rt = 0;
 		enum rev_status st = revocation_check(o->rev, x, sk_X509_value(chain, i + 1), store,
-						      at, why, sizeof(why));
+						      at, &rt, why, sizeof(why));
+
+		if (rt != 0 && (out->revoked_at == 0 || rt < out->revoked_at))
+			out->revoked_at = rt;
 
 		name_oneline(X509_get_subject_name(x), subj, sizeof(subj));
 		if (st == REV_REVOKED) {
@@ -306,6 +308,7 @@ void chain_judge(const struct verify_opts *o, const struct chain_req *rq,
 	unsigned char key[CHAIN_CACHE_KEY_LEN];
 
 	memset(out, 0, sizeof(*out));
+	out->judged_at = rq->at;
 	if (o->cache != NULL) {
 		cache_key(o, rq, key);
 		if (chain_cache_get(o->cache, key, rq->at, out))

@@ -269,12 +269,18 @@ static int http_fetch(struct revocation *rv, const char *url, const void *body, 
 	return 0;
 }
 
+/* The time judged, and the revocation time an answer names (0: none). */
+struct rev_at {
+	time_t at;
+	time_t revoked;
+};
+
 /* The status of cert in a signed OCSP answer, judged now: signed by a
  * responder the anchors trust, naming the certificate, current. 0 with *st
  * and *next_r (the answer's nextUpdate; 0 when it has none), -1 with a
  * reason when the answer cannot be used. */
 static int ocsp_judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, X509_STORE *anchors,
-		      time_t at, const char *url, enum rev_status *st, time_t *next_r,
+		      struct rev_at *w, const char *url, enum rev_status *st, time_t *next_r,
 		      char *reason, size_t rlen)
 {
 	STACK_OF(X509) *helpers = sk_X509_new_null();
@@ -307,7 +313,8 @@ static int ocsp_judge(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer, X509_STORE *
 		time_t rt = ASN1_TIME_to_tm(rev_time, &tm) ? timegm(&tm) : 0;
 		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
 		/* Revoked after the time judged (e.g. the time-stamped moment): still good then. */
-		*st = rt <= at ? REV_REVOKED : REV_GOOD;
+		w->revoked = rt;
+		*st = rt <= w->at ? REV_REVOKED : REV_GOOD;
 		why(reason, rlen, "revoked on %s (OCSP %s)", t, url);
 	} else {
 		*st = REV_UNKNOWN;
@@ -337,7 +344,7 @@ static OCSP_BASICRESP *ocsp_basic(const unsigned char *der, size_t len)
  * every use (signature, validity, the time judged), and an answer without
  * nextUpdate or whose status is unknown is not kept. */
 static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cert, X509 *issuer,
-			       X509_STORE *anchors, time_t at, char *reason, size_t rlen)
+			       X509_STORE *anchors, struct rev_at *w, char *reason, size_t rlen)
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new();
 	OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
@@ -361,7 +368,7 @@ static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cer
 	der = NULL;
 	if (rv->ops.get(rv->ops.ud, key, &cached, &clen, &nu) == 0) {
 		bs = ocsp_basic(cached, clen);
-		if (bs != NULL && ocsp_judge(bs, cert, issuer, anchors, at, url, &st, &nu, reason,
+		if (bs != NULL && ocsp_judge(bs, cert, issuer, anchors, w, url, &st, &nu, reason,
 					     rlen) == 0 && st != REV_UNKNOWN) {
 			OCSP_CERTID_free(id);
 			goto out;
@@ -388,7 +395,7 @@ static enum rev_status by_ocsp(struct revocation *rv, const char *url, X509 *cer
 		why(reason, rlen, "OCSP %s: nonce missing or wrong (replayed response?)", url);
 		goto out;
 	}
-	if (ocsp_judge(bs, cert, issuer, anchors, at, url, &st, &nu, reason, rlen) < 0) {
+	if (ocsp_judge(bs, cert, issuer, anchors, w, url, &st, &nu, reason, rlen) < 0) {
 		st = REV_UNKNOWN;
 		goto out;
 	}
@@ -459,7 +466,7 @@ out:
 }
 
 static enum rev_status by_crl(struct revocation *rv, const char *url, X509 *cert, X509 *issuer,
-			      time_t at, char *reason, size_t rlen)
+			      struct rev_at *w, char *reason, size_t rlen)
 {
 	X509_CRL *crl = get_crl(rv, url, issuer, reason, rlen);
 	X509_REVOKED *rev = NULL;
@@ -474,7 +481,8 @@ static enum rev_status by_crl(struct revocation *rv, const char *url, X509 *cert
 		char t[32];
 
 		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
-		st = rt <= at ? REV_REVOKED : REV_GOOD;
+		w->revoked = rt;
+		st = rt <= w->at ? REV_REVOKED : REV_GOOD;
 		why(reason, rlen, "revoked on %s (CRL %s)", t, url);
 	} else {
 		why(reason, rlen, "CRL %s: not revoked", url);
@@ -494,7 +502,7 @@ static time_t crl_time(const ASN1_TIME *t)
  * files' CRLs, conf/trust_config.c): signed by issuer, named for it, its
  * nextUpdate not passed. REV_NOT_CHECKED when there is none (or only stale
  * ones, named in reason); else the certificate's status in it. */
-static enum rev_status by_local_crl(X509 *cert, X509 *issuer, X509_STORE *anchors, time_t at,
+static enum rev_status by_local_crl(X509 *cert, X509 *issuer, X509_STORE *anchors, struct rev_at *w,
 				    char *reason, size_t rlen)
 {
 	STACK_OF(X509_OBJECT) *objs;
@@ -551,7 +559,8 @@ static enum rev_status by_local_crl(X509 *cert, X509 *issuer, X509_STORE *anchor
 		time_t rt = crl_time(X509_REVOKED_get0_revocationDate(rev));
 
 		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&rt, &tm));
-		st = rt <= at ? REV_REVOKED : REV_GOOD;
+		w->revoked = rt;
+		st = rt <= w->at ? REV_REVOKED : REV_GOOD;
 		why(reason, rlen, "revoked on %s (CRL from the trust files, next update %s)", t, n);
 	} else {
 		st = REV_GOOD;
@@ -561,9 +570,9 @@ static enum rev_status by_local_crl(X509 *cert, X509 *issuer, X509_STORE *anchor
 	return st;
 }
 
-enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer,
-				 X509_STORE *anchors, time_t at, char *reason,
-				 size_t reason_len)
+static enum rev_status check(struct revocation *rv, X509 *cert, X509 *issuer,
+			     X509_STORE *anchors, struct rev_at *w, char *reason,
+			     size_t reason_len)
 {
 	STACK_OF(OPENSSL_STRING) *ocsp;
 	STACK_OF(DIST_POINT) *dps;
@@ -572,12 +581,12 @@ enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer
 
 	if (rv == NULL || rv->mode == REV_OFFLINE) {
 		why(reason, reason_len, "revocation not checked (offline mode)");
-		return by_local_crl(cert, issuer, anchors, at, reason, reason_len);
+		return by_local_crl(cert, issuer, anchors, w, reason, reason_len);
 	}
 	ocsp = X509_get1_ocsp(cert);
 	for (i = 0; ocsp != NULL && i < sk_OPENSSL_STRING_num(ocsp) && st == REV_UNKNOWN; i++) {
 		tried++;
-		st = by_ocsp(rv, sk_OPENSSL_STRING_value(ocsp, i), cert, issuer, anchors, at,
+		st = by_ocsp(rv, sk_OPENSSL_STRING_value(ocsp, i), cert, issuer, anchors, w,
 			     reason, reason_len);
 	}
 	X509_email_free(ocsp);
@@ -596,7 +605,7 @@ enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer
 			if (type != GEN_URI)
 				continue;
 			tried++;
-			st = by_crl(rv, (const char *)ASN1_STRING_get0_data(uri), cert, issuer, at,
+			st = by_crl(rv, (const char *)ASN1_STRING_get0_data(uri), cert, issuer, w,
 				    reason, reason_len);
 		}
 	}
@@ -607,12 +616,24 @@ enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer
 	if (st == REV_UNKNOWN) {
 		/* unreachable: a CRL from the trust files still answers */
 		char local[256];
-		enum rev_status ls = by_local_crl(cert, issuer, anchors, at, local, sizeof(local));
+		enum rev_status ls = by_local_crl(cert, issuer, anchors, w, local, sizeof(local));
 
 		if (ls == REV_GOOD || ls == REV_REVOKED) {
 			why(reason, reason_len, "%s; online check failed", local);
 			st = ls;
 		}
 	}
+	return st;
+}
+
+enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer,
+				 X509_STORE *anchors, time_t at, time_t *revoked_at,
+				 char *reason, size_t reason_len)
+{
+	struct rev_at w = { .at = at, .revoked = 0 };
+	enum rev_status st = check(rv, cert, issuer, anchors, &w, reason, reason_len);
+
+	if (revoked_at != NULL)
+		*revoked_at = w.revoked;
 	return st;
 }

@@ -68,10 +68,13 @@ const char *rev_status_name(enum rev_status st);
 
 /* Status of cert (issued by issuer) at time at. anchors verifies OCSP
  * responses. reason (may be NULL) receives a human explanation. Never fails:
- * problems become REV_UNKNOWN with the cause in reason. Thread-safe. */
+ * problems become REV_UNKNOWN with the cause in reason. Thread-safe.
+ * *revoked_at (may be NULL) receives the revocation time the answer names,
+ * 0 when it names none: the only way `at` changes the answer (REV_REVOKED
+ * from then on, REV_GOOD before), which the chain cache needs to know. */
 enum rev_status revocation_check(struct revocation *rv, X509 *cert, X509 *issuer,
-				 X509_STORE *anchors, time_t at, char *reason,
-				 size_t reason_len);
+				 X509_STORE *anchors, time_t at, time_t *revoked_at,
+				 char *reason, size_t reason_len);
 
 /* Number of network fetches done (OCSP requests + CRL downloads); for tests. */
 unsigned long revocation_fetch_count(const struct revocation *rv);

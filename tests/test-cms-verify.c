@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -441,6 +442,93 @@ static void test_chain_cache(void **state)
 	run(&so, &vo, "tampered", &res);
 	EXPECT(&res, VERDICT_INVALID);
 	cms_result_free(&res);
+	/* Other validation times inside the chain's validity (time-stamped
+	 * signers are judged at their own, one per package): no new build;
+	 * an hour bucket of the time rebuilt it for each (issue 15). */
+	builds = cms_verify_chain_builds();
+	vo.validation_time = time(NULL) + 2 * 3600;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	vo.validation_time = time(NULL) + 30 * 3600;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	assert_int_equal(cms_verify_chain_builds(), builds);
+	/* A time outside it is judged in full, expired, and not kept: the
+	 * next time inside is still valid, and the next outside built again. */
+	vo.validation_time = time(NULL) - 20L * 365 * 86400;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_EXPIRED);
+	cms_result_free(&res);
+	assert_int_equal(cms_verify_chain_builds(), builds + 1);
+	vo.validation_time = time(NULL) + 3600;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_VALID);
+	cms_result_free(&res);
+	vo.validation_time = time(NULL) - 20L * 365 * 86400;
+	run(&so, &vo, NULL, &res);
+	EXPECT(&res, VERDICT_EXPIRED);
+	cms_result_free(&res);
+	assert_int_equal(cms_verify_chain_builds(), builds + 2);
+	chain_cache_free(&cc);
+}
+
+/* The cache's rule for time (chain_cache.h): an entry holds inside its
+ * validity window, on the side of a named revocation time it was judged
+ * on, and for its wall-clock life; time-dependent failures are not kept. */
+static void test_chain_cache_rule(void **state)
+{
+	struct chain_cache *cc = chain_cache_new(4);
+	unsigned char key[CHAIN_CACHE_KEY_LEN] = { 1 }, other[CHAIN_CACHE_KEY_LEN] = { 2 };
+	struct chain_entry e = { .verdict = VERDICT_VALID, .revocation = REV_GOOD,
+				 .not_before = 1000, .not_after = 9000, .judged_at = 2000,
+				 .revoked_at = 5000 }, out;
+
+	(void)state;
+	chain_cache_put(cc, key, &e);
+	assert_int_equal(chain_cache_get(cc, key, 1000, &out), 1);
+	assert_int_equal(out.verdict, VERDICT_VALID);
+	assert_int_equal(chain_cache_get(cc, key, 4999, &out), 1);
+	/* Revoked from 5000 on: not the entry judged before it. */
+	assert_int_equal(chain_cache_get(cc, key, 5000, &out), 0);
+	assert_int_equal(chain_cache_get(cc, key, 8000, &out), 0);
+	assert_int_equal(chain_cache_get(cc, key, 999, &out), 0);
+	assert_int_equal(chain_cache_get(cc, key, 9001, &out), 0);
+	/* The same, judged after the revocation: holds only after it. */
+	e.verdict = VERDICT_REVOKED;
+	e.revocation = REV_REVOKED;
+	e.judged_at = 6000;
+	chain_cache_put(cc, key, &e);
+	assert_int_equal(chain_cache_get(cc, key, 7000, &out), 1);
+	assert_int_equal(out.verdict, VERDICT_REVOKED);
+	assert_int_equal(chain_cache_get(cc, key, 3000, &out), 0);
+	/* No revocation named: the whole window. */
+	e.verdict = VERDICT_VALID;
+	e.revocation = REV_GOOD;
+	e.revoked_at = 0;
+	chain_cache_put(cc, key, &e);
+	assert_int_equal(chain_cache_get(cc, key, 1500, &out), 1);
+	assert_int_equal(chain_cache_get(cc, key, 8500, &out), 1);
+	/* Not kept: judged outside the window, or expired. */
+	e.judged_at = 9500;
+	chain_cache_put(cc, other, &e);
+	assert_int_equal(chain_cache_get(cc, other, 9500, &out), 0);
+	assert_int_equal(chain_cache_get(cc, other, 5000, &out), 0);
+	e.judged_at = 5000;
+	e.verdict = VERDICT_EXPIRED;
+	chain_cache_put(cc, other, &e);
+	assert_int_equal(chain_cache_get(cc, other, 5000, &out), 0);
+	/* Its life: an unknown revocation state lives CHAIN_CACHE_TTL_UNKNOWN
+	 * seconds, a known one CHAIN_CACHE_TTL, from the put. */
+	e.verdict = VERDICT_REVOCATION_UNKNOWN;
+	e.revocation = REV_UNKNOWN;
+	chain_cache_put(cc, other, &e);
+	assert_int_equal(chain_cache_get(cc, other, 5000, &out), 1);
+	assert_true(out.expires <= time(NULL) + CHAIN_CACHE_TTL_UNKNOWN);
+	assert_true(out.expires > time(NULL) + CHAIN_CACHE_TTL_UNKNOWN - 5);
+	assert_int_equal(chain_cache_get(cc, key, 5000, &out), 1);
+	assert_true(out.expires > time(NULL) + CHAIN_CACHE_TTL - 5);
 	chain_cache_free(&cc);
 }
 
@@ -590,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_responder_down),
 		cmocka_unit_test(test_kamusm_store),
 		cmocka_unit_test(test_chain_cache),
+		cmocka_unit_test(test_chain_cache_rule),
 		cmocka_unit_test(test_attached_and_malformed),
 		cmocka_unit_test(test_cert_verify),
 		cmocka_unit_test(test_opaque_content_bound),
