@@ -155,6 +155,34 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The scheduler whose refresh runs in this thread (daemon_refresh_state). */
+static __thread struct sched *refreshing;
+
+void **daemon_refresh_state(struct daemon *d, daemon_state_free_fn *free_fn)
+{
+	(void)d;
+	refreshing->state_free = free_fn;
+	return &refreshing->state;
+}
+
+static void drop_state(struct sched *s)
+{
+	if (s->state != NULL && s->state_free != NULL)
+		s->state_free(s->state);
+	s->state = NULL;
+}
+
+/* The generation of snapshot cfg. Locked. */
+static unsigned long config_gen(const struct daemon *d, const struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_cfgs; i++)
+		if (d->cfgs[i].cfg == cfg)
+			return d->cfgs[i].gen;
+	return 0;
+}
+
 /* Runs one refresh of s's account outside the lock. Called locked; returns locked. */
 static void run_refresh(struct sched *s)
 {
@@ -164,6 +192,7 @@ static void run_refresh(struct sched *s)
 	const struct config *cfg;
 	struct kerr err = { 0 };
 	int64_t start = now_ms();
+	unsigned long gen;
 	int r;
 
 	s->st.refreshing = 1;
@@ -171,12 +200,22 @@ static void run_refresh(struct sched *s)
 	pthread_mutex_unlock(&d->mu);
 
 	cfg = daemon_config_get(d);
+	pthread_mutex_lock(&d->mu);
+	gen = config_gen(d, cfg);
+	pthread_mutex_unlock(&d->mu);
+	if (s->state_gen != gen) {
+		/* Reloaded: what the last configuration's refreshes kept goes. */
+		drop_state(s);
+		s->state_gen = gen;
+	}
 	acct = config_find_account(cfg, s->st.name);
 	if (acct == NULL) {
 		r = kerr_set(&err, KERR_NOTFOUND, "account %s is no longer configured", s->st.name);
 	} else {
 		log_info("refresh started");
+		refreshing = s;
 		r = d->sync(d, cfg, acct, &d->stop_flag, &res, &err);
+		refreshing = NULL;
 		log_set_context(s->st.name); /* the sync may have changed it */
 		crashpoint("daemon-refreshed");
 	}
@@ -245,6 +284,7 @@ static void *sched_thread(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&d->mu);
+	drop_state(s);
 	log_set_context(NULL);
 	return NULL;
 }
@@ -336,6 +376,7 @@ int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
 	d->seed = (unsigned int)(d->started_ms ^ (int64_t)getpid());
 	d->cfgs = xcalloc(1, sizeof(*d->cfgs));
 	d->cfgs[0].cfg = cfg;
+	d->cfgs[0].gen = d->last_gen = 1;
 	d->n_cfgs = 1;
 	*d_r = d;
 	pthread_mutex_lock(&d->mu);
@@ -362,6 +403,7 @@ void daemon_reload(struct daemon *d, struct config *cfg)
 	d->cfgs = xrealloc(d->cfgs, (d->n_cfgs + 1) * sizeof(*d->cfgs));
 	d->cfgs[d->n_cfgs].cfg = cfg;
 	d->cfgs[d->n_cfgs].refs = 0;
+	d->cfgs[d->n_cfgs].gen = ++d->last_gen;
 	d->n_cfgs++;
 	for (i = 0; i < d->n_scheds; i++) {
 		const struct account_config *a = config_find_account(cfg, d->scheds[i]->st.name);

@@ -39,6 +39,16 @@ typedef int daemon_sync_fn(struct daemon *d, const struct config *cfg,
 			   const struct account_config *acct, volatile sig_atomic_t *stop,
 			   struct daemon_sync_result *res, struct kerr *err);
 
+/* What a daemon_sync_fn keeps for its account between the refreshes of one
+ * configuration (the sync engine's env: trust store, chain cache,
+ * revocation checker, so the caches outlive a refresh): called from within
+ * a daemon_sync_fn, the slot of this account's state. It is NULL at the
+ * account's first refresh under a configuration: after a reload (SIGHUP)
+ * the daemon frees the previous state with free_fn before the next
+ * refresh, and frees it when the account's scheduler ends. */
+typedef void daemon_state_free_fn(void *state);
+void **daemon_refresh_state(struct daemon *d, daemon_state_free_fn *free_fn);
+
 /* Creates the daemon around cfg (which it then owns) and starts one
  * scheduler thread per enabled account. */
 int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,

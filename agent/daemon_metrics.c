@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cms_verify.h"
 #include "log.h"
 #include "store.h"
 #include "store_stats.h"
@@ -186,6 +187,13 @@ void daemon_metrics_render(struct daemon *d, struct kbuf *out)
 	kbuf_printf(out, "# HELP kepagent_start_timestamp_seconds When the daemon started.\n"
 		    "# TYPE kepagent_start_timestamp_seconds gauge\n"
 		    "kepagent_start_timestamp_seconds %.3f\n", (double)d->started_ms / 1000.0);
+	/* A signer's chain is built once per configuration and account (the
+	 * chain cache, kept across refreshes): this grows with new signers and
+	 * after a reload, not with packages. */
+	kbuf_printf(out, "# HELP kepagent_chain_builds_total Certificate chains built and judged "
+		    "in full (not answered by the chain cache).\n"
+		    "# TYPE kepagent_chain_builds_total counter\n"
+		    "kepagent_chain_builds_total %lu\n", cms_verify_chain_builds());
 	pthread_mutex_lock(&d->mu);
 	render_accounts(d, out);
 	render_quota(d, out);

@@ -26,11 +26,16 @@ struct sched {
 	int trigger;              /* refresh requested by the API */
 	int removed;              /* dropped by a reload: the thread ends */
 	struct account_status st;
+	/* daemon_refresh_state(): touched only by the scheduler's thread. */
+	void *state;
+	daemon_state_free_fn *state_free;
+	unsigned long state_gen;  /* the configuration it was made under */
 };
 
 struct cfg_ref {
 	struct config *cfg;
 	int refs;
+	unsigned long gen;        /* 1, 2, ...: one per configuration loaded */
 };
 
 struct daemon {
@@ -43,6 +48,7 @@ struct daemon {
 
 	struct cfg_ref *cfgs;      /* snapshots still referenced; the last is current */
 	size_t n_cfgs;
+	unsigned long last_gen;
 
 	struct sched **scheds;
 	size_t n_scheds;

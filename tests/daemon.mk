@@ -5,3 +5,5 @@ TESTS += tests/daemon-run.sh tests/daemon-sigterm.sh tests/daemon-sigterm-hung.s
 dist_noinst_SCRIPTS += tests/daemon-lib.sh tests/daemon-run.sh tests/daemon-sigterm.sh tests/daemon-sigterm-hung.sh tests/daemon-notify.sh
 TESTS += tests/systemd-unit.sh
 dist_noinst_SCRIPTS += tests/systemd-unit.sh
+TESTS += tests/daemon-chain-cache.sh
+dist_noinst_SCRIPTS += tests/daemon-chain-cache.sh
