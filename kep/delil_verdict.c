@@ -52,8 +52,8 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 		return -1;
 	dv->verdict = ev->verdict;
 	dv->digest_verdict = ev->digest == EVIDENCE_DIGEST_MATCH ? VERDICT_VALID
-			     : ev->digest == EVIDENCE_DIGEST_MISMATCH ? VERDICT_INVALID
-			     : VERDICT_UNSIGNED;
+			     : ev->digest == EVIDENCE_DIGEST_UNCHECKED ? VERDICT_UNSIGNED
+			     : VERDICT_INVALID;
 	if (ev->verdict == VERDICT_MALFORMED) {
 		snprintf(dv->reason, sizeof(dv->reason), "%s", ev->reason);
 		return 0;
@@ -62,7 +62,7 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 		dv->verdict = verdict_worst(dv->verdict, VERDICT_INVALID);
 		add_reason(dv, why);
 	}
-	if (ev->digest == EVIDENCE_DIGEST_MISMATCH) {
+	if (ev->digest != EVIDENCE_DIGEST_MATCH && ev->digest != EVIDENCE_DIGEST_UNCHECKED) {
 		dv->verdict = verdict_worst(dv->verdict, VERDICT_INVALID);
 		/* The digest first: "of another message" is what a reader needs. */
 		add_reason(dv, ev->digest_reason);

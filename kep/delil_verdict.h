@@ -17,8 +17,10 @@
  * every part that failed. Without an original (`kepagent verify` without
  * --original, an item whose package the store does not hold) the digest is
  * not checked: the verdict is the signature's and the reason says "digest
- * not checked", never that it matched; a digest the delil does not carry or
- * in an unknown algorithm is not checked either, and said so.
+ * not checked", never that it matched. A delil that carries no digest, or
+ * one in an algorithm not accepted as proof, binds no message: invalid,
+ * with or without an original (digest_verdict invalid, ev.digest absent or
+ * unsupported).
  *
  * The sync, `kepagent verify`, the bundle export and the bundle check only
  * map this result: the verdict and reason they store, print or compare are

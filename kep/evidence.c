@@ -20,7 +20,8 @@
 const char *evidence_digest_name(enum evidence_digest d)
 {
 	return d == EVIDENCE_DIGEST_MATCH ? "match" : d == EVIDENCE_DIGEST_MISMATCH ? "mismatch"
-										    : "unchecked";
+	       : d == EVIDENCE_DIGEST_ABSENT ? "absent" : d == EVIDENCE_DIGEST_UNSUPPORTED
+	       ? "unsupported" : "unchecked";
 }
 
 /* "Name <address>" of a party element, tolerant of the exact schema. */
@@ -121,16 +122,21 @@ static void check_digest(const struct evidence_opts *o, struct evidence *ev)
 	const EVP_MD *md = digest_for_uri(ev->digest_method);
 
 #define DREASON(...) snprintf(ev->digest_reason, sizeof(ev->digest_reason), __VA_ARGS__)
-	if (!o->original) {
-		DREASON("no stored original to compare with");
-		return;
-	}
+	/* A delil that binds no message proves nothing of any: judged so
+	 * before (and whether or not) there is an original. */
 	if (!ev->digest_value || !ev->digest_method) {
-		DREASON("the evidence carries no message digest");
+		ev->digest = EVIDENCE_DIGEST_ABSENT;
+		DREASON("the evidence carries no message digest: it proves nothing of the original");
 		return;
 	}
 	if (!md) {
-		DREASON("digest algorithm %s not supported", ev->digest_method);
+		ev->digest = EVIDENCE_DIGEST_UNSUPPORTED;
+		DREASON("the evidence's message digest algorithm %.120s is not supported",
+			ev->digest_method);
+		return;
+	}
+	if (!o->original) {
+		DREASON("no stored original to compare with");
 		return;
 	}
 	if (digest_b64_matches(md, o->original, o->original_len, ev->digest_value) != 1) {

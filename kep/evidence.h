@@ -49,9 +49,13 @@ struct evidence_opts {
 };
 
 enum evidence_digest {
-	EVIDENCE_DIGEST_UNCHECKED = 0,  /* no original given, no digest, or unknown algorithm */
+	EVIDENCE_DIGEST_UNCHECKED = 0,  /* no original given */
 	EVIDENCE_DIGEST_MATCH,
 	EVIDENCE_DIGEST_MISMATCH,
+	/* the delil binds no message: it carries no digest, or one in an
+	 * algorithm not accepted as proof (digest_uri.h); whatever the original */
+	EVIDENCE_DIGEST_ABSENT,
+	EVIDENCE_DIGEST_UNSUPPORTED,
 };
 
 struct evidence {

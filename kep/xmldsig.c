@@ -136,28 +136,58 @@ static void signer_info(xmlSecDSigCtxPtr c, struct xmldsig_result *r)
 	BN_free(bn);
 }
 
-/* 1 when a verified reference covers the whole document. */
-static int covers_document(xmlSecDSigCtxPtr c, xmlNodePtr root)
+/* 1 when a verified reference covers the whole document: URI "" (with the
+ * enveloped transform), or "#id" where id is the document element's own
+ * registered Id. The element a reference names is the one xmlsec digested,
+ * so it is compared, not the root's Id text: xmlGetProp ignores namespaces,
+ * and a forged root with a namespaced w:Id="x" (never registered) around
+ * the genuine signed element moved inside it (Id="x") passed as whole. */
+static int covers_document(xmlSecDSigCtxPtr c, xmlDocPtr doc, struct xmldsig_result *r)
 {
-	xmlChar *rid = xmlGetProp(root, BAD_CAST "Id");
-	int ok = 0;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	int ok = 0, other = 0;
 
-	if (!rid)
-		rid = xmlGetProp(root, BAD_CAST "ID");
 	for (xmlSecSize i = 0; i < xmlSecPtrListGetSize(&c->signedInfoReferences); i++) {
 		xmlSecDSigReferenceCtxPtr ref = xmlSecPtrListGetItem(&c->signedInfoReferences, i);
 		const char *uri = ref ? (const char *)ref->uri : NULL;
+		xmlAttrPtr id;
 
 		if (!ref || ref->status != xmlSecDSigStatusSucceeded)
 			continue;
-		if (!uri || !*uri || (rid && uri[0] == '#' && strcmp(uri + 1, (char *)rid) == 0))
+		if (!uri || !*uri) {
 			ok = 1;
+			continue;
+		}
+		id = uri[0] == '#' ? xmlGetID(doc, BAD_CAST (uri + 1)) : NULL;
+		if (id && id->parent == root)
+			ok = 1;
+		else if (id && id->parent && xmlStrEqual(id->parent->name, root->name))
+			other = 1;  /* a second document element: the signed one, moved */
 	}
-	xmlFree(rid);
+	if (!ok)
+		snprintf(r->reason, sizeof(r->reason), "the signature does not cover the whole "
+			 "document%s", other ? ": it signs another element of the document's name "
+			 "inside it (signature wrapping)" : "");
 	return ok;
 }
 
-enum pass_result { PASS_VALID, PASS_INVALID, PASS_NOKEY, PASS_ERROR };
+/* 1 when the signature or a reference digest is SHA-1 (or MD5, never
+ * enabled): reported, not trusted (kep-domain.md §3, §6). */
+static int uses_sha1(xmlSecDSigCtxPtr c)
+{
+	if (c->signMethod && (c->signMethod->id == xmlSecOpenSSLTransformRsaSha1Id ||
+			      c->signMethod->id == xmlSecOpenSSLTransformEcdsaSha1Id))
+		return 1;
+	for (xmlSecSize i = 0; i < xmlSecPtrListGetSize(&c->signedInfoReferences); i++) {
+		xmlSecDSigReferenceCtxPtr ref = xmlSecPtrListGetItem(&c->signedInfoReferences, i);
+
+		if (ref && ref->digestMethod && ref->digestMethod->id == xmlSecOpenSSLTransformSha1Id)
+			return 1;
+	}
+	return 0;
+}
+
+enum pass_result { PASS_VALID, PASS_WEAK, PASS_INVALID, PASS_NOKEY, PASS_ERROR };
 
 static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_result *r)
 {
@@ -176,12 +206,11 @@ static enum pass_result run_pass(xmlDocPtr doc, xmlNodePtr sig, struct xmldsig_r
 		res = c->signKey ? PASS_ERROR : PASS_NOKEY;
 	else if (c->status != xmlSecDSigStatusSucceeded)
 		res = PASS_INVALID;
-	else if (!covers_document(c, xmlDocGetRootElement(doc)))
-		res = PASS_INVALID, snprintf(r->reason, sizeof(r->reason),
-					     "the signature does not cover the whole document");
+	else if (!covers_document(c, doc, r))
+		res = PASS_INVALID;
 	else
-		res = PASS_VALID;
-	if (res == PASS_VALID || res == PASS_INVALID)
+		res = uses_sha1(c) ? PASS_WEAK : PASS_VALID;
+	if (res == PASS_VALID || res == PASS_WEAK || res == PASS_INVALID)
 		signer_info(c, r);
 	xmlSecDSigCtxDestroy(c);
 	return res;
@@ -215,14 +244,17 @@ int xmldsig_verify_enveloped(xmlDocPtr doc, struct xmldsig_result *r, struct ker
 	pthread_mutex_unlock(&mngr_lock);
 	switch (p) {
 	case PASS_VALID:
+	case PASS_WEAK:
 		if (!r->signer) {
 			r->verdict = VERDICT_MALFORMED;
 			snprintf(r->reason, sizeof(r->reason), "XML signature carries no signer "
 				 "certificate");
 			break;
 		}
-		r->verdict = VERDICT_VALID;
-		snprintf(r->reason, sizeof(r->reason), "XML signature verified");
+		r->verdict = p == PASS_WEAK ? VERDICT_WEAK : VERDICT_VALID;
+		snprintf(r->reason, sizeof(r->reason), "%s", p == PASS_WEAK
+			 ? "XML signature intact but made with SHA-1: reported, not trusted"
+			 : "XML signature verified");
 		break;
 	case PASS_INVALID:
 		r->verdict = VERDICT_INVALID;

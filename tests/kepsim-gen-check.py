@@ -462,6 +462,71 @@ REM = "{http://uri.etsi.org/02640/v2#}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
 
 
+# The delil XML forgeries (gen_evforge.c), each checked for what it claims
+# to be: KEPHS-signed where it says so, the one thing it forges present.
+XML_FORGERIES = {"evidence-enveloping", "evidence-duplicate-id", "evidence-wrapped-id",
+                 "evidence-no-certificate", "evidence-sha1-signature", "evidence-md5-digest",
+                 "evidence-no-digest", "evidence-unknown-digest"}
+SIG_URI = {"evidence-sha1-signature": ("#rsa-sha1", "#ecdsa-sha1"), "evidence-md5-digest": ("#md5",)}
+
+
+def signer_is(data, name):
+    m = re.search(rb"<(?:ds:)?X509Certificate>([^<]+)<", data)
+    der = base64.b64decode(m.group(1)) if m else b""
+    pem = b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der) + b"-----END CERTIFICATE-----\n"
+    want = [cert_subject(open(pki(h, name + ".pem"), "rb").read()) for h in ("rsa", "ec")]
+    return cert_subject(pem) in want
+
+
+def check_xml_forgery(it, what, data, x, rc, out):
+    """Checks one XML forgery; returns the delil element's bytes for the
+    common field checks (the moved or enveloped genuine one)."""
+    f = it["fault"]
+    root = ET.fromstring(data)
+    if f == "evidence-enveloping":
+        # A genuine KEPHS signature whose document is ds:Signature itself.
+        rc, out = run(["xmlsec1", "--verify", "--trusted-pem", pki("trust/rsa-root.pem"),
+                       "--trusted-pem", pki("trust/ec-root.pem"), "--id-attr:Id",
+                       "http://www.w3.org/2000/09/xmldsig#:Object", x])
+        check(rc == 0 and signer_is(data, "kephs"), "%s: enveloping signature: %s" % (what, out[-300:]))
+        check(root.tag == DS + "Signature", what + ": root is not ds:Signature")
+        return ET.tostring(root.find(DS + "Object")[0])
+    if f in ("evidence-duplicate-id", "evidence-wrapped-id"):
+        # The genuine signed element, moved into the forged root's Extensions:
+        # both carry Id "ev" (the forged one namespaced when wrapped), the
+        # signature references "#ev", and the forged root's EventTime differs.
+        inner = root.find(REM + "Extensions")[0]
+        ref = root.find(DS + "Signature/" + DS + "SignedInfo/" + DS + "Reference")
+        check(ref is not None and ref.get("URI") == "#ev", what + ": reference is not #ev")
+        check(inner.get("Id") == "ev", what + ": the moved element's Id")
+        if f == "evidence-wrapped-id":
+            check(root.get("Id") is None and root.get("{urn:kepsim:wrap}Id") == "ev", what + ": w:Id")
+        else:
+            check(root.get("Id") == "ev", what + ": the forged root's Id")
+        check(root.findtext(REM + "EventTime") != inner.findtext(REM + "EventTime"),
+              what + ": the forged root says what the signed element says")
+        check(signer_is(data, "kephs"), what + ": not the KEPHS certificate")
+        return ET.tostring(inner)
+    if f == "evidence-no-certificate":
+        # Intact with its bare KeyValue key, which is the forger's (e-imza).
+        check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
+        check(b"X509Certificate" not in data and b"RSAKeyValue" in data, what + ": key info")
+        mod = subprocess.run(["openssl", "rsa", "-in", pki("rsa", "eimza.key"), "-noout", "-modulus"],
+                             capture_output=True, text=True).stdout.split("=")[-1].strip()
+        km = re.search(rb"<(?:ds:)?Modulus>([^<]+)<", data)
+        check(km is not None and base64.b64decode(km.group(1)).hex().upper().lstrip("0") == mod.lstrip("0"),
+              what + ": the KeyValue is not the e-imza key")
+        return data
+    # The KEPHS signed these; their algorithm (or the digest of the
+    # original) is the fault.
+    check(rc == 0 and signer_is(data, "kephs"), "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
+    if f in SIG_URI:
+        check(any(("Algorithm=\"http://www.w3.org/2000/09/xmldsig%s\"" % u).encode() in data
+                  or ("Algorithm=\"http://www.w3.org/2001/04/xmldsig-more%s\"" % u).encode() in data
+                  for u in SIG_URI[f]), what + ": algorithm")
+    return data
+
+
 def check_evidence(it):
     d = os.path.join(MB, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]))
     what = "%s/%s/%s delil %s (%s)" % (it["account"], it["folder"], it["kepSiraNo"], it["delilId"], it["fault"])
@@ -479,7 +544,9 @@ def check_evidence(it):
     x = write("evidence.xml", data)
     rc, out = run(["xmlsec1", "--verify", "--trusted-pem", pki("trust/rsa-root.pem"),
                    "--trusted-pem", pki("trust/ec-root.pem"), x])
-    if it["fault"] in ROLE_FAULTS:
+    if it["fault"] in XML_FORGERIES:
+        data = check_xml_forgery(it, what, data, x, rc, out)
+    elif it["fault"] in ROLE_FAULTS:
         # Intact and chained; the signer is who the fault names, not the KEPHS.
         check(rc == 0, "%s: xmlsec1 --verify: %s" % (what, out[-300:]))
         m = re.search(rb"<(?:ds:)?X509Certificate>([^<]+)<", data)
@@ -516,11 +583,18 @@ def check_evidence(it):
     meta = json.load(open(os.path.join(d, "meta.json")))
     check(smd.findtext(REM + "MessageIdentifierByREMMD") == meta["kepId"], what + ": REMMD id")
     check(smd.findtext(REM + "UAMessageIdentifier") == meta["OrgMesajId"], what + ": UA id")
-    check(smd.find(DS + "DigestMethod").get("Algorithm") == "http://www.w3.org/2001/04/xmlenc#sha256",
-          what + ": digest method")
+    if it["fault"] == "evidence-no-digest":
+        check(smd.find(DS + "DigestMethod") is None and smd.find(DS + "DigestValue") is None,
+              what + ": a digest of the original")
+        return
+    check(smd.find(DS + "DigestMethod").get("Algorithm") == (
+          "urn:kepsim:digest#crc32" if it["fault"] == "evidence-unknown-digest"
+          else "http://www.w3.org/2001/04/xmlenc#sha256"), what + ": digest method")
     orig = open(os.path.join(d, "original.eml"), "rb").read()
     match = smd.findtext(DS + "DigestValue") == base64.b64encode(hashlib.sha256(orig).digest()).decode()
-    check(match == (it["expect"]["digest"] == "match"), "%s: digest %s, expected %s"
+    # (enveloping: the agent reads no digest outside the document element)
+    check(match == (it["expect"]["digest"] in ("match", "unsupported")
+                    or it["fault"] == "evidence-enveloping"), "%s: digest %s, expected %s"
           % (what, "matches" if match else "differs", it["expect"]["digest"]))
 
 

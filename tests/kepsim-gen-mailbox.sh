@@ -28,7 +28,9 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "evidence-code-mismatch", "eyp-nihai-changed", "evidence-mail-by-eimza",
         "evidence-mail-envelope-by-eimza", "opaque-envelope", "opaque-envelope-by-eimza",
         "envelope-signing-time-changed", "timestamp-time-changed", "evidence-partial-signature",
-        "eyp-seal-other-nihai"}
+        "eyp-seal-other-nihai", "evidence-enveloping", "evidence-duplicate-id",
+        "evidence-wrapped-id", "evidence-no-certificate", "evidence-sha1-signature",
+        "evidence-md5-digest", "evidence-no-digest", "evidence-unknown-digest"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

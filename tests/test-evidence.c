@@ -11,6 +11,7 @@
 
 #include "delil_verdict.h"
 #include "evidence.h"
+#include "util.h"
 #include "xml_safe.h"
 
 static int prolog_ok(const char *s)
@@ -171,8 +172,70 @@ static void test_fields_unsigned(void **state)
 	assert_string_equal(ev.sender, "Birim <b@hs01.kep.tr>");
 	assert_string_equal(ev.event_reasons, "x ok");
 	assert_string_equal(ev.evidence_id, "E-1");
-	assert_int_equal(ev.digest, EVIDENCE_DIGEST_UNCHECKED);
+	assert_int_equal(ev.digest, EVIDENCE_DIGEST_ABSENT); /* binds no message */
 	evidence_free(&ev);
+}
+
+#define SMD(alg) \
+	"<SenderMessageDetails xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">" \
+	"<ds:DigestMethod Algorithm=\"" alg "\"/>" \
+	"<ds:DigestValue>47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=</ds:DigestValue>" \
+	"</SenderMessageDetails>"
+#define SMD_SHA256 SMD("http://www.w3.org/2001/04/xmlenc#sha256")
+
+/* A delil that binds no message (no digest of the original, or one in an
+ * algorithm not accepted as proof) is invalid with or without an original,
+ * and its reason says why; a digest that is there but has nothing to be
+ * compared with is only not checked. */
+static void test_digest_binding(void **state)
+{
+	static const char head[] =
+		"<?xml version=\"1.0\"?>\n"
+		"<SubmissionAcceptanceRejection xmlns=\"http://uri.etsi.org/02640/v2#\">"
+		"<EventCode>http://uri.etsi.org/02640/Event#Acceptance</EventCode>";
+	static const struct {
+		const char *smd, *word;
+		enum evidence_digest digest;
+		enum verdict verdict;
+	} cases[] = {
+		{ "", "carries no message digest", EVIDENCE_DIGEST_ABSENT, VERDICT_INVALID },
+		{ "<SenderMessageDetails><MessageSubject>x</MessageSubject></SenderMessageDetails>",
+		  "carries no message digest", EVIDENCE_DIGEST_ABSENT, VERDICT_INVALID },
+		{ SMD("urn:kepsim:digest#crc32"), "urn:kepsim:digest#crc32 is not supported",
+		  EVIDENCE_DIGEST_UNSUPPORTED, VERDICT_INVALID },
+		{ SMD("http://www.w3.org/2000/09/xmldsig#sha1"), "xmldsig#sha1 is not supported",
+		  EVIDENCE_DIGEST_UNSUPPORTED, VERDICT_INVALID },
+		{ SMD_SHA256, DELIL_DIGEST_UNCHECKED, EVIDENCE_DIGEST_UNCHECKED, VERDICT_UNSIGNED },
+	};
+	const char original[] = "";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int with_original = 0; with_original < 2; with_original++) {
+			struct evidence_opts o = { .provider_code = 10 };
+			struct delil_verdict dv;
+			struct kerr err = { 0 };
+			char *doc = xasprintf("%s%s</SubmissionAcceptanceRejection>", head, cases[i].smd);
+
+			if (with_original) {
+				o.original = original;
+				o.original_len = 0;
+			}
+			assert_int_equal(delil_judge(doc, strlen(doc), &o, &dv, &err), 0);
+			if (with_original && cases[i].digest == EVIDENCE_DIGEST_UNCHECKED) {
+				/* SHA-256 of no bytes: the digest matches the empty original */
+				assert_int_equal(dv.ev.digest, EVIDENCE_DIGEST_MATCH);
+				assert_int_equal(dv.digest_verdict, VERDICT_VALID);
+			} else {
+				assert_int_equal(dv.ev.digest, cases[i].digest);
+				assert_int_equal(dv.verdict, cases[i].verdict);
+				assert_non_null(strstr(dv.reason, cases[i].word));
+				assert_int_equal(dv.digest_verdict, cases[i].verdict == VERDICT_INVALID
+						 ? VERDICT_INVALID : VERDICT_UNSIGNED);
+			}
+			delil_verdict_free(&dv);
+			free(doc);
+		}
 }
 
 /* The listing's code is a claim: a delil whose signed type and event prove
@@ -183,7 +246,8 @@ static void test_code_mismatch(void **state)
 		"<?xml version=\"1.0\"?>\n"
 		"<SubmissionAcceptanceRejection xmlns=\"http://uri.etsi.org/02640/v2#\">"
 		"<EventCode>http://uri.etsi.org/02640/Event#Acceptance</EventCode>"
-		"<EvidenceIdentifier>E-2</EvidenceIdentifier></SubmissionAcceptanceRejection>";
+		"<EvidenceIdentifier>E-2</EvidenceIdentifier>" SMD_SHA256
+		"</SubmissionAcceptanceRejection>";
 	struct evidence_opts o = { .provider_code = 60 };
 	struct delil_verdict dv;
 	struct kerr err = { 0 };
@@ -227,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_shape_limits),
 		cmocka_unit_test(test_fields_unsigned),
 		cmocka_unit_test(test_code_mismatch),
+		cmocka_unit_test(test_digest_binding),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

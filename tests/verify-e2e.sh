@@ -99,7 +99,8 @@ for it in man["items"]:
         got = checks("evidence_id", r[0])
         want_check(tag, got, "evidence-signature", e["signature"])
         want_check(tag, got, "evidence-digest",
-                   {"match": "valid", "mismatch": "invalid"}[e["digest"]])
+                   {"match": "valid", "mismatch": "invalid", "absent": "invalid",
+                    "unsupported": "invalid"}[e["digest"]])
         overall, reason = r[1], r[2] or ""
     if overall != e["overall"]:
         bad.append("%s: overall %s (%s), expected %s" % (tag, overall, reason, e["overall"]))
@@ -200,6 +201,7 @@ kenv_stop
 SUBSET=tampered-envelope,envelope-by-eimza,opaque-envelope,opaque-envelope-by-eimza,wrapped-envelope
 SUBSET=$SUBSET,unsigned-extra-attachment,eyp-altered-part,revoked-signer,evidence-by-eimza
 SUBSET=$SUBSET,evidence-digest-mismatch,evidence-code-mismatch,evidence-mail-envelope-by-eimza
+SUBSET=$SUBSET,evidence-wrapped-id,evidence-sha1-signature,evidence-no-digest,evidence-enveloping
 MB=$T/mb-dialects
 kenv_mailbox --seed 6 --received 1 --sent 1 --faults "$SUBSET"
 for d in "public --inline-base64" "plain" "legacy --inline-base64"; do

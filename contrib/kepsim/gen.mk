@@ -13,6 +13,7 @@ contrib_kepsim_libkepsimgen_a_SOURCES = \
 	contrib/kepsim/gen/gen_cms.c \
 	contrib/kepsim/gen/gen_tsa.c \
 	contrib/kepsim/gen/gen_evidence.c \
+	contrib/kepsim/gen/gen_evforge.c \
 	contrib/kepsim/gen/gen_eyp.c \
 	contrib/kepsim/gen/gen_zip.c \
 	contrib/kepsim/gen/gen_faults.c \

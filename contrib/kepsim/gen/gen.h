@@ -102,6 +102,25 @@ struct eyp_spec {
 int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err);
 
 /* --- ETSI TS 102 640-2 evidence (gen_evidence.c). */
+/* Forgeries of a delil's XML signature and digest (gen_evforge.c): what a
+ * forger who holds genuine delils and an ordinary certificate makes, or what
+ * a KEPHS must never be trusted for. */
+enum evidence_xml_forgery {
+	EVX_NONE = 0,
+	EVX_ENVELOPING,     /* the KEPHS signature envelops the delil (ds:Signature
+			       the root, the delil in its ds:Object "#ev") */
+	EVX_DUPLICATE_ID,   /* a genuine delil signed by reference "#ev" moved into a
+			       forged root with the same Id (EventTime changed) */
+	EVX_WRAPPED_ID,     /* the same, the forged root's Id namespaced (w:Id),
+			       so only the moved genuine element is an ID */
+	EVX_NO_CERT,        /* signed by the forger's key, KeyInfo a bare KeyValue */
+	EVX_SHA1,           /* the KEPHS signs with rsa-sha1/ecdsa-sha1, SHA-1 reference */
+	EVX_MD5_DIGEST,     /* the KEPHS signs, the reference digest MD5 */
+	EVX_NO_DIGEST,      /* KEPHS-signed, no digest of the original */
+	EVX_UNKNOWN_DIGEST, /* KEPHS-signed, the original's digest under an unknown URI */
+};
+#define EVX_UNKNOWN_DIGEST_URI "urn:kepsim:digest#crc32"
+#define EVX_ID "ev"
 struct evidence_spec {
 	int code;                 /* PTT delilTurId */
 	const char *evidence_id, *sender, *recipient, *subject, *ua_msgid, *remmd_msgid;
@@ -112,11 +131,23 @@ struct evidence_spec {
 	int break_signature;      /* fault: alter the document after signing */
 	int partial_signature;    /* fault: sign SenderMessageDetails only (Id "smd"),
 				     then change EventTime outside it */
+	enum evidence_xml_forgery xml_forgery;
 };
 /* Initialises/finalises libxml2 + xmlsec once per process. */
 int evidence_init(struct kerr *err);
 void evidence_shutdown(void);
 int evidence_build(const struct evidence_spec *e, struct kbuf *xml, struct kerr *err);
+/* How gen_evidence.c signs e (gen_evforge.c): the algorithms, the reference,
+ * the key info; where the signature goes, and the tree rewritten after. */
+struct evforge_plan {
+	void *sign, *digest;      /* xmlSecTransformId */
+	const char *uri;          /* the reference's URI */
+	int enveloped;            /* the enveloped transform */
+	int key_value;            /* KeyInfo a bare KeyValue, no certificate */
+};
+void evforge_plan(const struct evidence_spec *e, int is_ec, struct evforge_plan *p);
+void evforge_place(void *doc, const struct evidence_spec *e, void *sig);
+void evforge_after_sign(void *doc, const struct evidence_spec *e);
 /* PTT label ("Kabul Edildi") of a code, or NULL when unknown. */
 const char *evidence_label(int code);
 /* ZIP archives in memory (gen_zip.c), entries deflated, fixed mtime. */
@@ -157,6 +188,10 @@ enum gen_fault {
 	/* a KEPHS signature over a part of the delil only, changed outside it */
 	F_EVIDENCE_PARTIAL_SIGNATURE,
 	F_EYP_SEAL_OTHER_NIHAI,   /* 2.x: the seal genuine, over another package's NihaiOzet */
+	/* a delil's XML signature and digest forged (enum evidence_xml_forgery) */
+	F_EVIDENCE_ENVELOPING, F_EVIDENCE_DUPLICATE_ID, F_EVIDENCE_WRAPPED_ID,
+	F_EVIDENCE_NO_CERTIFICATE, F_EVIDENCE_SHA1_SIGNATURE, F_EVIDENCE_MD5_DIGEST,
+	F_EVIDENCE_NO_DIGEST, F_EVIDENCE_UNKNOWN_DIGEST,
 	F__COUNT
 };
 struct fault_info {
@@ -173,6 +208,8 @@ const struct fault_info *fault_info(enum gen_fault f);
  * whether the fault needs an eYazisma package at all. */
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f);
 int fault_needs_eyp(enum gen_fault f);
+/* The delil XML forgery an evidence fault plants (EVX_NONE for none). */
+enum evidence_xml_forgery fault_evidence_xml_forgery(enum gen_fault f);
 /* Parses "all", "none" or a comma list into want[F__COUNT]. */
 int faults_parse(const char *spec, int want[F__COUNT], struct kerr *err);
 

@@ -15,19 +15,23 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 		   const struct pkg_result *pkg, const char *hier, int code, enum gen_fault fault,
 		   int zipped, time_t when, char **delil_id_out, struct kerr *err)
 {
-	int h = gen_hier_index(hier);
+	/* evidence-no-certificate: RSA, as xmlsec writes no ECDSA KeyValue. */
+	const char *khier = fault == F_EVIDENCE_NO_CERTIFICATE ? "rsa" : hier;
+	int h = gen_hier_index(khier);
 	char *id = xasprintf("DLL%d%02d%010llu", sira, code,
 			     (unsigned long long)(grand_next(&g->rnd) % 10000000000ULL));
 	/* The wrong-role faults sign with a certificate under the same anchors
 	 * that is not the provider's: a person's e-imza, the TSA, a mali mühür. */
-	const char *who = fault == F_EVIDENCE_BY_EIMZA ? "eimza" : fault == F_EVIDENCE_BY_TSA ? "tsa"
+	/* evidence-no-certificate: the forger's key, no certificate shipped. */
+	int by_eimza = fault == F_EVIDENCE_BY_EIMZA || fault == F_EVIDENCE_NO_CERTIFICATE;
+	const char *who = by_eimza ? "eimza" : fault == F_EVIDENCE_BY_TSA ? "tsa"
 			: fault == F_EVIDENCE_BY_SEAL ? "mali" : "kephs";
-	const struct signer *signer = fault == F_EVIDENCE_BY_EIMZA ? &g->eimza[h]
+	const struct signer *signer = by_eimza ? &g->eimza[h]
 				    : fault == F_EVIDENCE_BY_TSA ? &g->tsa[h]
 				    : fault == F_EVIDENCE_BY_SEAL ? &g->mali[h] : &g->kephs[h];
-	char *kp = xasprintf("%s/%s/%s.key", g->pkidir, hier, who);
-	char *cp = xasprintf("%s/%s/%s.pem", g->pkidir, hier, who);
-	char *chp = xasprintf("%s/%s/chain.pem", g->pkidir, hier);
+	char *kp = xasprintf("%s/%s/%s.key", g->pkidir, khier, who);
+	char *cp = xasprintf("%s/%s/%s.pem", g->pkidir, khier, who);
+	char *chp = xasprintf("%s/%s/chain.pem", g->pkidir, khier);
 	struct kbuf digest_src = {0}, xml = {0}, zip = {0};
 	kbuf_append(&digest_src, pkg->original.data, pkg->original.len);
 	if (fault == F_EVIDENCE_DIGEST_MISMATCH)
@@ -43,6 +47,7 @@ int evidence_write(struct gen *g, const char *account, const char *folder, int s
 		.kephs = signer, .kephs_key_path = kp, .kephs_cert_path = cp,
 		.kephs_chain_path = chp, .break_signature = fault == F_EVIDENCE_BROKEN_SIGNATURE,
 		.partial_signature = fault == F_EVIDENCE_PARTIAL_SIGNATURE,
+		.xml_forgery = fault_evidence_xml_forgery(fault),
 	};
 	int rc = -1;
 	char *dir = xasprintf("%s/accounts/%s/%s/%d/delil", g->mailbox, account, folder, sira);

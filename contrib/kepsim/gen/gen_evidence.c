@@ -109,9 +109,12 @@ static xmlDocPtr build_doc(const struct evidence_spec *e, const char *type, cons
 	child(smd, ns, "MessageSubject", e->subject);
 	child(smd, ns, "UAMessageIdentifier", e->ua_msgid);
 	child(smd, ns, "MessageIdentifierByREMMD", e->remmd_msgid);
-	xmlNodePtr dm = xmlNewChild(smd, ds, BAD_CAST "DigestMethod", NULL);
-	xmlNewProp(dm, BAD_CAST "Algorithm", BAD_CAST "http://www.w3.org/2001/04/xmlenc#sha256");
-	child(smd, ds, "DigestValue", b64);
+	if (e->xml_forgery != EVX_NO_DIGEST) {
+		xmlNodePtr dm = xmlNewChild(smd, ds, BAD_CAST "DigestMethod", NULL);
+		xmlNewProp(dm, BAD_CAST "Algorithm", BAD_CAST (e->xml_forgery == EVX_UNKNOWN_DIGEST
+			? EVX_UNKNOWN_DIGEST_URI : "http://www.w3.org/2001/04/xmlenc#sha256"));
+		child(smd, ds, "DigestValue", b64);
+	}
 	if (e->partial_signature) {
 		xmlAttrPtr id = xmlNewProp(smd, BAD_CAST "Id", BAD_CAST "smd");
 		xmlAddID(NULL, doc, BAD_CAST "smd", id);
@@ -122,19 +125,24 @@ static xmlDocPtr build_doc(const struct evidence_spec *e, const char *type, cons
 static int sign_doc(xmlDocPtr doc, const struct evidence_spec *e, struct kerr *err)
 {
 	int is_ec = EVP_PKEY_base_id(e->kephs->key) == EVP_PKEY_EC;
-	xmlNodePtr sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId,
-		is_ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL);
-	xmlAddChild(xmlDocGetRootElement(doc), sig);
+	struct evforge_plan pl;
+
 	/* Honest: the whole document (URI "", enveloped); the partial fault
-	 * covers SenderMessageDetails alone. */
-	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
-		BAD_CAST (e->partial_signature ? "#smd" : ""), NULL);
-	if (!e->partial_signature)
+	 * covers SenderMessageDetails alone; the XML forgeries: gen_evforge.c. */
+	evforge_plan(e, is_ec, &pl);
+	xmlNodePtr sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId, pl.sign, NULL);
+	evforge_place(doc, e, sig);
+	xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, pl.digest, NULL, BAD_CAST pl.uri, NULL);
+	if (pl.enveloped)
 		xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId);
 	xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId);
 	xmlNodePtr ki = xmlSecTmplSignatureEnsureKeyInfo(sig, NULL);
-	xmlNodePtr x5 = xmlSecTmplKeyInfoAddX509Data(ki);
-	xmlSecTmplX509DataAddCertificate(x5);
+	if (pl.key_value) {
+		xmlSecTmplKeyInfoAddKeyValue(ki);
+	} else {
+		xmlNodePtr x5 = xmlSecTmplKeyInfoAddX509Data(ki);
+		xmlSecTmplX509DataAddCertificate(x5);
+	}
 
 	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
 	int rc = -1;
@@ -142,12 +150,13 @@ static int sign_doc(xmlDocPtr doc, const struct evidence_spec *e, struct kerr *e
 		goto out;
 	ctx->signKey = xmlSecCryptoAppKeyLoad(e->kephs_key_path, xmlSecKeyDataFormatPem,
 					      NULL, NULL, NULL);
-	if (!ctx->signKey ||
-	    xmlSecCryptoAppKeyCertLoad(ctx->signKey, e->kephs_cert_path, xmlSecKeyDataFormatPem) < 0 ||
-	    xmlSecCryptoAppKeyCertLoad(ctx->signKey, e->kephs_chain_path, xmlSecKeyDataFormatPem) < 0)
+	if (!ctx->signKey || (!pl.key_value &&
+	    (xmlSecCryptoAppKeyCertLoad(ctx->signKey, e->kephs_cert_path, xmlSecKeyDataFormatPem) < 0 ||
+	     xmlSecCryptoAppKeyCertLoad(ctx->signKey, e->kephs_chain_path, xmlSecKeyDataFormatPem) < 0)))
 		goto out;
 	if (xmlSecDSigCtxSign(ctx, sig) < 0)
 		goto out;
+	evforge_after_sign(doc, e);
 	rc = 0;
 out:
 	if (rc < 0)

@@ -82,6 +82,22 @@ static const struct fault_info table[F__COUNT] = {
 		{"invalid", "match", "invalid", NULL, NULL}, "does not cover the whole document"},
 	[F_EYP_SEAL_OTHER_NIHAI] = {"eyp-seal-other-nihai", 0,
 		{"valid", "valid", "valid", "invalid", "invalid"}, "another document"},
+	[F_EVIDENCE_ENVELOPING] = {"evidence-enveloping", 1,
+		{"malformed", "absent", "malformed"}, "not enveloped"},
+	[F_EVIDENCE_DUPLICATE_ID] = {"evidence-duplicate-id", 1,
+		{"malformed", "match", "malformed"}, "duplicate"},
+	[F_EVIDENCE_WRAPPED_ID] = {"evidence-wrapped-id", 1,
+		{"invalid", "match", "invalid"}, "signature wrapping"},
+	[F_EVIDENCE_NO_CERTIFICATE] = {"evidence-no-certificate", 1,
+		{"malformed", "match", "malformed"}, "no signer certificate"},
+	[F_EVIDENCE_SHA1_SIGNATURE] = {"evidence-sha1-signature", 1,
+		{"weak", "match", "weak"}, "SHA-1"},
+	[F_EVIDENCE_MD5_DIGEST] = {"evidence-md5-digest", 1,
+		{"malformed", "match", "malformed"}, "unsupported algorithm"},
+	[F_EVIDENCE_NO_DIGEST] = {"evidence-no-digest", 1,
+		{"valid", "absent", "invalid"}, "no message digest"},
+	[F_EVIDENCE_UNKNOWN_DIGEST] = {"evidence-unknown-digest", 1,
+		{"valid", "unsupported", "invalid"}, "not supported"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)

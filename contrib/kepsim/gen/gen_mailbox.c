@@ -195,6 +195,12 @@ int mailbox_generate(struct gen *g, const struct gen_opts *o, struct kerr *err)
 			{ {10, F_NONE}, {60, F_EVIDENCE_CODE_MISMATCH}, {0, F_NONE} },
 			/* a 10 whose KEPHS signature covers a part of it only */
 			{ {10, F_EVIDENCE_PARTIAL_SIGNATURE}, {0, F_NONE}, {0, F_NONE} },
+			/* the delil's XML signature and digest forged (gen_evforge.c) */
+			{ {10, F_EVIDENCE_ENVELOPING}, {20, F_EVIDENCE_DUPLICATE_ID},
+			  {40, F_EVIDENCE_WRAPPED_ID} },
+			{ {10, F_EVIDENCE_NO_CERTIFICATE}, {20, F_EVIDENCE_SHA1_SIGNATURE},
+			  {40, F_EVIDENCE_MD5_DIGEST} },
+			{ {10, F_EVIDENCE_NO_DIGEST}, {20, F_EVIDENCE_UNKNOWN_DIGEST}, {0, F_NONE} },
 		};
 		int forged_pkg[ARRAY_SIZE(forged)], n_forged = 0;
 		for (size_t k = 0; a == 0 && k < ARRAY_SIZE(forged); k++) {
