@@ -426,7 +426,9 @@ int store_outbox_last_decision(struct store *s, int64_t id, char **action_r, str
 
 	*action_r = NULL;
 	snprintf(obj, sizeof(obj), "outbox/%lld", (long long)id);
-	/* Newest first, by rowid: the line looked for is the item's latest. */
+	/* Newest first, by rowid: the line looked for is the item's latest.
+	 * Through the partial index audit_outbox_decisions (v20): the action
+	 * term is its WHERE word for word (tests/test-status-plan.c). */
 	if (st_prepare(s, "SELECT action FROM audit_log WHERE object = :obj AND action IN"
 		       " ('outbox.parked', 'outbox.resubmit', 'outbox.abandon')"
 		       " ORDER BY id DESC LIMIT 1", &st, err) < 0)

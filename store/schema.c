@@ -424,6 +424,15 @@ static const char v19[] =
 	" raw BLOB,"                      /* last: see the note at the top */
 	" UNIQUE (package_id, listed_seq));";
 
+/* v20: a parked outbox item's last decision (store_outbox_last_decision)
+ * read through an index, not by a scan of the whole audit log, which grows
+ * by a line for every package and evidence item stored. Partial: only the
+ * decision lines, so the other appends pay nothing; the query's action
+ * term is this WHERE, word for word, for SQLite to use it. */
+static const char v20[] =
+	"CREATE INDEX audit_outbox_decisions ON audit_log (object)"
+	" WHERE action IN ('outbox.parked', 'outbox.resubmit', 'outbox.abandon');";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -444,5 +453,6 @@ const struct store_migration store_migrations[] = {
 	{ 17, "the sequence number of an evidence item's package as an integer", v17 },
 	{ 18, "delil mails stored before they were recognised", v18 },
 	{ 19, "kepIds listed again with another kepSiraNo", v19 },
+	{ 20, "an index of the outbox decisions in the audit log", v20 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -116,7 +116,7 @@ py_sql "$T/v16.db" "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_si
 UPDATE evidence SET kep_sira_no = (SELECT COALESCE(q.kep_sira_no, q.kep_sira_no_text) FROM evidence_seq q WHERE q.evidence_id = evidence.id);
 UPDATE evidence SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM evidence WHERE kep_sira_no IS NOT NULL);
 DROP TABLE evidence_seq; DROP TABLE evidence_mail_unjudged; DROP TABLE kep_id_reuses;
-PRAGMA user_version = 16;"
+DROP INDEX audit_outbox_decisions; PRAGMA user_version = 16;"
 # A v13 store: the packages' numbers TEXT too (before package_seq, v14), and
 # none of the tables of v14 and later.
 py_sql "$T/v16.db" "VACUUM INTO '$T/v13.db'"
@@ -135,7 +135,7 @@ seq_upgrade "$T/v16.db" 16 17 evidence evidence_seq evidence_id 2
 # A v18 store: before kep_id_reuses (v19); its upgrade adds the table and
 # leaves every package as it was.
 py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v18.db'"
-py_sql "$T/v18.db" "DROP TABLE kep_id_reuses; PRAGMA user_version = 18;"
+py_sql "$T/v18.db" "DROP TABLE kep_id_reuses; DROP INDEX audit_outbox_decisions; PRAGMA user_version = 18;"
 STORE=$T/v18.db
 v18_pkgs=$(kenv_sql "SELECT group_concat(id || ':' || hex(raw_sha256)) FROM packages")
 [ -n "$v18_pkgs" ] || fail "the v18 store has no packages"
@@ -146,6 +146,21 @@ reuses_added() {
 }
 upgrade_killed "$T/v18.db" 18 19 reuses_added
 echo "upgrade to v19: killed before and after its commit, packages as they were"
+
+# A v19 store: its audit log without the index of the outbox decisions
+# (v20); the upgrade indexes it and keeps every line.
+py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v19.db'"
+py_sql "$T/v19.db" "DROP INDEX audit_outbox_decisions; PRAGMA user_version = 19;"
+STORE=$T/v19.db
+v19_audit=$(kenv_sql "SELECT count(*) || ':' || max(id) FROM audit_log")
+audit_indexed() {
+	[ "$(kenv_sql "SELECT count(*) || ':' || max(id) FROM audit_log")" = "$v19_audit" ] \
+		|| fail "$1: the audit log changed"
+	[ "$(kenv_sql "SELECT count(*) FROM sqlite_master WHERE name = 'audit_outbox_decisions'")" = 1 ] \
+		|| fail "$1: no index of the outbox decisions"
+}
+upgrade_killed "$T/v19.db" 19 20 audit_indexed
+echo "upgrade to v20: killed before and after its commit, the audit log indexed and kept"
 
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
 	api_daemon_up KEPAGENT_CRASHPOINT=$point

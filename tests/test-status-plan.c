@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "status_lookup.h"
+#include "store_outbox.h"
 
 static const char *const keys[] = {
 	"<kep-1>", "kep-1", "<org-1@example>", "ILETI-42", "E-12345", "nope", "<nope>",
@@ -103,12 +104,60 @@ static void test_plans_with_statistics(void **state)
 	check_plans(t, "statistics of 200,000 packages");
 }
 
+/* A parked outbox item's last decision (agent/outbox_park.c, each resubmit
+ * or abandon and each outbox listing of a parked item) reads the audit log,
+ * a line for every package and evidence item ever stored: through the
+ * partial index of the decision lines (v20), newest first without a sort,
+ * never a scan. On a fresh store and with the statistics of a log of
+ * 5,000,000 lines, 50,000 of them decisions. */
+static void check_decision_plan(struct tstore *t, const char *what)
+{
+	struct kerr err = { 0 };
+	char *plans, *action = NULL;
+
+	store_forget_statements(t->st);
+	if (store_outbox_last_decision(t->st, 1, &action, &err) < 0)
+		fail_msg("%s: %s", what, err.msg);
+	free(action);
+	plans = store_explain_statements(t->st, &err);
+	if (plans == NULL) {
+		fail_msg("%s", err.msg);
+		return;
+	}
+	printf("# outbox decision plan, %s:\n%s", what, plans);
+	if (strstr(plans, "USING INDEX audit_outbox_decisions (object=?)") == NULL)
+		fail_msg("%s: the decision is not read through audit_outbox_decisions", what);
+	if (strstr(plans, "SCAN ") != NULL || strstr(plans, "TEMP B-TREE") != NULL ||
+	    strstr(plans, "BLOOM FILTER") != NULL)
+		fail_msg("%s: the decision scans or sorts the audit log", what);
+	free(plans);
+}
+
+static void test_outbox_decision_plan(void **state)
+{
+	struct tstore *t = *state;
+	struct kerr err = { 0 };
+
+	tstore_add(t, "<kep-1>", "raw package bytes\r\n");
+	check_decision_plan(t, "no statistics");
+	tstore_sql(t, "ANALYZE; DELETE FROM sqlite_stat1; INSERT INTO sqlite_stat1 VALUES"
+		 " ('audit_log', 'audit_by_time', '5000000 1'),"
+		 " ('audit_log', 'audit_outbox_decisions', '50000 3'),"
+		 " ('audit_log', NULL, '5000000')");
+	store_close(&t->st);
+	if (store_open(t->path, &t->st, &err) < 0)
+		fail_msg("%s", err.msg);
+	check_decision_plan(t, "statistics of 5,000,000 audit lines");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_plans_without_statistics, tstore_setup,
 						tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_plans_with_statistics, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_decision_plan, tstore_setup,
 						tstore_teardown),
 	};
 

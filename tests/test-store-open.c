@@ -217,6 +217,12 @@ static void check_upgraded(struct tstore *t, int from)
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM packages WHERE archived_to IS NULL"
 				 " AND archive_entry IS NULL AND archived_at IS NULL"), 1);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM parts WHERE archived_to IS NULL"), 1);
+	/* v20: the outbox decisions of the audit log are indexed. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+				 " AND name = 'audit_outbox_decisions' AND tbl_name = 'audit_log'"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit_log INDEXED BY"
+				 " audit_outbox_decisions WHERE object = 'outbox/1' AND action IN"
+				 " ('outbox.parked', 'outbox.resubmit', 'outbox.abandon')"), 0);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM kep_id_reuses WHERE package_id = 1"
 				 " AND listed_seq = '43' AND raw = CAST('second' AS BLOB) AND raw_size = 6"
 				 " AND raw_sha256 = X'16367aacb67a4a017c8da8ab95682ccb390863780f7114dda0a0e0c55644c7c4'"), 1);
