@@ -163,11 +163,16 @@ json_t *reply_text(const char *s)
 			   (*p & 0xF8) == 0xF0 ? 4 : 0;
 		size_t i;
 		int ok = n > 0 && (n == 1 || *p >= 0xC2) && *p <= 0xF4;
+		json_t *probe;
 
 		for (i = 1; ok && i < n; i++)
 			ok = (p[i] & 0xC0) == 0x80;
-		if (ok && n > 1 && json_stringn((const char *)p, n) == NULL)
-			ok = 0;   /* overlong or surrogate: jansson says */
+		if (ok && n > 1) {
+			/* overlong or surrogate: jansson says */
+			probe = json_stringn((const char *)p, n);
+			ok = probe != NULL;
+			json_decref(probe);
+		}
 		if (ok) {
 			kbuf_append(&b, p, n);
 			p += n;
