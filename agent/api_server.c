@@ -50,6 +50,7 @@ void api_error(struct api_response *resp, unsigned int status, const char *code,
 	va_end(ap);
 	if (resp->json != NULL)
 		json_decref(resp->json);
+	kbuf_free(&resp->text);
 	free(resp->raw);
 	resp->raw = NULL;
 	resp->has_sha256 = 0;
@@ -249,6 +250,12 @@ static enum range_result parse_range(const char *h, size_t len, size_t *off_r, s
 	return RANGE_OK;
 }
 
+static int dump_to_kbuf(const char *buffer, size_t size, void *data)
+{
+	kbuf_append(data, buffer, size);
+	return 0;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_response *resp,
 				     const char *allow)
 {
@@ -256,11 +263,17 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
 	enum MHD_Result ret;
 	char etag[68], cr[96];
 
-	if (resp->json != NULL) {
-		char *text = json_dumps(resp->json, JSON_COMPACT);
-		size_t len = strlen(text);
-
-		r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (resp->json != NULL || resp->text.data != NULL) {
+		/* A tree is dumped straight into the buffer MHD sends and frees
+		 * (json_dumps would copy it once more); written text is sent as
+		 * it is. */
+		if (resp->json != NULL) {
+			kbuf_reset(&resp->text);
+			json_dump_callback(resp->json, dump_to_kbuf, &resp->text, JSON_COMPACT);
+		}
+		r = MHD_create_response_from_buffer(resp->text.len, resp->text.data,
+						    MHD_RESPMEM_MUST_FREE);
+		resp->text.data = NULL;
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	} else {
 		size_t off = 0, n = resp->raw_len;
@@ -443,7 +456,7 @@ static void dispatch(struct conn_state *st, struct api_response *resp)
 			return;
 	}
 	st->route->fn(req, resp);
-	if (resp->json == NULL && resp->raw == NULL)
+	if (resp->json == NULL && resp->text.data == NULL && resp->raw == NULL)
 		api_error(resp, 500, "internal", "handler produced no response");
 }
 

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "util.h"
 
 #define API_MAX_PARAMS 4
 #define API_PER_ADDRESS 32      /* concurrent connections from one client address */
@@ -46,6 +47,8 @@ struct api_request {
 struct api_response {
 	unsigned int status;
 	json_t *json;
+	struct kbuf text;                   /* JSON already written (json_text.h), sent
+					     * as it is; used when json is NULL */
 	unsigned char *raw;
 	size_t raw_len;
 	char *content_type;                 /* for raw; NULL: application/octet-stream */

@@ -10,21 +10,16 @@ void api_h_status(const struct api_request *req, struct api_response *resp)
 {
 	struct store *st;
 	struct kerr err;
-	json_t *j;
+	int found;
 
 	if ((st = api_store(req, resp)) == NULL)
 		return;
-	if (status_lookup(st, req->params[0], &j, &err) < 0) {
+	if (status_lookup_write(st, req->params[0], &resp->text, &found, &err) < 0) {
 		api_fail(resp, NULL, &err);
 		return;
 	}
-	if (!json_is_true(json_object_get(j, "found"))) {
-		api_error(resp, 404, "not_found", "%s: %s", req->params[0],
-			  json_string_value(json_object_get(j, "message")));
-		json_decref(j);
-		return;
-	}
-	resp->json = j;
+	if (!found)
+		api_error(resp, 404, "not_found", "%s: %s", req->params[0], status_lookup_unknown);
 }
 
 void api_h_status_batch(const struct api_request *req, struct api_response *resp)
@@ -54,7 +49,7 @@ void api_h_status_batch(const struct api_request *req, struct api_response *resp
 		v[i] = json_string_value(k);
 	}
 	if ((st = api_store(req, resp)) != NULL &&
-	    status_lookup_batch(st, v, n, &resp->json, &err) < 0)
+	    status_lookup_batch_write(st, v, n, &resp->text, &err) < 0)
 		api_fail(resp, NULL, &err);
 	free(v);
 }

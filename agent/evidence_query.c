@@ -8,26 +8,42 @@
 #include "store_package_details.h"
 #include "store_search.h"
 #include "store_verification.h"
+#include "json_text.h"
 #include "reply.h"
+#include "util.h"
 
-json_t *evidence_query_json(const struct store_evidence_row *r)
+void evidence_query_write(struct kbuf *b, const struct store_evidence_row *r)
 {
 	const struct store_evidence_meta *m = &r->meta;
 	char label[64], t[32];
 
-	delil_label((int)m->delil_tur_id, label, sizeof(label));
-	return json_pack("{s:I, s:s, s:I, s:s, s:b, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:o, s:o}",
-			 "id", (json_int_t)r->id, "delil_id", m->delil_id,
-			 "delil_tur_id", (json_int_t)m->delil_tur_id, "label", label,
-			 "known", delil_by_code((int)m->delil_tur_id) != NULL,
-			 "event_time", reply_time(m->event_time, t),
-			 "provider_time", m->event_time_text, "issuer", m->issuer,
-			 "verdict", m->verdict ? m->verdict : "unverified",
-			 "reason", m->verdict_reason, "account", m->account,
-			 "kep_id", m->kep_id,
-			 "package_id", r->package_id ? json_integer(r->package_id) : json_null(),
-			 "carrier_package_id",
-			 r->carrier_id ? json_integer(r->carrier_id) : json_null());
+	jt_begin(b, '{');
+	jt_kint(b, "id", r->id);
+	jt_kstr(b, "delil_id", m->delil_id);
+	jt_kint(b, "delil_tur_id", m->delil_tur_id);
+	jt_kstr(b, "label", delil_label((int)m->delil_tur_id, label, sizeof(label)));
+	jt_kbool(b, "known", delil_by_code((int)m->delil_tur_id) != NULL);
+	jt_kstr(b, "event_time", reply_time(m->event_time, t));
+	jt_kstr(b, "provider_time", m->event_time_text);
+	jt_kstr(b, "issuer", m->issuer);
+	jt_kstr(b, "verdict", m->verdict ? m->verdict : "unverified");
+	jt_kstr(b, "reason", m->verdict_reason);
+	jt_kstr(b, "account", m->account);
+	jt_kstr(b, "kep_id", m->kep_id);
+	jt_kid(b, "package_id", r->package_id);
+	jt_kid(b, "carrier_package_id", r->carrier_id);
+	jt_end(b, '}');
+}
+
+json_t *evidence_query_json(const struct store_evidence_row *r)
+{
+	struct kbuf b = { 0 };
+	json_t *j;
+
+	evidence_query_write(&b, r);
+	j = json_loadb((const char *)b.data, b.len, 0, NULL);
+	kbuf_free(&b);
+	return j;
 }
 
 json_t *evidence_query_checks_json(const struct store_verification_row *rows, size_t n)

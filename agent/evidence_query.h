@@ -18,8 +18,13 @@ struct store_search;
 struct store_evidence_row;
 struct store_verification_row;
 
-/* Evidence: delil_id, delil_tur_id, label ("Kabul Edildi" or "Bilinmeyen
- * delil (kod N)"), known, event_time, issuer, verdict, ... */
+struct kbuf;
+/* Evidence: id, delil_id, delil_tur_id, label ("Kabul Edildi" or "Bilinmeyen
+ * delil (kod N)"), known, event_time, provider_time, issuer, verdict,
+ * reason, account, kep_id, package_id, carrier_package_id. The one home of
+ * the shape: written as JSON text into b (json_text.h), which the status
+ * lookup sends as it is; evidence_query_json() is the same parsed. */
+void evidence_query_write(struct kbuf *b, const struct store_evidence_row *r);
 json_t *evidence_query_json(const struct store_evidence_row *r);
 struct store_package_row;
 struct store_package_details;

@@ -11,6 +11,7 @@
 #include "store_search.h"
 #include "util.h"
 #include "evidence_query.h"
+#include "json_text.h"
 #include "outbox.h"
 
 static const enum store_package_key key_order[] = {
@@ -107,95 +108,140 @@ static int find(struct store *st, const char *key, int64_t *pkg_r,
 	return rc;
 }
 
-static json_t *not_found(const char *key)
-{
-	return json_pack("{s:s, s:b, s:s}", "key", key, "found", 0, "message",
-			 "no sent message or evidence is known under this key (tried kepId, "
-			 "OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)");
-}
+const char status_lookup_unknown[] =
+	"no sent message or evidence is known under this key (tried kepId, "
+	"OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)";
 
-static int lookup_one(struct store *st, const char *key, json_t **out, struct kerr *err)
+/* Appends the Status object of key to out; *found_r 1 when something is
+ * known under it. */
+static int lookup_one(struct store *st, const char *key, struct kbuf *out, int *found_r,
+		      struct kerr *err)
 {
 	struct store_evidence_row *ev = NULL;
 	struct evidence_stage es = { 0 };
 	struct store_package_row *p = NULL;
 	size_t nev = 0, i;
 	int64_t pkg;
-	json_t *items, *j;
 
+	*found_r = 0;
 	if (find(st, key, &pkg, &ev, &nev, err) < 0)
 		return -1;
 	if (pkg == 0 && nev == 0) {
 		/* Sent by this agent but not yet a stored package: its outbox state. */
-		int rc = outbox_status_json(st, key, out, err);
+		json_t *ob = NULL;
+		int rc = outbox_status_json(st, key, &ob, err);
 
-		if (rc == 0)
-			*out = not_found(key);
-		return rc < 0 ? -1 : 0;
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			char *text = ob != NULL ? json_dumps(ob, JSON_COMPACT) : NULL;
+
+			json_decref(ob);
+			if (text == NULL)
+				return kerr_set(err, KERR_INTERNAL, "cannot write the outbox status");
+			jt_raw(out, text, strlen(text));
+			free(text);
+			*found_r = 1;
+			return 0;
+		}
+		jt_begin(out, '{');
+		jt_kstr(out, "key", key);
+		jt_kbool(out, "found", 0);
+		jt_kstr(out, "message", status_lookup_unknown);
+		jt_end(out, '}');
+		return 0;
 	}
 	if (pkg != 0 && store_package_get(st, pkg, &p, err) < 0) {
 		store_evidence_rows_free(&ev, nev);
 		return -1;
 	}
-	items = json_array();
-	for (i = 0; i < nev; i++) {
-		json_array_append_new(items, evidence_query_json(&ev[i]));
-		/* Only verified evidence counts; every delil stays listed. */
+	/* Only verified evidence counts; every delil stays listed. */
+	for (i = 0; i < nev; i++)
 		evidence_stage_add(&es, (int)ev[i].meta.delil_tur_id, ev[i].meta.verdict);
-	}
-	j = json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:o}",
-		      "key", key, "found", 1,
-		      "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key,
-		      "account", p ? p->meta.account : ev[0].meta.account,
-		      "stage", es.stage ? json_integer(es.stage->code) : json_null(),
-		      "label", es.stage ? json_string(es.stage->label) : json_null(),
-		      "failure", es.failure ? json_integer(es.failure->code) : json_null(),
-		      "failure_label", es.failure ? json_string(es.failure->label) : json_null(),
-		      /* Nothing follows a verified failure or the recipient reading it. */
-		      "final", evidence_stage_final(&es),
-		      "evidence", items);
+	jt_begin(out, '{');
+	jt_kstr(out, "key", key);
+	jt_kbool(out, "found", 1);
+	jt_kstr(out, "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key);
+	jt_kstr(out, "account", p ? p->meta.account : ev[0].meta.account);
+	/* Codes are never 0: no stage is null. */
+	jt_kid(out, "stage", es.stage ? es.stage->code : 0);
+	jt_kstr(out, "label", es.stage ? es.stage->label : NULL);
+	jt_kid(out, "failure", es.failure ? es.failure->code : 0);
+	jt_kstr(out, "failure_label", es.failure ? es.failure->label : NULL);
+	/* Nothing follows a verified failure or the recipient reading it. */
+	jt_kbool(out, "final", evidence_stage_final(&es));
+	jt_key(out, "evidence");
+	jt_begin(out, '[');
+	for (i = 0; i < nev; i++)
+		evidence_query_write(out, &ev[i]);
+	jt_end(out, ']');
 	if (p != NULL)
-		json_object_set_new(j, "package_id", json_integer(p->id));
+		jt_kint(out, "package_id", p->id);
+	jt_end(out, '}');
 	store_package_row_free(&p);
 	store_evidence_rows_free(&ev, nev);
-	*out = j;
+	*found_r = 1;
 	return 0;
 }
 
-int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+int status_lookup_write(struct store *st, const char *key, struct kbuf *out, int *found_r,
+			struct kerr *err)
 {
 	int rc;
 
 	if (store_read_begin(st, err) < 0)
 		return -1;
-	rc = lookup_one(st, key, out, err);
+	rc = lookup_one(st, key, out, found_r, err);
 	store_read_end(st);
 	return rc;
+}
+
+int status_lookup_batch_write(struct store *st, const char *const *keys, size_t n,
+			      struct kbuf *out, struct kerr *err)
+{
+	size_t i;
+	int found;
+
+	if (n > SVC_STATUS_MAX_BATCH)
+		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
+	if (store_read_begin(st, err) < 0)
+		return -1;
+	jt_begin(out, '{');
+	jt_key(out, "results");
+	jt_begin(out, '[');
+	for (i = 0; i < n; i++) {
+		if (lookup_one(st, keys[i], out, &found, err) < 0) {
+			store_read_end(st);
+			return -1;
+		}
+	}
+	jt_end(out, ']');
+	jt_end(out, '}');
+	store_read_end(st);
+	return 0;
+}
+
+/* The text parsed, for the callers that keep a tree (the CLI, the outbox). */
+static int parsed(int rc, struct kbuf *b, json_t **out)
+{
+	if (rc == 0)
+		*out = json_loadb((const char *)b->data, b->len, 0, NULL);
+	kbuf_free(b);
+	return rc < 0 ? -1 : 0;
+}
+
+int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err)
+{
+	struct kbuf b = { 0 };
+	int found;
+
+	return parsed(status_lookup_write(st, key, &b, &found, err), &b, out);
 }
 
 int status_lookup_batch(struct store *st, const char *const *keys, size_t n, json_t **out,
 		     struct kerr *err)
 {
-	json_t *results = json_array(), *one;
-	size_t i;
+	struct kbuf b = { 0 };
 
-	if (n > SVC_STATUS_MAX_BATCH) {
-		json_decref(results);
-		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
-	}
-	if (store_read_begin(st, err) < 0) {
-		json_decref(results);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (lookup_one(st, keys[i], &one, err) < 0) {
-			store_read_end(st);
-			json_decref(results);
-			return -1;
-		}
-		json_array_append_new(results, one);
-	}
-	store_read_end(st);
-	*out = json_pack("{s:o}", "results", results);
-	return 0;
+	return parsed(status_lookup_batch_write(st, keys, n, &b, err), &b, out);
 }

@@ -23,7 +23,20 @@ struct store;
 
 #define SVC_STATUS_MAX_BATCH 1000
 
-/* -1 only when the store fails; an unknown key is a result. */
+struct kbuf;
+
+/* The message of an unknown key's answer. */
+extern const char status_lookup_unknown[];
+
+/* The answer written as JSON text (json_text.h), appended to out: what the
+ * API sends as it is. *found_r 0 for an unknown key. -1 only when the
+ * store fails; an unknown key is a result. */
+int status_lookup_write(struct store *st, const char *key, struct kbuf *out, int *found_r,
+			struct kerr *err);
+/* {"results": [...]} in the order of keys, appended to out. */
+int status_lookup_batch_write(struct store *st, const char *const *keys, size_t n,
+			      struct kbuf *out, struct kerr *err);
+/* The same parsed, for the CLI and the outbox. */
 int status_lookup(struct store *st, const char *key, json_t **out, struct kerr *err);
 /* {"results": [...]} in the order of keys. */
 int status_lookup_batch(struct store *st, const char *const *keys, size_t n, json_t **out,

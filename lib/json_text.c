@@ -55,49 +55,55 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Written in place: room for the worst case (6 bytes per input byte, as
+ * \u00XX) is made once, so the common string costs one copy. */
 static void string(struct kbuf *b, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i = 0, run = 0;
+	unsigned char *o = kbuf_room(b, 6 * n + 2), *start = o;
+	size_t i = 0, k;
 
-	kbuf_append(b, "\"", 1);
+	*o++ = '"';
 	while (i < n) {
 		unsigned char c = s[i];
-		char esc[6] = { '\\', 0, '0', '0', 0, 0 };
-		size_t k, elen = 2;
 
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			*o++ = c;
 			i++;
 			continue;
 		}
-		if (c >= 0x80 && (k = utf8_seq(s + i, n - i)) > 0) {
-			i += k;
+		if (c >= 0x80) {
+			if ((k = utf8_seq(s + i, n - i)) > 0) {
+				memcpy(o, s + i, k);
+				o += k;
+				i += k;
+			} else {
+				memcpy(o, "\xef\xbf\xbd", 3);   /* U+FFFD, one per bad byte */
+				o += 3;
+				i++;
+			}
 			continue;
 		}
-		kbuf_append(b, s + run, i - run);
-		if (c >= 0x80) {
-			kbuf_append(b, "\xef\xbf\xbd", 3);      /* U+FFFD, one per bad byte */
-		} else {
-			switch (c) {
-			case '"': esc[1] = '"'; break;
-			case '\\': esc[1] = '\\'; break;
-			case '\b': esc[1] = 'b'; break;
-			case '\f': esc[1] = 'f'; break;
-			case '\n': esc[1] = 'n'; break;
-			case '\r': esc[1] = 'r'; break;
-			case '\t': esc[1] = 't'; break;
-			default:
-				esc[1] = 'u';
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				elen = 6;
-			}
-			kbuf_append(b, esc, elen);
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = (unsigned char)hex[c >> 4];
+			o[4] = (unsigned char)hex[c & 15];
+			o += 5;
 		}
-		run = ++i;
+		i++;
 	}
-	kbuf_append(b, s + run, n - run);
-	kbuf_append(b, "\"", 1);
+	*o++ = '"';
+	b->len += (size_t)(o - start);
+	b->data[b->len] = '\0';
 }
 
 void jt_key(struct kbuf *b, const char *key)
@@ -149,4 +155,31 @@ void jt_raw(struct kbuf *b, const char *json, size_t len)
 {
 	sep(b);
 	kbuf_append(b, json, len);
+}
+
+void jt_kstr(struct kbuf *b, const char *key, const char *s)
+{
+	jt_key(b, key);
+	jt_str(b, s);
+}
+
+void jt_kint(struct kbuf *b, const char *key, int64_t v)
+{
+	jt_key(b, key);
+	jt_int(b, v);
+}
+
+void jt_kid(struct kbuf *b, const char *key, int64_t id)
+{
+	jt_key(b, key);
+	if (id != 0)
+		jt_int(b, id);
+	else
+		jt_null(b);
+}
+
+void jt_kbool(struct kbuf *b, const char *key, int v)
+{
+	jt_key(b, key);
+	jt_bool(b, v);
 }

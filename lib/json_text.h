@@ -32,5 +32,10 @@ void jt_int(struct kbuf *b, int64_t v);
 void jt_bool(struct kbuf *b, int v);
 void jt_null(struct kbuf *b);
 void jt_raw(struct kbuf *b, const char *json, size_t len);
+/* A member: the key and its value. jt_kid writes null for 0 (no row). */
+void jt_kstr(struct kbuf *b, const char *key, const char *s);
+void jt_kint(struct kbuf *b, const char *key, int64_t v);
+void jt_kid(struct kbuf *b, const char *key, int64_t id);
+void jt_kbool(struct kbuf *b, const char *key, int v);
 
 #endif

@@ -116,6 +116,12 @@ static void kbuf_reserve(struct kbuf *b, size_t extra)
 	b->data = xrealloc(b->data, b->cap);
 }
 
+unsigned char *kbuf_room(struct kbuf *b, size_t extra)
+{
+	kbuf_reserve(b, extra);
+	return b->data + b->len;
+}
+
 void kbuf_append(struct kbuf *b, const void *data, size_t len)
 {
 	kbuf_reserve(b, len);

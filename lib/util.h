@@ -41,6 +41,9 @@ const char *kbuf_cstr(struct kbuf *b);
  * keep stay, every other byte is %XX (upper case). With keep "-._~" it is a
  * URI path segment (RFC 3986); with "!#$&+-.^_`|~" an RFC 8187 ext-value. */
 void kbuf_pct_encode(struct kbuf *b, const char *s, const char *keep);
+/* Room for extra more bytes at data + len (and the NUL after them): the
+ * caller writes there, then adds what it wrote to len. */
+unsigned char *kbuf_room(struct kbuf *b, size_t extra);
 void kbuf_reset(struct kbuf *b);
 void kbuf_free(struct kbuf *b);
 

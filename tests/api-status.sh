@@ -95,6 +95,55 @@ if bad:
 print("status ok: %d keys, codes %s" % (len(keys), sorted(seen_codes)))
 PY
 
+# Text from the store is escaped in the written JSON (lib/json_text.c): an
+# evidence item whose reason and issuer hold quotes, a backslash, control
+# characters, Turkish letters and bytes that are not UTF-8 reads back, with a
+# strict JSON parser, as that text (bad bytes as U+FFFD), in a lookup, a
+# batch and the command line; a key of such characters is echoed the same.
+python3 - "$API" "$TOKEN" "$STORE" "$pkg99" "$KEPAGENT" <<'PY' || fail "escaped text in status"
+import json, sqlite3, subprocess, sys, urllib.parse
+api, token, store, pkg99, kepagent = sys.argv[1:6]
+reason = b'imza "ge\xc3\xa7ersiz": C:\\ya\xc4\x9f\n\r\t\x01\x1f\x7f \xc4\xb0\xc5\x9f\xc4\x9f\xc4\xb1 / \xff\xc0\xaf\xed\xa0\x80 son'
+want = reason.decode("utf-8", "replace")
+assert want.count("\ufffd") == 6, want   # one per bad byte, as the agent writes them
+db = sqlite3.connect(store, timeout=30, isolation_level=None)
+db.execute("INSERT INTO evidence (account_id, package_id, kep_id, delil_id, delil_tur_id, event_time,"
+           " issuer, raw_size, raw_sha256, verdict, verdict_reason, stored_at, raw)"
+           " SELECT account_id, id, kep_id, 'DLL-ESCAPE', 99, 1767700000001, CAST(? AS TEXT), 3,"
+           " zeroblob(32), 'malformed', CAST(? AS TEXT), 1, X'414243' FROM packages WHERE id = ?",
+           (reason, reason, int(pkg99)))
+kep = db.execute("SELECT kep_id FROM packages WHERE id = ?", (int(pkg99),)).fetchone()[0]
+def get(path, body=None):
+    cmd = ["curl", "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer " + token]
+    if body is not None:
+        cmd += ["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
+    out = subprocess.run(cmd + [api + path], capture_output=True, check=True).stdout
+    text, code = out.rsplit(b"\n", 1)
+    return int(code), json.loads(text.decode("utf-8"))   # strict: no raw control characters
+bad = []
+def item(j, what):
+    ev = [e for e in j.get("evidence", []) if e.get("delil_id") == "DLL-ESCAPE"]
+    if len(ev) != 1:
+        bad.append("%s: the escaped item is missing: %s" % (what, j)); return
+    for f in ("reason", "issuer"):
+        if ev[0][f] != want:
+            bad.append("%s: %s %r, want %r" % (what, f, ev[0][f], want))
+code, j = get("/v1/status/" + urllib.parse.quote(kep, safe=""))
+if code != 200: bad.append("lookup: HTTP %d" % code)
+item(j, "lookup")
+odd = 'a"b\\c\x01\x1f \u0130\u015f\u011f/'
+code, j = get("/v1/status", {"keys": [kep, odd]})
+if code != 200 or len(j["results"]) != 2: bad.append("batch: HTTP %d %s" % (code, j))
+else:
+    item(j["results"][0], "batch")
+    if j["results"][1]["key"] != odd or j["results"][1]["found"] is not False:
+        bad.append("batch: odd key echoed as %r" % j["results"][1])
+cli = subprocess.run([kepagent, "status", "--json", kep], capture_output=True)
+item(json.loads(cli.stdout.decode("utf-8"))["results"][0], "kepagent status --json")
+if bad:
+    print("\n".join(bad)); sys.exit(1)
+PY
+
 # The command line gives the same answers from the store directly.
 k1=$(sed -n 1p "$T/keys")
 expect_exit 0 "$KEPAGENT" status --json "$k1"

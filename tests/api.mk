@@ -51,3 +51,9 @@ tests_test_status_plan_SOURCES = tests/test-status-plan.c
 tests_test_status_plan_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_test_status_plan_LDADD = $(TEST_LDADD)
 TESTS += tests/test-status-plan
+
+check_PROGRAMS += tests/test-json-text
+tests_test_json_text_SOURCES = tests/test-json-text.c
+tests_test_json_text_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_test_json_text_LDADD = $(TEST_LDADD)
+TESTS += tests/test-json-text

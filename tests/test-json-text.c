@@ -110,11 +110,18 @@ static void test_values_and_commas(void **state)
 	jt_end(&b, ']');
 	jt_key(&b, "q\"k");
 	jt_str(&b, "v");
+	jt_kstr(&b, "ks", "w");
+	jt_kint(&b, "ki", -1);
+	jt_kid(&b, "id0", 0);
+	jt_kid(&b, "id5", 5);
+	jt_kbool(&b, "kb", 1);
 	jt_end(&b, '}');
-	ref = json_pack("{s:I, s:I, s:I, s:I, s:b, s:b, s:n, s:n, s:[{}, I, {s:[]}, []], s:s}",
+	ref = json_pack("{s:I, s:I, s:I, s:I, s:b, s:b, s:n, s:n, s:[{}, I, {s:[]}, []], s:s,"
+			" s:s, s:I, s:n, s:I, s:b}",
 			"id", (json_int_t)42, "min", (json_int_t)INT64_MIN, "max",
 			(json_int_t)INT64_MAX, "zero", (json_int_t)0, "t", 1, "f", 0, "n", "s",
-			"a", (json_int_t)-7, "x", "q\"k", "v");
+			"a", (json_int_t)-7, "x", "q\"k", "v", "ks", "w", "ki", (json_int_t)-1, "id0",
+			"id5", (json_int_t)5, "kb", 1);
 	want = json_dumps(ref, JSON_COMPACT);
 	assert_string_equal(kbuf_cstr(&b), want);
 	free(want);
