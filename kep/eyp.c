@@ -279,7 +279,9 @@ static int check_digest(xmlNodePtr item, const char *uri, const struct zip_entry
 	const EVP_MD *md = digest_for_uri((const char *)alg);
 	int m = 0;
 
-	if (!md || !val)
+	if (!val && !dm)
+		kbuf_printf(bad, "%s%s (no digest)", bad->len ? ", " : "", uri);
+	else if (!md || !val)
 		kbuf_printf(bad, "%s%s (unsupported digest %s)", bad->len ? ", " : "", uri,
 			    alg ? (const char *)alg : "none");
 	else if ((m = digest_b64_matches(md, p->data, p->len, val)) != 1)
@@ -350,9 +352,12 @@ static void walk_refs(struct eyp *e, xmlNodePtr n, struct refwalk *w, int depth)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		uri = xmlGetProp(n, BAD_CAST "URI");
-		if (uri && xml_find(n, "DigestValue")) {
+		if (uri && (xml_find(n, "DigestValue") ||
+			    strcmp((const char *)n->name, "Reference") == 0)) {
 			xmlChar *type = xmlGetProp(n, BAD_CAST "Type");
 
+			/* A Reference without a digest covers nothing: its part is
+			 * named as digested yet could be anything (check_digest). */
 			if (!type || strcasecmp((const char *)type, EYP_REF_EXTERNAL) != 0)
 				check_one(e, n, (const char *)uri, w);
 			else

@@ -159,6 +159,11 @@ forged swapped-part '^digests=invalid$' '^digests_reason=.*/Ustveri/Ustveri.xml 
 forged nihai-changed '^digests=valid$' '^signature=(valid|revocation-unknown)$' \
 	'^seal=(valid|revocation-unknown)$' '^nihai_ozet=invalid$' \
 	'^nihai_ozet_reason=NihaiOzet: 5 digest\(s\) checked; failed: /NihaiUstveri/NihaiUstveri.xml \(digest mismatch\)$'
+#   ozet-no-digest: PaketOzeti names UstYazi in a Reference without a digest
+#   (genuinely signed), and UstYazi is changed after signing: the signature
+#   and the seal hold, the digests name the reference that covers nothing
+forged ozet-no-digest '^digests=invalid$' '^digests_reason=.*/UstYazi/ustyazi.pdf \(no digest\)' \
+	'^signature=(valid|revocation-unknown)$' '^seal=(valid|revocation-unknown)$' '^nihai_ozet=valid$'
 # repack NAME CMD...: v2-rsa.eyp unpacked into $T/NAME.d, CMD run there (its
 # stdin is the caller's), packed again as $T/NAME.eyp.
 repack() {

@@ -84,9 +84,11 @@ enum eyp_forgery {
 	EYP_SWAPPED_PART,         /* Ustveri replaced after signing */
 	EYP_NIHAI_CHANGED,        /* NihaiUstveri (BelgeNo) changed after the seal */
 	EYP_SEAL_OTHER_NIHAI,     /* MuhurCades: attached, genuine, over another NihaiOzet */
+	EYP_OZET_NO_DIGEST,       /* PaketOzeti's UstYazi Reference without a digest (signed
+				     genuinely), UstYazi changed after signing */
 };
 /* "attached-other-ozet", "ozet-mismatch", "swapped-part", "nihai-changed",
- * "seal-other-nihai"; NULL for EYP_HONEST. */
+ * "seal-other-nihai", "ozet-no-digest"; NULL for EYP_HONEST. */
 const char *eyp_forgery_name(enum eyp_forgery f);
 int eyp_forgery_parse(const char *name, enum eyp_forgery *f);
 struct eyp_spec {

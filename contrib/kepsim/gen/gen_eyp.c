@@ -33,7 +33,8 @@
 #define EK2_ID "IdEk_6F1C2B3A-0000-4000-8000-000000000002"
 static const char ek1_pdf[] = "%PDF-1.4\n% kepsim attachment Ek-1\n%%EOF\n";
 
-struct part { const char *uri; const unsigned char *data; size_t len; };
+/* no_digest: the Reference is written without a digest (ozet-no-digest). */
+struct part { const char *uri; const unsigned char *data; size_t len; int no_digest; };
 
 static void b64_digest(const EVP_MD *md, const void *data, size_t len, unsigned char *b64)
 {
@@ -56,6 +57,11 @@ static void digest_doc(struct kbuf *b, int version, const char *root, const char
 		unsigned char s256[64], s512[128];
 
 		b64_digest(EVP_sha256(), parts[i].data, parts[i].len, s256);
+		if (parts[i].no_digest) {
+			kbuf_printf(b, "  <Reference URI=\"%s\"%s/>\r\n", parts[i].uri, version == 1 ? ""
+				    : " Type=\"http://eyazisma.dpt/bilesen#dahili\"");
+			continue;
+		}
 		if (version == 1) {
 			kbuf_printf(b, "  <Reference URI=\"%s\">\r\n"
 				    "    <ds:DigestMethod Algorithm=\"" SHA256_URI "\"/>\r\n"
@@ -123,6 +129,7 @@ static const char *const forgery_names[] = {
 	[EYP_SWAPPED_PART] = "swapped-part",
 	[EYP_NIHAI_CHANGED] = "nihai-changed",
 	[EYP_SEAL_OTHER_NIHAI] = "seal-other-nihai",
+	[EYP_OZET_NO_DIGEST] = "ozet-no-digest",
 };
 
 const char *eyp_forgery_name(enum eyp_forgery f)
@@ -208,6 +215,9 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 	};
 	struct part p1v2[] = { p1[0], p1[1],
 		{"/Ekler/ek1.pdf", (const unsigned char *)ek1_pdf, sizeof(ek1_pdf) - 1} };
+	/* ozet-no-digest: UstYazi's Reference carries no digest, then UstYazi
+	 * is replaced after signing (nothing else covers it) */
+	p1[1].no_digest = p1v2[1].no_digest = e->forgery == EYP_OZET_NO_DIGEST;
 	digest_doc(&ozet, v1 ? 1 : 2, "PaketOzeti", e->belge_id, v1 ? p1 : p1v2, 3, !v1);
 	if (e->forgery == EYP_ATTACHED_OTHER_OZET) {
 		/* a genuine attached signature by the same signer over the
@@ -244,7 +254,7 @@ int eyp_build(const struct eyp_spec *e, struct kbuf *zip, struct kerr *err)
 
 	unsigned char *pdf = xmalloc(e->pdf_len + 1);
 	memcpy(pdf, e->pdf, e->pdf_len);
-	if (e->alter_part && e->pdf_len > 20)
+	if ((e->alter_part || e->forgery == EYP_OZET_NO_DIGEST) && e->pdf_len > 20)
 		pdf[e->pdf_len / 2] ^= 0x20; /* after every digest was taken */
 	if (e->forgery == EYP_SWAPPED_PART) {
 		/* Ustveri replaced after signing by another document's */

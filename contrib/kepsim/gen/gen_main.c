@@ -28,7 +28,7 @@ static void usage(FILE *f)
 		"                  [--fault EVIDENCE-FAULT]\n"
 		"       kepsim-gen eyp --pki DIR --out FILE [--version 1|2] [--detached]\n"
 		"                  [--chain rsa|ec] [--forgery attached-other-ozet|ozet-mismatch|swapped-part|nihai-changed\n"
-		"                  |seal-other-nihai]\n"
+		"                  |seal-other-nihai|ozet-no-digest]\n"
 		"       kepsim-gen deep --pki DIR --out FILE [--depth N] [--chain rsa|ec]\n"
 		"                  [--opaque-envelope]\n");
 }
