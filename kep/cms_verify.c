@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "cms_der.h"
 #include "cms_verify_p.h"
 #include "tstamp.h"
 #include "util.h"
@@ -171,8 +172,7 @@ static CMS_ContentInfo *parse_cms(const void *der, size_t len)
 		cms = PEM_read_bio_CMS(b, NULL, NULL, NULL);
 		BIO_free(b);
 	} else {
-		const unsigned char *p = der;
-		cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+		cms = cms_der_decode(der, len);
 	}
 	ERR_clear_error();
 	return cms;

@@ -6,14 +6,14 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 
+#include "cms_der.h"
 #include "eyp_verify.h"
 
 /* 1 when the CMS in sig carries no content (detached), 0 when it embeds it,
  * -1 when it does not parse (the verifier then reports it malformed). */
 static int cms_is_detached_bytes(const void *sig, size_t len)
 {
-	const unsigned char *p = sig;
-	CMS_ContentInfo *cms = len <= 0x7fffffff ? d2i_CMS_ContentInfo(NULL, &p, (long)len) : NULL;
+	CMS_ContentInfo *cms = len <= 0x7fffffff ? cms_der_decode(sig, len) : NULL;
 	int rc = -1;
 
 	if (cms == NULL && len <= 0x7fffffff) {

@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/ts.h>
 
+#include "cms_der.h"
 #include "cms_verify_p.h"
 #include "util.h"
 
@@ -130,7 +131,6 @@ void tstamp_verify(const struct verify_opts *o, CMS_SignerInfo *si, struct ts_re
 	int i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
 	ASN1_TYPE *t;
 	CMS_ContentInfo *tok;
-	const unsigned char *p;
 
 	memset(r, 0, sizeof(*r));
 	if (i < 0)
@@ -141,8 +141,7 @@ void tstamp_verify(const struct verify_opts *o, CMS_SignerInfo *si, struct ts_re
 		set(r, VERDICT_MALFORMED, "time-stamp attribute is not a token");
 		return;
 	}
-	p = t->value.sequence->data;
-	tok = d2i_CMS_ContentInfo(NULL, &p, t->value.sequence->length);
+	tok = cms_der_decode(t->value.sequence->data, (size_t)t->value.sequence->length);
 	if (tok == NULL || OBJ_obj2nid(CMS_get0_type(tok)) != NID_pkcs7_signed) {
 		set(r, VERDICT_MALFORMED, "time-stamp token does not parse");
 		CMS_ContentInfo_free(tok);

@@ -4,6 +4,7 @@ kep_libkep_a_SOURCES += \
 	kep/signer_role.c kep/signer_role.h \
 	kep/chain_cache.c kep/chain_cache.h \
 	kep/chain_verify.c kep/cms_verify_p.h \
+	kep/cms_der.c kep/cms_der.h \
 	kep/cms_verify.c kep/cms_verify.h \
 	kep/tstamp.c kep/tstamp.h \
 	kep/revocation.c kep/revocation.h \

@@ -11,9 +11,12 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "chain_cache.h"
+#include "cms_der.h"
 #include "cms_verify.h"
 #include "package_view.h"
 #include "revocation.h"
@@ -655,6 +658,184 @@ static void test_cert_verify(void **state)
 	X509_free(leaf);
 }
 
+/* cms_der_decode gives what d2i_CMS_ContentInfo gives: the same structure
+ * (the same re-encoding, the same certificates in the same order), its
+ * certificates taken from the cache the second time; what it does not take
+ * (BER, a duplicate certificate, a certificate that does not decode) is
+ * decoded the whole way, with the whole way's answer. */
+static unsigned char *i2d_of(CMS_ContentInfo *cms, int *n)
+{
+	unsigned char *out = NULL;
+
+	*n = i2d_CMS_ContentInfo(cms, &out);
+	assert_true(*n > 0);
+	return out;
+}
+
+static void same_as_d2i(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *whole = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	CMS_ContentInfo *fast = cms_der_decode(der, len);
+	STACK_OF(X509) *a, *b;
+	unsigned char *ea, *eb;
+	int na, nb;
+
+	ERR_clear_error();
+	if (whole == NULL) {
+		assert_null(fast);
+		return;
+	}
+	assert_non_null(fast);
+	ea = i2d_of(whole, &na);
+	eb = i2d_of(fast, &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(ea, eb, (size_t)na);
+	a = CMS_get1_certs(whole);
+	b = CMS_get1_certs(fast);
+	assert_int_equal(sk_X509_num(a), sk_X509_num(b));
+	for (int i = 0; i < sk_X509_num(a); i++)
+		assert_int_equal(X509_cmp(sk_X509_value(a, i), sk_X509_value(b, i)), 0);
+	sk_X509_pop_free(a, X509_free);
+	sk_X509_pop_free(b, X509_free);
+	OPENSSL_free(ea);
+	OPENSSL_free(eb);
+	CMS_ContentInfo_free(whole);
+	CMS_ContentInfo_free(fast);
+}
+
+/* The content of the TLV at p, its length in *l. */
+static const unsigned char *tlv_content(const unsigned char *p, const unsigned char *end, long *l)
+{
+	int tag, cls;
+
+	assert_int_equal(ASN1_get_object(&p, l, &tag, &cls, (long)(end - p)) & 0x80, 0);
+	return p;
+}
+
+/* der with its first certificate twice (every enclosing length made longer). */
+static unsigned char *dup_first_cert(const unsigned char *der, size_t len, size_t *out_len)
+{
+	static const int tags[4] = { V_ASN1_SEQUENCE, 0, V_ASN1_SEQUENCE, 0 };
+	static const int classes[4] = { V_ASN1_UNIVERSAL, V_ASN1_CONTEXT_SPECIFIC,
+					V_ASN1_UNIVERSAL, V_ASN1_CONTEXT_SPECIFIC };
+	const unsigned char *end = der + len, *at[4], *body[4], *cert, *p;
+	long lens[4], grow[4], l;
+	unsigned char *out, *w;
+	size_t cert_len;
+
+	/* ContentInfo (past its OID), [0], SignedData (past version, digest
+	 * algorithms, content), certificates */
+	at[0] = der;
+	for (int k = 0; k < 4; k++) {
+		p = body[k] = tlv_content(at[k], end, &lens[k]);
+		for (int skip = 0; skip < (k == 0 ? 1 : k == 2 ? 3 : 0); skip++)
+			p = tlv_content(p, end, &l) + l;
+		if (k < 3)
+			at[k + 1] = p;
+	}
+	cert = body[3];
+	cert_len = (size_t)(tlv_content(cert, end, &l) + l - cert);
+	/* inside out: each grows by its child's growth, header included */
+	grow[3] = lens[3] + (long)cert_len;
+	for (int k = 2; k >= 0; k--)
+		grow[k] = lens[k] + ASN1_object_size(1, grow[k + 1], tags[k + 1]) -
+			  ASN1_object_size(1, lens[k + 1], tags[k + 1]);
+	w = out = malloc(len + cert_len + 16);
+	for (int k = 0; k < 4; k++) {
+		ASN1_put_object(&w, 1, grow[k], tags[k], classes[k]);
+		p = k < 3 ? at[k + 1] : body[3];
+		memcpy(w, body[k], (size_t)(p - body[k]));
+		w += p - body[k];
+	}
+	memcpy(w, cert, cert_len);
+	w += cert_len;
+	memcpy(w, cert, (size_t)(end - cert));
+	w += end - cert;
+	*out_len = (size_t)(w - out);
+	return out;
+}
+
+static void test_cms_der_decode(void **state)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" },
+				   .tsa = "tsa" };
+	struct cms_der_stats s0, s1, s2;
+	struct tl_sig sig;
+	unsigned char *dup;
+	size_t dup_len;
+	BIO *in, *ber;
+	CMS_ContentInfo *streamed;
+	X509 *leaf;
+	EVP_PKEY *key;
+	char *ber_data;
+	long ber_len;
+
+	(void)state;
+	tl_sign(&so, msg, sizeof(msg) - 1, &sig);
+	cms_der_stats(&s0);
+	same_as_d2i(sig.der, sig.len);
+	cms_der_stats(&s1);
+	assert_int_equal(s1.fast, s0.fast + 1);
+	assert_int_equal(s1.fallback, s0.fallback);
+	/* again: the certificates come from the cache, none decoded */
+	same_as_d2i(sig.der, sig.len);
+	cms_der_stats(&s2);
+	assert_int_equal(s2.fast, s1.fast + 1);
+	assert_int_equal(s2.cert_decodes, s1.cert_decodes);
+
+	/* a duplicate certificate: kept by the whole decode, so decoded that way */
+	dup = dup_first_cert(sig.der, sig.len, &dup_len);
+	same_as_d2i(dup, dup_len);
+	{
+		const unsigned char *p = dup;
+		CMS_ContentInfo *w = d2i_CMS_ContentInfo(NULL, &p, (long)dup_len);
+		STACK_OF(X509) *c = CMS_get1_certs(w);
+
+		assert_int_equal(sk_X509_num(c), 3);  /* the leaf twice, the intermediate */
+		sk_X509_pop_free(c, X509_free);
+		CMS_ContentInfo_free(w);
+	}
+	cms_der_stats(&s1);
+	assert_int_equal(s1.fallback, s2.fallback + 1);
+	/* the first certificate's TBSCertificate no longer a SEQUENCE: nothing decodes */
+	{
+		const unsigned char *end = dup + dup_len, *p;
+		long l;
+
+		p = tlv_content(tlv_content(dup, end, &l), end, &l) + l;     /* [0] */
+		p = tlv_content(tlv_content(p, end, &l), end, &l);           /* SignedData's */
+		for (int skip = 0; skip < 3; skip++)
+			p = tlv_content(p, end, &l) + l;
+		p = tlv_content(tlv_content(p, end, &l), end, &l);           /* the first TBS */
+		assert_int_equal(*p, 0x30);
+		*(unsigned char *)p = 0x31;
+		same_as_d2i(dup, dup_len);
+	}
+	free(dup);
+
+	/* BER with indefinite lengths (a streamed signature) */
+	in = BIO_new_mem_buf(msg, sizeof(msg) - 1);
+	leaf = tl_cert("rsa-leaf");
+	key = tl_key("rsa-leaf");
+	streamed = CMS_sign(leaf, key, NULL, in, CMS_BINARY | CMS_DETACHED | CMS_STREAM);
+	assert_non_null(streamed);
+	ber = BIO_new(BIO_s_mem());
+	assert_int_equal(i2d_CMS_bio_stream(ber, streamed, in, CMS_BINARY | CMS_DETACHED | CMS_STREAM), 1);
+	ber_len = BIO_get_mem_data(ber, &ber_data);
+	assert_int_equal((unsigned char)ber_data[1], 0x80);  /* indefinite */
+	cms_der_stats(&s0);
+	same_as_d2i((const unsigned char *)ber_data, (size_t)ber_len);
+	cms_der_stats(&s1);
+	assert_int_equal(s1.fallback, s0.fallback + 1);
+	BIO_free(ber);
+	BIO_free(in);
+	CMS_ContentInfo_free(streamed);
+	X509_free(leaf);
+	EVP_PKEY_free(key);
+	tl_sig_free(&sig);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_chain_cache_rule),
 		cmocka_unit_test(test_attached_and_malformed),
 		cmocka_unit_test(test_cert_verify),
+		cmocka_unit_test(test_cms_der_decode),
 		cmocka_unit_test(test_opaque_content_bound),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
