@@ -178,6 +178,31 @@ static void test_base64_part(void **state)
 	close(fd);
 }
 
+/* A part's headers end at its first blank line, CRLF or LF, whichever
+ * comes first: a CRLF part whose binary body holds "\n\n", an LF part whose
+ * body holds "\n\r\n", and a part with an LF blank line before a CRLF one. */
+static void test_header_end(void **state)
+{
+	static const struct { const char *msg, *want; } cases[] = {
+		{ "--b\r\nContent-ID: <c>\r\n\r\nA\n\nB\r\n--b--\r\n", "A\n\nB" },
+		{ "--b\nContent-ID: <l>\n\nC\n\r\nD\n--b--\n", "C\n\r\nD" },
+		{ "--b\r\nContent-ID: <m>\n\nE\r\n\r\nF\r\n--b--\r\n", "E\r\n\r\nF" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mtom_msg m;
+		struct kerr err;
+		int fd = mkfd(cases[i].msg, strlen(cases[i].msg));
+
+		assert_int_equal(mtom_parse(fd, "multipart/related; boundary=b", &m, &err), 0);
+		assert_int_equal(m.n, 1);
+		expect_part(&m.parts[0], cases[i].want, strlen(cases[i].want));
+		mtom_free(&m);
+		close(fd);
+	}
+}
+
 static void test_bad_headers(void **state)
 {
 	struct mtom_msg m;
@@ -208,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_start_not_first),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_base64_part),
+		cmocka_unit_test(test_header_end),
 		cmocka_unit_test(test_bad_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

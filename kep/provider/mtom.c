@@ -182,8 +182,12 @@ static int index_parts(struct mtom_msg *m, const char *boundary, struct kerr *er
 			hend = hstart;
 			bstart = hstart + 2;
 		} else {
-			blank = memmem(d + hstart, len - hstart, "\n\n", 2);
 			const unsigned char *crlf = memmem(d + hstart, len - hstart, "\n\r\n", 3);
+
+			/* an LF blank line counts only before the CRLF one: looked
+			 * for only there (not through the whole body after it) */
+			blank = memmem(d + hstart, crlf != NULL ? (size_t)(crlf - d) + 1 - hstart
+							       : len - hstart, "\n\n", 2);
 
 			if (blank == NULL && crlf == NULL)
 				break;
