@@ -243,6 +243,15 @@ static int verify_cms(const struct verify_opts *o, const void *der, size_t len, 
 		malformed(res, "SignedData holds no content (detached signature)");
 		goto out;
 	}
+	/* Before the digests: a SignedData without a signer has no digest
+	 * algorithm either (OpenSSL's certificates-only form), and it is
+	 * unsigned, not unreadable. */
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) <= 0) {
+		res->verdict = VERDICT_UNSIGNED;
+		snprintf(res->reason, sizeof(res->reason), "SignedData has no signer");
+		goto out;
+	}
 	certs = CMS_get1_certs(cms);
 	if (certs == NULL)
 		certs = sk_X509_new_null();
@@ -256,13 +265,7 @@ static int verify_cms(const struct verify_opts *o, const void *der, size_t len, 
 	}
 	while ((n = BIO_read(digests, buf, sizeof(buf))) > 0)
 		;
-	sis = CMS_get0_SignerInfos(cms);
 	res->nsigners = (size_t)sk_CMS_SignerInfo_num(sis);
-	if (res->nsigners == 0) {
-		res->verdict = VERDICT_UNSIGNED;
-		snprintf(res->reason, sizeof(res->reason), "SignedData has no signer");
-		goto out;
-	}
 	res->signers = xcalloc(res->nsigners, sizeof(*res->signers));
 	for (i = 0; i < (int)res->nsigners; i++) {
 		struct sig_report *r = &res->signers[i];

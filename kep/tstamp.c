@@ -68,6 +68,16 @@ static void judge_token(const struct verify_opts *o, CMS_ContentInfo *tok, CMS_S
 		set(r, VERDICT_MALFORMED, "time-stamp token must have exactly one signer");
 		goto out;
 	}
+	/* The TSA's certificate must be in the token (RFC 3161 certReq): none
+	 * is configured, only its anchors. Without it nothing can be proved of
+	 * who signed; say so rather than that the signature failed. */
+	CMS_set1_signers_certs(tok, certs, 0);
+	ERR_clear_error();
+	signers = CMS_get0_signers(tok);
+	if (signers == NULL || sk_X509_num(signers) != 1) {
+		set(r, VERDICT_UNTRUSTED, "time-stamp signer certificate not in the token");
+		goto out;
+	}
 	if (!CMS_verify(tok, certs, NULL, NULL, out, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY)) {
 		set(r, VERDICT_INVALID, "time-stamp token signature does not verify");
 		goto out;
@@ -81,11 +91,6 @@ static void judge_token(const struct verify_opts *o, CMS_ContentInfo *tok, CMS_S
 	}
 	r->gen_time = asn1_time_to_time_t(TS_TST_INFO_get_time(tst));
 	serial_hex(TS_TST_INFO_get_serial(tst), r->serial, sizeof(r->serial));
-	signers = CMS_get0_signers(tok);
-	if (signers == NULL || sk_X509_num(signers) != 1) {
-		set(r, VERDICT_UNTRUSTED, "time-stamp signer certificate not in the token");
-		goto out;
-	}
 	name_oneline(X509_get_subject_name(sk_X509_value(signers, 0)), r->tsa_subject,
 		     sizeof(r->tsa_subject));
 	if (!imprint_matches(tst, si, &md_nid)) {

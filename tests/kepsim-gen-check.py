@@ -322,6 +322,120 @@ def signed_entity(raw):
     return b"MIME-Version: 1.0\r\n" + raw[i:]
 
 
+# Forgeries of the envelope's CMS structure and of its time stamp
+# (gen_forge_cms.c): each is shown to be what FORMAT.md says, with openssl
+# and the DER, and what the forger started from shown genuine.
+CMS_FORGERIES = {"envelope-signer-cert-missing", "envelope-ess-mismatch",
+                 "envelope-not-signed-data", "envelope-attached-as-detached",
+                 "envelope-detached-as-opaque", "envelope-no-signer-info",
+                 "timestamp-malformed", "timestamp-without-tsa-cert", "timestamp-ess-mismatch",
+                 "timestamp-sha1-imprint", "timestamp-md5-imprint", "timestamp-over-content"}
+SIGNED_DATA_OID = oid_bytes("1.2.840.113549.1.7.2")
+OIDS = {"digestedData": oid_bytes("1.2.840.113549.1.7.5"), "data": oid_bytes("1.2.840.113549.1.7.1"),
+        "sha1": oid_bytes("1.3.14.3.2.26"), "md5": oid_bytes("1.2.840.113549.2.5")}
+
+
+def content_oid(der):
+    _, cs, ln = tlv(der, 0)
+    o = children(der, cs, ln)[0]
+    return der[o[2]:o[2] + o[3]]
+
+
+def first_signed_part(raw):
+    """The exact bytes a multipart/signed's first part holds (the signed range)."""
+    m = re.search(rb'boundary="([^"]+)"', raw)
+    start = raw.find(b"--" + m.group(1) + b"\r\n") + len(m.group(1)) + 4
+    return raw[start:raw.find(b"\r\n--" + m.group(1), start)]
+
+
+def cert_der(chain, name):
+    return subprocess.run(["openssl", "x509", "-in", pki(chain, name + ".pem"), "-outform", "DER"],
+                          stdout=subprocess.PIPE).stdout
+
+
+def cert_hash(chain, name):
+    return hashlib.sha256(cert_der(chain, name)).digest()
+
+
+def check_forged_envelope(it, env, env_path, what):
+    f, h, exp = it["fault"], it["chain"], it["expect"]
+    p7 = p7s_of(env)
+    check(p7 is not None, what + ": no envelope signature")
+    p7 = p7 or b"\x30\x00"
+    kephs = write("kephs.pem", open(pki(h, "kephs.pem"), "rb").read())
+    if f == "envelope-not-signed-data":
+        check(content_oid(p7) == OIDS["digestedData"], what + ": not a DigestedData")
+        return
+    check(content_oid(p7) == SIGNED_DATA_OID, what + ": not a SignedData")
+    if f == "envelope-no-signer-info":
+        _, cs, ln = tlv(p7, 0)
+        _, _, c0, _ = children(p7, cs, ln)[1]
+        _, sds, sdl = tlv(p7, c0)
+        sd = children(p7, sds, sdl)
+        check(sd[-1][0] == 0x31 and sd[-1][3] == 0, what + ": signerInfos not empty")
+        check(any(c[0] == 0xA0 for c in sd), what + ": no certificates")
+        check(cert_der(h, "kephs") in p7, what + ": KEPHS certificate not shipped")
+        return
+    if f == "envelope-detached-as-opaque":
+        check(encapsulated(p7) in (None, b""), what + ": the opaque SignedData holds content")
+        rc, out = run(["openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", write("p7.der", p7),
+                       "-out", "/dev/null"])
+        check(rc != 0, what + ": a detached SignedData verified without content")
+        return
+    if f == "envelope-attached-as-detached":
+        inner = encapsulated(p7)
+        check(inner is not None and inner != first_signed_part(env),
+              what + ": the encapsulated entity is the first part")
+        rc, out = run(["openssl", "cms", "-verify", "-inform", "DER", "-in", write("p7.der", p7),
+                       "-CAfile", BUNDLE, "-purpose", "smimesign", "-out", "/dev/null"])
+        check(rc == 0, "%s: the encapsulated envelope is not genuine: %s" % (what, out[-300:]))
+        return
+    sigval, token, _ = signer_info(p7)
+    if f == "envelope-signer-cert-missing":
+        rc, out = cms_verify(env_path, crl=False)
+        check(rc != 0 and "signer certificate not found" in out, "%s: expected no signer: %s" % (what, out[-300:]))
+        rc, out = cms_verify(env_path, extra=["-certfile", kephs], crl=False)
+        check(rc == 0, "%s: not genuine with the KEPHS certificate: %s" % (what, out[-300:]))
+    elif f == "envelope-ess-mismatch":
+        # OpenSSL's cms -verify does not check ESS: it verifies; the
+        # attribute names the e-imza, not the signer.
+        rc, out = cms_verify(env_path, crl=False)
+        check(rc == 0, "%s: envelope signature: %s" % (what, out[-300:]))
+        check(cert_hash(h, "eimza") in p7 and cert_hash(h, "kephs") not in p7,
+              what + ": ESS does not name the e-imza")
+    else:
+        check_cms(env_path, exp["envelope"], what + " envelope")
+    check(token is not None, what + ": no time stamp")
+    token = token or b"\x30\x00"
+    rc, out = ts_verify(sigval, token, pki("trust/tsa-root.pem"))
+    v = exp["envelope_timestamp"]
+    if f == "timestamp-malformed":
+        check(content_oid(token) == OIDS["data"], what + ": token type not garbled to id-data")
+        check(rc != 0, what + ": a garbled token verified")
+    elif f == "timestamp-without-tsa-cert":
+        check(rc != 0, what + ": a token without certificates verified")
+        both = write("tsa.pem", open(pki(h, "tsa.pem"), "rb").read() +
+                     open(pki("trust/intermediates.pem"), "rb").read())
+        t = write("token.der", token)
+        rc2, out2 = run(["openssl", "ts", "-verify", "-data", write("sigval.bin", sigval), "-in", t,
+                         "-token_in", "-CAfile", pki("trust/tsa-root.pem"), "-untrusted", both])
+        check(rc2 == 0, "%s: not genuine with the TSA certificate: %s" % (what, out2[-300:]))
+    elif f == "timestamp-ess-mismatch":
+        check(rc != 0, what + ": a token with a foreign ESS verified")
+        check(cert_hash(h, "kephs") in token and cert_hash(h, "tsa") not in token,
+              what + ": the token's ESS does not name the KEPHS")
+    elif f in ("timestamp-sha1-imprint", "timestamp-md5-imprint"):
+        check(rc == 0, "%s: weak token does not verify: %s" % (what, out[-300:]))
+        alg = "sha1" if "sha1" in f else "md5"
+        check(OIDS[alg] in token, what + ": imprint not " + alg)
+    elif f == "timestamp-over-content":
+        check(rc != 0 and "message imprint mismatch" in out, "%s: expected imprint mismatch: %s" % (what, out[-300:]))
+        rc2, out2 = ts_verify(first_signed_part(env), token, pki("trust/tsa-root.pem"))
+        check(rc2 == 0, "%s: the token is not over the signed content: %s" % (what, out2[-300:]))
+    else:
+        check(v == "valid" and rc == 0, "%s: envelope time stamp: %s" % (what, out[-300:]))
+
+
 def check_package(it):
     d = os.path.join(MB, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]))
     what = "%s/%s/%s (%s)" % (it["account"], it["folder"], it["kepSiraNo"], it["fault"])
@@ -336,6 +450,7 @@ def check_package(it):
     hdr = email.message_from_bytes(env, policy=email.policy.compat32)
     entity = env
     check(hdr.get_content_type() == ("application/pkcs7-mime" if it.get("envelope_opaque")
+                                     or it["fault"] == "envelope-detached-as-opaque"
                                      else "multipart/mixed" if ATTACKS.get(it["fault"], ("",))[0] == "envelope"
                                      else "multipart/signed"),
           "%s: envelope is %s (envelope_opaque %s)" % (what, hdr.get_content_type(), it.get("envelope_opaque")))
@@ -345,7 +460,8 @@ def check_package(it):
         check(entity is not None, what + ": the opaque envelope's content does not open")
         entity = entity or b""
         check(entity.startswith(b"Content-Type: multipart/mixed"), what + ": opaque envelope content")
-    check(orig + b"\r\n--" in entity, what + ": original not byte-identical inside the envelope")
+    check(orig + b"\r\n--" in entity or it["fault"] == "envelope-detached-as-opaque",
+          what + ": original not byte-identical inside the envelope")
     for h in ["X-REM-Msg-Type", "X-REM-UAMessageIdentifier", "X-REM-MessageIdentifierByREMMD",
               "X-TR-REM-iletiTip", "X-TR-REM-iletiID", "Subject", "From", "To", "Date", "Message-ID"]:
         check(hdr[h] is not None, "%s: envelope header %s" % (what, h))
@@ -367,7 +483,9 @@ def check_package(it):
     check(ohdr["X-TR-REM-iletiTip"] == it["iletiTip"], what + ": iletiTip")
 
     # Envelope signature and its time stamp.
-    if it["fault"] in ("envelope-by-eimza", "opaque-envelope-by-eimza"):
+    if it["fault"] in CMS_FORGERIES:
+        check_forged_envelope(it, env, env_path, what)
+    elif it["fault"] in ("envelope-by-eimza", "opaque-envelope-by-eimza"):
         # Verifies as a signature; the signer is the e-imza, not the KEPHS.
         check_cms(env_path, "valid", what + " envelope (chain)")
         sp = write("signer.pem", b"")
@@ -378,8 +496,10 @@ def check_package(it):
               "%s: envelope signer is not %s" % (what, want))
     else:
         check_cms(env_path, exp["envelope"], what + " envelope")
-    sigval, token, _ = signer_info(p7s_of(env))
-    check(token is not None, what + ": envelope has no signature time stamp")
+    sigval, token = None, None
+    if it["fault"] not in CMS_FORGERIES:
+        sigval, token, _ = signer_info(p7s_of(env))
+        check(token is not None, what + ": envelope has no signature time stamp")
     if token:
         v = exp["envelope_timestamp"]
         rc, out = ts_verify(sigval, token, pki("trust/tsa-root.pem"))
@@ -405,8 +525,15 @@ def check_package(it):
         # Valid at the time stamp's time (2024-06-03T10:00:00Z), expired now.
         check_cms(os.path.join(d, "original.eml"), "expired", what + " original now")
         check_cms(os.path.join(d, "original.eml"), exp["original"], what + " original", "1717408800")
+    elif it["fault"] == "signer-not-yet-valid":
+        # Valid in 2024, not yet valid at its time stamp's 2022-06-01T10:00:00Z.
+        check_cms(orig_path, "expired", what + " original now")
+        rc, out = cms_verify(orig_path, extra=["-attime", "1654077600"], crl=False)
+        check(rc != 0 and "not yet valid" in out, "%s: expected not yet valid: %s" % (what, out[-300:]))
     else:
-        check_cms(orig_path, exp["original"], what + " original")
+        # detached-as-opaque: the original is genuine; the envelope holds none.
+        check_cms(orig_path, "valid" if it["fault"] == "envelope-detached-as-opaque"
+                  else exp["original"], what + " original")
     if attack and attack[0] == "original":
         orig = open(orig_path, "rb").read()
         ohdr = email.message_from_bytes(orig, policy=email.policy.default)
@@ -416,11 +543,12 @@ def check_package(it):
     else:
         osig, otok, dalg = signer_info(p7)
         check((dalg == SHA1_OID) == (exp["original"] == "weak"), what + ": SHA-1 iff weak")
-        if it["fault"] == "expired-signer-timestamped":
+        if it["fault"] in ("expired-signer-timestamped", "signer-not-yet-valid"):
             check(otok is not None, what + ": no time stamp on the original")
             rc, out = ts_verify(osig, otok, pki("trust/tsa-root.pem"))
             check(rc == 0, "%s: original time stamp: %s" % (what, out[-300:]))
-            check("2024" in (ts_gentime(otok) or ""), what + ": time stamp not dated 2024")
+            year = "2024" if it["fault"] == "expired-signer-timestamped" else "2022"
+            check(year in (ts_gentime(otok) or ""), what + ": time stamp not dated " + year)
         else:
             check(otok is None, what + ": unexpected time stamp on the original")
 

@@ -30,7 +30,12 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "envelope-signing-time-changed", "timestamp-time-changed", "evidence-partial-signature",
         "eyp-seal-other-nihai", "evidence-enveloping", "evidence-duplicate-id",
         "evidence-wrapped-id", "evidence-no-certificate", "evidence-sha1-signature",
-        "evidence-md5-digest", "evidence-no-digest", "evidence-unknown-digest"}
+        "evidence-md5-digest", "evidence-no-digest", "evidence-unknown-digest",
+        "envelope-signer-cert-missing", "envelope-ess-mismatch",
+        "envelope-not-signed-data", "envelope-attached-as-detached", "envelope-detached-as-opaque",
+        "envelope-no-signer-info", "timestamp-malformed", "timestamp-without-tsa-cert",
+        "timestamp-ess-mismatch", "timestamp-sha1-imprint", "timestamp-md5-imprint",
+        "timestamp-over-content", "signer-not-yet-valid"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

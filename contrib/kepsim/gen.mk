@@ -11,6 +11,7 @@ contrib_kepsim_libkepsimgen_a_SOURCES = \
 	contrib/kepsim/gen/gen_evmail.c \
 	contrib/kepsim/gen/gen_mime.c \
 	contrib/kepsim/gen/gen_cms.c \
+	contrib/kepsim/gen/gen_forge_cms.c \
 	contrib/kepsim/gen/gen_tsa.c \
 	contrib/kepsim/gen/gen_evidence.c \
 	contrib/kepsim/gen/gen_evforge.c \

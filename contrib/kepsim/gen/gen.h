@@ -46,6 +46,47 @@ int tsa_token(const struct signer *tsa, const unsigned char imprint[32], time_t 
 int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
 			const unsigned char imprint[32], time_t gentime, struct kbuf *der,
 			struct kerr *err);
+/* The forger's tokens: over an imprint of md (NULL: SHA-256) of ilen bytes;
+ * no_certs: no certificate in the token; ess_other: its ESS
+ * signing-certificate-v2 names that certificate, not the TSA's. */
+struct tsa_forge {
+	const EVP_MD *md;
+	int no_certs;
+	X509 *ess_other;
+};
+int tsa_token_forged(const struct signer *tsa, const struct signer *signer,
+		     const struct tsa_forge *f, const unsigned char *imprint, size_t ilen,
+		     time_t gentime, struct kbuf *der, struct kerr *err);
+
+/* --- forgeries of a CMS signature and of its time stamp (gen_forge_cms.c):
+ * what a forger holding genuine packages and an ordinary certificate makes
+ * of a signature's structure. */
+enum cms_forgery {
+	CF_NONE = 0,
+	CF_NO_SIGNER_CERT,       /* the signer's certificate left out of the SignedData */
+	CF_ESS_OTHER,            /* ESS signing-certificate-v2 names forge_other, then signed */
+	CF_NOT_SIGNED_DATA,      /* a DigestedData (no key needed) where a SignedData belongs */
+	CF_ATTACHED_AS_DETACHED, /* multipart/signed whose p7s encapsulates the genuine entity,
+				    beside a first part changed after signing */
+	CF_DETACHED_AS_OPAQUE,   /* pkcs7-mime signed-data holding a detached SignedData */
+	CF_NO_SIGNER_INFO,       /* a SignedData with the signer's certificates, no SignerInfo */
+	CF_TS_MALFORMED,         /* the token's ContentInfo type garbled: not a SignedData */
+	CF_TS_NO_TSA_CERT,       /* the token without the TSA's certificate (or any) */
+	CF_TS_ESS_OTHER,         /* the token's ESS signing-certificate-v2 names forge_other */
+	CF_TS_SHA1_IMPRINT, CF_TS_MD5_IMPRINT, /* genuine tokens over a weak imprint */
+	CF_TS_OVER_CONTENT,      /* a genuine token over the signed content, not the signature */
+};
+/* The signature forgery a package fault plants in its KEPHS envelope. */
+enum cms_forgery fault_cms_forgery(int fault /* enum gen_fault */);
+/* The stand-ins for a signature CF_NOT_SIGNED_DATA and CF_NO_SIGNER_INFO
+ * make over data (signer s's certificates in the latter): 0 and der filled,
+ * -1 on error; 1 (nothing done) for any other f. */
+int cms_forged_structure(const struct signer *s, const void *data, size_t len, int detached,
+			 enum cms_forgery f, struct kbuf *der, struct kerr *err);
+/* Before si is signed: its ESS signing-certificate-v2 names other instead of signer. */
+int ess_name_other(void *si /* CMS_SignerInfo* */, X509 *signer, X509 *other, struct kerr *err);
+/* The token's outer ContentInfo type made id-data: well-formed DER, no SignedData. */
+int ts_token_garble(struct kbuf *der, struct kerr *err);
 
 /* --- CMS (gen_cms.c). */
 struct cms_opts {
@@ -59,6 +100,8 @@ struct cms_opts {
 	/* faults: after signing, a year taken off the signingTime attribute
 	 * (under the signature), or off the token's genTime (under the TSA's) */
 	int alter_signing_time, ts_alter_time;
+	enum cms_forgery forgery; /* CF_NONE unless a forgery of gen_forge_cms.c */
+	X509 *forge_other;        /* the certificate CF_ESS_OTHER / CF_TS_ESS_OTHER names */
 };
 /* Signs data (exact bytes, no canonicalisation) with ESS signing-certificate-v2;
  * writes the DER SignedData ContentInfo to der. */
@@ -194,6 +237,14 @@ enum gen_fault {
 	F_EVIDENCE_ENVELOPING, F_EVIDENCE_DUPLICATE_ID, F_EVIDENCE_WRAPPED_ID,
 	F_EVIDENCE_NO_CERTIFICATE, F_EVIDENCE_SHA1_SIGNATURE, F_EVIDENCE_MD5_DIGEST,
 	F_EVIDENCE_NO_DIGEST, F_EVIDENCE_UNKNOWN_DIGEST,
+	/* forgeries of the KEPHS envelope's CMS structure and of its time stamp
+	 * (enum cms_forgery), and an original time-stamped before its signer's
+	 * certificate was valid */
+	F_ENVELOPE_SIGNER_CERT_MISSING, F_ENVELOPE_ESS_MISMATCH, F_ENVELOPE_NOT_SIGNED_DATA,
+	F_ENVELOPE_ATTACHED_AS_DETACHED, F_ENVELOPE_DETACHED_AS_OPAQUE, F_ENVELOPE_NO_SIGNER_INFO,
+	F_TIMESTAMP_MALFORMED, F_TIMESTAMP_WITHOUT_TSA_CERT, F_TIMESTAMP_ESS_MISMATCH,
+	F_TIMESTAMP_SHA1_IMPRINT, F_TIMESTAMP_MD5_IMPRINT, F_TIMESTAMP_OVER_CONTENT,
+	F_SIGNER_NOT_YET_VALID,
 	F__COUNT
 };
 struct fault_info {
@@ -254,6 +305,8 @@ struct envelope_spec {
 					     multipart/signed; tamper_text then unsupported */
 	int alter_signing_time, ts_alter_time; /* the backdating faults (struct cms_opts) */
 	const struct signer *ts_signer;   /* non-NULL: the token signed by it (a fault) */
+	enum cms_forgery forgery;         /* the signature's forgery (gen_forge_cms.c) */
+	X509 *forge_other;                /* the certificate its ESS forgeries name */
 	/* Called with the signed body before the headers go on (the generator's
 	 * wrapping attacks); NULL for none. */
 	int (*after_sign)(void *arg, struct kbuf *body, struct kerr *err);

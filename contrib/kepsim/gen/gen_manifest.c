@@ -39,8 +39,9 @@ void *manifest_package_item(const struct pkg_spec *p, const struct pkg_result *r
 	static const char *const ileti[] = {"standart", "eYazisma", "eTebligat"};
 	const struct fault_info *fi = fault_info(p->fault);
 	const char *eyp = fi->v[3][0] ? fi->v[3] : (r->has_eyp ? "valid" : NULL);
-	json_t *expect = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
-		"envelope", fi->v[0], "envelope_timestamp", fi->v[1], "original", fi->v[2],
+	json_t *expect = json_pack("{s:s, s:o, s:s, s:o, s:s, s:s}",
+		"envelope", fi->v[0], "envelope_timestamp", verdict_or_null(fi->v[1]),
+		"original", fi->v[2],
 		"eyp", verdict_or_null(eyp), "overall", fi->v[4], "reason", fi->reason);
 	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:b, s:I, s:o, s:o}",
 		"kind", "package", "account", p->account, "folder", p->folder, "kepSiraNo", p->sira,

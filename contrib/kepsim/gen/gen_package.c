@@ -97,6 +97,10 @@ static int wrap_signed(struct grand *r, const struct signer *s, const struct kbu
 	struct kbuf der = {0};
 	struct cms_opts oo = *o;
 	oo.detached = variant != 2;
+	/* The forger's mismatches: an encapsulating SignedData as the detached
+	 * signature of multipart/signed, a detached one as opaque signed-data. */
+	if (o->forgery == CF_ATTACHED_AS_DETACHED || o->forgery == CF_DETACHED_AS_OPAQUE)
+		oo.detached = !oo.detached;
 	if (cms_sign(s, entity->data, entity->len, &oo, &der, err) < 0)
 		return -1;
 	smime_wrap(r, &der, entity, variant, o->md == EVP_sha1() ? "sha1" : "sha-256", out);
@@ -173,7 +177,8 @@ static const struct signer *original_signer(struct gen *g, const struct pkg_spec
 	switch (p->fault) {
 	case F_UNTRUSTED_SIGNER: return &g->untrusted;
 	case F_EXPIRED_SIGNER:
-	case F_EXPIRED_SIGNER_TIMESTAMPED: return &g->expired[h];
+	case F_EXPIRED_SIGNER_TIMESTAMPED:
+	case F_SIGNER_NOT_YET_VALID: return &g->expired[h];
 	case F_REVOKED_SIGNER: return &g->revoked[h];
 	default: return strcmp(p->sender_name, "mali") == 0 ? &g->mali[h] : &g->eimza[h];
 	}
@@ -281,6 +286,12 @@ static int build_original(struct gen *g, const struct pkg_spec *p, struct pkg_re
 	if (p->fault == F_EXPIRED_SIGNER_TIMESTAMPED) {
 		/* Inside the expired certificate's validity: 2024-06-03T10:00:00Z. */
 		o.signing_time = o.ts_time = 1717408800;
+		o.tsa = &g->tsa[gen_hier_index(p->hier)];
+	}
+	if (p->fault == F_SIGNER_NOT_YET_VALID) {
+		/* A genuine time stamp dated before the certificate's notBefore
+		 * (2023-01-01): 2022-06-01T10:00:00Z, inside its CA's validity. */
+		o.signing_time = o.ts_time = 1654077600;
 		o.tsa = &g->tsa[gen_hier_index(p->hier)];
 	}
 	if (p->fault == F_UNSIGNED_ORIGINAL) {
@@ -407,9 +418,11 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 			      .tsa = e->tsa, .ts_time = e->tarih + 5,
 			      .ts_bad_imprint = e->ts_bad_imprint, .ts_signer = e->ts_signer,
 			      .alter_signing_time = e->alter_signing_time,
-			      .ts_alter_time = e->ts_alter_time };
-	int rc = wrap_signed(r, e->kephs, &entity, &o, e->opaque ? 2 : 0, &body, err);
-	if (rc == 0 && e->tamper_text && e->opaque)
+			      .ts_alter_time = e->ts_alter_time,
+			      .forgery = e->forgery, .forge_other = e->forge_other };
+	int opaque = e->opaque || e->forgery == CF_DETACHED_AS_OPAQUE;
+	int rc = wrap_signed(r, e->kephs, &entity, &o, opaque ? 2 : 0, &body, err);
+	if (rc == 0 && e->tamper_text && opaque)
 		rc = kerr_set(err, KERR_INTERNAL, "a tampered opaque envelope is not made");
 	else if (rc == 0 && e->tamper_text) {
 		/* The first base64 body in the envelope is its own text part. */
@@ -472,7 +485,13 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		.subj_enc = p->subj_enc, .msg_id = res->msg_id, .kep_id = res->kep_id,
 		.ileti_tip = ileti_names[p->ileti], .ileti_id = ileti_id, .tarih = p->tarih,
 		.original = &res->original, .ts_bad_imprint = p->fault == F_TS_IMPRINT_MISMATCH,
-		.tamper_text = p->fault == F_TAMPERED_ENVELOPE,
+		.tamper_text = p->fault == F_TAMPERED_ENVELOPE ||
+			       p->fault == F_ENVELOPE_ATTACHED_AS_DETACHED,
+		/* the ESS forgeries name the forger's own certificate in the
+		 * envelope, the KEPHS's in the time-stamp token */
+		.forgery = fault_cms_forgery(p->fault),
+		.forge_other = p->fault == F_TIMESTAMP_ESS_MISMATCH ? g->kephs[h].cert
+								     : g->eimza[h].cert,
 		.opaque = pkg_envelope_opaque(p),
 		.alter_signing_time = p->fault == F_ENVELOPE_SIGNING_TIME_CHANGED,
 		.ts_alter_time = p->fault == F_TIMESTAMP_TIME_CHANGED,

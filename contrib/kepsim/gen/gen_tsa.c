@@ -27,14 +27,14 @@ static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
 	return i;
 }
 
-static TS_REQ *make_request(const unsigned char imprint[32])
+static TS_REQ *make_request(const EVP_MD *md, const unsigned char *imprint, size_t ilen)
 {
 	TS_REQ *req = TS_REQ_new();
 	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
 	X509_ALGOR *alg = X509_ALGOR_new();
-	X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
+	X509_ALGOR_set0(alg, OBJ_nid2obj(EVP_MD_get_type(md)), V_ASN1_NULL, NULL);
 	TS_MSG_IMPRINT_set_algo(mi, alg);
-	TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)imprint, 32);
+	TS_MSG_IMPRINT_set_msg(mi, (unsigned char *)imprint, (int)ilen);
 	TS_REQ_set_version(req, 1);
 	TS_REQ_set_msg_imprint(req, mi);
 	TS_REQ_set_cert_req(req, 1);
@@ -47,8 +47,8 @@ static TS_REQ *make_request(const unsigned char imprint[32])
  * with signingTime = genTime so a back-dated token is consistent and RSA
  * tokens are byte-for-byte reproducible. ESS signing-certificate-v2 as
  * RFC 5816 allows. */
-static int sign_tst_info(const struct signer *tsa, TS_TST_INFO *tst, time_t gentime,
-			 struct kbuf *der)
+static int sign_tst_info(const struct signer *tsa, const struct tsa_forge *f, TS_TST_INFO *tst,
+			 time_t gentime, struct kbuf *der)
 {
 	unsigned char *tder = NULL;
 	int tlen = i2d_TS_TST_INFO(tst, &tder);
@@ -58,13 +58,17 @@ static int sign_tst_info(const struct signer *tsa, TS_TST_INFO *tst, time_t gent
 	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	ASN1_TIME *t = ASN1_TIME_set(NULL, gentime);
 	CMS_SignerInfo *si;
+	struct kerr ferr;
 	if (!in || !cms || !t ||
 	    !CMS_set1_eContentType(cms, OBJ_nid2obj(NID_id_smime_ct_TSTInfo)) ||
 	    !(si = CMS_add1_signer(cms, tsa->cert, tsa->key, EVP_sha256(),
-				   CMS_PARTIAL | CMS_CADES | CMS_BINARY)) ||
+				   CMS_PARTIAL | CMS_CADES | CMS_BINARY |
+				   (f->no_certs ? CMS_NOCERTS : 0))) ||
 	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
 		goto out;
-	for (int i = 0; i < sk_X509_num(tsa->chain); i++)
+	if (f->ess_other != NULL && ess_name_other(si, tsa->cert, f->ess_other, &ferr) < 0)
+		goto out;
+	for (int i = 0; !f->no_certs && i < sk_X509_num(tsa->chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(tsa->chain, i)))
 			goto out;
 	if (!CMS_final(cms, in, NULL, flags))
@@ -94,9 +98,19 @@ int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
 			const unsigned char imprint[32], time_t gentime, struct kbuf *der,
 			struct kerr *err)
 {
+	return tsa_token_forged(tsa, signer, NULL, imprint, 32, gentime, der, err);
+}
+
+int tsa_token_forged(const struct signer *tsa, const struct signer *signer,
+		     const struct tsa_forge *f, const unsigned char *imprint, size_t ilen,
+		     time_t gentime, struct kbuf *der, struct kerr *err)
+{
+	static const struct tsa_forge honest;
+	const struct tsa_forge *ff = f != NULL ? f : &honest;
+	const EVP_MD *md = ff->md != NULL ? ff->md : EVP_sha256();
 	int rc = -1;
 	TS_RESP *resp = NULL;
-	TS_REQ *req = make_request(imprint);
+	TS_REQ *req = make_request(md, imprint, ilen);
 	BIO *rb = BIO_new(BIO_s_mem());
 	TS_RESP_CTX *ctx = TS_RESP_CTX_new();
 	ASN1_OBJECT *policy = OBJ_txt2obj("1.3.6.1.4.1.99999.3161.1", 1);
@@ -106,7 +120,7 @@ int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
 	    !TS_RESP_CTX_set_signer_key(ctx, tsa->key) ||
 	    !TS_RESP_CTX_set_certs(ctx, tsa->chain) ||
 	    !TS_RESP_CTX_set_def_policy(ctx, policy) ||
-	    !TS_RESP_CTX_add_md(ctx, EVP_sha256()) ||
+	    !TS_RESP_CTX_add_md(ctx, md) ||
 	    !TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) ||
 	    !TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256()))
 		goto fail;
@@ -116,7 +130,7 @@ int tsa_token_signed_by(const struct signer *tsa, const struct signer *signer,
 	resp = TS_RESP_create_response(ctx, rb);
 	if (!resp || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))) != 0)
 		goto fail;
-	if (sign_tst_info(signer, TS_RESP_get_tst_info(resp), gentime, der) < 0)
+	if (sign_tst_info(signer, ff, TS_RESP_get_tst_info(resp), gentime, der) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
