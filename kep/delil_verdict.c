@@ -41,22 +41,20 @@ static int code_mismatch(const struct evidence *ev, char *why, size_t len)
 	return 1;
 }
 
-int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
-		struct delil_verdict *dv, struct kerr *err)
+/* The verdict and reason of dv from its parts (dv->ev). */
+static void compose(struct delil_verdict *dv)
 {
 	const struct evidence *ev = &dv->ev;
 	char why[300];
 
-	memset(dv, 0, sizeof(*dv));
-	if (evidence_verify(data, len, o, &dv->ev, err) < 0)
-		return -1;
+	dv->reason[0] = '\0';
 	dv->verdict = ev->verdict;
 	dv->digest_verdict = ev->digest == EVIDENCE_DIGEST_MATCH ? VERDICT_VALID
 			     : ev->digest == EVIDENCE_DIGEST_UNCHECKED ? VERDICT_UNSIGNED
 			     : VERDICT_INVALID;
 	if (ev->verdict == VERDICT_MALFORMED) {
 		snprintf(dv->reason, sizeof(dv->reason), "%s", ev->reason);
-		return 0;
+		return;
 	}
 	if (code_mismatch(ev, why, sizeof(why))) {
 		dv->verdict = verdict_worst(dv->verdict, VERDICT_INVALID);
@@ -68,7 +66,7 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 		add_reason(dv, ev->digest_reason);
 		if (!verdict_acceptable(ev->verdict))
 			add_reason(dv, ev->reason);
-		return 0;
+		return;
 	}
 	add_reason(dv, ev->reason);
 	if (ev->digest == EVIDENCE_DIGEST_MATCH) {
@@ -78,7 +76,24 @@ int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 			 ev->digest_reason[0] ? ev->digest_reason : "nothing to compare with");
 		add_reason(dv, why);
 	}
+}
+
+int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
+		struct delil_verdict *dv, struct kerr *err)
+{
+	memset(dv, 0, sizeof(*dv));
+	if (evidence_verify(data, len, o, &dv->ev, err) < 0)
+		return -1;
+	compose(dv);
 	return 0;
+}
+
+void delil_verdict_digest(struct delil_verdict *dv, const void *original, size_t original_len)
+{
+	if (dv->ev.verdict == VERDICT_MALFORMED)
+		return;    /* nothing was read to check */
+	evidence_check_digest(&dv->ev, original, original_len);
+	compose(dv);
 }
 
 void delil_verdict_free(struct delil_verdict *dv)

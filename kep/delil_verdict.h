@@ -58,6 +58,11 @@ struct delil_verdict {
 /* o->original: the stored original message, NULL when there is none. */
 int delil_judge(const void *data, size_t len, const struct evidence_opts *o,
 		struct delil_verdict *dv, struct kerr *err);
+/* dv (from delil_judge) judged again against another original (NULL:
+ * none), as delil_judge() would judge the same bytes with it: only the
+ * digest is checked again (the document is neither parsed nor verified a
+ * second time), the verdict and reason recomposed. */
+void delil_verdict_digest(struct delil_verdict *dv, const void *original, size_t original_len);
 void delil_verdict_free(struct delil_verdict *dv);
 
 #endif

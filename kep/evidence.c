@@ -117,10 +117,11 @@ static void take_fields(xmlNodePtr root, struct evidence *ev)
 	ev->delil_code = delil_code_from_etsi(ev->type, ev->event_code);
 }
 
-static void check_digest(const struct evidence_opts *o, struct evidence *ev)
+void evidence_check_digest(struct evidence *ev, const void *original, size_t original_len)
 {
 	const EVP_MD *md = digest_for_uri(ev->digest_method);
 
+	ev->digest = EVIDENCE_DIGEST_UNCHECKED;
 #define DREASON(...) snprintf(ev->digest_reason, sizeof(ev->digest_reason), __VA_ARGS__)
 	/* A delil that binds no message proves nothing of any: judged so
 	 * before (and whether or not) there is an original. */
@@ -135,11 +136,11 @@ static void check_digest(const struct evidence_opts *o, struct evidence *ev)
 			ev->digest_method);
 		return;
 	}
-	if (!o->original) {
+	if (!original) {
 		DREASON("no stored original to compare with");
 		return;
 	}
-	if (digest_b64_matches(md, o->original, o->original_len, ev->digest_value) != 1) {
+	if (digest_b64_matches(md, original, original_len, ev->digest_value) != 1) {
 		ev->digest = EVIDENCE_DIGEST_MISMATCH;
 		DREASON("the digest in the evidence does not match the stored original (%s)",
 			EVP_MD_get0_name(md));
@@ -257,7 +258,7 @@ int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 	if (!(doc = xml_safe_parse(data, len, "evidence", &perr)))
 		goto malformed;
 	take_fields(xmlDocGetRootElement(doc), ev);
-	check_digest(o, ev);
+	evidence_check_digest(ev, o->original, o->original_len);
 	if (xmldsig_verify_enveloped(doc, &r, err) < 0) {
 		xmlFreeDoc(doc);
 		kbuf_free(&unz);

@@ -92,6 +92,11 @@ struct evidence {
 int evidence_verify(const void *data, size_t len, const struct evidence_opts *o,
 		    struct evidence *ev, struct kerr *err);
 void evidence_free(struct evidence *ev);
+/* The SenderMessageDetails digest of ev (from evidence_verify) checked
+ * again, against original (NULL: none): ev->digest and ev->digest_reason
+ * as evidence_verify() would set them with o->original, without parsing or
+ * verifying the document again. */
+void evidence_check_digest(struct evidence *ev, const void *original, size_t original_len);
 const char *evidence_digest_name(enum evidence_digest d); /* "unchecked", "match", "mismatch" */
 
 #endif

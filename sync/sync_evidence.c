@@ -147,6 +147,7 @@ int sync_delil_judge(struct sync_ctx *c, const char *id, int code, const void *d
 	eo.original = orig->len ? orig->data : NULL;
 	eo.original_len = orig->len;
 	eo.provider_code = code > 0 ? code : 0;
+	log_debug("evidence %s: judging the delil", id);
 	if (delil_judge(data, len, &eo, dv, err) < 0)
 		return kerr_prefix(err, "evidence %s", id);
 	return 0;
@@ -231,22 +232,27 @@ static int rejudge_unchecked(struct sync_ctx *c, int64_t package_id,
 }
 
 /* env: the check of the message that carried the delil (an evidence
- * mail), NULL for a PaketDelilIndir item. */
+ * mail), NULL for a PaketDelilIndir item. judged: raw judged already
+ * (sync_evidence_mail_kind or sync_evidence_mail), checked here against
+ * orig (its digest only) and left to the caller; NULL: judged here. */
 static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		      int64_t package_id, const struct kep_evidence_info *ei,
 		      const struct kbuf *raw, const struct kbuf *orig,
-		      const struct pkg_check *env, int64_t *eid_r, struct kerr *err)
+		      const struct pkg_check *env, struct delil_verdict *judged,
+		      int64_t *eid_r, struct kerr *err)
 {
 	struct store_verification v[2] = { { 0 } };
 	struct store_evidence se = { 0 };
-	struct delil_verdict dv;
-	const struct evidence *ev = &dv.ev;
+	struct delil_verdict own, *dvp = judged != NULL ? judged : &own;
+	const struct evidence *ev = &dvp->ev;
 	char a[512], b[512];
 	const char *ref_id = pi->kep_id;
 	int inserted = 0, rc;
 	int64_t id;
 
-	if (sync_delil_judge(c, ei->id, ei->code, raw->data, raw->len, orig, &dv, err) < 0)
+	if (judged != NULL)
+		delil_verdict_digest(judged, orig->len ? orig->data : NULL, orig->len);
+	else if (sync_delil_judge(c, ei->id, ei->code, raw->data, raw->len, orig, &own, err) < 0)
 		return -1;
 	/* An item about another message is not this package's evidence: kept
 	 * for that package and judged against its original (the one the store
@@ -269,21 +275,17 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 		free(ids);
 		ref_id = xstrdup(ev->remmd_message_id);
 		package_id = 0;
-		delil_verdict_free(&dv);
-		rc = sync_delil_judge(c, ei->id, ei->code, raw->data, raw->len, &other, &dv, err);
+		/* The same document against that original: its digest again. */
+		delil_verdict_digest(dvp, other.len ? other.data : NULL, other.len);
 		kbuf_free(&other);
-		if (rc < 0) {
-			free((char *)ref_id);
-			return -1;
-		}
 	}
 	if (env != NULL && !verdict_acceptable(env->verdict)) {
 		char why[600];
 
 		snprintf(why, sizeof(why), "%s: %s", env->name, env->reason);
-		carrier_apply(&dv, env->verdict, why);
+		carrier_apply(dvp, env->verdict, why);
 	}
-	checks(&dv, v);
+	checks(dvp, v);
 	se.meta.account = c->acct->name;
 	se.meta.kep_id = ref_id;
 	se.meta.provider_seq = package_id != 0 && pi->seq >= 0 ? pi->seq : -1;
@@ -293,8 +295,8 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	se.meta.event_time = ei->time_ms;
 	se.meta.event_time_text = ei->time_text;
 	se.meta.issuer = ei->issuer;
-	se.meta.verdict = verdict_name(dv.verdict);
-	se.meta.verdict_reason = dv.reason;
+	se.meta.verdict = verdict_name(dvp->verdict);
+	se.meta.verdict_reason = dvp->reason;
 	se.package_id = package_id;
 	se.raw = store_content_mem(raw->data, raw->len);
 	se.verifications = v;
@@ -306,16 +308,17 @@ static int store_item(struct sync_ctx *c, const struct kep_package_info *pi,
 	if (rc == 0 && inserted) {
 		crashpoint("evidence-after-store");
 		c->rep->new_evidence++;
-		if (!verdict_acceptable(dv.verdict))
+		if (!verdict_acceptable(dvp->verdict))
 			sync_flagged(c, "evidence", NULL, ref_id, ei->id, pi->subject,
 				     se.meta.verdict, se.meta.verdict_reason);
 		if (c->hooks != NULL && c->hooks->stored != NULL)
 			c->hooks->stored(c->hooks->arg, c->acct->name, "evidence",
-					 verdict_name(dv.verdict));
+					 verdict_name(dvp->verdict));
 		log_info("evidence %s (code %d) of %s stored (%s)", ei->id, ei->code,
-			 ref_id, verdict_name(dv.verdict));
+			 ref_id, verdict_name(dvp->verdict));
 	}
-	delil_verdict_free(&dv);
+	if (judged == NULL)
+		delil_verdict_free(&own);
 	if (ref_id != pi->kep_id)
 		free((char *)ref_id);
 	return rc;
@@ -353,7 +356,7 @@ static int fetch_item(struct sync_ctx *c, const struct kep_package_info *pi, int
 		*orig_loaded = 1;
 	}
 	if (rc == 0)
-		rc = store_item(c, pi, package_id, ei, &raw, orig, NULL, NULL, err);
+		rc = store_item(c, pi, package_id, ei, &raw, orig, NULL, NULL, NULL, err);
 	kbuf_free(&raw);
 	return rc;
 }
@@ -490,7 +493,8 @@ void sync_evidence_pending(struct sync_ctx *c, const char *folder, int64_t since
 }
 
 int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime_package *mp,
-		       const struct pkg_report *r, struct kerr *err)
+		       const struct pkg_report *r, struct delil_verdict *judged,
+		       struct kerr *err)
 {
 	const struct mime_message *m = &mp->envelope;
 	static const struct pkg_check none = { "envelope-signature", VERDICT_UNSIGNED,
@@ -499,7 +503,7 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 	const struct mime_attachment *xml = NULL;
 	struct kep_package_info pi = { 0 };
 	struct kep_evidence_info ei = { 0 };
-	struct delil_verdict dv;
+	struct delil_verdict own, *dv = judged != NULL ? judged : &own;
 	struct kbuf raw = { 0 }, orig = { 0 };
 	int64_t *ids = NULL, package_id = 0, eid;
 	size_t nids = 0, i;
@@ -518,21 +522,23 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 		if (strcmp(r->checks[i].name, "envelope-signature") == 0)
 			env = &r->checks[i];
 	kbuf_append(&raw, xml->data, xml->len);
-	/* Read once for its identifiers; judged in store_item. */
-	if (sync_delil_judge(c, "(mail)", 0, raw.data, raw.len, &orig, &dv, err) < 0) {
+	/* Judged once (by the caller, or here without an original): its
+	 * identifiers read from that judgement, its digest checked in
+	 * store_item once the original is known. */
+	if (judged == NULL &&
+	    sync_delil_judge(c, "(mail)", 0, raw.data, raw.len, &orig, &own, err) < 0) {
 		kbuf_free(&raw);
 		return -1;
 	}
-	pi.kep_id = dv.ev.remmd_message_id ? dv.ev.remmd_message_id
+	pi.kep_id = dv->ev.remmd_message_id ? dv->ev.remmd_message_id
 		    : (char *)mime_rem_header(m, "X-REM-MessageIdentifierByREMMD");
 	pi.kep_id = xstrdup(pi.kep_id ? pi.kep_id : "");
 	pi.seq = -1;
 	pi.subject = m->subject;
-	ei.id = xstrdup(dv.ev.evidence_id ? dv.ev.evidence_id
+	ei.id = xstrdup(dv->ev.evidence_id ? dv->ev.evidence_id
 			: m->message_id ? m->message_id : "evidence-mail");
-	ei.code = dv.ev.delil_code > 0 ? dv.ev.delil_code : -1;
-	ei.issuer = dv.ev.issuer ? xstrdup(dv.ev.issuer) : NULL;
-	delil_verdict_free(&dv);
+	ei.code = dv->ev.delil_code > 0 ? dv->ev.delil_code : -1;
+	ei.issuer = dv->ev.issuer ? xstrdup(dv->ev.issuer) : NULL;
 	if (store_package_find(c->store, STORE_PKG_BY_KEP_ID, c->acct->name, pi.kep_id, &ids,
 			       &nids, &e) < 0)
 		log_warn("evidence mail %s: %s", ei.id, e.msg);
@@ -552,7 +558,7 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 			load_original(c, package_id, &orig);
 		log_info("evidence mail %s: delil %s of %s", m->message_id ? m->message_id : "?",
 			 ei.id, pi.kep_id);
-		rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, &eid, err);
+		rc = store_item(c, &pi, package_id, &ei, &raw, &orig, env, dv, &eid, err);
 		if (rc == 0) {
 			crashpoint("evidence-mail-before-mark");
 			rc = store_evidence_mail_done(c->store, carrier_id, eid, err);
@@ -560,6 +566,8 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 	}
 	if (rc == 0 && package_id != 0 && settle(c, package_id, err) < 0)
 		rc = -1;
+	if (judged == NULL)
+		delil_verdict_free(&own);
 	kbuf_free(&raw);
 	kbuf_free(&orig);
 	free(pi.kep_id);

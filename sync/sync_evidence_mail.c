@@ -41,15 +41,16 @@ const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *
 
 enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
 						 const struct mime_package *mp,
-						 const struct pkg_report *r)
+						 const struct pkg_report *r,
+						 struct delil_verdict *dv, int *judged)
 {
 	const struct mime_attachment *xml = sync_evidence_mail_xml(mp);
 	static const struct kbuf none;
-	struct delil_verdict dv;
 	struct kerr err;
-	int env_ok = 0, ok;
+	int env_ok = 0;
 	size_t i;
 
+	*judged = 0;
 	if (xml == NULL)
 		return STORE_EVMAIL_NONE;
 	for (i = 0; i < r->n; i++)
@@ -61,13 +62,12 @@ enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
 	 * genuine package with an XML part, so relabelled, must not vanish from
 	 * the import queue. Evidence only when the delil itself is a KEPHS's,
 	 * signed intact (its digest is checked when it is stored). */
-	if (sync_delil_judge(c, "(mail)", 0, xml->data, xml->len, &none, &dv, &err) < 0) {
+	if (sync_delil_judge(c, "(mail)", 0, xml->data, xml->len, &none, dv, &err) < 0) {
 		log_warn("evidence mail: %s", err.msg);
 		return STORE_EVMAIL_UNVERIFIED;
 	}
-	ok = verdict_acceptable(dv.ev.verdict);
-	delil_verdict_free(&dv);
-	return ok ? STORE_EVMAIL_EVIDENCE : STORE_EVMAIL_UNVERIFIED;
+	*judged = 1;
+	return verdict_acceptable(dv->ev.verdict) ? STORE_EVMAIL_EVIDENCE : STORE_EVMAIL_UNVERIFIED;
 }
 
 /* Package id read back and verified again: an extraction retried (unjudged
@@ -78,7 +78,8 @@ static int judge_stored(struct sync_ctx *c, int64_t id, int unjudged, struct ker
 	enum store_evidence_mail kind = STORE_EVMAIL_NONE;
 	struct pkg_report r = { 0 };
 	struct sync_stored sp;
-	int rc = -1;
+	struct delil_verdict dv;
+	int rc = -1, judged = 0;
 
 	if (sync_stored_open(c, id, &sp, err) < 0)
 		goto out;
@@ -100,7 +101,7 @@ static int judge_stored(struct sync_ctx *c, int64_t id, int unjudged, struct ker
 		goto out;
 	}
 	if (unjudged) {
-		kind = sync_evidence_mail_kind(c, &sp.v.mp, &r);
+		kind = sync_evidence_mail_kind(c, &sp.v.mp, &r, &dv, &judged);
 		if (store_evidence_mail_judged(c->store, id, kind,
 					       ack_policy_on_store(c->acct, 1, 1) == STORE_ACK_DUE,
 					       SYNC_ACTOR, err) < 0)
@@ -109,8 +110,10 @@ static int judge_stored(struct sync_ctx *c, int64_t id, int unjudged, struct ker
 			 kind == STORE_EVMAIL_EVIDENCE ? "a delil mail, evidence"
 			 : "a delil mail not signed by a KEPHS, left in the import queue");
 	}
-	rc = sync_evidence_mail(c, id, &sp.v.mp, &r, err);
+	rc = sync_evidence_mail(c, id, &sp.v.mp, &r, judged ? &dv : NULL, err);
 out:
+	if (judged)
+		delil_verdict_free(&dv);
 	pkg_report_free(&r);
 	sync_stored_free(&sp);
 	return rc;

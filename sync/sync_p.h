@@ -218,18 +218,26 @@ int sync_kep_id_reuse(struct sync_ctx *c, const char *folder, const struct kep_p
 struct mime_package;
 struct mime_attachment;
 struct pkg_report;
+/* judged: its delil as sync_evidence_mail_kind() judged it (without an
+ * original), judged again here only for the digest (delil_verdict_digest)
+ * and left for the caller to free; NULL: judged here, once. */
 int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime_package *mp,
-		       const struct pkg_report *r, struct kerr *err);
+		       const struct pkg_report *r, struct delil_verdict *judged,
+		       struct kerr *err);
 /* sync_evidence_mail.c: what a package is as a delil mail: none (not one,
  * or no evidence document inside its signed entity), evidence (its
  * envelope signature, r, is acceptable, and the delil it carries is signed
  * intact by a KEPHS: both are the provider's), or unverified (anyone may
  * have sent it, or the X-REM-Msg-Type header, which no signature covers,
  * was set on a genuine package: an ordinary received package, queued for
- * EBYS with its verdict). */
+ * EBYS with its verdict). The delil is judged once: *judged 1 when dv
+ * holds that judgement (without an original; the caller frees it and
+ * passes it on to sync_evidence_mail), 0 when it was not judged (no delil,
+ * the envelope not acceptable, an internal failure). */
 enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
 						 const struct mime_package *mp,
-						 const struct pkg_report *r);
+						 const struct pkg_report *r,
+						 struct delil_verdict *dv, int *judged);
 /* delil_judge() with the sync's trust (sync_evidence.c); orig may be empty
  * (the digest not checked), code 0 when no listing gave one. */
 int sync_delil_judge(struct sync_ctx *c, const char *id, int code, const void *data, size_t len,

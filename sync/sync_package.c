@@ -255,7 +255,8 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	char why[600];
 	enum store_evidence_mail evmail;
 	struct kerr merr;
-	int rc, alone;
+	struct delil_verdict mdv;
+	int rc, alone, mjudged = 0;
 
 	pkg_view_open(data, len, c->env->store_dir, &d.v);
 	if (!d.v.parsed)
@@ -289,7 +290,8 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 	m->verdict_reason = pkg_report_reason(&r, why, sizeof(why));
 	/* Due now under on-store (ack_policy.h): acknowledged right after the
 	 * commit; a crash in between leaves it due for the next run. */
-	evmail = d.v.parsed ? sync_evidence_mail_kind(c, &d.v.mp, &r) : STORE_EVMAIL_NONE;
+	evmail = d.v.parsed ? sync_evidence_mail_kind(c, &d.v.mp, &r, &mdv, &mjudged)
+			    : STORE_EVMAIL_NONE;
 	m->ack = ack_policy_on_store(c->acct, received, evmail == STORE_EVMAIL_EVIDENCE);
 	*ack_r = m->ack;
 	p.raw = store_content_fd(fd);
@@ -316,9 +318,8 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 		sync_batch_commit(c);
 	if (c->batching && !alone && !c->batch_open) {
 		if (store_begin(c->store, err) < 0) {
-			pkg_report_free(&r);
-			derived_free(&d);
-			return -1;
+			rc = -1;
+			goto out;
 		}
 		c->batch_open = 1;
 		c->batch_n = 0;
@@ -339,11 +340,15 @@ static int store_it(struct sync_ctx *c, const char *folder, const struct kep_pac
 				/* A kill or failure here: the next run extracts it
 				 * again (sync_evidence_mail_retry). */
 				crashpoint("evidence-mail-before-delil");
-				if (sync_evidence_mail(c, *id_r, &d.v.mp, &r, &merr) < 0)
+				if (sync_evidence_mail(c, *id_r, &d.v.mp, &r, mjudged ? &mdv : NULL,
+						       &merr) < 0)
 					sync_fail(c, folder, pi->kep_id, &merr);
 			}
 		}
 	}
+out:
+	if (mjudged)
+		delil_verdict_free(&mdv);
 	pkg_report_free(&r);
 	derived_free(&d);
 	return rc;

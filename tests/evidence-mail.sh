@@ -30,7 +30,15 @@ while read -r f sira kep; do
 	grep -q '^X-REM-Msg-Type: Message' "$dir/package.eml" || fail "$f: no X-REM-Msg-Type: Message"
 	echo "$f $sira $kep $dir $delil $(kenv_json "$dir/meta.json" kepId)" >>"$T/mails"
 done <"$T/cases"
-expect_exit 0 "$KEPAGENT" refresh --json
+expect_exit 0 "$KEPAGENT" -vv refresh --json
+# Each delil mail's XML judged once (sync_evidence_mail_kind, its result
+# passed on to the identifiers and the stored item, the digest checked
+# again against the original only): three mails, three judgements, none
+# under a delil's own id (the item stored from the mail is not judged again).
+[ "$(grep -c 'evidence (mail): judging the delil' "$T/err")" = 3 ] || { grep 'judging' "$T/err"; fail "a delil mail's XML not judged exactly once"; }
+while read -r f sira kep dir delil mkep; do
+	expect_no_grep "evidence $delil: judging" "$T/err"
+done <"$T/mails"
 # The delil ids the refresh flags as evidence.
 python3 -c 'import json, sys
 def walk(j):

@@ -266,6 +266,50 @@ static void test_code_mismatch(void **state)
 	delil_verdict_free(&dv);
 }
 
+/* A delil judged once and checked again against another original
+ * (delil_verdict_digest: its digest only, nothing parsed again) has the
+ * verdict, reason and digest check that judging it with that original
+ * gives: from none, the matching original and another one, to each. */
+static void test_digest_again(void **state)
+{
+	const char doc[] =
+		"<?xml version=\"1.0\"?>\n"
+		"<DeliveryNonDeliveryToRecipient xmlns=\"http://uri.etsi.org/02640/v2#\">"
+		"<EventCode>http://uri.etsi.org/02640/Event#Delivery</EventCode>"
+		"<EvidenceIdentifier>E-3</EvidenceIdentifier>"
+		"<SenderMessageDetails><MessageSubject>s</MessageSubject>"
+		"<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>"
+		"<DigestValue>ZYkr4QmDNwRiutzk0Pqcne4M9vUXPgf16lPXY8gYuCY=</DigestValue>"
+		"</SenderMessageDetails></DeliveryNonDeliveryToRecipient>";
+	static const char *const origs[] = { NULL, "the original", "another one" };
+	struct kerr err = { 0 };
+	size_t from, to;
+
+	(void)state;
+	for (from = 0; from < 3; from++)
+		for (to = 0; to < 3; to++) {
+			struct evidence_opts o = { 0 };
+			struct delil_verdict once, fresh;
+
+			o.original = origs[from];
+			o.original_len = origs[from] ? strlen(origs[from]) : 0;
+			assert_int_equal(delil_judge(doc, sizeof(doc) - 1, &o, &once, &err), 0);
+			delil_verdict_digest(&once, origs[to], origs[to] ? strlen(origs[to]) : 0);
+			o.original = origs[to];
+			o.original_len = origs[to] ? strlen(origs[to]) : 0;
+			assert_int_equal(delil_judge(doc, sizeof(doc) - 1, &o, &fresh, &err), 0);
+			assert_int_equal(once.verdict, fresh.verdict);
+			assert_string_equal(once.reason, fresh.reason);
+			assert_int_equal(once.digest_verdict, fresh.digest_verdict);
+			assert_int_equal(once.ev.digest, fresh.ev.digest);
+			assert_string_equal(once.ev.digest_reason, fresh.ev.digest_reason);
+			assert_int_equal(fresh.digest_verdict, to == 0 ? VERDICT_UNSIGNED
+						     : to == 1 ? VERDICT_VALID : VERDICT_INVALID);
+			delil_verdict_free(&once);
+			delil_verdict_free(&fresh);
+		}
+}
+
 static void test_malformed(void **state)
 {
 	struct evidence_opts o = { 0 };
@@ -292,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_fields_unsigned),
 		cmocka_unit_test(test_code_mismatch),
 		cmocka_unit_test(test_digest_binding),
+		cmocka_unit_test(test_digest_again),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
