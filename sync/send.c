@@ -267,6 +267,21 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 	if (c->hooks != NULL && c->hooks->request != NULL)
 		c->hooks->request(c->hooks->arg, c->acct->name, op, now_ms() - t0, rc == 0);
 	kbuf_free(&a.data);
+	/* Taken without a package id: recorded before anything else, so a
+	 * kill from here on still parks it with that reason, not as an
+	 * unanswered submission (the provider did answer, and took it). */
+	if (rc == 0 && a.res.kep_id == NULL) {
+		kep_send_result_clear(&a.res);
+		s = (struct store_outbox_step){ .provider_text = SEND_NO_ID_TEXT,
+						.action = "answered-without-id", .detail = op };
+		rc = step(c, it, STORE_OB_SUBMITTING, &s, err);
+		crashpoint("send-answered");
+		if (rc < 0)
+			return -1;
+		log_warn("outbox item %lld: %s answered without a kepId; reconciling",
+			 (long long)it->id, op);
+		return 1;
+	}
 	crashpoint("send-answered");
 	if (rc < 0) {
 		struct kerr why = *err;
@@ -277,16 +292,6 @@ static int submit(struct sync_ctx *c, struct store_outbox_item *it, struct kerr 
 			 "in the sent folder at each run and never submitted again by itself",
 			 (long long)it->id, err->msg);
 		return -1;
-	}
-	if (a.res.kep_id == NULL) {
-		kep_send_result_clear(&a.res);
-		log_warn("outbox item %lld: %s answered without a kepId; reconciling",
-			 (long long)it->id, op);
-		s = (struct store_outbox_step){ .provider_text = SEND_NO_ID_TEXT,
-						.action = "answered-without-id", .detail = op };
-		if (step(c, it, STORE_OB_SUBMITTING, &s, err) < 0)
-			return -1;
-		return 1;
 	}
 	s = (struct store_outbox_step){ .kep_id = a.res.kep_id, .mesaj_id = a.res.mesaj_id,
 					.detail = a.res.kep_id };

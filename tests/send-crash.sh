@@ -14,7 +14,9 @@
 # finds nothing in the sent folder and parks the item, never submitting it
 # by itself; a person's `kepagent outbox resubmit` then sends it, once. A
 # provider that lists the package 15 s late makes the rerun after a kill at
-# send-answered wait, with no second request, until it is listed.
+# send-answered wait, with no second request, until it is listed. An
+# answer OK without a kepId is recorded before send-answered: killed there,
+# the item is parked with that reason, not as an unanswered submission.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/send-lib.sh"
 
@@ -152,6 +154,44 @@ item_json "$id"
 	|| fail "late: $(submitted "$mid" all) submission requests, $(submitted "$mid") performed"
 [ "$(sent_copies "CR-$n")" = 1 ] || fail "late: $(sent_copies "CR-$n") packages in the sent folder"
 echo "yukle: killed at send-answered, listed 15 s late: waited, adopted, one request"
+
+# Taken OK without a package id (kepsim's performed-no-kepid) and listed
+# 15 s late, killed once that answer came (send-answered): the rerun parks
+# it (reconcile_park_after_seconds 2) with that reason, never as an
+# unanswered submission; once listed, the person's resubmission adopts it
+# without a second request.
+kenv_stop
+kenv_start sim-noid --faults performed-no-kepid --fault-ops Yukle --fault-rate 1 \
+	--fault-limit 1 --sent-list-delay-ms 15000
+SEND_PARK_AFTER=2
+send_config seal yukle
+SEND_PARK_AFTER=
+path=yukle n=$((n + 1))
+expect_exit 0 send_item
+cp "$T/out" "$T/item"
+id=$(item 'j["id"]') mid=$(item 'j["message_id"]')
+t0=$(date +%s)
+killed_run send-answered
+item_json "$id"
+[ "$(item 'j["provider_text"]')" = "provider answered OK without a package id" ] \
+	|| fail "no kepId: at the kill, provider_text '$(item 'j["provider_text"]')'"
+sleep 3
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$id"
+[ "$(item 'j["state"]')" = parked ] || { cat "$T/err"; fail "no kepId: the item is $(item 'j["state"]'), not parked"; }
+expect_grep "provider answered OK without a package id, and it is not in the sent folder after [0-9]* s" "$T/item"
+expect_no_grep "unanswered" "$T/item"
+[ $(($(date +%s) - t0)) -lt 14 ] || fail "no kepId: the rerun came after the package was listed"
+[ "$(submitted "$mid" all)" = 1 ] || fail "no kepId: $(submitted "$mid" all) submission requests"
+sleep $((20 - ($(date +%s) - t0)))
+expect_exit 0 "$KEPAGENT" outbox resubmit "$id"
+expect_exit 0 "$KEPAGENT" refresh
+item_json "$id"
+[ "$(item 'j["state"]')" = submitted ] || { cat "$T/err"; fail "no kepId: the item is $(item 'j["state"]') once listed"; }
+[ "$(submitted "$mid")" = 1 ] && [ "$(submitted "$mid" all)" = 1 ] \
+	|| fail "no kepId: $(submitted "$mid" all) submission requests, $(submitted "$mid") performed"
+[ "$(sent_copies "CR-$n")" = 1 ] || fail "no kepId: $(sent_copies "CR-$n") packages in the sent folder"
+echo "yukle: OK without a kepId, killed at send-answered: parked with that reason; resubmitted, adopted, one request"
 
 # A last run changes nothing: nothing is submitted twice.
 expect_exit 0 "$KEPAGENT" refresh
