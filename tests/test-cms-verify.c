@@ -557,6 +557,69 @@ static void test_attached_and_malformed(void **state)
 	tl_sig_free(&sig);
 }
 
+/* A genuine detached signature with `tok` (type: V_ASN1_SEQUENCE or not)
+ * put in its unsigned signatureTimeStampToken attribute, as a forger can
+ * (unsigned attributes are outside the signature), verified; the token's
+ * verdict and reason are checked. */
+static void malformed_token(int type, const unsigned char *tok, int len, enum verdict want,
+			    const char *why)
+{
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" } };
+	struct verify_opts vo = { .trust = ts, .rev = online };
+	struct cms_result res;
+	struct tl_sig sig;
+	struct kerr err;
+	const unsigned char *p;
+	unsigned char *out = NULL;
+	CMS_ContentInfo *cms;
+	int n;
+
+	tl_sign(&so, msg, sizeof(msg) - 1, &sig);
+	p = sig.der;
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig.len);
+	assert_non_null(cms);
+	assert_true(CMS_unsigned_add1_attr_by_NID(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0),
+						  NID_id_smime_aa_timeStampToken, type, tok, len));
+	n = i2d_CMS_ContentInfo(cms, &out);
+	assert_true(n > 0);
+	assert_int_equal(cms_verify_detached(&vo, out, (size_t)n, msg, sizeof(msg) - 1, &res, &err), 0);
+	assert_int_equal(res.nsigners, 1);
+	assert_int_equal(res.signers[0].ts.present, 1);
+	if (res.signers[0].ts.verdict != want || strstr(res.signers[0].ts.reason, why) == NULL)
+		fail_msg("token verdict %s (%s), expected %s (%s)",
+			 verdict_name(res.signers[0].ts.verdict), res.signers[0].ts.reason,
+			 verdict_name(want), why);
+	/* The signature holds; judged at the validation time, not the token's. */
+	assert_int_equal(res.signers[0].verdict, VERDICT_VALID);
+	EXPECT(&res, want);
+	cms_result_free(&res);
+	OPENSSL_free(out);
+	CMS_ContentInfo_free(cms);
+	tl_sig_free(&sig);
+}
+
+/* The token shapes kepsim-gen does not forge (it garbles a real token's
+ * type, timestamp-malformed): not a SEQUENCE, a SEQUENCE that is no
+ * ContentInfo, and a genuine SignedData of an ordinary signer's message
+ * where a TSTInfo belongs. */
+static void test_timestamp_malformed_tokens(void **state)
+{
+	static const unsigned char octets[] = { 0x04, 0x03, 'T', 'S', 'T' };
+	static const unsigned char not_ci[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	struct tl_sign_opts so = { .signer = "rsa-leaf", .chain = { "rsa-inter" }, .attached = 1 };
+	struct tl_sig other;
+
+	(void)state;
+	malformed_token(V_ASN1_OCTET_STRING, octets, sizeof(octets), VERDICT_MALFORMED,
+			"attribute is not a token");
+	malformed_token(V_ASN1_SEQUENCE, not_ci, sizeof(not_ci), VERDICT_MALFORMED,
+			"token does not parse");
+	tl_sign(&so, msg, sizeof(msg) - 1, &other);
+	malformed_token(V_ASN1_SEQUENCE, other.der, (int)other.len, VERDICT_MALFORMED,
+			"does not hold a TSTInfo");
+	tl_sig_free(&other);
+}
+
 static const struct pkg_check *find_check(const struct pkg_report *r, const char *name)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -861,6 +924,7 @@ int main(void)
 		cmocka_unit_test(test_chain_cache),
 		cmocka_unit_test(test_chain_cache_rule),
 		cmocka_unit_test(test_attached_and_malformed),
+		cmocka_unit_test(test_timestamp_malformed_tokens),
 		cmocka_unit_test(test_cert_verify),
 		cmocka_unit_test(test_cms_der_decode),
 		cmocka_unit_test(test_opaque_content_bound),
