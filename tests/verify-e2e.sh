@@ -196,14 +196,17 @@ fi
 # are judged exactly as the manifest says (a representative subset: the
 # envelope, its signer and opaque form, the signed range, the .eyp, a revoked
 # sender over OCSP/CRL, the delils by signer, digest and listed code, a
-# delil mail, and the envelope's detached/attached forms swapped and its
-# time stamp without the TSA's certificate).
+# delil mail, and every forgery of the envelope's CMS structure and time
+# stamp and the signer not yet valid at its time stamp).
 kenv_stop
 SUBSET=tampered-envelope,envelope-by-eimza,opaque-envelope,opaque-envelope-by-eimza,wrapped-envelope
 SUBSET=$SUBSET,unsigned-extra-attachment,eyp-altered-part,revoked-signer,evidence-by-eimza
 SUBSET=$SUBSET,evidence-digest-mismatch,evidence-code-mismatch,evidence-mail-envelope-by-eimza
 SUBSET=$SUBSET,evidence-wrapped-id,evidence-sha1-signature,evidence-no-digest,evidence-enveloping
-SUBSET=$SUBSET,envelope-attached-as-detached,envelope-detached-as-opaque,timestamp-without-tsa-cert
+SUBSET=$SUBSET,envelope-attached-as-detached,envelope-detached-as-opaque,envelope-signer-cert-missing
+SUBSET=$SUBSET,envelope-ess-mismatch,envelope-not-signed-data,envelope-no-signer-info,timestamp-malformed
+SUBSET=$SUBSET,timestamp-without-tsa-cert,timestamp-ess-mismatch,timestamp-sha1-imprint
+SUBSET=$SUBSET,timestamp-md5-imprint,timestamp-over-content,signer-not-yet-valid
 MB=$T/mb-dialects
 kenv_mailbox --seed 6 --received 1 --sent 1 --faults "$SUBSET"
 for d in "public --inline-base64" "plain" "legacy --inline-base64"; do
