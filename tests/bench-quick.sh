@@ -9,6 +9,6 @@ cat "${TMPDIR:-/tmp}/bench-quick.$$"
 out=$(cat "${TMPDIR:-/tmp}/bench-quick.$$")
 rm -f "${TMPDIR:-/tmp}/bench-quick.$$"
 [ $rc -eq 0 ] || exit $rc
-for row in "P1 refresh" "P2 verify" "P3 status" "P4 peak RSS" "P5 idle refresh"; do
+for row in "P1 refresh" "P2 verify" "P3 status" "P4 peak RSS" "P5 idle refresh" "store writes per package"; do
 	echo "$out" | grep -q "^| $row" || { echo "FAIL: no '$row' row in the table" >&2; exit 1; }
 done

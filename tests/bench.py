@@ -13,11 +13,15 @@
       a slow one never is.
   bench.py row ROWS LABEL VALUE REFERENCE RATIO GOAL
       Appends a row measured elsewhere (bench-verify, bench-status, counts).
+  bench.py writes ROWS LABEL TRACE N RAW_BYTES
+      Appends the store's pwrite64 and fdatasync calls and bytes written per
+      package, counted in TRACE (strace -f -y of a refresh of N packages).
   bench.py table ROWS
       Prints every row as one table, with the machine's load.
 """
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,6 +81,30 @@ def add(rows, label, value, ref, ratio, goal):
                             "goal": goal}) + "\n")
 
 
+def writes(rows, label, trace, n, raw):
+    """The store's writes in an strace -f -y log of one refresh of n packages
+    (raw bytes in all): pwrite64 calls, fdatasync and fsync calls and bytes
+    written, per package, on the store's files (the database, its WAL and
+    any temporary file of SQLite's)."""
+    n, raw = int(n), int(raw)
+    pw = sync = written = 0
+    pat = re.compile(r'^\d+\s+(pwrite64|fdatasync|fsync)\(\d+<([^>]*)>.*\)\s+=\s+(-?\d+)')
+    for l in open(trace):
+        m = pat.match(l)
+        if not m or "/locks/" in m.group(2):
+            continue
+        if m.group(1) == "pwrite64":
+            pw += 1
+            written += max(int(m.group(3)), 0)
+        else:
+            sync += 1
+    if n <= 0 or pw == 0:
+        sys.exit("bench: no store write in the trace %s" % trace)
+    add(rows, label, "%.1f pwrite, %.2f fdatasync, %.0f KB written" % (pw / n, sync / n, written / n / 1024),
+        "raw package %.0f KB" % (raw / n / 1024), "%.2fx bytes" % (written / raw),
+        "< 1 fdatasync (batched commits)")
+
+
 def table(rows):
     rs = [json.loads(l) for l in open(rows)]
     load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else []
@@ -97,6 +125,8 @@ def main(argv):
         pair(*argv[2:])
     elif len(argv) == 8 and argv[1] == "row":
         add(*argv[2:])
+    elif len(argv) == 7 and argv[1] == "writes":
+        writes(*argv[2:])
     elif len(argv) == 3 and argv[1] == "table":
         table(argv[2])
     else:

@@ -17,7 +17,8 @@
 #      packages awaiting evidence) vs a bare login and listing; requests vs
 #      3 + what is due on the evidence schedule.
 #   Counts beside them: MIME parses per package (gdb), OCSP requests per
-#   100 packages with revocation online.
+#   100 packages with revocation online, the store's pwrite64 and fdatasync
+#   calls and bytes written per package (strace; said when it is missing).
 # Settings: BENCH_SIZES (default "1000 3000 10000", the sizes of issue 15),
 # BENCH_RUNS (3), BENCH_SENT (500), BENCH_ROWS (status-lookup packages,
 # 200000 = 1,000,000 evidence rows), BENCH_SECONDS (5), BENCH_QUICK=1
@@ -112,6 +113,33 @@ for n in $sizes; do
 		[ -n "$parses" ] && [ "$(stored)" = "$n" ] || { tail -5 "$T/gdb.out"; fail "parse count"; }
 		$PY row "$ROWS" "MIME parses per package, $n received" "$(python3 -c "print('%.2f' % ($parses / $n))")" \
 			"1 (one parse)" "$(python3 -c "print('%.2fx' % ($parses / $n))")" "1 (was 2)"
+	fi
+	# The store's writes per package (counts, not times): strace counts the
+	# pwrite64 and fdatasync calls of a first refresh and the bytes written.
+	# Without strace, or where it may not trace, the row says so.
+	if [ "$n" = "$first" ]; then
+		label="store writes per package, first refresh of $n (whole run)"
+		if ! command -v strace >/dev/null 2>&1; then
+			$PY row "$ROWS" "$label" "not measured: strace is not installed" "" "" "" || fail "$label"
+		else
+			eval "$fresh_store"
+			set +e
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -y -qq \
+				-e trace=pwrite64,fdatasync,fsync -o "$T/writes.trace" "$KEPAGENT" refresh \
+				>/dev/null 2>"$T/writes.err"
+			rc=$?
+			set -e
+			if [ "$(stored)" = "$n" ]; then
+				[ $rc = 0 ] || { tail -5 "$T/writes.err"; fail "$label: refresh under strace exited $rc"; }
+				$PY writes "$ROWS" "$label" "$T/writes.trace" "$n" "$raw" || fail "$label"
+			elif [ "$(stored)" = 0 ] && grep -q '^strace:' "$T/writes.err"; then
+				$PY row "$ROWS" "$label" "not measured: $(grep -m1 '^strace:' "$T/writes.err" | cut -c1-60)" \
+					"" "" "" || fail "$label"
+			else
+				tail -5 "$T/writes.err"
+				fail "$label: $(stored) packages stored under strace, $n expected"
+			fi
+		fi
 	fi
 done
 
