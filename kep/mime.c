@@ -1336,6 +1336,20 @@ int mime_is_evidence_mail(const struct mime_message *m)
 	return n == 7 && strncasecmp(t, "Message", 7) == 0;
 }
 
+const struct mime_attachment *mime_evidence_part(const struct mime_package *p)
+{
+	const struct mime_message *m = &p->envelope;
+
+	if (!mime_is_evidence_mail(m) && (p->has_original || p->original_error[0] != '\0'))
+		return NULL;
+	/* Only what the signature covers is the delil (att: the signed entity). */
+	for (size_t i = 0; i < m->n_att; i++)
+		if (strstr(m->att[i].content_type, "xml") != NULL ||
+		    strstr(m->att[i].content_type, "zip") != NULL)
+			return &m->att[i];
+	return NULL;
+}
+
 int mime_package_parse(const void *data, size_t len, const char *spool_dir,
 		       struct mime_package *p, struct kerr *err)
 {

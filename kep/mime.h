@@ -196,6 +196,14 @@ const char *mime_rem_header(const struct mime_message *m, const char *name);
 /* 1 when the message is an evidence delivered as an e-mail (X-REM-Msg-Type:
  * Message, kep-domain.md): it carries the evidence XML, not an original. */
 int mime_is_evidence_mail(const struct mime_message *m);
+/* The evidence document (an XML or ZIP part of the envelope's signed
+ * entity) of a delil delivered as an e-mail, NULL when p is not one or
+ * carries none. p is one when labelled so (mime_is_evidence_mail), or, since
+ * no signature covers that label, when its envelope holds no original
+ * message but such a part: a genuine delil mail relabelled "Dispatch" is
+ * still judged as one. Whether it is evidence is its signatures' (the
+ * envelope's and the delil's, sync_evidence_mail_kind). Points into p. */
+const struct mime_attachment *mime_evidence_part(const struct mime_package *p);
 
 /* Decodes an RFC 2047 header value to UTF-8 (malloc'd); never NULL. */
 char *mime_decode_header(const char *raw);

@@ -283,7 +283,7 @@ int verify_package_view(const struct verify_opts *o, const struct pkg_view *v,
 		rc = verify_message(&sender, &p->original, "original", r, err);
 	else if (rc == 0 && p->original_error[0] != '\0')
 		add_check(r, "original-signature", VERDICT_MALFORMED, p->original_error);
-	else if (rc == 0 && !mime_is_evidence_mail(&p->envelope))
+	else if (rc == 0 && !mime_is_evidence_mail(&p->envelope) && !mime_evidence_part(p))
 		add_check(r, "original-signature", VERDICT_MALFORMED,
 			  "the envelope's signed content holds no original message");
 	/* An evidence mail carries the evidence XML, no original: its

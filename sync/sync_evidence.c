@@ -510,9 +510,9 @@ int sync_evidence_mail(struct sync_ctx *c, int64_t carrier_id, const struct mime
 	struct kerr e;
 	int rc;
 
-	if (!mime_is_evidence_mail(m))
-		return 0;
 	xml = sync_evidence_mail_xml(mp);
+	if (!mime_is_evidence_mail(m) && xml == NULL)
+		return 0;
 	if (xml == NULL) {
 		log_warn("evidence mail %s carries no evidence document",
 			 m->message_id ? m->message_id : "?");

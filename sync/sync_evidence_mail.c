@@ -26,17 +26,7 @@
 
 const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *mp)
 {
-	const struct mime_message *m = &mp->envelope;
-	size_t i;
-
-	if (!mime_is_evidence_mail(m))
-		return NULL;
-	/* Only what the signature covers is the delil (att: the signed entity). */
-	for (i = 0; i < m->n_att; i++)
-		if (strstr(m->att[i].content_type, "xml") != NULL ||
-		    strstr(m->att[i].content_type, "zip") != NULL)
-			return &m->att[i];
-	return NULL;
+	return mime_evidence_part(mp);
 }
 
 enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,

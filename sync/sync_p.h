@@ -243,7 +243,8 @@ enum store_evidence_mail sync_evidence_mail_kind(struct sync_ctx *c,
 int sync_delil_judge(struct sync_ctx *c, const char *id, int code, const void *data, size_t len,
 		     const struct kbuf *orig, struct delil_verdict *dv, struct kerr *err);
 /* The evidence document a delil mail carries (inside its signed entity),
- * NULL when none; points into mp. */
+ * NULL when none or not a delil mail, by its label or its content:
+ * mime_evidence_part(); points into mp. */
 const struct mime_attachment *sync_evidence_mail_xml(const struct mime_package *mp);
 /* sync_evidence_mail.c: the account's delil mails stored with their delil
  * not (yet) stored (a failure or a kill after the carrier committed):

@@ -465,7 +465,13 @@ def check_package(it):
     for h in ["X-REM-Msg-Type", "X-REM-UAMessageIdentifier", "X-REM-MessageIdentifierByREMMD",
               "X-TR-REM-iletiTip", "X-TR-REM-iletiID", "Subject", "From", "To", "Date", "Message-ID"]:
         check(hdr[h] is not None, "%s: envelope header %s" % (what, h))
-    check(hdr["X-REM-Msg-Type"] == "Dispatch" and hdr["Message-ID"] == it["kepId"], what + ": envelope ids")
+    # relabelled-as-evidence: the unsigned label says a delil mail, the
+    # signed entity holds the original and a data XML (no delil) beside it
+    relabelled = it["fault"] == "relabelled-as-evidence"
+    check(hdr["X-REM-Msg-Type"] == ("Message" if relabelled else "Dispatch")
+          and hdr["Message-ID"] == it["kepId"], what + ": envelope ids")
+    check((b'filename="kepbilgi.xml"' in entity and b"<KepBilgi " in entity
+           and b"02640" not in entity.split(b"kepbilgi.xml", 1)[-1]) == relabelled, what + ": data XML")
     env_path, orig_path = os.path.join(d, "package.eml"), os.path.join(d, "original.eml")
     attack = ATTACKS.get(it["fault"])
     if attack:
@@ -731,7 +737,8 @@ def check_evidence_mail(it):
     d = os.path.join(MB, "accounts", it["account"], "INBOX", str(it["kepSiraNo"]))
     what = "%s/INBOX/%s evidence mail %s (%s)" % (it["account"], it["kepSiraNo"], it["delilId"], it["fault"])
     eml = open(os.path.join(d, "package.eml"), "rb").read()
-    check(b"X-REM-Msg-Type: Message" in eml, what + ": not a REM Message")
+    check(("X-REM-Msg-Type: %s" % ("Dispatch" if it["fault"] == "evidence-mail-relabelled-dispatch"
+                                    else "Message")).encode() in eml, what + ": REM Msg-Type")
     check(("X-REM-EvidenceIdentifier: %s" % it["delilId"]).encode() in eml, what + ": evidence id")
     check(("X-REM-MessageIdentifierByREMMD: %s" % it["aboutKepId"]).encode() in eml, what + ": REMMD id")
 

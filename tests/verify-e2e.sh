@@ -90,6 +90,12 @@ for it in man["items"]:
             elif e["eyp"] != "valid" and e["eyp"] not in eyp:
                 bad.append("%s: eyp checks %s, expected one %s" % (tag, eyp, e["eyp"]))
         overall, reason = r[1], r[2] or ""
+        # Relabelled a delil mail outside every signature, its XML no delil:
+        # an ordinary package, queued for EBYS with its verdict (8cb439b).
+        if it.get("fault") == "relabelled-as-evidence":
+            q = c.execute("SELECT count(*) FROM import_queue WHERE package_id=?", (r[0],)).fetchone()[0]
+            k = c.execute("SELECT is_evidence FROM evidence_mails WHERE package_id=?", (r[0],)).fetchall()
+            if q != 1 or k == [(1,)]: bad.append("%s: queued %d, evidence mail %s" % (tag, q, k))
     else:
         tag = "evidence %s (%s)" % (it["delilId"], it.get("fault") or "valid")
         r = c.execute("SELECT id, verdict, verdict_reason FROM evidence WHERE delil_id=?",
@@ -102,6 +108,12 @@ for it in man["items"]:
                    {"match": "valid", "mismatch": "invalid", "absent": "invalid",
                     "unsupported": "invalid"}[e["digest"]])
         overall, reason = r[1], r[2] or ""
+        # A genuine delil mail relabelled Dispatch is still a delil mail: its
+        # delil extracted (the row above), its carrier not queued for EBYS.
+        if it.get("fault") == "evidence-mail-relabelled-dispatch":
+            m = c.execute("SELECT package_id FROM evidence_mails WHERE evidence_id=?", (r[0],)).fetchall()
+            q = [c.execute("SELECT count(*) FROM import_queue WHERE package_id=?", x).fetchone()[0] for x in m]
+            if len(m) != 1 or q != [0]: bad.append("%s: carriers %s, queued %s" % (tag, m, q))
     if overall != e["overall"]:
         bad.append("%s: overall %s (%s), expected %s" % (tag, overall, reason, e["overall"]))
     if e["overall"] in seen: seen[e["overall"]] += 1
@@ -164,7 +176,21 @@ cat "$T/check-all.out"
 # kepsim), by the expired sender expired, not "untrusted" (each configured
 # as a KEPHS signer here, so that the role check passes and the chain speaks).
 if command -v xmlsec1 >/dev/null; then
-	EV=$(find "$MB/accounts" -name 'DLL*.xml' | head -n 1)
+	# An RSA-signed delil of the manifest of the standard shape, whatever its
+	# signer or fields (not the first file found: an enveloping or wrapped
+	# forgery makes no signing template).
+	EV=$(python3 -c '
+import json, os, sys
+mb = sys.argv[1]
+for it in json.load(open(os.path.join(mb, "manifest.json")))["items"]:
+    if it["kind"] != "evidence" or it["zipped"] or it.get("fault") not in (
+            None, "evidence-broken-signature", "evidence-digest-mismatch", "evidence-by-eimza",
+            "evidence-by-tsa", "evidence-by-seal", "evidence-code-mismatch"): continue
+    f = os.path.join(mb, "accounts", it["account"], it["folder"], str(it["kepSiraNo"]),
+                     "delil", it["delilId"] + ".xml")
+    if b"#rsa-sha256" in open(f, "rb").read(): print(f); break
+' "$MB")
+	[ -n "$EV" ] || fail "no RSA delil of the standard shape in the manifest"
 	python3 - "$EV" "$T/tmpl.xml" <<'PY'
 import re, sys
 s = open(sys.argv[1]).read()
@@ -207,6 +233,7 @@ SUBSET=$SUBSET,envelope-attached-as-detached,envelope-detached-as-opaque,envelop
 SUBSET=$SUBSET,envelope-ess-mismatch,envelope-not-signed-data,envelope-no-signer-info,timestamp-malformed
 SUBSET=$SUBSET,timestamp-without-tsa-cert,timestamp-ess-mismatch,timestamp-sha1-imprint
 SUBSET=$SUBSET,timestamp-md5-imprint,timestamp-over-content,signer-not-yet-valid
+SUBSET=$SUBSET,relabelled-as-evidence,evidence-mail-relabelled-dispatch
 MB=$T/mb-dialects
 kenv_mailbox --seed 6 --received 1 --sent 1 --faults "$SUBSET"
 for d in "public --inline-base64" "plain" "legacy --inline-base64"; do

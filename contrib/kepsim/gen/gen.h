@@ -245,6 +245,10 @@ enum gen_fault {
 	F_TIMESTAMP_MALFORMED, F_TIMESTAMP_WITHOUT_TSA_CERT, F_TIMESTAMP_ESS_MISMATCH,
 	F_TIMESTAMP_SHA1_IMPRINT, F_TIMESTAMP_MD5_IMPRINT, F_TIMESTAMP_OVER_CONTENT,
 	F_SIGNER_NOT_YET_VALID,
+	/* relabelled outside every signature (X-REM-Msg-Type): a genuine
+	 * package carrying a data XML (not a delil) labelled a delil mail, and a
+	 * genuine delil mail labelled Dispatch */
+	F_RELABELLED_AS_EVIDENCE, F_EVMAIL_RELABELLED_DISPATCH,
 	F__COUNT
 };
 struct fault_info {
@@ -307,6 +311,9 @@ struct envelope_spec {
 	const struct signer *ts_signer;   /* non-NULL: the token signed by it (a fault) */
 	enum cms_forgery forgery;         /* the signature's forgery (gen_forge_cms.c) */
 	X509 *forge_other;                /* the certificate its ESS forgeries name */
+	/* relabelled-as-evidence: a data XML (kepbilgi.xml, not a delil) in the
+	 * signed entity beside the original, and X-REM-Msg-Type: Message */
+	int relabel_message;
 	/* Called with the signed body before the headers go on (the generator's
 	 * wrapping attacks); NULL for none. */
 	int (*after_sign)(void *arg, struct kbuf *body, struct kerr *err);

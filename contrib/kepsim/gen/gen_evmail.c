@@ -19,6 +19,8 @@ int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
 	int h = gen_hier_index(hier);
 
 	/* The mailbox's labels of the two forgeries of a delil mail. */
+	/* evidence-mail-relabelled-dispatch: genuine, its unsigned label Dispatch */
+	const char *label = fault == F_EVMAIL_RELABELLED_DISPATCH ? "Dispatch" : "Message";
 	fault = fault == F_EVMAIL_BY_EIMZA ? F_EVIDENCE_BY_EIMZA
 	      : fault == F_EVMAIL_ENVELOPE_BY_EIMZA ? F_ENVELOPE_BY_EIMZA : fault;
 	/* evidence-by-*: the XML signed by another role (as evidence_write);
@@ -57,11 +59,11 @@ int evidence_mail_write(struct gen *g, const char *account, int inbox_sira,
 		goto out;
 	smime_wrap(&g->rnd, &der, &entity, 0, "sha-256", &body);
 	mime_date(date, sizeof(date), when);
-	kbuf_printf(&msg, "X-REM-Msg-Type: Message\r\nX-REM-UAMessageIdentifier: %s\r\n"
+	kbuf_printf(&msg, "X-REM-Msg-Type: %s\r\nX-REM-UAMessageIdentifier: %s\r\n"
 		    "X-REM-MessageIdentifierByREMMD: %s\r\nX-REM-EvidenceIdentifier: %s\r\n"
 		    "Subject: KEP Delili: %s\r\nFrom: kephs@hs01.kep.tr\r\nTo: %s\r\n"
 		    "Date: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n",
-		    pkg->msg_id, pkg->kep_id, id, evidence_label(code), account, date, kep_id);
+		    label, pkg->msg_id, pkg->kep_id, id, evidence_label(code), account, date, kep_id);
 	kbuf_append(&msg, body.data, body.len);
 	mime_iso_time(tarih, sizeof(tarih), when);
 	char *subj = xasprintf("KEP Delili: %s", evidence_label(code));

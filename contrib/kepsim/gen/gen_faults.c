@@ -126,6 +126,10 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "invalid", "valid", "", "invalid"}, "imprint mismatch"},
 	[F_SIGNER_NOT_YET_VALID] = {"signer-not-yet-valid", 0,
 		{"valid", "valid", "expired", "", "expired"}, "not valid before"},
+	[F_RELABELLED_AS_EVIDENCE] = {"relabelled-as-evidence", 0,
+		{"valid", "valid", "valid", "", "valid"}, ""},
+	[F_EVMAIL_RELABELLED_DISPATCH] = {"evidence-mail-relabelled-dispatch", 2,
+		{"valid", "match", "valid", NULL, NULL}, ""},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)

@@ -411,6 +411,14 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 	kbuf_printf(&entity, "--%s\r\nContent-Type: message/rfc822; name=\"ileti.eml\"\r\n"
 		    "Content-Disposition: attachment; filename=\"ileti.eml\"\r\n\r\n", bnd);
 	kbuf_append(&entity, e->original->data, e->original->len);
+	if (e->relabel_message) {
+		/* a data XML of the provider's (as PEC's daticert.xml), no delil */
+		static const char info[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
+			"<KepBilgi xmlns=\"urn:kepsim:kepbilgi\"><Tur>Dispatch</Tur></KepBilgi>\r\n";
+		kbuf_printf(&entity, "\r\n--%s\r\nContent-Type: application/xml; name=\"kepbilgi.xml\"\r\n"
+			    "Content-Disposition: attachment; filename=\"kepbilgi.xml\"\r\n\r\n", bnd);
+		kbuf_append(&entity, info, sizeof(info) - 1);
+	}
 	/* The CRLF before the delimiter belongs to it: the part stays byte-identical. */
 	kbuf_printf(&entity, "\r\n--%s--\r\n", bnd);
 
@@ -436,9 +444,10 @@ int envelope_build(struct grand *r, const struct envelope_spec *e, struct kbuf *
 	if (rc == 0 && e->after_sign != NULL)
 		rc = e->after_sign(e->after_sign_arg, &body, err);
 	if (rc == 0) {
-		kbuf_printf(out, "X-REM-Msg-Type: Dispatch\r\nX-REM-UAMessageIdentifier: %s\r\n"
+		kbuf_printf(out, "X-REM-Msg-Type: %s\r\nX-REM-UAMessageIdentifier: %s\r\n"
 			    "X-REM-MessageIdentifierByREMMD: %s\r\nX-TR-REM-iletiTip: %s\r\n"
-			    "X-TR-REM-iletiID: %s\r\n", e->msg_id, e->kep_id, e->ileti_tip, e->ileti_id);
+			    "X-TR-REM-iletiID: %s\r\n", e->relabel_message ? "Message" : "Dispatch",
+			    e->msg_id, e->kep_id, e->ileti_tip, e->ileti_id);
 		mime_header_encoded(out, "Subject", e->subject, e->subj_enc);
 		kbuf_printf(out, "From: %s\r\nTo: %s\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n",
 			    e->sender, e->recipients, date, e->kep_id);
@@ -495,6 +504,7 @@ static int build_envelope(struct gen *g, const struct pkg_spec *p, const struct 
 		.opaque = pkg_envelope_opaque(p),
 		.alter_signing_time = p->fault == F_ENVELOPE_SIGNING_TIME_CHANGED,
 		.ts_alter_time = p->fault == F_TIMESTAMP_TIME_CHANGED,
+		.relabel_message = p->fault == F_RELABELLED_AS_EVIDENCE,
 		.after_sign = attack ? attack_cb : NULL, .after_sign_arg = &arg,
 	};
 	return envelope_build(&g->rnd, &e, out, err);
