@@ -847,6 +847,35 @@ static void test_cms_der_decode(void **state)
 	assert_int_equal(s2.fast, s1.fast + 1);
 	assert_int_equal(s2.cert_decodes, s1.cert_decodes);
 
+	/* corrupted copies (seeded: a bit flipped, a byte replaced, cut short)
+	 * decode to what the whole decode gives, or to nothing with it */
+	{
+		unsigned char *bad = malloc(sig.len);
+		unsigned seed = 7;
+
+		for (int it = 0; it < 1500; it++) {
+			size_t n = sig.len;
+
+			memcpy(bad, sig.der, sig.len);
+			for (int j = 0; j <= it % 3; j++) {
+				size_t pos;
+
+				seed = seed * 1103515245u + 12345u;
+				pos = (seed >> 8) % sig.len;
+				seed = seed * 1103515245u + 12345u;
+				if (it % 3 == 0)
+					bad[pos] ^= (unsigned char)(1u << ((seed >> 16) % 8));
+				else if (it % 3 == 1)
+					bad[pos] = (unsigned char)(seed >> 16);
+				else
+					n = pos + 1;
+			}
+			same_as_d2i(bad, n);
+		}
+		free(bad);
+	}
+	cms_der_stats(&s2);
+
 	/* a duplicate certificate: kept by the whole decode, so decoded that way */
 	dup = dup_first_cert(sig.der, sig.len, &dup_len);
 	same_as_d2i(dup, dup_len);
