@@ -218,7 +218,8 @@ void api_h_outbox_list(const struct api_request *req, struct api_response *resp)
 
 /* POST /v1/outbox/{id}/resubmit and /abandon: 200 with the item as the
  * decision left it; a repeat of the decision already taken since the item
- * was last parked is 200 with the item, nothing done again. */
+ * was last parked, or a replay with the Idempotency-Key of a decision
+ * taken, is 200 with the item, nothing done again. */
 static void decide(const struct api_request *req, struct api_response *resp,
 		   enum outbox_decision which)
 {
@@ -244,7 +245,8 @@ static void decide(const struct api_request *req, struct api_response *resp,
 	reason = json_string_value(j);
 	if ((st = api_store(req, resp)) == NULL)
 		return;
-	if (outbox_decide(st, id, which, "api", reason, &repeat, &code, &err) < 0 ||
+	if (outbox_decide(st, id, which, "api", reason, api_header(req, "Idempotency-Key"),
+			  &repeat, &code, &err) < 0 ||
 	    outbox_get_json(st, id, &resp->json, &err) < 0) {
 		api_fail(resp, code, &err);
 		return;

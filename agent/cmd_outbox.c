@@ -171,7 +171,7 @@ static int cmd_decide(struct store *st, const char *sub, const char *key, const 
 	int64_t id;
 
 	if (resolve(st, key, &id, &err) < 0 ||
-	    outbox_decide(st, id, d, "cli", reason, NULL, &code, &err) < 0)
+	    outbox_decide(st, id, d, "cli", reason, NULL, NULL, &code, &err) < 0)
 		return cli_fail(what, NULL, &err);
 	if (d == OUTBOX_RESUBMIT)
 		printf("outbox item %lld: submitted once more at the next run (the sent folder "

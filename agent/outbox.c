@@ -85,6 +85,11 @@ static int printable(const char *s, int allow_newlines)
 	return 1;
 }
 
+int outbox_idem_key_ok(const char *key)
+{
+	return *key != '\0' && strlen(key) <= 200 && printable(key, 0);
+}
+
 static int ileti_id_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -374,8 +379,7 @@ int outbox_submit(struct store *st, const struct config *cfg, const struct outbo
 	*existing_r = 0;
 	*code_r = NULL;
 	field[0] = '\0';
-	if (q->idem_key != NULL && (!*q->idem_key || strlen(q->idem_key) > 200 ||
-				    !printable(q->idem_key, 0))) {
+	if (q->idem_key != NULL && !outbox_idem_key_ok(q->idem_key)) {
 		refuse(&r, "Idempotency-Key", "1 to 200 printable characters");
 		goto out;
 	}

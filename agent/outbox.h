@@ -81,9 +81,16 @@ int outbox_status_json(struct store *st, const char *key, json_t **out, struct k
  * "not_signed" (resubmit): it has nothing signed to submit; *code_r NULL
  * otherwise. With repeat_r (the API's idempotency), an item that is not
  * parked because the same decision was taken since it was last parked is
- * a repeat: 0 with *repeat_r 1 and nothing done. */
+ * a repeat: 0 with *repeat_r 1 and nothing done. idem_key (the API's
+ * Idempotency-Key, 1 to 200 printable characters; NULL: none) is recorded
+ * with the decision: a replay with it is a repeat whatever the item's state
+ * now (parked again included), a key used for the other decision is
+ * KERR_USAGE "idempotency_conflict" (409), a bad key "bad_parameter". */
 enum outbox_decision { OUTBOX_RESUBMIT, OUTBOX_ABANDON };
 int outbox_decide(struct store *st, int64_t id, enum outbox_decision which, const char *actor,
-		  const char *reason, int *repeat_r, const char **code_r, struct kerr *err);
+		  const char *reason, const char *idem_key, int *repeat_r, const char **code_r,
+		  struct kerr *err);
+/* 1 when key is a usable Idempotency-Key: 1 to 200 printable characters. */
+int outbox_idem_key_ok(const char *key);
 
 #endif

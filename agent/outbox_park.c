@@ -36,8 +36,27 @@ static int repeated(struct store *st, int64_t id, const struct decision *d, stru
 	return rc;
 }
 
+/* A decision recorded with key on the item: 1 a replay of this decision,
+ * -1 with *code_r "idempotency_conflict" when it was the other one, 0 when
+ * the key is new. */
+static int replayed(struct store *st, int64_t id, const struct decision *d, const char *key,
+		    const char **code_r, struct kerr *err)
+{
+	char *was = NULL;
+	int rc = store_outbox_decision_key(st, id, key, &was, err);
+
+	if (rc > 0 && strcmp(was, d->action) != 0) {
+		*code_r = "idempotency_conflict";
+		rc = kerr_set(err, KERR_USAGE, "this Idempotency-Key was used to %s outbox item "
+			      "%lld, not to %s it", was, (long long)id, d->action);
+	}
+	free(was);
+	return rc;
+}
+
 int outbox_decide(struct store *st, int64_t id, enum outbox_decision which, const char *actor,
-		  const char *reason, int *repeat_r, const char **code_r, struct kerr *err)
+		  const char *reason, const char *idem_key, int *repeat_r, const char **code_r,
+		  struct kerr *err)
 {
 	const struct decision *d = &decisions[which];
 	struct store_outbox_step s = { .from = STORE_OB_PARKED, .to = d->to, .actor = actor,
@@ -50,8 +69,21 @@ int outbox_decide(struct store *st, int64_t id, enum outbox_decision which, cons
 	*code_r = NULL;
 	if (repeat_r != NULL)
 		*repeat_r = 0;
+	if (idem_key != NULL && !outbox_idem_key_ok(idem_key)) {
+		*code_r = "bad_parameter";
+		return kerr_set(err, KERR_USAGE, "Idempotency-Key: 1 to 200 printable characters");
+	}
 	if (store_outbox_get(st, id, &it, err) < 0)
 		return -1;
+	/* A replay of a decision taken with this key: answered as a repeat,
+	 * even once the item was parked again (never a second decision). */
+	if (idem_key != NULL && (rc = replayed(st, id, d, idem_key, code_r, err)) != 0) {
+		if (rc > 0 && repeat_r != NULL)
+			*repeat_r = 1;
+		store_outbox_item_clear(&it);
+		return rc > 0 ? 0 : -1;
+	}
+	s.idem_key = idem_key;
 	if (it.state != STORE_OB_PARKED) {
 		rc = repeat_r != NULL ? repeated(st, id, d, err) : 0;
 		if (rc > 0) {

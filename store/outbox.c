@@ -389,6 +389,42 @@ static int account_of(struct store *s, int64_t id, char **name_r, struct kerr *e
 	return rc == SQLITE_ROW ? 0 : st_err(s, err, "cannot read the outbox item");
 }
 
+static int insert_decision_key(struct store *s, int64_t id, const struct store_outbox_step *p,
+			       struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (st_prepare(s, "INSERT INTO outbox_decision_keys (item_id, idem_key, action, created_at)"
+		       " VALUES (:id, :key, :action, :now)", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	st_bind_text(st, ":key", p->idem_key);
+	st_bind_text(st, ":action", p->action);
+	st_bind_int64(st, ":now", now_ms());
+	return st_run(s, st, "cannot record the decision's Idempotency-Key", err);
+}
+
+int store_outbox_decision_key(struct store *s, int64_t id, const char *key, char **action_r,
+			      struct kerr *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*action_r = NULL;
+	if (st_prepare(s, "SELECT action FROM outbox_decision_keys WHERE item_id = :id"
+		       " AND idem_key = :key", &st, err) < 0)
+		return -1;
+	st_bind_int64(st, ":id", id);
+	st_bind_text(st, ":key", key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*action_r = st_col_str(st, 0);
+	else if (rc != SQLITE_DONE)
+		st_err(s, err, "cannot read the decision's Idempotency-Key");
+	st_finalize(s, st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_outbox_step(struct store *s, int64_t id, const struct store_outbox_step *p,
 		      struct kerr *err)
 {
@@ -407,6 +443,7 @@ int store_outbox_step(struct store *s, int64_t id, const struct store_outbox_ste
 	snprintf(obj, sizeof(obj), "outbox/%lld", (long long)id);
 	if (update_state(s, id, p, err) < 0 ||
 	    (p->add_file != NULL && insert_file(s, id, p->add_file, err) < 0) ||
+	    (p->idem_key != NULL && insert_decision_key(s, id, p, err) < 0) ||
 	    account_of(s, id, &acc, err) < 0 ||
 	    store_audit_append(s, p->actor ? p->actor : "sync", action, acc, obj,
 			       p->detail ? p->detail : p->provider_text, err) < 0) {

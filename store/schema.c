@@ -433,6 +433,18 @@ static const char v20[] =
 	"CREATE INDEX audit_outbox_decisions ON audit_log (object)"
 	" WHERE action IN ('outbox.parked', 'outbox.resubmit', 'outbox.abandon');";
 
+/* v21: the Idempotency-Key of a person's decision on a parked outbox item
+ * (POST /v1/outbox/{id}/resubmit or /abandon), written with the decision's
+ * step: a replay of the request with the key is answered as a repeat, even
+ * once the item was parked again, never taken as a second decision. */
+static const char v21[] =
+	"CREATE TABLE outbox_decision_keys ("
+	" item_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	" idem_key TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (item_id, idem_key));";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "core tables", v1 },
 	{ 2, "evidence and verification results", v2 },
@@ -454,5 +466,6 @@ const struct store_migration store_migrations[] = {
 	{ 18, "delil mails stored before they were recognised", v18 },
 	{ 19, "kepIds listed again with another kepSiraNo", v19 },
 	{ 20, "an index of the outbox decisions in the audit log", v20 },
+	{ 21, "the idempotency keys of outbox decisions", v21 },
 };
 const size_t store_n_migrations = ARRAY_SIZE(store_migrations);

@@ -10,7 +10,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION 20
+#define STORE_SCHEMA_VERSION 21
 
 /* The database's current user_version. */
 int store_schema_version(struct store *store, int *version_r, struct kerr *err);

@@ -161,6 +161,8 @@ struct store_outbox_step {
 	const char *action;          /* the audit action "outbox.<action>"; NULL: the
 	                              * new state's name */
 	const char *detail;          /* for the audit line */
+	const char *idem_key;        /* a person's decision: its Idempotency-Key,
+	                              * recorded with action; NULL: none */
 };
 int store_outbox_step(struct store *store, int64_t id, const struct store_outbox_step *s,
 		      struct kerr *err);
@@ -170,6 +172,11 @@ int store_outbox_step(struct store *store, int64_t id, const struct store_outbox
  * parked since (or never decided). From the audit log. */
 int store_outbox_last_decision(struct store *store, int64_t id, char **action_r,
 			       struct kerr *err);
+
+/* The decision recorded with Idempotency-Key key on the item: 1 and
+ * *action_r ("resubmit", "abandon"; malloc'd), 0 when none. */
+int store_outbox_decision_key(struct store *store, int64_t id, const char *key,
+			      char **action_r, struct kerr *err);
 
 /* The id of the item's newest file with role; 0 when none. */
 int64_t store_outbox_file_id(const struct store_outbox_item *it, const char *role);

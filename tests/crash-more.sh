@@ -116,7 +116,7 @@ py_sql "$T/v16.db" "ALTER TABLE evidence RENAME COLUMN kep_sira_no_v16 TO kep_si
 UPDATE evidence SET kep_sira_no = (SELECT COALESCE(q.kep_sira_no, q.kep_sira_no_text) FROM evidence_seq q WHERE q.evidence_id = evidence.id);
 UPDATE evidence SET kep_sira_no = 'X-' || kep_sira_no WHERE id = (SELECT min(id) FROM evidence WHERE kep_sira_no IS NOT NULL);
 DROP TABLE evidence_seq; DROP TABLE evidence_mail_unjudged; DROP TABLE kep_id_reuses;
-DROP INDEX audit_outbox_decisions; PRAGMA user_version = 16;"
+DROP INDEX audit_outbox_decisions; DROP TABLE outbox_decision_keys; PRAGMA user_version = 16;"
 # A v13 store: the packages' numbers TEXT too (before package_seq, v14), and
 # none of the tables of v14 and later.
 py_sql "$T/v16.db" "VACUUM INTO '$T/v13.db'"
@@ -135,7 +135,8 @@ seq_upgrade "$T/v16.db" 16 17 evidence evidence_seq evidence_id 2
 # A v18 store: before kep_id_reuses (v19); its upgrade adds the table and
 # leaves every package as it was.
 py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v18.db'"
-py_sql "$T/v18.db" "DROP TABLE kep_id_reuses; DROP INDEX audit_outbox_decisions; PRAGMA user_version = 18;"
+py_sql "$T/v18.db" "DROP TABLE kep_id_reuses; DROP INDEX audit_outbox_decisions;
+DROP TABLE outbox_decision_keys; PRAGMA user_version = 18;"
 STORE=$T/v18.db
 v18_pkgs=$(kenv_sql "SELECT group_concat(id || ':' || hex(raw_sha256)) FROM packages")
 [ -n "$v18_pkgs" ] || fail "the v18 store has no packages"
@@ -150,7 +151,8 @@ echo "upgrade to v19: killed before and after its commit, packages as they were"
 # A v19 store: its audit log without the index of the outbox decisions
 # (v20); the upgrade indexes it and keeps every line.
 py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v19.db'"
-py_sql "$T/v19.db" "DROP INDEX audit_outbox_decisions; PRAGMA user_version = 19;"
+py_sql "$T/v19.db" "DROP INDEX audit_outbox_decisions; DROP TABLE outbox_decision_keys;
+PRAGMA user_version = 19;"
 STORE=$T/v19.db
 v19_audit=$(kenv_sql "SELECT count(*) || ':' || max(id) FROM audit_log")
 audit_indexed() {
@@ -161,6 +163,20 @@ audit_indexed() {
 }
 upgrade_killed "$T/v19.db" 19 20 audit_indexed
 echo "upgrade to v20: killed before and after its commit, the audit log indexed and kept"
+
+# A v20 store: before the decisions' Idempotency-Keys (v21); its outbox
+# items are kept through the upgrade.
+py_sql "$T/store/kepagent.db" "VACUUM INTO '$T/v20.db'"
+py_sql "$T/v20.db" "DROP TABLE outbox_decision_keys; PRAGMA user_version = 20;"
+STORE=$T/v20.db
+v20_outbox=$(kenv_sql "SELECT count(*) || ':' || IFNULL(group_concat(id || state), '') FROM outbox")
+keys_added() {
+	[ "$(kenv_sql "SELECT count(*) || ':' || IFNULL(group_concat(id || state), '') FROM outbox")" = "$v20_outbox" ] \
+		|| fail "$1: the outbox changed"
+	[ "$(kenv_sql "SELECT count(*) FROM outbox_decision_keys")" = 0 ] || fail "$1: outbox_decision_keys"
+}
+upgrade_killed "$T/v20.db" 20 21 keys_added
+echo "upgrade to v21: killed before and after its commit, the outbox kept"
 
 for point in queue-ack-before-commit queue-ack-committed queue-reject-before-commit queue-reject-committed; do
 	api_daemon_up KEPAGENT_CRASHPOINT=$point

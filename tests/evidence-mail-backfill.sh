@@ -71,7 +71,7 @@ c.execute("UPDATE parts SET content = (SELECT content FROM part_bytes b WHERE b.
           " WHERE id IN (SELECT part_id FROM part_ranges)")
 c.execute("DROP VIEW part_bytes")
 c.execute("DROP INDEX audit_outbox_decisions")
-for t in ("kep_id_reuses", "evidence_mail_unjudged", "evidence_seq", "part_ranges", "evidence_mails"):
+for t in ("outbox_decision_keys", "kep_id_reuses", "evidence_mail_unjudged", "evidence_seq", "part_ranges", "evidence_mails"):
     c.execute("DROP TABLE %s" % t)
 c.execute("PRAGMA user_version = 14")
 c.execute("COMMIT")
@@ -81,7 +81,7 @@ PY
 
 # --- upgraded by the next refresh, which judges them.
 expect_exit 0 "$KEPAGENT" refresh
-[ "$(kenv_sql "PRAGMA user_version")" = 20 ] || fail "upgrade: version $(kenv_sql "PRAGMA user_version")"
+[ "$(kenv_sql "PRAGMA user_version")" = 21 ] || fail "upgrade: version $(kenv_sql "PRAGMA user_version")"
 [ "$(kenv_sql "SELECT count(*) FROM evidence_mail_unjudged")" = 0 ] || fail "upgrade: packages left unjudged"
 grep -q "stored before delil mails were recognised" "$T/err" || fail "upgrade: the refresh did not say what it judged"
 while read -r f kep delil mkep; do

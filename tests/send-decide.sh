@@ -11,14 +11,18 @@
 # (abandon the submitted one, resubmit the abandoned one) is 409 not_parked
 # naming its state; an
 # unknown item 404. A repeat of the decision taken since the item was last
-# parked is 200 with the item as it is, even once it was submitted. Each decision is one audit line with actor api. Bodies
-# are checked against doc/openapi.yaml.
+# parked is 200 with the item as it is, even once it was submitted. A
+# decision taken with an Idempotency-Key (the first resubmission, which the
+# provider fails once more, so the item is parked again) is answered as a
+# repeat when replayed with that key, never taken a second time; the key
+# for the other decision is 409 idempotency_conflict. Each decision is one
+# audit line with actor api. Bodies are checked against doc/openapi.yaml.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/send-lib.sh"
 . "$top_srcdir/tests/api-lib.sh"
 . "$top_srcdir/tests/daemon-lib.sh"
 
-send_world --faults http500 --fault-ops Yukle --fault-rate 1 --fault-limit 2
+send_world --faults http500 --fault-ops Yukle --fault-rate 1 --fault-limit 3
 SEND_PARK_AFTER=0 send_config seal
 echo "    poll_interval: 3600" >>"$KEPAGENT_CONFIG"
 python3 - "$KEPAGENT_CONFIG" "$API_PORT" <<'PY'
@@ -60,8 +64,34 @@ done
 expect_grep "submission unanswered and not in the sent folder" "$T/item"
 [ "$(submitted "$mid1")" = 0 ] && [ "$(submitted "$mid2")" = 0 ] || fail "kepsim performed an HTML 500"
 
-# Resubmitted by EBYS: signed again, and the daemon submits it at once.
-expect_status 200 "$(decide "$API/v1/outbox/$id1/resubmit")" "resubmit"
+# Resubmitted by EBYS with an Idempotency-Key: signed again, the daemon
+# submits it at once, the provider answers HTML 500 again (its third), and
+# the next run parks it again.
+audit() { qsql "SELECT count(*) FROM audit_log WHERE action = 'outbox.$1' AND actor = 'api' AND object = 'outbox/$2'"; }
+expect_status 200 "$(decide -H 'Idempotency-Key: dc-1-first' "$API/v1/outbox/$id1/resubmit")" "resubmit with a key"
+api_conforms post /v1/outbox/{id}/resubmit 200
+[ "$(jget "$T/body" 'j["state"]')" = signed ] || fail "resubmit: the item is $(jget "$T/body" 'j["state"]')"
+dmn_wait 60 state_is "$id1" submitting || { cat "$T/item" "$T/run.log"; fail "the resubmitted item was not submitted"; }
+dmn_wait 60 refresh_done || fail "the resubmission's run did not end"
+[ "$(submissions)" = 3 ] || fail "$(submissions) submission requests, expected 3 (three 500s)"
+refresh
+state_is "$id1" parked || { cat "$T/item" "$T/run.log"; fail "item $id1 is not parked again"; }
+# EBYS replays that request (it did not hear the answer): answered as a
+# repeat, the item as it is, not a second resubmission.
+expect_status 200 "$(decide -H 'Idempotency-Key: dc-1-first' "$API/v1/outbox/$id1/resubmit")" "the replay"
+api_conforms post /v1/outbox/{id}/resubmit 200
+[ "$(jget "$T/body" 'j["state"]')" = parked ] || fail "the replay resubmitted: the item is $(jget "$T/body" 'j["state"]')"
+[ "$(audit resubmit "$id1")" = 1 ] || fail "the replay: $(audit resubmit "$id1") outbox.resubmit audit lines"
+# That key for the other decision: 409 idempotency_conflict, nothing done.
+expect_status 409 "$(decide -H 'Idempotency-Key: dc-1-first' "$API/v1/outbox/$id1/abandon")" "abandon with the resubmission's key"
+api_conforms post /v1/outbox/{id}/abandon 409
+[ "$(jget "$T/body" 'j["error"]')" = idempotency_conflict ] || fail "the other decision's key: $(cat "$T/body")"
+state_is "$id1" parked || fail "the refused key moved the item"
+# A key that is not one: 400.
+expect_status 400 "$(decide -H "Idempotency-Key: $(printf 'x%.0s' $(seq 1 201))" "$API/v1/outbox/$id1/resubmit")" "a key of 201 characters"
+api_conforms post /v1/outbox/{id}/resubmit 400
+# A new decision (a new key): signed again, and this time submitted.
+expect_status 200 "$(decide -H 'Idempotency-Key: dc-1-second' "$API/v1/outbox/$id1/resubmit")" "resubmit"
 api_conforms post /v1/outbox/{id}/resubmit 200
 [ "$(jget "$T/body" 'j["state"]')" = signed ] || fail "resubmit: the item is $(jget "$T/body" 'j["state"]')"
 # A repeat (EBYS did not hear the answer): the same item, nothing done again.
@@ -70,9 +100,9 @@ api_conforms post /v1/outbox/{id}/resubmit 200
 dmn_wait 60 state_is "$id1" submitted || { cat "$T/item" "$T/run.log"; fail "the resubmitted item was not submitted"; }
 dmn_wait 60 refresh_done || fail "the resubmission's run did not end"
 [ "$(submitted "$mid1")" = 1 ] || fail "kepsim performed $(submitted "$mid1") submissions of the resubmitted item"
-# The two 500s and the resubmission (kepsim logs no Message-ID for a request
-# it did not run).
-[ "$(submissions)" = 3 ] || fail "$(submissions) submission requests, expected 3 (two 500s, one resubmission)"
+# The three 500s and the resubmission (kepsim logs no Message-ID for a
+# request it did not run).
+[ "$(submissions)" = 4 ] || fail "$(submissions) submission requests, expected 4 (three 500s, one resubmission)"
 [ "$(sent_copies DC-1)" = 1 ] || fail "$(sent_copies DC-1) packages of the resubmitted item in the sent folder"
 # A late repeat: still the same decision, answered with the item as it is;
 # nothing is sent again.
@@ -101,11 +131,10 @@ refresh
 [ "$(submitted "$mid2" all)" = 0 ] || fail "the abandoned item was sent again ($(submitted "$mid2" all) requests)"
 [ "$(sent_copies DC-2)" = 0 ] || fail "the abandoned item is in the sent folder"
 state_is "$id2" failed || fail "the abandoned item is $(jget "$T/item" 'j["state"]')"
-[ "$(submissions)" = 3 ] || fail "$(submissions) submission requests in all after the abandon, expected 3"
+[ "$(submissions)" = 4 ] || fail "$(submissions) submission requests in all after the abandon, expected 4"
 
 # Unknown item; each decision audited once, by the API.
 expect_status 404 "$(decide "$API/v1/outbox/999999/resubmit")" "an unknown item"
-audit() { qsql "SELECT count(*) FROM audit_log WHERE action = 'outbox.$1' AND actor = 'api' AND object = 'outbox/$2'"; }
-[ "$(audit resubmit "$id1")" = 1 ] || fail "$(audit resubmit "$id1") outbox.resubmit audit lines"
+[ "$(audit resubmit "$id1")" = 2 ] || fail "$(audit resubmit "$id1") outbox.resubmit audit lines"
 [ "$(audit abandon "$id2")" = 1 ] || fail "$(audit abandon "$id2") outbox.abandon audit lines"
-echo "resubmitted once (3 requests in all, 1 performed), abandoned never sent, not-parked refused with 409"
+echo "resubmitted, its keyed replay after a second parking answered as a repeat, resubmitted again (4 requests in all, 1 performed), abandoned never sent, not-parked refused with 409"

@@ -217,6 +217,8 @@ static void check_upgraded(struct tstore *t, int from)
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM packages WHERE archived_to IS NULL"
 				 " AND archive_entry IS NULL AND archived_at IS NULL"), 1);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM parts WHERE archived_to IS NULL"), 1);
+	/* v21: the decisions' Idempotency-Keys have their table (empty). */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM outbox_decision_keys"), 0);
 	/* v20: the outbox decisions of the audit log are indexed. */
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
 				 " AND name = 'audit_outbox_decisions' AND tbl_name = 'audit_log'"), 1);
