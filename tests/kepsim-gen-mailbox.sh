@@ -36,7 +36,7 @@ want = {"tampered-envelope", "tampered-original", "untrusted-signer", "expired-s
         "envelope-no-signer-info", "timestamp-malformed", "timestamp-without-tsa-cert",
         "timestamp-ess-mismatch", "timestamp-sha1-imprint", "timestamp-md5-imprint",
         "timestamp-over-content", "signer-not-yet-valid",
-        "relabelled-as-evidence", "evidence-mail-relabelled-dispatch"}
+        "relabelled-as-evidence", "evidence-mail-relabelled-dispatch", "eyp-ozet-no-digest"}
 assert set(faults) - {None} == want, set(faults)
 assert all(faults[f] == 1 for f in want)
 assert faults[None] >= 12 + 18  # the forged package has only its two forged delils

@@ -249,6 +249,7 @@ enum gen_fault {
 	 * package carrying a data XML (not a delil) labelled a delil mail, and a
 	 * genuine delil mail labelled Dispatch */
 	F_RELABELLED_AS_EVIDENCE, F_EVMAIL_RELABELLED_DISPATCH,
+	F_EYP_OZET_NO_DIGEST,     /* 2.x: PaketOzeti names UstYazi without a digest */
 	F__COUNT
 };
 struct fault_info {

@@ -130,6 +130,8 @@ static const struct fault_info table[F__COUNT] = {
 		{"valid", "valid", "valid", "", "valid"}, ""},
 	[F_EVMAIL_RELABELLED_DISPATCH] = {"evidence-mail-relabelled-dispatch", 2,
 		{"valid", "match", "valid", NULL, NULL}, ""},
+	[F_EYP_OZET_NO_DIGEST] = {"eyp-ozet-no-digest", 0,
+		{"valid", "valid", "valid", "invalid", "invalid"}, "no digest"},
 };
 
 enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
@@ -138,7 +140,8 @@ enum eyp_forgery fault_eyp_forgery(enum gen_fault f)
 	       : f == F_EYP_OZET_MISMATCH ? EYP_OZET_MISMATCH
 	       : f == F_EYP_SWAPPED_PART ? EYP_SWAPPED_PART
 	       : f == F_EYP_NIHAI_CHANGED ? EYP_NIHAI_CHANGED
-	       : f == F_EYP_SEAL_OTHER_NIHAI ? EYP_SEAL_OTHER_NIHAI : EYP_HONEST;
+	       : f == F_EYP_SEAL_OTHER_NIHAI ? EYP_SEAL_OTHER_NIHAI
+	       : f == F_EYP_OZET_NO_DIGEST ? EYP_OZET_NO_DIGEST : EYP_HONEST;
 }
 
 int fault_needs_eyp(enum gen_fault f)
