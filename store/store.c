@@ -81,8 +81,12 @@ static int set_pragmas(struct store *s, struct kerr *err)
 		return -1;
 	/* SQLite's own temporaries (the statement journal of a savepoint in a
 	 * batch of packages, sorts) in memory, never files in $TMPDIR: they
-	 * hold pages of mail (tests/refresh-files.sh). They stay small: a
-	 * savepoint journals only the pages that existed before it. */
+	 * hold pages of mail (tests/refresh-files.sh). Measured (strace -f,
+	 * 300 received packages of 170 KB, batched): as a file the statement
+	 * journal took 60-64 pwrite and 217-283 KB per package, the whole rise
+	 * of pwrite per package that batching brought (44dfabe), also with a
+	 * 16 MB page cache (not a cache spill); in memory it costs about that
+	 * much RAM per package of the open batch, freed at its commit. */
 	if (st_exec(s, "PRAGMA temp_store = MEMORY", err) < 0)
 		return -1;
 	/* A new store's page size (an existing one keeps its own): packages
