@@ -239,6 +239,16 @@ static void progress(struct sync_ctx *c, const char *folder, size_t done, size_t
 		c->hooks->progress(c->hooks->arg, c->acct->name, folder, done, total);
 }
 
+/* One more package of the folder examined. Packages count as stored when
+ * their batch commits, so the folder's last line commits the open batch
+ * first: it counts every package the folder stored. */
+static void progress_step(struct sync_ctx *c, const char *folder, size_t *done, size_t total)
+{
+	if (*done + 1 >= total)
+		sync_batch_commit(c);
+	progress(c, folder, ++*done, total);
+}
+
 static int by_kep_id(const void *a, const void *b)
 {
 	const struct kep_package_info *const *x = a, *const *y = b;
@@ -440,7 +450,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 				sync_fail(c, folder, rows[i]->kep_id, &err);
 				failed = 1;
 			}
-			progress(c, folder, ++done, n);
+			progress_step(c, folder, &done, n);
 			continue;
 		}
 		/* The write lock is not held across a wait for the provider. */
@@ -458,7 +468,7 @@ static void sync_folder(struct sync_ctx *c, const char *folder, int received)
 			/* Evidence is followed on every run: it does not hold the window. */
 			sync_fail(c, folder, rows[i]->kep_id, &err);
 		}
-		progress(c, folder, ++done, n);
+		progress_step(c, folder, &done, n);
 	}
 	sync_batch_commit(c);
 	c->batching = 0;

@@ -55,18 +55,18 @@ if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0
 		make -j"$jobs" fuzz >make.log 2>&1) &&
 		FUZZ_TIME=${FUZZ_TIME:-15} "$src/tests/fuzz-run.sh" "$fuzz_build"; then
 		echo "fuzz: ok"
-		extra_pass=1
+		extra_pass=$((extra_pass + 1))
 	else
 		tail -n 40 "$fuzz_build/make.log" 2>/dev/null
 		echo "fuzz: FAILED"
-		extra_fail=1
+		extra_fail=$((extra_fail + 1))
 	fi
 elif [ "${CI:-}" = true ]; then
 	echo "fuzz: FAILED: clang with libFuzzer is missing (contrib/install-deps.sh installs it)"
-	extra_fail=1
+	extra_fail=$((extra_fail + 1))
 else
 	echo "fuzz: skipped: clang with libFuzzer is missing"
-	extra_skip=1
+	extra_skip=$((extra_skip + 1))
 fi
 # valgrind memcheck over the unit tests and one refresh, in a build without
 # sanitizers (tests/valgrind.sh); counted as one test.
