@@ -21,6 +21,7 @@
 #include "log.h"
 #include "retention.h"
 #include "store.h"
+#include "store_revcache.h"
 
 #define BACKOFF_CAP_MS (3600LL * 1000)
 #define NEEDS_OFFICER_RECHECK_MS (24LL * 3600 * 1000)
@@ -394,6 +395,19 @@ int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
 	return 0;
 }
 
+/* A reload's part of the revocation cache (daemon_reload). */
+static void drop_revocation_answers(struct daemon *d)
+{
+	struct kerr err = { 0 };
+	struct store *s = daemon_store(d, &err);
+	int n = s != NULL ? store_revcache_clear(s, &err) : -1;
+
+	if (n < 0)
+		log_warn("revocation answers kept: %s", err.msg);
+	else
+		log_info("%d revocation answer(s) dropped: asked again at their next use", n);
+}
+
 void daemon_reload(struct daemon *d, struct config *cfg)
 {
 	struct kerr err;
@@ -422,6 +436,7 @@ void daemon_reload(struct daemon *d, struct config *cfg)
 	gc_configs(d);
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
+	drop_revocation_answers(d);
 }
 
 void daemon_stop(struct daemon *d)

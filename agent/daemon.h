@@ -54,7 +54,12 @@ void **daemon_refresh_state(struct daemon *d, daemon_state_free_fn *free_fn);
 int daemon_start(struct config *cfg, daemon_sync_fn *sync, struct daemon **d_r,
 		 struct kerr *err);
 /* Installs a newly loaded configuration (owned from now on): accounts
- * added start, accounts removed stop after their current refresh. */
+ * added start, accounts removed stop after their current refresh. What
+ * refreshes kept goes, since the new configuration may trust other anchors
+ * or ask other responders: each account's sync state (its judged chains,
+ * daemon_refresh_state) before its next refresh, and the revocation answers
+ * kept in the store (CRLs and OCSP answers, fetched again at their next use;
+ * a reload is also how an operator has revocation asked again now). */
 void daemon_reload(struct daemon *d, struct config *cfg);
 /* Raises the stop flag, wakes every scheduler and joins them. */
 void daemon_stop(struct daemon *d);

@@ -72,3 +72,13 @@ void store_revcache_entry_free(struct store_revcache_entry **entry)
 	free(e);
 	*entry = NULL;
 }
+
+int store_revcache_clear(struct store *s, struct kerr *err)
+{
+	sqlite3_stmt *st;
+
+	if (st_prepare(s, "DELETE FROM revocation_cache", &st, err) < 0 ||
+	    st_run(s, st, "cannot clear the revocation cache", err) < 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}

@@ -30,5 +30,8 @@ int store_revcache_put(struct store *store, const char *key, const void *der, si
 int store_revcache_get(struct store *store, const char *key,
 		       struct store_revcache_entry **entry_r, struct kerr *err);
 void store_revcache_entry_free(struct store_revcache_entry **entry);
+/* Drops every entry (CRLs and OCSP answers): the next use of each fetches
+ * it again. The number dropped, or -1. */
+int store_revcache_clear(struct store *store, struct kerr *err);
 
 #endif
