@@ -112,15 +112,47 @@ const char status_lookup_unknown[] =
 	"no sent message or evidence is known under this key (tried kepId, "
 	"OrgMesajId/Message-ID, X-TR-REM-iletiID and BelgeNo)";
 
+/* Appends the Status object of key to out for package p (NULL: orphan
+ * evidence only, nev > 0) and its evidence. */
+static void write_known(struct kbuf *out, const char *key, const struct store_package_row *p,
+			const struct store_evidence_row *ev, size_t nev)
+{
+	struct evidence_stage es = { 0 };
+	size_t i;
+
+	/* Only verified evidence counts; every delil stays listed. */
+	for (i = 0; i < nev; i++)
+		evidence_stage_add(&es, (int)ev[i].meta.delil_tur_id, ev[i].meta.verdict);
+	jt_begin(out, '{');
+	jt_kstr(out, "key", key);
+	jt_kbool(out, "found", 1);
+	jt_kstr(out, "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key);
+	jt_kstr(out, "account", p ? p->meta.account : ev[0].meta.account);
+	/* Codes are never 0: no stage is null. */
+	jt_kid(out, "stage", es.stage ? es.stage->code : 0);
+	jt_kstr(out, "label", es.stage ? es.stage->label : NULL);
+	jt_kid(out, "failure", es.failure ? es.failure->code : 0);
+	jt_kstr(out, "failure_label", es.failure ? es.failure->label : NULL);
+	/* Nothing follows a verified failure or the recipient reading it. */
+	jt_kbool(out, "final", evidence_stage_final(&es));
+	jt_key(out, "evidence");
+	jt_begin(out, '[');
+	for (i = 0; i < nev; i++)
+		evidence_query_write(out, &ev[i]);
+	jt_end(out, ']');
+	if (p != NULL)
+		jt_kint(out, "package_id", p->id);
+	jt_end(out, '}');
+}
+
 /* Appends the Status object of key to out; *found_r 1 when something is
  * known under it. */
 static int lookup_one(struct store *st, const char *key, struct kbuf *out, int *found_r,
 		      struct kerr *err)
 {
 	struct store_evidence_row *ev = NULL;
-	struct evidence_stage es = { 0 };
 	struct store_package_row *p = NULL;
-	size_t nev = 0, i;
+	size_t nev = 0;
 	int64_t pkg;
 
 	*found_r = 0;
@@ -155,29 +187,7 @@ static int lookup_one(struct store *st, const char *key, struct kbuf *out, int *
 		store_evidence_rows_free(&ev, nev);
 		return -1;
 	}
-	/* Only verified evidence counts; every delil stays listed. */
-	for (i = 0; i < nev; i++)
-		evidence_stage_add(&es, (int)ev[i].meta.delil_tur_id, ev[i].meta.verdict);
-	jt_begin(out, '{');
-	jt_kstr(out, "key", key);
-	jt_kbool(out, "found", 1);
-	jt_kstr(out, "kep_id", p ? p->meta.kep_id : ev[0].meta.kep_id ? ev[0].meta.kep_id : key);
-	jt_kstr(out, "account", p ? p->meta.account : ev[0].meta.account);
-	/* Codes are never 0: no stage is null. */
-	jt_kid(out, "stage", es.stage ? es.stage->code : 0);
-	jt_kstr(out, "label", es.stage ? es.stage->label : NULL);
-	jt_kid(out, "failure", es.failure ? es.failure->code : 0);
-	jt_kstr(out, "failure_label", es.failure ? es.failure->label : NULL);
-	/* Nothing follows a verified failure or the recipient reading it. */
-	jt_kbool(out, "final", evidence_stage_final(&es));
-	jt_key(out, "evidence");
-	jt_begin(out, '[');
-	for (i = 0; i < nev; i++)
-		evidence_query_write(out, &ev[i]);
-	jt_end(out, ']');
-	if (p != NULL)
-		jt_kint(out, "package_id", p->id);
-	jt_end(out, '}');
+	write_known(out, key, p, ev, nev);
 	store_package_row_free(&p);
 	store_evidence_rows_free(&ev, nev);
 	*found_r = 1;
@@ -196,29 +206,70 @@ int status_lookup_write(struct store *st, const char *key, struct kbuf *out, int
 	return rc;
 }
 
+/* Of the kepId hits from *j on, those of key i (they come in key order):
+ * the one find_as() would choose, the first package with evidence, else the
+ * first; *j is moved past them. NULL when key i has none. */
+static const struct store_kep_id_hit *chosen_hit(const struct store_kep_id_hit *hits,
+						 size_t nh, size_t *j, size_t i,
+						 const char *kep_id)
+{
+	const struct store_kep_id_hit *c = NULL;
+
+	for (; *j < nh && hits[*j].key == i; (*j)++) {
+		const struct store_kep_id_hit *h = &hits[*j];
+
+		/* The JSON text of a key that is not UTF-8 differs from it. */
+		if (h->pkg->meta.kep_id == NULL || strcmp(h->pkg->meta.kep_id, kep_id) != 0)
+			continue;
+		if (c == NULL || (c->nev == 0 && h->nev > 0))
+			c = h;
+	}
+	return c;
+}
+
 int status_lookup_batch_write(struct store *st, const char *const *keys, size_t n,
 			      struct kbuf *out, struct kerr *err)
 {
-	size_t i;
-	int found;
+	struct store_kep_id_hit *hits = NULL;
+	char **t;
+	size_t i, j = 0, nh = 0;
+	int found, rc = 0;
 
 	if (n > SVC_STATUS_MAX_BATCH)
 		return kerr_set(err, KERR_USAGE, "at most %d keys at once", SVC_STATUS_MAX_BATCH);
 	if (store_read_begin(st, err) < 0)
 		return -1;
+	/* Every key that is a stored kepId, as most are, in one statement;
+	 * the others one by one as a single lookup takes them. */
+	t = xcalloc(n + 1, sizeof(*t));
+	for (i = 0; i < n; i++)
+		t[i] = trimmed(keys[i]);
+	if (store_packages_by_kep_ids(st, (const char *const *)t, n, &hits, &nh, err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	jt_begin(out, '{');
 	jt_key(out, "results");
 	jt_begin(out, '[');
 	for (i = 0; i < n; i++) {
-		if (lookup_one(st, keys[i], out, &found, err) < 0) {
-			store_read_end(st);
-			return -1;
+		const struct store_kep_id_hit *h = chosen_hit(hits, nh, &j, i, t[i]);
+
+		if (h != NULL)
+			write_known(out, keys[i], h->pkg, h->ev, h->nev);
+		else if (lookup_one(st, keys[i], out, &found, err) < 0) {
+			rc = -1;
+			goto out;
 		}
 	}
 	jt_end(out, ']');
 	jt_end(out, '}');
+out:
+	store_kep_id_hits_free(&hits, nh);
+	for (i = 0; i < n; i++)
+		free(t[i]);
+	free(t);
 	store_read_end(st);
-	return 0;
+	return rc;
 }
 
 /* The text parsed, for the callers that keep a tree (the CLI, the outbox). */

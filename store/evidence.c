@@ -210,6 +210,28 @@ void store_evidence_delil_ids_free(char ***ids, size_t n)
 	*ids = NULL;
 }
 
+void st_evidence_row_read(sqlite3_stmt *st, int c, struct store_evidence_row *r)
+{
+	r->id = st_col_int64(st, c + 0);
+	r->package_id = st_col_int64(st, c + 1);
+	r->meta.account = st_col_str(st, c + 2);
+	r->meta.kep_id = st_col_str(st, c + 3);
+	r->meta.provider_seq = st_col_int64(st, c + 4);
+	r->meta.delil_id = st_col_str(st, c + 5);
+	r->meta.delil_tur_id = st_col_int64(st, c + 6);
+	r->meta.description = st_col_str(st, c + 7);
+	r->meta.event_time = st_col_int64(st, c + 8);
+	r->meta.issuer = st_col_str(st, c + 9);
+	r->meta.verdict = st_col_str(st, c + 10);
+	r->meta.verdict_reason = st_col_str(st, c + 11);
+	r->raw_size = st_col_int64(st, c + 12);
+	st_col_sha256(st, c + 13, r->raw_sha256);
+	r->stored_at = st_col_int64(st, c + 14);
+	r->meta.event_time_text = st_col_str(st, c + 15);
+	r->carrier_id = st_col_int64(st, c + 16);
+	r->meta.provider_seq_text = st_col_str(st, c + 17);
+}
+
 int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence_row **rows_r,
 			size_t *n_r, struct kerr *err)
 {
@@ -218,28 +240,8 @@ int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_evidence_row *r;
-
 		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		r = &rows[n++];
-		r->id = st_col_int64(st, 0);
-		r->package_id = st_col_int64(st, 1);
-		r->meta.account = st_col_str(st, 2);
-		r->meta.kep_id = st_col_str(st, 3);
-		r->meta.provider_seq = st_col_int64(st, 4);
-		r->meta.delil_id = st_col_str(st, 5);
-		r->meta.delil_tur_id = st_col_int64(st, 6);
-		r->meta.description = st_col_str(st, 7);
-		r->meta.event_time = st_col_int64(st, 8);
-		r->meta.issuer = st_col_str(st, 9);
-		r->meta.verdict = st_col_str(st, 10);
-		r->meta.verdict_reason = st_col_str(st, 11);
-		r->raw_size = st_col_int64(st, 12);
-		st_col_sha256(st, 13, r->raw_sha256);
-		r->stored_at = st_col_int64(st, 14);
-		r->meta.event_time_text = st_col_str(st, 15);
-		r->carrier_id = st_col_int64(st, 16);
-		r->meta.provider_seq_text = st_col_str(st, 17);
+		st_evidence_row_read(st, 0, &rows[n++]);
 	}
 	st_finalize(s, st);
 	if (rc != SQLITE_DONE) {

@@ -43,6 +43,7 @@ store_libstore_a_SOURCES += \
 	store/evidence_pending.c store/store_evidence_pending.h \
 	store/provider_delete.c store/store_provider_delete.h
 store_libstore_a_SOURCES += store/store_evidence_p.h
+store_libstore_a_SOURCES += store/store_package_p.h
 # Dates and parties of a package (schema 6).
 store_libstore_a_SOURCES += store/package_details.c store/store_package_details.h \
 	store/store_package_details_p.h

@@ -8,6 +8,7 @@
 #include "store_blob_p.h"
 #include "store_eyp_p.h"
 #include "store_package_details_p.h"
+#include "store_package_p.h"
 #include "store_part_p.h"
 #include "store_queue_p.h"
 #include "store_evidence_mail_p.h"
@@ -216,43 +217,37 @@ fail:
 	return kerr_prefix(err, "package %s", m->kep_id);
 }
 
-#define ROW_COLS "p.id, a.name, p.folder, p.kep_id, COALESCE(q.kep_sira_no, -1)," \
-	" q.kep_sira_no_text, p.org_mesaj_id," \
-	" p.message_id, p.sender, p.sender_kep, p.subject, p.received_at," \
-	" p.tur, p.tur_id, p.ileti_tip, p.ileti_id, p.belge_no, p.verdict, p.verdict_reason," \
-	" p.provider_ack, p.provider_ack_time, p.raw_size, p.raw_sha256, p.stored_at"
-
-static struct store_package_row *read_row(sqlite3_stmt *st)
+struct store_package_row *st_package_row_read(sqlite3_stmt *st, int c)
 {
 	struct store_package_row *r = xcalloc(1, sizeof(*r));
 	struct store_package_meta *m = &r->meta;
 	const unsigned char *ack;
 
-	r->id = st_col_int64(st, 0);
-	m->account = st_col_str(st, 1);
-	m->folder = st_col_str(st, 2);
-	m->kep_id = st_col_str(st, 3);
-	m->provider_seq = st_col_int64(st, 4);
-	m->provider_seq_text = st_col_str(st, 5);
-	m->org_mesaj_id = st_col_str(st, 6);
-	m->message_id = st_col_str(st, 7);
-	m->sender = st_col_str(st, 8);
-	m->sender_kep = st_col_str(st, 9);
-	m->subject = st_col_str(st, 10);
-	m->received_at = st_col_int64(st, 11);
-	m->tur = st_col_str(st, 12);
-	m->tur_id = st_col_str(st, 13);
-	m->ileti_tip = st_col_str(st, 14);
-	m->ileti_id = st_col_str(st, 15);
-	m->belge_no = st_col_str(st, 16);
-	m->verdict = st_col_str(st, 17);
-	m->verdict_reason = st_col_str(st, 18);
-	ack = sqlite3_column_text(st, 19);
+	r->id = st_col_int64(st, c + 0);
+	m->account = st_col_str(st, c + 1);
+	m->folder = st_col_str(st, c + 2);
+	m->kep_id = st_col_str(st, c + 3);
+	m->provider_seq = st_col_int64(st, c + 4);
+	m->provider_seq_text = st_col_str(st, c + 5);
+	m->org_mesaj_id = st_col_str(st, c + 6);
+	m->message_id = st_col_str(st, c + 7);
+	m->sender = st_col_str(st, c + 8);
+	m->sender_kep = st_col_str(st, c + 9);
+	m->subject = st_col_str(st, c + 10);
+	m->received_at = st_col_int64(st, c + 11);
+	m->tur = st_col_str(st, c + 12);
+	m->tur_id = st_col_str(st, c + 13);
+	m->ileti_tip = st_col_str(st, c + 14);
+	m->ileti_id = st_col_str(st, c + 15);
+	m->belge_no = st_col_str(st, c + 16);
+	m->verdict = st_col_str(st, c + 17);
+	m->verdict_reason = st_col_str(st, c + 18);
+	ack = sqlite3_column_text(st, c + 19);
 	m->ack = ack_from_name((const char *)ack);
-	m->ack_time = st_col_int64(st, 20);
-	r->raw_size = st_col_int64(st, 21);
-	st_col_sha256(st, 22, r->raw_sha256);
-	r->stored_at = st_col_int64(st, 23);
+	m->ack_time = st_col_int64(st, c + 20);
+	r->raw_size = st_col_int64(st, c + 21);
+	st_col_sha256(st, c + 22, r->raw_sha256);
+	r->stored_at = st_col_int64(st, c + 23);
 	return r;
 }
 
@@ -262,14 +257,14 @@ int store_package_get(struct store *s, int64_t id, struct store_package_row **ro
 	sqlite3_stmt *st;
 	int rc;
 
-	if (st_prepare(s, "SELECT " ROW_COLS " FROM packages p JOIN accounts a"
+	if (st_prepare(s, "SELECT " ST_PACKAGE_COLS " FROM packages p JOIN accounts a"
 		       " ON a.id = p.account_id LEFT JOIN package_seq q ON q.package_id = p.id"
 		       " WHERE p.id = :id", &st, err) < 0)
 		return -1;
 	st_bind_int64(st, ":id", id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*row_r = read_row(st);
+		*row_r = st_package_row_read(st, 0);
 	else if (rc == SQLITE_DONE)
 		kerr_set(err, KERR_NOTFOUND, "no package with id %lld", (long long)id);
 	else

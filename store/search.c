@@ -2,8 +2,11 @@
 #include "store_search.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "json_text.h"
 #include "store_evidence_p.h"
+#include "store_package_p.h"
 #include "store_p.h"
 #include "util.h"
 
@@ -150,4 +153,85 @@ int store_evidence_get(struct store *s, int64_t id, struct store_evidence_row **
 				(long long)id);
 	*row_r = rows;
 	return 0;
+}
+
+/* The keys as one JSON array, the statement's one parameter: json_each
+ * gives each key with its index. */
+static void keys_json(const char *const *keys, size_t n, struct kbuf *b)
+{
+	size_t i;
+
+	jt_begin(b, '[');
+	for (i = 0; i < n; i++)
+		jt_str(b, keys[i]);
+	jt_end(b, ']');
+}
+
+int store_packages_by_kep_ids(struct store *s, const char *const *keys, size_t n,
+			      struct store_kep_id_hit **hits_r, size_t *n_r, struct kerr *err)
+{
+	struct store_kep_id_hit *hits = NULL, *h = NULL;
+	struct kbuf json = { 0 };
+	sqlite3_stmt *st;
+	size_t nh = 0;
+	int rc;
+
+	*hits_r = NULL;
+	*n_r = 0;
+	if (n == 0)
+		return 0;
+	/* The packages first (each kepId through its index), then their
+	 * evidence through evidence_by_package. */
+	if (st_prepare(s, "WITH pk AS (SELECT k.key AS ki, " ST_PACKAGE_COLS
+		       " FROM json_each(:keys) k JOIN packages p ON p.kep_id = k.value"
+		       " JOIN accounts a ON a.id = p.account_id"
+		       " LEFT JOIN package_seq q ON q.package_id = p.id),"
+		       " ev AS (" ST_EVIDENCE_SELECT " WHERE e.package_id IN (SELECT id FROM pk))"
+		       " SELECT pk.*, ev.* FROM pk LEFT JOIN ev ON ev.package_id = pk.id"
+		       " ORDER BY pk.ki, pk.id, ev.event_time, ev.id", &st, err) < 0)
+		return -1;
+	keys_json(keys, n, &json);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":keys"), (const char *)json.data,
+			  (int)json.len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t ki = st_col_int64(st, 0), pid = st_col_int64(st, 1);
+
+		if (ki < 0 || (size_t)ki >= n)
+			continue;
+		if (h == NULL || h->key != (size_t)ki || h->pkg->id != pid) {
+			hits = xrealloc(hits, (nh + 1) * sizeof(*hits));
+			h = &hits[nh++];
+			memset(h, 0, sizeof(*h));
+			h->key = (size_t)ki;
+			h->pkg = st_package_row_read(st, 1);
+		}
+		if (sqlite3_column_type(st, 1 + ST_PACKAGE_NCOLS) == SQLITE_NULL)
+			continue; /* no evidence */
+		h->ev = xrealloc(h->ev, (h->nev + 1) * sizeof(*h->ev));
+		st_evidence_row_read(st, 1 + ST_PACKAGE_NCOLS, &h->ev[h->nev++]);
+	}
+	st_finalize(s, st);
+	kbuf_free(&json);
+	if (rc != SQLITE_DONE) {
+		st_err(s, err, "cannot look packages up by kepId");
+		store_kep_id_hits_free(&hits, nh);
+		return -1;
+	}
+	*hits_r = hits;
+	*n_r = nh;
+	return 0;
+}
+
+void store_kep_id_hits_free(struct store_kep_id_hit **hits, size_t n)
+{
+	size_t i;
+
+	if (*hits == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		store_package_row_free(&(*hits)[i].pkg);
+		store_evidence_rows_free(&(*hits)[i].ev, (*hits)[i].nev);
+	}
+	free(*hits);
+	*hits = NULL;
 }

@@ -18,6 +18,11 @@
 	" FROM evidence e LEFT JOIN evidence_seq q ON q.evidence_id = e.id" \
 	" JOIN accounts a ON a.id = e.account_id"
 
+/* The number of those columns. */
+#define ST_EVIDENCE_NCOLS 18
+/* Reads into r the ST_EVIDENCE_SELECT columns that start at column c of
+ * st's current row. */
+void st_evidence_row_read(sqlite3_stmt *st, int c, struct store_evidence_row *r);
 /* Steps st (a statement of ST_EVIDENCE_SELECT ...) to its end, returning
  * every row (free with store_evidence_rows_free); finalizes st. */
 int st_evidence_collect(struct store *s, sqlite3_stmt *st, struct store_evidence_row **rows_r,

@@ -43,6 +43,20 @@ int store_search_packages_count(struct store *store, const struct store_search *
  * NULL), by event time. */
 int store_evidence_orphans(struct store *store, const char *kep_id,
 			   struct store_evidence_row **rows_r, size_t *n_r, struct kerr *err);
+/* The packages stored under each of keys[0..n) as their kepId, with their
+ * evidence, read by one statement (the status lookup's batch): a hit per
+ * package, in key order, a key's packages oldest first, each one's evidence
+ * by event time; a key with none has no hit. Free with
+ * store_kep_id_hits_free(). */
+struct store_kep_id_hit {
+	size_t key;                     /* index into keys */
+	struct store_package_row *pkg;
+	struct store_evidence_row *ev;
+	size_t nev;
+};
+int store_packages_by_kep_ids(struct store *store, const char *const *keys, size_t n,
+			      struct store_kep_id_hit **hits_r, size_t *n_r, struct kerr *err);
+void store_kep_id_hits_free(struct store_kep_id_hit **hits, size_t n);
 /* One evidence item by id; KERR_NOTFOUND when there is none. */
 int store_evidence_get(struct store *store, int64_t id, struct store_evidence_row **row_r,
 		       struct kerr *err);

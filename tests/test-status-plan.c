@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "status_lookup.h"
+#include "store_evidence.h"
 #include "store_outbox.h"
 
 static const char *const keys[] = {
@@ -26,13 +27,15 @@ static const char *const indexes[] = {
 	"outbox_by_kep_id",
 };
 
-/* Only the accounts (a handful of rows) may be scanned. */
+/* Only the accounts (a handful of rows), a batch's keys (json_each) and
+ * its packages found by them (the CTE pk) may be scanned. */
 static int bad_line(const char *line)
 {
 	if (strstr(line, "BLOOM FILTER") != NULL)
 		return 1;
 	return strstr(line, "SCAN ") != NULL &&
-	       strstr(line, "USING COVERING INDEX sqlite_autoindex_accounts_1") == NULL;
+	       strstr(line, "USING COVERING INDEX sqlite_autoindex_accounts_1") == NULL &&
+	       strstr(line, "SCAN k VIRTUAL TABLE") == NULL && strstr(line, "SCAN pk") == NULL;
 }
 
 static void check_plans(struct tstore *t, const char *what)
@@ -150,6 +153,111 @@ static void test_outbox_decision_plan(void **state)
 	check_decision_plan(t, "statistics of 5,000,000 audit lines");
 }
 
+/* The batch (status_lookup_batch_write) answers each key as a single lookup
+ * does, byte for byte, whatever the key: a stored kepId (one package, or
+ * two of which the later has the evidence), the same padded, without its
+ * brackets, orphan evidence, a Message-ID, an unknown key, bytes that are
+ * not UTF-8. */
+static const char *const batch_keys[] = {
+	"<kep-1>", "<kep-2>", " <kep-1> ", "kep-1", "<kep-9>", "<org-1@example>", "nope",
+	"\xff<kep-1>", "<kep-2>",
+};
+
+static void add_evidence(struct tstore *t, int64_t pkg, const char *kep_id, const char *delil,
+			 int64_t code)
+{
+	struct store_evidence ev = {
+		.meta = { .account = "acc1", .kep_id = kep_id, .provider_seq = 3, .delil_id = delil,
+			  .delil_tur_id = code, .description = "Kabul Edildi",
+			  .event_time = 1762360000000 + code, .issuer = "hs01", .verdict = "valid" },
+		.package_id = pkg,
+	};
+	struct kerr err = { 0 };
+	int64_t id;
+
+	ev.raw = store_content_mem("<Evidence/>", 11);
+	if (store_evidence_insert(t->st, &ev, &id, NULL, &err) < 0)
+		fail_msg("evidence: %s", err.msg);
+}
+
+static void batch_store(struct tstore *t)
+{
+	struct tsample s;
+	struct kerr err = { 0 };
+	int64_t id1, id2b;
+
+	id1 = tstore_add(t, "<kep-1>", "raw package bytes\r\n");
+	add_evidence(t, id1, "<kep-1>", "D-1", 10);
+	(void)tstore_add(t, "<kep-2>", "raw 2\r\n");
+	tstore_sample(&s, "<kep-2>", "raw 2 again\r\n");
+	s.p.meta.folder = "OUTBOX";
+	if (store_package_insert(t->st, &s.p, &id2b, NULL, &err) < 0)
+		fail_msg("insert: %s", err.msg);
+	add_evidence(t, id2b, "<kep-2>", "D-2", 10);
+	add_evidence(t, id2b, "<kep-2>", "D-3", 60);
+	add_evidence(t, 0, "<kep-9>", "D-9", 20);
+}
+
+static void test_batch_as_single(void **state)
+{
+	struct tstore *t = *state;
+	struct kbuf batch = { 0 }, single = { 0 };
+	struct kerr err = { 0 };
+	size_t i;
+	int found;
+
+	batch_store(t);
+	kbuf_append_str(&single, "{\"results\":[");
+	/* The writer puts the commas between the objects. */
+	for (i = 0; i < ARRAY_SIZE(batch_keys); i++) {
+		if (status_lookup_write(t->st, batch_keys[i], &single, &found, &err) < 0)
+			fail_msg("%s: %s", batch_keys[i], err.msg);
+	}
+	kbuf_append_str(&single, "]}");
+	if (status_lookup_batch_write(t->st, batch_keys, ARRAY_SIZE(batch_keys), &batch, &err) < 0)
+		fail_msg("batch: %s", err.msg);
+	assert_string_equal(kbuf_cstr(&batch), kbuf_cstr(&single));
+	/* The later package of <kep-2>, the one with the evidence. */
+	assert_non_null(strstr(kbuf_cstr(&batch), "\"key\":\"<kep-2>\",\"found\":true"));
+	assert_non_null(strstr(kbuf_cstr(&batch), "\"stage\":60"));
+	kbuf_free(&batch);
+	kbuf_free(&single);
+}
+
+/* Keys that are stored kepIds, as EBYS sends them, take one statement for
+ * the whole batch, through the kepId and evidence indexes. */
+static void test_batch_one_statement(void **state)
+{
+	static const char *const kep_ids[] = { "<kep-1>", "<kep-2>", " <kep-1> ", "<kep-2>" };
+	struct tstore *t = *state;
+	struct kbuf out = { 0 };
+	struct kerr err = { 0 };
+	char *plans, *line, *save = NULL;
+	int statements = 0;
+
+	batch_store(t);
+	store_forget_statements(t->st);
+	if (status_lookup_batch_write(t->st, kep_ids, ARRAY_SIZE(kep_ids), &out, &err) < 0)
+		fail_msg("batch: %s", err.msg);
+	kbuf_free(&out);
+	plans = store_explain_statements(t->st, &err);
+	if (plans == NULL) {
+		fail_msg("%s", err.msg);
+		return;
+	}
+	printf("# status batch plan:\n%s", plans);
+	if (strstr(plans, "packages_by_kep_id") == NULL || strstr(plans, "evidence_by_package") == NULL)
+		fail_msg("the batch does not use the kepId and evidence indexes");
+	for (line = strtok_r(plans, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != ' ')
+			statements += strncmp(line, "BEGIN", 5) != 0 && strncmp(line, "COMMIT", 6) != 0;
+		else if (bad_line(line))
+			fail_msg("the batch scans a table: %s", line);
+	}
+	assert_int_equal(statements, 1);
+	free(plans);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +266,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plans_with_statistics, tstore_setup,
 						tstore_teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_decision_plan, tstore_setup,
+						tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_as_single, tstore_setup, tstore_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_one_statement, tstore_setup,
 						tstore_teardown),
 	};
 
